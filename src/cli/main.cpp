@@ -1,0 +1,161 @@
+// thermodiff: command-line entry point. Exit codes: 0 ok, 1 run failure, 2 bad input.
+#include <omp.h>
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <fmt/format.h>
+#include <iostream>
+#include <sstream>
+
+#include "core/error.hpp"
+#include "experiments/builtin.hpp"
+#include "experiments/config_reader.hpp"
+#include "experiments/taep_config.hpp"
+#include "experiments/taep_experiment.hpp"
+#include "report/html_report.hpp"
+#include "report/run_dir.hpp"
+
+#ifndef THERMODIFF_GIT
+#define THERMODIFF_GIT "unknown"
+#endif
+
+namespace {
+
+using namespace td;
+
+struct RunOptions {
+  std::string config;
+  std::string out;
+  std::vector<std::string> sets;
+  int64_t seed = -1;
+  int threads = 0;
+  bool overwrite = false;
+  bool quiet = false;
+};
+
+// Loads CONFIG (a file, or the name of a built-in experiment; empty = the quickstart) and applies
+// --set and --seed. Returns the table and the name errors should cite.
+toml::table load_config(const RunOptions& o, std::string& source, std::string& name) {
+  toml::table t;
+  const std::string arg = o.config.empty() ? kQuickstart : o.config;
+  if (const BuiltinExperiment* b = find_builtin(arg); b && !std::filesystem::exists(arg)) {
+    source = "<built-in " + b->name + ">";
+    name = b->name;
+    t = parse_toml_text(b->toml, source);
+  } else {
+    source = arg;
+    name = std::filesystem::path(arg).stem().string();
+    t = load_toml_file(arg);
+  }
+  for (const auto& s : o.sets) apply_override(t, s);
+  if (o.seed >= 0) t.insert_or_assign("seed", o.seed);
+  return t;
+}
+
+std::string toml_text(const toml::table& t) {
+  std::ostringstream ss;
+  ss << t << "\n";
+  return ss.str();
+}
+
+int cmd_run(const RunOptions& o) {
+  std::string source, name;
+  const toml::table t = load_config(o, source, name);
+  const TaepConfig cfg = parse_taep_config(t, source);
+  if (o.threads > 0) omp_set_num_threads(o.threads);
+  const int threads = omp_get_max_threads();
+  RunDir dir(o.out.empty() ? default_run_dir(name) : o.out, o.overwrite);
+  RunContext ctx;
+  ctx.threads = threads;
+  ctx.out_dir = dir.tmp();
+  if (!o.quiet) ctx.log = [](const std::string& s) { std::cerr << s << std::endl; };
+  ctx.log(fmt::format("thermodiff {}: running '{}' from {} with seed {} on {} threads", THERMODIFF_VERSION, name,
+                      source, cfg.seed, threads));
+  nlohmann::json results = run_taep_experiment(cfg, ctx);
+  results["version"] = THERMODIFF_VERSION;
+  results["git"] = THERMODIFF_GIT;
+  results["config_source"] = source;
+  {
+    const std::time_t now = std::time(nullptr);
+    char buf[40];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+    results["created"] = buf;
+  }
+  const std::string resolved = toml_text(cfg.resolved);
+  dir.write("config.toml", resolved);
+  dir.write("results.json", results.dump(1) + "\n");
+  dir.write("report.html", render_taep_report(results, resolved));
+  dir.commit();
+  std::cout << "report: " << std::filesystem::absolute(dir.final_path() + "/report.html").string() << "\n";
+  return kExitOk;
+}
+
+int cmd_validate(const RunOptions& o) {
+  std::string source, name;
+  const toml::table t = load_config(o, source, name);
+  const TaepConfig cfg = parse_taep_config(t, source);
+  std::cout << source << ": ok (" << cfg.models.size() << " models)\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"thermodiff: stochastic thermodynamics and information dynamics of diffusion models"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("thermodiff ") + THERMODIFF_VERSION + " (git " + THERMODIFF_GIT + ")");
+  RunOptions o;
+
+  auto add_config_opts = [&](CLI::App* c) {
+    c->add_option("config", o.config, "TOML config file or built-in experiment name (default: the quickstart, " +
+                                          std::string(kQuickstart) + ")");
+    c->add_option("--set", o.sets, "override a config key: --set sim.trajectories=50000 (repeatable)");
+    c->add_option("--seed", o.seed, "override the seed")->check(CLI::NonNegativeNumber);
+  };
+  CLI::App* run = app.add_subcommand("run", "run an experiment and write its run directory and report");
+  add_config_opts(run);
+  run->add_option("--out", o.out, "run directory (default runs/NAME-DATE-TIME); written atomically");
+  run->add_option("--threads", o.threads, "OpenMP threads (default: all cores); results do not depend on it")
+      ->check(CLI::PositiveNumber);
+  run->add_flag("--overwrite", o.overwrite, "replace an existing run directory");
+  run->add_flag("--quiet", o.quiet, "no progress lines on stderr");
+
+  CLI::App* validate = app.add_subcommand("validate", "check a config without running it");
+  add_config_opts(validate);
+
+  CLI::App* list = app.add_subcommand("list", "list the built-in experiments");
+  std::string shown;
+  CLI::App* show = app.add_subcommand("show", "print a built-in experiment's config (a starting point for your own)");
+  show->add_option("name", shown, "built-in experiment")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? 0 : kExitBadInput;
+  }
+  try {
+    if (run->parsed()) return cmd_run(o);
+    if (validate->parsed()) return cmd_validate(o);
+    if (list->parsed()) {
+      for (const auto& b : builtin_experiments())
+        std::cout << fmt::format("{:<16} {}{}\n", b.name, b.summary, b.name == kQuickstart ? "  [default]" : "");
+      return kExitOk;
+    }
+    if (show->parsed()) {
+      const BuiltinExperiment* b = find_builtin(shown);
+      if (!b) throw InputError(fmt::format("no built-in experiment '{}' (see thermodiff list)", shown));
+      std::cout << b->toml;
+      return kExitOk;
+    }
+  } catch (const InputError& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return kExitBadInput;
+  } catch (const std::exception& e) {
+    std::cerr << "failed: " << e.what() << "\n";
+    return kExitFailure;
+  }
+  return kExitOk;
+}

@@ -1,0 +1,22 @@
+#pragma once
+// Two kinds of failure, with the documented exit codes: bad input (2) and run failure (1).
+#include <stdexcept>
+#include <string>
+
+namespace td {
+
+// The user's input (config, flags, data file) is wrong; the message names what and where.
+struct InputError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Something failed while running (I/O, numerical breakdown).
+struct RunError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailure = 1;
+constexpr int kExitBadInput = 2;
+
+}  // namespace td

@@ -1,0 +1,28 @@
+#pragma once
+// One Philox draw -> two uniforms in [0, 1) with 53-bit resolution, and the Box-Muller transform.
+// Shared by the vectorized block generators and the strict scalar ones.
+#include <cmath>
+#include <cstdint>
+
+#include "core/philox.hpp"
+
+namespace td {
+
+constexpr double kTwoPi = 6.283185307179586476925286766559;
+constexpr double k2m53 = 1.0 / 9007199254740992.0;  // 2^-53
+
+// Counter: c0 = step, c1/c2 = trajectory id (low/high), c3 = (stream << 24) | word; key = seed.
+// Word w yields 4 x 32 bits = 2 doubles, i.e. components 2w and 2w+1.
+#pragma omp declare simd
+inline void draw(uint64_t seed, uint32_t stream, uint64_t id, uint64_t step, uint32_t word,
+                 double& u0, double& u1) {
+  uint32_t out[4];
+  philox4x32_10(uint32_t(step), uint32_t(id), uint32_t(id >> 32), (stream << 24) | word,
+                uint32_t(seed), uint32_t(seed >> 32), out);
+  const uint64_t a = (uint64_t(out[0]) << 21) ^ (uint64_t(out[1]) >> 11);
+  const uint64_t b = (uint64_t(out[2]) << 21) ^ (uint64_t(out[3]) >> 11);
+  u0 = double(a & ((1ull << 53) - 1)) * k2m53;
+  u1 = double(b & ((1ull << 53) - 1)) * k2m53;
+}
+
+}  // namespace td

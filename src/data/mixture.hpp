@@ -1,0 +1,40 @@
+#pragma once
+// Gaussian mixtures p_0 = sum_k w_k N(mu_k, diag(s_k^2)) (FORMULAS §1); a delta mixture has s_k = 0.
+// Under any linear forward process the marginal stays a mixture: N(alpha mu_k, alpha^2 s_k^2 + sigma^2).
+#include <string>
+#include <vector>
+
+#include "core/rng.hpp"
+#include "core/types.hpp"
+
+namespace td {
+
+struct GaussianMixture {
+  Vec weights;  // K, positive, summing to 1
+  Mat means;    // K x d
+  Mat vars;     // K x d per-coordinate variances s_k^2 (>= 0; 0 = delta component)
+
+  int K() const { return int(weights.size()); }
+  int dim() const { return int(means.cols()); }
+  // Throws InputError naming `where` if shapes, weights or variances are invalid.
+  void validate(const std::string& where) const;
+  // Marginal at time t of a process with kernel (alpha, sigma2).
+  GaussianMixture marginal(double alpha, double sigma2) const;
+};
+
+// K equal isotropic modes on a circle of radius R in the first two coordinates (d >= 2).
+GaussianMixture ring_mixture(int K, double radius, double std, int d = 2);
+// Mode-collapse weights: the first m modes get alpha/K, the rest share 1 - m alpha/K (FORMULAS §1).
+Vec collapse_weights(int K, int m, double alpha);
+
+// Samples x_i ~ mixture for trajectory ids, as an n x d batch: component from uniform (stream,
+// id, step, 0), Gaussian part from normals (stream, id, step + 1, j).
+void sample_mixture(const GaussianMixture& gm, const RngKey& key, const uint64_t* ids, int n,
+                    uint64_t step, Mat& X);
+
+// Separated-mode closed forms (FORMULAS §2.5, eqs 53-55) for target weights 1/K and model weights w:
+// KL = -(1/K) sum ln c_k, V = (1/K) sum ln^2 c_k - KL^2, c_k = K w_k.
+double kl_separated_uniform(const Vec& model_weights);
+double relvar_separated_uniform(const Vec& model_weights);
+
+}  // namespace td

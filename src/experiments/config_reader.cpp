@@ -1,0 +1,223 @@
+#include "experiments/config_reader.hpp"
+
+#include <cmath>
+#include <filesystem>
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+
+namespace td {
+
+ConfigReader::ConfigReader(const toml::table& table, std::string file, std::string path)
+    : table_(table), file_(std::move(file)), path_(std::move(path)) {}
+
+bool ConfigReader::has(const std::string& key) const { return table_.contains(key); }
+
+std::string ConfigReader::key_path(const std::string& key) const {
+  return path_.empty() ? key : path_ + "." + key;
+}
+
+void ConfigReader::fail(const std::string& key, const std::string& msg) const {
+  throw InputError(fmt::format("{}: key '{}': {}", file_, key_path(key), msg));
+}
+
+void ConfigReader::require(bool ok, const std::string& key, const std::string& what) const {
+  if (!ok) fail(key, what);
+}
+
+static std::string type_name(const toml::node& n) {
+  switch (n.type()) {
+    case toml::node_type::table: return "table";
+    case toml::node_type::array: return "array";
+    case toml::node_type::string: return "string";
+    case toml::node_type::integer: return "integer";
+    case toml::node_type::floating_point: return "float";
+    case toml::node_type::boolean: return "boolean";
+    default: return "date/time";
+  }
+}
+
+const toml::node* ConfigReader::get(const std::string& key, const char*) {
+  used_.insert(key);
+  return table_.get(key);
+}
+
+int64_t ConfigReader::integer(const std::string& key, std::optional<int64_t> def) {
+  const toml::node* n = get(key, "integer");
+  if (!n) {
+    if (!def) fail(key, "missing (an integer is required)");
+    return *def;
+  }
+  if (!n->is_integer()) fail(key, "expected an integer, got " + type_name(*n));
+  return n->as_integer()->get();
+}
+
+double ConfigReader::number(const std::string& key, std::optional<double> def) {
+  const toml::node* n = get(key, "number");
+  if (!n) {
+    if (!def) fail(key, "missing (a number is required)");
+    return *def;
+  }
+  double v;
+  if (n->is_integer())
+    v = double(n->as_integer()->get());
+  else if (n->is_floating_point())
+    v = n->as_floating_point()->get();
+  else
+    fail(key, "expected a number, got " + type_name(*n));
+  if (!std::isfinite(v)) fail(key, "must be finite (got " + fmt::format("{}", v) + ")");
+  return v;
+}
+
+bool ConfigReader::boolean(const std::string& key, std::optional<bool> def) {
+  const toml::node* n = get(key, "boolean");
+  if (!n) {
+    if (!def) fail(key, "missing (true or false is required)");
+    return *def;
+  }
+  if (!n->is_boolean()) fail(key, "expected true or false, got " + type_name(*n));
+  return n->as_boolean()->get();
+}
+
+std::string ConfigReader::string(const std::string& key, std::optional<std::string> def) {
+  const toml::node* n = get(key, "string");
+  if (!n) {
+    if (!def) fail(key, "missing (a string is required)");
+    return *def;
+  }
+  if (!n->is_string()) fail(key, "expected a string, got " + type_name(*n));
+  return n->as_string()->get();
+}
+
+std::vector<double> ConfigReader::numbers(const std::string& key) {
+  const toml::node* n = get(key, "array");
+  if (!n) fail(key, "missing (an array of numbers is required)");
+  if (!n->is_array()) fail(key, "expected an array of numbers, got " + type_name(*n));
+  std::vector<double> out;
+  size_t i = 0;
+  for (const toml::node& e : *n->as_array()) {
+    if (e.is_integer())
+      out.push_back(double(e.as_integer()->get()));
+    else if (e.is_floating_point())
+      out.push_back(e.as_floating_point()->get());
+    else
+      fail(key, fmt::format("element {} is a {}, expected a number", i, type_name(e)));
+    if (!std::isfinite(out.back())) fail(key, fmt::format("element {} is not finite", i));
+    ++i;
+  }
+  return out;
+}
+
+std::vector<std::vector<double>> ConfigReader::matrix(const std::string& key) {
+  const toml::node* n = get(key, "array");
+  if (!n) fail(key, "missing (an array of arrays is required)");
+  if (!n->is_array()) fail(key, "expected an array of arrays, got " + type_name(*n));
+  std::vector<std::vector<double>> out;
+  size_t i = 0;
+  for (const toml::node& row : *n->as_array()) {
+    if (!row.is_array()) fail(key, fmt::format("row {} is a {}, expected an array", i, type_name(row)));
+    toml::table tmp;
+    tmp.insert("row", *row.as_array());
+    ConfigReader r(tmp, file_, key_path(key) + fmt::format("[{}]", i));
+    out.push_back(r.numbers("row"));
+    ++i;
+  }
+  return out;
+}
+
+ConfigReader ConfigReader::table(const std::string& key) {
+  auto t = optional_table(key);
+  if (!t) fail(key, "missing (a table is required)");
+  return *t;
+}
+
+std::optional<ConfigReader> ConfigReader::optional_table(const std::string& key) {
+  const toml::node* n = get(key, "table");
+  if (!n) return std::nullopt;
+  if (!n->is_table()) fail(key, "expected a table, got " + type_name(*n));
+  return ConfigReader(*n->as_table(), file_, key_path(key));
+}
+
+std::vector<ConfigReader> ConfigReader::table_array(const std::string& key) {
+  const toml::node* n = get(key, "array of tables");
+  std::vector<ConfigReader> out;
+  if (!n) return out;
+  if (!n->is_array()) fail(key, "expected an array of tables ([[" + key + "]]), got " + type_name(*n));
+  size_t i = 0;
+  for (const toml::node& e : *n->as_array()) {
+    if (!e.is_table()) fail(key, fmt::format("entry {} is a {}, expected a table", i, type_name(e)));
+    out.emplace_back(*e.as_table(), file_, key_path(key) + fmt::format("[{}]", i));
+    ++i;
+  }
+  return out;
+}
+
+void ConfigReader::finish() const {
+  for (auto&& [k, v] : table_) {
+    const std::string key(k.str());
+    if (!used_.count(key)) fail(key, "unknown key (see README, 'Configuration')");
+  }
+}
+
+toml::table parse_toml_text(const std::string& text, const std::string& source) {
+  try {
+    return toml::parse(text, source);
+  } catch (const toml::parse_error& e) {
+    throw InputError(fmt::format("{}:{}:{}: TOML syntax error: {}", source, e.source().begin.line,
+                                 e.source().begin.column, e.description()));
+  }
+}
+
+toml::table load_toml_file(const std::string& path) {
+  if (!std::filesystem::exists(path)) throw InputError(fmt::format("config file '{}' does not exist", path));
+  try {
+    return toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    throw InputError(fmt::format("{}:{}:{}: TOML syntax error: {}", path, e.source().begin.line,
+                                 e.source().begin.column, e.description()));
+  }
+}
+
+void apply_override(toml::table& root, const std::string& assignment) {
+  const auto eq = assignment.find('=');
+  if (eq == std::string::npos || eq == 0)
+    throw InputError(fmt::format("--set '{}': expected key=value", assignment));
+  const std::string key = assignment.substr(0, eq), text = assignment.substr(eq + 1);
+  toml::table parsed;
+  try {
+    parsed = toml::parse("v = " + text);
+  } catch (const toml::parse_error&) {
+    parsed = toml::table{};
+    parsed.insert("v", text);  // a bare word: a string
+  }
+  std::vector<std::string> parts;
+  size_t start = 0;
+  for (size_t i = 0; i <= key.size(); ++i)
+    if (i == key.size() || key[i] == '.') {
+      parts.push_back(key.substr(start, i - start));
+      start = i + 1;
+    }
+  toml::node* cur = &root;
+  for (size_t i = 0; i + 1 < parts.size(); ++i) {
+    const std::string& p = parts[i];
+    if (p.empty()) throw InputError(fmt::format("--set '{}': empty key segment", assignment));
+    if (auto* arr = cur->as_array()) {
+      char* end = nullptr;
+      const long idx = std::strtol(p.c_str(), &end, 10);
+      if (*end || idx < 0 || size_t(idx) >= arr->size())
+        throw InputError(fmt::format("--set '{}': '{}' is not an index of an array of {} entries", assignment, p,
+                                     arr->size()));
+      cur = arr->get(size_t(idx));
+    } else if (auto* tbl = cur->as_table()) {
+      if (!tbl->contains(p)) tbl->insert(p, toml::table{});
+      cur = tbl->get(p);
+    } else {
+      throw InputError(fmt::format("--set '{}': '{}' is not a table", assignment, p));
+    }
+  }
+  auto* tbl = cur->as_table();
+  if (!tbl || parts.back().empty()) throw InputError(fmt::format("--set '{}': cannot assign here", assignment));
+  tbl->insert_or_assign(parts.back(), *parsed.get("v"));
+}
+
+}  // namespace td

@@ -1,0 +1,239 @@
+#include "experiments/taep_config.hpp"
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "experiments/config_reader.hpp"
+
+namespace td {
+namespace {
+
+ProcessParams read_process(ConfigReader r) {
+  const std::string kind = r.string("kind", "vp");
+  ProcessKind k;
+  try {
+    k = parse_process_kind(kind);
+  } catch (const InputError& e) {
+    r.fail("kind", e.what());
+  }
+  ProcessParams p = default_process(k);
+  p.beta_min = r.number("beta_min", p.beta_min);
+  p.beta_max = r.number("beta_max", p.beta_max);
+  p.sigma_min = r.number("sigma_min", p.sigma_min);
+  p.sigma_max = r.number("sigma_max", p.sigma_max);
+  p.sigma_base = r.number("sigma", p.sigma_base);
+  p.t_min = r.number("t_min", p.t_min);
+  p.T = r.number("T", p.T);
+  r.require(p.t_min >= 0, "t_min", fmt::format("must be >= 0 (got {})", p.t_min));
+  r.require(p.T > p.t_min, "T", fmt::format("must be > t_min (got T = {}, t_min = {})", p.T, p.t_min));
+  r.require(p.beta_min > 0, "beta_min", "must be > 0");
+  r.require(p.beta_max >= p.beta_min, "beta_max", "must be >= beta_min");
+  r.require(p.sigma_min > 0, "sigma_min", "must be > 0");
+  r.require(p.sigma_max > p.sigma_min, "sigma_max", "must be > sigma_min");
+  r.require(p.sigma_base > 1, "sigma", "must be > 1");
+  if (k == ProcessKind::VE || k == ProcessKind::VESong)
+    r.require(p.T <= 1.0, "T", "must be <= 1 for ve and ve_song");
+  if (k == ProcessKind::EDM) r.require(p.t_min > 0, "t_min", "must be > 0 for edm");
+  r.finish();
+  return p;
+}
+
+GaussianMixture read_ring(ConfigReader r, int& K_out) {
+  const int64_t K = r.integer("K");
+  r.require(K >= 1 && K <= 100000, "K", fmt::format("must be in [1, 100000] (got {})", K));
+  const double radius = r.number("radius");
+  r.require(radius >= 0, "radius", "must be >= 0");
+  const double std = r.number("std");
+  r.require(std >= 0, "std", fmt::format("must be >= 0 (got {})", std));
+  const int64_t d = r.integer("dim", 2);
+  r.require(d >= 2 && d <= 1 << 20, "dim", "must be >= 2");
+  r.finish();
+  K_out = int(K);
+  return ring_mixture(int(K), radius, std, int(d));
+}
+
+// mixture = { weights = [...], means = [[...], ...], std = [...] | var = [[...], ...] }
+GaussianMixture read_mixture(ConfigReader r) {
+  GaussianMixture gm;
+  const auto w = r.numbers("weights");
+  const auto mu = r.matrix("means");
+  r.require(!w.empty(), "weights", "needs at least one component");
+  r.require(mu.size() == w.size(), "means", fmt::format("has {} rows but there are {} weights", mu.size(), w.size()));
+  const size_t d = mu[0].size();
+  r.require(d >= 1, "means", "rows must not be empty");
+  gm.weights = Vec(Eigen::Index(w.size()));
+  gm.means = Mat(Eigen::Index(w.size()), Eigen::Index(d));
+  for (size_t k = 0; k < w.size(); ++k) {
+    r.require(mu[k].size() == d, "means", fmt::format("row {} has {} entries, row 0 has {}", k, mu[k].size(), d));
+    gm.weights[Eigen::Index(k)] = w[k];
+    for (size_t j = 0; j < d; ++j) gm.means(Eigen::Index(k), Eigen::Index(j)) = mu[k][j];
+  }
+  const bool has_std = r.has("std"), has_var = r.has("var");
+  r.require(has_std != has_var, has_std ? "var" : "std", "give exactly one of std (per component) or var (per component and coordinate)");
+  gm.vars = Mat(gm.means.rows(), gm.means.cols());
+  if (has_std) {
+    const auto s = r.numbers("std");
+    r.require(s.size() == w.size(), "std", fmt::format("has {} entries but there are {} weights", s.size(), w.size()));
+    for (size_t k = 0; k < s.size(); ++k) {
+      r.require(s[k] >= 0, "std", fmt::format("entry {} is negative ({})", k, s[k]));
+      gm.vars.row(Eigen::Index(k)).setConstant(s[k] * s[k]);
+    }
+  } else {
+    const auto v = r.matrix("var");
+    r.require(v.size() == w.size(), "var", "needs one row per component");
+    for (size_t k = 0; k < v.size(); ++k) {
+      r.require(v[k].size() == d, "var", fmt::format("row {} has {} entries, expected {}", k, v[k].size(), d));
+      for (size_t j = 0; j < d; ++j) {
+        r.require(v[k][j] >= 0, "var", fmt::format("row {} entry {} is negative", k, j));
+        gm.vars(Eigen::Index(k), Eigen::Index(j)) = v[k][j];
+      }
+    }
+  }
+  double sum = 0;
+  for (size_t k = 0; k < w.size(); ++k) {
+    r.require(w[k] > 0, "weights", fmt::format("entry {} is {} (weights must be positive)", k, w[k]));
+    sum += w[k];
+  }
+  r.require(std::abs(sum - 1) <= 1e-9, "weights", fmt::format("sum to {:.12g}, not 1", sum));
+  r.finish();
+  return gm;
+}
+
+// A distribution table: exactly one of ring / mixture.
+std::optional<GaussianMixture> read_distribution(ConfigReader& r, bool required, int& ring_K) {
+  const bool ring = r.has("ring"), mix = r.has("mixture");
+  if (ring && mix) r.fail("mixture", "give either ring or mixture, not both");
+  if (ring) return read_ring(r.table("ring"), ring_K);
+  if (mix) return read_mixture(r.table("mixture"));
+  if (required) r.fail("ring", "missing: the distribution needs ring = {...} or mixture = {...}");
+  return std::nullopt;
+}
+
+}  // namespace
+
+TaepConfig parse_taep_config(const toml::table& root, const std::string& file) {
+  ConfigReader r(root, file);
+  TaepConfig c;
+  c.experiment = r.string("experiment");
+  r.require(c.experiment == "taep", "experiment", fmt::format("unknown experiment '{}' (known: taep)", c.experiment));
+  c.title = r.string("title", "Trajectory entropy production (TAEP)");
+  const int64_t seed = r.integer("seed", 1);
+  r.require(seed >= 0, "seed", "must be >= 0");
+  c.seed = uint64_t(seed);
+
+  c.process = r.has("process") ? read_process(r.table("process")) : default_process(ProcessKind::VP);
+
+  if (auto s = r.optional_table("sim")) {
+    c.trajectories = s->integer("trajectories", c.trajectories);
+    s->require(c.trajectories >= 1, "trajectories", fmt::format("must be >= 1 (got {})", c.trajectories));
+    const int64_t steps = s->integer("steps", c.steps);
+    s->require(steps >= 1 && steps <= 100000000, "steps", fmt::format("must be >= 1 (got {})", steps));
+    c.steps = int(steps);
+    const int64_t block = s->integer("block", c.block);
+    s->require(block >= 1 && block <= 65536, "block", "must be in [1, 65536]");
+    c.block = int(block);
+    const int64_t os = s->integer("objective_samples", c.objective_samples);
+    s->require(os >= 2 && os <= 100000000, "objective_samples", "must be >= 2");
+    c.objective_samples = int(os);
+    c.exact_samples = s->integer("exact_samples", c.exact_samples);
+    s->require(c.exact_samples >= 4, "exact_samples", "must be >= 4");
+    const std::string prod = s->string("noise_product", "ito");
+    s->require(prod == "ito" || prod == "midpoint", "noise_product", "must be \"ito\" or \"midpoint\" (negative control)");
+    c.product = prod == "ito" ? NoiseProduct::Ito : NoiseProduct::Midpoint;
+    c.dft = s->boolean("dft", false);
+    c.dft_trajectories = s->integer("dft_trajectories", 0);
+    s->require(c.dft_trajectories >= 0, "dft_trajectories", "must be >= 0");
+    c.generated_samples = s->integer("generated_samples", c.generated_samples);
+    s->require(c.generated_samples >= 0, "generated_samples", "must be >= 0");
+    s->finish();
+  }
+  if (auto o = r.optional_table("output")) {
+    c.per_trajectory_csv = o->boolean("per_trajectory", false);
+    const int64_t bins = o->integer("histogram_bins", c.histogram_bins);
+    o->require(bins >= 2 && bins <= 10000, "histogram_bins", "must be in [2, 10000]");
+    c.histogram_bins = int(bins);
+    o->finish();
+  }
+
+  {
+    ConfigReader t = r.table("target");
+    int K = 0;
+    c.target = *read_distribution(t, true, K);
+    c.target_is_ring = K > 0;
+    c.ring_K = K;
+    t.finish();
+  }
+
+  auto models = r.table_array("models");
+  if (models.empty()) r.fail("models", "missing: at least one [[models]] entry is required");
+  std::set<std::string> names;
+  for (auto& m : models) {
+    ModelSpec ms;
+    ms.name = m.string("name");
+    m.require(!ms.name.empty(), "name", "must not be empty");
+    m.require(names.insert(ms.name).second, "name", fmt::format("'{}' is used by two models", ms.name));
+    for (char ch : ms.name)
+      m.require(std::isalnum((unsigned char)ch) || ch == '-' || ch == '_' || ch == '.', "name",
+                fmt::format("'{}' may contain only letters, digits, '-', '_' and '.'", ms.name));
+    int K = 0;
+    ms.mixture = read_distribution(m, false, K);
+    if (auto col = m.optional_table("collapse")) {
+      m.require(K > 0, "collapse", "needs the model's ring (collapse reweights the ring's K modes)");
+      const int64_t mm = col->integer("m");
+      const double alpha = col->number("alpha");
+      col->require(mm >= 0 && mm <= K, "m", fmt::format("must be in [0, K = {}] (got {})", K, mm));
+      col->require(alpha > 0, "alpha", fmt::format("must be > 0 (got {})", alpha));
+      col->require(mm == K ? std::abs(alpha - 1) < 1e-12 : mm * alpha / K < 1.0, "alpha",
+                   fmt::format("m alpha / K = {} leaves no mass for the other modes", mm * alpha / K));
+      col->finish();
+      ms.mixture->weights = collapse_weights(K, int(mm), alpha);
+      ms.collapse = std::make_pair(int(mm), alpha);
+    }
+    if (auto p = m.optional_table("perturb")) {
+      PerturbSpec ps;
+      const std::string kind = p->string("kind");
+      p->require(kind == "scale" || kind == "rotate", "kind", fmt::format("'{}' is not scale or rotate", kind));
+      ps.kind = kind == "scale" ? PerturbKind::Scale : PerturbKind::Rotate;
+      ps.eps = p->number("eps");
+      if (ps.kind == PerturbKind::Rotate)
+        p->require(c.target.dim() >= 2, "kind", "rotate needs dimension >= 2");
+      p->finish();
+      ms.perturb = ps;
+    }
+    ms.series = m.string("series", "");
+    if (m.has("x")) ms.x = m.number("x");
+    if (ms.mixture)
+      m.require(ms.mixture->dim() == c.target.dim(), ms.collapse ? "ring" : (m.has("ring") ? "ring" : "mixture"),
+                fmt::format("model dimension {} differs from the target's {}", ms.mixture->dim(), c.target.dim()));
+    m.finish();
+    c.models.push_back(std::move(ms));
+  }
+  r.finish();
+
+  // Resolved config: the input with every default written out.
+  c.resolved = root;
+  toml::table proc{{"kind", process_kind_name(c.process.kind)}, {"t_min", c.process.t_min}, {"T", c.process.T}};
+  if (c.process.kind == ProcessKind::VP) {
+    proc.insert("beta_min", c.process.beta_min);
+    proc.insert("beta_max", c.process.beta_max);
+  } else if (c.process.kind == ProcessKind::VE) {
+    proc.insert("sigma_min", c.process.sigma_min);
+    proc.insert("sigma_max", c.process.sigma_max);
+  } else if (c.process.kind == ProcessKind::VESong) {
+    proc.insert("sigma", c.process.sigma_base);
+  }
+  c.resolved.insert_or_assign("process", proc);
+  c.resolved.insert_or_assign("seed", int64_t(c.seed));
+  c.resolved.insert_or_assign("title", c.title);
+  c.resolved.insert_or_assign(
+      "sim", toml::table{{"trajectories", c.trajectories}, {"steps", c.steps}, {"block", c.block},
+                         {"objective_samples", c.objective_samples}, {"exact_samples", c.exact_samples},
+                         {"noise_product", c.product == NoiseProduct::Ito ? "ito" : "midpoint"},
+                         {"dft", c.dft}, {"dft_trajectories", c.dft_trajectories},
+                         {"generated_samples", c.generated_samples}});
+  c.resolved.insert_or_assign("output", toml::table{{"per_trajectory", c.per_trajectory_csv},
+                                                    {"histogram_bins", c.histogram_bins}});
+  return c;
+}
+
+}  // namespace td

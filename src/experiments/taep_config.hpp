@@ -1,0 +1,59 @@
+#pragma once
+// Configuration of the "taep" experiment (README, "Configuration", documents every key).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <toml++/toml.h>
+
+#include "data/mixture.hpp"
+#include "observe/taep.hpp"
+#include "process/process.hpp"
+#include "score/perturbed_score.hpp"
+
+namespace td {
+
+struct PerturbSpec {
+  PerturbKind kind = PerturbKind::Scale;
+  double eps = 0;
+};
+
+struct ModelSpec {
+  std::string name;
+  // Exact-score-field model: the score of this mixture under the same forward process.
+  // Absent: the target's own exact score (the perfect model), possibly perturbed.
+  std::optional<GaussianMixture> mixture;
+  std::optional<std::pair<int, double>> collapse;  // (m, alpha) when built by the collapse rule
+  std::optional<PerturbSpec> perturb;
+  std::string series;  // optional grouping for the report (e.g. "single-mode")
+  std::optional<double> x;  // the series' abscissa
+};
+
+struct TaepConfig {
+  std::string experiment = "taep";
+  std::string title;
+  uint64_t seed = 1;
+  ProcessParams process;
+  int64_t trajectories = 20000;
+  int steps = 1000;
+  int block = 256;
+  int objective_samples = 1000;
+  int64_t exact_samples = 200000;
+  NoiseProduct product = NoiseProduct::Ito;
+  bool dft = false;
+  int64_t dft_trajectories = 0;  // 0: same as trajectories
+  int64_t generated_samples = 2000;
+  bool per_trajectory_csv = false;
+  int histogram_bins = 60;
+  GaussianMixture target;
+  bool target_is_ring = false;
+  int ring_K = 0;
+  std::vector<ModelSpec> models;
+  toml::table resolved;  // the whole config with defaults filled in
+};
+
+// Validates everything; errors name `file` and the key.
+TaepConfig parse_taep_config(const toml::table& root, const std::string& file);
+
+}  // namespace td

@@ -1,0 +1,279 @@
+#include "experiments/taep_experiment.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <memory>
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "core/rng.hpp"
+#include "observe/exact_reference.hpp"
+#include "observe/sm_objective.hpp"
+#include "observe/taep.hpp"
+#include "observe/taep_dft.hpp"
+#include "score/mixture_score.hpp"
+#include "score/perturbed_score.hpp"
+
+namespace td {
+namespace {
+
+using json = nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+json finite_or_null(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
+
+template <class V>
+json vec_json(const V& v) {
+  json a = json::array();
+  for (auto x : v) a.push_back(finite_or_null(double(x)));
+  return a;
+}
+
+// Sampler of the marginal of `gm` at time t (exact), with its own stream.
+MarginalSampler marginal_sampler(const GaussianMixture& gm, const Process& p, RngKey key) {
+  return [gm, p, key](double t, const uint64_t* ids, int n, uint64_t step, Mat& X) {
+    sample_mixture(gm.marginal(p.alpha(t), p.sigma2(t)), key, ids, n, step, X);
+  };
+}
+
+struct BuiltModel {
+  std::shared_ptr<const Score> score;
+  const ModelSpec* spec;
+};
+
+}  // namespace
+
+json run_taep_experiment(const TaepConfig& cfg, const RunContext& ctx) {
+  const auto t_start = Clock::now();
+  const Process process(cfg.process);
+  const TimeGrid grid{cfg.process.t_min, cfg.process.T, cfg.steps};
+  const int d = cfg.target.dim();
+  auto target = std::make_shared<MixtureScore>(cfg.target, process);
+
+  std::vector<BuiltModel> models;
+  for (const ModelSpec& ms : cfg.models) {
+    std::shared_ptr<const Score> s =
+        ms.mixture ? std::shared_ptr<const Score>(std::make_shared<MixtureScore>(*ms.mixture, process)) : target;
+    if (ms.perturb) s = std::make_shared<PerturbedScore>(s, ms.perturb->kind, ms.perturb->eps);
+    models.push_back({s, &ms});
+  }
+  std::vector<const Score*> ptrs;
+  for (auto& m : models) ptrs.push_back(m.score.get());
+
+  // 1. TAEP on one forward ensemble.
+  ctx.log(fmt::format("taep: {} models, {} trajectories x {} steps, d = {}", models.size(), cfg.trajectories,
+                      cfg.steps, d));
+  const MarginalSampler init_sampler = marginal_sampler(cfg.target, process, {cfg.seed, Stream::Init});
+  const InitFn init = [&](const uint64_t* ids, int n, Mat& X) { init_sampler(grid.t_min, ids, n, 0, X); };
+  const PhiloxNoise noise({cfg.seed, Stream::Forward});
+  auto t0 = Clock::now();
+  const auto traj = run_taep(process, grid, *target, ptrs, {cfg.trajectories, cfg.block}, init, noise,
+                             TaepOptions{cfg.product});
+  const double taep_s = seconds_since(t0);
+  ctx.log(fmt::format("taep: ensemble done in {:.2f} s ({:.3g} trajectory-steps/s per model)", taep_s,
+                      double(cfg.trajectories) * cfg.steps * models.size() / taep_s));
+
+  json out;
+  out["schema"] = "thermodiff.results/1";
+  out["experiment"] = "taep";
+  out["title"] = cfg.title;
+  out["seed"] = cfg.seed;
+  out["threads"] = ctx.threads;
+  out["units"] = {{"taep", "nats"}, {"kl", "nats"}, {"relvar", "nats^2"}, {"time", "process time t"},
+                  {"sm_rate", "nats per unit time"}};
+  out["process"] = {{"kind", process_kind_name(cfg.process.kind)}, {"description", process.describe()},
+                    {"t_min", cfg.process.t_min}, {"T", cfg.process.T}};
+  out["sim"] = {{"trajectories", cfg.trajectories}, {"steps", cfg.steps}, {"dt", grid.dt()},
+                {"block", cfg.block}, {"noise_product", cfg.product == NoiseProduct::Ito ? "ito" : "midpoint"},
+                {"objective_samples_per_node", cfg.objective_samples}, {"exact_samples", cfg.exact_samples}};
+  out["target"] = {{"K", cfg.target.K()}, {"dim", d}, {"means", json::array()}, {"weights", vec_json(cfg.target.weights)}};
+  for (int k = 0; k < cfg.target.K(); ++k) {
+    json r = json::array();
+    for (int j = 0; j < d; ++j) r.push_back(cfg.target.means(k, j));
+    out["target"]["means"].push_back(r);
+  }
+
+  // Target samples for the report's scatter plots.
+  const int64_t ng = cfg.generated_samples;
+  if (ng > 0 && d >= 2) {
+    Mat Y(ng, d);
+    parallel_blocks({ng, 256}, [&](const uint64_t* ids, int n, int nv, int64_t first) {
+      Mat X;
+      sample_mixture(cfg.target, {cfg.seed, Stream::User}, ids, n, 0, X);
+      Y.middleRows(first, nv) = X.topRows(nv);
+    });
+    out["target"]["samples"] = {{"x", vec_json(Y.col(0))}, {"y", vec_json(Y.col(1))}};
+  }
+
+  double sm_s = 0, exact_s = 0, dft_s = 0, gen_s = 0;
+  json jm = json::array();
+  for (size_t m = 0; m < models.size(); ++m) {
+    const ModelSpec& ms = *models[m].spec;
+    const Score& model = *models[m].score;
+    json r;
+    r["name"] = ms.name;
+    r["description"] = model.describe();
+    r["series"] = ms.series;
+    r["x"] = ms.x ? json(*ms.x) : json(nullptr);
+    r["collapse"] = ms.collapse ? json{{"m", ms.collapse->first}, {"alpha", ms.collapse->second}} : json(nullptr);
+    r["perturb"] = ms.perturb ? json{{"kind", ms.perturb->kind == PerturbKind::Scale ? "scale" : "rotate"},
+                                     {"eps", ms.perturb->eps}}
+                              : json(nullptr);
+    const TaepSummary s = summarize_taep(traj[m]);
+
+    // 2. Score-matching objective, independently of the paths.
+    t0 = Clock::now();
+    const SmObjective obj = sm_objective(process, grid, *target, model,
+                                         marginal_sampler(cfg.target, process, {cfg.seed + 1000003 * (m + 1), Stream::Objective}),
+                                         cfg.objective_samples);
+    sm_s += seconds_since(t0);
+
+    r["taep"] = {{"mean", s.mean}, {"mean_se", s.mean_se}, {"var", s.var}, {"var_se", s.var_se},
+                 {"k3", s.k3}, {"k4", s.k4}, {"ift", finite_or_null(s.ift)}, {"ift_se", finite_or_null(s.ift_se)},
+                 {"ift_ess", finite_or_null(s.ift_ess)}, {"ift_reliable", s.ift_reliable},
+                 {"kernel_mean", s.kernel_mean}, {"kernel_mean_se", s.kernel_mean_se},
+                 {"noise_mean", s.noise_mean}, {"noise_mean_se", s.noise_mean_se},
+                 {"sm_objective", obj.total.value}, {"sm_objective_se", obj.total.se}, {"n", s.n}};
+    {
+      const size_t stride = std::max<size_t>(1, obj.t.size() / 200);
+      json rate = {{"t", json::array()}, {"rate", json::array()}, {"rate_se", json::array()}};
+      for (size_t i = 0; i < obj.t.size(); i += stride) {
+        rate["t"].push_back(obj.t[i]);
+        rate["rate"].push_back(obj.rate[i]);
+        rate["rate_se"].push_back(obj.rate_se[i]);
+      }
+      r["sm_rate"] = rate;
+    }
+    const Histogram h = histogram_auto(traj[m].sigma, cfg.histogram_bins);
+    r["histogram"] = {{"edges", vec_json(h.edges)}, {"counts", h.counts}, {"below", h.below}, {"above", h.above}};
+    std::vector<double> neg(traj[m].sigma.size());
+    for (size_t i = 0; i < neg.size(); ++i) neg[i] = -traj[m].sigma[i];
+    const RunningCurve rc = running_mean_exp(neg);
+    r["ift_running"] = {{"n", rc.n}, {"value", vec_json(rc.value)}, {"se", vec_json(rc.se)}};
+
+    // 3. Exact references for exact-score-field models.
+    if (model.has_log_density()) {
+      t0 = Clock::now();
+      const ExactReference e = exact_reference(process, *target, model,
+                                               marginal_sampler(cfg.target, process, {cfg.seed + 7919 * (m + 1), Stream::ExactMC}),
+                                               cfg.exact_samples, cfg.seed + 7919 * (m + 1));
+      exact_s += seconds_since(t0);
+      json ex = {{"kl", e.kl.value}, {"kl_se", e.kl.se}, {"relvar", e.relvar.value}, {"relvar_se", e.relvar.se},
+                 {"kl_T", e.kl_T.value}, {"kl_T_se", e.kl_T.se}, {"sigma_mean", e.sigma_mean.value},
+                 {"sigma_mean_se", e.sigma_mean.se}, {"sigma_var", e.sigma_var.value},
+                 {"sigma_var_se", e.sigma_var.se}, {"samples", e.samples}};
+      if (ms.collapse && cfg.target_is_ring && ms.mixture->K() == cfg.target.K() &&
+          (cfg.target.weights.array() - 1.0 / cfg.target.K()).abs().maxCoeff() < 1e-12) {
+        ex["kl_separated"] = kl_separated_uniform(ms.mixture->weights);
+        ex["relvar_separated"] = relvar_separated_uniform(ms.mixture->weights);
+      }
+      r["exact"] = ex;
+    }
+
+    // 4. Detailed FT from reverse-sampler paths started at the forward final law p_T.
+    if (cfg.dft) {
+      t0 = Clock::now();
+      const int64_t nd = cfg.dft_trajectories > 0 ? cfg.dft_trajectories : cfg.trajectories;
+      const MarginalSampler pT = marginal_sampler(cfg.target, process, {cfg.seed, Stream::Prior});
+      const InitFn init_T = [&](const uint64_t* ids, int n, Mat& X) { pT(grid.T, ids, n, 0, X); };
+      const auto rev = run_taep_on_reverse_paths(process, grid, *target, model, {nd, cfg.block}, init_T,
+                                                 PhiloxNoise({cfg.seed + 17 * (m + 1), Stream::Reverse}));
+      const DftCheck c = dft_check(traj[m].sigma, rev);
+      r["dft"] = {{"trajectories", nd}, {"slope", finite_or_null(c.slope)}, {"slope_se", finite_or_null(c.slope_se)},
+                  {"intercept", finite_or_null(c.intercept)}, {"ift_reverse", finite_or_null(c.ift_reverse)},
+                  {"ift_reverse_se", finite_or_null(c.ift_reverse_se)}, {"ift_reverse_ess", finite_or_null(c.ift_reverse_ess)},
+                  {"centers", vec_json(c.centers)}, {"log_ratio", vec_json(c.log_ratio)},
+                  {"log_ratio_se", vec_json(c.log_ratio_se)}};
+      dft_s += seconds_since(t0);
+    }
+
+    // 5. Samples generated by the model (reverse SDE from the prior) for the scatter plot.
+    if (ng > 0 && d >= 2) {
+      t0 = Clock::now();
+      const Mat Y = sample_reverse_sde(process, grid, model, {ng, cfg.block}, prior_init(process, d, cfg.seed),
+                                       PhiloxNoise({cfg.seed + 31 * (m + 1), Stream::Reverse}));
+      r["generated"] = {{"x", vec_json(Y.col(0))}, {"y", vec_json(Y.col(1))}, {"sampler", "reverse SDE (Euler-Maruyama)"}};
+      gen_s += seconds_since(t0);
+    }
+
+    if (cfg.per_trajectory_csv) {
+      const std::string path = ctx.out_dir + "/taep_" + ms.name + ".csv";
+      std::ofstream f(path);
+      if (!f) throw RunError("cannot write " + path);
+      f << "trajectory,sigma_nats,kernel_nats,noise_nats" << (traj[m].exact.empty() ? "" : ",exact_nats") << "\n";
+      for (size_t i = 0; i < traj[m].sigma.size(); ++i) {
+        f << i << ',' << fmt::format("{:.17g},{:.17g},{:.17g}", traj[m].sigma[i], traj[m].kernel[i], traj[m].noise[i]);
+        if (!traj[m].exact.empty()) f << fmt::format(",{:.17g}", traj[m].exact[i]);
+        f << '\n';
+      }
+      if (!f) throw RunError("error while writing " + path);
+    }
+    jm.push_back(r);
+    ctx.log(fmt::format("  {:<24} <Sigma> = {:.5f} +- {:.5f}  Var = {:.5f} +- {:.5f}  <e^-Sigma> = {:.4f} +- {:.4f}",
+                        ms.name, s.mean, s.mean_se, s.var, s.var_se, s.ift, s.ift_se));
+  }
+  out["models"] = jm;
+
+  // Series (for the severity plots) with the separated-mode analytic curves.
+  json series = json::array();
+  std::vector<std::string> seen;
+  for (const ModelSpec& ms : cfg.models) {
+    if (ms.series.empty() || std::find(seen.begin(), seen.end(), ms.series) != seen.end()) continue;
+    seen.push_back(ms.series);
+    json sj = {{"name", ms.series}, {"models", json::array()}};
+    std::vector<const ModelSpec*> members;
+    for (const ModelSpec& o : cfg.models)
+      if (o.series == ms.series) {
+        sj["models"].push_back(o.name);
+        members.push_back(&o);
+      }
+    // Analytic curve when every member is a collapse model of the uniform ring target with the same K:
+    // over alpha if m is common, else over m at the common alpha.
+    bool collapse_series = cfg.target_is_ring;
+    for (auto* o : members) collapse_series &= o->collapse.has_value() && o->mixture->K() == cfg.target.K();
+    if (collapse_series && members.size() >= 2) {
+      const int K = cfg.target.K();
+      bool same_m = true, same_alpha = true;
+      for (auto* o : members) {
+        same_m &= o->collapse->first == members[0]->collapse->first;
+        same_alpha &= std::abs(o->collapse->second - members[0]->collapse->second) < 1e-12;
+      }
+      json cx = json::array(), ckl = json::array(), cv = json::array();
+      if (same_m) {
+        sj["x_label"] = "alpha (weight of the collapsed modes relative to 1/K)";
+        double lo = 1e300, hi = -1e300;
+        for (auto* o : members) { lo = std::min(lo, o->collapse->second); hi = std::max(hi, o->collapse->second); }
+        const int mm = members[0]->collapse->first;
+        for (int i = 0; i <= 200; ++i) {
+          const double a = lo * std::pow(hi / lo, i / 200.0);
+          const Vec w = collapse_weights(K, mm, a);
+          cx.push_back(a); ckl.push_back(kl_separated_uniform(w)); cv.push_back(relvar_separated_uniform(w));
+        }
+      } else if (same_alpha) {
+        sj["x_label"] = "m (number of under-weighted modes)";
+        const double a = members[0]->collapse->second;
+        for (int mm = 0; mm < K; ++mm) {
+          if (mm * a / K >= 1.0) break;
+          const Vec w = collapse_weights(K, mm, a);
+          cx.push_back(mm); ckl.push_back(kl_separated_uniform(w)); cv.push_back(relvar_separated_uniform(w));
+        }
+      }
+      sj["curve"] = {{"x", cx}, {"kl_separated", ckl}, {"relvar_separated", cv},
+                     {"label", "well-separated modes, T -> infinity (FORMULAS §2.5, eqs 53-55)"}};
+    }
+    if (!sj.contains("x_label")) sj["x_label"] = "x";
+    series.push_back(sj);
+  }
+  out["series"] = series;
+  out["timing_s"] = {{"taep_ensemble", taep_s}, {"sm_objective", sm_s}, {"exact_reference", exact_s},
+                     {"dft", dft_s}, {"generated_samples", gen_s}, {"total", seconds_since(t_start)}};
+  out["throughput"] = {{"trajectory_steps_per_s_per_model", double(cfg.trajectories) * cfg.steps * models.size() / taep_s}};
+  return out;
+}
+
+}  // namespace td

@@ -1,0 +1,45 @@
+#include "observe/sm_objective.hpp"
+
+#include <cmath>
+
+#include "core/stats.hpp"
+
+namespace td {
+
+SmObjective sm_objective(const Process& process, const TimeGrid& grid, const Score& target, const Score& model,
+                         const MarginalSampler& sample, int samples_per_node) {
+  const int N = grid.steps;
+  // err[n][i] = |s_theta - s*|^2 at sample i of node n; nodes run in parallel as "trajectories".
+  std::vector<Moments> node(N);
+  std::vector<std::vector<double>> vals(N, std::vector<double>(size_t(samples_per_node)));
+  // One batch per node, ids node * m + i; results are stored per node and reduced in order.
+#pragma omp parallel for schedule(dynamic, 1)
+  for (int n = 0; n < N; ++n) {
+    const int m = (samples_per_node + kLanes - 1) / kLanes * kLanes;
+    std::vector<uint64_t> ids(m);
+    for (int i = 0; i < m; ++i) ids[i] = uint64_t(n) * uint64_t(m) + uint64_t(i);
+    Mat X, St, Sm;
+    const double t = grid.t(n);
+    sample(t, ids.data(), m, uint64_t(2 * n), X);
+    target.score(X, t, St);
+    model.score(X, t, Sm);
+    const Vec e = (Sm - St).rowwise().squaredNorm();
+    for (int i = 0; i < samples_per_node; ++i) vals[n][i] = e[i];
+  }
+  SmObjective out;
+  double total = 0, var = 0;
+  for (int n = 0; n < N; ++n) {
+    for (double v : vals[n]) node[n].add(v);
+    const double t = grid.t(n), c = 0.5 * process.g2(t);
+    out.t.push_back(t);
+    out.rate.push_back(c * node[n].mean());
+    out.rate_se.push_back(c * node[n].mean_se());
+    total += c * grid.dt() * node[n].mean();
+    const double se = c * grid.dt() * node[n].mean_se();
+    var += se * se;
+  }
+  out.total = {total, std::sqrt(var)};
+  return out;
+}
+
+}  // namespace td

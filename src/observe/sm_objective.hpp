@@ -1,0 +1,31 @@
+#pragma once
+// The score-matching objective 1/2 int g^2 E_{p_t} |s_theta - s*|^2 dt (FORMULAS §2.4, eq. 33),
+// estimated independently of the TAEP paths: fresh exact samples x ~ p_{t_n} at every node of the
+// same grid, left Riemann sum (the sum whose expectation the discrete TAEP mean has).
+#include <cstdint>
+#include <functional>
+
+#include "core/time_grid.hpp"
+#include "process/process.hpp"
+#include "score/score.hpp"
+#include "sim/ensemble.hpp"
+
+namespace td {
+
+// Draws exact samples of p_t for ids (n x d). `step` distinguishes the time nodes.
+using MarginalSampler = std::function<void(double t, const uint64_t* ids, int n, uint64_t step, Mat& X)>;
+
+struct Estimate {
+  double value = 0, se = 0;
+};
+
+// Also returns the rate profile d<Sigma>/dt = 1/2 g^2 E|s_theta - s*|^2 at each node (eq. 34).
+struct SmObjective {
+  Estimate total;
+  std::vector<double> t, rate, rate_se;
+};
+
+SmObjective sm_objective(const Process& process, const TimeGrid& grid, const Score& target, const Score& model,
+                         const MarginalSampler& sample, int samples_per_node);
+
+}  // namespace td

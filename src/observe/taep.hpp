@@ -1,0 +1,57 @@
+#pragma once
+// Time-asymmetry entropy production of score matching (Ding, Quan, Tu; FORMULAS §2).
+// Per trajectory, on the forward Euler-Maruyama path x_{n+1} = x_n + f dt + g sqrt(dt) z_n:
+//   Sigma = sum_n g^2 dt [J(s_theta) - J(s*)](x_n, t_n)        (kernel part)
+//         + sum_n g sqrt(dt) (s_theta - s*)(x_n, t_n) . z_n    (noise part, Ito pre-point)
+// with Hyvarinen's kernel J(s) = div s + |s|^2 / 2 and s* the data's exact score.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/stats.hpp"
+#include "core/time_grid.hpp"
+#include "process/process.hpp"
+#include "score/score.hpp"
+#include "sim/ensemble.hpp"
+
+namespace td {
+
+// Ito is eq. 28. Midpoint pairs the Hyvarinen kernel with a trapezoidal (Stratonovich) noise
+// product; it is WRONG and exists only as the negative control the tests use.
+enum class NoiseProduct { Ito, Midpoint };
+
+struct TaepOptions {
+  NoiseProduct product = NoiseProduct::Ito;
+};
+
+// Per-trajectory values of one model, indexed by trajectory id.
+struct TaepTrajectories {
+  std::vector<double> sigma, kernel, noise;
+  // For exact-score-field models (log-densities known): ln(p/q)(x_tmin) - ln(p/q)(x_T) on the
+  // same path (FORMULAS §2.5); empty otherwise.
+  std::vector<double> exact;
+};
+
+// All models are evaluated on the same forward paths (common random numbers); the paths depend
+// only on the target. `init` draws x_{t_min} ~ p_{t_min}.
+std::vector<TaepTrajectories> run_taep(const Process& process, const TimeGrid& grid, const Score& target,
+                                       const std::vector<const Score*>& models, const EnsembleSpec& spec,
+                                       const InitFn& init, const NoiseSource& noise,
+                                       const TaepOptions& opt = {});
+
+struct TaepSummary {
+  int64_t n = 0;
+  double mean = 0, mean_se = 0, var = 0, var_se = 0, k3 = 0, k4 = 0;
+  double ift = 0, ift_se = 0, ift_ess = 0;  // <exp(-Sigma)> with SE and effective sample size
+  bool ift_reliable = false;                // Var Sigma <= 2 (FORMULAS §2.4)
+  double kernel_mean = 0, kernel_mean_se = 0, noise_mean = 0, noise_mean_se = 0;
+};
+TaepSummary summarize_taep(const TaepTrajectories& tr);
+
+// Plain scalar reference: one trajectory at a time, strict double, reference mixture kernels
+// (given as the scores), no blocks, no threads. The oracle for run_taep.
+TaepTrajectories run_taep_reference(const Process& process, const TimeGrid& grid, const Score& target,
+                                    const Score& model, int64_t trajectories, const InitFn& init,
+                                    const NoiseSource& noise, const TaepOptions& opt = {});
+
+}  // namespace td

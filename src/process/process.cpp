@@ -1,0 +1,138 @@
+#include "process/process.hpp"
+
+#include <cmath>
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+
+namespace td {
+
+ProcessParams default_process(ProcessKind kind) {
+  ProcessParams p;
+  p.kind = kind;
+  switch (kind) {
+    case ProcessKind::VP: p.t_min = 1e-3; p.T = 1.0; break;
+    case ProcessKind::OU: p.t_min = 1e-3; p.T = 5.0; break;
+    case ProcessKind::VE: p.t_min = 1e-3; p.T = 1.0; break;
+    case ProcessKind::VESong: p.t_min = 1e-3; p.T = 1.0; break;
+    case ProcessKind::EDM: p.t_min = 2e-3; p.T = 80.0; break;
+  }
+  return p;
+}
+
+ProcessKind parse_process_kind(const std::string& n) {
+  if (n == "vp") return ProcessKind::VP;
+  if (n == "ou") return ProcessKind::OU;
+  if (n == "ve") return ProcessKind::VE;
+  if (n == "ve_song") return ProcessKind::VESong;
+  if (n == "edm") return ProcessKind::EDM;
+  throw InputError(fmt::format("unknown process kind '{}' (expected vp, ou, ve, ve_song or edm)", n));
+}
+
+std::string process_kind_name(ProcessKind k) {
+  switch (k) {
+    case ProcessKind::VP: return "vp";
+    case ProcessKind::OU: return "ou";
+    case ProcessKind::VE: return "ve";
+    case ProcessKind::VESong: return "ve_song";
+    case ProcessKind::EDM: return "edm";
+  }
+  return "?";
+}
+
+Process::Process(const ProcessParams& p) : p_(p) {
+  if (!(p.t_min >= 0) || !(p.T > p.t_min))
+    throw InputError(fmt::format("process: need 0 <= t_min < T (got t_min = {}, T = {})", p.t_min, p.T));
+  if (p.kind == ProcessKind::VP && !(p.beta_min > 0 && p.beta_max >= p.beta_min))
+    throw InputError("process: need 0 < beta_min <= beta_max");
+  if (p.kind == ProcessKind::VE && !(p.sigma_min > 0 && p.sigma_max > p.sigma_min))
+    throw InputError("process: need 0 < sigma_min < sigma_max");
+  if (p.kind == ProcessKind::VESong && !(p.sigma_base > 1))
+    throw InputError("process: need sigma > 1 for ve_song");
+  if ((p.kind == ProcessKind::VESong || p.kind == ProcessKind::VE) && p.T > 1.0 + 1e-12)
+    throw InputError("process: ve and ve_song are defined on t in [0, 1]; T must be <= 1");
+}
+
+// -log alpha(t): VP 1/2 int_0^t beta, OU t, others 0.
+static double log_alpha_neg(const ProcessParams& p, double t) {
+  switch (p.kind) {
+    case ProcessKind::VP: return 0.5 * p.beta_min * t + 0.25 * (p.beta_max - p.beta_min) * t * t;
+    case ProcessKind::OU: return t;
+    default: return 0.0;
+  }
+}
+
+double Process::alpha(double t) const { return std::exp(-log_alpha_neg(p_, t)); }
+
+double Process::sigma2(double t) const {
+  switch (p_.kind) {
+    case ProcessKind::VP:
+    case ProcessKind::OU: return -std::expm1(-2.0 * log_alpha_neg(p_, t));
+    case ProcessKind::VE: {
+      const double r = std::log(p_.sigma_max / p_.sigma_min);
+      return p_.sigma_min * p_.sigma_min * std::expm1(2.0 * r * t);
+    }
+    case ProcessKind::VESong: {
+      const double l = std::log(p_.sigma_base);
+      return std::expm1(2.0 * l * t) / (2.0 * l);
+    }
+    case ProcessKind::EDM: return t * t;
+  }
+  return 0;
+}
+
+double Process::sigma(double t) const { return std::sqrt(sigma2(t)); }
+
+double Process::drift_coef(double t) const {
+  switch (p_.kind) {
+    case ProcessKind::VP: return -0.5 * (p_.beta_min + (p_.beta_max - p_.beta_min) * t);
+    case ProcessKind::OU: return -1.0;
+    default: return 0.0;
+  }
+}
+
+double Process::g2(double t) const {
+  switch (p_.kind) {
+    case ProcessKind::VP: return p_.beta_min + (p_.beta_max - p_.beta_min) * t;
+    case ProcessKind::OU: return 2.0;
+    case ProcessKind::VE: {
+      const double r = std::log(p_.sigma_max / p_.sigma_min);
+      const double s = p_.sigma_min * std::exp(r * t);
+      return 2.0 * r * s * s;
+    }
+    case ProcessKind::VESong: return std::exp(2.0 * std::log(p_.sigma_base) * t);
+    case ProcessKind::EDM: return 2.0 * t;
+  }
+  return 0;
+}
+
+double Process::g(double t) const { return std::sqrt(g2(t)); }
+
+void Process::transition(double s, double t, double& a, double& b) const {
+  a = alpha(t) / alpha(s);
+  b = std::sqrt(std::max(0.0, sigma2(t) - a * a * sigma2(s)));
+}
+
+double Process::prior_var() const {
+  switch (p_.kind) {
+    case ProcessKind::VP:
+    case ProcessKind::OU: return 1.0;
+    default: return sigma2(p_.T);
+  }
+}
+
+std::string Process::describe() const {
+  switch (p_.kind) {
+    case ProcessKind::VP:
+      return fmt::format("VP (linear beta {}..{}), t in [{}, {}]", p_.beta_min, p_.beta_max, p_.t_min, p_.T);
+    case ProcessKind::OU: return fmt::format("OU dx = -x dt + sqrt(2) dW, t in [{}, {}]", p_.t_min, p_.T);
+    case ProcessKind::VE:
+      return fmt::format("VE (sigma {}..{}), t in [{}, {}]", p_.sigma_min, p_.sigma_max, p_.t_min, p_.T);
+    case ProcessKind::VESong:
+      return fmt::format("VE (base sigma {}), t in [{}, {}]", p_.sigma_base, p_.t_min, p_.T);
+    case ProcessKind::EDM: return fmt::format("EDM (sigma = t), t in [{}, {}]", p_.t_min, p_.T);
+  }
+  return "?";
+}
+
+}  // namespace td

@@ -1,0 +1,49 @@
+#pragma once
+// Forward processes dx = f(x,t) dt + g(t) dW with linear drift f = a(t) x (FORMULAS §0).
+// Marginal kernel x_t = alpha(t) x_0 + sigma(t) z, sigma measured from data at t = 0.
+#include <string>
+
+namespace td {
+
+enum class ProcessKind { VP, OU, VE, VESong, EDM };
+
+struct ProcessParams {
+  ProcessKind kind = ProcessKind::VP;
+  double beta_min = 0.1, beta_max = 20.0;   // VP, linear beta(t)
+  double sigma_min = 0.01, sigma_max = 50;  // VE geometric sigma_min (sigma_max/sigma_min)^t
+  double sigma_base = 25.0;                 // VE as in Song's tutorial: g^2 = sigma^(2t)
+  double t_min = 1e-3, T = 1.0;
+};
+
+// Defaults of t_min and T per kind (used when a config does not set them).
+ProcessParams default_process(ProcessKind kind);
+ProcessKind parse_process_kind(const std::string& name);  // throws InputError
+std::string process_kind_name(ProcessKind kind);
+
+class Process {
+ public:
+  explicit Process(const ProcessParams& p);
+  const ProcessParams& params() const { return p_; }
+  ProcessKind kind() const { return p_.kind; }
+  double t_min() const { return p_.t_min; }
+  double T() const { return p_.T; }
+
+  double alpha(double t) const;
+  double sigma2(double t) const;  // marginal variance of the noise part
+  double sigma(double t) const;
+  double sigma_tilde(double t) const { return sigma(t) / alpha(t); }  // EDM-equivalent noise level
+  double drift_coef(double t) const;                                  // a(t): f(x,t) = a(t) x
+  double div_f(double t, int d) const { return d * drift_coef(t); }   // div f = d a(t)
+  double g2(double t) const;
+  double g(double t) const;
+  // Exact transition from s to t > s: x_t = a x_s + b z.
+  void transition(double s, double t, double& a, double& b) const;
+  // Prior N(0, prior_var I) that samplers start from at T.
+  double prior_var() const;
+  std::string describe() const;
+
+ private:
+  ProcessParams p_;
+};
+
+}  // namespace td

@@ -1,0 +1,121 @@
+#include "report/html_report.hpp"
+
+#include <fmt/format.h>
+
+#include "report/chart_asset.hpp"
+#include "report/report_script.hpp"
+
+namespace td {
+
+using json = nlohmann::json;
+
+std::string html_escape(const std::string& s) {
+  std::string o;
+  o.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&': o += "&amp;"; break;
+      case '<': o += "&lt;"; break;
+      case '>': o += "&gt;"; break;
+      case '"': o += "&quot;"; break;
+      default: o += c;
+    }
+  }
+  return o;
+}
+
+namespace {
+
+// Inside <script>, "</" could close the element early.
+std::string script_safe(std::string_view s) {
+  std::string o;
+  o.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '<' && i + 1 < s.size() && s[i + 1] == '/') {
+      o += "<\\/";
+      ++i;
+    } else {
+      o += s[i];
+    }
+  }
+  return o;
+}
+
+std::string num(const json& v, int prec = 4) {
+  if (!v.is_number()) return "&ndash;";
+  return fmt::format("{:.{}g}", v.get<double>(), prec);
+}
+
+std::string pm(const json& obj, const char* key, const char* se_key) {
+  if (!obj.contains(key)) return "&ndash;";
+  return num(obj[key]) + (obj.contains(se_key) ? " &plusmn; " + num(obj[se_key], 2) : "");
+}
+
+std::string summary_table(const json& r) {
+  std::string h = R"(<table class="summary"><thead><tr><th>model</th><th>&lang;&Sigma;&rang; [nats]</th>
+<th>&frac12;&int;g&sup2;E|s<sub>&theta;</sub>&minus;s*|&sup2;dt [nats]</th><th>Var &Sigma; [nats&sup2;]</th>
+<th>&kappa;<sub>3</sub></th><th>&kappa;<sub>4</sub></th><th>&lang;e<sup>&minus;&Sigma;</sup>&rang;</th><th>ESS</th>
+<th>exact &lang;&Sigma;&rang; [nats]</th><th>exact Var &Sigma; [nats&sup2;]</th><th>KL(p&#8214;q) [nats]</th>
+<th>V(p&#8214;q) [nats&sup2;]</th><th>V separated [nats&sup2;]</th></tr></thead><tbody>
+)";
+  for (const json& m : r["models"]) {
+    const json& t = m["taep"];
+    const json ex = m.contains("exact") ? m["exact"] : json::object();
+    const bool reliable = t["ift_reliable"].get<bool>();
+    h += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"{}\">{}{}</td>"
+                     "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                     html_escape(m["name"].get<std::string>()), pm(t, "mean", "mean_se"),
+                     pm(t, "sm_objective", "sm_objective_se"), pm(t, "var", "var_se"), num(t["k3"], 3),
+                     num(t["k4"], 3), reliable ? "" : "warn", pm(t, "ift", "ift_se"),
+                     reliable ? "" : " <span title=\"Var &Sigma; &gt; 2: the exponential average is dominated by rare trajectories and under-sampled\">(unreliable)</span>",
+                     num(t["ift_ess"], 3), pm(ex, "sigma_mean", "sigma_mean_se"), pm(ex, "sigma_var", "sigma_var_se"),
+                     pm(ex, "kl", "kl_se"), pm(ex, "relvar", "relvar_se"),
+                     ex.contains("relvar_separated") ? num(ex["relvar_separated"]) : "&ndash;");
+  }
+  h += "</tbody></table>\n";
+  return h;
+}
+
+}  // namespace
+
+std::string render_taep_report(const json& r, const std::string& config) {
+  const std::string title = html_escape(r.value("title", "thermodiff report"));
+  std::string h;
+  h += "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n";
+  h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
+  h += "<title>" + title + "</title>\n";
+  h += R"(<style>
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px auto;max-width:1280px;color:#222;padding:0 16px}
+h1{font-size:1.5em} h2{font-size:1.2em;margin-top:2em;border-bottom:1px solid #ddd}
+table.summary{border-collapse:collapse;font-size:.82em} table.summary td,table.summary th{border:1px solid #ccc;padding:3px 6px;text-align:right}
+table.summary td:first-child{text-align:left;font-family:monospace} .warn{background:#fff3cd}
+.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(300px,1fr));gap:12px}
+.wide{display:grid;grid-template-columns:repeat(auto-fill,minmax(560px,1fr));gap:16px}
+.fig{border:1px solid #eee;padding:6px} .cap{font-size:.85em;color:#555;margin:.4em 0 1em}
+pre{background:#f6f8fa;padding:10px;overflow:auto;font-size:.8em} .meta td{padding:2px 10px 2px 0;font-size:.9em}
+</style>
+)";
+  h += "<script>" + script_safe(chart_library_js()) + "</script>\n";
+  h += "<script type=\"application/json\" id=\"results\">" + script_safe(r.dump()) + "</script>\n";
+  h += "</head><body>\n<h1>" + title + "</h1>\n";
+  h += fmt::format(
+      "<table class=\"meta\"><tr><td>process</td><td>{}</td></tr><tr><td>ensemble</td><td>{} trajectories &times; {} "
+      "steps (dt = {:.4g}), noise product: {}</td></tr><tr><td>seed / threads</td><td>{} / {}</td></tr>"
+      "<tr><td>thermodiff</td><td>{} (git {})</td></tr><tr><td>wall time</td><td>{:.2f} s</td></tr></table>\n",
+      html_escape(r["process"]["description"].get<std::string>()), r["sim"]["trajectories"].get<int64_t>(),
+      r["sim"]["steps"].get<int>(), r["sim"]["dt"].get<double>(), r["sim"]["noise_product"].get<std::string>(),
+      r["seed"].get<uint64_t>(), r["threads"].get<int>(), html_escape(r.value("version", "?")),
+      html_escape(r.value("git", "unknown")), r["timing_s"]["total"].get<double>());
+  h += "<h2>Summary</h2>\n<p class=\"cap\">TAEP &Sigma; per trajectory (FORMULAS §2.3, eq. 28, It&ocirc; pre-point). "
+       "Means &plusmn; one standard error. The mean should equal the independently estimated score-matching "
+       "objective (eq. 33); &lang;e<sup>&minus;&Sigma;</sup>&rang; should be 1 (integral FT, eq. 30), reliable only "
+       "when Var &Sigma; &le; 2. &ldquo;Exact&rdquo; columns: ln(p/q)(x<sub>t_min</sub>) &minus; ln(p/q)(x<sub>T</sub>) "
+       "with exact transition sampling (§2.5); KL and V at t_min; V separated: eq. 55.</p>\n";
+  h += summary_table(r);
+  h += "<div id=\"figures\"></div>\n";
+  h += "<h2>Resolved configuration</h2>\n<pre>" + html_escape(config) + "</pre>\n";
+  h += "<script>" + script_safe(taep_report_script()) + "</script>\n</body></html>\n";
+  return h;
+}
+
+}  // namespace td

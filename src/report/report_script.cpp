@@ -1,0 +1,143 @@
+#include "report/report_script.hpp"
+
+namespace td {
+
+const std::string& taep_report_script() {
+  static const std::string js = R"JS(
+(function () {
+  const R = JSON.parse(document.getElementById('results').textContent);
+  const root = document.getElementById('figures');
+  const palette = ['#1f77b4','#ff7f0e','#2ca02c','#d62728','#9467bd','#8c564b','#e377c2','#7f7f7f','#bcbd22','#17becf',
+                   '#393b79','#ad494a','#637939','#7b4173'];
+  const color = i => palette[i % palette.length];
+  Chart.defaults.animation = false;
+  Chart.defaults.font.size = 11;
+
+  // Vertical error bars: a dataset may carry errorBars[i] = half-width for point i.
+  Chart.register({
+    id: 'errorBars',
+    afterDatasetsDraw(chart) {
+      const ctx = chart.ctx;
+      chart.data.datasets.forEach((ds, di) => {
+        if (!ds.errorBars || !chart.isDatasetVisible(di)) return;
+        const meta = chart.getDatasetMeta(di), ys = chart.scales[meta.yAxisID];
+        ctx.save(); ctx.strokeStyle = ds.borderColor; ctx.lineWidth = 1.2;
+        meta.data.forEach((pt, i) => {
+          const e = ds.errorBars[i], p = ds.data[i];
+          if (e == null || p == null) return;
+          const y0 = ys.getPixelForValue(p.y - e), y1 = ys.getPixelForValue(p.y + e);
+          ctx.beginPath(); ctx.moveTo(pt.x, y0); ctx.lineTo(pt.x, y1);
+          ctx.moveTo(pt.x - 3, y0); ctx.lineTo(pt.x + 3, y0); ctx.moveTo(pt.x - 3, y1); ctx.lineTo(pt.x + 3, y1);
+          ctx.stroke();
+        });
+        ctx.restore();
+      });
+    }
+  });
+
+  function section(title, caption, cls) {
+    const h = document.createElement('h2'); h.textContent = title; root.appendChild(h);
+    if (caption) { const p = document.createElement('p'); p.className = 'cap'; p.innerHTML = caption; root.appendChild(p); }
+    const g = document.createElement('div'); g.className = cls || 'wide'; root.appendChild(g);
+    return g;
+  }
+  function canvas(parent, height) {
+    const d = document.createElement('div'); d.className = 'fig';
+    const c = document.createElement('canvas'); c.height = height || 260; d.appendChild(c); parent.appendChild(d);
+    return c;
+  }
+  function axes(xt, yt, xtype, ytype) {
+    return { x: { type: xtype || 'linear', title: { display: true, text: xt } },
+             y: { type: ytype || 'linear', title: { display: true, text: yt } } };
+  }
+  const byName = {}; R.models.forEach((m, i) => { byName[m.name] = m; m._i = i; });
+
+  // 1. Mean and variance against collapse severity, with the analytic curves.
+  R.series.forEach(s => {
+    const g = section('TAEP against collapse severity: ' + s.name,
+      'Points: TAEP ensemble (&plusmn;1 SE) and exact references (&Sigma;<sub>exact</sub> sampled with the exact transition kernel, FORMULAS §2.5). ' +
+      'Line: well-separated-mode closed forms KL = &minus;(1/K)&Sigma; ln c<sub>k</sub> and V (eqs 53&ndash;55), valid as T &rarr; &infin;.');
+    const ms = s.models.map(n => byName[n]);
+    [['mean', '⟨Σ⟩ [nats]', 'sigma_mean', 'kl_separated'], ['var', 'Var Σ [nats²]', 'sigma_var', 'relvar_separated']].forEach(([k, lab, ek, ck]) => {
+      const ds = [
+        { label: 'TAEP ' + (k === 'mean' ? '⟨Σ⟩' : 'Var Σ'), data: ms.map(m => ({ x: m.x, y: m.taep[k] })),
+          errorBars: ms.map(m => m.taep[k + '_se']), borderColor: color(0), backgroundColor: color(0), pointRadius: 4 },
+      ];
+      if (ms.every(m => m.exact)) ds.push({ label: 'exact (kernel sampling)', data: ms.map(m => ({ x: m.x, y: m.exact[ek] })),
+          errorBars: ms.map(m => m.exact[ek + '_se']), borderColor: color(1), backgroundColor: color(1), pointStyle: 'rectRot', pointRadius: 5 });
+      if (k === 'mean') ds.push({ label: 'score-matching objective ½∫g²E|Δs|²dt', data: ms.map(m => ({ x: m.x, y: m.taep.sm_objective })),
+          errorBars: ms.map(m => m.taep.sm_objective_se), borderColor: color(2), backgroundColor: color(2), pointStyle: 'triangle', pointRadius: 5 });
+      if (s.curve) ds.push({ label: 'analytic, separated modes', data: s.curve.x.map((x, i) => ({ x: x, y: s.curve[ck][i] })),
+          showLine: true, pointRadius: 0, borderColor: '#444', borderDash: [5, 3], borderWidth: 1.5 });
+      new Chart(canvas(g), { type: 'scatter', data: { datasets: ds },
+        options: { scales: axes(s.x_label, lab, s.name === 'single-mode' ? 'logarithmic' : 'linear') } });
+    });
+  });
+
+  // 2. TAEP histograms.
+  {
+    const g = section('TAEP distributions', 'Histogram of Σ per trajectory (density, nats⁻¹). Dashed: ⟨Σ⟩. A perfect model has Σ ≡ 0.', 'grid');
+    R.models.forEach((m, i) => {
+      const e = m.histogram.edges, c = m.histogram.counts, n = m.taep.n;
+      const data = c.map((v, j) => ({ x: 0.5 * (e[j] + e[j + 1]), y: v / (n * (e[j + 1] - e[j])) }));
+      new Chart(canvas(g, 220), { type: 'bar',
+        data: { datasets: [{ label: m.name, data: data, backgroundColor: color(i), barPercentage: 1.0, categoryPercentage: 1.0 }] },
+        options: { parsing: false, scales: axes('Σ [nats]', 'density'),
+          plugins: { title: { display: true, text: m.name + '   ⟨Σ⟩=' + m.taep.mean.toPrecision(3) + ', Var=' + m.taep.var.toPrecision(3) } } },
+        plugins: [{ id: 'meanline', afterDatasetsDraw(ch) {
+          const xs = ch.scales.x, ys = ch.scales.y, px = xs.getPixelForValue(m.taep.mean);
+          ch.ctx.save(); ch.ctx.setLineDash([4, 3]); ch.ctx.strokeStyle = '#000';
+          ch.ctx.beginPath(); ch.ctx.moveTo(px, ys.top); ch.ctx.lineTo(px, ys.bottom); ch.ctx.stroke(); ch.ctx.restore(); } }] });
+    });
+  }
+
+  // 3. Running average of exp(-Sigma).
+  {
+    const g = section('Integral fluctuation theorem', 'Running average of e<sup>−Σ</sup> over the first n trajectories (FORMULAS §2.4). ' +
+      'It converges to 1; for Var Σ &gt; 2 the average is dominated by rare trajectories and converges slowly from below.');
+    const ds = R.models.map((m, i) => ({ label: m.name, data: m.ift_running.n.map((n, j) => ({ x: n, y: m.ift_running.value[j] })),
+      showLine: true, pointRadius: 0, borderColor: color(i), borderWidth: 1.3 }));
+    ds.push({ label: 'IFT: 1', data: [{ x: 1, y: 1 }, { x: R.sim.trajectories, y: 1 }], showLine: true, pointRadius: 0, borderColor: '#000', borderDash: [6, 4] });
+    new Chart(canvas(g, 300), { type: 'scatter', data: { datasets: ds }, options: { scales: axes('trajectories n', '⟨e^{−Σ}⟩ over n', 'logarithmic') } });
+  }
+
+  // 4. TAEP rate along the process.
+  {
+    const g = section('TAEP rate', 'd⟨Σ⟩/dt = ½ g² E<sub>p_t</sub>|s<sub>θ</sub> − s*|² (eq. 34), from independent samples of p<sub>t</sub>.');
+    const ds = R.models.filter(m => m.taep.sm_objective > 0).map(m => ({ label: m.name,
+      data: m.sm_rate.t.map((t, j) => ({ x: t, y: m.sm_rate.rate[j] })).filter(p => p.y > 0),
+      showLine: true, pointRadius: 0, borderColor: color(m._i), borderWidth: 1.3 }));
+    new Chart(canvas(g, 300), { type: 'scatter', data: { datasets: ds }, options: { scales: axes('t', 'rate [nats / unit t]', 'linear', 'logarithmic') } });
+  }
+
+  // 5. Samples.
+  if (R.target.samples) {
+    const g = section('Samples', 'Grey: data (target); colour: samples generated by each model with the reverse SDE (first two coordinates).', 'grid');
+    R.models.forEach((m, i) => {
+      if (!m.generated) return;
+      const ds = [{ label: 'data', data: R.target.samples.x.map((x, j) => ({ x: x, y: R.target.samples.y[j] })), pointRadius: 1, backgroundColor: 'rgba(120,120,120,0.35)' },
+                  { label: m.name, data: m.generated.x.map((x, j) => ({ x: x, y: m.generated.y[j] })), pointRadius: 1, backgroundColor: color(i) }];
+      new Chart(canvas(g, 300), { type: 'scatter', data: { datasets: ds }, options: { aspectRatio: 1, scales: axes('x₁', 'x₂') } });
+    });
+  }
+
+  // 6. Detailed fluctuation theorem.
+  if (R.models.some(m => m.dft)) {
+    const g = section('Detailed fluctuation theorem', 'ln P(Σ) − ln P<sub>Q</sub>(Σ) per bin (±1 SE), P from forward paths, P<sub>Q</sub> from reverse-sampler paths; the theorem says it equals Σ (dashed line, slope 1).', 'grid');
+    R.models.forEach((m, i) => {
+      if (!m.dft || m.dft.centers.length === 0) return;
+      const c = m.dft.centers, lo = Math.min(...c), hi = Math.max(...c);
+      new Chart(canvas(g, 260), { type: 'scatter', data: { datasets: [
+        { label: m.name + ' (slope ' + (m.dft.slope == null ? '–' : m.dft.slope.toFixed(3)) + ')', data: c.map((x, j) => ({ x: x, y: m.dft.log_ratio[j] })),
+          errorBars: m.dft.log_ratio_se, borderColor: color(i), backgroundColor: color(i) },
+        { label: 'y = Σ', data: [{ x: lo, y: lo }, { x: hi, y: hi }], showLine: true, pointRadius: 0, borderColor: '#000', borderDash: [6, 4] }] },
+        options: { scales: axes('Σ [nats]', 'ln P(Σ) − ln P_Q(Σ)') } });
+    });
+  }
+  document.body.setAttribute('data-rendered', 'true');
+})();
+)JS";
+  return js;
+}
+
+}  // namespace td

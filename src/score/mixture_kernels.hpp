@@ -1,0 +1,17 @@
+#pragma once
+// Exact Gaussian-mixture marginal quantities (FORMULAS §1) for a batch. `marg` is the marginal
+// mixture at time t (means alpha mu_k, variances alpha^2 s_k^2 + sigma^2, all > 0).
+// Any of S, div, logp may be null. The fast kernel vectorizes over the batch; the reference is a
+// plain per-point loop in strict double kept as the oracle (tests compare them, NMSE <= 1e-12).
+#include "core/types.hpp"
+#include "data/mixture.hpp"
+
+namespace td {
+
+void mixture_eval_fast(const GaussianMixture& marg, const Mat& X, Mat* S, Vec* div, Vec* logp);
+void mixture_eval_reference(const GaussianMixture& marg, const Mat& X, Mat* S, Vec* div, Vec* logp);
+// Responsibilities r_k(x) (n x K) and the Jacobian at one point (reference path only).
+void mixture_responsibilities(const GaussianMixture& marg, const Mat& X, Mat& R);
+void mixture_jacobian(const GaussianMixture& marg, const RowVec& x, Mat& J);
+
+}  // namespace td

@@ -1,0 +1,45 @@
+#include "score/mixture_score.hpp"
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "score/mixture_kernels.hpp"
+
+namespace td {
+
+MixtureScore::MixtureScore(GaussianMixture p0, Process process, bool reference)
+    : p0_(std::move(p0)), process_(std::move(process)), reference_(reference) {
+  p0_.validate("mixture score");
+}
+
+std::string MixtureScore::describe() const {
+  return fmt::format("exact mixture score (K = {}, d = {})", p0_.K(), p0_.dim());
+}
+
+GaussianMixture MixtureScore::marginal(double t) const {
+  GaussianMixture m = p0_.marginal(process_.alpha(t), process_.sigma2(t));
+  if (!(m.vars.minCoeff() > 0))
+    throw RunError(fmt::format("mixture marginal at t = {} has a zero variance (delta data needs t > 0)", t));
+  return m;
+}
+
+void MixtureScore::eval(const Mat& X, double t, Mat* S, Vec* div, Vec* logp) const {
+  const GaussianMixture m = marginal(t);
+  if (reference_)
+    mixture_eval_reference(m, X, S, div, logp);
+  else
+    mixture_eval_fast(m, X, S, div, logp);
+}
+
+void MixtureScore::score(const Mat& X, double t, Mat& S) const { eval(X, t, &S, nullptr, nullptr); }
+void MixtureScore::score_divergence(const Mat& X, double t, Mat& S, Vec& div) const {
+  eval(X, t, &S, &div, nullptr);
+}
+void MixtureScore::log_density(const Mat& X, double t, Vec& logp) const {
+  eval(X, t, nullptr, nullptr, &logp);
+}
+void MixtureScore::jacobian(const RowVec& x, double t, Mat& J) const {
+  mixture_jacobian(marginal(t), x, J);
+}
+
+}  // namespace td

@@ -1,0 +1,188 @@
+#include "sim/ensemble.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/rng.hpp"
+#include "score/score.hpp"
+
+namespace td {
+namespace {
+
+int round_up_lanes(int n) { return (n + kLanes - 1) / kLanes * kLanes; }
+
+// Calls fn(ids, n, n_valid, first) for every block, in parallel; blocks are independent.
+template <class Fn>
+void for_each_block(const EnsembleSpec& spec, Fn&& fn) {
+  const int block = round_up_lanes(std::max(spec.block, 1));
+  const int64_t nblocks = (spec.trajectories + block - 1) / block;
+#pragma omp parallel for schedule(dynamic, 1)
+  for (int64_t b = 0; b < nblocks; ++b) {
+    const int64_t first = b * block;
+    const int n_valid = int(std::min<int64_t>(block, spec.trajectories - first));
+    const int n = round_up_lanes(n_valid);
+    std::vector<uint64_t> ids(n);
+    for (int i = 0; i < n; ++i) ids[i] = uint64_t(first + i);
+    fn(ids.data(), n, n_valid, first);
+  }
+}
+
+}  // namespace
+
+void parallel_blocks(const EnsembleSpec& spec,
+                     const std::function<void(const uint64_t*, int, int, int64_t)>& fn) {
+  for_each_block(spec, fn);
+}
+
+void run_forward_ensemble(const Process& process, const TimeGrid& grid, int d, const EnsembleSpec& spec,
+                          const InitFn& init, const NoiseSource& noise,
+                          const ForwardObserverFactory& make_observer) {
+  const double dt = grid.dt(), sdt = std::sqrt(dt);
+  for_each_block(spec, [&](const uint64_t* ids, int n, int n_valid, int64_t) {
+    Mat X, Z;
+    init(ids, n, X);
+    auto obs = make_observer();
+    obs->begin(ids, n, n_valid, grid.t_min, X);
+    for (int s = 0; s < grid.steps; ++s) {
+      const double t = grid.t(s);
+      noise.fill(ids, n, uint64_t(s), d, Z);
+      obs->step(s, t, dt, X, Z);
+      const double a = 1.0 + process.drift_coef(t) * dt, b = process.g(t) * sdt;
+      X = a * X + b * Z;
+    }
+    obs->end(grid.T, X);
+  });
+}
+
+void run_reverse_ensemble(const Process& process, const TimeGrid& grid, const Score& score,
+                          const EnsembleSpec& spec, const InitFn& init, const NoiseSource& noise,
+                          const ReverseObserverFactory& make_observer) {
+  const double dt = grid.dt(), sdt = std::sqrt(dt);
+  const int d = score.dim();
+  for_each_block(spec, [&](const uint64_t* ids, int n, int n_valid, int64_t) {
+    Mat X, Xn, Z, S;
+    init(ids, n, X);
+    std::unique_ptr<ReverseObserver> obs = make_observer ? make_observer() : nullptr;
+    if (obs) obs->begin(ids, n, n_valid, grid.T, X);
+    for (int s = grid.steps - 1; s >= 0; --s) {
+      const double t1 = grid.t(s + 1);
+      score.score(X, t1, S);
+      noise.fill(ids, n, uint64_t(s), d, Z);
+      const double a = process.drift_coef(t1), g2 = process.g2(t1);
+      Xn = X - (a * dt) * X + (g2 * dt) * S + (std::sqrt(g2) * sdt) * Z;
+      if (obs) obs->step(s, grid.t(s), dt, Xn, X);
+      X.swap(Xn);
+    }
+    if (obs) obs->end(grid.t_min, X);
+  });
+}
+
+namespace {
+
+// Stores the first n_valid final states into rows [first, first + n_valid) of `out`.
+class FinalStateSink final : public ReverseObserver {
+ public:
+  FinalStateSink(Mat& out) : out_(out) {}
+  void begin(const uint64_t* ids, int, int n_valid, double, const Mat&) override {
+    first_ = int64_t(ids[0]);
+    n_valid_ = n_valid;
+  }
+  void step(int, double, double, const Mat&, const Mat&) override {}
+  void end(double, const Mat& X0) override { out_.middleRows(first_, n_valid_) = X0.topRows(n_valid_); }
+ private:
+  Mat& out_;
+  int64_t first_ = 0;
+  int n_valid_ = 0;
+};
+
+}  // namespace
+
+Mat sample_reverse_sde(const Process& process, const TimeGrid& grid, const Score& score,
+                       const EnsembleSpec& spec, const InitFn& init, const NoiseSource& noise) {
+  Mat out(spec.trajectories, score.dim());
+  run_reverse_ensemble(process, grid, score, spec, init, noise,
+                       [&] { return std::make_unique<FinalStateSink>(out); });
+  return out;
+}
+
+Mat sample_pf_ode_rk4(const Process& process, const TimeGrid& grid, const Score& score,
+                      const EnsembleSpec& spec, const InitFn& init) {
+  Mat out(spec.trajectories, score.dim());
+  // dx/dt = f - g^2 s / 2, integrated backwards: h = -dt.
+  auto rhs = [&](const Mat& X, double t, Mat& K, Mat& S) {
+    score.score(X, t, S);
+    K = process.drift_coef(t) * X - (0.5 * process.g2(t)) * S;
+  };
+  const double h = -grid.dt();
+  for_each_block(spec, [&](const uint64_t* ids, int n, int n_valid, int64_t first) {
+    Mat X, k1, k2, k3, k4, S, tmp;
+    init(ids, n, X);
+    for (int s = grid.steps; s > 0; --s) {
+      const double t = grid.t(s), tm = t + 0.5 * h, te = grid.t(s - 1);
+      rhs(X, t, k1, S);
+      tmp = X + (0.5 * h) * k1;
+      rhs(tmp, tm, k2, S);
+      tmp = X + (0.5 * h) * k2;
+      rhs(tmp, tm, k3, S);
+      tmp = X + h * k3;
+      rhs(tmp, te, k4, S);
+      X += (h / 6.0) * (k1 + 2.0 * k2 + 2.0 * k3 + k4);
+    }
+    out.middleRows(first, n_valid) = X.topRows(n_valid);
+  });
+  return out;
+}
+
+InitFn prior_init(const Process& process, int d, uint64_t seed) {
+  const double sd = std::sqrt(process.prior_var());
+  return [sd, d, seed](const uint64_t* ids, int n, Mat& X) {
+    normal_block(RngKey{seed, Stream::Prior}, ids, n, 0, d, X);
+    X *= sd;
+  };
+}
+
+PathRecorder::PathRecorder(int64_t count, int stride, const TimeGrid& grid, int d)
+    : count_(count), stride_(std::max(stride, 1)) {
+  for (int s = 0; s <= grid.steps; s += stride_) times_.push_back(grid.t(s));
+  if (grid.steps % stride_ != 0) times_.push_back(grid.T);
+  paths_.assign(size_t(count), Mat::Zero(Eigen::Index(times_.size()), d));
+}
+
+namespace {
+
+class PathObserver final : public ForwardObserver {
+ public:
+  PathObserver(std::vector<Mat>& paths, int64_t count, int stride)
+      : paths_(paths), count_(count), stride_(stride) {}
+  void begin(const uint64_t* ids, int, int n_valid, double, const Mat& X0) override {
+    first_ = int64_t(ids[0]);
+    n_valid_ = n_valid;
+    record(0, X0);
+  }
+  void step(int n, double, double, const Mat& X, const Mat&) override {
+    if (n > 0 && n % stride_ == 0) record(n / stride_, X);
+    last_ = n;
+  }
+  void end(double, const Mat& XT) override {
+    record(Eigen::Index(paths_.empty() ? 0 : paths_[0].rows() - 1), XT);
+  }
+ private:
+  void record(Eigen::Index row, const Mat& X) {
+    for (int i = 0; i < n_valid_; ++i)
+      if (first_ + i < count_) paths_[size_t(first_ + i)].row(row) = X.row(i);
+  }
+  std::vector<Mat>& paths_;
+  int64_t count_;
+  int stride_;
+  int64_t first_ = 0;
+  int n_valid_ = 0;
+  int last_ = 0;
+};
+
+}  // namespace
+
+ForwardObserverFactory PathRecorder::factory() {
+  return [this] { return std::make_unique<PathObserver>(paths_, count_, stride_); };
+}
+
+}  // namespace td

@@ -1,0 +1,90 @@
+#pragma once
+// Ensembles of trajectories run in blocks with OpenMP. A block is a fixed set of trajectory ids,
+// padded to a multiple of kLanes with extra ids whose results are discarded, so every trajectory is
+// computed by the same vector code whatever the block size or thread count. Observers accumulate
+// inside the step; paths are stored only by a PathRecorder.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "core/time_grid.hpp"
+#include "core/types.hpp"
+#include "process/process.hpp"
+#include "sim/noise.hpp"
+
+namespace td {
+
+struct EnsembleSpec {
+  int64_t trajectories = 0;
+  int block = 256;  // trajectories per block (rounded up to a multiple of kLanes)
+};
+
+// Calls fn(ids, n, n_valid, first) for every block of spec, in parallel (OpenMP, dynamic
+// schedule). ids = first, first+1, ...; n is n_valid rounded up to a multiple of kLanes.
+void parallel_blocks(const EnsembleSpec& spec,
+                     const std::function<void(const uint64_t* ids, int n, int n_valid, int64_t first)>& fn);
+
+// Draws the initial states of trajectories ids[0..n) (n x d).
+using InitFn = std::function<void(const uint64_t* ids, int n, Mat& X)>;
+
+// Sees one block of a forward Euler-Maruyama ensemble
+//   x_{n+1} = x_n + f(x_n, t_n) dt + g(t_n) sqrt(dt) z_n.
+class ForwardObserver {
+ public:
+  virtual ~ForwardObserver() = default;
+  // ids has n entries; the first n_valid are real trajectories.
+  virtual void begin(const uint64_t* ids, int n, int n_valid, double t0, const Mat& X0) = 0;
+  // Called before the update of step n with the state x_n and the noise z_n that moves it.
+  virtual void step(int n, double t, double dt, const Mat& X, const Mat& Z) = 0;
+  virtual void end(double T, const Mat& XT) = 0;
+};
+using ForwardObserverFactory = std::function<std::unique_ptr<ForwardObserver>()>;
+
+void run_forward_ensemble(const Process& process, const TimeGrid& grid, int d, const EnsembleSpec& spec,
+                          const InitFn& init, const NoiseSource& noise,
+                          const ForwardObserverFactory& make_observer);
+
+// Sees one block of a reverse-SDE ensemble run from T down to t_min on the same grid:
+//   x_n = x_{n+1} - [f(x_{n+1}, t_{n+1}) - g^2 s(x_{n+1}, t_{n+1})] dt + g(t_{n+1}) sqrt(dt) z.
+class ReverseObserver {
+ public:
+  virtual ~ReverseObserver() = default;
+  virtual void begin(const uint64_t* ids, int n, int n_valid, double T, const Mat& XT) = 0;
+  // After the update from x_{n+1} (at t_{n+1}) to x_n (at t_n).
+  virtual void step(int n, double t_n, double dt, const Mat& Xn, const Mat& Xnext) = 0;
+  virtual void end(double t_min, const Mat& X0) = 0;
+};
+using ReverseObserverFactory = std::function<std::unique_ptr<ReverseObserver>()>;
+
+class Score;
+void run_reverse_ensemble(const Process& process, const TimeGrid& grid, const Score& score,
+                          const EnsembleSpec& spec, const InitFn& init, const NoiseSource& noise,
+                          const ReverseObserverFactory& make_observer);
+
+// Samples: reverse SDE (Euler-Maruyama) or probability-flow ODE (RK4), from init at T to t_min.
+// Returns trajectories x spec.trajectories rows of final states.
+Mat sample_reverse_sde(const Process& process, const TimeGrid& grid, const Score& score,
+                       const EnsembleSpec& spec, const InitFn& init, const NoiseSource& noise);
+Mat sample_pf_ode_rk4(const Process& process, const TimeGrid& grid, const Score& score,
+                      const EnsembleSpec& spec, const InitFn& init);
+
+// Initial states from the prior N(0, prior_var I) of the process (Stream::Prior).
+InitFn prior_init(const Process& process, int d, uint64_t seed);
+
+// Records the first `count` trajectories every `stride` steps (forward ensembles).
+class PathRecorder {
+ public:
+  PathRecorder(int64_t count, int stride, const TimeGrid& grid, int d);
+  ForwardObserverFactory factory();
+  const std::vector<double>& times() const { return times_; }
+  // path(i) is (number of recorded times) x d.
+  const Mat& path(int64_t i) const { return paths_[size_t(i)]; }
+ private:
+  int64_t count_;
+  int stride_;
+  std::vector<double> times_;
+  std::vector<Mat> paths_;
+};
+
+}  // namespace td

@@ -1,0 +1,40 @@
+#pragma once
+// Sources of the Gaussian increments z_n (dW_n = sqrt(dt) z_n) of an ensemble.
+#include <cstdint>
+
+#include "core/rng.hpp"
+#include "core/types.hpp"
+
+namespace td {
+
+class NoiseSource {
+ public:
+  virtual ~NoiseSource() = default;
+  // Z (n x d): the normals of trajectories ids[0..n) at step `step`.
+  virtual void fill(const uint64_t* ids, int n, uint64_t step, int d, Mat& Z) const = 0;
+};
+
+// Independent Philox normals keyed by (seed, stream, id, step, component).
+class PhiloxNoise final : public NoiseSource {
+ public:
+  explicit PhiloxNoise(RngKey key) : key_(key) {}
+  void fill(const uint64_t* ids, int n, uint64_t step, int d, Mat& Z) const override {
+    normal_block(key_, ids, n, step, d, Z);
+  }
+ private:
+  RngKey key_;
+};
+
+// The same Brownian path seen on a grid 2^level times coarser than the finest one: the increment
+// of coarse step n is the sum of the 2^level fine increments, so z = sum z_fine / 2^(level/2).
+// Used for strong-convergence tests (the same path at dt, 2 dt, 4 dt ...).
+class RefinedNoise final : public NoiseSource {
+ public:
+  RefinedNoise(RngKey key, int level) : key_(key), level_(level) {}
+  void fill(const uint64_t* ids, int n, uint64_t step, int d, Mat& Z) const override;
+ private:
+  RngKey key_;
+  int level_;
+};
+
+}  // namespace td
