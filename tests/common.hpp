@@ -1,0 +1,41 @@
+#pragma once
+// Shared fixtures for the tests: the ring target, mixture samplers, and a helper that prints the
+// seed of every statistical test (so a failure can be reproduced).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <iostream>
+#include <memory>
+
+#include "core/rng.hpp"
+#include "data/mixture.hpp"
+#include "observe/sm_objective.hpp"
+#include "process/process.hpp"
+#include "score/mixture_score.hpp"
+#include "sim/ensemble.hpp"
+
+namespace td::test {
+
+inline void print_seed(uint64_t seed) { std::cout << "[ seed     ] " << seed << std::endl; }
+
+inline MarginalSampler marginal_sampler(const GaussianMixture& gm, const Process& p, RngKey key) {
+  return [gm, p, key](double t, const uint64_t* ids, int n, uint64_t step, Mat& X) {
+    sample_mixture(gm.marginal(p.alpha(t), p.sigma2(t)), key, ids, n, step, X);
+  };
+}
+
+inline InitFn init_at(const GaussianMixture& gm, const Process& p, double t, RngKey key) {
+  auto s = marginal_sampler(gm, p, key);
+  return [s, t](const uint64_t* ids, int n, Mat& X) { s(t, ids, n, 0, X); };
+}
+
+// Combined tolerance k * sqrt(a^2 + b^2) for comparing two independent estimates.
+inline double tol(double se_a, double se_b, double k = 4.0) { return k * std::sqrt(se_a * se_a + se_b * se_b); }
+
+inline GaussianMixture collapse_ring(int K, double R, double std, int m, double alpha) {
+  GaussianMixture g = ring_mixture(K, R, std);
+  g.weights = collapse_weights(K, m, alpha);
+  return g;
+}
+
+}  // namespace td::test

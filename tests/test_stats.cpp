@@ -1,0 +1,59 @@
+#include "common.hpp"
+#include "core/stats.hpp"
+
+namespace td {
+
+TEST(Stats, MomentsMatchTwoPassAndMergeIsAssociative) {
+  std::vector<double> x;
+  for (int i = 0; i < 1001; ++i) x.push_back(std::sin(0.37 * i) * 3 + 0.001 * i * i / 100);
+  double mean = 0;
+  for (double v : x) mean += v;
+  mean /= x.size();
+  double c2 = 0, c3 = 0, c4 = 0;
+  for (double v : x) {
+    const double u = v - mean;
+    c2 += u * u, c3 += u * u * u, c4 += u * u * u * u;
+  }
+  const double n = double(x.size());
+  c2 /= n, c3 /= n, c4 /= n;
+  Moments a, b, all;
+  for (size_t i = 0; i < x.size(); ++i) {
+    all.add(x[i]);
+    (i < 400 ? a : b).add(x[i]);
+  }
+  a.merge(b);
+  for (const Moments* m : {&all, &a}) {
+    EXPECT_NEAR(m->mean(), mean, 1e-12);
+    EXPECT_NEAR(m->variance(), c2 * n / (n - 1), 1e-10);
+    EXPECT_NEAR(m->k3(), c3, 1e-10);
+    EXPECT_NEAR(m->k4(), c4 - 3 * c2 * c2, 1e-9);
+  }
+}
+
+TEST(Stats, LogMeanExpIsStableAndExact) {
+  LogMeanExp e;
+  std::vector<double> a = {-1000.0, -1001.0, -999.5, -1000.2};
+  for (double v : a) e.add(v);
+  double m = -999.5, s = 0, s2 = 0;
+  for (double v : a) s += std::exp(v - m), s2 += std::exp(2 * (v - m));
+  EXPECT_NEAR(e.log_mean(), m + std::log(s / 4), 1e-12);
+  EXPECT_NEAR(e.ess(), s * s / s2, 1e-12);
+  LogMeanExp u;
+  for (int i = 0; i < 10; ++i) u.add(0.0);
+  EXPECT_DOUBLE_EQ(u.mean(), 1.0);
+  EXPECT_DOUBLE_EQ(u.ess(), 10.0);
+  EXPECT_DOUBLE_EQ(u.mean_se(), 0.0);
+}
+
+TEST(Stats, HistogramCountsEverything) {
+  std::vector<double> x = {0.05, 0.15, 0.15, 0.95, -1, 2};
+  const Histogram h = histogram(x, 10, 0.0, 1.0);
+  EXPECT_EQ(h.counts[0], 1);
+  EXPECT_EQ(h.counts[1], 2);
+  EXPECT_EQ(h.counts[9], 1);
+  EXPECT_EQ(h.below, 1);
+  EXPECT_EQ(h.above, 1);
+  EXPECT_DOUBLE_EQ(quantile({1, 2, 3, 4}, 0.5), 2.5);
+}
+
+}  // namespace td
