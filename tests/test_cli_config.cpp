@@ -1,0 +1,170 @@
+// The thermodiff program: the issue's config works as written; every bad input gets its own message
+// naming the key and file, exit code 2, and no run directory.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const char* kIssueConfig = R"(experiment = "taep"
+seed = 1
+[process]   # kind = vp|ou|ve|edm, beta_min, beta_max, t_min, T
+kind = "vp"
+[sim]
+trajectories = 20000
+steps = 1000
+[target]    # the data distribution p_0
+ring = { K = 8, radius = 2.0, std = 0.1 }
+[[models]]  # one entry per model score
+name = "collapse-m1-a0.25"
+ring = { K = 8, radius = 2.0, std = 0.1 }
+collapse = { m = 1, alpha = 0.25 }
+)";
+
+struct Result {
+  int code;
+  std::string output;
+};
+
+Result run(const std::string& args) {
+  const std::string cmd = std::string(THERMODIFF_BINARY) + " " + args + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  std::string out;
+  std::array<char, 4096> buf;
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
+  const int status = pclose(p);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("thermodiff-cli-" + std::to_string(getpid()) + "-" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string write(const std::string& text, const std::string& name = "c.toml") {
+    const fs::path f = dir_ / name;
+    std::ofstream(f) << text;
+    return f.string();
+  }
+  // Replaces the first occurrence of `from` in the issue's config.
+  std::string variant(const std::string& from, const std::string& to) {
+    std::string s = kIssueConfig;
+    const auto pos = s.find(from);
+    EXPECT_NE(pos, std::string::npos) << from;
+    s.replace(pos, from.size(), to);
+    return write(s);
+  }
+  void expect_bad(const std::string& file, const std::string& message, const std::string& extra = "") {
+    const fs::path out = dir_ / "out";
+    const Result r = run("run " + file + " --quiet --out " + out.string() + " " + extra);
+    EXPECT_EQ(r.code, 2) << r.output;
+    EXPECT_NE(r.output.find(message), std::string::npos) << "expected '" << message << "' in: " << r.output;
+    EXPECT_FALSE(fs::exists(out)) << "a failed run must not leave a run directory";
+  }
+  fs::path dir_;
+};
+
+TEST_F(Cli, IssueConfigWorksAsWrittenAndWritesTheDocumentedRunDirectory) {
+  const std::string f = write(kIssueConfig);
+  const Result v = run("validate " + f);
+  EXPECT_EQ(v.code, 0) << v.output;
+  const fs::path out = dir_ / "run";
+  const Result r = run("run " + f + " --quiet --threads 2 --set sim.trajectories=2000 --set sim.steps=200 "
+                       "--set output.per_trajectory=true --out " + out.string());
+  ASSERT_EQ(r.code, 0) << r.output;
+  for (const char* name : {"config.toml", "results.json", "report.html", "taep_collapse-m1-a0.25.csv"})
+    EXPECT_TRUE(fs::exists(out / name)) << name;
+  nlohmann::json j;
+  std::ifstream(out / "results.json") >> j;
+  EXPECT_EQ(j["schema"], "thermodiff.results/1");
+  EXPECT_EQ(j["seed"], 1);
+  const auto& m = j["models"][0];
+  EXPECT_EQ(m["name"], "collapse-m1-a0.25");
+  for (const char* k : {"mean", "mean_se", "var", "var_se", "k3", "k4", "ift", "ift_se", "ift_ess", "sm_objective",
+                        "sm_objective_se"})
+    EXPECT_TRUE(m["taep"].contains(k)) << k;
+  for (const char* k : {"kl", "relvar", "relvar_separated"}) EXPECT_TRUE(m["exact"].contains(k)) << k;
+  // Nothing temporary is left next to the run directory.
+  for (const auto& e : fs::directory_iterator(dir_))
+    EXPECT_EQ(e.path().filename().string().find(".incomplete"), std::string::npos) << e.path();
+  // The same seed gives the same numbers with another thread count.
+  const fs::path out1 = dir_ / "run1";
+  ASSERT_EQ(run("run " + f + " --quiet --threads 1 --set sim.trajectories=2000 --set sim.steps=200 --out " +
+                out1.string()).code, 0);
+  nlohmann::json j1;
+  std::ifstream(out1 / "results.json") >> j1;
+  EXPECT_EQ(j1["models"][0]["taep"], j["models"][0]["taep"]);
+}
+
+TEST_F(Cli, UnknownKey) { expect_bad(variant("steps = 1000", "steps = 1000\nstepz = 3"), "key 'sim.stepz': unknown key"); }
+TEST_F(Cli, WrongType) {
+  expect_bad(variant("trajectories = 20000", "trajectories = \"many\""), "key 'sim.trajectories': expected an integer, got string");
+}
+TEST_F(Cli, NegativeStd) {
+  expect_bad(variant("ring = { K = 8, radius = 2.0, std = 0.1 }", "ring = { K = 8, radius = 2.0, std = -0.1 }"),
+             "key 'target.ring.std': must be >= 0");
+}
+TEST_F(Cli, WeightsNotSummingToOne) {
+  expect_bad(variant("ring = { K = 8, radius = 2.0, std = 0.1 }",
+                     "mixture = { weights = [0.5, 0.6], means = [[0, 0], [1, 1]], std = [0.1, 0.1] }"),
+             "key 'target.mixture.weights': sum to 1.1");
+}
+TEST_F(Cli, NegativeWeight) {
+  expect_bad(variant("ring = { K = 8, radius = 2.0, std = 0.1 }",
+                     "mixture = { weights = [1.5, -0.5], means = [[0, 0], [1, 1]], std = [0.1, 0.1] }"),
+             "key 'target.mixture.weights': entry 1 is -0.5");
+}
+TEST_F(Cli, TminNotBelowT) { expect_bad(variant("kind = \"vp\"", "kind = \"vp\"\nt_min = 1.0\nT = 1.0"), "key 'process.T': must be > t_min"); }
+TEST_F(Cli, ZeroTrajectories) { expect_bad(variant("trajectories = 20000", "trajectories = 0"), "key 'sim.trajectories': must be >= 1"); }
+TEST_F(Cli, ZeroSteps) { expect_bad(variant("steps = 1000", "steps = 0"), "key 'sim.steps': must be >= 1"); }
+TEST_F(Cli, UnknownProcessKind) { expect_bad(variant("kind = \"vp\"", "kind = \"vq\""), "key 'process.kind': unknown process kind 'vq'"); }
+TEST_F(Cli, ModelDimensionMismatch) {
+  expect_bad(variant("name = \"collapse-m1-a0.25\"\nring = { K = 8, radius = 2.0, std = 0.1 }\ncollapse = { m = 1, alpha = 0.25 }",
+                     "name = \"m3\"\nmixture = { weights = [1.0], means = [[0, 0, 0]], std = [1.0] }"),
+             "model dimension 3 differs from the target's 2");
+}
+TEST_F(Cli, CollapseLeavesNoMass) {
+  expect_bad(variant("collapse = { m = 1, alpha = 0.25 }", "collapse = { m = 2, alpha = 4.5 }"),
+             "key 'models[0].collapse.alpha'");
+}
+TEST_F(Cli, DuplicateModelNames) {
+  std::string s = kIssueConfig;
+  s += "[[models]]\nname = \"collapse-m1-a0.25\"\n";
+  expect_bad(write(s), "key 'models[1].name': 'collapse-m1-a0.25' is used by two models");
+}
+TEST_F(Cli, NoModels) {
+  std::string s = kIssueConfig;
+  s = s.substr(0, s.find("[[models]]"));
+  expect_bad(write(s), "key 'models': missing");
+}
+TEST_F(Cli, TomlSyntaxError) { expect_bad(variant("seed = 1", "seed = = 1"), "c.toml:2:"); }
+TEST_F(Cli, MissingFile) { expect_bad((dir_ / "nope.toml").string(), "does not exist"); }
+TEST_F(Cli, BadSetSyntax) { expect_bad(write(kIssueConfig), "--set 'sim.steps': expected key=value", "--set sim.steps"); }
+TEST_F(Cli, SetWrongType) { expect_bad(write(kIssueConfig), "key 'sim.steps': expected an integer, got float", "--set sim.steps=0.5"); }
+TEST_F(Cli, OutputDirectoryNotEmpty) {
+  const std::string f = write(kIssueConfig);
+  fs::create_directories(dir_ / "full");
+  std::ofstream(dir_ / "full" / "x") << "x";
+  const Result r = run("run " + f + " --quiet --out " + (dir_ / "full").string());
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.output.find("exists and is not empty"), std::string::npos) << r.output;
+}
+TEST_F(Cli, ListNamesTheQuickstart) {
+  const Result r = run("list");
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.output.find("mode-collapse"), std::string::npos);
+}
+
+}  // namespace
