@@ -33,28 +33,44 @@ void mixture_eval_fast(const GaussianMixture& g, const Mat& X, Mat* S, Vec* div,
     trv[k] = tr;
   }
 
+  // Logits, with the running maximum folded into the last coordinate's pass.
   for (int k = 0; k < K; ++k) {
     double* l = L + size_t(k) * n;
     const double c = cst[k];
-#pragma omp simd
-    for (int i = 0; i < n; ++i) l[i] = c;
     for (int j = 0; j < d; ++j) {
       const double m = g.means(k, j), h = 0.5 * iv[size_t(k) * d + j];
       const double* x = X.col(j).data();
+      const bool first = j == 0, last = j == d - 1;
+      if (first && last) {
 #pragma omp simd
-      for (int i = 0; i < n; ++i) {
-        const double u = x[i] - m;
-        l[i] -= h * u * u;
+        for (int i = 0; i < n; ++i) {
+          const double u = x[i] - m, v = c - h * u * u;
+          l[i] = v;
+          mx[i] = (k == 0 || v > mx[i]) ? v : mx[i];
+        }
+      } else if (first) {
+#pragma omp simd
+        for (int i = 0; i < n; ++i) {
+          const double u = x[i] - m;
+          l[i] = c - h * u * u;
+        }
+      } else if (last) {
+#pragma omp simd
+        for (int i = 0; i < n; ++i) {
+          const double u = x[i] - m, v = l[i] - h * u * u;
+          l[i] = v;
+          mx[i] = (k == 0 || v > mx[i]) ? v : mx[i];
+        }
+      } else {
+#pragma omp simd
+        for (int i = 0; i < n; ++i) {
+          const double u = x[i] - m;
+          l[i] -= h * u * u;
+        }
       }
     }
   }
-#pragma omp simd
-  for (int i = 0; i < n; ++i) mx[i] = L[i];
-  for (int k = 1; k < K; ++k) {
-    const double* l = L + size_t(k) * n;
-#pragma omp simd
-    for (int i = 0; i < n; ++i) mx[i] = l[i] > mx[i] ? l[i] : mx[i];
-  }
+  // Unnormalized weights e_k = exp(l_k - max) and their sum S.
 #pragma omp simd
   for (int i = 0; i < n; ++i) sum[i] = 0.0;
   for (int k = 0; k < K; ++k) {
@@ -72,21 +88,17 @@ void mixture_eval_fast(const GaussianMixture& g, const Mat& X, Mat* S, Vec* div,
     for (int i = 0; i < n; ++i) lp[i] = mx[i] + std::log(sum[i]);
   }
   if (!S && !div) return;
-#pragma omp simd
-  for (int i = 0; i < n; ++i) sum[i] = 1.0 / sum[i];
 
+  // s = sum_k e_k u_k / S and div = sum_k e_k (|u_k|^2 - tr_k) / S - |s|^2, normalized once at the end.
   Mat Sloc;
   Mat& Sout = S ? *S : Sloc;
   Sout.setZero(n, d);
   if (div) div->setZero(n);
   double* dv = div ? div->data() : nullptr;
   for (int k = 0; k < K; ++k) {
-    double* r = L + size_t(k) * n;
+    const double* e = L + size_t(k) * n;
 #pragma omp simd
-    for (int i = 0; i < n; ++i) {
-      r[i] *= sum[i];
-      sq[i] = 0.0;
-    }
+    for (int i = 0; i < n; ++i) sq[i] = 0.0;
     for (int j = 0; j < d; ++j) {
       const double m = g.means(k, j), a = iv[size_t(k) * d + j];
       const double* x = X.col(j).data();
@@ -94,17 +106,26 @@ void mixture_eval_fast(const GaussianMixture& g, const Mat& X, Mat* S, Vec* div,
 #pragma omp simd
       for (int i = 0; i < n; ++i) {
         const double u = (m - x[i]) * a;
-        s[i] += r[i] * u;
+        s[i] += e[i] * u;
         sq[i] += u * u;
       }
     }
     if (dv) {
       const double tr = trv[k];
 #pragma omp simd
-      for (int i = 0; i < n; ++i) dv[i] += r[i] * (sq[i] - tr);
+      for (int i = 0; i < n; ++i) dv[i] += e[i] * (sq[i] - tr);
     }
   }
+#pragma omp simd
+  for (int i = 0; i < n; ++i) sum[i] = 1.0 / sum[i];
+  for (int j = 0; j < d; ++j) {
+    double* s = Sout.col(j).data();
+#pragma omp simd
+    for (int i = 0; i < n; ++i) s[i] *= sum[i];
+  }
   if (dv) {
+#pragma omp simd
+    for (int i = 0; i < n; ++i) dv[i] *= sum[i];
     for (int j = 0; j < d; ++j) {
       const double* s = Sout.col(j).data();
 #pragma omp simd

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what thermodiff needs on Debian 12 (idempotent, non-interactive) and builds it in
+# Release into build/. Safe to run again: it installs only what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PACKAGES=(build-essential cmake ninja-build pkg-config git libeigen3-dev librandom123-dev libcli11-dev
+          nlohmann-json3-dev libtomlplusplus-dev libfmt-dev libgtest-dev python3-numpy)
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ! command -v npm >/dev/null 2>&1; then missing+=(nodejs npm); fi
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The report's chart library (pinned in package-lock.json), inlined into every report.
+if [ ! -f node_modules/chart.js/dist/chart.umd.js ]; then
+  echo "setup: installing the chart library from npm"
+  npm ci --no-audit --no-fund --loglevel=error >/dev/null
+fi
+
+GEN=""
+if command -v ninja >/dev/null 2>&1; then GEN="-G Ninja"; fi
+if [ ! -f build/CMakeCache.txt ]; then
+  cmake -S . -B build $GEN -DCMAKE_BUILD_TYPE=Release >/dev/null
+fi
+cmake --build build --parallel "$(nproc)"
