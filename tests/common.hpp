@@ -18,14 +18,8 @@ namespace td::test {
 
 inline void print_seed(uint64_t seed) { std::cout << "[ seed     ] " << seed << std::endl; }
 
-inline MarginalSampler marginal_sampler(const GaussianMixture& gm, const Process& p, RngKey key) {
-  return [gm, p, key](double t, const uint64_t* ids, int n, uint64_t step, Mat& X) {
-    sample_mixture(gm.marginal(p.alpha(t), p.sigma2(t)), key, ids, n, step, X);
-  };
-}
-
 inline InitFn init_at(const GaussianMixture& gm, const Process& p, double t, RngKey key) {
-  auto s = marginal_sampler(gm, p, key);
+  auto s = mixture_marginal_sampler(gm, p, key);
   return [s, t](const uint64_t* ids, int n, Mat& X) { s(t, ids, n, 0, X); };
 }
 

@@ -24,7 +24,7 @@ struct RingCase {
   }
   Estimate objective(const Score& model, int steps, int samples, uint64_t seed) const {
     return sm_objective(process, grid(steps), *target_score, model,
-                        test::marginal_sampler(target, process, {seed, Stream::Objective}), samples).total;
+                        mixture_marginal_sampler(target, process, {seed, Stream::Objective}), samples).total;
   }
 };
 
@@ -88,7 +88,7 @@ TEST(Taep, MeanAndVarianceMatchExactReferencesAndObjective) {
     const int steps = 500;
     const TaepSummary t = summarize_taep(s.run(q, 40000, steps, seed));
     const ExactReference e = exact_reference(s.process, *s.target_score, q,
-                                             test::marginal_sampler(s.target, s.process, {seed, Stream::ExactMC}),
+                                             mixture_marginal_sampler(s.target, s.process, {seed, Stream::ExactMC}),
                                              400000, seed);
     const Estimate obj = s.objective(q, steps, 2000, seed);
     std::cout << "  alpha " << alpha << ": <Sigma> " << t.mean << " +- " << t.mean_se << ", exact " << e.sigma_mean.value

@@ -34,13 +34,6 @@ json vec_json(const V& v) {
   return a;
 }
 
-// Sampler of the marginal of `gm` at time t (exact), with its own stream.
-MarginalSampler marginal_sampler(const GaussianMixture& gm, const Process& p, RngKey key) {
-  return [gm, p, key](double t, const uint64_t* ids, int n, uint64_t step, Mat& X) {
-    sample_mixture(gm.marginal(p.alpha(t), p.sigma2(t)), key, ids, n, step, X);
-  };
-}
-
 struct BuiltModel {
   std::shared_ptr<const Score> score;
   const ModelSpec* spec;
@@ -68,7 +61,7 @@ json run_taep_experiment(const TaepConfig& cfg, const RunContext& ctx) {
   // 1. TAEP on one forward ensemble.
   ctx.log(fmt::format("taep: {} models, {} trajectories x {} steps, d = {}", models.size(), cfg.trajectories,
                       cfg.steps, d));
-  const MarginalSampler init_sampler = marginal_sampler(cfg.target, process, {cfg.seed, Stream::Init});
+  const MarginalSampler init_sampler = mixture_marginal_sampler(cfg.target, process, {cfg.seed, Stream::Init});
   const InitFn init = [&](const uint64_t* ids, int n, Mat& X) { init_sampler(grid.t_min, ids, n, 0, X); };
   const PhiloxNoise noise({cfg.seed, Stream::Forward});
   auto t0 = Clock::now();
@@ -129,7 +122,7 @@ json run_taep_experiment(const TaepConfig& cfg, const RunContext& ctx) {
     // 2. Score-matching objective, independently of the paths.
     t0 = Clock::now();
     const SmObjective obj = sm_objective(process, grid, *target, model,
-                                         marginal_sampler(cfg.target, process, {cfg.seed + 1000003 * (m + 1), Stream::Objective}),
+                                         mixture_marginal_sampler(cfg.target, process, {cfg.seed + 1000003 * (m + 1), Stream::Objective}),
                                          cfg.objective_samples);
     sm_s += seconds_since(t0);
 
@@ -160,7 +153,7 @@ json run_taep_experiment(const TaepConfig& cfg, const RunContext& ctx) {
     if (model.has_log_density()) {
       t0 = Clock::now();
       const ExactReference e = exact_reference(process, *target, model,
-                                               marginal_sampler(cfg.target, process, {cfg.seed + 7919 * (m + 1), Stream::ExactMC}),
+                                               mixture_marginal_sampler(cfg.target, process, {cfg.seed + 7919 * (m + 1), Stream::ExactMC}),
                                                cfg.exact_samples, cfg.seed + 7919 * (m + 1));
       exact_s += seconds_since(t0);
       json ex = {{"kl", e.kl.value}, {"kl_se", e.kl.se}, {"relvar", e.relvar.value}, {"relvar_se", e.relvar.se},
@@ -179,7 +172,7 @@ json run_taep_experiment(const TaepConfig& cfg, const RunContext& ctx) {
     if (cfg.dft) {
       t0 = Clock::now();
       const int64_t nd = cfg.dft_trajectories > 0 ? cfg.dft_trajectories : cfg.trajectories;
-      const MarginalSampler pT = marginal_sampler(cfg.target, process, {cfg.seed, Stream::Prior});
+      const MarginalSampler pT = mixture_marginal_sampler(cfg.target, process, {cfg.seed, Stream::Prior});
       const InitFn init_T = [&](const uint64_t* ids, int n, Mat& X) { pT(grid.T, ids, n, 0, X); };
       const auto rev = run_taep_on_reverse_paths(process, grid, *target, model, {nd, cfg.block}, init_T,
                                                  PhiloxNoise({cfg.seed + 17 * (m + 1), Stream::Reverse}));

@@ -6,6 +6,12 @@
 
 namespace td {
 
+MarginalSampler mixture_marginal_sampler(const GaussianMixture& gm, const Process& process, RngKey key) {
+  return [gm, process, key](double t, const uint64_t* ids, int n, uint64_t step, Mat& X) {
+    sample_mixture(gm.marginal(process.alpha(t), process.sigma2(t)), key, ids, n, step, X);
+  };
+}
+
 SmObjective sm_objective(const Process& process, const TimeGrid& grid, const Score& target, const Score& model,
                          const MarginalSampler& sample, int samples_per_node) {
   const int N = grid.steps;

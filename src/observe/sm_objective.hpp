@@ -5,7 +5,9 @@
 #include <cstdint>
 #include <functional>
 
+#include "core/rng.hpp"
 #include "core/time_grid.hpp"
+#include "data/mixture.hpp"
 #include "process/process.hpp"
 #include "score/score.hpp"
 #include "sim/ensemble.hpp"
@@ -14,6 +16,9 @@ namespace td {
 
 // Draws exact samples of p_t for ids (n x d). `step` distinguishes the time nodes.
 using MarginalSampler = std::function<void(double t, const uint64_t* ids, int n, uint64_t step, Mat& X)>;
+
+// Exact sampler of the marginal p_t of mixture data `gm` under `process`, drawing from `key`.
+MarginalSampler mixture_marginal_sampler(const GaussianMixture& gm, const Process& process, RngKey key);
 
 struct Estimate {
   double value = 0, se = 0;

@@ -161,7 +161,6 @@ class PathObserver final : public ForwardObserver {
   }
   void step(int n, double, double, const Mat& X, const Mat&) override {
     if (n > 0 && n % stride_ == 0) record(n / stride_, X);
-    last_ = n;
   }
   void end(double, const Mat& XT) override {
     record(Eigen::Index(paths_.empty() ? 0 : paths_[0].rows() - 1), XT);
@@ -176,7 +175,6 @@ class PathObserver final : public ForwardObserver {
   int stride_;
   int64_t first_ = 0;
   int n_valid_ = 0;
-  int last_ = 0;
 };
 
 }  // namespace
