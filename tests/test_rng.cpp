@@ -34,6 +34,31 @@ TEST(Rng, BlockNormalsMatchScalarAndDependOnlyOnIdentity) {
   for (int i = 0; i < 64; ++i) EXPECT_EQ(Zs(i, 0), Z((i * 37) % 64, 0));  // same id -> same numbers
 }
 
+// The lane generator (used for full groups of 8) and the scalar one (tails) give the same bits:
+// ids above 2^32 exercise the high counter word, n = 21 a tail.
+TEST(Rng, LaneUniformsEqualScalarBitForBit) {
+  const RngKey key{0x123456789ULL, Stream::Reverse};
+  std::vector<uint64_t> ids(21);
+  for (int i = 0; i < 21; ++i) ids[i] = (uint64_t(i % 3) << 32) + 977 * uint64_t(i);
+  Mat U;
+  uniform_block(key, ids.data(), 21, 5, 3, U);
+  for (int i = 0; i < 21; ++i)
+    for (int j = 0; j < 3; ++j) ASSERT_EQ(U(i, j), uniform_at(key, ids[i], 5, j)) << "id " << ids[i] << " j " << j;
+  for (uint32_t i = 0; i < 50; ++i) {
+    V8u c[4];
+    uint32_t want[8][4];
+    for (int l = 0; l < 8; ++l) {
+      const uint32_t w[4] = {i * 2654435761u + l, ~i ^ (l << 7), i ^ 0xDEADBEEFu, i * 7u + l * 13u};
+      for (int q = 0; q < 4; ++q) c[q][l] = w[q];
+      philox4x32_10(w[0], w[1], w[2], w[3], i * 40503u + 1, 0x12345678u ^ i, want[l]);
+    }
+    V8u got[4];
+    philox4x32_10_lanes(c[0], c[1], c[2], c[3], i * 40503u + 1, 0x12345678u ^ i, got);
+    for (int l = 0; l < 8; ++l)
+      for (int q = 0; q < 4; ++q) ASSERT_EQ(got[q][l], want[l][q]) << "lane " << l << " word " << q;
+  }
+}
+
 TEST(Rng, NormalMomentsWithinStandardError) {
   const uint64_t seed = 7;
   test::print_seed(seed);

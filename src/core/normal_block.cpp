@@ -1,8 +1,9 @@
 // Block generation of normals and uniforms. Compiled with -ffast-math (see CMakeLists) so that
 // log/sin/cos vectorize through libmvec; rng.cpp has the same formulas in strict double, and the
-// tests bound the difference. Two passes keep each loop simple enough for GCC to vectorize:
-// integer Philox -> uniforms, then Box-Muller on whole arrays.
+// tests bound the difference. Two passes: integer Philox on lane groups -> uniforms (bit-identical
+// to the scalar draw), then Box-Muller on whole arrays.
 #include <cmath>
+#include <cstring>
 #include <vector>
 
 #include "core/rng.hpp"
@@ -15,8 +16,16 @@ void uniform_pairs(const RngKey& key, const uint64_t* ids, int n, uint64_t step,
                    double* u1) {
   const uint32_t stream = uint32_t(key.stream);
   const uint64_t seed = key.seed;
-#pragma omp simd
-  for (int i = 0; i < n; ++i) draw(seed, stream, ids[i], step, word, u0[i], u1[i]);
+  int i = 0;
+  for (; i + kLanes <= n; i += kLanes) {
+    V8u id;
+    std::memcpy(&id, ids + i, sizeof id);
+    V8 a, b;
+    draw_lanes(seed, stream, id, step, word, a, b);
+    store8(u0 + i, a);
+    store8(u1 + i, b);
+  }
+  for (; i < n; ++i) draw(seed, stream, ids[i], step, word, u0[i], u1[i]);
 }
 
 }  // namespace

@@ -4,16 +4,24 @@
 #include <limits>
 
 #include "core/error.hpp"
+#include "score/score_set.hpp"
 
 namespace td {
 namespace {
 
-// One block of the TAEP ensemble: evaluates the target once per step and every model on it.
+std::vector<const Score*> with_target(const Score& target, const std::vector<const Score*>& models) {
+  std::vector<const Score*> all{&target};
+  all.insert(all.end(), models.begin(), models.end());
+  return all;
+}
+
+// One block of the TAEP ensemble: evaluates the target and every model at each step, together
+// (ScoreSet shares the work between mixtures with common components).
 class TaepObserver final : public ForwardObserver {
  public:
   TaepObserver(const Process& p, const Score& target, const std::vector<const Score*>& models,
                std::vector<TaepTrajectories>& out, const TaepOptions& opt)
-      : process_(p), target_(target), models_(models), out_(out), opt_(opt) {}
+      : process_(p), target_(target), models_(models), set_(with_target(target, models)), out_(out), opt_(opt) {}
 
   void begin(const uint64_t* ids, int n, int n_valid, double t0, const Mat& X0) override {
     first_ = int64_t(ids[0]);
@@ -37,19 +45,29 @@ class TaepObserver final : public ForwardObserver {
 
   void step(int, double t, double dt, const Mat& X, const Mat& Z) override {
     const double g2 = process_.g2(t), kc = g2 * dt, nc = std::sqrt(g2 * dt);
-    target_.score_divergence(X, t, St_, divt_);
-    const Vec Jt = divt_ + 0.5 * St_.rowwise().squaredNorm();
+    set_.score_divergence(X, t, S_, div_);  // [0] is the target
+    const int n = n_, d = int(X.cols());
+    const Mat& St = S_[0];
     for (size_t m = 0; m < models_.size(); ++m) {
-      models_[m]->score_divergence(X, t, Sm_, divm_);
-      kernel_[m] += kc * (divm_ + 0.5 * Sm_.rowwise().squaredNorm() - Jt);
-      Sm_ -= St_;  // Delta s at (x_n, t_n)
-      if (opt_.product == NoiseProduct::Ito) {
-        noise_[m] += nc * (Sm_.cwiseProduct(Z)).rowwise().sum();
-      } else {
+      const Mat& Sm = S_[m + 1];
+      double* ker = kernel_[m].data();
+      double* noi = noise_[m].data();
+      const double *dvm = div_[m + 1].data(), *dvt = div_[0].data();
+      // kernel: g^2 dt [div s_m - div s* + (|s_m|^2 - |s*|^2)/2]; noise: g sqrt(dt) (s_m - s*) . z
+      for (int i = 0; i < n; ++i) ker[i] += kc * (dvm[i] - dvt[i]);
+      for (int j = 0; j < d; ++j) {
+        const double *sm = Sm.col(j).data(), *st = St.col(j).data(), *z = Z.col(j).data();
+        for (int i = 0; i < n; ++i) {
+          ker[i] += (0.5 * kc) * (sm[i] - st[i]) * (sm[i] + st[i]);
+          if (opt_.product == NoiseProduct::Ito) noi[i] += nc * (sm[i] - st[i]) * z[i];
+        }
+      }
+      if (opt_.product == NoiseProduct::Midpoint) {
         // Trapezoid: the previous step's noise gets half of Delta s at its post-point (here).
-        if (prev_ds_[m].size()) noise_[m] += (0.5 * prev_coef_) * (Sm_.cwiseProduct(prevZ_)).rowwise().sum();
-        noise_[m] += (0.5 * nc) * (Sm_.cwiseProduct(Z)).rowwise().sum();
-        prev_ds_[m] = Sm_;
+        const Mat ds = Sm - St;
+        if (prev_ds_[m].size()) noise_[m] += (0.5 * prev_coef_) * (ds.cwiseProduct(prevZ_)).rowwise().sum();
+        noise_[m] += (0.5 * nc) * (ds.cwiseProduct(Z)).rowwise().sum();
+        prev_ds_[m] = ds;
       }
     }
     if (opt_.product == NoiseProduct::Midpoint) {
@@ -91,14 +109,17 @@ class TaepObserver final : public ForwardObserver {
   const Process& process_;
   const Score& target_;
   const std::vector<const Score*>& models_;
+  ScoreSet set_;
   std::vector<TaepTrajectories>& out_;
   TaepOptions opt_;
   int64_t first_ = 0;
   int n_ = 0, n_valid_ = 0;
   std::vector<Vec> kernel_, noise_, exact_;
   std::vector<Mat> prev_ds_;
+  std::vector<Mat> S_;
+  std::vector<Vec> div_;
   Mat St_, Sm_, prevZ_;
-  Vec divt_, divm_, lp_, lq_;
+  Vec lp_, lq_;
   double prev_coef_ = 0;
 };
 

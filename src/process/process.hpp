@@ -13,6 +13,7 @@ struct ProcessParams {
   double sigma_min = 0.01, sigma_max = 50;  // VE geometric sigma_min (sigma_max/sigma_min)^t
   double sigma_base = 25.0;                 // VE as in Song's tutorial: g^2 = sigma^(2t)
   double t_min = 1e-3, T = 1.0;
+  bool operator==(const ProcessParams&) const = default;
 };
 
 // Defaults of t_min and T per kind (used when a config does not set them).

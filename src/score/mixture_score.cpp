@@ -31,6 +31,20 @@ void MixtureScore::eval(const Mat& X, double t, Mat* S, Vec* div, Vec* logp) con
     mixture_eval_fast(m, X, S, div, logp);
 }
 
+bool MixtureScore::shares_components_with(const MixtureScore& o) const {
+  return !reference_ && !o.reference_ && process_.params() == o.process_.params() && p0_.K() == o.p0_.K() &&
+         p0_.dim() == o.p0_.dim() && p0_.means == o.p0_.means && p0_.vars == o.p0_.vars;
+}
+
+void MixtureScore::score_divergence_shared(const std::vector<const MixtureScore*>& scores, const Mat& X, double t,
+                                           const std::vector<Mat*>& S, const std::vector<Vec*>& div) {
+  const GaussianMixture m = scores.at(0)->marginal(t);  // components shared by all; weights are per score
+  thread_local std::vector<MixtureOutputs> outs;
+  outs.clear();
+  for (size_t i = 0; i < scores.size(); ++i) outs.push_back({&scores[i]->p0_.weights, S[i], div[i], nullptr});
+  mixture_eval_fast(m, X, outs);
+}
+
 void MixtureScore::score(const Mat& X, double t, Mat& S) const { eval(X, t, &S, nullptr, nullptr); }
 void MixtureScore::score_divergence(const Mat& X, double t, Mat& S, Vec& div) const {
   eval(X, t, &S, &div, nullptr);

@@ -1,6 +1,7 @@
 #pragma once
 // The exact score of a Gaussian mixture evolved by a forward process: s = grad log p_t.
 #include <memory>
+#include <vector>
 
 #include "data/mixture.hpp"
 #include "process/process.hpp"
@@ -23,6 +24,11 @@ class MixtureScore final : public Score {
   void jacobian(const RowVec& x, double t, Mat& J) const override;
 
   const GaussianMixture& data() const { return p0_; }
+  // Same component means and variances and the same process (weights may differ), both fast.
+  bool shares_components_with(const MixtureScore& o) const;
+  // score_divergence of several scores that share components, in one pass (score/score_set.hpp).
+  static void score_divergence_shared(const std::vector<const MixtureScore*>& scores, const Mat& X, double t,
+                                      const std::vector<Mat*>& S, const std::vector<Vec*>& div);
   GaussianMixture marginal(double t) const;  // throws RunError if a variance is 0 at t
 
  private:

@@ -1,137 +1,181 @@
-// Vectorized Gaussian-mixture kernel (compiled with -ffast-math so exp/log map to libmvec).
-// Loops run over the batch (contiguous per coordinate) innermost; per-thread scratch avoids
-// allocation in the ensemble's inner loop.
+// Vectorized Gaussian-mixture kernel: eight points at a time in registers (core/lanes.hpp).
+// Per lane group: (1) component log-densities l_k and their maximum; (2) E_k = exp(l_k - max) and
+// Q_k = |u_k|^2 - tr_k with u_k = (m_k - x)/v_k, kept in a K-vector scratch that stays in L1;
+// (3) per weight set w: p ~ sum_k w_k E_k, s = sum_k w_k E_k u_k / sum, div = sum_k w_k E_k Q_k / sum
+// - |s|^2. Mixtures that differ only in their weights (a target and its collapse models) share
+// steps 1-2, the expensive part. Dimensions 1-4 are compile-time (coordinates in registers);
+// larger d runs the same code with coordinates in a small per-thread buffer.
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
+#include "core/error.hpp"
+#include "core/lane_exp.hpp"
 #include "score/mixture_kernels.hpp"
 
 namespace td {
+namespace {
 
-void mixture_eval_fast(const GaussianMixture& g, const Mat& X, Mat* S, Vec* div, Vec* logp) {
-  const int n = int(X.rows()), d = g.dim(), K = g.K();
-  thread_local std::vector<double> buf;
-  buf.resize(size_t(K + 3) * n);
-  double* L = buf.data();            // K x n logits, then responsibilities
-  double* mx = L + size_t(K) * n;    // per-point max logit
-  double* sum = mx + n;              // per-point normalizer
-  double* sq = sum + n;              // per-point |s_k|^2
+// Per-component constants at the marginal, laid out for broadcasting.
+struct Components {
+  int K = 0, d = 0;
+  std::vector<double> c;   // K: -1/2 sum_j ln(2 pi v_kj)
+  std::vector<double> tr;  // K: sum_j 1/v_kj
+  std::vector<double> m;   // K x d row-major: means
+  std::vector<double> a;   // K x d row-major: 1/v_kj
+  std::vector<double> ma;  // K x d row-major: m_kj / v_kj
 
-  // Per-component constants: inverse variances and log-normalizers.
-  thread_local std::vector<double> iv, cst, trv;
-  iv.resize(size_t(K) * d);
-  cst.resize(K);
-  trv.resize(K);
-  for (int k = 0; k < K; ++k) {
-    double c = std::log(g.weights[k]), tr = 0;
-    for (int j = 0; j < d; ++j) {
-      iv[size_t(k) * d + j] = 1.0 / g.vars(k, j);
-      c -= 0.5 * std::log(2.0 * M_PI * g.vars(k, j));
-      tr += iv[size_t(k) * d + j];
+  void set(const GaussianMixture& g) {
+    K = g.K();
+    d = g.dim();
+    c.resize(K);
+    tr.resize(K);
+    m.resize(size_t(K) * d);
+    a.resize(size_t(K) * d);
+    ma.resize(size_t(K) * d);
+    for (int k = 0; k < K; ++k) {
+      double prod = 1, t = 0;
+      for (int j = 0; j < d; ++j) {
+        const double v = g.vars(k, j);
+        const size_t kj = size_t(k) * d + j;
+        m[kj] = g.means(k, j);
+        a[kj] = 1.0 / v;
+        ma[kj] = m[kj] / v;
+        prod *= 2.0 * M_PI * v;
+        t += 1.0 / v;
+      }
+      c[k] = -0.5 * std::log(prod);
+      tr[k] = t;
     }
-    cst[k] = c;
-    trv[k] = tr;
   }
+};
 
-  // Logits, with the running maximum folded into the last coordinate's pass.
-  for (int k = 0; k < K; ++k) {
-    double* l = L + size_t(k) * n;
-    const double c = cst[k];
+// Lane-wise results are written for the first nv lanes only (batch tails).
+inline void put(V8 v, double* dst, int nv) {
+  if (nv == 8) {
+    store8(dst, v);
+  } else {
+    double out[8];
+    store8(out, v);
+    std::copy(out, out + nv, dst);
+  }
+}
+
+template <int D>
+void run(const Components& cm, const Mat& X, const std::vector<MixtureOutputs>& outs) {
+  const int n = int(X.rows()), d = D > 0 ? D : cm.d, K = cm.K;
+  bool grad = false;
+  for (const MixtureOutputs& o : outs) grad |= o.S != nullptr || o.div != nullptr;
+  thread_local std::vector<V8> scratch;
+  scratch.resize(2 * size_t(K) + 2 * size_t(D > 0 ? 0 : d));
+  V8* L = scratch.data();  // logits, then E_k
+  V8* Q = L + K;
+  V8 xr[D > 0 ? D : 1], sr[D > 0 ? D : 1];
+  V8* x = D > 0 ? xr : Q + K;
+  V8* s = D > 0 ? sr : Q + K + d;
+  for (int i0 = 0; i0 < n; i0 += 8) {
+    const int nv = std::min(8, n - i0);
     for (int j = 0; j < d; ++j) {
-      const double m = g.means(k, j), h = 0.5 * iv[size_t(k) * d + j];
-      const double* x = X.col(j).data();
-      const bool first = j == 0, last = j == d - 1;
-      if (first && last) {
-#pragma omp simd
-        for (int i = 0; i < n; ++i) {
-          const double u = x[i] - m, v = c - h * u * u;
-          l[i] = v;
-          mx[i] = (k == 0 || v > mx[i]) ? v : mx[i];
-        }
-      } else if (first) {
-#pragma omp simd
-        for (int i = 0; i < n; ++i) {
-          const double u = x[i] - m;
-          l[i] = c - h * u * u;
-        }
-      } else if (last) {
-#pragma omp simd
-        for (int i = 0; i < n; ++i) {
-          const double u = x[i] - m, v = l[i] - h * u * u;
-          l[i] = v;
-          mx[i] = (k == 0 || v > mx[i]) ? v : mx[i];
-        }
+      const double* col = X.col(j).data() + i0;
+      if (nv == 8) {
+        x[j] = load8(col);
+      } else {  // tail: pad with the last point so every lane stays finite
+        double pad[8];
+        for (int l = 0; l < 8; ++l) pad[l] = col[std::min(l, nv - 1)];
+        x[j] = load8(pad);
+      }
+    }
+    // (1) component log-densities and their maximum
+    V8 mx{};
+    for (int k = 0; k < K; ++k) {
+      const double* mk = &cm.m[size_t(k) * d];
+      const double* ak = &cm.a[size_t(k) * d];
+      V8 q{};
+      for (int j = 0; j < d; ++j) {
+        const V8 w = x[j] - mk[j];
+        q += (w * ak[j]) * w;
+      }
+      const V8 l = cm.c[k] - 0.5 * q;
+      L[k] = l;
+      mx = k == 0 ? l : vmax(mx, l);
+    }
+    // (2) E_k and Q_k
+    for (int k = 0; k < K; ++k) {
+      L[k] = exp_nonpositive(L[k] - mx);
+      if (!grad) continue;
+      const double* ak = &cm.a[size_t(k) * d];
+      const double* mak = &cm.ma[size_t(k) * d];
+      V8 sq{};
+      for (int j = 0; j < d; ++j) {
+        const V8 u = mak[j] - x[j] * ak[j];
+        sq += u * u;
+      }
+      Q[k] = sq - cm.tr[k];
+    }
+    // (3) every weight set
+    for (const MixtureOutputs& o : outs) {
+      const double* w = o.weights->data();
+      V8 sum{};
+      if (o.S == nullptr && o.div == nullptr) {
+        for (int k = 0; k < K; ++k) sum += w[k] * L[k];
       } else {
-#pragma omp simd
-        for (int i = 0; i < n; ++i) {
-          const double u = x[i] - m;
-          l[i] -= h * u * u;
+        V8 acc{};
+        for (int j = 0; j < d; ++j) s[j] = V8{};
+        for (int k = 0; k < K; ++k) {
+          const V8 e = w[k] * L[k];
+          sum += e;
+          acc += e * Q[k];
+          const double* ak = &cm.a[size_t(k) * d];
+          const double* mak = &cm.ma[size_t(k) * d];
+          for (int j = 0; j < d; ++j) s[j] += e * (mak[j] - x[j] * ak[j]);
         }
+        const V8 inv = 1.0 / sum;
+        V8 dv = acc * inv;
+        for (int j = 0; j < d; ++j) {
+          s[j] *= inv;
+          dv -= s[j] * s[j];
+        }
+        if (o.S)
+          for (int j = 0; j < d; ++j) put(s[j], o.S->col(j).data() + i0, nv);
+        if (o.div) put(dv, o.div->data() + i0, nv);
+      }
+      if (o.logp) {  // rare (path ends, likelihoods): scalar log is fine
+        double m8[8], s8[8];
+        store8(m8, mx);
+        store8(s8, sum);
+        for (int l = 0; l < nv; ++l) (*o.logp)[i0 + l] = m8[l] + std::log(s8[l]);
       }
     }
   }
-  // Unnormalized weights e_k = exp(l_k - max) and their sum S.
-#pragma omp simd
-  for (int i = 0; i < n; ++i) sum[i] = 0.0;
-  for (int k = 0; k < K; ++k) {
-    double* l = L + size_t(k) * n;
-#pragma omp simd
-    for (int i = 0; i < n; ++i) {
-      l[i] = std::exp(l[i] - mx[i]);
-      sum[i] += l[i];
-    }
-  }
-  if (logp) {
-    logp->resize(n);
-    double* lp = logp->data();
-#pragma omp simd
-    for (int i = 0; i < n; ++i) lp[i] = mx[i] + std::log(sum[i]);
-  }
-  if (!S && !div) return;
+}
 
-  // s = sum_k e_k u_k / S and div = sum_k e_k (|u_k|^2 - tr_k) / S - |s|^2, normalized once at the end.
-  Mat Sloc;
-  Mat& Sout = S ? *S : Sloc;
-  Sout.setZero(n, d);
-  if (div) div->setZero(n);
-  double* dv = div ? div->data() : nullptr;
-  for (int k = 0; k < K; ++k) {
-    const double* e = L + size_t(k) * n;
-#pragma omp simd
-    for (int i = 0; i < n; ++i) sq[i] = 0.0;
-    for (int j = 0; j < d; ++j) {
-      const double m = g.means(k, j), a = iv[size_t(k) * d + j];
-      const double* x = X.col(j).data();
-      double* s = Sout.col(j).data();
-#pragma omp simd
-      for (int i = 0; i < n; ++i) {
-        const double u = (m - x[i]) * a;
-        s[i] += e[i] * u;
-        sq[i] += u * u;
-      }
-    }
-    if (dv) {
-      const double tr = trv[k];
-#pragma omp simd
-      for (int i = 0; i < n; ++i) dv[i] += e[i] * (sq[i] - tr);
-    }
+}  // namespace
+
+void mixture_eval_fast(const GaussianMixture& components, const Mat& X, const std::vector<MixtureOutputs>& outs) {
+  thread_local Components cm;
+  cm.set(components);
+  const int n = int(X.rows());
+  if (X.cols() != cm.d) throw InputError("mixture kernel: points have the wrong dimension");
+  for (const MixtureOutputs& o : outs) {
+    if (o.weights == nullptr || o.weights->size() != cm.K)
+      throw InputError("mixture kernel: a weight set does not have one weight per component");
+    if (o.S) o.S->resize(n, cm.d);
+    if (o.div) o.div->resize(n);
+    if (o.logp) o.logp->resize(n);
   }
-#pragma omp simd
-  for (int i = 0; i < n; ++i) sum[i] = 1.0 / sum[i];
-  for (int j = 0; j < d; ++j) {
-    double* s = Sout.col(j).data();
-#pragma omp simd
-    for (int i = 0; i < n; ++i) s[i] *= sum[i];
+  switch (cm.d) {
+    case 1: return run<1>(cm, X, outs);
+    case 2: return run<2>(cm, X, outs);
+    case 3: return run<3>(cm, X, outs);
+    case 4: return run<4>(cm, X, outs);
+    default: return run<0>(cm, X, outs);
   }
-  if (dv) {
-#pragma omp simd
-    for (int i = 0; i < n; ++i) dv[i] *= sum[i];
-    for (int j = 0; j < d; ++j) {
-      const double* s = Sout.col(j).data();
-#pragma omp simd
-      for (int i = 0; i < n; ++i) dv[i] -= s[i] * s[i];
-    }
-  }
+}
+
+void mixture_eval_fast(const GaussianMixture& marg, const Mat& X, Mat* S, Vec* div, Vec* logp) {
+  thread_local std::vector<MixtureOutputs> one(1);
+  one[0] = {&marg.weights, S, div, logp};
+  mixture_eval_fast(marg, X, one);
 }
 
 }  // namespace td
