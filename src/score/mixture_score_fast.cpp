@@ -61,6 +61,28 @@ inline void put(V8 v, double* dst, int nv) {
   }
 }
 
+// Normalizes one weight set's sums (sum_k e_k, sum_k e_k Q_k, s = sum_k e_k u_k) and stores what
+// it asks for.
+inline void finish(const MixtureOutputs& o, V8* s, int d, V8 sum, V8 acc, V8 mx, int i0, int nv) {
+  if (o.S || o.div) {
+    const V8 inv = 1.0 / sum;
+    V8 dv = acc * inv;
+    for (int j = 0; j < d; ++j) {
+      s[j] *= inv;
+      dv -= s[j] * s[j];
+    }
+    if (o.S)
+      for (int j = 0; j < d; ++j) put(s[j], o.S->col(j).data() + i0, nv);
+    if (o.div) put(dv, o.div->data() + i0, nv);
+  }
+  if (o.logp) {  // rare (path ends, likelihoods): scalar log is fine
+    double m8[8], s8[8];
+    store8(m8, mx);
+    store8(s8, sum);
+    for (int l = 0; l < nv; ++l) (*o.logp)[i0 + l] = m8[l] + std::log(s8[l]);
+  }
+}
+
 template <int D>
 void run(const Components& cm, const Mat& X, const std::vector<MixtureOutputs>& outs) {
   const int n = int(X.rows()), d = D > 0 ? D : cm.d, K = cm.K;
@@ -99,9 +121,15 @@ void run(const Components& cm, const Mat& X, const std::vector<MixtureOutputs>& 
       L[k] = l;
       mx = k == 0 ? l : vmax(mx, l);
     }
-    // (2) E_k and Q_k
+    // (2) E_k and Q_k, accumulated straight into the first weight set; kept for the others.
+    const bool keep = outs.size() > 1;
+    const double* w0 = outs[0].weights->data();
+    V8 sum{}, acc{};
+    for (int j = 0; j < d; ++j) s[j] = V8{};
     for (int k = 0; k < K; ++k) {
-      L[k] = exp_nonpositive(L[k] - mx);
+      const V8 E = exp_nonpositive(L[k] - mx), e = w0[k] * E;
+      sum += e;
+      if (keep) L[k] = E;
       if (!grad) continue;
       const double* ak = &cm.a[size_t(k) * d];
       const double* mak = &cm.ma[size_t(k) * d];
@@ -109,42 +137,28 @@ void run(const Components& cm, const Mat& X, const std::vector<MixtureOutputs>& 
       for (int j = 0; j < d; ++j) {
         const V8 u = mak[j] - x[j] * ak[j];
         sq += u * u;
+        s[j] += e * u;
       }
-      Q[k] = sq - cm.tr[k];
+      const V8 q = sq - cm.tr[k];
+      acc += e * q;
+      if (keep) Q[k] = q;
     }
-    // (3) every weight set
-    for (const MixtureOutputs& o : outs) {
-      const double* w = o.weights->data();
-      V8 sum{};
-      if (o.S == nullptr && o.div == nullptr) {
-        for (int k = 0; k < K; ++k) sum += w[k] * L[k];
-      } else {
-        V8 acc{};
-        for (int j = 0; j < d; ++j) s[j] = V8{};
-        for (int k = 0; k < K; ++k) {
-          const V8 e = w[k] * L[k];
-          sum += e;
-          acc += e * Q[k];
-          const double* ak = &cm.a[size_t(k) * d];
-          const double* mak = &cm.ma[size_t(k) * d];
-          for (int j = 0; j < d; ++j) s[j] += e * (mak[j] - x[j] * ak[j]);
-        }
-        const V8 inv = 1.0 / sum;
-        V8 dv = acc * inv;
-        for (int j = 0; j < d; ++j) {
-          s[j] *= inv;
-          dv -= s[j] * s[j];
-        }
-        if (o.S)
-          for (int j = 0; j < d; ++j) put(s[j], o.S->col(j).data() + i0, nv);
-        if (o.div) put(dv, o.div->data() + i0, nv);
+    finish(outs[0], s, d, sum, acc, mx, i0, nv);
+    // (3) the other weight sets
+    for (size_t o = 1; o < outs.size(); ++o) {
+      const double* w = outs[o].weights->data();
+      sum = acc = V8{};
+      for (int j = 0; j < d; ++j) s[j] = V8{};
+      for (int k = 0; k < K; ++k) {
+        const V8 e = w[k] * L[k];
+        sum += e;
+        if (!grad) continue;
+        acc += e * Q[k];
+        const double* ak = &cm.a[size_t(k) * d];
+        const double* mak = &cm.ma[size_t(k) * d];
+        for (int j = 0; j < d; ++j) s[j] += e * (mak[j] - x[j] * ak[j]);
       }
-      if (o.logp) {  // rare (path ends, likelihoods): scalar log is fine
-        double m8[8], s8[8];
-        store8(m8, mx);
-        store8(s8, sum);
-        for (int l = 0; l < nv; ++l) (*o.logp)[i0 + l] = m8[l] + std::log(s8[l]);
-      }
+      finish(outs[o], s, d, sum, acc, mx, i0, nv);
     }
   }
 }
