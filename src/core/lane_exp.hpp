@@ -10,32 +10,31 @@
 
 namespace td {
 
-// exp(x) for x <= 0, lane-wise, relative error < 1e-15 (degree-12 Taylor on |r| <= ln2/2 after
-// x = n ln2 + r). x < -708 returns 0 (the true value is below 3.4e-308); NaN propagates.
-// Used for softmax weights exp(l_k - max l), where only x <= 0 occurs.
+// exp(x) for x <= 0, lane-wise, relative error < 1e-15 (tests/test_mixture_score.cpp). x < -708
+// returns 0 (the true value is below 3.4e-308); NaN propagates. Used for softmax weights
+// exp(l_k - max l), where only x <= 0 occurs.
+//
+// x = (16 m + j) ln2/16 + r with |r| <= ln2/32: exp(x) = 2^m 2^(j/16) e^r, 2^(j/16) from a 16-entry
+// table held in two registers (one permute, no memory gather), e^r by its degree-7 Taylor
+// polynomial (truncation r^8/8! < 2e-18).
 inline V8 exp_nonpositive(V8 x) {
+  static constexpr V8 T0 = {1.0, 1.0442737824274138, 1.0905077326652577, 1.1387886347566916,
+                            1.189207115002721, 1.241857812073484, 1.2968395546510096, 1.3542555469368927};
+  static constexpr V8 T1 = {1.4142135623730951, 1.4768261459394993, 1.5422108254079407, 1.6104903319492543,
+                            1.681792830507429, 1.7562521603732995, 1.8340080864093424, 1.9152065613971474};
   const V8 lo = splat(-708.0);
   const V8 xc = x < lo ? lo : x;
-  const double shifter = 0x1.8p52;  // adding it rounds to an integer held in the low mantissa bits
-  V8 kd = xc * 1.4426950408889634 + shifter;
+  const double shifter = 0x1.8p52;
+  V8 kd = xc * 23.083120654223414 + shifter;  // 16 / ln 2
   const V8i ki = (V8i)kd;
   kd -= shifter;
-  V8 r = xc - kd * 0.693147180369123816490;  // ln 2 split in two for an exact reduction
-  r = r - kd * 1.90821492927058770002e-10;
-  V8 p = splat(1.0 / 479001600.0);
-  p = p * r + 1.0 / 39916800.0;
-  p = p * r + 1.0 / 3628800.0;
-  p = p * r + 1.0 / 362880.0;
-  p = p * r + 1.0 / 40320.0;
-  p = p * r + 1.0 / 5040.0;
-  p = p * r + 1.0 / 720.0;
-  p = p * r + 1.0 / 120.0;
-  p = p * r + 1.0 / 24.0;
-  p = p * r + 1.0 / 6.0;
-  p = p * r + 0.5;
-  p = p * r + 1.0;
-  p = p * r + 1.0;
-  const V8i bits = (ki + 1023) << 52;  // 2^n: n + 1023 >= 1 because xc >= -708
+  V8 r = xc - kd * 0.043321698787622154;  // ln2/16 split in two (32-bit head) for an exact reduction
+  r = r - kd * -2.625571920425678e-12;
+  const V8 r2 = r * r;
+  const V8 p = (1.0 + r) + r2 * ((0.5 + r * (1.0 / 6)) +
+                                 r2 * ((1.0 / 24 + r * (1.0 / 120)) + r2 * (1.0 / 720 + r * (1.0 / 5040))));
+  const V8 t = __builtin_shuffle(T0, T1, ki & 15);
+  const V8i bits = (V8i)t + ((ki >> 4) << 52);  // 2^m: exponent of t (in [1, 2)) shifted by m >= -1022
   const V8 e = p * (V8)bits;
   return x < lo ? V8{} : e;
 }
