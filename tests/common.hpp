@@ -26,6 +26,15 @@ inline InitFn init_at(const GaussianMixture& gm, const Process& p, double t, Rng
 // Combined tolerance k * sqrt(a^2 + b^2) for comparing two independent estimates.
 inline double tol(double se_a, double se_b, double k = 4.0) { return k * std::sqrt(se_a * se_a + se_b * se_b); }
 
+// n standard-normal test points in d dimensions (ids 0..n-1 of the User stream).
+inline Mat points(int n, int d, uint64_t seed) {
+  std::vector<uint64_t> ids(n);
+  for (int i = 0; i < n; ++i) ids[i] = uint64_t(i);
+  Mat X;
+  normal_block({seed, Stream::User}, ids.data(), n, 0, d, X);
+  return X;
+}
+
 inline GaussianMixture collapse_ring(int K, double R, double std, int m, double alpha) {
   GaussianMixture g = ring_mixture(K, R, std);
   g.weights = collapse_weights(K, m, alpha);

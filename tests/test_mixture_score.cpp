@@ -29,21 +29,13 @@ GaussianMixture line_mixture() {  // d = 1
   return g;
 }
 
-Mat test_points(int n, int d, uint64_t seed) {
-  std::vector<uint64_t> ids(n);
-  for (int i = 0; i < n; ++i) ids[i] = uint64_t(i);
-  Mat X;
-  normal_block({seed, Stream::User}, ids.data(), n, 0, d, X);
-  return X;
-}
-
 }  // namespace
 
 // Score = grad log p, divergence = trace of the Jacobian, Jacobian = grad score: central differences.
 TEST(MixtureScore, ScoreDivergenceJacobianMatchFiniteDifferences) {
   const Process p(default_process(ProcessKind::VP));
   const MixtureScore s(anisotropic_mixture(), p);
-  const Mat X = test_points(8, 3, 11);
+  const Mat X = test::points(8, 3, 11);
   for (double t : {0.01, 0.1, 0.5, 0.9}) {
     Mat S, J, Sp, Sm;
     Vec div, lp, lm;
@@ -87,7 +79,7 @@ TEST(MixtureScore, FastKernelMatchesReference) {
   wide.vars(1, 3) = 0.7;
   for (const GaussianMixture& g : {anisotropic_mixture(), ring_mixture(8, 2.0, 0.1), line_mixture(), wide}) {
     for (int n : {256, 13}) {
-      Mat X = test_points(n, g.dim(), 3) * 2.0;
+      Mat X = test::points(n, g.dim(), 3) * 2.0;
       X.row(n - 1) *= 40.0;  // a far point: exp underflows for all but one component
       for (double t : {0.001, 0.05, 0.5}) {
         const GaussianMixture m = g.marginal(p.alpha(t), p.sigma2(t));
@@ -144,7 +136,7 @@ TEST(ScoreSet, SharedMixtureEvaluationEqualsSeparate) {
   const ScoreSet set({&target, &m1, &scaled, &m3, &other});
   EXPECT_TRUE(target.shares_components_with(m3));
   EXPECT_FALSE(target.shares_components_with(other));
-  const Mat X = test_points(61, 2, 9) * 2.0;
+  const Mat X = test::points(61, 2, 9) * 2.0;
   std::vector<Mat> S;
   std::vector<Vec> div;
   for (double t : {0.001, 0.3}) {
@@ -181,7 +173,7 @@ TEST(PerturbedScore, RotationIsDivergenceFreeAndNotAGradient) {
   const Process p(default_process(ProcessKind::VP));
   auto base = std::make_shared<MixtureScore>(ring_mixture(4, 1.0, 0.3), p);
   const PerturbedScore rot(base, PerturbKind::Rotate, 0.3);
-  const Mat X = test_points(4, 2, 5);
+  const Mat X = test::points(4, 2, 5);
   const double t = 0.2, h = 1e-6;
   for (int i = 0; i < 4; ++i) {
     Mat J;

@@ -17,6 +17,8 @@ enum class Stream : uint32_t {
   Objective = 5,   // Monte Carlo for the score-matching objective
   Prior = 6,       // prior samples for the samplers
   User = 7,
+  Train = 8,       // training batches: data, times, noise
+  Hutchinson = 9,  // Rademacher probes of Hutchinson divergence estimates
 };
 
 struct RngKey {

@@ -1,0 +1,116 @@
+#include "nn/network.hpp"
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "core/rng.hpp"
+
+namespace td {
+
+Prediction parse_prediction(const std::string& name) {
+  if (name == "eps") return Prediction::Eps;
+  if (name == "score") return Prediction::Score;
+  if (name == "x0") return Prediction::X0;
+  throw InputError("unknown prediction type '" + name + "' (expected eps, score or x0)");
+}
+
+std::string prediction_name(Prediction p) {
+  switch (p) {
+    case Prediction::Eps: return "eps";
+    case Prediction::Score: return "score";
+    case Prediction::X0: return "x0";
+  }
+  return "?";
+}
+
+void Network::forward_trace(const Mat& X, double t, Mat& out, Vec& tr) const {
+  const int n = int(X.rows()), d = int(X.cols());
+  std::vector<Mat> V(d, Mat::Zero(n, d)), JV;
+  for (int k = 0; k < d; ++k) V[k].col(k).setOnes();
+  forward_jvp(X, t, V, out, JV);
+  tr.setZero(n);
+  for (int k = 0; k < d; ++k) tr += JV[k].col(k);
+}
+
+void score_to_prediction(Prediction p, const Process& process, const Mat& X, double t, const Mat& S, Mat& F) {
+  const double a = process.alpha(t), s2 = process.sigma2(t);
+  switch (p) {
+    case Prediction::Eps: F = -std::sqrt(s2) * S; break;
+    case Prediction::Score: F = S; break;
+    case Prediction::X0: F = (X + s2 * S) / a; break;
+  }
+}
+
+void prediction_to_score(Prediction p, const Process& process, const Mat& X, double t, const Mat& F, Mat& S,
+                         const Vec* tr, Vec* div) {
+  const double a = process.alpha(t), s2 = process.sigma2(t);
+  if (!(s2 > 0)) throw RunError(fmt::format("network score at t = {}: sigma(t) = 0 (use t >= t_min > 0)", t));
+  const int d = int(F.cols());
+  switch (p) {
+    case Prediction::Eps:
+      S = -F / std::sqrt(s2);
+      if (div) *div = -*tr / std::sqrt(s2);
+      break;
+    case Prediction::Score:
+      S = F;
+      if (div) *div = *tr;
+      break;
+    case Prediction::X0:
+      S = (a * F - X) / s2;
+      if (div) *div = (a * tr->array() - d) / s2;
+      break;
+  }
+}
+
+NetworkScore::NetworkScore(std::shared_ptr<const Network> net, Process process, Prediction prediction)
+    : net_(std::move(net)), process_(std::move(process)), prediction_(prediction) {
+  if (!net_) throw InputError("network score: no network");
+}
+
+std::string NetworkScore::describe() const {
+  return fmt::format("{} ({}-prediction)", net_->describe(), prediction_name(prediction_));
+}
+
+void NetworkScore::score(const Mat& X, double t, Mat& S) const {
+  Mat F;
+  net_->forward(X, t, F);
+  prediction_to_score(prediction_, process_, X, t, F, S);
+}
+
+void NetworkScore::score_divergence(const Mat& X, double t, Mat& S, Vec& div) const {
+  Mat F;
+  Vec tr;
+  net_->forward_trace(X, t, F, tr);
+  prediction_to_score(prediction_, process_, X, t, F, S, &tr, &div);
+}
+
+void NetworkScore::score_divergence_hutchinson(const Mat& X, double t, const std::vector<Mat>& probes, Mat& S,
+                                               Vec& div, Vec& var) const {
+  const int k = int(probes.size()), n = int(X.rows());
+  if (k < 1) throw InputError("Hutchinson divergence: at least one probe is needed");
+  Mat F;
+  std::vector<Mat> JV;
+  net_->forward_jvp(X, t, probes, F, JV);
+  Mat per(n, k);  // per-probe estimates v . J v
+  for (int p = 0; p < k; ++p) per.col(p) = probes[p].cwiseProduct(JV[p]).rowwise().sum();
+  const Vec tr = per.rowwise().mean();
+  prediction_to_score(prediction_, process_, X, t, F, S, &tr, &div);
+  // The adapter is affine in the trace with slope c; the variance scales by c^2.
+  const double c = prediction_ == Prediction::Eps   ? -1.0 / process_.sigma(t)
+                   : prediction_ == Prediction::X0 ? process_.alpha(t) / process_.sigma2(t)
+                                                   : 1.0;
+  var.setZero(n);
+  if (k > 1) var = (per.colwise() - tr).rowwise().squaredNorm() / double(k - 1) / double(k) * (c * c);
+}
+
+std::vector<Mat> rademacher_probes(const RngKey& key, const uint64_t* ids, int n, uint64_t step, int d, int k) {
+  Mat U;
+  uniform_block(key, ids, n, step, d * k, U);
+  std::vector<Mat> V(k, Mat(n, d));
+  for (int p = 0; p < k; ++p)
+    for (int j = 0; j < d; ++j)
+      for (int i = 0; i < n; ++i) V[p](i, j) = U(i, p * d + j) < 0.5 ? -1.0 : 1.0;
+  return V;
+}
+
+}  // namespace td

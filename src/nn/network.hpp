@@ -1,0 +1,70 @@
+#pragma once
+// Neural score models. A Network is any map f(x, t) -> R^d (an MLP evaluated here, a user's
+// TorchScript module, ...); NetworkScore turns it into a Score through its prediction type:
+//   eps   : f = eps-prediction,  s = -f / sigma(t),            div s = -tr(df/dx) / sigma(t)
+//   score : f = s,                s = f,                        div s = tr(df/dx)
+//   x0    : f = x0-prediction,   s = (alpha f - x) / sigma^2,  div s = (alpha tr(df/dx) - d) / sigma^2
+// with alpha(t), sigma(t) the forward process's marginal kernel x_t = alpha x_0 + sigma eps.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/rng.hpp"
+#include "process/process.hpp"
+#include "score/score.hpp"
+
+namespace td {
+
+enum class Prediction { Eps, Score, X0 };
+Prediction parse_prediction(const std::string& name);  // "eps" | "score" | "x0"; throws InputError
+std::string prediction_name(Prediction p);
+
+class Network {
+ public:
+  virtual ~Network() = default;
+  virtual int dim() const = 0;
+  virtual std::string describe() const = 0;
+  // out = f(X, t), n x d.
+  virtual void forward(const Mat& X, double t, Mat& out) const = 0;
+  // out = f(X, t) and JV[p] = (df/dx) V[p] row by row (Jacobian-vector products, V[p] n x d).
+  virtual void forward_jvp(const Mat& X, double t, const std::vector<Mat>& V, Mat& out,
+                           std::vector<Mat>& JV) const = 0;
+  // out = f(X, t) and tr_i = trace of df/dx at X_i, exact. Default: d JVPs with unit vectors.
+  virtual void forward_trace(const Mat& X, double t, Mat& out, Vec& tr) const;
+};
+
+// The network's output in the prediction type p, given the score s at (X, t): the inverse of the
+// adapter above (training targets and the round-trip test use it).
+void score_to_prediction(Prediction p, const Process& process, const Mat& X, double t, const Mat& S, Mat& F);
+// The adapter itself: S (and, when tr is given, div) from the network output F.
+void prediction_to_score(Prediction p, const Process& process, const Mat& X, double t, const Mat& F, Mat& S,
+                         const Vec* tr = nullptr, Vec* div = nullptr);
+
+class NetworkScore final : public Score {
+ public:
+  NetworkScore(std::shared_ptr<const Network> net, Process process, Prediction prediction);
+  int dim() const override { return net_->dim(); }
+  std::string describe() const override;
+  void score(const Mat& X, double t, Mat& S) const override;
+  bool has_divergence() const override { return true; }
+  // Exact divergence (forward-mode Jacobian trace: d tangents per point).
+  void score_divergence(const Mat& X, double t, Mat& S, Vec& div) const override;
+  // Hutchinson: div_i = mean over probes p of v_p . (J v_p) (v_p Rademacher, n x d each, drawn by the
+  // caller so that they are keyed by trajectory identity); var_i = the variance of that mean
+  // (sample variance of the per-probe values / k; 0 when k = 1).
+  void score_divergence_hutchinson(const Mat& X, double t, const std::vector<Mat>& probes, Mat& S, Vec& div,
+                                   Vec& var) const;
+  const Network& network() const { return *net_; }
+  Prediction prediction() const { return prediction_; }
+
+ private:
+  std::shared_ptr<const Network> net_;
+  Process process_;
+  Prediction prediction_;
+};
+
+// k Rademacher probes (entries +-1) for trajectories ids[0..n) at `step`, keyed like every other
+// random number (seed, stream, id, step, component); n must be a multiple of kLanes.
+std::vector<Mat> rademacher_probes(const RngKey& key, const uint64_t* ids, int n, uint64_t step, int d, int k);
+
+}  // namespace td
