@@ -2,12 +2,15 @@
 // against finite differences for every prediction type, Hutchinson against the exact trace, the
 // prediction adapters, and DSM training (accuracy on a Gaussian, determinism, resume).
 #include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "common.hpp"
 #include "core/error.hpp"
 #include "core/stats.hpp"
 #include "nn/mlp.hpp"
 #include "nn/network.hpp"
+#include "nn/torchscript_net.hpp"
 #include "train/dsm_train.hpp"
 
 namespace td {
@@ -204,6 +207,69 @@ TEST(Training, DeterministicAndResumesExactly) {
   other.seed = 99;
   EXPECT_THROW(train_dsm(g.spec, g.process, g.sampler(), other), InputError);
   std::filesystem::remove(ck);
+}
+
+// The committed TorchScript fixture (tests/fixtures/make_torchscript_fixture.py) reproduces its
+// PyTorch source's outputs, and its autograd trace agrees with finite differences and Hutchinson.
+TEST(TorchScript, FixtureGivesItsSourceOutputsAndDerivatives) {
+  const std::string dir = THERMODIFF_FIXTURES;
+  std::ifstream in(dir + "/tiny_eps_mlp_reference.json");
+  ASSERT_TRUE(in.good());
+  const auto ref = nlohmann::json::parse(in);
+  const auto net = std::make_shared<TorchScriptNet>(dir + "/tiny_eps_mlp.pt", 2);
+  for (const auto& c : ref["cases"]) {
+    const auto x = c["x"].get<std::vector<std::vector<double>>>();
+    const auto o = c["out"].get<std::vector<std::vector<double>>>();
+    Mat X(x.size(), 2), F;
+    for (size_t i = 0; i < x.size(); ++i) X.row(i) << x[i][0], x[i][1];
+    net->forward(X, c["t"].get<double>(), F);
+    for (size_t i = 0; i < x.size(); ++i)
+      for (int j = 0; j < 2; ++j) EXPECT_NEAR(F(i, j), o[i][j], 1e-6) << "t=" << c["t"] << " point " << i;
+  }
+  const Process p(default_process(ProcessKind::VP));
+  const NetworkScore s(net, p, Prediction::Eps);
+  const Mat X = test::points(8, 2, 3);
+  Mat S, Sp, Sm;
+  Vec div, fd = Vec::Zero(8), hv, var;
+  s.score_divergence(X, 0.3, S, div);
+  for (int k = 0; k < 2; ++k) {
+    Mat Xp = X, Xm = X;
+    Xp.col(k).array() += 1e-2;
+    Xm.col(k).array() -= 1e-2;
+    s.score(Xp, 0.3, Sp);
+    s.score(Xm, 0.3, Sm);
+    fd += (Sp.col(k) - Sm.col(k)) / 2e-2;
+  }
+  EXPECT_LT((div - fd).cwiseAbs().maxCoeff(), 2e-3 * std::max(1.0, div.cwiseAbs().maxCoeff()));
+  // All four sign patterns of a 2-d Rademacher probe: their mean is the exact trace.
+  std::vector<Mat> V;
+  for (int a : {-1, 1})
+    for (int b : {-1, 1}) {
+      Mat v(8, 2);
+      v.col(0).setConstant(a);
+      v.col(1).setConstant(b);
+      V.push_back(v);
+    }
+  s.score_divergence_hutchinson(X, 0.3, V, S, hv, var);
+  EXPECT_LT((hv - div).cwiseAbs().maxCoeff(), 1e-5 * std::max(1.0, div.cwiseAbs().maxCoeff()));
+}
+
+TEST(TorchScript, BadModelsGetClearErrors) {
+  const std::string dir = THERMODIFF_FIXTURES;
+  auto message = [](const std::function<void()>& f) {
+    try {
+      f();
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_NE(message([&] { TorchScriptNet(dir + "/missing.pt", 2); }).find("does not exist"), std::string::npos);
+  EXPECT_NE(message([&] { TorchScriptNet(dir + "/tiny_eps_mlp_reference.json", 2); }).find("cannot be loaded"),
+            std::string::npos);
+  // The fixture maps 2 coordinates; declaring d = 3 must fail at load, naming the file.
+  const std::string wrong = message([&] { TorchScriptNet(dir + "/tiny_eps_mlp.pt", 3); });
+  EXPECT_NE(wrong.find("tiny_eps_mlp.pt"), std::string::npos) << wrong;
 }
 
 }  // namespace td

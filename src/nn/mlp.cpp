@@ -83,26 +83,34 @@ void MlpNet::run(const MatF& X0, double t, MatF& T, MatF& out) const {
   T = std::move(Tn);
 }
 
+void MlpNet::check(const Mat& X) const {
+  if (X.cols() != dim())
+    throw InputError(fmt::format("{}: points have {} coordinates, expected {}", describe(), X.cols(), dim()));
+}
+
 void MlpNet::forward(const Mat& X, double t, Mat& out) const {
-  if (X.cols() != dim()) throw InputError(fmt::format("{}: points have {} coordinates, expected {}", describe(), X.cols(), dim()));
+  check(X);
   MatF T(dim(), 0), O;
   run(X.transpose().cast<float>(), t, T, O);
   out = O.transpose().cast<double>();
 }
 
-void MlpNet::forward_jvp(const Mat& X, double t, const std::vector<Mat>& V, Mat& out, std::vector<Mat>& JV) const {
-  if (X.cols() != dim()) throw InputError(fmt::format("{}: points have {} coordinates, expected {}", describe(), X.cols(), dim()));
+void MlpNet::forward_quadratic(const Mat& X, double t, const std::vector<Mat>& V, Mat& out, Mat& Q) const {
+  check(X);
   const int n = int(X.rows()), d = dim(), m = int(V.size());
   MatF T(d, size_t(n) * m), O;
   for (int p = 0; p < m; ++p) T.middleCols(size_t(p) * n, n) = V[p].transpose().cast<float>();
-  run(X.transpose().cast<float>(), t, T, O);
+  const MatF Vt = T;
+  run(X.transpose().cast<float>(), t, T, O);  // T <- J v, probe by probe
   out = O.transpose().cast<double>();
-  JV.resize(m);
-  for (int p = 0; p < m; ++p) JV[p] = T.middleCols(size_t(p) * n, n).transpose().cast<double>();
+  Q.resize(n, m);
+  for (int p = 0; p < m; ++p)
+    Q.col(p) = (Vt.middleCols(size_t(p) * n, n).cwiseProduct(T.middleCols(size_t(p) * n, n))).colwise().sum()
+                   .transpose().cast<double>();
 }
 
 void MlpNet::forward_trace(const Mat& X, double t, Mat& out, Vec& tr) const {
-  if (X.cols() != dim()) throw InputError(fmt::format("{}: points have {} coordinates, expected {}", describe(), X.cols(), dim()));
+  check(X);
   const int n = int(X.rows()), d = dim();
   MatF T = MatF::Zero(d, size_t(n) * d), O;  // tangent k = unit vector e_k for every point
   for (int k = 0; k < d; ++k) T.row(k).segment(size_t(k) * n, n).setOnes();

@@ -41,7 +41,7 @@ class MlpNet final : public Network {
   int dim() const override { return w_.spec.d; }
   std::string describe() const override;
   void forward(const Mat& X, double t, Mat& out) const override;
-  void forward_jvp(const Mat& X, double t, const std::vector<Mat>& V, Mat& out, std::vector<Mat>& JV) const override;
+  void forward_quadratic(const Mat& X, double t, const std::vector<Mat>& V, Mat& out, Mat& Q) const override;
   void forward_trace(const Mat& X, double t, Mat& out, Vec& tr) const override;
   const MlpWeights& weights() const { return w_; }
 
@@ -49,6 +49,7 @@ class MlpNet final : public Network {
   // Runs the layers on A0 = X^T (d x n) and tangents T (d x (n*m), m blocks of n columns), returns
   // the output (d x n) and the output tangents (d x (n*m)).
   void run(const MatF& X0, double t, MatF& T, MatF& out) const;
+  void check(const Mat& X) const;  // throws InputError on a dimension mismatch
   MlpWeights w_;
 };
 

@@ -23,15 +23,6 @@ std::string prediction_name(Prediction p) {
   return "?";
 }
 
-void Network::forward_trace(const Mat& X, double t, Mat& out, Vec& tr) const {
-  const int n = int(X.rows()), d = int(X.cols());
-  std::vector<Mat> V(d, Mat::Zero(n, d)), JV;
-  for (int k = 0; k < d; ++k) V[k].col(k).setOnes();
-  forward_jvp(X, t, V, out, JV);
-  tr.setZero(n);
-  for (int k = 0; k < d; ++k) tr += JV[k].col(k);
-}
-
 void score_to_prediction(Prediction p, const Process& process, const Mat& X, double t, const Mat& S, Mat& F) {
   const double a = process.alpha(t), s2 = process.sigma2(t);
   switch (p) {
@@ -88,11 +79,8 @@ void NetworkScore::score_divergence_hutchinson(const Mat& X, double t, const std
                                                Vec& div, Vec& var) const {
   const int k = int(probes.size()), n = int(X.rows());
   if (k < 1) throw InputError("Hutchinson divergence: at least one probe is needed");
-  Mat F;
-  std::vector<Mat> JV;
-  net_->forward_jvp(X, t, probes, F, JV);
-  Mat per(n, k);  // per-probe estimates v . J v
-  for (int p = 0; p < k; ++p) per.col(p) = probes[p].cwiseProduct(JV[p]).rowwise().sum();
+  Mat F, per;  // per-probe estimates v . J v
+  net_->forward_quadratic(X, t, probes, F, per);
   const Vec tr = per.rowwise().mean();
   prediction_to_score(prediction_, process_, X, t, F, S, &tr, &div);
   // The adapter is affine in the trace with slope c; the variance scales by c^2.

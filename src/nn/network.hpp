@@ -26,11 +26,11 @@ class Network {
   virtual std::string describe() const = 0;
   // out = f(X, t), n x d.
   virtual void forward(const Mat& X, double t, Mat& out) const = 0;
-  // out = f(X, t) and JV[p] = (df/dx) V[p] row by row (Jacobian-vector products, V[p] n x d).
-  virtual void forward_jvp(const Mat& X, double t, const std::vector<Mat>& V, Mat& out,
-                           std::vector<Mat>& JV) const = 0;
-  // out = f(X, t) and tr_i = trace of df/dx at X_i, exact. Default: d JVPs with unit vectors.
-  virtual void forward_trace(const Mat& X, double t, Mat& out, Vec& tr) const;
+  // out = f(X, t) and Q(i, p) = v_p(i) . J(X_i) v_p(i), J = df/dx, for probes V[p] (n x d each): the
+  // Hutchinson samples (a JVP or a VJP gives them).
+  virtual void forward_quadratic(const Mat& X, double t, const std::vector<Mat>& V, Mat& out, Mat& Q) const = 0;
+  // out = f(X, t) and tr_i = trace of df/dx at X_i, exact.
+  virtual void forward_trace(const Mat& X, double t, Mat& out, Vec& tr) const = 0;
 };
 
 // The network's output in the prediction type p, given the score s at (X, t): the inverse of the

@@ -1,0 +1,110 @@
+// LibTorch lives here and in train/dsm_train.cpp only.
+#include "nn/torchscript_net.hpp"
+
+#include <torch/csrc/autograd/autograd.h>
+#include <torch/script.h>
+
+#include <sstream>
+
+#include <filesystem>
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+
+namespace td {
+
+struct TorchScriptNet::Impl {
+  mutable torch::jit::Module module;
+};
+
+namespace {
+
+torch::Tensor to_float_tensor(const Mat& X) {
+  const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> R = X.cast<float>();
+  return torch::from_blob(const_cast<float*>(R.data()), {R.rows(), R.cols()}, torch::kFloat).clone();
+}
+
+Mat to_mat(const torch::Tensor& T) {
+  const auto c = T.detach().to(torch::kDouble).contiguous();
+  return Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
+      c.data_ptr<double>(), c.size(0), c.size(1));
+}
+
+}  // namespace
+
+TorchScriptNet::TorchScriptNet(const std::string& path, int d) : impl_(std::make_unique<Impl>()), path_(path), d_(d) {
+  if (!std::filesystem::exists(path)) throw InputError(fmt::format("TorchScript model '{}' does not exist", path));
+  try {
+    impl_->module = torch::jit::load(path);
+  } catch (const std::exception& e) {
+    throw InputError(fmt::format("TorchScript model '{}' cannot be loaded: {}", path, e.what()));
+  }
+  impl_->module.eval();
+  // Contract check on a probe batch: output [n, d], finite.
+  Mat out;
+  try {
+    forward(Mat::Zero(3, d), 0.5, out);
+  } catch (const InputError&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw InputError(fmt::format("TorchScript model '{}' fails on x[3, {}], t[3]: {}", path, d, e.what()));
+  }
+}
+
+TorchScriptNet::~TorchScriptNet() = default;
+
+std::string TorchScriptNet::describe() const { return fmt::format("TorchScript model '{}' (d = {})", path_, d_); }
+
+namespace {
+
+std::string shape(const torch::Tensor& f) {
+  std::ostringstream o;
+  o << f.sizes();
+  return o.str();
+}
+
+torch::Tensor call(torch::jit::Module& m, const torch::Tensor& x, double t, const std::string& path, int d) {
+  const auto tt = torch::full({x.size(0)}, t, torch::kFloat);
+  const torch::IValue r = m.forward({x, tt});
+  if (!r.isTensor()) throw InputError(fmt::format("TorchScript model '{}': forward must return a Tensor", path));
+  const auto f = r.toTensor();
+  if (f.dim() != 2 || f.size(0) != x.size(0) || f.size(1) != d)
+    throw InputError(fmt::format("TorchScript model '{}': forward(x[{}, {}], t[{}]) returned shape {}, expected [{}, {}]",
+                                 path, x.size(0), d, x.size(0), shape(f), x.size(0), d));
+  return f;
+}
+
+}  // namespace
+
+void TorchScriptNet::forward(const Mat& X, double t, Mat& out) const {
+  if (X.cols() != d_) throw InputError(fmt::format("{}: points have {} coordinates", describe(), X.cols()));
+  torch::NoGradGuard ng;
+  out = to_mat(call(impl_->module, to_float_tensor(X), t, path_, d_));
+}
+
+void TorchScriptNet::forward_quadratic(const Mat& X, double t, const std::vector<Mat>& V, Mat& out, Mat& Q) const {
+  const int n = int(X.rows()), k = int(V.size());
+  auto x = to_float_tensor(X).requires_grad_(true);
+  const auto f = call(impl_->module, x, t, path_, d_);
+  Q.resize(n, k);
+  for (int p = 0; p < k; ++p) {
+    const auto v = to_float_tensor(V[p]);
+    const auto g = torch::autograd::grad({(f * v).sum()}, {x}, {}, /*retain_graph=*/true)[0];  // J^T v
+    Q.col(p) = to_mat((g * v).sum(1, true)).col(0);  // v . J^T v = v . J v
+  }
+  out = to_mat(f);
+}
+
+void TorchScriptNet::forward_trace(const Mat& X, double t, Mat& out, Vec& tr) const {
+  const int n = int(X.rows());
+  auto x = to_float_tensor(X).requires_grad_(true);
+  const auto f = call(impl_->module, x, t, path_, d_);
+  tr.setZero(n);
+  for (int k = 0; k < d_; ++k) {
+    const auto g = torch::autograd::grad({f.select(1, k).sum()}, {x}, {}, /*retain_graph=*/true)[0];
+    tr += to_mat(g.select(1, k).unsqueeze(1)).col(0);
+  }
+  out = to_mat(f);
+}
+
+}  // namespace td

@@ -1,0 +1,31 @@
+#pragma once
+// A user's TorchScript model as a Network. Contract (README "Bring your own model"):
+//   forward(x: Tensor[n, d] float32, t: Tensor[n] float32) -> Tensor[n, d]
+// returning the prediction named in the config (eps, score or x0) for the process in the config.
+// Derivatives by autograd: the exact trace with d vector-Jacobian products, Hutchinson with one
+// per probe. Loading checks the contract on a probe batch and names the file in every error.
+#include <memory>
+#include <string>
+
+#include "nn/network.hpp"
+
+namespace td {
+
+class TorchScriptNet final : public Network {
+ public:
+  TorchScriptNet(const std::string& path, int d);
+  ~TorchScriptNet() override;
+  int dim() const override { return d_; }
+  std::string describe() const override;
+  void forward(const Mat& X, double t, Mat& out) const override;
+  void forward_quadratic(const Mat& X, double t, const std::vector<Mat>& V, Mat& out, Mat& Q) const override;
+  void forward_trace(const Mat& X, double t, Mat& out, Vec& tr) const override;
+
+ private:
+  struct Impl;  // keeps torch headers out of this one
+  std::unique_ptr<Impl> impl_;
+  std::string path_;
+  int d_;
+};
+
+}  // namespace td
