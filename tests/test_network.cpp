@@ -11,6 +11,7 @@
 #include "nn/mlp.hpp"
 #include "nn/network.hpp"
 #include "nn/torchscript_net.hpp"
+#include "observe/coverage.hpp"
 #include "train/dsm_train.hpp"
 
 namespace td {
@@ -270,6 +271,39 @@ TEST(TorchScript, BadModelsGetClearErrors) {
   // The fixture maps 2 coordinates; declaring d = 3 must fail at load, naming the file.
   const std::string wrong = message([&] { TorchScriptNet(dir + "/tiny_eps_mlp.pt", 3); });
   EXPECT_NE(wrong.find("tiny_eps_mlp.pt"), std::string::npos) << wrong;
+}
+
+}  // namespace td
+
+namespace td {
+
+// Naeem et al.: fakes = the reals themselves give density (k+1)/k (each ball holds its centre and k
+// neighbours) and coverage 1; fakes far away give 0 and 0; fakes from the same distribution give
+// E[density] = 1 and E[coverage] = 1 - C(N-1,k)/C(M+N-1,k), checked within 4 SE over repetitions.
+TEST(Coverage, DensityAndCoverageMatchTheirClosedForms) {
+  const uint64_t seed = 31;
+  test::print_seed(seed);
+  const int N = 400, k = 5;
+  const Mat real = test::points(N, 2, seed);
+  auto same = density_coverage(real, real, k);
+  EXPECT_NEAR(same.density, double(k + 1) / k, 1e-12);
+  EXPECT_EQ(same.coverage, 1.0);
+  auto far = density_coverage(real, real.array() + 100.0, k);
+  EXPECT_EQ(far.density, 0.0);
+  EXPECT_EQ(far.coverage, 0.0);
+  Moments dens, cov;
+  for (int r = 0; r < 60; ++r) {
+    const Mat a = test::points(N, 2, 1000 + 2 * r), b = test::points(N, 2, 1001 + 2 * r);
+    const auto dc = density_coverage(a, b, k);
+    dens.add(dc.density);
+    cov.add(dc.coverage);
+  }
+  const double want = expected_coverage_same_distribution(N, N, k);
+  std::cout << "[ coverage ] density " << dens.mean() << " +- " << dens.mean_se() << " (1); coverage " << cov.mean()
+            << " +- " << cov.mean_se() << " (" << want << ")" << std::endl;
+  EXPECT_NEAR(dens.mean(), 1.0, 4 * dens.mean_se());
+  EXPECT_NEAR(cov.mean(), want, 4 * cov.mean_se());
+  EXPECT_THROW(density_coverage(real, real, N), InputError);
 }
 
 }  // namespace td
