@@ -12,6 +12,7 @@
 #include "nn/network.hpp"
 #include "nn/torchscript_net.hpp"
 #include "observe/coverage.hpp"
+#include "observe/taep.hpp"
 #include "train/dsm_train.hpp"
 
 namespace td {
@@ -304,6 +305,47 @@ TEST(Coverage, DensityAndCoverageMatchTheirClosedForms) {
   EXPECT_NEAR(dens.mean(), 1.0, 4 * dens.mean_se());
   EXPECT_NEAR(cov.mean(), want, 4 * cov.mean_se());
   EXPECT_THROW(density_coverage(real, real, N), InputError);
+}
+
+}  // namespace td
+
+namespace td {
+
+// A trained MLP as the model in TAEP: <Sigma> equals the independently estimated score-matching
+// objective and <e^-Sigma> = 1, within 4 SE; Hutchinson divergences (2 probes) give the same mean on
+// the same paths, and the per-path spread they add matches the variance the estimator reports.
+TEST(LearnedTaep, MeanEqualsObjectiveIftHoldsAndHutchinsonAgrees) {
+  GaussianTraining g;
+  g.train.steps = 400;  // a deliberately imperfect model: <Sigma> clearly above 0
+  ProcessParams pp = default_process(ProcessKind::VP);
+  pp.t_min = 0.02;  // the eps-trained net is poorest where g^2/sigma^2 amplifies it most; keep Var Sigma < 1
+  g.process = Process(pp);
+  test::print_seed(g.train.seed);
+  const TrainResult tr = train_dsm(g.spec, g.process, g.sampler(), g.train);
+  const auto net = std::make_shared<NetworkScore>(std::make_shared<MlpNet>(tr.ema), g.process, Prediction::Eps);
+  const MixtureScore target(g.data, g.process);
+  const TimeGrid grid{g.process.t_min(), g.process.T(), 500};
+  const InitFn init = test::init_at(g.data, g.process, g.process.t_min(), {3, Stream::Init});
+  TaepOptions opt;
+  opt.hutchinson_probes = {0, 2};
+  opt.hutchinson_seed = 5;
+  const auto runs = run_taep(g.process, grid, target, {net.get(), net.get()}, {4000, 256}, init,
+                             PhiloxNoise({3, Stream::Forward}), opt);
+  const TaepSummary ex = summarize_taep(runs[0]), hu = summarize_taep(runs[1]);
+  const Estimate obj = sm_objective(g.process, grid, target, *net,
+                                    mixture_marginal_sampler(g.data, g.process, {4, Stream::Objective}), 2000).total;
+  std::cout << "[ learned  ] <Sigma> " << ex.mean << " +- " << ex.mean_se << ", objective " << obj.value << " +- "
+            << obj.se << ", Var " << ex.var << ", IFT " << ex.ift << " +- " << ex.ift_se << "; Hutchinson <Sigma> "
+            << hu.mean << ", probe variance " << hu.hutchinson_var << std::endl;
+  EXPECT_GT(ex.mean, 4 * ex.mean_se);  // the test has power: the model is visibly imperfect
+  EXPECT_NEAR(ex.mean, obj.value, test::tol(ex.mean_se, obj.se));
+  EXPECT_LT(ex.var, 1.0);
+  EXPECT_NEAR(ex.ift, 1.0, 4 * ex.ift_se);
+  Moments diff;
+  for (size_t i = 0; i < runs[0].sigma.size(); ++i) diff.add(runs[1].sigma[i] - runs[0].sigma[i]);
+  EXPECT_NEAR(diff.mean(), 0.0, 4 * diff.mean_se());
+  EXPECT_NEAR(diff.variance() / hu.hutchinson_var, 1.0, 0.15);  // 4000 paths: SE of a variance ratio ~ 0.03
+  EXPECT_EQ(ex.hutchinson_var, 0.0);
 }
 
 }  // namespace td

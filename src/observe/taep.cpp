@@ -4,14 +4,18 @@
 #include <limits>
 
 #include "core/error.hpp"
+#include "nn/network.hpp"
 #include "score/score_set.hpp"
 
 namespace td {
 namespace {
 
-std::vector<const Score*> with_target(const Score& target, const std::vector<const Score*>& models) {
+// The target and the models with exact divergences, evaluated together by a ScoreSet.
+std::vector<const Score*> exact_part(const Score& target, const std::vector<const Score*>& models,
+                                     const TaepOptions& opt) {
   std::vector<const Score*> all{&target};
-  all.insert(all.end(), models.begin(), models.end());
+  for (size_t m = 0; m < models.size(); ++m)
+    if (m >= opt.hutchinson_probes.size() || opt.hutchinson_probes[m] == 0) all.push_back(models[m]);
   return all;
 }
 
@@ -21,10 +25,16 @@ class TaepObserver final : public ForwardObserver {
  public:
   TaepObserver(const Process& p, const Score& target, const std::vector<const Score*>& models,
                std::vector<TaepTrajectories>& out, const TaepOptions& opt)
-      : process_(p), target_(target), models_(models), set_(with_target(target, models)), out_(out), opt_(opt) {}
+      : process_(p), target_(target), models_(models), set_(exact_part(target, models, opt)), out_(out), opt_(opt) {
+    for (size_t m = 0; m < models.size(); ++m)
+      if (probes(m) > 0) hutch_.push_back(m);
+      else slot_.push_back(m);
+  }
 
   void begin(const uint64_t* ids, int n, int n_valid, double t0, const Mat& X0) override {
     first_ = int64_t(ids[0]);
+    ids_.assign(ids, ids + n);
+    hvar_.assign(models_.size(), Vec::Zero(n));
     n_ = n;
     n_valid_ = n_valid;
     const size_t M = models_.size();
@@ -43,9 +53,21 @@ class TaepObserver final : public ForwardObserver {
     }
   }
 
-  void step(int, double t, double dt, const Mat& X, const Mat& Z) override {
+  void step(int step_index, double t, double dt, const Mat& X, const Mat& Z) override {
     const double g2 = process_.g2(t), kc = g2 * dt, nc = std::sqrt(g2 * dt);
-    set_.score_divergence(X, t, S_, div_);  // [0] is the target
+    set_.score_divergence(X, t, S_, div_);  // [0] is the target, then the exact-divergence models
+    S_.resize(1 + models_.size());
+    div_.resize(1 + models_.size());
+    for (size_t i = slot_.size(); i-- > 0;) {  // spread to one slot per model
+      S_[1 + slot_[i]].swap(S_[1 + i]);
+      div_[1 + slot_[i]].swap(div_[1 + i]);
+    }
+    for (size_t m : hutch_) {
+      const auto probes_m = rademacher_probes({opt_.hutchinson_seed, Stream::Hutchinson}, ids_.data(), n_,
+                                              uint64_t(step_index), int(X.cols()), probes(m));
+      static_cast<const NetworkScore*>(models_[m])->score_divergence_hutchinson(X, t, probes_m, S_[1 + m], div_[1 + m], var_);
+      hvar_[m] += (kc * kc) * var_;
+    }
     const int n = n_, d = int(X.cols());
     const Mat& St = S_[0];
     for (size_t m = 0; m < models_.size(); ++m) {
@@ -101,6 +123,7 @@ class TaepObserver final : public ForwardObserver {
         o.noise[id] = noise_[m][i];
         o.sigma[id] = kernel_[m][i] + noise_[m][i];
         if (!o.exact.empty()) o.exact[id] = exact_[m][i];
+        if (!o.hutchinson_var.empty()) o.hutchinson_var[id] = hvar_[m][i];
       }
     }
   }
@@ -116,6 +139,11 @@ class TaepObserver final : public ForwardObserver {
   int n_ = 0, n_valid_ = 0;
   std::vector<Vec> kernel_, noise_, exact_;
   std::vector<Mat> prev_ds_;
+  int probes(size_t m) const { return m < opt_.hutchinson_probes.size() ? opt_.hutchinson_probes[m] : 0; }
+  std::vector<size_t> slot_, hutch_;  // models with exact divergences (ScoreSet order) / Hutchinson
+  std::vector<uint64_t> ids_;
+  std::vector<Vec> hvar_;
+  Vec var_;
   std::vector<Mat> S_;
   std::vector<Vec> div_;
   Mat St_, Sm_, prevZ_;
@@ -146,6 +174,11 @@ std::vector<TaepTrajectories> run_taep(const Process& process, const TimeGrid& g
     out[m].kernel.resize(n);
     out[m].noise.resize(n);
     if (target.has_log_density() && models[m]->has_log_density()) out[m].exact.resize(n);
+    if (m < opt.hutchinson_probes.size() && opt.hutchinson_probes[m] > 0) {
+      if (!dynamic_cast<const NetworkScore*>(models[m]))
+        throw InputError("TAEP: Hutchinson divergence needs a network model, not '" + models[m]->describe() + "'");
+      out[m].hutchinson_var.resize(n);
+    }
   }
   run_forward_ensemble(process, grid, target.dim(), spec, init, noise, [&] {
     return std::make_unique<TaepObserver>(process, target, models, out, opt);
@@ -163,6 +196,7 @@ TaepSummary summarize_taep(const TaepTrajectories& tr) {
     ift.add(-tr.sigma[i]);
   }
   TaepSummary s;
+  for (double v : tr.hutchinson_var) s.hutchinson_var += v / double(tr.hutchinson_var.size());
   s.n = sig.count();
   s.mean = sig.mean();
   s.mean_se = sig.mean_se();

@@ -22,6 +22,10 @@ enum class NoiseProduct { Ito, Midpoint };
 
 struct TaepOptions {
   NoiseProduct product = NoiseProduct::Ito;
+  // Per model: 0 = exact divergence; k > 0 = Hutchinson with k Rademacher probes keyed by
+  // (hutchinson_seed, Stream::Hutchinson, trajectory, step) (the model must be a NetworkScore).
+  std::vector<int> hutchinson_probes;
+  uint64_t hutchinson_seed = 1;
 };
 
 // Per-trajectory values of one model, indexed by trajectory id.
@@ -30,6 +34,8 @@ struct TaepTrajectories {
   // For exact-score-field models (log-densities known): ln(p/q)(x_tmin) - ln(p/q)(x_T) on the
   // same path (FORMULAS §2.5); empty otherwise.
   std::vector<double> exact;
+  // Hutchinson models: the variance that the probes add to Sigma, sum_n (g^2 dt)^2 Var(div estimate).
+  std::vector<double> hutchinson_var;
 };
 
 // All models are evaluated on the same forward paths (common random numbers); the paths depend
@@ -45,6 +51,7 @@ struct TaepSummary {
   double ift = 0, ift_se = 0, ift_ess = 0;  // <exp(-Sigma)> with SE and effective sample size
   bool ift_reliable = false;                // Var Sigma <= 2 (FORMULAS §2.4)
   double kernel_mean = 0, kernel_mean_se = 0, noise_mean = 0, noise_mean_se = 0;
+  double hutchinson_var = 0;  // mean probe variance per trajectory (0 for exact divergences)
 };
 TaepSummary summarize_taep(const TaepTrajectories& tr);
 
