@@ -70,6 +70,7 @@ int cmd_run(const RunOptions& o) {
   RunContext ctx;
   ctx.threads = threads;
   ctx.out_dir = dir.tmp();
+  ctx.quiet = o.quiet;
   if (!o.quiet) ctx.log = [](const std::string& s) { std::cerr << s << std::endl; };
   ctx.log(fmt::format("thermodiff {}: running '{}' from {} with seed {} on {} threads", THERMODIFF_VERSION, name,
                       source, cfg.seed, threads));

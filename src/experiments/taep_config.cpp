@@ -109,6 +109,33 @@ std::optional<GaussianMixture> read_distribution(ConfigReader& r, bool required,
   return std::nullopt;
 }
 
+// collapse = {m, alpha} on a ring of K modes (the `ring` of the same table).
+std::optional<std::pair<int, double>> read_collapse(ConfigReader& r, int K) {
+  auto col = r.optional_table("collapse");
+  if (!col) return std::nullopt;
+  r.require(K > 0, "collapse", "needs the ring (collapse reweights the ring's K modes)");
+  const int64_t mm = col->integer("m");
+  const double alpha = col->number("alpha");
+  col->require(mm >= 0 && mm <= K, "m", fmt::format("must be in [0, K = {}] (got {})", K, mm));
+  col->require(alpha > 0, "alpha", fmt::format("must be > 0 (got {})", alpha));
+  col->require(mm == K ? std::abs(alpha - 1) < 1e-12 : mm * alpha / K < 1.0, "alpha",
+               fmt::format("m alpha / K = {} leaves no mass for the other modes", mm * alpha / K));
+  col->finish();
+  return std::make_pair(int(mm), alpha);
+}
+
+Prediction parse_prediction_key(ConfigReader& r, const std::string& key) {
+  const std::string v = r.string(key, "eps");
+  r.require(v == "eps" || v == "score" || v == "x0", key, fmt::format("'{}' is not eps, score or x0", v));
+  return parse_prediction(v);
+}
+
+LossWeighting parse_weighting_key(ConfigReader& r, const std::string& key) {
+  const std::string v = r.string(key, "eps");
+  r.require(v == "eps" || v == "likelihood", key, fmt::format("'{}' is not eps or likelihood", v));
+  return parse_loss_weighting(v);
+}
+
 }  // namespace
 
 TaepConfig parse_taep_config(const toml::table& root, const std::string& file) {
@@ -176,18 +203,79 @@ TaepConfig parse_taep_config(const toml::table& root, const std::string& file) {
       m.require(std::isalnum((unsigned char)ch) || ch == '-' || ch == '_' || ch == '.', "name",
                 fmt::format("'{}' may contain only letters, digits, '-', '_' and '.'", ms.name));
     int K = 0;
-    ms.mixture = read_distribution(m, false, K);
-    if (auto col = m.optional_table("collapse")) {
-      m.require(K > 0, "collapse", "needs the model's ring (collapse reweights the ring's K modes)");
-      const int64_t mm = col->integer("m");
-      const double alpha = col->number("alpha");
-      col->require(mm >= 0 && mm <= K, "m", fmt::format("must be in [0, K = {}] (got {})", K, mm));
-      col->require(alpha > 0, "alpha", fmt::format("must be > 0 (got {})", alpha));
-      col->require(mm == K ? std::abs(alpha - 1) < 1e-12 : mm * alpha / K < 1.0, "alpha",
-                   fmt::format("m alpha / K = {} leaves no mass for the other modes", mm * alpha / K));
-      col->finish();
-      ms.mixture->weights = collapse_weights(K, int(mm), alpha);
-      ms.collapse = std::make_pair(int(mm), alpha);
+    const bool mlp = m.has("mlp"), ts = m.has("torchscript");
+    m.require(!(mlp && ts), "torchscript", "give either mlp or torchscript, not both");
+    if (mlp || ts) {
+      NetworkModelSpec ns;
+      ns.torchscript = ts;
+      m.require(!m.has("ring") && !m.has("mixture") && !m.has("collapse"), mlp ? "mlp" : "torchscript",
+                "a network model takes its data from `data`, not ring/mixture/collapse");
+      if (ts) {
+        ConfigReader t = m.table("torchscript");
+        ns.file = t.string("file");
+        ns.prediction = parse_prediction_key(t, "prediction");
+        t.finish();
+      } else {
+        ConfigReader a = m.table("mlp");
+        ns.mlp.d = c.target.dim();
+        ns.mlp.width = int(a.integer("width", ns.mlp.width));
+        a.require(ns.mlp.width >= 1 && ns.mlp.width <= 65536, "width", "must be in [1, 65536]");
+        ns.mlp.hidden = int(a.integer("hidden", ns.mlp.hidden));
+        a.require(ns.mlp.hidden >= 1 && ns.mlp.hidden <= 64, "hidden", "must be in [1, 64]");
+        ns.mlp.embed = int(a.integer("embed", ns.mlp.embed));
+        a.require(ns.mlp.embed >= 2 && ns.mlp.embed % 2 == 0 && ns.mlp.embed <= 4096, "embed", "must be even, in [2, 4096]");
+        ns.mlp.prediction = ns.prediction = parse_prediction_key(a, "prediction");
+        a.finish();
+        if (auto dt = m.optional_table("data")) {
+          if (dt->has("file")) {
+            ns.data_file = dt->string("file");
+            dt->require(!ns.data_file.empty(), "file", "must not be empty");
+          } else {
+            int dK = 0;
+            ns.data = read_distribution(*dt, true, dK);
+            if (auto col = read_collapse(*dt, dK)) {
+              ns.data->weights = collapse_weights(dK, col->first, col->second);
+              ms.collapse = col;
+              ms.collapse_K = dK;
+            }
+            dt->require(ns.data->dim() == c.target.dim(), dt->has("ring") ? "ring" : "mixture",
+                        fmt::format("data dimension {} differs from the target's {}", ns.data->dim(), c.target.dim()));
+          }
+          dt->finish();
+        }
+        if (auto tr = m.optional_table("training")) {
+          TrainSpec& t = ns.train;
+          t.steps = tr->integer("steps", t.steps);
+          t.batch = int(tr->integer("batch", t.batch));
+          t.lr = tr->number("lr", t.lr);
+          t.warmup = tr->integer("warmup", t.warmup);
+          t.decay = tr->string("decay", t.decay);
+          t.clip = tr->number("clip", t.clip);
+          t.ema = tr->number("ema", t.ema);
+          t.weighting = parse_weighting_key(*tr, "weighting");
+          t.checkpoint = tr->string("checkpoint", "");
+          t.checkpoint_every = tr->integer("checkpoint_every", t.checkpoint_every);
+          tr->require(t.steps >= 1, "steps", "must be >= 1");
+          tr->require(t.batch >= 1 && t.batch <= 1 << 20, "batch", "must be in [1, 2^20]");
+          tr->require(t.lr > 0 && t.lr < 10, "lr", "must be in (0, 10)");
+          tr->require(t.warmup >= 0, "warmup", "must be >= 0");
+          tr->require(t.decay == "none" || t.decay == "cosine", "decay", "must be \"none\" or \"cosine\"");
+          tr->require(t.clip >= 0, "clip", "must be >= 0 (0 = no clipping)");
+          tr->require(t.ema >= 0 && t.ema < 1, "ema", "must be in [0, 1)");
+          tr->require(t.checkpoint_every >= 1, "checkpoint_every", "must be >= 1");
+          tr->finish();
+        }
+      }
+      ns.hutchinson_probes = int(m.integer("hutchinson_probes", 0));
+      m.require(ns.hutchinson_probes >= 0 && ns.hutchinson_probes <= 1024, "hutchinson_probes", "must be in [0, 1024]");
+      ms.network = ns;
+    } else {
+      ms.mixture = read_distribution(m, false, K);
+      if (auto col = read_collapse(m, K)) {
+        ms.mixture->weights = collapse_weights(K, col->first, col->second);
+        ms.collapse = col;
+        ms.collapse_K = K;
+      }
     }
     if (auto p = m.optional_table("perturb")) {
       PerturbSpec ps;

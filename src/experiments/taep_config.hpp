@@ -11,6 +11,7 @@
 #include "observe/taep.hpp"
 #include "process/process.hpp"
 #include "score/perturbed_score.hpp"
+#include "train/dsm_train.hpp"
 
 namespace td {
 
@@ -19,12 +20,26 @@ struct PerturbSpec {
   double eps = 0;
 };
 
+// A neural model: an MLP trained in the run, or a user's TorchScript file.
+struct NetworkModelSpec {
+  bool torchscript = false;
+  MlpSpec mlp;                          // mlp: architecture (d set from the target)
+  TrainSpec train;                      // mlp: training
+  std::optional<GaussianMixture> data;  // mlp: training distribution (absent: the target) ...
+  std::string data_file;                // ... or points from a .csv/.npy file
+  std::string file;                     // torchscript: the model file
+  Prediction prediction = Prediction::Eps;
+  int hutchinson_probes = 0;            // TAEP divergence: 0 = exact, k = Hutchinson with k probes
+};
+
 struct ModelSpec {
   std::string name;
   // Exact-score-field model: the score of this mixture under the same forward process.
   // Absent: the target's own exact score (the perfect model), possibly perturbed.
   std::optional<GaussianMixture> mixture;
   std::optional<std::pair<int, double>> collapse;  // (m, alpha) when built by the collapse rule
+  int collapse_K = 0;                               // K of that ring
+  std::optional<NetworkModelSpec> network;          // set: a neural model (mixture then absent)
   std::optional<PerturbSpec> perturb;
   std::string series;  // optional grouping for the report (e.g. "single-mode")
   std::optional<double> x;  // the series' abscissa

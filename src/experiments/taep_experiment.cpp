@@ -12,6 +12,10 @@
 #include "observe/sm_objective.hpp"
 #include "observe/taep.hpp"
 #include "observe/taep_dft.hpp"
+#include "data/points_file.hpp"
+#include "nn/mlp.hpp"
+#include "nn/torchscript_net.hpp"
+#include "observe/coverage.hpp"
 #include "score/mixture_score.hpp"
 #include "score/perturbed_score.hpp"
 
@@ -39,6 +43,51 @@ struct BuiltModel {
   const ModelSpec* spec;
 };
 
+// Trains the MLP of a network model (or loads its TorchScript file) and wraps it as a score.
+std::shared_ptr<const Score> build_network(const NetworkModelSpec& ns, const std::string& name, const TaepConfig& cfg,
+                                           const Process& process, const RunContext& ctx, json& info) {
+  if (ns.torchscript)
+    return std::make_shared<NetworkScore>(std::make_shared<TorchScriptNet>(ns.file, cfg.target.dim()), process,
+                                          ns.prediction);
+  DataFn data;
+  std::string source;
+  if (!ns.data_file.empty()) {
+    auto pts = std::make_shared<Mat>(load_points(ns.data_file));
+    if (pts->cols() != cfg.target.dim())
+      throw InputError(fmt::format("model '{}': data file '{}' has {} columns, the target has dimension {}", name,
+                                   ns.data_file, pts->cols(), cfg.target.dim()));
+    data = [pts, seed = cfg.seed](const uint64_t* ids, int n, Mat& X) {
+      sample_points(*pts, {seed, Stream::Train}, ids, n, 2, X);
+    };
+    source = fmt::format("{} ({} points)", ns.data_file, pts->rows());
+  } else {
+    const GaussianMixture g = ns.data ? *ns.data : cfg.target;
+    data = [g, seed = cfg.seed](const uint64_t* ids, int n, Mat& X) { sample_mixture(g, {seed, Stream::Train}, ids, n, 2, X); };
+    source = ns.data ? "mixture (see config)" : "the target";
+  }
+  TrainSpec ts = ns.train;
+  ts.seed = cfg.seed;
+  ts.threads = ctx.threads;
+  ts.progress = !ctx.quiet;
+  ctx.log(fmt::format("train: {}: MLP {}x{} ({}-prediction), {} steps of {} on {}", name, ns.mlp.hidden, ns.mlp.width,
+                      prediction_name(ns.mlp.prediction), ts.steps, ts.batch, source));
+  const TrainResult tr = train_dsm(ns.mlp, process, data, ts);
+  ctx.log(fmt::format("train: {}: done in {:.1f} s, final loss {:.4f} (smoothed {:.4f}){}", name, tr.seconds,
+                      tr.last_loss, tr.smoothed_loss,
+                      tr.resumed_from ? fmt::format(", resumed from step {}", tr.resumed_from) : ""));
+  json curve = {{"step", json::array()}, {"loss", json::array()}};
+  for (const auto& [st, l] : tr.curve) {
+    curve["step"].push_back(st);
+    curve["loss"].push_back(l);
+  }
+  info = {{"steps", tr.steps_done}, {"batch", ts.batch}, {"lr", ts.lr}, {"weighting", loss_weighting_name(ts.weighting)},
+          {"ema", ts.ema}, {"seconds", tr.seconds}, {"final_loss", tr.last_loss}, {"smoothed_loss", tr.smoothed_loss},
+          {"resumed_from", tr.resumed_from}, {"data", source}, {"curve", curve},
+          {"evaluated_with", ts.ema > 0 ? "EMA parameters" : "last parameters"}};
+  return std::make_shared<NetworkScore>(std::make_shared<MlpNet>(ts.ema > 0 ? tr.ema : tr.model), process,
+                                        ns.mlp.prediction);
+}
+
 }  // namespace
 
 json run_taep_experiment(const TaepConfig& cfg, const RunContext& ctx) {
@@ -49,9 +98,18 @@ json run_taep_experiment(const TaepConfig& cfg, const RunContext& ctx) {
   auto target = std::make_shared<MixtureScore>(cfg.target, process);
 
   std::vector<BuiltModel> models;
-  for (const ModelSpec& ms : cfg.models) {
-    std::shared_ptr<const Score> s =
-        ms.mixture ? std::shared_ptr<const Score>(std::make_shared<MixtureScore>(*ms.mixture, process)) : target;
+  std::vector<json> training(cfg.models.size());
+  TaepOptions taep_opt{cfg.product, {}, cfg.seed};
+  for (size_t i = 0; i < cfg.models.size(); ++i) {
+    const ModelSpec& ms = cfg.models[i];
+    std::shared_ptr<const Score> s;
+    if (ms.network) {
+      s = build_network(*ms.network, ms.name, cfg, process, ctx, training[i]);
+      taep_opt.hutchinson_probes.resize(cfg.models.size(), 0);
+      taep_opt.hutchinson_probes[i] = ms.network->hutchinson_probes;
+    } else {
+      s = ms.mixture ? std::shared_ptr<const Score>(std::make_shared<MixtureScore>(*ms.mixture, process)) : target;
+    }
     if (ms.perturb) s = std::make_shared<PerturbedScore>(s, ms.perturb->kind, ms.perturb->eps);
     models.push_back({s, &ms});
   }
@@ -65,8 +123,7 @@ json run_taep_experiment(const TaepConfig& cfg, const RunContext& ctx) {
   const InitFn init = [&](const uint64_t* ids, int n, Mat& X) { init_sampler(grid.t_min, ids, n, 0, X); };
   const PhiloxNoise noise({cfg.seed, Stream::Forward});
   auto t0 = Clock::now();
-  const auto traj = run_taep(process, grid, *target, ptrs, {cfg.trajectories, cfg.block}, init, noise,
-                             TaepOptions{cfg.product});
+  const auto traj = run_taep(process, grid, *target, ptrs, {cfg.trajectories, cfg.block}, init, noise, taep_opt);
   const double taep_s = seconds_since(t0);
   ctx.log(fmt::format("taep: ensemble done in {:.2f} s ({:.3g} trajectory-steps/s per model)", taep_s,
                       double(cfg.trajectories) * cfg.steps * models.size() / taep_s));
@@ -93,17 +150,18 @@ json run_taep_experiment(const TaepConfig& cfg, const RunContext& ctx) {
 
   // Target samples for the report's scatter plots.
   const int64_t ng = cfg.generated_samples;
-  if (ng > 0 && d >= 2) {
-    Mat Y(ng, d);
+  Mat Y(ng, d);  // target samples: scatter plots and the real side of density/coverage
+  if (ng > 0) {
     parallel_blocks({ng, 256}, [&](const uint64_t* ids, int n, int nv, int64_t first) {
       Mat X;
       sample_mixture(cfg.target, {cfg.seed, Stream::User}, ids, n, 0, X);
       Y.middleRows(first, nv) = X.topRows(nv);
     });
-    out["target"]["samples"] = {{"x", vec_json(Y.col(0))}, {"y", vec_json(Y.col(1))}};
+    if (d >= 2) out["target"]["samples"] = {{"x", vec_json(Y.col(0))}, {"y", vec_json(Y.col(1))}};
   }
 
   double sm_s = 0, exact_s = 0, dft_s = 0, gen_s = 0;
+  const bool uniform_target = (cfg.target.weights.array() - 1.0 / cfg.target.K()).abs().maxCoeff() < 1e-12;
   json jm = json::array();
   for (size_t m = 0; m < models.size(); ++m) {
     const ModelSpec& ms = *models[m].spec;
@@ -160,8 +218,7 @@ json run_taep_experiment(const TaepConfig& cfg, const RunContext& ctx) {
                  {"kl_T", e.kl_T.value}, {"kl_T_se", e.kl_T.se}, {"sigma_mean", e.sigma_mean.value},
                  {"sigma_mean_se", e.sigma_mean.se}, {"sigma_var", e.sigma_var.value},
                  {"sigma_var_se", e.sigma_var.se}, {"samples", e.samples}};
-      if (ms.collapse && cfg.target_is_ring && ms.mixture->K() == cfg.target.K() &&
-          (cfg.target.weights.array() - 1.0 / cfg.target.K()).abs().maxCoeff() < 1e-12) {
+      if (ms.collapse && cfg.target_is_ring && ms.collapse_K == cfg.target.K() && uniform_target) {
         ex["kl_separated"] = kl_separated_uniform(ms.mixture->weights);
         ex["relvar_separated"] = relvar_separated_uniform(ms.mixture->weights);
       }
@@ -186,12 +243,33 @@ json run_taep_experiment(const TaepConfig& cfg, const RunContext& ctx) {
     }
 
     // 5. Samples generated by the model (reverse SDE from the prior) for the scatter plot.
-    if (ng > 0 && d >= 2) {
+    // and their density and coverage against target samples (Naeem et al., k = 5).
+    if (ng > 0) {
       t0 = Clock::now();
-      const Mat Y = sample_reverse_sde(process, grid, model, {ng, cfg.block}, prior_init(process, d, cfg.seed),
+      const Mat G = sample_reverse_sde(process, grid, model, {ng, cfg.block}, prior_init(process, d, cfg.seed),
                                        PhiloxNoise({cfg.seed + 31 * (m + 1), Stream::Reverse}));
-      r["generated"] = {{"x", vec_json(Y.col(0))}, {"y", vec_json(Y.col(1))}, {"sampler", "reverse SDE (Euler-Maruyama)"}};
+      if (d >= 2)
+        r["generated"] = {{"x", vec_json(G.col(0))}, {"y", vec_json(G.col(1))}, {"sampler", "reverse SDE (Euler-Maruyama)"}};
+      if (ng > 5) {
+        const DensityCoverage dc = density_coverage(Y, G, 5);
+        r["coverage"] = {{"density", dc.density}, {"coverage", dc.coverage}, {"k", dc.k}, {"real", dc.reals},
+                         {"generated", dc.fakes},
+                         {"expected_if_perfect", expected_coverage_same_distribution(dc.reals, dc.fakes, dc.k)}};
+      }
       gen_s += seconds_since(t0);
+    }
+    if (!training[m].is_null()) r["training"] = training[m];
+    if (ms.network) {
+      r["network"] = {{"kind", ms.network->torchscript ? "torchscript" : "mlp"},
+                      {"prediction", prediction_name(ms.network->prediction)},
+                      {"divergence", ms.network->hutchinson_probes > 0 ? "hutchinson" : "exact"},
+                      {"hutchinson_probes", ms.network->hutchinson_probes},
+                      {"hutchinson_var", s.hutchinson_var}};
+      // The exact-score-field prediction for the same (m, alpha), beside the trained model.
+      if (ms.collapse && cfg.target_is_ring && ms.collapse_K == cfg.target.K() && uniform_target) {
+        const Vec w = collapse_weights(ms.collapse_K, ms.collapse->first, ms.collapse->second);
+        r["exact_field"] = {{"kl_separated", kl_separated_uniform(w)}, {"relvar_separated", relvar_separated_uniform(w)}};
+      }
     }
 
     if (cfg.per_trajectory_csv) {
@@ -228,7 +306,7 @@ json run_taep_experiment(const TaepConfig& cfg, const RunContext& ctx) {
     // Analytic curve when every member is a collapse model of the uniform ring target with the same K:
     // over alpha if m is common, else over m at the common alpha.
     bool collapse_series = cfg.target_is_ring;
-    for (auto* o : members) collapse_series &= o->collapse.has_value() && o->mixture->K() == cfg.target.K();
+    for (auto* o : members) collapse_series &= o->collapse.has_value() && o->collapse_K == cfg.target.K();
     if (collapse_series && members.size() >= 2) {
       const int K = cfg.target.K();
       bool same_m = true, same_alpha = true;

@@ -14,6 +14,7 @@ namespace td {
 struct RunContext {
   int threads = 1;
   std::string out_dir;  // where per-trajectory CSVs go (the temporary run directory)
+  bool quiet = false;   // no progress lines
   std::function<void(const std::string&)> log = [](const std::string&) {};
 };
 
