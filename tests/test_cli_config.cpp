@@ -153,6 +153,55 @@ TEST_F(Cli, TomlSyntaxError) { expect_bad(variant("seed = 1", "seed = = 1"), "c.
 TEST_F(Cli, MissingFile) { expect_bad((dir_ / "nope.toml").string(), "does not exist"); }
 TEST_F(Cli, BadSetSyntax) { expect_bad(write(kIssueConfig), "--set 'sim.steps': expected key=value", "--set sim.steps"); }
 TEST_F(Cli, SetWrongType) { expect_bad(write(kIssueConfig), "key 'sim.steps': expected an integer, got float", "--set sim.steps=0.5"); }
+// Neural models in a config: an MLP trained in the run, and the errors of its keys.
+const char* kMlpModel = "[[models]]\nname = \"net\"\nmlp = { width = 16, embed = 8 }\n"
+                        "data = { ring = { K = 8, radius = 2.0, std = 0.1 }, collapse = { m = 1, alpha = 0.5 } }\n"
+                        "training = { steps = 40, batch = 64 }\nhutchinson_probes = 2\n";
+
+TEST_F(Cli, MlpModelTrainsAndReportsTrainingCoverageAndExactField) {
+  const std::string f = write(std::string(kIssueConfig) + kMlpModel);
+  const fs::path out = dir_ / "net";
+  const Result r = run("run " + f + " --quiet --threads 2 --set sim.trajectories=256 --set sim.steps=50 "
+                       "--set sim.generated_samples=200 --set sim.objective_samples=64 --out " + out.string());
+  ASSERT_EQ(r.code, 0) << r.output;
+  nlohmann::json j;
+  std::ifstream(out / "results.json") >> j;
+  const auto& m = j["models"][1];
+  EXPECT_EQ(m["name"], "net");
+  EXPECT_EQ(m["training"]["steps"], 40);
+  EXPECT_EQ(m["network"]["divergence"], "hutchinson");
+  EXPECT_GT(m["network"]["hutchinson_var"].get<double>(), 0.0);
+  EXPECT_TRUE(m["coverage"].contains("coverage") && m["coverage"].contains("density"));
+  EXPECT_TRUE(m["exact_field"].contains("relvar_separated"));
+  EXPECT_FALSE(m.contains("exact"));  // no log-density for a network
+}
+TEST_F(Cli, MlpWithOwnRing) {
+  expect_bad(write(std::string(kIssueConfig) + "[[models]]\nname = \"n\"\nmlp = {}\nring = { K = 8, radius = 2.0, std = 0.1 }\n"),
+             "key 'models[1].mlp': a network model takes its data from `data`");
+}
+TEST_F(Cli, MlpBadPrediction) {
+  expect_bad(write(std::string(kIssueConfig) + "[[models]]\nname = \"n\"\nmlp = { prediction = \"noise\" }\n"),
+             "key 'models[1].mlp.prediction': 'noise' is not eps, score or x0");
+}
+TEST_F(Cli, MlpBadLearningRate) {
+  expect_bad(write(std::string(kIssueConfig) + "[[models]]\nname = \"n\"\nmlp = {}\ntraining = { lr = -1 }\n"),
+             "key 'models[1].training.lr': must be in (0, 10)");
+}
+TEST_F(Cli, NegativeHutchinsonProbes) {
+  expect_bad(write(std::string(kIssueConfig) + "[[models]]\nname = \"n\"\nmlp = {}\nhutchinson_probes = -1\n"),
+             "key 'models[1].hutchinson_probes': must be in [0, 1024]");
+}
+TEST_F(Cli, TorchScriptFileMissing) {
+  expect_bad(write(std::string(kIssueConfig) + "[[models]]\nname = \"n\"\ntorchscript = { file = \"/nonexistent/m.pt\" }\n"),
+             "TorchScript model '/nonexistent/m.pt' does not exist");
+}
+TEST_F(Cli, MlpDataFileWrongDimension) {
+  std::ofstream(dir_ / "pts.csv") << "1,2,3\n4,5,6\n";
+  expect_bad(write(std::string(kIssueConfig) + "[[models]]\nname = \"n\"\nmlp = {}\ndata = { file = \"" +
+                   (dir_ / "pts.csv").string() + "\" }\n"),
+             "has 3 columns, the target has dimension 2");
+}
+
 TEST_F(Cli, OutputDirectoryNotEmpty) {
   const std::string f = write(kIssueConfig);
   fs::create_directories(dir_ / "full");

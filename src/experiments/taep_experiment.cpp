@@ -264,7 +264,8 @@ json run_taep_experiment(const TaepConfig& cfg, const RunContext& ctx) {
                       {"prediction", prediction_name(ms.network->prediction)},
                       {"divergence", ms.network->hutchinson_probes > 0 ? "hutchinson" : "exact"},
                       {"hutchinson_probes", ms.network->hutchinson_probes},
-                      {"hutchinson_var", s.hutchinson_var}};
+                      // mean added variance of Sigma from the probes; unknown (null) with a single probe
+                      {"hutchinson_var", ms.network->hutchinson_probes >= 2 ? json(s.hutchinson_var) : json(nullptr)}};
       // The exact-score-field prediction for the same (m, alpha), beside the trained model.
       if (ms.collapse && cfg.target_is_ring && ms.collapse_K == cfg.target.K() && uniform_target) {
         const Vec w = collapse_weights(ms.collapse_K, ms.collapse->first, ms.collapse->second);
