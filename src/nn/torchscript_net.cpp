@@ -1,7 +1,6 @@
-// LibTorch lives here and in train/dsm_train.cpp only.
+// LibTorch lives here and in train/dsm_train.cpp only (shared helpers: nn/torch_convert.hpp).
 #include "nn/torchscript_net.hpp"
 
-#include <torch/csrc/autograd/autograd.h>
 #include <torch/script.h>
 
 #include <sstream>
@@ -10,27 +9,13 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "nn/torch_convert.hpp"
 
 namespace td {
 
 struct TorchScriptNet::Impl {
   mutable torch::jit::Module module;
 };
-
-namespace {
-
-torch::Tensor to_float_tensor(const Mat& X) {
-  const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> R = X.cast<float>();
-  return torch::from_blob(const_cast<float*>(R.data()), {R.rows(), R.cols()}, torch::kFloat).clone();
-}
-
-Mat to_mat(const torch::Tensor& T) {
-  const auto c = T.detach().to(torch::kDouble).contiguous();
-  return Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
-      c.data_ptr<double>(), c.size(0), c.size(1));
-}
-
-}  // namespace
 
 TorchScriptNet::TorchScriptNet(const std::string& path, int d) : impl_(std::make_unique<Impl>()), path_(path), d_(d) {
   if (!std::filesystem::exists(path)) throw InputError(fmt::format("TorchScript model '{}' does not exist", path));
@@ -79,16 +64,16 @@ torch::Tensor call(torch::jit::Module& m, const torch::Tensor& x, double t, cons
 void TorchScriptNet::forward(const Mat& X, double t, Mat& out) const {
   if (X.cols() != d_) throw InputError(fmt::format("{}: points have {} coordinates", describe(), X.cols()));
   torch::NoGradGuard ng;
-  out = to_mat(call(impl_->module, to_float_tensor(X), t, path_, d_));
+  out = to_mat(call(impl_->module, to_tensor(X, torch::kFloat), t, path_, d_));
 }
 
 void TorchScriptNet::forward_quadratic(const Mat& X, double t, const std::vector<Mat>& V, Mat& out, Mat& Q) const {
   const int n = int(X.rows()), k = int(V.size());
-  auto x = to_float_tensor(X).requires_grad_(true);
+  auto x = to_tensor(X, torch::kFloat).requires_grad_(true);
   const auto f = call(impl_->module, x, t, path_, d_);
   Q.resize(n, k);
   for (int p = 0; p < k; ++p) {
-    const auto v = to_float_tensor(V[p]);
+    const auto v = to_tensor(V[p], torch::kFloat);
     const auto g = torch::autograd::grad({(f * v).sum()}, {x}, {}, /*retain_graph=*/true)[0];  // J^T v
     Q.col(p) = to_mat((g * v).sum(1, true)).col(0);  // v . J^T v = v . J v
   }
@@ -96,14 +81,9 @@ void TorchScriptNet::forward_quadratic(const Mat& X, double t, const std::vector
 }
 
 void TorchScriptNet::forward_trace(const Mat& X, double t, Mat& out, Vec& tr) const {
-  const int n = int(X.rows());
-  auto x = to_float_tensor(X).requires_grad_(true);
+  auto x = to_tensor(X, torch::kFloat).requires_grad_(true);
   const auto f = call(impl_->module, x, t, path_, d_);
-  tr.setZero(n);
-  for (int k = 0; k < d_; ++k) {
-    const auto g = torch::autograd::grad({f.select(1, k).sum()}, {x}, {}, /*retain_graph=*/true)[0];
-    tr += to_mat(g.select(1, k).unsqueeze(1)).col(0);
-  }
+  tr = autograd_trace(f, x);
   out = to_mat(f);
 }
 

@@ -1,7 +1,6 @@
-// LibTorch lives here and in nn/torchscript_net.cpp only (compile time; one place for its idioms).
+// LibTorch lives here and in nn/torchscript_net.cpp only (shared helpers: nn/torch_convert.hpp).
 #include "train/dsm_train.hpp"
 
-#include <torch/torch.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -12,6 +11,7 @@
 
 #include "core/error.hpp"
 #include "core/rng.hpp"
+#include "nn/torch_convert.hpp"
 
 namespace td {
 namespace {
@@ -63,17 +63,6 @@ void import_weights(TorchMlp& m, const MlpWeights& w) {
     layer->weight.copy_(torch::from_blob(const_cast<float*>(W.data()), {W.rows(), W.cols()}, torch::kFloat));
     layer->bias.copy_(torch::from_blob(const_cast<float*>(w.b[l].data()), {w.b[l].size()}, torch::kFloat));
   }
-}
-
-torch::Tensor to_tensor(const Mat& X) {  // n x d double (row-major copy)
-  const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> R = X;
-  return torch::from_blob(const_cast<double*>(R.data()), {R.rows(), R.cols()}, torch::kDouble).clone();
-}
-
-Mat to_mat(const torch::Tensor& T) {
-  const auto c = T.detach().to(torch::kDouble).contiguous();
-  return Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
-      c.data_ptr<double>(), c.size(0), c.size(1));
 }
 
 double lr_at(const TrainSpec& s, int64_t step) {
@@ -159,14 +148,10 @@ void mlp_autograd_trace(const MlpWeights& w, const Mat& X, double t, Mat& out, V
   TorchMlp m(w.spec);
   import_weights(m, w);
   m->to(torch::kDouble);
-  const int n = int(X.rows()), d = w.spec.d;
+  const int n = int(X.rows());
   auto x = to_tensor(X).requires_grad_(true);
   const auto f = m->forward(x, torch::full({n}, t, torch::kDouble));
-  tr.setZero(n);
-  for (int k = 0; k < d; ++k) {
-    const auto g = torch::autograd::grad({f.select(1, k).sum()}, {x}, {}, /*retain_graph=*/true)[0];
-    tr += to_mat(g.select(1, k).unsqueeze(1)).col(0);
-  }
+  tr = autograd_trace(f, x);
   out = to_mat(f);
 }
 
