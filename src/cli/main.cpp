@@ -142,7 +142,7 @@ int main(int argc, char** argv) {
     if (validate->parsed()) return cmd_validate(o);
     if (list->parsed()) {
       for (const auto& b : builtin_experiments())
-        std::cout << fmt::format("{:<16} {}{}\n", b.name, b.summary, b.name == kQuickstart ? "  [default]" : "");
+        std::cout << fmt::format("{:<18} {}{}\n", b.name, b.summary, b.name == kQuickstart ? "  [default]" : "");
       return kExitOk;
     }
     if (show->parsed()) {

@@ -108,6 +108,20 @@ std::vector<double> ConfigReader::numbers(const std::string& key) {
   return out;
 }
 
+std::vector<std::string> ConfigReader::strings(const std::string& key) {
+  const toml::node* n = get(key, "array");
+  if (!n) fail(key, "missing (an array of strings is required)");
+  if (!n->is_array()) fail(key, "expected an array of strings, got " + type_name(*n));
+  std::vector<std::string> out;
+  size_t i = 0;
+  for (const toml::node& e : *n->as_array()) {
+    if (!e.is_string()) fail(key, fmt::format("element {} is a {}, expected a string", i, type_name(e)));
+    out.push_back(e.as_string()->get());
+    ++i;
+  }
+  return out;
+}
+
 std::vector<std::vector<double>> ConfigReader::matrix(const std::string& key) {
   const toml::node* n = get(key, "array");
   if (!n) fail(key, "missing (an array of arrays is required)");

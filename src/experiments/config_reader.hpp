@@ -24,6 +24,7 @@ class ConfigReader {
   bool boolean(const std::string& key, std::optional<bool> def = {});
   std::string string(const std::string& key, std::optional<std::string> def = {});
   std::vector<double> numbers(const std::string& key);             // array of numbers
+  std::vector<std::string> strings(const std::string& key);        // array of strings
   std::vector<std::vector<double>> matrix(const std::string& key);  // array of arrays of numbers
   ConfigReader table(const std::string& key);                      // must exist
   std::optional<ConfigReader> optional_table(const std::string& key);

@@ -61,9 +61,12 @@ struct TaepConfig {
   int64_t generated_samples = 2000;
   bool per_trajectory_csv = false;
   int histogram_bins = 60;
+  std::vector<std::string> side_by_side;  // [report] models shown together (Fig. 2c)
   GaussianMixture target;
   bool target_is_ring = false;
   int ring_K = 0;
+  MlpSpec mlp_defaults;     // top-level [mlp]
+  TrainSpec train_defaults; // top-level [training]
   std::vector<ModelSpec> models;
   toml::table resolved;  // the whole config with defaults filled in
 };

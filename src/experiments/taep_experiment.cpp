@@ -38,6 +38,31 @@ json vec_json(const V& v) {
   return a;
 }
 
+json summary_json(const TaepSummary& s) {
+  return {{"mean", s.mean}, {"mean_se", s.mean_se}, {"var", s.var}, {"var_se", s.var_se},
+          {"k3", s.k3}, {"k4", s.k4}, {"ift", finite_or_null(s.ift)}, {"ift_se", finite_or_null(s.ift_se)},
+          {"ift_ess", finite_or_null(s.ift_ess)}, {"ift_reliable", s.ift_reliable},
+          {"kernel_mean", s.kernel_mean}, {"kernel_mean_se", s.kernel_mean_se},
+          {"noise_mean", s.noise_mean}, {"noise_mean_se", s.noise_mean_se}, {"n", s.n}};
+}
+
+json exact_json(const ExactReference& e) {
+  return {{"kl", e.kl.value}, {"kl_se", e.kl.se}, {"relvar", e.relvar.value}, {"relvar_se", e.relvar.se},
+          {"kl_T", e.kl_T.value}, {"kl_T_se", e.kl_T.se}, {"sigma_mean", e.sigma_mean.value},
+          {"sigma_mean_se", e.sigma_mean.se}, {"sigma_var", e.sigma_var.value},
+          {"sigma_var_se", e.sigma_var.se}, {"samples", e.samples}};
+}
+
+json histogram_json(const Histogram& h) {
+  return {{"edges", vec_json(h.edges)}, {"counts", h.counts}, {"below", h.below}, {"above", h.above}};
+}
+
+json coverage_json(const Mat& real, const Mat& generated) {
+  const DensityCoverage dc = density_coverage(real, generated, 5);
+  return {{"density", dc.density}, {"coverage", dc.coverage}, {"k", dc.k}, {"real", dc.reals},
+          {"generated", dc.fakes}, {"expected_if_perfect", expected_coverage_same_distribution(dc.reals, dc.fakes, dc.k)}};
+}
+
 struct BuiltModel {
   std::shared_ptr<const Score> score;
   const ModelSpec* spec;
@@ -113,12 +138,25 @@ json run_taep_experiment(const TaepConfig& cfg, const RunContext& ctx) {
     if (ms.perturb) s = std::make_shared<PerturbedScore>(s, ms.perturb->kind, ms.perturb->eps);
     models.push_back({s, &ms});
   }
+  // Exact-score-field companions: for an MLP trained on a mixture, the exact score of that
+  // mixture, run in the same ensemble, is what a perfectly trained network would give.
+  std::vector<std::shared_ptr<const Score>> companions;
+  std::vector<int> companion_of(models.size(), -1);
+  for (size_t i = 0; i < models.size(); ++i) {
+    const ModelSpec& ms = *models[i].spec;
+    if (!ms.network || !ms.network->data || ms.perturb) continue;
+    companion_of[i] = int(models.size() + companions.size());
+    companions.push_back(std::make_shared<MixtureScore>(*ms.network->data, process));
+  }
   std::vector<const Score*> ptrs;
   for (auto& m : models) ptrs.push_back(m.score.get());
+  for (auto& c : companions) ptrs.push_back(c.get());
+  if (!taep_opt.hutchinson_probes.empty()) taep_opt.hutchinson_probes.resize(ptrs.size(), 0);
 
   // 1. TAEP on one forward ensemble.
-  ctx.log(fmt::format("taep: {} models, {} trajectories x {} steps, d = {}", models.size(), cfg.trajectories,
-                      cfg.steps, d));
+  ctx.log(fmt::format("taep: {} models{}, {} trajectories x {} steps, d = {}", models.size(),
+                      companions.empty() ? "" : fmt::format(" + {} exact-field companions", companions.size()),
+                      cfg.trajectories, cfg.steps, d));
   const MarginalSampler init_sampler = mixture_marginal_sampler(cfg.target, process, {cfg.seed, Stream::Init});
   const InitFn init = [&](const uint64_t* ids, int n, Mat& X) { init_sampler(grid.t_min, ids, n, 0, X); };
   const PhiloxNoise noise({cfg.seed, Stream::Forward});
@@ -126,7 +164,7 @@ json run_taep_experiment(const TaepConfig& cfg, const RunContext& ctx) {
   const auto traj = run_taep(process, grid, *target, ptrs, {cfg.trajectories, cfg.block}, init, noise, taep_opt);
   const double taep_s = seconds_since(t0);
   ctx.log(fmt::format("taep: ensemble done in {:.2f} s ({:.3g} trajectory-steps/s per model)", taep_s,
-                      double(cfg.trajectories) * cfg.steps * models.size() / taep_s));
+                      double(cfg.trajectories) * cfg.steps * ptrs.size() / taep_s));
 
   json out;
   out["schema"] = "thermodiff.results/1";
@@ -184,12 +222,9 @@ json run_taep_experiment(const TaepConfig& cfg, const RunContext& ctx) {
                                          cfg.objective_samples);
     sm_s += seconds_since(t0);
 
-    r["taep"] = {{"mean", s.mean}, {"mean_se", s.mean_se}, {"var", s.var}, {"var_se", s.var_se},
-                 {"k3", s.k3}, {"k4", s.k4}, {"ift", finite_or_null(s.ift)}, {"ift_se", finite_or_null(s.ift_se)},
-                 {"ift_ess", finite_or_null(s.ift_ess)}, {"ift_reliable", s.ift_reliable},
-                 {"kernel_mean", s.kernel_mean}, {"kernel_mean_se", s.kernel_mean_se},
-                 {"noise_mean", s.noise_mean}, {"noise_mean_se", s.noise_mean_se},
-                 {"sm_objective", obj.total.value}, {"sm_objective_se", obj.total.se}, {"n", s.n}};
+    r["taep"] = summary_json(s);
+    r["taep"]["sm_objective"] = obj.total.value;
+    r["taep"]["sm_objective_se"] = obj.total.se;
     {
       const size_t stride = std::max<size_t>(1, obj.t.size() / 200);
       json rate = {{"t", json::array()}, {"rate", json::array()}, {"rate_se", json::array()}};
@@ -201,7 +236,7 @@ json run_taep_experiment(const TaepConfig& cfg, const RunContext& ctx) {
       r["sm_rate"] = rate;
     }
     const Histogram h = histogram_auto(traj[m].sigma, cfg.histogram_bins);
-    r["histogram"] = {{"edges", vec_json(h.edges)}, {"counts", h.counts}, {"below", h.below}, {"above", h.above}};
+    r["histogram"] = histogram_json(h);
     std::vector<double> neg(traj[m].sigma.size());
     for (size_t i = 0; i < neg.size(); ++i) neg[i] = -traj[m].sigma[i];
     const RunningCurve rc = running_mean_exp(neg);
@@ -214,10 +249,7 @@ json run_taep_experiment(const TaepConfig& cfg, const RunContext& ctx) {
                                                mixture_marginal_sampler(cfg.target, process, {cfg.seed + 7919 * (m + 1), Stream::ExactMC}),
                                                cfg.exact_samples, cfg.seed + 7919 * (m + 1));
       exact_s += seconds_since(t0);
-      json ex = {{"kl", e.kl.value}, {"kl_se", e.kl.se}, {"relvar", e.relvar.value}, {"relvar_se", e.relvar.se},
-                 {"kl_T", e.kl_T.value}, {"kl_T_se", e.kl_T.se}, {"sigma_mean", e.sigma_mean.value},
-                 {"sigma_mean_se", e.sigma_mean.se}, {"sigma_var", e.sigma_var.value},
-                 {"sigma_var_se", e.sigma_var.se}, {"samples", e.samples}};
+      json ex = exact_json(e);
       if (ms.collapse && cfg.target_is_ring && ms.collapse_K == cfg.target.K() && uniform_target) {
         ex["kl_separated"] = kl_separated_uniform(ms.mixture->weights);
         ex["relvar_separated"] = relvar_separated_uniform(ms.mixture->weights);
@@ -242,19 +274,21 @@ json run_taep_experiment(const TaepConfig& cfg, const RunContext& ctx) {
       dft_s += seconds_since(t0);
     }
 
-    // 5. Samples generated by the model (reverse SDE from the prior) for the scatter plot.
-    // and their density and coverage against target samples (Naeem et al., k = 5).
+    // 5. Samples generated by the model from the prior, by the reverse SDE and by the PF-ODE, for
+    // the scatter plots and their density and coverage against target samples (Naeem et al., k = 5).
     if (ng > 0) {
       t0 = Clock::now();
-      const Mat G = sample_reverse_sde(process, grid, model, {ng, cfg.block}, prior_init(process, d, cfg.seed),
+      const InitFn prior = prior_init(process, d, cfg.seed);
+      const Mat G = sample_reverse_sde(process, grid, model, {ng, cfg.block}, prior,
                                        PhiloxNoise({cfg.seed + 31 * (m + 1), Stream::Reverse}));
-      if (d >= 2)
+      const Mat H = sample_pf_ode_rk4(process, grid, model, {ng, cfg.block}, prior);
+      if (d >= 2) {
         r["generated"] = {{"x", vec_json(G.col(0))}, {"y", vec_json(G.col(1))}, {"sampler", "reverse SDE (Euler-Maruyama)"}};
+        r["generated_pf_ode"] = {{"x", vec_json(H.col(0))}, {"y", vec_json(H.col(1))}, {"sampler", "probability-flow ODE (RK4)"}};
+      }
       if (ng > 5) {
-        const DensityCoverage dc = density_coverage(Y, G, 5);
-        r["coverage"] = {{"density", dc.density}, {"coverage", dc.coverage}, {"k", dc.k}, {"real", dc.reals},
-                         {"generated", dc.fakes},
-                         {"expected_if_perfect", expected_coverage_same_distribution(dc.reals, dc.fakes, dc.k)}};
+        r["coverage"] = coverage_json(Y, G);
+        r["coverage_pf_ode"] = coverage_json(Y, H);
       }
       gen_s += seconds_since(t0);
     }
@@ -266,11 +300,32 @@ json run_taep_experiment(const TaepConfig& cfg, const RunContext& ctx) {
                       {"hutchinson_probes", ms.network->hutchinson_probes},
                       // mean added variance of Sigma from the probes; unknown (null) with a single probe
                       {"hutchinson_var", ms.network->hutchinson_probes >= 2 ? json(s.hutchinson_var) : json(nullptr)}};
-      // The exact-score-field prediction for the same (m, alpha), beside the trained model.
+      if (!ms.network->torchscript)
+        r["network"]["mlp"] = {{"width", ms.network->mlp.width}, {"hidden", ms.network->mlp.hidden},
+                               {"embed", ms.network->mlp.embed}};
+    }
+    // The exact-score-field prediction beside a trained model: the companion's TAEP, its exact
+    // references and, for a collapse ring, the separated-mode closed forms for the same (m, alpha).
+    std::string field_line;
+    if (companion_of[m] >= 0) {
+      const int c = companion_of[m];
+      const Score& field = *companions[size_t(c) - models.size()];
+      const TaepSummary cs = summarize_taep(traj[size_t(c)]);
+      json ef = {{"description", field.describe()}, {"taep", summary_json(cs)}};
+      ef["histogram"] = histogram_json(histogram(traj[size_t(c)].sigma, cfg.histogram_bins, h.edges.front(), h.edges.back()));
+      t0 = Clock::now();
+      const uint64_t es = cfg.seed + 7919 * (uint64_t(c) + 1);
+      ef["exact"] = exact_json(exact_reference(process, *target, field,
+                                               mixture_marginal_sampler(cfg.target, process, {es, Stream::ExactMC}),
+                                               cfg.exact_samples, es));
+      exact_s += seconds_since(t0);
       if (ms.collapse && cfg.target_is_ring && ms.collapse_K == cfg.target.K() && uniform_target) {
-        const Vec w = collapse_weights(ms.collapse_K, ms.collapse->first, ms.collapse->second);
-        r["exact_field"] = {{"kl_separated", kl_separated_uniform(w)}, {"relvar_separated", relvar_separated_uniform(w)}};
+        ef["kl_separated"] = kl_separated_uniform(ms.network->data->weights);
+        ef["relvar_separated"] = relvar_separated_uniform(ms.network->data->weights);
       }
+      r["exact_field"] = ef;
+      field_line = fmt::format("  {:<24} <Sigma> = {:.5f} +- {:.5f}  Var = {:.5f} +- {:.5f}  (exact score of its training mixture)",
+                               "", cs.mean, cs.mean_se, cs.var, cs.var_se);
     }
 
     if (cfg.per_trajectory_csv) {
@@ -288,8 +343,10 @@ json run_taep_experiment(const TaepConfig& cfg, const RunContext& ctx) {
     jm.push_back(r);
     ctx.log(fmt::format("  {:<24} <Sigma> = {:.5f} +- {:.5f}  Var = {:.5f} +- {:.5f}  <e^-Sigma> = {:.4f} +- {:.4f}",
                         ms.name, s.mean, s.mean_se, s.var, s.var_se, s.ift, s.ift_se));
+    if (!field_line.empty()) ctx.log(field_line);
   }
   out["models"] = jm;
+  out["report"] = {{"side_by_side", cfg.side_by_side}};
 
   // Series (for the severity plots) with the separated-mode analytic curves.
   json series = json::array();

@@ -76,6 +76,68 @@ std::string summary_table(const json& r) {
   return h;
 }
 
+std::string coverage_cell(const json& m, const char* key) {
+  if (!m.contains(key)) return "<td>&ndash;</td><td>&ndash;</td>";
+  const json& c = m[key];
+  return "<td>" + num(c["density"], 3) + "</td><td>" + num(c["coverage"], 3) + "</td>";
+}
+
+// Density and coverage of generated against target samples, for both samplers.
+std::string coverage_table(const json& r) {
+  bool any = false;
+  for (const json& m : r["models"]) any |= m.contains("coverage");
+  if (!any) return "";
+  std::string h = R"(<h2>Samples: density and coverage</h2>
+<p class="cap">Naeem et al. (FORMULAS §2.7), k = 5 nearest neighbours, generated against target samples. Density
+&asymp; 1 and coverage near the value expected for two samples of the same distribution mean a faithful model;
+low coverage means missed regions (mode collapse), density &gt; 1 samples crowded into part of the data.</p>
+<table class="summary"><thead><tr><th>model</th><th>density (reverse SDE)</th><th>coverage (reverse SDE)</th>
+<th>density (PF-ODE)</th><th>coverage (PF-ODE)</th><th>coverage if perfect</th><th>real / generated</th></tr></thead><tbody>
+)";
+  for (const json& m : r["models"]) {
+    if (!m.contains("coverage")) continue;
+    h += "<tr><td>" + html_escape(m["name"].get<std::string>()) + "</td>" + coverage_cell(m, "coverage") +
+         coverage_cell(m, "coverage_pf_ode") + "<td>" + num(m["coverage"]["expected_if_perfect"], 3) + "</td><td>" +
+         num(m["coverage"]["real"]) + " / " + num(m["coverage"]["generated"]) + "</td></tr>\n";
+  }
+  return h + "</tbody></table>\n";
+}
+
+// Network models: architecture, divergence, training, and the exact-score-field prediction.
+std::string network_table(const json& r) {
+  bool any = false;
+  for (const json& m : r["models"]) any |= m.contains("network");
+  if (!any) return "";
+  std::string h = R"(<h2>Network models</h2>
+<p class="cap">Trained networks are evaluated with their EMA parameters. &ldquo;Exact field&rdquo;: the exact score of
+the network's training mixture run in the same ensemble &mdash; what a perfectly trained network would give; the
+difference is the training error. Separated: the closed forms of eqs 53&ndash;55 for the same (m, &alpha;).</p>
+<table class="summary"><thead><tr><th>model</th><th>kind</th><th>prediction</th><th>divergence</th><th>steps &times; batch</th>
+<th>lr</th><th>train time [s]</th><th>final loss (smoothed)</th><th>&lang;&Sigma;&rang; [nats]</th><th>exact field &lang;&Sigma;&rang; [nats]</th>
+<th>Var &Sigma; [nats&sup2;]</th><th>exact field Var &Sigma; [nats&sup2;]</th><th>KL separated [nats]</th><th>V separated [nats&sup2;]</th></tr></thead><tbody>
+)";
+  for (const json& m : r["models"]) {
+    if (!m.contains("network")) continue;
+    const json& n = m["network"];
+    const json tr = m.contains("training") ? m["training"] : json::object();
+    const json ef = m.contains("exact_field") ? m["exact_field"] : json::object();
+    const json eft = ef.contains("taep") ? ef["taep"] : json::object();
+    std::string div = n["divergence"].get<std::string>();
+    if (div == "hutchinson") div += " (" + num(n["hutchinson_probes"]) + " probes)";
+    h += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
+                     "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                     html_escape(m["name"].get<std::string>()), html_escape(n["kind"].get<std::string>()),
+                     html_escape(n["prediction"].get<std::string>()), div,
+                     tr.contains("steps") ? num(tr["steps"], 8) + " &times; " + num(tr["batch"]) : "&ndash;",
+                     tr.contains("lr") ? num(tr["lr"]) : "&ndash;", tr.contains("seconds") ? num(tr["seconds"], 3) : "&ndash;",
+                     tr.contains("final_loss") ? num(tr["final_loss"]) + " (" + num(tr["smoothed_loss"]) + ")" : "&ndash;",
+                     pm(m["taep"], "mean", "mean_se"), pm(eft, "mean", "mean_se"), pm(m["taep"], "var", "var_se"),
+                     pm(eft, "var", "var_se"), ef.contains("kl_separated") ? num(ef["kl_separated"]) : "&ndash;",
+                     ef.contains("relvar_separated") ? num(ef["relvar_separated"]) : "&ndash;");
+  }
+  return h + "</tbody></table>\n";
+}
+
 }  // namespace
 
 std::string render_taep_report(const json& r, const std::string& config) {
@@ -112,6 +174,8 @@ pre{background:#f6f8fa;padding:10px;overflow:auto;font-size:.8em} .meta td{paddi
        "when Var &Sigma; &le; 2. &ldquo;Exact&rdquo; columns: ln(p/q)(x<sub>t_min</sub>) &minus; ln(p/q)(x<sub>T</sub>) "
        "with exact transition sampling (§2.5); KL and V at t_min; V separated: eq. 55.</p>\n";
   h += summary_table(r);
+  h += network_table(r);
+  h += coverage_table(r);
   h += "<div id=\"figures\"></div>\n";
   h += "<h2>Resolved configuration</h2>\n<pre>" + html_escape(config) + "</pre>\n";
   h += "<script>" + script_safe(taep_report_script()) + "</script>\n</body></html>\n";
