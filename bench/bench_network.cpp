@@ -45,7 +45,7 @@ static json run_python(const std::string& cmd) {
 
 int main(int argc, char** argv) {
   std::string only;
-  int threads = omp_get_max_threads(), batch = 256, width = 128, taep_steps = 100, torch_taep_steps = 20;
+  int threads = omp_get_max_threads(), batch = 256, width = 128, taep_steps = 100, torch_taep_steps = 20, block = 256;
   int64_t train_steps = 1000, trajectories = 20000;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string k = argv[i], v = argv[i + 1];
@@ -53,6 +53,7 @@ int main(int argc, char** argv) {
     else if (k == "--threads") threads = std::stoi(v);
     else if (k == "--batch") batch = std::stoi(v);
     else if (k == "--width") width = std::stoi(v);
+    else if (k == "--block") block = std::stoi(v);
     else if (k == "--train-steps") train_steps = std::stoll(v);
     else if (k == "--trajectories") trajectories = std::stoll(v);
     else if (k == "--taep-steps") taep_steps = std::stoi(v);
@@ -115,7 +116,7 @@ int main(int argc, char** argv) {
     };
     auto ours = [&](int64_t n) {
       const auto t0 = Clock::now();
-      const auto tr = run_taep(p, grid, target, {&model}, {n, 256}, init, PhiloxNoise({1, Stream::Forward}));
+      const auto tr = run_taep(p, grid, target, {&model}, {n, block}, init, PhiloxNoise({1, Stream::Forward}));
       return double(n) * taep_steps / std::chrono::duration<double>(Clock::now() - t0).count() + 0 * tr[0].sigma[0];
     };
     const std::string cmd = py + fmt::format("taep_torch.py --trajectories {} --run-steps {} --width {} --threads {}",

@@ -11,7 +11,12 @@ typedef double V8 __attribute__((vector_size(64)));
 typedef long long V8i __attribute__((vector_size(64)));
 typedef unsigned long long V8u __attribute__((vector_size(64)));
 
+// Sixteen-lane float vectors (one AVX-512 register): the MLP's activations.
+typedef float V16f __attribute__((vector_size(64)));
+typedef int V16i __attribute__((vector_size(64)));
+
 inline V8 splat(double a) { return V8{} + a; }
+inline V16f splatf(float a) { return V16f{} + a; }
 inline V8 load8(const double* p) {
   V8 v;
   std::memcpy(&v, p, sizeof v);

@@ -1,9 +1,12 @@
 #include "nn/mlp.hpp"
 
 #include <cmath>
+#include <cstring>
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "core/gemm_f32.hpp"
+#include "core/lane_exp.hpp"
 
 namespace td {
 
@@ -38,7 +41,25 @@ void MlpWeights::validate(const std::string& where) const {
   }
 }
 
-MlpNet::MlpNet(MlpWeights w) : w_(std::move(w)) { w_.validate("MLP weights"); }
+MlpNet::MlpNet(MlpWeights w) : w_(std::move(w)) {
+  w_.validate("MLP weights");
+  const MlpSpec& s = w_.spec;
+  const int L = s.hidden + 1;
+  wp_ = (s.width + 15) / 16 * 16;
+  for (int l = 0; l + 1 < L; ++l) {
+    const int in = l == 0 ? s.d : s.width;
+    MatF W = MatF::Zero(wp_, l == 0 ? s.d : wp_);
+    W.topLeftCorner(s.width, in) = w_.W[l].leftCols(in);
+    Wp_.push_back(std::move(W));
+    VecF b = VecF::Zero(wp_);
+    b.head(s.width) = w_.b[l];
+    bp_.push_back(std::move(b));
+  }
+  Wt_ = MatF::Zero(wp_, s.embed);
+  Wt_.topRows(s.width) = w_.W[0].rightCols(s.embed);
+  Wout_ = MatF::Zero(s.d, wp_);
+  Wout_.leftCols(s.width) = w_.W[L - 1];
+}
 
 std::string MlpNet::describe() const {
   return fmt::format("MLP (d = {}, {} x {} SiLU, embed {})", w_.spec.d, w_.spec.hidden, w_.spec.width, w_.spec.embed);
@@ -46,16 +67,30 @@ std::string MlpNet::describe() const {
 
 namespace {
 
-// SiLU and its derivative, in place: H -> silu(H), and D = silu'(H).
-void silu(MatF& H, MatF& D) {
-  D.resizeLike(H);
-  float* h = H.data();
-  float* dd = D.data();
-  const Eigen::Index m = H.size();
-  for (Eigen::Index i = 0; i < m; ++i) {
-    const float sg = 1.0f / (1.0f + std::exp(-h[i]));
-    dd[i] = sg * (1.0f + h[i] * (1.0f - sg));
-    h[i] *= sg;
+// SiLU and its derivative over the first `count` entries of h (in place) and dd, 16 lanes at a
+// time: silu(h) = h sg, silu'(h) = sg (1 + h (1 - sg)), sg = 1 / (1 + e^-h) from e = exp(-|h|)
+// (so the exp argument is never positive). A partial last group goes through the same lanes via
+// a padded copy, so every entry is computed identically wherever it sits in the block.
+inline void silu_lanes(float* h, float* dd) {
+  V16f x, one = splatf(1.0f);
+  std::memcpy(&x, h, sizeof x);
+  const V16f ax = x < 0 ? -x : x;
+  const V16f e = expf_nonpositive(-ax);
+  const V16f sg = (x >= 0 ? one : e) / (one + e);
+  const V16f y = x * sg, dy = sg * (one + x * (one - sg));
+  std::memcpy(h, &y, sizeof y);
+  std::memcpy(dd, &dy, sizeof dy);
+}
+
+void silu(float* h, float* dd, Eigen::Index count) {
+  Eigen::Index i = 0;
+  for (; i + 16 <= count; i += 16) silu_lanes(h + i, dd + i);
+  if (i < count) {
+    float hb[16] = {}, db[16];
+    std::memcpy(hb, h + i, sizeof(float) * size_t(count - i));
+    silu_lanes(hb, db);
+    std::memcpy(h + i, hb, sizeof(float) * size_t(count - i));
+    std::memcpy(dd + i, db, sizeof(float) * size_t(count - i));
   }
 }
 
@@ -64,23 +99,39 @@ void silu(MatF& H, MatF& D) {
 void MlpNet::run(const MatF& X0, double t, MatF& T, MatF& out) const {
   const MlpSpec& s = w_.spec;
   const int n = int(X0.cols()), d = s.d, L = s.hidden + 1;
-  const int m = n ? int(T.cols()) / n : 0;
+  const int m = n ? int(T.cols() / n) : 0;
+  // Activations and tangents side by side, A = [H | T_1 .. T_m] (wp x np(1+m)), so each layer is
+  // one GEMM. Every segment is padded with zero columns to np, a multiple of 8 (gemm_f32's tile;
+  // also keeps the last layer's Eigen product on its full-panel path, so a point's values do not
+  // depend on how many points or tangents share the call). Buffers are per thread and keep their
+  // size between calls (no allocation in the time loop).
+  const Eigen::Index np = (n + 7) / 8 * 8, cols = np * (1 + m);
   thread_local std::vector<float> emb;
+  thread_local MatF A, B, D, In;
   emb.resize(s.embed);
   time_embedding(s, t, emb.data());
   const Eigen::Map<const VecF> e(emb.data(), s.embed);
   // Layer 0: the time part is the same for every point, so it folds into the bias.
-  const VecF b0 = w_.b[0] + w_.W[0].rightCols(s.embed) * e;
-  MatF H = (w_.W[0].leftCols(d) * X0).colwise() + b0, D;
-  MatF Tn = w_.W[0].leftCols(d) * T;  // width x (n m)
+  const VecF b0 = bp_[0] + Wt_ * e;
+  In.setZero(d, cols);
+  In.leftCols(n) = X0;
+  for (int p = 1; p <= m; ++p) In.middleCols(p * np, n) = T.middleCols(Eigen::Index(p - 1) * n, n);
+  A.resize(wp_, cols);
+  B.resize(wp_, cols);
+  D.resize(wp_, np);
+  gemm_f32(Wp_[0].data(), In.data(), A.data(), wp_, d, cols);
+  A.leftCols(np).colwise() += b0;
   for (int l = 1; l < L; ++l) {
-    silu(H, D);
-    for (int p = 0; p < m; ++p) Tn.middleCols(size_t(p) * n, n).array() *= D.array();
-    H = (w_.W[l] * H).colwise() + w_.b[l];
-    Tn = w_.W[l] * Tn;
+    silu(A.data(), D.data(), Eigen::Index(wp_) * np);
+    for (int p = 1; p <= m; ++p) A.middleCols(p * np, np).array() *= D.array();
+    if (l + 1 == L) break;
+    gemm_f32(Wp_[l].data(), A.data(), B.data(), wp_, wp_, cols);
+    B.leftCols(np).colwise() += bp_[l];
+    std::swap(A, B);
   }
-  out = std::move(H);
-  T = std::move(Tn);
+  In.noalias() = Wout_ * A;  // d x cols
+  out = (In.leftCols(n).colwise() + w_.b[L - 1]);
+  for (int p = 1; p <= m; ++p) T.middleCols(Eigen::Index(p - 1) * n, n) = In.middleCols(p * np, n);
 }
 
 void MlpNet::check(const Mat& X) const {

@@ -4,6 +4,7 @@
 // LibTorch (train/); evaluation runs here, in single precision with Eigen, with the exact
 // Jacobian trace by forward-mode differentiation: every layer carries d tangent matrices
 // through the same GEMMs, so score + exact divergence cost (1 + d) forward passes and no graph.
+// The GEMMs are core/gemm_f32 (register-tiled, AVX-512 friendly, order of sums fixed per entry).
 #include <Eigen/Dense>
 #include <vector>
 
@@ -51,6 +52,13 @@ class MlpNet final : public Network {
   void run(const MatF& X0, double t, MatF& T, MatF& out) const;
   void check(const Mat& X) const;  // throws InputError on a dimension mismatch
   MlpWeights w_;
+  // The weights padded with zeros to wp_ = width rounded up to 16 rows (and columns), the layout
+  // gemm_f32 needs; zero rows give zero activations and tangents, so the padding is exact.
+  int wp_ = 0;
+  std::vector<MatF> Wp_;  // layer 0: wp x d (the x part); layers 1..hidden-1: wp x wp
+  std::vector<VecF> bp_;  // layers 0..hidden-1, wp entries
+  MatF Wt_;               // layer 0, time part: wp x embed
+  MatF Wout_;             // last layer: d x wp
 };
 
 }  // namespace td
