@@ -10,6 +10,7 @@
 #include "common.hpp"
 #include "core/error.hpp"
 #include "core/gemm_f32.hpp"
+#include "core/lane_exp.hpp"
 #include "core/stats.hpp"
 #include "nn/mlp.hpp"
 #include "nn/network.hpp"
@@ -54,6 +55,22 @@ TEST(Mlp, ForwardModeTraceMatchesAutograd) {
       EXPECT_EQ((F2 - F).cwiseAbs().maxCoeff(), 0.0);  // tangents do not change the primal values
     }
   }
+}
+
+// The float lane exp of the MLP's SiLU: relative error against double exp over [-86, 0], and 0 below.
+TEST(Mlp, FloatLaneExpAccuracy) {
+  double worst = 0;
+  for (int i = 0; i < 200000; i += 16) {
+    float in[16], out[16];
+    for (int j = 0; j < 16; ++j) in[j] = -86.0f * float(i + j) / 200000.0f;
+    const V16f y = expf_nonpositive(*reinterpret_cast<const V16f*>(in));
+    std::memcpy(out, &y, sizeof y);
+    for (int j = 0; j < 16; ++j) worst = std::max(worst, std::abs(out[j] / std::exp(double(in[j])) - 1));
+  }
+  std::printf("float lane exp: max relative error %.3g\n", worst);
+  EXPECT_LT(worst, 3e-7);  // about 2.5 float ulp
+  const V16f z = expf_nonpositive(splatf(-90.0f));
+  EXPECT_EQ(z[0], 0.0f);
 }
 
 // The MLP's GEMM against a plain double product, on shapes with both row-tile sizes and K = 1..;
