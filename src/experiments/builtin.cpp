@@ -162,12 +162,12 @@ const std::vector<BuiltinExperiment>& builtin_experiments() {
       {kQuickstart,
        "TAEP under single- and multi-mode collapse of an 8-mode ring, exact scores (the quickstart)",
        mode_collapse_toml()},
-      {"collapse-alpha", "Fig. 2a: MLPs trained on a ring with one mode under-weighted by alpha, alpha swept (~2 min)",
+      {"collapse-alpha", "Fig. 2a: MLPs trained on a ring with one mode under-weighted by alpha, alpha swept (~1.5 min)",
        collapse_alpha_toml()},
-      {"collapse-modes", "Fig. 2b: MLPs trained on a ring with m modes under-weighted (alpha = 0.1), m swept (~3 min)",
+      {"collapse-modes", "Fig. 2b: MLPs trained on a ring with m modes under-weighted (alpha = 0.1), m swept (~1.5 min)",
        collapse_modes_toml()},
       {"collapse-variance",
-       "Fig. 2c: two MLPs with the same <Sigma> and different Var Sigma (broad everywhere vs a missed mode) (~1 min)",
+       "Fig. 2c: two MLPs with the same <Sigma> and different Var Sigma (broad everywhere vs a missed mode) (~30 s)",
        collapse_variance_toml()},
   };
   return all;
