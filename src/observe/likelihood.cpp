@@ -1,0 +1,269 @@
+#include "observe/likelihood.hpp"
+
+#include <cmath>
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "core/rng.hpp"
+#include "nn/network.hpp"
+#include "sim/ensemble.hpp"
+
+namespace td {
+namespace {
+
+// s and div s (exact or Hutchinson with the given probes) at one time for a batch.
+class Field {
+ public:
+  Field(const Process& p, const Score& s, int k) : p_(p), s_(s), k_(k), net_(dynamic_cast<const NetworkScore*>(&s)) {
+    if (k_ == 0 && !s_.has_divergence())
+      throw InputError(fmt::format("likelihood: score '{}' has no exact divergence; use Hutchinson probes", s_.describe()));
+    if (k_ > 0 && !net_ && !s_.has_jacobian())
+      throw InputError(fmt::format("likelihood: Hutchinson needs a network or a score with a Jacobian ('{}')", s_.describe()));
+  }
+
+  // Right-hand side of [x, l] for rows with times t (equal times are evaluated as one batch,
+  // otherwise point by point: adaptive samples each have their own clock).
+  void rhs(const Mat& Y, const Vec& t, const std::vector<Mat>& probes, Mat& K) const {
+    const int n = int(Y.rows()), d = int(Y.cols()) - 1;
+    K.resize(n, d + 1);
+    if (n == 0) return;
+    Mat S;
+    Vec div;
+    if ((t.array() == t[0]).all()) {
+      eval(Y.leftCols(d), t[0], probes, S, div);
+      fill(Y, t, S, div, 0, n, K);
+      return;
+    }
+    std::vector<Mat> pr(probes.size());
+    for (int i = 0; i < n; ++i) {
+      for (size_t q = 0; q < probes.size(); ++q) pr[q] = probes[q].row(i);
+      eval(Y.row(i).head(d), t[i], pr, S, div);
+      fill(Y, t, S, div, i, 1, K);
+    }
+  }
+
+ private:
+  void eval(const Mat& X, double t, const std::vector<Mat>& probes, Mat& S, Vec& div) const {
+    if (k_ == 0) return s_.score_divergence(X, t, S, div);
+    if (net_) {
+      Vec var;
+      return net_->score_divergence_hutchinson(X, t, probes, S, div, var);
+    }
+    s_.score(X, t, S);
+    div.setZero(X.rows());
+    Mat J;
+    for (Eigen::Index i = 0; i < X.rows(); ++i) {
+      s_.jacobian(X.row(i), t, J);
+      for (const Mat& v : probes) div[i] += v.row(i).dot(J * v.row(i).transpose());
+    }
+    div /= double(probes.size());
+  }
+  // Rows [i0, i0 + m) of K from S, div (whose rows start at 0).
+  void fill(const Mat& Y, const Vec& t, const Mat& S, const Vec& div, int i0, int m, Mat& K) const {
+    const int d = int(Y.cols()) - 1;
+    for (int i = 0; i < m; ++i) {
+      const double ti = t[i0 + i], a = p_.drift_coef(ti), hg2 = 0.5 * p_.g2(ti);
+      K.row(i0 + i).head(d) = a * Y.row(i0 + i).head(d) - hg2 * S.row(i);
+      K(i0 + i, d) = d * a - hg2 * div[i];
+    }
+  }
+  const Process& p_;
+  const Score& s_;
+  int k_;
+  const NetworkScore* net_;
+};
+
+// Dormand-Prince 5(4) tableau (as scipy's RK45).
+constexpr double kC[7] = {0, 1.0 / 5, 3.0 / 10, 4.0 / 5, 8.0 / 9, 1, 1};
+constexpr double kA[7][6] = {{},
+                             {1.0 / 5},
+                             {3.0 / 40, 9.0 / 40},
+                             {44.0 / 45, -56.0 / 15, 32.0 / 9},
+                             {19372.0 / 6561, -25360.0 / 2187, 64448.0 / 6561, -212.0 / 729},
+                             {9017.0 / 3168, -355.0 / 33, 46732.0 / 5247, 49.0 / 176, -5103.0 / 18656},
+                             {35.0 / 384, 0, 500.0 / 1113, 125.0 / 192, -2187.0 / 6784, 11.0 / 84}};
+constexpr double kE[7] = {-71.0 / 57600, 0, 71.0 / 16695, -71.0 / 1920, 17253.0 / 339200, -22.0 / 525, 1.0 / 40};
+
+double rms_scaled(const Eigen::Ref<const RowVec>& v, const Eigen::Ref<const RowVec>& scale) {
+  return std::sqrt((v.array() / scale.array()).square().mean());
+}
+
+struct BlockOut {
+  Mat Y;
+  Vec t;
+  std::vector<int64_t> nfe, steps;
+  std::vector<char> incomplete;
+};
+
+void solve_rk4(const Field& f, const Process& p, const NllOptions& o, const std::vector<Mat>& probes, BlockOut& b) {
+  const int n = int(b.Y.rows());
+  const double t0 = p.t_min(), h = (p.T() - t0) / o.rk4_steps;
+  Mat K1, K2, K3, K4;
+  Vec tv(n);
+  for (int s = 0; s < o.rk4_steps; ++s) {
+    const double t = t0 + s * h;
+    tv.setConstant(t);
+    f.rhs(b.Y, tv, probes, K1);
+    tv.setConstant(t + 0.5 * h);
+    f.rhs(b.Y + (0.5 * h) * K1, tv, probes, K2);
+    f.rhs(b.Y + (0.5 * h) * K2, tv, probes, K3);
+    tv.setConstant(s + 1 == o.rk4_steps ? p.T() : t + h);
+    f.rhs(b.Y + h * K3, tv, probes, K4);
+    b.Y += (h / 6.0) * (K1 + 2.0 * K2 + 2.0 * K3 + K4);
+  }
+  b.t.setConstant(n, p.T());
+  b.nfe.assign(size_t(n), 4 * int64_t(o.rk4_steps));
+  b.steps.assign(size_t(n), o.rk4_steps);
+  b.incomplete.assign(size_t(n), 0);
+}
+
+void solve_dopri(const Field& f, const Process& p, const NllOptions& o, const std::vector<Mat>& probes, BlockOut& b) {
+  const int n = int(b.Y.rows()), w = int(b.Y.cols());
+  const double T = p.T();
+  b.t.setConstant(n, p.t_min());
+  b.nfe.assign(size_t(n), 0);
+  b.steps.assign(size_t(n), 0);
+  b.incomplete.assign(size_t(n), 0);
+  std::vector<int64_t> attempts(size_t(n), 0);
+  Vec h(n);
+  Mat F0;  // FSAL: the derivative at (t_i, y_i)
+  f.rhs(b.Y, b.t, probes, F0);
+  // Initial step per sample (Hairer, Norsett & Wanner II.4; scipy's select_initial_step).
+  {
+    Vec h0(n);
+    Mat Ye(n, w);
+    for (int i = 0; i < n; ++i) {
+      const RowVec scale = (o.atol + o.rtol * b.Y.row(i).array().abs()).matrix();
+      const double d0 = rms_scaled(b.Y.row(i), scale), d1 = rms_scaled(F0.row(i), scale);
+      h0[i] = (d0 < 1e-5 || d1 < 1e-5) ? 1e-6 : 0.01 * d0 / d1;
+      h0[i] = std::min(h0[i], T - b.t[i]);
+      Ye.row(i) = b.Y.row(i) + h0[i] * F0.row(i);
+    }
+    Mat F1;
+    f.rhs(Ye, b.t + h0, probes, F1);
+    for (int i = 0; i < n; ++i) {
+      const RowVec scale = (o.atol + o.rtol * b.Y.row(i).array().abs()).matrix();
+      const double d1 = rms_scaled(F0.row(i), scale), d2 = rms_scaled(F1.row(i) - F0.row(i), scale) / h0[i];
+      const double h1 = std::max(d1, d2) <= 1e-15 ? std::max(1e-6, 1e-3 * h0[i]) : std::pow(0.01 / std::max(d1, d2), 0.2);
+      h[i] = std::min({100 * h0[i], h1, T - b.t[i]});
+      b.nfe[size_t(i)] = 2;
+    }
+  }
+  std::vector<int> act;
+  Mat Ya, K[7], Ys, Y5, Err;
+  Vec ta, ha, ts;
+  for (;;) {
+    act.clear();
+    for (int i = 0; i < n; ++i)
+      if (b.t[i] < T && !b.incomplete[size_t(i)]) act.push_back(i);
+    if (act.empty()) break;
+    const int m = int(act.size());
+    Ya.resize(m, w);
+    K[0].resize(m, w);
+    ta.resize(m);
+    ha.resize(m);
+    for (int j = 0; j < m; ++j) {
+      Ya.row(j) = b.Y.row(act[size_t(j)]);
+      K[0].row(j) = F0.row(act[size_t(j)]);
+      ta[j] = b.t[act[size_t(j)]];
+      ha[j] = h[act[size_t(j)]];
+    }
+    std::vector<Mat> pa(probes.size());
+    for (size_t q = 0; q < probes.size(); ++q) {
+      pa[q].resize(m, probes[q].cols());
+      for (int j = 0; j < m; ++j) pa[q].row(j) = probes[q].row(act[size_t(j)]);
+    }
+    for (int s = 1; s < 7; ++s) {
+      Ys = Ya;
+      for (int l = 0; l < s; ++l)
+        if (kA[s][l] != 0) Ys += (ha.array() * kA[s][l]).matrix().asDiagonal() * K[l];
+      ts = ta + kC[s] * ha;
+      if (s == 6) Y5 = Ys;  // the last stage is at the new point (FSAL)
+      f.rhs(Ys, ts, pa, K[s]);
+    }
+    Err = Mat::Zero(m, w);
+    for (int l = 0; l < 7; ++l)
+      if (kE[l] != 0) Err += kE[l] * K[l];
+    Err = ha.asDiagonal() * Err;
+    for (int j = 0; j < m; ++j) {
+      const int i = act[size_t(j)];
+      b.nfe[size_t(i)] += 6;
+      ++attempts[size_t(i)];
+      const RowVec scale = (o.atol + o.rtol * Ya.row(j).array().abs().max(Y5.row(j).array().abs())).matrix();
+      const double en = rms_scaled(Err.row(j), scale);
+      const bool ok = en <= 1.0;
+      double fac = en == 0 ? 10.0 : std::clamp(0.9 * std::pow(en, -0.2), 0.2, 10.0);
+      if (ok) {
+        b.Y.row(i) = Y5.row(j);
+        F0.row(i) = K[6].row(j);
+        // The last step lands on T exactly.
+        b.t[i] = (ha[j] >= T - ta[j]) ? T : ta[j] + ha[j];
+        ++b.steps[size_t(i)];
+      } else {
+        fac = std::min(fac, 1.0);
+      }
+      h[i] = std::min(ha[j] * fac, T - b.t[i]);
+      if (b.t[i] < T && (h[i] < o.h_min || attempts[size_t(i)] >= o.max_steps)) b.incomplete[size_t(i)] = 1;
+    }
+  }
+}
+
+}  // namespace
+
+LogPriorFn gaussian_prior(const Process& process, int d) {
+  const double v = process.prior_var();
+  return [v, d](const Mat& XT, Vec& logp) {
+    logp = (-0.5 / v) * XT.rowwise().squaredNorm();
+    logp.array() -= 0.5 * d * std::log(2 * M_PI * v);
+  };
+}
+
+NllResult pf_ode_nll(const Process& process, const Score& score, const Mat& X0, const NllOptions& o,
+                     const LogPriorFn& prior, uint64_t first_id) {
+  const int d = score.dim(), n = int(X0.rows());
+  if (X0.cols() != d)
+    throw InputError(fmt::format("likelihood: data have {} coordinates, the score '{}' has {}", X0.cols(), score.describe(), d));
+  if (!(o.rtol > 0) || !(o.atol > 0)) throw InputError("likelihood: rtol and atol must be > 0");
+  if (o.rk4_steps < 1 || o.max_steps < 1 || o.hutchinson_probes < 0 || o.block < 1)
+    throw InputError("likelihood: rk4_steps, max_steps and block must be >= 1, hutchinson_probes >= 0");
+  const Field f(process, score, o.hutchinson_probes);
+  NllResult r;
+  r.nll.resize(n);
+  r.log_prior.resize(n);
+  r.delta.resize(n);
+  r.xT.resize(n, d);
+  r.t_reached.resize(n);
+  r.nfe.assign(size_t(n), 0);
+  r.steps.assign(size_t(n), 0);
+  r.incomplete.assign(size_t(n), 0);
+  if (n == 0) return r;
+  parallel_blocks({n, o.block}, [&](const uint64_t* ids, int m, int nv, int64_t first) {
+    std::vector<uint64_t> sid(static_cast<size_t>(m));
+    for (int i = 0; i < m; ++i) sid[size_t(i)] = first_id + ids[i];
+    BlockOut b;
+    b.Y.resize(m, d + 1);
+    for (int i = 0; i < m; ++i) b.Y.row(i).head(d) = X0.row(first + std::min(i, nv - 1));  // padding repeats the last row
+    b.Y.col(d).setZero();
+    const std::vector<Mat> probes =
+        o.hutchinson_probes > 0 ? rademacher_probes({o.seed, Stream::Hutchinson}, sid.data(), m, 0, d, o.hutchinson_probes)
+                                : std::vector<Mat>{};
+    if (o.solver == OdeSolver::RK4) solve_rk4(f, process, o, probes, b);
+    else solve_dopri(f, process, o, probes, b);
+    Vec lp;
+    prior(b.Y.leftCols(d), lp);
+    for (int i = 0; i < nv; ++i) {
+      const int64_t g = first + i;
+      r.xT.row(g) = b.Y.row(i).head(d);
+      r.delta[g] = b.Y(i, d);
+      r.log_prior[g] = lp[i];
+      r.nll[g] = -(lp[i] + b.Y(i, d));
+      r.t_reached[g] = b.t[i];
+      r.nfe[size_t(g)] = b.nfe[size_t(i)];
+      r.steps[size_t(g)] = b.steps[size_t(i)];
+      r.incomplete[size_t(g)] = b.incomplete[size_t(i)];
+    }
+  });
+  return r;
+}
+
+}  // namespace td
