@@ -19,6 +19,7 @@ enum class Stream : uint32_t {
   User = 7,
   Train = 8,       // training batches: data, times, noise
   Hutchinson = 9,  // Rademacher probes of Hutchinson divergence estimates
+  Entropy = 10,    // Monte Carlo for the entropy rates along the forward process
 };
 
 struct RngKey {

@@ -6,6 +6,7 @@
 #include "core/error.hpp"
 #include "core/rng.hpp"
 #include "nn/network.hpp"
+#include "observe/divergence.hpp"
 #include "sim/ensemble.hpp"
 
 namespace td {
@@ -14,12 +15,7 @@ namespace {
 // s and div s (exact or Hutchinson with the given probes) at one time for a batch.
 class Field {
  public:
-  Field(const Process& p, const Score& s, int k) : p_(p), s_(s), k_(k), net_(dynamic_cast<const NetworkScore*>(&s)) {
-    if (k_ == 0 && !s_.has_divergence())
-      throw InputError(fmt::format("likelihood: score '{}' has no exact divergence; use Hutchinson probes", s_.describe()));
-    if (k_ > 0 && !net_ && !s_.has_jacobian())
-      throw InputError(fmt::format("likelihood: Hutchinson needs a network or a score with a Jacobian ('{}')", s_.describe()));
-  }
+  Field(const Process& p, const Score& s, int k) : p_(p), s_(s) { require_divergence(s, k, "likelihood"); }
 
   // Right-hand side of [x, l] for rows with times t (equal times are evaluated as one batch,
   // otherwise point by point: adaptive samples each have their own clock).
@@ -44,19 +40,7 @@ class Field {
 
  private:
   void eval(const Mat& X, double t, const std::vector<Mat>& probes, Mat& S, Vec& div) const {
-    if (k_ == 0) return s_.score_divergence(X, t, S, div);
-    if (net_) {
-      Vec var;
-      return net_->score_divergence_hutchinson(X, t, probes, S, div, var);
-    }
-    s_.score(X, t, S);
-    div.setZero(X.rows());
-    Mat J;
-    for (Eigen::Index i = 0; i < X.rows(); ++i) {
-      s_.jacobian(X.row(i), t, J);
-      for (const Mat& v : probes) div[i] += v.row(i).dot(J * v.row(i).transpose());
-    }
-    div /= double(probes.size());
+    score_and_divergence(s_, X, t, probes, S, div);
   }
   // Rows [i0, i0 + m) of K from S, div (whose rows start at 0).
   void fill(const Mat& Y, const Vec& t, const Mat& S, const Vec& div, int i0, int m, Mat& K) const {
@@ -69,8 +53,6 @@ class Field {
   }
   const Process& p_;
   const Score& s_;
-  int k_;
-  const NetworkScore* net_;
 };
 
 // Dormand-Prince 5(4) tableau (as scipy's RK45).

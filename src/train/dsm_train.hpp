@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "data/data_fn.hpp"
 #include "nn/mlp.hpp"
 #include "process/process.hpp"
 
@@ -41,8 +42,6 @@ struct TrainSpec {
   void validate(const std::string& where) const;  // throws InputError
 };
 
-// Draws the data points x_0 for sample ids[0..n) (n x d).
-using DataFn = std::function<void(const uint64_t* ids, int n, Mat& X0)>;
 
 struct TrainResult {
   MlpWeights model, ema;                          // last parameters and their EMA

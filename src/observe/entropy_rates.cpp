@@ -1,0 +1,126 @@
+#include "observe/entropy_rates.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "core/rng.hpp"
+#include "core/stats.hpp"
+#include "nn/network.hpp"
+#include "observe/divergence.hpp"
+#include "sim/ensemble.hpp"
+
+namespace td {
+namespace {
+
+// Nodes: half geometric (resolves the 1/t behaviour near t_min), half uniform (bounds the
+// spacing at large t, where VE rates vary on a scale ~ 1/ln(sigma_max/sigma_min)), merged.
+std::vector<double> rate_grid(double lo, double hi, int nodes) {
+  std::vector<double> t;
+  const int ng = nodes / 2, nu = nodes - ng;
+  for (int i = 0; i < ng; ++i) t.push_back(lo * std::pow(hi / lo, double(i) / std::max(ng - 1, 1)));
+  for (int i = 0; i < nu; ++i) t.push_back(lo + (hi - lo) * double(i) / std::max(nu - 1, 1));
+  std::sort(t.begin(), t.end());
+  t.erase(std::unique(t.begin(), t.end(), [](double a, double b) { return std::abs(a - b) <= 1e-14 * b; }), t.end());
+  return t;
+}
+
+// Trapezoid weights on a sorted grid.
+std::vector<double> trapezoid_weights(const std::vector<double>& t) {
+  std::vector<double> w(t.size(), 0.0);
+  for (size_t i = 0; i + 1 < t.size(); ++i) {
+    w[i] += 0.5 * (t[i + 1] - t[i]);
+    w[i + 1] += 0.5 * (t[i + 1] - t[i]);
+  }
+  return w;
+}
+
+void finish(RateCurve& c, const std::vector<double>& w) {
+  double v = 0, s2 = 0;
+  for (size_t i = 0; i < w.size(); ++i) {
+    v += w[i] * c.value[i];
+    s2 += w[i] * w[i] * c.se[i] * c.se[i];
+  }
+  c.integral = {v, std::sqrt(s2)};
+}
+
+}  // namespace
+
+EntropyRates entropy_rates(const Process& p, const Score& score, const DataFn& data, const EntropyRateOptions& o) {
+  const int d = score.dim();
+  const double lo = o.t_lo > 0 ? o.t_lo : p.t_min(), hi = o.t_hi > 0 ? o.t_hi : p.T();
+  if (!(lo > 0) || !(hi > lo))
+    throw InputError(fmt::format("entropy rates: need 0 < t_lo < t_hi (got {}, {}; a geometric grid cannot start at 0)", lo, hi));
+  if (o.nodes < 2 || o.samples < 2 || o.hutchinson_probes < 0)
+    throw InputError("entropy rates: nodes and samples must be >= 2, hutchinson_probes >= 0");
+  require_divergence(score, o.hutchinson_probes, "entropy rates");
+  EntropyRates r;
+  r.t = rate_grid(lo, hi, o.nodes);
+  const int nodes = int(r.t.size());
+  for (RateCurve* c : {&r.intrinsic, &r.exchange, &r.exchange_z, &r.system, &r.forward}) {
+    c->value.resize(size_t(nodes));
+    c->se.resize(size_t(nodes));
+  }
+  r.ratio.resize(size_t(nodes));
+  // Per-sample values, reduced in sample order so the result does not depend on threads or blocks.
+  std::vector<double> sq(size_t(o.samples)), dv(size_t(o.samples)), sz(size_t(o.samples));
+  for (int k = 0; k < nodes; ++k) {
+    const double t = r.t[size_t(k)], a = p.alpha(t), sg = p.sigma(t), g2 = p.g2(t);
+    parallel_blocks({o.samples, 256}, [&](const uint64_t* ids, int n, int nv, int64_t first) {
+      std::vector<uint64_t> id(static_cast<size_t>(n));
+      for (int i = 0; i < n; ++i) id[size_t(i)] = uint64_t(k) * uint64_t(o.samples) + ids[i];
+      Mat X0, Z, S;
+      Vec div;
+      data(id.data(), n, X0);
+      normal_block({o.seed, Stream::Entropy}, id.data(), n, 0, d, Z);
+      const Mat Xt = a * X0 + sg * Z;
+      const std::vector<Mat> probes = o.hutchinson_probes > 0
+          ? rademacher_probes({o.seed, Stream::Hutchinson}, id.data(), n, 0, d, o.hutchinson_probes)
+          : std::vector<Mat>{};
+      score_and_divergence(score, Xt, t, probes, S, div);
+      for (int i = 0; i < nv; ++i) {
+        sq[size_t(first + i)] = S.row(i).squaredNorm();
+        dv[size_t(first + i)] = div[i];
+        sz[size_t(first + i)] = S.row(i).dot(Z.row(i)) / sg;
+      }
+    });
+    Moments mi, me, mz, ms;
+    for (int i = 0; i < o.samples; ++i) {
+      mi.add(0.5 * g2 * sq[size_t(i)]);
+      me.add(g2 * dv[size_t(i)]);
+      mz.add(g2 * sz[size_t(i)]);
+      ms.add(0.5 * g2 * sq[size_t(i)] + g2 * dv[size_t(i)]);
+    }
+    const size_t kk = size_t(k);
+    r.intrinsic.value[kk] = mi.mean();
+    r.intrinsic.se[kk] = mi.mean_se();
+    r.exchange.value[kk] = me.mean();
+    r.exchange.se[kk] = me.mean_se();
+    r.exchange_z.value[kk] = mz.mean();
+    r.exchange_z.se[kk] = mz.mean_se();
+    r.system.value[kk] = ms.mean();
+    r.system.se[kk] = ms.mean_se();
+    r.forward.value[kk] = d * p.drift_coef(t) + mi.mean();
+    r.forward.se[kk] = mi.mean_se();
+    r.ratio[kk] = me.mean() / mi.mean();
+  }
+  const std::vector<double> w = trapezoid_weights(r.t);
+  for (RateCurve* c : {&r.intrinsic, &r.exchange, &r.exchange_z, &r.system, &r.forward}) finish(*c, w);
+  return r;
+}
+
+LikelihoodBound likelihood_bound(double S0, double S1, const Estimate& forward_integral) {
+  LikelihoodBound b;
+  b.S0 = S0;
+  b.S1 = S1;
+  b.bound = {0.5 * (S0 + S1) - 0.5 * forward_integral.value, 0.5 * forward_integral.se};
+  b.clamped = std::max(S0, b.bound.value);
+  return b;
+}
+
+double prior_entropy(const Process& process, int d) {
+  return 0.5 * d * std::log(2 * M_PI * M_E * process.prior_var());
+}
+
+}  // namespace td
