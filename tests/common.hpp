@@ -41,4 +41,17 @@ inline GaussianMixture collapse_ring(int K, double R, double std, int m, double 
   return g;
 }
 
+// Two off-axis components with unequal weights and variances: a non-Gaussian density whose score
+// has a Jacobian with off-diagonal entries.
+inline GaussianMixture two_modes() {
+  GaussianMixture g;
+  g.weights = Vec(2);
+  g.weights << 0.3, 0.7;
+  g.means = Mat(2, 2);
+  g.means << 1.0, 1.0, -1.0, -0.5;
+  g.vars = Mat(2, 2);
+  g.vars << 0.3, 0.2, 0.25, 0.4;
+  return g;
+}
+
 }  // namespace td::test

@@ -14,17 +14,6 @@
 namespace td {
 namespace {
 
-GaussianMixture two_modes() {
-  GaussianMixture g;
-  g.weights = Vec(2);
-  g.weights << 0.3, 0.7;
-  g.means = Mat(2, 2);
-  g.means << 1.0, 1.0, -1.0, -0.5;
-  g.vars = Mat(2, 2);
-  g.vars << 0.3, 0.2, 0.25, 0.4;
-  return g;
-}
-
 DataFn mixture_data(const GaussianMixture& g, uint64_t seed) {
   return [g, seed](const uint64_t* ids, int n, Mat& X) { sample_mixture(g, {seed, Stream::User}, ids, n, 0, X); };
 }
@@ -33,7 +22,7 @@ DataFn mixture_data(const GaussianMixture& g, uint64_t seed) {
 // S_e = -2 S_i; and the Jacobian-free estimator E[s . z]/sigma agrees with the divergence one.
 TEST(EntropyRates, ExactVeScoreHasExchangeMinusTwiceIntrinsic) {
   const Process p(default_process(ProcessKind::VE));
-  const GaussianMixture g = two_modes();
+  const GaussianMixture g = test::two_modes();
   const MixtureScore s(g, p);
   EntropyRateOptions o;
   o.nodes = 40;
@@ -96,10 +85,10 @@ TEST(EntropyRates, GaussianIntrinsicRateAndBoundEqualsDataEntropy) {
 
 TEST(EntropyRates, BadGridIsAnInputError) {
   const Process p(default_process(ProcessKind::VE));
-  const MixtureScore s(two_modes(), p);
+  const MixtureScore s(test::two_modes(), p);
   EntropyRateOptions o;
   o.nodes = 1;
-  EXPECT_THROW(entropy_rates(p, s, mixture_data(two_modes(), 1), o), InputError);
+  EXPECT_THROW(entropy_rates(p, s, mixture_data(test::two_modes(), 1), o), InputError);
 }
 
 }  // namespace

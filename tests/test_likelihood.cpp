@@ -24,18 +24,6 @@ GaussianMixture gaussian(const RowVec& m, double c) {
   return g;
 }
 
-// Two off-axis components: the score's Jacobian has off-diagonal entries.
-GaussianMixture two_modes() {
-  GaussianMixture g;
-  g.weights = Vec(2);
-  g.weights << 0.3, 0.7;
-  g.means = Mat(2, 2);
-  g.means << 1.0, 1.0, -1.0, -0.5;
-  g.vars = Mat(2, 2);
-  g.vars << 0.3, 0.2, 0.25, 0.4;
-  return g;
-}
-
 // N(m, cI) under the PF-ODE: x_t - alpha_t m scales as sqrt(v_t), v_t = alpha_t^2 c + sigma_t^2,
 // and l(T) = (d/2) ln(v_T / v_0); NLL = -ln pi(x_T) - l(T).
 Vec gaussian_nll_closed_form(const Process& p, const RowVec& m, double c, const Mat& X0) {
@@ -72,7 +60,7 @@ TEST(Likelihood, GaussianDataMatchesClosedFormVpAndVe) {
 // a non-Gaussian mixture (exercises the exact mixture divergence).
 TEST(Likelihood, MixtureWithItsOwnPriorGivesItsLogDensity) {
   const Process p(default_process(ProcessKind::VP));
-  const MixtureScore s(two_modes(), p);
+  const MixtureScore s(test::two_modes(), p);
   const Mat X0 = test::points(24, 2, 12);
   const LogPriorFn own = [&](const Mat& XT, Vec& lp) { s.log_density(XT, p.T(), lp); };
   NllOptions o;
@@ -115,7 +103,7 @@ TEST(Likelihood, Rk4ConvergesAtOrderFour) {
 
 TEST(Likelihood, AdaptiveAndFixedStepAgree) {
   const Process p(default_process(ProcessKind::VP));
-  const MixtureScore s(two_modes(), p);
+  const MixtureScore s(test::two_modes(), p);
   const Mat X0 = test::points(16, 2, 14);
   NllOptions a;
   a.rtol = a.atol = 1e-8;
@@ -132,7 +120,7 @@ TEST(Likelihood, AdaptiveAndFixedStepAgree) {
 // its own probe) is within 4 SE of the exact NLL.
 TEST(Likelihood, HutchinsonIsUnbiased) {
   const Process p(default_process(ProcessKind::VP));
-  const MixtureScore s(two_modes(), p);
+  const MixtureScore s(test::two_modes(), p);
   const Mat X0 = Mat::Constant(4000, 2, 0.3);
   NllOptions o;
   o.solver = OdeSolver::RK4;
@@ -154,7 +142,7 @@ TEST(Likelihood, HutchinsonIsUnbiased) {
 // exactly two values +-I over samples. Probes redrawn per step would smear this into a continuum.
 TEST(Likelihood, HutchinsonProbeIsFixedPerSample) {
   const Process p(default_process(ProcessKind::VP));
-  const MixtureScore s(two_modes(), p);
+  const MixtureScore s(test::two_modes(), p);
   const Mat X0 = Mat::Constant(64, 2, 0.3);
   NllOptions o;
   o.solver = OdeSolver::RK4;
@@ -177,7 +165,7 @@ TEST(Likelihood, HutchinsonProbeIsFixedPerSample) {
 
 TEST(Likelihood, BudgetFlagsIncompleteSamples) {
   const Process p(default_process(ProcessKind::VP));
-  const MixtureScore s(two_modes(), p);
+  const MixtureScore s(test::two_modes(), p);
   NllOptions o;
   o.max_steps = 3;
   const NllResult r = pf_ode_nll(p, s, test::points(8, 2, 15), o, gaussian_prior(p, 2));
@@ -189,7 +177,7 @@ TEST(Likelihood, BudgetFlagsIncompleteSamples) {
 
 TEST(Likelihood, SameResultsForAnyBlockSize) {
   const Process p(default_process(ProcessKind::VP));
-  const MixtureScore s(two_modes(), p);
+  const MixtureScore s(test::two_modes(), p);
   const Mat X0 = test::points(37, 2, 16);
   NllOptions a;
   NllOptions b = a;
@@ -201,7 +189,7 @@ TEST(Likelihood, SameResultsForAnyBlockSize) {
 
 TEST(Likelihood, DimensionMismatchIsAnInputError) {
   const Process p(default_process(ProcessKind::VP));
-  const MixtureScore s(two_modes(), p);
+  const MixtureScore s(test::two_modes(), p);
   EXPECT_THROW(pf_ode_nll(p, s, Mat::Zero(4, 3), NllOptions{}, gaussian_prior(p, 3)), InputError);
 }
 
