@@ -9,11 +9,11 @@
 namespace td {
 namespace {
 
-// Ding, Quan & Tu Fig. 2 with exact-score-field models (FORMULAS §1, §2.5): a uniform 8-mode ring
-// as the target; each model is the exact score of the ring reweighted by the collapse rule.
-std::string mode_collapse_toml() {
-  std::string s = R"T(experiment = "taep"
-title = "Mode collapse: TAEP of exact-score-field models (Ding, Quan & Tu, Fig. 2)"
+// The common head of the ring experiments: VP on [0.001, 1], 500 steps, the uniform 8-mode ring
+// (radius 2, std 0.1) as the target.
+std::string ring_experiment_header(const std::string& title, int trajectories, int objective_samples, int exact_samples) {
+  return fmt::format(R"T(experiment = "taep"
+title = "{}"
 seed = 1
 
 [process]
@@ -22,15 +22,22 @@ t_min = 0.001
 T = 1.0
 
 [sim]
-trajectories = 10000
+trajectories = {}
 steps = 500
-objective_samples = 400
-exact_samples = 100000
+objective_samples = {}
+exact_samples = {}
 generated_samples = 1500
 
 [target]
-ring = { K = 8, radius = 2.0, std = 0.1 }
-)T";
+ring = {{ K = 8, radius = 2.0, std = 0.1 }}
+)T", title, trajectories, objective_samples, exact_samples);
+}
+
+// Ding, Quan & Tu Fig. 2 with exact-score-field models (FORMULAS §1, §2.5): a uniform 8-mode ring
+// as the target; each model is the exact score of the ring reweighted by the collapse rule.
+std::string mode_collapse_toml() {
+  std::string s = ring_experiment_header("Mode collapse: TAEP of exact-score-field models (Ding, Quan & Tu, Fig. 2)",
+                                         10000, 400, 100000);
   // Single-mode collapse: m = 1, alpha swept (alpha = 1 is the perfect model).
   for (double a : {1.0, 0.75, 0.5, 0.25, 0.1, 0.05})
     s += fmt::format(R"T(
@@ -60,25 +67,7 @@ x = {}
 // (10^4 steps, lr 1e-2 with cosine decay) give a network on the uniform ring <Sigma> ~ 0.07 nats,
 // well below the collapse signals; `--set training.steps=... --set sim.trajectories=...` scales up.
 std::string trained_collapse_header(const std::string& title) {
-  return fmt::format(R"T(experiment = "taep"
-title = "{}"
-seed = 1
-
-[process]
-kind = "vp"
-t_min = 0.001
-T = 1.0
-
-[sim]
-trajectories = 4000
-steps = 500
-objective_samples = 200
-exact_samples = 50000
-generated_samples = 1500
-
-[target]
-ring = {{ K = 8, radius = 2.0, std = 0.1 }}
-
+  return ring_experiment_header(title, 4000, 200, 50000) + R"T(
 [mlp]
 width = 128
 hidden = 3
@@ -93,7 +82,7 @@ warmup = 100
 decay = "cosine"
 clip = 1.0
 ema = 0.999
-)T", title);
+)T";
 }
 
 std::string trained_model(const std::string& name, const std::string& ring, int m, double alpha,
