@@ -9,6 +9,8 @@ The network is randomly initialized (the rate does not depend on the weights). P
 import argparse, json, math, time
 import torch
 
+from torch_mlp import Mlp  # the same network as src/nn/mlp.hpp
+
 p = argparse.ArgumentParser()
 p.add_argument("--trajectories", type=int, default=20000)
 p.add_argument("--steps", type=int, default=1000)      # grid: dt = (T - t_min) / steps
@@ -27,26 +29,7 @@ ang = 2 * math.pi * torch.arange(K, dtype=torch.float64) / K
 means = torch.stack([R * torch.cos(ang), R * torch.sin(ang)], 1)
 logw = torch.full((K,), -math.log(K), dtype=torch.float64)
 
-
-class Mlp(torch.nn.Module):
-    def __init__(self):
-        super().__init__()
-        dims = [d + a.embed] + [a.width] * a.hidden + [d]
-        self.layers = torch.nn.ModuleList(torch.nn.Linear(i, o) for i, o in zip(dims[:-1], dims[1:]))
-        half = a.embed // 2
-        self.register_buffer("freq", torch.exp(-math.log(10000.0) * torch.arange(half) / half))
-
-    def forward(self, x, t):
-        arg = 1000.0 * t[:, None] * self.freq[None, :]
-        h = torch.cat([x, torch.sin(arg), torch.cos(arg)], 1)
-        for i, l in enumerate(self.layers):
-            h = l(h)
-            if i + 1 < len(self.layers):
-                h = torch.nn.functional.silu(h)
-        return h
-
-
-net = Mlp()
+net = Mlp(d, a.width, a.hidden, a.embed)
 for q in net.parameters():
     q.requires_grad_(False)
 

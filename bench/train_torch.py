@@ -9,6 +9,8 @@ Prints one JSON line with the training steps per second (after warm-up steps).
 import argparse, json, math, time
 import torch
 
+from torch_mlp import Mlp  # the same network as src/nn/mlp.hpp
+
 p = argparse.ArgumentParser()
 p.add_argument("--steps", type=int, default=300)
 p.add_argument("--warmup-steps", type=int, default=30)
@@ -27,27 +29,8 @@ LR, CLIP, EMA = 1e-2, 1.0, 0.999
 ang = 2 * math.pi * torch.arange(K, dtype=torch.float64) / K
 means = torch.stack([R * torch.cos(ang), R * torch.sin(ang)], 1)
 
-
-class Mlp(torch.nn.Module):
-    def __init__(self):
-        super().__init__()
-        dims = [d + a.embed] + [a.width] * a.hidden + [d]
-        self.layers = torch.nn.ModuleList(torch.nn.Linear(i, o) for i, o in zip(dims[:-1], dims[1:]))
-        half = a.embed // 2
-        self.register_buffer("freq", torch.exp(-math.log(10000.0) * torch.arange(half, dtype=torch.float64) / half))
-
-    def forward(self, x, t):
-        arg = 1000.0 * t[:, None] * self.freq[None, :]
-        h = torch.cat([x, torch.sin(arg).float(), torch.cos(arg).float()], 1)
-        for i, l in enumerate(self.layers):
-            h = l(h)
-            if i + 1 < len(self.layers):
-                h = torch.nn.functional.silu(h)
-        return h
-
-
-model = Mlp()
-ema = Mlp()
+model = Mlp(d, a.width, a.hidden, a.embed)
+ema = Mlp(d, a.width, a.hidden, a.embed)
 ema.load_state_dict(model.state_dict())
 opt = torch.optim.Adam(model.parameters(), lr=LR)
 total = a.warmup_steps + a.steps

@@ -107,7 +107,7 @@ void MlpNet::run(const MatF& X0, double t, MatF& T, MatF& out) const {
   // size between calls (no allocation in the time loop).
   const Eigen::Index np = (n + 7) / 8 * 8, cols = np * (1 + m);
   thread_local std::vector<float> emb;
-  thread_local MatF A, B, D, In;
+  thread_local MatF A, B, D, In, Out;
   emb.resize(s.embed);
   time_embedding(s, t, emb.data());
   const Eigen::Map<const VecF> e(emb.data(), s.embed);
@@ -129,9 +129,9 @@ void MlpNet::run(const MatF& X0, double t, MatF& T, MatF& out) const {
     B.leftCols(np).colwise() += bp_[l];
     std::swap(A, B);
   }
-  In.noalias() = Wout_ * A;  // d x cols
-  out = (In.leftCols(n).colwise() + w_.b[L - 1]);
-  for (int p = 1; p <= m; ++p) T.middleCols(Eigen::Index(p - 1) * n, n) = In.middleCols(p * np, n);
+  Out.noalias() = Wout_ * A;  // d x cols
+  out = Out.leftCols(n).colwise() + w_.b[L - 1];
+  for (int p = 1; p <= m; ++p) T.middleCols(Eigen::Index(p - 1) * n, n) = Out.middleCols(p * np, n);
 }
 
 void MlpNet::check(const Mat& X) const {

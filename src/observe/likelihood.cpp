@@ -12,7 +12,7 @@
 namespace td {
 namespace {
 
-// s and div s (exact or Hutchinson with the given probes) at one time for a batch.
+// The PF-ODE right-hand side for [x, l] (divergence exact or Hutchinson with the given probes).
 class Field {
  public:
   Field(const Process& p, const Score& s, int k) : p_(p), s_(s) { require_divergence(s, k, "likelihood"); }
@@ -26,22 +26,19 @@ class Field {
     Mat S;
     Vec div;
     if ((t.array() == t[0]).all()) {
-      eval(Y.leftCols(d), t[0], probes, S, div);
+      score_and_divergence(s_, Y.leftCols(d), t[0], probes, S, div);
       fill(Y, t, S, div, 0, n, K);
       return;
     }
     std::vector<Mat> pr(probes.size());
     for (int i = 0; i < n; ++i) {
       for (size_t q = 0; q < probes.size(); ++q) pr[q] = probes[q].row(i);
-      eval(Y.row(i).head(d), t[i], pr, S, div);
+      score_and_divergence(s_, Y.row(i).head(d), t[i], pr, S, div);
       fill(Y, t, S, div, i, 1, K);
     }
   }
 
  private:
-  void eval(const Mat& X, double t, const std::vector<Mat>& probes, Mat& S, Vec& div) const {
-    score_and_divergence(s_, X, t, probes, S, div);
-  }
   // Rows [i0, i0 + m) of K from S, div (whose rows start at 0).
   void fill(const Mat& Y, const Vec& t, const Mat& S, const Vec& div, int i0, int m, Mat& K) const {
     const int d = int(Y.cols()) - 1;

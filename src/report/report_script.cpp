@@ -179,12 +179,11 @@ const std::string& taep_report_script() {
       }
     });
     new Chart(canvas(g, 320), { type: 'scatter', data: { datasets: ds }, options: { scales: axes('Σ [nats]', 'density [1/nats]') } });
-    const bars = [['mean', '⟨Σ⟩ [nats]'], ['var', 'Var Σ [nats²]']].map(([k, lab]) => ({ k: k, lab: lab }));
-    bars.forEach(b => {
-      const ds2 = [{ label: 'trained', data: ms.map(m => m.taep[b.k]), backgroundColor: color(0) }];
-      if (ms.every(m => m.exact_field)) ds2.push({ label: 'exact field', data: ms.map(m => m.exact_field.taep[b.k]), backgroundColor: color(3) });
+    [['mean', '⟨Σ⟩ [nats]'], ['var', 'Var Σ [nats²]']].forEach(([k, lab]) => {
+      const ds2 = [{ label: 'trained', data: ms.map(m => m.taep[k]), backgroundColor: color(0) }];
+      if (ms.every(m => m.exact_field)) ds2.push({ label: 'exact field', data: ms.map(m => m.exact_field.taep[k]), backgroundColor: color(3) });
       new Chart(canvas(g, 260), { type: 'bar', data: { labels: ms.map(m => m.name), datasets: ds2 },
-        options: { scales: { y: { title: { display: true, text: b.lab } } } } });
+        options: { scales: { y: { title: { display: true, text: lab } } } } });
     });
   }
 
