@@ -57,6 +57,46 @@ TEST(Mlp, ForwardModeTraceMatchesAutograd) {
   }
 }
 
+// A time per row (the adaptive PF-ODE's clocks) gives, row by row, exactly what a batch at that one
+// time gives: value, exact trace, Hutchinson products, and the score adapter.
+TEST(Mlp, PerRowTimesEqualOneTimePerBatch) {
+  const int d = 3;
+  const MlpNet net(init_mlp(small_spec(d), 5));
+  const Mat X = test::points(21, d, 6);
+  Vec t(21);
+  for (int i = 0; i < 21; ++i) t[i] = i < 7 ? 0.25 : 0.01 + 0.04 * i;  // a run of equal times, then distinct
+  std::vector<uint64_t> ids(24);
+  for (int i = 0; i < 24; ++i) ids[size_t(i)] = uint64_t(i);
+  const std::vector<Mat> V = rademacher_probes({3, Stream::Hutchinson}, ids.data(), 24, 0, d, 2);
+  std::vector<Mat> Vn = V;
+  for (Mat& v : Vn) v = v.topRows(21).eval();
+  Mat F, Q, Ft;
+  Vec tr;
+  net.forward_quadratic(X, t, Vn, F, Q);
+  net.forward_trace(X, t, Ft, tr);
+  const NetworkScore score(std::make_shared<MlpNet>(net.weights()), Process(default_process(ProcessKind::VP)), Prediction::Eps);
+  Mat S, Sh;
+  Vec div, divh;
+  score.score_divergence_rows(X, t, {}, S, div);
+  score.score_divergence_rows(X, t, Vn, Sh, divh);
+  for (int i = 0; i < 21; ++i) {
+    Mat f1, q1, s1, sh1;
+    Vec tr1, d1, dh1, var;
+    std::vector<Mat> v1 = {Vn[0].row(i), Vn[1].row(i)};
+    net.forward_quadratic(X.row(i), t[i], v1, f1, q1);
+    net.forward_trace(X.row(i), t[i], f1, tr1);
+    EXPECT_EQ((F.row(i) - f1).cwiseAbs().maxCoeff(), 0.0) << i;
+    EXPECT_EQ((Q.row(i) - q1).cwiseAbs().maxCoeff(), 0.0) << i;
+    EXPECT_EQ(tr[i], tr1[0]) << i;
+    score.score_divergence(X.row(i), t[i], s1, d1);
+    score.score_divergence_hutchinson(X.row(i), t[i], v1, sh1, dh1, var);
+    EXPECT_EQ((S.row(i) - s1).cwiseAbs().maxCoeff(), 0.0) << i;
+    EXPECT_EQ(div[i], d1[0]) << i;
+    EXPECT_EQ(divh[i], dh1[0]) << i;
+  }
+  EXPECT_THROW(net.forward(X, Vec::Constant(2, 0.3), F), InputError);
+}
+
 // The float lane exp of the MLP's SiLU: relative error against double exp over [-86, 0], and 0 below.
 TEST(Mlp, FloatLaneExpAccuracy) {
   double worst = 0;
@@ -149,7 +189,7 @@ TEST(NetworkScore, PredictionAdaptersRoundTrip) {
   for (Prediction pred : {Prediction::Eps, Prediction::Score, Prediction::X0}) {
     Mat F, S2;
     score_to_prediction(pred, p, X, 0.3, S, F);
-    prediction_to_score(pred, p, X, 0.3, F, S2);
+    prediction_to_score(pred, p, X, Vec::Constant(1, 0.3), F, S2);
     EXPECT_LT((S2 - S).cwiseAbs().maxCoeff(), 1e-12) << prediction_name(pred);
   }
   EXPECT_THROW(parse_prediction("noise"), InputError);

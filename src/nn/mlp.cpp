@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstring>
 #include <fmt/format.h>
+#include <limits>
 
 #include "core/error.hpp"
 #include "core/gemm_f32.hpp"
@@ -96,7 +97,7 @@ void silu(float* h, float* dd, Eigen::Index count) {
 
 }  // namespace
 
-void MlpNet::run(const MatF& X0, double t, MatF& T, MatF& out) const {
+void MlpNet::run(const MatF& X0, const Vec& t, MatF& T, MatF& out) const {
   const MlpSpec& s = w_.spec;
   const int n = int(X0.cols()), d = s.d, L = s.hidden + 1;
   const int m = n ? int(T.cols() / n) : 0;
@@ -109,10 +110,6 @@ void MlpNet::run(const MatF& X0, double t, MatF& T, MatF& out) const {
   thread_local std::vector<float> emb;
   thread_local MatF A, B, D, In, Out;
   emb.resize(s.embed);
-  time_embedding(s, t, emb.data());
-  const Eigen::Map<const VecF> e(emb.data(), s.embed);
-  // Layer 0: the time part is the same for every point, so it folds into the bias.
-  const VecF b0 = bp_[0] + Wt_ * e;
   In.setZero(d, cols);
   In.leftCols(n) = X0;
   for (int p = 1; p <= m; ++p) In.middleCols(p * np, n) = T.middleCols(Eigen::Index(p - 1) * n, n);
@@ -120,7 +117,19 @@ void MlpNet::run(const MatF& X0, double t, MatF& T, MatF& out) const {
   B.resize(wp_, cols);
   D.resize(wp_, np);
   gemm_f32(Wp_[0].data(), In.data(), A.data(), wp_, d, cols);
-  A.leftCols(np).colwise() += b0;
+  // Layer 0's time part is the same for every point of one time, so it folds into the bias
+  // (computed once per run of equal times: a batch at one time costs one product).
+  VecF b0;
+  double tb = std::numeric_limits<double>::quiet_NaN();
+  for (Eigen::Index i = 0; i < np; ++i) {
+    const double ti = t[t.size() == 1 ? 0 : std::min<Eigen::Index>(i, n - 1)];  // padding repeats the last
+    if (!(ti == tb)) {
+      time_embedding(s, ti, emb.data());
+      b0 = bp_[0] + Wt_ * Eigen::Map<const VecF>(emb.data(), s.embed);
+      tb = ti;
+    }
+    A.col(i) += b0;
+  }
   for (int l = 1; l < L; ++l) {
     silu(A.data(), D.data(), Eigen::Index(wp_) * np);
     for (int p = 1; p <= m; ++p) A.middleCols(p * np, np).array() *= D.array();
@@ -134,20 +143,15 @@ void MlpNet::run(const MatF& X0, double t, MatF& T, MatF& out) const {
   for (int p = 1; p <= m; ++p) T.middleCols(Eigen::Index(p - 1) * n, n) = Out.middleCols(p * np, n);
 }
 
-void MlpNet::check(const Mat& X) const {
-  if (X.cols() != dim())
-    throw InputError(fmt::format("{}: points have {} coordinates, expected {}", describe(), X.cols(), dim()));
-}
-
-void MlpNet::forward(const Mat& X, double t, Mat& out) const {
-  check(X);
+void MlpNet::forward(const Mat& X, const Vec& t, Mat& out) const {
+  check_batch(X, t);
   MatF T(dim(), 0), O;
   run(X.transpose().cast<float>(), t, T, O);
   out = O.transpose().cast<double>();
 }
 
-void MlpNet::forward_quadratic(const Mat& X, double t, const std::vector<Mat>& V, Mat& out, Mat& Q) const {
-  check(X);
+void MlpNet::forward_quadratic(const Mat& X, const Vec& t, const std::vector<Mat>& V, Mat& out, Mat& Q) const {
+  check_batch(X, t);
   const int n = int(X.rows()), d = dim(), m = int(V.size());
   MatF T(d, size_t(n) * m), O;
   for (int p = 0; p < m; ++p) T.middleCols(size_t(p) * n, n) = V[p].transpose().cast<float>();
@@ -160,8 +164,8 @@ void MlpNet::forward_quadratic(const Mat& X, double t, const std::vector<Mat>& V
                    .transpose().cast<double>();
 }
 
-void MlpNet::forward_trace(const Mat& X, double t, Mat& out, Vec& tr) const {
-  check(X);
+void MlpNet::forward_trace(const Mat& X, const Vec& t, Mat& out, Vec& tr) const {
+  check_batch(X, t);
   const int n = int(X.rows()), d = dim();
   MatF T = MatF::Zero(d, size_t(n) * d), O;  // tangent k = unit vector e_k for every point
   for (int k = 0; k < d; ++k) T.row(k).segment(size_t(k) * n, n).setOnes();

@@ -41,16 +41,18 @@ class MlpNet final : public Network {
   explicit MlpNet(MlpWeights w);
   int dim() const override { return w_.spec.d; }
   std::string describe() const override;
-  void forward(const Mat& X, double t, Mat& out) const override;
-  void forward_quadratic(const Mat& X, double t, const std::vector<Mat>& V, Mat& out, Mat& Q) const override;
-  void forward_trace(const Mat& X, double t, Mat& out, Vec& tr) const override;
+  using Network::forward;
+  using Network::forward_quadratic;
+  using Network::forward_trace;
+  void forward(const Mat& X, const Vec& t, Mat& out) const override;
+  void forward_quadratic(const Mat& X, const Vec& t, const std::vector<Mat>& V, Mat& out, Mat& Q) const override;
+  void forward_trace(const Mat& X, const Vec& t, Mat& out, Vec& tr) const override;
   const MlpWeights& weights() const { return w_; }
 
  private:
   // Runs the layers on A0 = X^T (d x n) and tangents T (d x (n*m), m blocks of n columns), returns
   // the output (d x n) and the output tangents (d x (n*m)).
-  void run(const MatF& X0, double t, MatF& T, MatF& out) const;
-  void check(const Mat& X) const;  // throws InputError on a dimension mismatch
+  void run(const MatF& X0, const Vec& t, MatF& T, MatF& out) const;
   MlpWeights w_;
   // The weights padded with zeros to wp_ = width rounded up to 16 rows (and columns), the layout
   // gemm_f32 needs; zero rows give zero activations and tangents, so the padding is exact.

@@ -32,25 +32,39 @@ void score_to_prediction(Prediction p, const Process& process, const Mat& X, dou
   }
 }
 
-void prediction_to_score(Prediction p, const Process& process, const Mat& X, double t, const Mat& F, Mat& S,
+void prediction_to_score(Prediction p, const Process& process, const Mat& X, const Vec& t, const Mat& F, Mat& S,
                          const Vec* tr, Vec* div) {
-  const double a = process.alpha(t), s2 = process.sigma2(t);
-  if (!(s2 > 0)) throw RunError(fmt::format("network score at t = {}: sigma(t) = 0 (use t >= t_min > 0)", t));
+  const Eigen::Index n = F.rows();
+  Vec a(n), s2(n), sg(n);  // sg by std::sqrt: Eigen's packet sqrt may differ by an ulp with the row's position
+  for (Eigen::Index i = 0; i < n; ++i) {
+    const double ti = t.size() == 1 ? t[0] : t[i];
+    a[i] = process.alpha(ti);
+    s2[i] = process.sigma2(ti);
+    sg[i] = std::sqrt(s2[i]);
+    if (!(s2[i] > 0)) throw RunError(fmt::format("network score at t = {}: sigma(t) = 0 (use t >= t_min > 0)", ti));
+  }
   const int d = int(F.cols());
   switch (p) {
     case Prediction::Eps:
-      S = -F / std::sqrt(s2);
-      if (div) *div = -*tr / std::sqrt(s2);
+      S = (-F).array().colwise() / sg.array();
+      if (div) *div = -tr->array() / sg.array();
       break;
     case Prediction::Score:
       S = F;
       if (div) *div = *tr;
       break;
     case Prediction::X0:
-      S = (a * F - X) / s2;
-      if (div) *div = (a * tr->array() - d) / s2;
+      S = ((F.array().colwise() * a.array()) - X.array()).colwise() / s2.array();
+      if (div) *div = (a.array() * tr->array() - d) / s2.array();
       break;
   }
+}
+
+void Network::check_batch(const Mat& X, const Vec& t) const {
+  if (X.cols() != dim())
+    throw InputError(fmt::format("{}: points have {} coordinates, expected {}", describe(), X.cols(), dim()));
+  if (t.size() != 1 && t.size() != X.rows())
+    throw InputError(fmt::format("{}: {} times for {} points (give one, or one per point)", describe(), t.size(), X.rows()));
 }
 
 NetworkScore::NetworkScore(std::shared_ptr<const Network> net, Process process, Prediction prediction)
@@ -64,14 +78,26 @@ std::string NetworkScore::describe() const {
 
 void NetworkScore::score(const Mat& X, double t, Mat& S) const {
   Mat F;
-  net_->forward(X, t, F);
-  prediction_to_score(prediction_, process_, X, t, F, S);
+  const Vec tv = Vec::Constant(1, t);
+  net_->forward(X, tv, F);
+  prediction_to_score(prediction_, process_, X, tv, F, S);
 }
 
 void NetworkScore::score_divergence(const Mat& X, double t, Mat& S, Vec& div) const {
+  score_divergence_rows(X, Vec::Constant(1, t), {}, S, div);
+}
+
+void NetworkScore::score_divergence_rows(const Mat& X, const Vec& t, const std::vector<Mat>& probes, Mat& S,
+                                         Vec& div) const {
   Mat F;
   Vec tr;
-  net_->forward_trace(X, t, F, tr);
+  if (probes.empty()) {
+    net_->forward_trace(X, t, F, tr);
+  } else {
+    Mat per;
+    net_->forward_quadratic(X, t, probes, F, per);
+    tr = per.rowwise().mean();
+  }
   prediction_to_score(prediction_, process_, X, t, F, S, &tr, &div);
 }
 
@@ -82,7 +108,7 @@ void NetworkScore::score_divergence_hutchinson(const Mat& X, double t, const std
   Mat F, per;  // per-probe estimates v . J v
   net_->forward_quadratic(X, t, probes, F, per);
   const Vec tr = per.rowwise().mean();
-  prediction_to_score(prediction_, process_, X, t, F, S, &tr, &div);
+  prediction_to_score(prediction_, process_, X, Vec::Constant(1, t), F, S, &tr, &div);
   // The adapter is affine in the trace with slope c; the variance scales by c^2.
   const double c = prediction_ == Prediction::Eps   ? -1.0 / process_.sigma(t)
                    : prediction_ == Prediction::X0 ? process_.alpha(t) / process_.sigma2(t)

@@ -24,20 +24,34 @@ class Network {
   virtual ~Network() = default;
   virtual int dim() const = 0;
   virtual std::string describe() const = 0;
+  // Times t: one per row of X, or a single entry for every row (the adaptive PF-ODE solver gives
+  // each sample its own clock; everything else evaluates a batch at one time).
   // out = f(X, t), n x d.
-  virtual void forward(const Mat& X, double t, Mat& out) const = 0;
+  virtual void forward(const Mat& X, const Vec& t, Mat& out) const = 0;
   // out = f(X, t) and Q(i, p) = v_p(i) . J(X_i) v_p(i), J = df/dx, for probes V[p] (n x d each): the
   // Hutchinson samples (a JVP or a VJP gives them).
-  virtual void forward_quadratic(const Mat& X, double t, const std::vector<Mat>& V, Mat& out, Mat& Q) const = 0;
+  virtual void forward_quadratic(const Mat& X, const Vec& t, const std::vector<Mat>& V, Mat& out, Mat& Q) const = 0;
   // out = f(X, t) and tr_i = trace of df/dx at X_i, exact.
-  virtual void forward_trace(const Mat& X, double t, Mat& out, Vec& tr) const = 0;
+  virtual void forward_trace(const Mat& X, const Vec& t, Mat& out, Vec& tr) const = 0;
+
+  // One time for the whole batch.
+  void forward(const Mat& X, double t, Mat& out) const { forward(X, Vec::Constant(1, t), out); }
+  void forward_quadratic(const Mat& X, double t, const std::vector<Mat>& V, Mat& out, Mat& Q) const {
+    forward_quadratic(X, Vec::Constant(1, t), V, out, Q);
+  }
+  void forward_trace(const Mat& X, double t, Mat& out, Vec& tr) const { forward_trace(X, Vec::Constant(1, t), out, tr); }
+
+ protected:
+  // Throws InputError unless X has dim() columns and t has 1 or X.rows() entries.
+  void check_batch(const Mat& X, const Vec& t) const;
 };
 
 // The network's output in the prediction type p, given the score s at (X, t): the inverse of the
 // adapter above (training targets and the round-trip test use it).
 void score_to_prediction(Prediction p, const Process& process, const Mat& X, double t, const Mat& S, Mat& F);
-// The adapter itself: S (and, when tr is given, div) from the network output F.
-void prediction_to_score(Prediction p, const Process& process, const Mat& X, double t, const Mat& F, Mat& S,
+// The adapter itself: S (and, when tr is given, div) from the network output F; t per row or one
+// for all rows.
+void prediction_to_score(Prediction p, const Process& process, const Mat& X, const Vec& t, const Mat& F, Mat& S,
                          const Vec* tr = nullptr, Vec* div = nullptr);
 
 class NetworkScore final : public Score {
@@ -54,6 +68,9 @@ class NetworkScore final : public Score {
   // (sample variance of the per-probe values / k; 0 when k = 1).
   void score_divergence_hutchinson(const Mat& X, double t, const std::vector<Mat>& probes, Mat& S, Vec& div,
                                    Vec& var) const;
+  // The same with a time per row (t has X.rows() entries): exact divergence without probes,
+  // Hutchinson's mean over the probes otherwise.
+  void score_divergence_rows(const Mat& X, const Vec& t, const std::vector<Mat>& probes, Mat& S, Vec& div) const;
   const Network& network() const { return *net_; }
   Prediction prediction() const { return prediction_; }
 

@@ -48,8 +48,9 @@ std::string shape(const torch::Tensor& f) {
   return o.str();
 }
 
-torch::Tensor call(torch::jit::Module& m, const torch::Tensor& x, double t, const std::string& path, int d) {
-  const auto tt = torch::full({x.size(0)}, t, torch::kFloat);
+torch::Tensor call(torch::jit::Module& m, const torch::Tensor& x, const Vec& t, const std::string& path, int d) {
+  const auto tt = t.size() == 1 ? torch::full({x.size(0)}, t[0], torch::kFloat)
+                                : to_tensor(Mat(t), torch::kFloat).reshape({x.size(0)});
   const torch::IValue r = m.forward({x, tt});
   if (!r.isTensor()) throw InputError(fmt::format("TorchScript model '{}': forward must return a Tensor", path));
   const auto f = r.toTensor();
@@ -61,13 +62,14 @@ torch::Tensor call(torch::jit::Module& m, const torch::Tensor& x, double t, cons
 
 }  // namespace
 
-void TorchScriptNet::forward(const Mat& X, double t, Mat& out) const {
-  if (X.cols() != d_) throw InputError(fmt::format("{}: points have {} coordinates", describe(), X.cols()));
+void TorchScriptNet::forward(const Mat& X, const Vec& t, Mat& out) const {
+  check_batch(X, t);
   torch::NoGradGuard ng;
   out = to_mat(call(impl_->module, to_tensor(X, torch::kFloat), t, path_, d_));
 }
 
-void TorchScriptNet::forward_quadratic(const Mat& X, double t, const std::vector<Mat>& V, Mat& out, Mat& Q) const {
+void TorchScriptNet::forward_quadratic(const Mat& X, const Vec& t, const std::vector<Mat>& V, Mat& out, Mat& Q) const {
+  check_batch(X, t);
   const int n = int(X.rows()), k = int(V.size());
   auto x = to_tensor(X, torch::kFloat).requires_grad_(true);
   const auto f = call(impl_->module, x, t, path_, d_);
@@ -80,7 +82,8 @@ void TorchScriptNet::forward_quadratic(const Mat& X, double t, const std::vector
   out = to_mat(f);
 }
 
-void TorchScriptNet::forward_trace(const Mat& X, double t, Mat& out, Vec& tr) const {
+void TorchScriptNet::forward_trace(const Mat& X, const Vec& t, Mat& out, Vec& tr) const {
+  check_batch(X, t);
   auto x = to_tensor(X, torch::kFloat).requires_grad_(true);
   const auto f = call(impl_->module, x, t, path_, d_);
   tr = autograd_trace(f, x);

@@ -17,9 +17,12 @@ class TorchScriptNet final : public Network {
   ~TorchScriptNet() override;
   int dim() const override { return d_; }
   std::string describe() const override;
-  void forward(const Mat& X, double t, Mat& out) const override;
-  void forward_quadratic(const Mat& X, double t, const std::vector<Mat>& V, Mat& out, Mat& Q) const override;
-  void forward_trace(const Mat& X, double t, Mat& out, Vec& tr) const override;
+  using Network::forward;
+  using Network::forward_quadratic;
+  using Network::forward_trace;
+  void forward(const Mat& X, const Vec& t, Mat& out) const override;
+  void forward_quadratic(const Mat& X, const Vec& t, const std::vector<Mat>& V, Mat& out, Mat& Q) const override;
+  void forward_trace(const Mat& X, const Vec& t, Mat& out, Vec& tr) const override;
 
  private:
   struct Impl;  // keeps torch headers out of this one

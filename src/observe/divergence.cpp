@@ -30,4 +30,24 @@ void score_and_divergence(const Score& s, const Mat& X, double t, const std::vec
   div /= double(probes.size());
 }
 
+void score_and_divergence(const Score& s, const Mat& X, const Vec& t, const std::vector<Mat>& probes, Mat& S,
+                          Vec& div) {
+  if (const auto* net = dynamic_cast<const NetworkScore*>(&s)) return net->score_divergence_rows(X, t, probes, S, div);
+  const Eigen::Index n = X.rows();
+  S.resize(n, X.cols());
+  div.resize(n);
+  Mat Sr;
+  Vec dr;
+  std::vector<Mat> pr(probes.size());
+  for (Eigen::Index i = 0; i < n;) {
+    Eigen::Index j = i + 1;
+    while (j < n && t[j] == t[i]) ++j;
+    for (size_t q = 0; q < probes.size(); ++q) pr[q] = probes[q].middleRows(i, j - i);
+    score_and_divergence(s, X.middleRows(i, j - i), t[i], pr, Sr, dr);
+    S.middleRows(i, j - i) = Sr;
+    div.segment(i, j - i) = dr;
+    i = j;
+  }
+}
+
 }  // namespace td

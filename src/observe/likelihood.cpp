@@ -17,37 +17,22 @@ class Field {
  public:
   Field(const Process& p, const Score& s, int k) : p_(p), s_(s) { require_divergence(s, k, "likelihood"); }
 
-  // Right-hand side of [x, l] for rows with times t (equal times are evaluated as one batch,
-  // otherwise point by point: adaptive samples each have their own clock).
+  // Right-hand side of [x, l] for rows with times t (adaptive samples each have their own clock).
   void rhs(const Mat& Y, const Vec& t, const std::vector<Mat>& probes, Mat& K) const {
     const int n = int(Y.rows()), d = int(Y.cols()) - 1;
     K.resize(n, d + 1);
     if (n == 0) return;
     Mat S;
     Vec div;
-    if ((t.array() == t[0]).all()) {
-      score_and_divergence(s_, Y.leftCols(d), t[0], probes, S, div);
-      fill(Y, t, S, div, 0, n, K);
-      return;
-    }
-    std::vector<Mat> pr(probes.size());
+    score_and_divergence(s_, Y.leftCols(d), t, probes, S, div);
     for (int i = 0; i < n; ++i) {
-      for (size_t q = 0; q < probes.size(); ++q) pr[q] = probes[q].row(i);
-      score_and_divergence(s_, Y.row(i).head(d), t[i], pr, S, div);
-      fill(Y, t, S, div, i, 1, K);
+      const double a = p_.drift_coef(t[i]), hg2 = 0.5 * p_.g2(t[i]);
+      K.row(i).head(d) = a * Y.row(i).head(d) - hg2 * S.row(i);
+      K(i, d) = d * a - hg2 * div[i];
     }
   }
 
  private:
-  // Rows [i0, i0 + m) of K from S, div (whose rows start at 0).
-  void fill(const Mat& Y, const Vec& t, const Mat& S, const Vec& div, int i0, int m, Mat& K) const {
-    const int d = int(Y.cols()) - 1;
-    for (int i = 0; i < m; ++i) {
-      const double ti = t[i0 + i], a = p_.drift_coef(ti), hg2 = 0.5 * p_.g2(ti);
-      K.row(i0 + i).head(d) = a * Y.row(i0 + i).head(d) - hg2 * S.row(i);
-      K(i0 + i, d) = d * a - hg2 * div[i];
-    }
-  }
   const Process& p_;
   const Score& s_;
 };
