@@ -54,4 +54,17 @@ inline GaussianMixture two_modes() {
   return g;
 }
 
+// Least-squares slope of ln y against ln x: the fitted order of a convergence or scaling law.
+inline double fit_order(const std::vector<double>& x, const std::vector<double>& y) {
+  const size_t n = x.size();
+  double mx = 0, my = 0;
+  for (size_t i = 0; i < n; ++i) mx += std::log(x[i]) / double(n), my += std::log(y[i]) / double(n);
+  double sxy = 0, sxx = 0;
+  for (size_t i = 0; i < n; ++i) {
+    sxy += (std::log(x[i]) - mx) * (std::log(y[i]) - my);
+    sxx += (std::log(x[i]) - mx) * (std::log(x[i]) - mx);
+  }
+  return sxy / sxx;
+}
+
 }  // namespace td::test

@@ -81,24 +81,19 @@ TEST(Likelihood, Rk4ConvergesAtOrderFour) {
   const MixtureScore s(gaussian(m, 0.5), p);
   const Mat X0 = test::points(8, 2, 13);
   const Vec ref = gaussian_nll_closed_form(p, m, 0.5, X0);
-  std::vector<double> lx, ly;
+  std::vector<double> nv, ev;
   for (int n : {20, 40, 80, 160}) {
     NllOptions o;
     o.solver = OdeSolver::RK4;
     o.rk4_steps = n;
     const double err = (pf_ode_nll(p, s, X0, o, gaussian_prior(p, 2)).nll - ref).cwiseAbs().maxCoeff();
     std::printf("RK4 %4d steps: max error %.3e\n", n, err);
-    lx.push_back(std::log(double(n)));
-    ly.push_back(std::log(err));
+    nv.push_back(n);
+    ev.push_back(err);
   }
-  const double mx = std::accumulate(lx.begin(), lx.end(), 0.0) / 4, my = std::accumulate(ly.begin(), ly.end(), 0.0) / 4;
-  double sxy = 0, sxx = 0;
-  for (int i = 0; i < 4; ++i) {
-    sxy += (lx[i] - mx) * (ly[i] - my);
-    sxx += (lx[i] - mx) * (lx[i] - mx);
-  }
-  std::printf("fitted order %.3f\n", -sxy / sxx);
-  EXPECT_NEAR(-sxy / sxx, 4.0, 0.3);
+  const double order = -test::fit_order(nv, ev);
+  std::printf("fitted order %.3f\n", order);
+  EXPECT_NEAR(order, 4.0, 0.3);
 }
 
 TEST(Likelihood, AdaptiveAndFixedStepAgree) {

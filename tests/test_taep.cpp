@@ -57,25 +57,20 @@ TEST(Taep, ExactScoreFieldIdentityConvergesAsSqrtDt) {
   const RingCase s;
   const MixtureScore q(test::collapse_ring(8, 2.0, 0.1, 1, 0.25), s.process);
   const int finest = 1600, levels = 4;
-  std::vector<double> log_dt, log_rms;
+  std::vector<double> dt, rms_v;
   for (int L = levels - 1; L >= 0; --L) {
     const int steps = finest >> L;
     const RefinedNoise noise({seed, Stream::Forward}, L);
     const auto tr = run_taep(s.process, s.grid(steps), *s.target_score, {&q}, {1000, 256}, s.init(seed), noise)[0];
     const double rms = rms_diff(tr.sigma, tr.exact);
     std::cout << "  steps " << steps << ": rms(Sigma - Sigma_exact) = " << rms << std::endl;
-    log_dt.push_back(std::log(s.grid(steps).dt()));
-    log_rms.push_back(std::log(rms));
+    dt.push_back(s.grid(steps).dt());
+    rms_v.push_back(rms);
   }
-  // Least-squares slope of log rms against log dt.
-  double mx = 0, my = 0;
-  for (size_t i = 0; i < log_dt.size(); ++i) mx += log_dt[i] / levels, my += log_rms[i] / levels;
-  double sxy = 0, sxx = 0;
-  for (size_t i = 0; i < log_dt.size(); ++i) sxy += (log_dt[i] - mx) * (log_rms[i] - my), sxx += (log_dt[i] - mx) * (log_dt[i] - mx);
-  const double slope = sxy / sxx;
+  const double slope = test::fit_order(dt, rms_v);
   std::cout << "  fitted order " << slope << std::endl;
   EXPECT_NEAR(slope, 0.5, 0.15);
-  EXPECT_LT(std::exp(log_rms.back()), 0.05);
+  EXPECT_LT(rms_v.back(), 0.05);
 }
 
 // <Sigma> = KL-type exact mean and the score-matching objective; Var Sigma = exact variance (§2.4-2.5).

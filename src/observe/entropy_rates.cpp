@@ -47,7 +47,8 @@ void finish(RateCurve& c, const std::vector<double>& w) {
 
 }  // namespace
 
-EntropyRates entropy_rates(const Process& p, const Score& score, const DataFn& data, const EntropyRateOptions& o) {
+EntropyRates entropy_rates(const Process& p, const Score& score, const DataFn& data, const EntropyRateOptions& o,
+                           const Score* exact) {
   const int d = score.dim();
   const double lo = o.t_lo > 0 ? o.t_lo : p.t_min(), hi = o.t_hi > 0 ? o.t_hi : p.T();
   if (!(lo > 0) || !(hi > lo))
@@ -55,22 +56,26 @@ EntropyRates entropy_rates(const Process& p, const Score& score, const DataFn& d
   if (o.nodes < 2 || o.samples < 2 || o.hutchinson_probes < 0)
     throw InputError("entropy rates: nodes and samples must be >= 2, hutchinson_probes >= 0");
   require_divergence(score, o.hutchinson_probes, "entropy rates");
+  if (exact && exact->dim() != d)
+    throw InputError(fmt::format("entropy rates: exact score '{}' has d = {}, the model {}", exact->describe(), exact->dim(), d));
   EntropyRates r;
   r.t = rate_grid(lo, hi, o.nodes);
   const int nodes = int(r.t.size());
-  for (RateCurve* c : {&r.intrinsic, &r.exchange, &r.exchange_z, &r.system, &r.forward}) {
+  std::vector<RateCurve*> curves = {&r.intrinsic, &r.exchange, &r.exchange_z, &r.system, &r.forward};
+  if (exact) curves.push_back(&r.score_error);
+  for (RateCurve* c : curves) {
     c->value.resize(size_t(nodes));
     c->se.resize(size_t(nodes));
   }
   r.ratio.resize(size_t(nodes));
   // Per-sample values, reduced in sample order so the result does not depend on threads or blocks.
-  std::vector<double> sq(size_t(o.samples)), dv(size_t(o.samples)), sz(size_t(o.samples));
+  std::vector<double> sq(size_t(o.samples)), dv(size_t(o.samples)), sz(size_t(o.samples)), se2(size_t(o.samples));
   for (int k = 0; k < nodes; ++k) {
     const double t = r.t[size_t(k)], a = p.alpha(t), sg = p.sigma(t), g2 = p.g2(t);
     parallel_blocks({o.samples, 256}, [&](const uint64_t* ids, int n, int nv, int64_t first) {
       std::vector<uint64_t> id(static_cast<size_t>(n));
       for (int i = 0; i < n; ++i) id[size_t(i)] = uint64_t(k) * uint64_t(o.samples) + ids[i];
-      Mat X0, Z, S;
+      Mat X0, Z, S, Se;
       Vec div;
       data(id.data(), n, X0);
       normal_block({o.seed, Stream::Entropy}, id.data(), n, 0, d, Z);
@@ -79,14 +84,17 @@ EntropyRates entropy_rates(const Process& p, const Score& score, const DataFn& d
           ? rademacher_probes({o.seed, Stream::Hutchinson}, id.data(), n, 0, d, o.hutchinson_probes)
           : std::vector<Mat>{};
       score_and_divergence(score, Xt, t, probes, S, div);
+      if (exact) exact->score(Xt, t, Se);
       for (int i = 0; i < nv; ++i) {
+        if (exact) se2[size_t(first + i)] = (S.row(i) - Se.row(i)).squaredNorm();
         sq[size_t(first + i)] = S.row(i).squaredNorm();
         dv[size_t(first + i)] = div[i];
         sz[size_t(first + i)] = S.row(i).dot(Z.row(i)) / sg;
       }
     });
-    Moments mi, me, mz, ms;
+    Moments mi, me, mz, ms, mq;
     for (int i = 0; i < o.samples; ++i) {
+      if (exact) mq.add(0.25 * g2 * se2[size_t(i)]);
       mi.add(0.5 * g2 * sq[size_t(i)]);
       me.add(g2 * dv[size_t(i)]);
       mz.add(g2 * sz[size_t(i)]);
@@ -104,9 +112,13 @@ EntropyRates entropy_rates(const Process& p, const Score& score, const DataFn& d
     r.forward.value[kk] = d * p.drift_coef(t) + mi.mean();
     r.forward.se[kk] = mi.mean_se();
     r.ratio[kk] = me.mean() / mi.mean();
+    if (exact) {
+      r.score_error.value[kk] = mq.mean();
+      r.score_error.se[kk] = mq.mean_se();
+    }
   }
   const std::vector<double> w = trapezoid_weights(r.t);
-  for (RateCurve* c : {&r.intrinsic, &r.exchange, &r.exchange_z, &r.system, &r.forward}) finish(*c, w);
+  for (RateCurve* c : curves) finish(*c, w);
   return r;
 }
 
@@ -121,6 +133,20 @@ LikelihoodBound likelihood_bound(double S0, double S1, const Estimate& forward_i
 
 double prior_entropy(const Process& process, int d) {
   return 0.5 * d * std::log(2 * M_PI * M_E * process.prior_var());
+}
+
+double prior_mismatch(const Process& process, int d, double m2) {
+  const double v = process.prior_var(), T = process.T(), a = process.alpha(T);
+  return (a * a * m2 + d * process.sigma2(T) - d * v) / (2 * v);
+}
+
+GapDecomposition decompose_gap(double nll, const LikelihoodBound& bound, double prior, const Estimate& score_error) {
+  GapDecomposition g;
+  g.gap = nll - bound.bound.value;
+  g.prior = prior;
+  g.score_error = score_error;
+  g.residual = g.gap - prior - score_error.value;
+  return g;
 }
 
 }  // namespace td

@@ -11,6 +11,12 @@
 // With the exact score of a VE process S_e = -2 S_i (E div s = -E|s|^2).
 //
 // The likelihood bound: NLL >= (S0 + S1)/2 - 1/2 int S_fwd dt (S0 data entropy, S1 the prior's).
+// Given the exact score s, the score-error rate g^2/4 E|s_theta - s|^2 on the same samples gives the
+// gap's decomposition G = NLL - bound = (CE1 - S1) + 1/4 int g^2 E|s_theta - s|^2 + residual, the
+// residual being the error of the plug-in convention (expectations over p_t rather than along the
+// model's own flow). The bound and this identity hold only in that convention: for
+// s_theta = (1 + eps) s the bound moves linearly in eps while the NLL moves as eps^2, so the bound
+// is exceeded for small eps < 0 (test_entropy_rates.cpp measures it).
 #include <vector>
 
 #include "data/data_fn.hpp"
@@ -36,10 +42,12 @@ struct RateCurve {
 struct EntropyRates {
   std::vector<double> t;
   RateCurve intrinsic, exchange, exchange_z, system, forward;
+  RateCurve score_error;      // g^2/4 E|s_theta - s|^2, when the exact score is given (else empty)
   std::vector<double> ratio;  // S_e / S_i per node (divergence estimator)
 };
 
-EntropyRates entropy_rates(const Process& process, const Score& score, const DataFn& data, const EntropyRateOptions& opt);
+EntropyRates entropy_rates(const Process& process, const Score& score, const DataFn& data, const EntropyRateOptions& opt,
+                           const Score* exact = nullptr);
 
 struct LikelihoodBound {
   double S0 = 0, S1 = 0;  // data and prior entropies [nats]
@@ -50,5 +58,16 @@ LikelihoodBound likelihood_bound(double S0, double S1, const Estimate& forward_i
 
 // Entropy of the process prior N(0, prior_var I) in d dimensions [nats].
 double prior_entropy(const Process& process, int d);
+// CE1 - S1 = E_{p_T}[-ln pi] - H(pi) for the Gaussian prior, from the data's second moment
+// E|x_0|^2: (alpha(T)^2 E|x_0|^2 + d sigma(T)^2 - d v) / (2 v), v = prior_var [nats].
+double prior_mismatch(const Process& process, int d, double data_second_moment);
+
+struct GapDecomposition {
+  double gap = 0;          // NLL - bound [nats]
+  double prior = 0;        // CE1 - S1
+  Estimate score_error;    // 1/4 int g^2 E|s_theta - s|^2 dt
+  double residual = 0;     // gap - prior - score_error: the plug-in convention's error
+};
+GapDecomposition decompose_gap(double nll, const LikelihoodBound& bound, double prior, const Estimate& score_error);
 
 }  // namespace td
