@@ -20,6 +20,8 @@ enum class Stream : uint32_t {
   Train = 8,       // training batches: data, times, noise
   Hutchinson = 9,  // Rademacher probes of Hutchinson divergence estimates
   Entropy = 10,    // Monte Carlo for the entropy rates along the forward process
+  Data = 11,       // synthetic data sets: training draws
+  Test = 12,       // synthetic data sets: held-out draws (likelihood, entropy rates)
 };
 
 struct RngKey {

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numeric>
+
+#include "core/error.hpp"
 
 namespace td {
 
@@ -139,5 +142,37 @@ RunningCurve running_mean_exp(const std::vector<double>& a, int points) {
   }
   return c;
 }
+
+double pearson(const std::vector<double>& x, const std::vector<double>& y) {
+  const size_t n = x.size();
+  if (n != y.size() || n < 2) throw InputError("pearson: needs two samples of equal size >= 2");
+  double mx = 0, my = 0;
+  for (size_t i = 0; i < n; ++i) mx += x[i] / double(n), my += y[i] / double(n);
+  double sxy = 0, sxx = 0, syy = 0;
+  for (size_t i = 0; i < n; ++i) {
+    sxy += (x[i] - mx) * (y[i] - my);
+    sxx += (x[i] - mx) * (x[i] - mx);
+    syy += (y[i] - my) * (y[i] - my);
+  }
+  return sxx > 0 && syy > 0 ? sxy / std::sqrt(sxx * syy) : std::numeric_limits<double>::quiet_NaN();
+}
+
+namespace {
+std::vector<double> ranks(const std::vector<double>& v) {
+  std::vector<size_t> idx(v.size());
+  std::iota(idx.begin(), idx.end(), size_t(0));
+  std::sort(idx.begin(), idx.end(), [&](size_t a, size_t b) { return v[a] < v[b]; });
+  std::vector<double> r(v.size());
+  for (size_t i = 0; i < idx.size();) {
+    size_t j = i + 1;
+    while (j < idx.size() && v[idx[j]] == v[idx[i]]) ++j;
+    for (size_t k = i; k < j; ++k) r[idx[k]] = 0.5 * double(i + j - 1);  // ties share the average rank
+    i = j;
+  }
+  return r;
+}
+}  // namespace
+
+double spearman(const std::vector<double>& x, const std::vector<double>& y) { return pearson(ranks(x), ranks(y)); }
 
 }  // namespace td

@@ -52,6 +52,10 @@ Histogram histogram_auto(const std::vector<double>& x, int bins, double q = 1e-3
 
 double quantile(std::vector<double> x, double q);  // linear interpolation, q in [0, 1]
 
+// Correlation coefficients of paired samples (n >= 2; NaN when a sample is constant).
+double pearson(const std::vector<double>& x, const std::vector<double>& y);
+double spearman(const std::vector<double>& x, const std::vector<double>& y);  // Pearson of ranks, ties averaged
+
 // Running estimate of mean(exp(a_1..n)) at roughly log-spaced n, for convergence plots.
 struct RunningCurve {
   std::vector<int64_t> n;

@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "experiments/config_reader.hpp"
+#include "experiments/network_config.hpp"
 
 namespace td {
 namespace {
@@ -124,60 +125,6 @@ std::optional<std::pair<int, double>> read_collapse(ConfigReader& r, int K) {
                fmt::format("m alpha / K = {} leaves no mass for the other modes", mm * alpha / K));
   col->finish();
   return std::make_pair(int(mm), alpha);
-}
-
-Prediction parse_prediction_key(ConfigReader& r, const std::string& key, const std::string& def = "eps") {
-  const std::string v = r.string(key, def);
-  r.require(v == "eps" || v == "score" || v == "x0", key, fmt::format("'{}' is not eps, score or x0", v));
-  return parse_prediction(v);
-}
-
-LossWeighting parse_weighting_key(ConfigReader& r, const std::string& key, const std::string& def = "eps") {
-  const std::string v = r.string(key, def);
-  r.require(v == "eps" || v == "likelihood", key, fmt::format("'{}' is not eps or likelihood", v));
-  return parse_loss_weighting(v);
-}
-
-// mlp = { width, hidden, embed, prediction }, each defaulting to `base`.
-MlpSpec read_mlp(ConfigReader& a, const MlpSpec& base) {
-  MlpSpec s = base;
-  s.width = int(a.integer("width", s.width));
-  a.require(s.width >= 1 && s.width <= 65536, "width", "must be in [1, 65536]");
-  s.hidden = int(a.integer("hidden", s.hidden));
-  a.require(s.hidden >= 1 && s.hidden <= 64, "hidden", "must be in [1, 64]");
-  s.embed = int(a.integer("embed", s.embed));
-  a.require(s.embed >= 2 && s.embed % 2 == 0 && s.embed <= 4096, "embed", "must be even, in [2, 4096]");
-  s.prediction = parse_prediction_key(a, "prediction", prediction_name(s.prediction));
-  a.finish();
-  return s;
-}
-
-// training = { steps, batch, lr, ... }, each defaulting to `base` (the top-level [training]).
-// The top-level table may not name a checkpoint: models would overwrite each other's.
-TrainSpec read_training(ConfigReader& tr, const TrainSpec& base, bool top_level) {
-  TrainSpec t = base;
-  if (top_level)
-    tr.require(!tr.has("checkpoint"), "checkpoint", "set checkpoint per model ([[models]].training), not for all models");
-  t.steps = tr.integer("steps", t.steps);
-  t.batch = int(tr.integer("batch", t.batch));
-  t.lr = tr.number("lr", t.lr);
-  t.warmup = tr.integer("warmup", t.warmup);
-  t.decay = tr.string("decay", t.decay);
-  t.clip = tr.number("clip", t.clip);
-  t.ema = tr.number("ema", t.ema);
-  t.weighting = parse_weighting_key(tr, "weighting", loss_weighting_name(t.weighting));
-  t.checkpoint = tr.string("checkpoint", t.checkpoint);
-  t.checkpoint_every = tr.integer("checkpoint_every", t.checkpoint_every);
-  tr.require(t.steps >= 1, "steps", "must be >= 1");
-  tr.require(t.batch >= 1 && t.batch <= 1 << 20, "batch", "must be in [1, 2^20]");
-  tr.require(t.lr > 0 && t.lr < 10, "lr", "must be in (0, 10)");
-  tr.require(t.warmup >= 0, "warmup", "must be >= 0");
-  tr.require(t.decay == "none" || t.decay == "cosine", "decay", "must be \"none\" or \"cosine\"");
-  tr.require(t.clip >= 0, "clip", "must be >= 0 (0 = no clipping)");
-  tr.require(t.ema >= 0 && t.ema < 1, "ema", "must be in [0, 1)");
-  tr.require(t.checkpoint_every >= 1, "checkpoint_every", "must be >= 1");
-  tr.finish();
-  return t;
 }
 
 }  // namespace
@@ -353,14 +300,8 @@ TaepConfig parse_taep_config(const toml::table& root, const std::string& file) {
                          {"dft", c.dft}, {"dft_trajectories", c.dft_trajectories},
                          {"generated_samples", c.generated_samples}});
   if (std::any_of(c.models.begin(), c.models.end(), [](const ModelSpec& m) { return m.network && !m.network->torchscript; })) {
-    const TrainSpec& t = c.train_defaults;
-    c.resolved.insert_or_assign(
-        "training", toml::table{{"steps", t.steps}, {"batch", t.batch}, {"lr", t.lr}, {"warmup", t.warmup},
-                                {"decay", t.decay}, {"clip", t.clip}, {"ema", t.ema},
-                                {"weighting", loss_weighting_name(t.weighting)}, {"checkpoint_every", t.checkpoint_every}});
-    const MlpSpec& a = c.mlp_defaults;
-    c.resolved.insert_or_assign("mlp", toml::table{{"width", a.width}, {"hidden", a.hidden}, {"embed", a.embed},
-                                                   {"prediction", prediction_name(a.prediction)}});
+    c.resolved.insert_or_assign("training", training_table(c.train_defaults));
+    c.resolved.insert_or_assign("mlp", mlp_table(c.mlp_defaults));
   }
   c.resolved.insert_or_assign("output", toml::table{{"per_trajectory", c.per_trajectory_csv},
                                                     {"histogram_bins", c.histogram_bins}});

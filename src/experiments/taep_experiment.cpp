@@ -23,20 +23,6 @@ namespace td {
 namespace {
 
 using json = nlohmann::json;
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point t0) {
-  return std::chrono::duration<double>(Clock::now() - t0).count();
-}
-
-json finite_or_null(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
-
-template <class V>
-json vec_json(const V& v) {
-  json a = json::array();
-  for (auto x : v) a.push_back(finite_or_null(double(x)));
-  return a;
-}
 
 json summary_json(const TaepSummary& s) {
   return {{"mean", s.mean}, {"mean_se", s.mean_se}, {"var", s.var}, {"var_se", s.var_se},
@@ -90,27 +76,7 @@ std::shared_ptr<const Score> build_network(const NetworkModelSpec& ns, const std
     data = [g, seed = cfg.seed](const uint64_t* ids, int n, Mat& X) { sample_mixture(g, {seed, Stream::Train}, ids, n, 2, X); };
     source = ns.data ? "mixture (see config)" : "the target";
   }
-  TrainSpec ts = ns.train;
-  ts.seed = cfg.seed;
-  ts.threads = ctx.threads;
-  ts.progress = !ctx.quiet;
-  ctx.log(fmt::format("train: {}: MLP {}x{} ({}-prediction), {} steps of {} on {}", name, ns.mlp.hidden, ns.mlp.width,
-                      prediction_name(ns.mlp.prediction), ts.steps, ts.batch, source));
-  const TrainResult tr = train_dsm(ns.mlp, process, data, ts);
-  ctx.log(fmt::format("train: {}: done in {:.1f} s, final loss {:.4f} (smoothed {:.4f}){}", name, tr.seconds,
-                      tr.last_loss, tr.smoothed_loss,
-                      tr.resumed_from ? fmt::format(", resumed from step {}", tr.resumed_from) : ""));
-  json curve = {{"step", json::array()}, {"loss", json::array()}};
-  for (const auto& [st, l] : tr.curve) {
-    curve["step"].push_back(st);
-    curve["loss"].push_back(l);
-  }
-  info = {{"steps", tr.steps_done}, {"batch", ts.batch}, {"lr", ts.lr}, {"weighting", loss_weighting_name(ts.weighting)},
-          {"ema", ts.ema}, {"seconds", tr.seconds}, {"final_loss", tr.last_loss}, {"smoothed_loss", tr.smoothed_loss},
-          {"resumed_from", tr.resumed_from}, {"data", source}, {"curve", curve},
-          {"evaluated_with", ts.ema > 0 ? "EMA parameters" : "last parameters"}};
-  return std::make_shared<NetworkScore>(std::make_shared<MlpNet>(ts.ema > 0 ? tr.ema : tr.model), process,
-                                        ns.mlp.prediction);
+  return train_mlp_score(name, ns.mlp, ns.train, process, data, source, cfg.seed, ctx, info);
 }
 
 }  // namespace

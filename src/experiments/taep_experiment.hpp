@@ -7,16 +7,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "experiments/experiment_common.hpp"
 #include "experiments/taep_config.hpp"
 
 namespace td {
-
-struct RunContext {
-  int threads = 1;
-  std::string out_dir;  // where per-trajectory CSVs go (the temporary run directory)
-  bool quiet = false;   // no progress lines
-  std::function<void(const std::string&)> log = [](const std::string&) {};
-};
 
 // Returns results.json's content (schema documented in README, "results.json").
 nlohmann::json run_taep_experiment(const TaepConfig& cfg, const RunContext& ctx);

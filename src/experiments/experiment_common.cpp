@@ -1,0 +1,37 @@
+#include "experiments/experiment_common.hpp"
+
+#include <fmt/format.h>
+
+#include "nn/network.hpp"
+
+namespace td {
+
+using json = nlohmann::json;
+
+std::shared_ptr<const Score> train_mlp_score(const std::string& name, const MlpSpec& mlp, TrainSpec train,
+                                             const Process& process, const DataFn& data, const std::string& source,
+                                             uint64_t seed, const RunContext& ctx, json& info) {
+  TrainSpec& ts = train;  // a copy: the run's seed and threads go in
+  ts.seed = seed;
+  ts.threads = ctx.threads;
+  ts.progress = !ctx.quiet;
+  ctx.log(fmt::format("train: {}: MLP {}x{} ({}-prediction), {} steps of {} on {}", name, mlp.hidden, mlp.width,
+                      prediction_name(mlp.prediction), ts.steps, ts.batch, source));
+  const TrainResult tr = train_dsm(mlp, process, data, ts);
+  ctx.log(fmt::format("train: {}: done in {:.1f} s, final loss {:.4f} (smoothed {:.4f}){}", name, tr.seconds,
+                      tr.last_loss, tr.smoothed_loss,
+                      tr.resumed_from ? fmt::format(", resumed from step {}", tr.resumed_from) : ""));
+  json curve = {{"step", json::array()}, {"loss", json::array()}};
+  for (const auto& [st, l] : tr.curve) {
+    curve["step"].push_back(st);
+    curve["loss"].push_back(l);
+  }
+  info = {{"steps", tr.steps_done}, {"batch", ts.batch}, {"lr", ts.lr}, {"weighting", loss_weighting_name(ts.weighting)},
+          {"ema", ts.ema}, {"seconds", tr.seconds}, {"final_loss", tr.last_loss}, {"smoothed_loss", tr.smoothed_loss},
+          {"resumed_from", tr.resumed_from}, {"data", source}, {"curve", curve},
+          {"evaluated_with", ts.ema > 0 ? "EMA parameters" : "last parameters"}};
+  return std::make_shared<NetworkScore>(std::make_shared<MlpNet>(ts.ema > 0 ? tr.ema : tr.model), process,
+                                        mlp.prediction);
+}
+
+}  // namespace td

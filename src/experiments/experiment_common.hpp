@@ -1,0 +1,46 @@
+#pragma once
+// What every experiment runner shares: the run context (threads, output, logging), wall-clock
+// timing, JSON helpers, and training an MLP score network for a model.
+#include <chrono>
+#include <cmath>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "data/data_fn.hpp"
+#include "nn/mlp.hpp"
+#include "process/process.hpp"
+#include "score/score.hpp"
+#include "train/dsm_train.hpp"
+
+namespace td {
+
+struct RunContext {
+  int threads = 1;
+  std::string out_dir;  // where per-trajectory CSVs go (the temporary run directory)
+  bool quiet = false;   // no progress lines
+  std::function<void(const std::string&)> log = [](const std::string&) {};
+};
+
+using Clock = std::chrono::steady_clock;
+inline double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+// JSON has no NaN or infinity: they become null.
+inline nlohmann::json finite_or_null(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+template <class V>
+nlohmann::json vec_json(const V& v) {
+  nlohmann::json a = nlohmann::json::array();
+  for (auto x : v) a.push_back(finite_or_null(double(x)));
+  return a;
+}
+
+// Trains `mlp` by DSM on `data` (seed, threads and progress from the run) and returns its score
+// with the EMA parameters (the last ones when ema = 0); `info` gets the training record for
+// results.json ("training" of a model: steps, loss curve, time, ...).
+std::shared_ptr<const Score> train_mlp_score(const std::string& name, const MlpSpec& mlp, TrainSpec train,
+                                             const Process& process, const DataFn& data, const std::string& source,
+                                             uint64_t seed, const RunContext& ctx, nlohmann::json& info);
+
+}  // namespace td
