@@ -5,13 +5,20 @@
 //     (same MLP, batch, width, optimizer, clipping, EMA, lr schedule, threads).
 //  2. TAEP of the MLP with its exact divergence: run_taep with the MLP evaluated in float with
 //     forward-mode tangents (nn/mlp.cpp) against bench/taep_torch.py (one batch, autograd).
+//  3. NLL by the PF-ODE (issue 4) of 8x8 uniform 8-bit images under an MLP 3x256 trained here for a
+//     few steps (VE, sigma 25, t_min 1e-4): pf_ode_nll (Dormand-Prince with per-sample step
+//     control, Hutchinson with one fixed probe) against bench/nll_scipy.py (score_sde-style: the
+//     batch as one scipy solve_ivp RK45 system, PyTorch network, one VJP per evaluation), same
+//     weights, images, rtol and atol. Samples per second.
 //
-//   build/bench_network [--only train|taep] [--threads T] [--batch B] [--width W]
+//   build/bench_network [--only train|taep|nll] [--threads T] [--batch B] [--width W]
 //                       [--train-steps N] [--trajectories N] [--taep-steps S] [--torch-taep-steps S2]
+//                       [--nll-samples N] [--nll-train-steps N]
 //
 // Each side runs twice, alternating, after a warm-up; the faster run is reported (the machines are
 // shared: a neighbour only ever slows a run down). Prints a table and one JSON line.
 #include <omp.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
@@ -20,7 +27,12 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include <cstdlib>
+#include <fstream>
+
 #include "core/rng.hpp"
+#include "data/image_data.hpp"
+#include "observe/likelihood.hpp"
 #include "data/mixture.hpp"
 #include "nn/mlp.hpp"
 #include "nn/network.hpp"
@@ -46,7 +58,7 @@ static json run_python(const std::string& cmd) {
 int main(int argc, char** argv) {
   std::string only;
   int threads = omp_get_max_threads(), batch = 256, width = 128, taep_steps = 100, torch_taep_steps = 20, block = 256;
-  int64_t train_steps = 1000, trajectories = 20000;
+  int64_t train_steps = 1000, trajectories = 20000, nll_samples = 256, nll_train_steps = 1000;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string k = argv[i], v = argv[i + 1];
     if (k == "--only") only = v;
@@ -58,11 +70,14 @@ int main(int argc, char** argv) {
     else if (k == "--trajectories") trajectories = std::stoll(v);
     else if (k == "--taep-steps") taep_steps = std::stoi(v);
     else if (k == "--torch-taep-steps") torch_taep_steps = std::stoi(v);
+    else if (k == "--nll-samples") nll_samples = std::stoll(v);
+    else if (k == "--nll-train-steps") nll_train_steps = std::stoll(v);
     else { std::cerr << "bench_network: unknown option " << k << "\n"; return 2; }
   }
   if (threads < 1 || batch < 1 || width < 1 || train_steps < 1 || trajectories < 8 || taep_steps < 1 ||
-      torch_taep_steps < 1 || (!only.empty() && only != "train" && only != "taep")) {
-    std::cerr << "bench_network: options must be positive; --only takes train or taep\n";
+      torch_taep_steps < 1 || nll_samples < 2 || nll_train_steps < 1 ||
+      (!only.empty() && only != "train" && only != "taep" && only != "nll")) {
+    std::cerr << "bench_network: options must be positive; --only takes train, taep or nll\n";
     return 2;
   }
   omp_set_num_threads(threads);
@@ -135,6 +150,77 @@ int main(int argc, char** argv) {
     j["taep"] = {{"trajectories", trajectories}, {"thermodiff_steps", taep_steps}, {"torch_steps", torch_taep_steps},
                  {"torch_traj_steps_per_s", best_torch}, {"thermodiff_traj_steps_per_s", best_ours},
                  {"ratio", best_ours / best_torch}};
+  }
+  if (only.empty() || only == "nll") {
+    ProcessParams pp = default_process(ProcessKind::VESong);
+    pp.sigma_base = 25;
+    pp.t_min = 1e-4;
+    const Process ve(pp);
+    ImageSpec images;  // uniform 8-bit, 8 x 8
+    MlpSpec is;
+    is.d = images.pixels();
+    is.width = 256;
+    TrainSpec ts;
+    ts.steps = nll_train_steps;
+    ts.lr = 2e-3;
+    ts.decay = "cosine";
+    ts.threads = threads;
+    ts.progress = false;
+    const MlpWeights w = train_dsm(is, ve, images.sampler({1, Stream::Data}), ts).ema;
+    const NetworkScore model(std::make_shared<MlpNet>(w), ve, Prediction::Eps);
+    std::vector<uint64_t> ids(static_cast<size_t>((nll_samples + kLanes - 1) / kLanes * kLanes));
+    for (size_t i = 0; i < ids.size(); ++i) ids[i] = i;
+    Mat X0;
+    images.sampler({1, Stream::Test})(ids.data(), int(ids.size()), X0);
+    X0 = X0.topRows(nll_samples).eval();
+    // The same weights and images for the baseline (row-major files).
+    const std::string wfile = fmt::format("/tmp/thermodiff-bench-nll-{}.w", getpid()), xfile = wfile + ".x";
+    {
+      std::ofstream f(wfile, std::ios::binary);
+      for (size_t l = 0; l < w.W.size(); ++l) {
+        const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> R = w.W[l];
+        f.write(reinterpret_cast<const char*>(R.data()), std::streamsize(sizeof(float) * R.size()));
+        f.write(reinterpret_cast<const char*>(w.b[l].data()), std::streamsize(sizeof(float) * w.b[l].size()));
+      }
+      std::ofstream g(xfile, std::ios::binary);
+      const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> R = X0;
+      g.write(reinterpret_cast<const char*>(R.data()), std::streamsize(sizeof(double) * R.size()));
+    }
+    NllOptions o;
+    o.rtol = o.atol = 1e-5;
+    o.hutchinson_probes = 1;
+    double nll_ours = 0, nfe_ours = 0;
+    auto ours = [&]() {
+      const auto t0 = Clock::now();
+      const NllResult r = pf_ode_nll(ve, model, X0, o, gaussian_prior(ve, is.d));
+      const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+      nll_ours = r.nll.mean();
+      nfe_ours = 0;
+      for (int64_t v : r.nfe) nfe_ours += double(v) / double(r.nfe.size());
+      return double(nll_samples) / secs;
+    };
+    const std::string cmd = py + fmt::format("nll_scipy.py --weights {} --images {} --d {} --width {} --threads {}",
+                                             wfile, xfile, is.d, is.width, threads);
+    ours();  // warm-up
+    double best_ours = 0, best_scipy = 0;
+    json sj;
+    for (int rep = 0; rep < 2; ++rep) {
+      best_ours = std::max(best_ours, ours());
+      sj = run_python(cmd);
+      best_scipy = std::max(best_scipy, sj["samples_per_s"].get<double>());
+    }
+    std::remove(wfile.c_str());
+    std::remove(xfile.c_str());
+    std::cout << fmt::format("NLL by the PF-ODE, {} uniform 8-bit 8x8 images, MLP 3x256 ({} DSM steps), VE sigma 25, "
+                             "rtol = atol = 1e-5, Hutchinson 1 probe, {} threads\n", nll_samples, nll_train_steps, threads);
+    std::cout << fmt::format("  scipy RK45 + PyTorch : {:8.1f} samples/s  (NFE {} for the batch, NLL {:.4f} nats/dim)\n"
+                             "  thermodiff           : {:8.1f} samples/s  (mean NFE {:.0f} per sample, NLL {:.4f} nats/dim)   {:.1f}x\n",
+                             best_scipy, sj["nfe"].get<int64_t>(), sj["nll_mean"].get<double>() / is.d, best_ours,
+                             nfe_ours, nll_ours / is.d, best_ours / best_scipy);
+    j["nll"] = {{"samples", nll_samples}, {"train_steps", nll_train_steps}, {"scipy_samples_per_s", best_scipy},
+                {"thermodiff_samples_per_s", best_ours}, {"ratio", best_ours / best_scipy}, {"scipy_nfe", sj["nfe"]},
+                {"thermodiff_mean_nfe", nfe_ours}, {"scipy_nll_per_dim", sj["nll_mean"].get<double>() / is.d},
+                {"thermodiff_nll_per_dim", nll_ours / is.d}};
   }
   std::cout << j.dump() << "\n";
   return 0;

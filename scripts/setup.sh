@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PACKAGES=(build-essential cmake ninja-build pkg-config git libeigen3-dev librandom123-dev libcli11-dev
-          nlohmann-json3-dev libtomlplusplus-dev libfmt-dev libgtest-dev python3-numpy
+          nlohmann-json3-dev libtomlplusplus-dev libfmt-dev libgtest-dev python3-numpy python3-scipy
           libtorch-dev libopenblas0-openmp python3-torch)
 # libopenblas0-openmp: without it LibTorch silently falls back to the reference BLAS (~10x slower).
 SUDO=""

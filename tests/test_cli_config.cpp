@@ -310,3 +310,84 @@ TEST_F(Cli, CollapseVarianceBuiltinRunsAndItsExactFieldsHaveEqualMeansAndUnequal
 }
 
 }  // namespace
+
+// The likelihood experiment (issue 4) end to end at a tiny size: 2x2 images, one sigma, both
+// processes and data sets, a short training. Asserted: what does not depend on the networks'
+// quality — the schema, the gap decomposition summing to the gap, the exact-score rows (NLL and
+// bound near S0 per dimension), the correlations, and thread-independence of the exact rows.
+const char* kLikelihoodSmall =
+    "--quiet --set sweep.sigma=[25] --set images.side=2 --set training.steps=150 --set training.batch=64 "
+    "--set mlp.width=32 --set likelihood.samples=64 --set entropy_rates.nodes=24 --set entropy_rates.samples=256";
+
+TEST_F(Cli, LikelihoodBuiltinRunsAndDecomposesTheGap) {
+  EXPECT_EQ(run("validate nll-bound").code, 0);
+  const fs::path out = dir_ / "nll";
+  const Result r = run(std::string("run nll-bound --threads 2 ") + kLikelihoodSmall + " --out " + out.string());
+  ASSERT_EQ(r.code, 0) << r.output;
+  nlohmann::json j;
+  std::ifstream(out / "results.json") >> j;
+  EXPECT_EQ(j["experiment"], "likelihood");
+  ASSERT_EQ(j["models"].size(), 4u);
+  EXPECT_EQ(j["correlation"]["n"], 4);
+  EXPECT_TRUE(j["correlation"].contains("pearson") && j["correlation"].contains("spearman"));
+  EXPECT_EQ(j["best_uniform_ve"], "uniform8-ve-s25");
+  for (const auto& m : j["models"]) {
+    const std::string name = m["name"];
+    const double D = m["data"]["D"];
+    for (const auto* v : {&m, &m["exact"]}) {
+      const auto& g = (*v)["gap"];
+      EXPECT_NEAR(g["prior"].get<double>() + g["score_error"].get<double>() + g["residual"].get<double>(),
+                  g["value"].get<double>(), 1e-9) << name;
+      EXPECT_NEAR(g["value"].get<double>(), (*v)["nll"]["mean"].get<double>() - (*v)["bound"]["value"].get<double>(), 1e-9);
+      EXPECT_EQ((*v)["nll"]["incomplete"], 0) << name;
+      EXPECT_EQ((*v)["rates"]["t"].size(), (*v)["rates"]["intrinsic"]["value"].size());
+    }
+    // The exact score: NLL and bound at S0 within 4 SE + 0.01 nats/dim (t_min = 1e-4 and prior effects).
+    const double S0 = m["data"]["S0"];
+    const auto& en = m["exact"]["nll"];
+    const auto& eb = m["exact"]["bound"];
+    EXPECT_LT(std::abs(en["per_dim"].get<double>() - S0 / D), 4 * en["per_dim_se"].get<double>() + 0.01) << name;
+    EXPECT_LT(std::abs(eb["per_dim"].get<double>() - S0 / D), 4 * eb["per_dim_se"].get<double>() + 0.01) << name;
+    EXPECT_FALSE(m["exact"]["rates"].contains("score_error"));
+    EXPECT_GT(m["rates"]["score_error"]["integral"].get<double>(), 0.0) << name;
+    if (m["data"]["quantized"].get<bool>())
+      EXPECT_NEAR(m["nll"]["bits_per_dim"].get<double>(), m["nll"]["per_dim"].get<double>() / std::log(2.0) + 8, 1e-9);
+    EXPECT_GT(m["training"]["curve"]["step"].size(), 0u);
+  }
+  std::ifstream html(out / "report.html");
+  const std::string page((std::istreambuf_iterator<char>(html)), std::istreambuf_iterator<char>());
+  EXPECT_NE(page.find("NLL against the bound"), std::string::npos);
+  // Exact-score rows do not depend on the thread count (the networks' training does, by GEMM order).
+  const fs::path out1 = dir_ / "nll1";
+  ASSERT_EQ(run(std::string("run nll-bound --threads 1 ") + kLikelihoodSmall + " --out " + out1.string()).code, 0);
+  nlohmann::json j1;
+  std::ifstream(out1 / "results.json") >> j1;
+  for (size_t i = 0; i < 4; ++i) {
+    for (auto* r : {&j, &j1}) {  // timings aside
+      auto& e = (*r)["models"][i]["exact"];
+      e["nll"].erase("seconds");
+      e["nll"].erase("samples_per_s");
+      e["rates"].erase("seconds");
+    }
+    EXPECT_EQ(j1["models"][i]["exact"], j["models"][i]["exact"]) << i;
+  }
+}
+
+const char* kLikelihoodConfig = "experiment = \"likelihood\"\n[sweep]\nsigma = [25]\n";
+TEST_F(Cli, LikelihoodBadSigma) {
+  expect_bad(write("experiment = \"likelihood\"\n[sweep]\nsigma = [0.5]\n"), "key 'sweep.sigma': values must be in (1, 1e6]");
+}
+TEST_F(Cli, LikelihoodUnknownData) {
+  expect_bad(write(std::string(kLikelihoodConfig) + "data = [\"cifar\"]\n"),
+             "key 'sweep.data': unknown image data 'cifar' (expected uniform8 or gaussian)");
+}
+TEST_F(Cli, LikelihoodUnknownProcess) {
+  expect_bad(write(std::string(kLikelihoodConfig) + "process = [\"edm\"]\n"), "key 'sweep.process': 'edm' is not ve or vp");
+}
+TEST_F(Cli, LikelihoodBadSolver) {
+  expect_bad(write(std::string(kLikelihoodConfig) + "[likelihood]\nsolver = \"euler\"\n"),
+             "key 'likelihood.solver': must be \"dopri5\" (adaptive) or \"rk4\" (fixed step)");
+}
+TEST_F(Cli, LikelihoodUnknownKey) {
+  expect_bad(write(std::string(kLikelihoodConfig) + "[images]\nsides = 4\n"), "key 'images.sides': unknown key");
+}

@@ -133,7 +133,7 @@ TaepConfig parse_taep_config(const toml::table& root, const std::string& file) {
   ConfigReader r(root, file);
   TaepConfig c;
   c.experiment = r.string("experiment");
-  r.require(c.experiment == "taep", "experiment", fmt::format("unknown experiment '{}' (known: taep)", c.experiment));
+  r.require(c.experiment == "taep", "experiment", fmt::format("unknown experiment '{}' (known: taep, likelihood)", c.experiment));
   c.title = r.string("title", "Trajectory entropy production (TAEP)");
   const int64_t seed = r.integer("seed", 1);
   r.require(seed >= 0, "seed", "must be >= 0");

@@ -24,6 +24,16 @@ std::string html_escape(const std::string& s) {
   return o;
 }
 
+std::string html_num(const json& v, int prec) {
+  if (!v.is_number()) return "&ndash;";
+  return fmt::format("{:.{}g}", v.get<double>(), prec);
+}
+
+std::string html_pm(const json& obj, const char* key, const char* se_key) {
+  if (!obj.contains(key)) return "&ndash;";
+  return html_num(obj[key]) + (obj.contains(se_key) ? " &plusmn; " + html_num(obj[se_key], 2) : "");
+}
+
 namespace {
 
 // Inside <script>, "</" could close the element early.
@@ -41,16 +51,6 @@ std::string script_safe(std::string_view s) {
   return o;
 }
 
-std::string num(const json& v, int prec = 4) {
-  if (!v.is_number()) return "&ndash;";
-  return fmt::format("{:.{}g}", v.get<double>(), prec);
-}
-
-std::string pm(const json& obj, const char* key, const char* se_key) {
-  if (!obj.contains(key)) return "&ndash;";
-  return num(obj[key]) + (obj.contains(se_key) ? " &plusmn; " + num(obj[se_key], 2) : "");
-}
-
 std::string summary_table(const json& r) {
   std::string h = R"(<table class="summary"><thead><tr><th>model</th><th>&lang;&Sigma;&rang; [nats]</th>
 <th>&frac12;&int;g&sup2;E|s<sub>&theta;</sub>&minus;s*|&sup2;dt [nats]</th><th>Var &Sigma; [nats&sup2;]</th>
@@ -64,13 +64,13 @@ std::string summary_table(const json& r) {
     const bool reliable = t["ift_reliable"].get<bool>();
     h += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"{}\">{}{}</td>"
                      "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-                     html_escape(m["name"].get<std::string>()), pm(t, "mean", "mean_se"),
-                     pm(t, "sm_objective", "sm_objective_se"), pm(t, "var", "var_se"), num(t["k3"], 3),
-                     num(t["k4"], 3), reliable ? "" : "warn", pm(t, "ift", "ift_se"),
+                     html_escape(m["name"].get<std::string>()), html_pm(t, "mean", "mean_se"),
+                     html_pm(t, "sm_objective", "sm_objective_se"), html_pm(t, "var", "var_se"), html_num(t["k3"], 3),
+                     html_num(t["k4"], 3), reliable ? "" : "warn", html_pm(t, "ift", "ift_se"),
                      reliable ? "" : " <span title=\"Var &Sigma; &gt; 2: the exponential average is dominated by rare trajectories and under-sampled\">(unreliable)</span>",
-                     num(t["ift_ess"], 3), pm(ex, "sigma_mean", "sigma_mean_se"), pm(ex, "sigma_var", "sigma_var_se"),
-                     pm(ex, "kl", "kl_se"), pm(ex, "relvar", "relvar_se"),
-                     ex.contains("relvar_separated") ? num(ex["relvar_separated"]) : "&ndash;");
+                     html_num(t["ift_ess"], 3), html_pm(ex, "sigma_mean", "sigma_mean_se"), html_pm(ex, "sigma_var", "sigma_var_se"),
+                     html_pm(ex, "kl", "kl_se"), html_pm(ex, "relvar", "relvar_se"),
+                     ex.contains("relvar_separated") ? html_num(ex["relvar_separated"]) : "&ndash;");
   }
   h += "</tbody></table>\n";
   return h;
@@ -79,7 +79,7 @@ std::string summary_table(const json& r) {
 std::string coverage_cell(const json& m, const char* key) {
   if (!m.contains(key)) return "<td>&ndash;</td><td>&ndash;</td>";
   const json& c = m[key];
-  return "<td>" + num(c["density"], 3) + "</td><td>" + num(c["coverage"], 3) + "</td>";
+  return "<td>" + html_num(c["density"], 3) + "</td><td>" + html_num(c["coverage"], 3) + "</td>";
 }
 
 // Density and coverage of generated against target samples, for both samplers.
@@ -97,8 +97,8 @@ low coverage means missed regions (mode collapse), density &gt; 1 samples crowde
   for (const json& m : r["models"]) {
     if (!m.contains("coverage")) continue;
     h += "<tr><td>" + html_escape(m["name"].get<std::string>()) + "</td>" + coverage_cell(m, "coverage") +
-         coverage_cell(m, "coverage_pf_ode") + "<td>" + num(m["coverage"]["expected_if_perfect"], 3) + "</td><td>" +
-         num(m["coverage"]["real"]) + " / " + num(m["coverage"]["generated"]) + "</td></tr>\n";
+         coverage_cell(m, "coverage_pf_ode") + "<td>" + html_num(m["coverage"]["expected_if_perfect"], 3) + "</td><td>" +
+         html_num(m["coverage"]["real"]) + " / " + html_num(m["coverage"]["generated"]) + "</td></tr>\n";
   }
   return h + "</tbody></table>\n";
 }
@@ -123,25 +123,26 @@ difference is the training error. Separated: the closed forms of eqs 53&ndash;55
     const json ef = m.contains("exact_field") ? m["exact_field"] : json::object();
     const json eft = ef.contains("taep") ? ef["taep"] : json::object();
     std::string div = n["divergence"].get<std::string>();
-    if (div == "hutchinson") div += " (" + num(n["hutchinson_probes"]) + " probes)";
+    if (div == "hutchinson") div += " (" + html_num(n["hutchinson_probes"]) + " probes)";
     h += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
                      "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
                      html_escape(m["name"].get<std::string>()), html_escape(n["kind"].get<std::string>()),
                      html_escape(n["prediction"].get<std::string>()), div,
-                     tr.contains("steps") ? num(tr["steps"], 8) + " &times; " + num(tr["batch"]) : "&ndash;",
-                     tr.contains("lr") ? num(tr["lr"]) : "&ndash;", tr.contains("seconds") ? num(tr["seconds"], 3) : "&ndash;",
-                     tr.contains("final_loss") ? num(tr["final_loss"]) + " (" + num(tr["smoothed_loss"]) + ")" : "&ndash;",
-                     pm(m["taep"], "mean", "mean_se"), pm(eft, "mean", "mean_se"), pm(m["taep"], "var", "var_se"),
-                     pm(eft, "var", "var_se"), ef.contains("kl_separated") ? num(ef["kl_separated"]) : "&ndash;",
-                     ef.contains("relvar_separated") ? num(ef["relvar_separated"]) : "&ndash;");
+                     tr.contains("steps") ? html_num(tr["steps"], 8) + " &times; " + html_num(tr["batch"]) : "&ndash;",
+                     tr.contains("lr") ? html_num(tr["lr"]) : "&ndash;", tr.contains("seconds") ? html_num(tr["seconds"], 3) : "&ndash;",
+                     tr.contains("final_loss") ? html_num(tr["final_loss"]) + " (" + html_num(tr["smoothed_loss"]) + ")" : "&ndash;",
+                     html_pm(m["taep"], "mean", "mean_se"), html_pm(eft, "mean", "mean_se"), html_pm(m["taep"], "var", "var_se"),
+                     html_pm(eft, "var", "var_se"), ef.contains("kl_separated") ? html_num(ef["kl_separated"]) : "&ndash;",
+                     ef.contains("relvar_separated") ? html_num(ef["relvar_separated"]) : "&ndash;");
   }
   return h + "</tbody></table>\n";
 }
 
 }  // namespace
 
-std::string render_taep_report(const json& r, const std::string& config) {
-  const std::string title = html_escape(r.value("title", "thermodiff report"));
+std::string report_page(const std::string& title_text, const json& r, const std::string& body,
+                        const std::string& config, const std::string& script) {
+  const std::string title = html_escape(title_text);
   std::string h;
   h += "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n";
   h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
@@ -160,6 +161,15 @@ pre{background:#f6f8fa;padding:10px;overflow:auto;font-size:.8em} .meta td{paddi
   h += "<script>" + script_safe(chart_library_js()) + "</script>\n";
   h += "<script type=\"application/json\" id=\"results\">" + script_safe(r.dump()) + "</script>\n";
   h += "</head><body>\n<h1>" + title + "</h1>\n";
+  h += body;
+  h += "<div id=\"figures\"></div>\n";
+  h += "<h2>Resolved configuration</h2>\n<pre>" + html_escape(config) + "</pre>\n";
+  h += "<script>" + script_safe(report_prelude_script()) + script_safe(script) + "</script>\n</body></html>\n";
+  return h;
+}
+
+std::string render_taep_report(const json& r, const std::string& config) {
+  std::string h;
   h += fmt::format(
       "<table class=\"meta\"><tr><td>process</td><td>{}</td></tr><tr><td>ensemble</td><td>{} trajectories &times; {} "
       "steps (dt = {:.4g}), noise product: {}</td></tr><tr><td>seed / threads</td><td>{} / {}</td></tr>"
@@ -176,10 +186,7 @@ pre{background:#f6f8fa;padding:10px;overflow:auto;font-size:.8em} .meta td{paddi
   h += summary_table(r);
   h += network_table(r);
   h += coverage_table(r);
-  h += "<div id=\"figures\"></div>\n";
-  h += "<h2>Resolved configuration</h2>\n<pre>" + html_escape(config) + "</pre>\n";
-  h += "<script>" + script_safe(taep_report_script()) + "</script>\n</body></html>\n";
-  return h;
+  return report_page(r.value("title", "thermodiff report"), r, h, config, taep_report_script());
 }
 
 }  // namespace td

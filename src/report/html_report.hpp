@@ -8,6 +8,15 @@
 namespace td {
 
 std::string render_taep_report(const nlohmann::json& results, const std::string& resolved_config_toml);
+std::string render_likelihood_report(const nlohmann::json& results, const std::string& resolved_config_toml);
+
+// The page every report shares: head (style, Chart.js inlined, the results embedded as JSON in
+// #results), the title, `body` (HTML), a #figures container the script fills, the resolved config.
+std::string report_page(const std::string& title, const nlohmann::json& results, const std::string& body,
+                        const std::string& resolved_config_toml, const std::string& script);
+// A number for a table cell (&ndash; when not a number), and "value ± se" of obj[key], obj[se_key].
+std::string html_num(const nlohmann::json& v, int prec = 4);
+std::string html_pm(const nlohmann::json& obj, const char* key, const char* se_key);
 
 // Escapes text for HTML element content and attribute values.
 std::string html_escape(const std::string& s);

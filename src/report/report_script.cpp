@@ -2,9 +2,11 @@
 
 namespace td {
 
-const std::string& taep_report_script() {
+// Shared by every report's script: the results, the figures container, colours, the error-bar
+// plugin, and section/canvas/axes builders, as the global TD.
+const std::string& report_prelude_script() {
   static const std::string js = R"JS(
-(function () {
+const TD = (function () {
   const R = JSON.parse(document.getElementById('results').textContent);
   const root = document.getElementById('figures');
   const palette = ['#1f77b4','#ff7f0e','#2ca02c','#d62728','#9467bd','#8c564b','#e377c2','#7f7f7f','#bcbd22','#17becf',
@@ -50,6 +52,16 @@ const std::string& taep_report_script() {
     return { x: { type: xtype || 'linear', title: { display: true, text: xt } },
              y: { type: ytype || 'linear', title: { display: true, text: yt } } };
   }
+  return { R, root, color, section, canvas, axes };
+})();
+)JS";
+  return js;
+}
+
+const std::string& taep_report_script() {
+  static const std::string js = R"JS(
+(function () {
+  const { R, root, color, section, canvas, axes } = TD;
   const byName = {}; R.models.forEach((m, i) => { byName[m.name] = m; m._i = i; });
 
   // 1. Mean and variance against collapse severity, with the analytic curves.
@@ -199,6 +211,85 @@ const std::string& taep_report_script() {
         { label: 'y = Σ', data: [{ x: lo, y: lo }, { x: hi, y: hi }], showLine: true, pointRadius: 0, borderColor: '#000', borderDash: [6, 4] }] },
         options: { scales: axes('Σ [nats]', 'ln P(Σ) − ln P_Q(Σ)') } });
     });
+  }
+  document.body.setAttribute('data-rendered', 'true');
+})();
+)JS";
+  return js;
+}
+
+// The likelihood report: NLL against the bound (marker by data and process, colour by sigma), the
+// entropy-rate curves and ratio of the best uniform-VE model and its exact score, training curves.
+const std::string& likelihood_report_script() {
+  static const std::string js = R"JS(
+(function () {
+  const { R, root, color, section, canvas, axes } = TD;
+  const sigmas = [...new Set(R.models.map(m => m.process.sigma))].sort((a, b) => a - b);
+  const sigmaColor = s => color(sigmas.indexOf(s));
+  const marker = { 'uniform8-ve': 'circle', 'uniform8-vp': 'rect', 'gaussian-ve': 'triangle', 'gaussian-vp': 'rectRot' };
+  const bitsOrNats = m => m.data.quantized;
+
+  // 1. NLL against the bound, per dimension.
+  {
+    const g = section('NLL against the bound',
+      'Each point a trained model (±1 SE); marker: data and process, colour: σ. Hollow: the exact score of the same data and process. ' +
+      'Points above the diagonal respect the bound; the vertical distance is the gap. Per dimension, nats.');
+    const ds = [];
+    Object.keys(marker).forEach(key => {
+      sigmas.forEach(s => {
+        const ms = R.models.filter(m => m.data.kind + '-' + m.process.name === key && m.process.sigma === s);
+        if (!ms.length) return;
+        ds.push({ label: key + ', σ = ' + s, data: ms.map(m => ({ x: m.bound.per_dim, y: m.nll.per_dim })),
+          errorBars: ms.map(m => m.nll.per_dim_se), pointStyle: marker[key], pointRadius: 6,
+          borderColor: sigmaColor(s), backgroundColor: sigmaColor(s) });
+        const ex = ms.filter(m => m.exact);
+        if (ex.length) ds.push({ label: key + ', σ = ' + s + ' (exact score)', data: ex.map(m => ({ x: m.exact.bound.per_dim, y: m.exact.nll.per_dim })),
+          pointStyle: marker[key], pointRadius: 6, borderColor: sigmaColor(s), backgroundColor: 'rgba(0,0,0,0)' });
+      });
+    });
+    const all = ds.flatMap(d => d.data.flatMap(p => [p.x, p.y]));
+    const lo = Math.min(...all), hi = Math.max(...all);
+    ds.push({ label: 'NLL = bound', data: [{ x: lo, y: lo }, { x: hi, y: hi }], showLine: true, pointRadius: 0, borderColor: '#000', borderDash: [6, 4] });
+    new Chart(canvas(g, 420), { type: 'scatter', data: { datasets: ds },
+      options: { plugins: { legend: { labels: { boxWidth: 10, font: { size: 9 } } } },
+                 scales: axes('bound [nats/dim]', 'NLL [nats/dim]') } });
+    const g2 = section('Gap decomposition', 'Per model (nats/dim): prior mismatch CE₁ − S₁, score error ¼∫g²E|s_θ − s|²dt, and the plug-in residual; they sum to the gap.');
+    const names = R.models.map(m => m.name), D = R.models.map(m => m.data.D);
+    new Chart(canvas(g2, 320), { type: 'bar', data: { labels: names, datasets: [
+      { label: 'CE₁ − S₁', data: R.models.map((m, i) => m.gap.prior / D[i]), backgroundColor: color(0) },
+      { label: '¼∫g²E|s_θ − s|²', data: R.models.map((m, i) => m.gap.score_error / D[i]), backgroundColor: color(1) },
+      { label: 'residual (plug-in)', data: R.models.map((m, i) => m.gap.residual / D[i]), backgroundColor: color(2) }] },
+      options: { scales: { x: { stacked: true }, y: { stacked: true, title: { display: true, text: 'nats/dim' } } } } });
+  }
+
+  // 2. Entropy rates of the best uniform-VE model and of its exact score.
+  const best = R.models.find(m => m.name === R.best_uniform_ve);
+  if (best) {
+    const g = section('Entropy rates: ' + best.name,
+      'The trained model with the lowest NLL among uniform-data VE runs. Rates along the forward process (plug-in, ±1 SE): intrinsic Ṡᵢ = (g²/2)E|s_θ|², ' +
+      'exchange Ṡₑ = g²E[∇·s_θ] (and its Jacobian-free estimate g²E[s_θ·z]/σ), system Ṡ = Ṡᵢ + Ṡₑ. ' +
+      'For a driftless (VE) process and the exact score Ṡₑ/Ṡᵢ = −2 (dashed), the score-quality diagnostic.');
+    const curves = (v, tag, dash) => [['intrinsic', 'Ṡᵢ'], ['exchange', 'Ṡₑ'], ['exchange_z', 'Ṡₑ (E[s·z]/σ)'], ['system', 'Ṡ']].map(([k, lab], i) => ({
+      label: lab + tag, data: v.rates.t.map((t, j) => ({ x: t, y: v.rates[k].value[j] })), showLine: true, pointRadius: 0,
+      borderColor: color(i), borderDash: dash, borderWidth: 1.5 }));
+    new Chart(canvas(g, 320), { type: 'scatter', data: { datasets: curves(best, ' (trained)', []).concat(best.exact ? curves(best.exact, ' (exact score)', [4, 3]) : []) },
+      options: { scales: axes('t', 'rate [nats / unit t]', 'logarithmic') } });
+    const rd = [{ label: 'Ṡₑ/Ṡᵢ trained', data: best.rates.t.map((t, j) => ({ x: t, y: best.rates.ratio[j] })), showLine: true, pointRadius: 0, borderColor: color(0) }];
+    if (best.exact) rd.push({ label: 'Ṡₑ/Ṡᵢ exact score', data: best.exact.rates.t.map((t, j) => ({ x: t, y: best.exact.rates.ratio[j] })), showLine: true, pointRadius: 0, borderColor: color(3) });
+    rd.push({ label: '−2', data: [{ x: best.rates.t[0], y: -2 }, { x: best.rates.t[best.rates.t.length - 1], y: -2 }], showLine: true, pointRadius: 0, borderColor: '#000', borderDash: [6, 4] });
+    new Chart(canvas(g, 320), { type: 'scatter', data: { datasets: rd }, options: { scales: axes('t', 'Ṡₑ / Ṡᵢ', 'logarithmic') } });
+    if (best.rates.score_error) new Chart(canvas(g, 320), { type: 'scatter', data: { datasets: [
+      { label: '(g²/4) E|s_θ − s|²', data: best.rates.t.map((t, j) => ({ x: t, y: best.rates.score_error.value[j] })), showLine: true, pointRadius: 0, borderColor: color(1) }] },
+      options: { scales: axes('t', 'score-error rate [nats / unit t]', 'logarithmic', 'logarithmic') } });
+  }
+
+  // 3. Training curves.
+  {
+    const g = section('Training', 'Denoising score-matching loss per interval (EMA parameters are evaluated).', 'grid');
+    new Chart(canvas(g, 300), { type: 'scatter', data: { datasets: R.models.map((m, i) => ({ label: m.name,
+      data: m.training.curve.step.map((s, j) => ({ x: s, y: m.training.curve.loss[j] })), showLine: true, pointRadius: 0,
+      borderColor: color(i), borderWidth: 1 })) },
+      options: { plugins: { legend: { display: false } }, scales: axes('step', 'loss', 'linear', 'logarithmic') } });
   }
   document.body.setAttribute('data-rendered', 'true');
 })();

@@ -2,6 +2,9 @@
 #include <string>
 
 namespace td {
-// The JavaScript that draws the TAEP report's figures from the embedded results JSON.
+// The JavaScript shared by every report (defines the global TD; report_page puts it first).
+const std::string& report_prelude_script();
+// The JavaScript that draws each report's figures from the embedded results JSON.
 const std::string& taep_report_script();
+const std::string& likelihood_report_script();
 }  // namespace td
