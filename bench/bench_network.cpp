@@ -5,11 +5,12 @@
 //     (same MLP, batch, width, optimizer, clipping, EMA, lr schedule, threads).
 //  2. TAEP of the MLP with its exact divergence: run_taep with the MLP evaluated in float with
 //     forward-mode tangents (nn/mlp.cpp) against bench/taep_torch.py (one batch, autograd).
-//  3. NLL by the PF-ODE (issue 4) of 8x8 uniform 8-bit images under an MLP 3x256 trained here for a
-//     few steps (VE, sigma 25, t_min 1e-4): pf_ode_nll (Dormand-Prince with per-sample step
+//  3. NLL by the PF-ODE (issue 4) under an MLP trained here for a few steps (VE, sigma 25,
+//     t_min 1e-4): issue 3's 3x128 network on the 8-mode ring (d = 2) and the sigma sweep's 3x256
+//     network on 8x8 uniform 8-bit images (d = 64). pf_ode_nll (Dormand-Prince with per-sample step
 //     control, Hutchinson with one fixed probe) against bench/nll_scipy.py (score_sde-style: the
 //     batch as one scipy solve_ivp RK45 system, PyTorch network, one VJP per evaluation), same
-//     weights, images, rtol and atol. Samples per second.
+//     weights, samples, rtol and atol. Samples per second.
 //
 //   build/bench_network [--only train|taep|nll] [--threads T] [--batch B] [--width W]
 //                       [--train-steps N] [--trajectories N] [--taep-steps S] [--torch-taep-steps S2]
@@ -156,71 +157,82 @@ int main(int argc, char** argv) {
     pp.sigma_base = 25;
     pp.t_min = 1e-4;
     const Process ve(pp);
-    ImageSpec images;  // uniform 8-bit, 8 x 8
-    MlpSpec is;
-    is.d = images.pixels();
-    is.width = 256;
-    TrainSpec ts;
-    ts.steps = nll_train_steps;
-    ts.lr = 2e-3;
-    ts.decay = "cosine";
-    ts.threads = threads;
-    ts.progress = false;
-    const MlpWeights w = train_dsm(is, ve, images.sampler({1, Stream::Data}), ts).ema;
-    const NetworkScore model(std::make_shared<MlpNet>(w), ve, Prediction::Eps);
-    std::vector<uint64_t> ids(static_cast<size_t>((nll_samples + kLanes - 1) / kLanes * kLanes));
-    for (size_t i = 0; i < ids.size(); ++i) ids[i] = i;
-    Mat X0;
-    images.sampler({1, Stream::Test})(ids.data(), int(ids.size()), X0);
-    X0 = X0.topRows(nll_samples).eval();
-    // The same weights and images for the baseline (row-major files).
-    const std::string wfile = fmt::format("/tmp/thermodiff-bench-nll-{}.w", getpid()), xfile = wfile + ".x";
-    {
-      std::ofstream f(wfile, std::ios::binary);
-      for (size_t l = 0; l < w.W.size(); ++l) {
-        const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> R = w.W[l];
-        f.write(reinterpret_cast<const char*>(R.data()), std::streamsize(sizeof(float) * R.size()));
-        f.write(reinterpret_cast<const char*>(w.b[l].data()), std::streamsize(sizeof(float) * w.b[l].size()));
+    // One model: train it here (so the ODE is that of a trained field), write its weights and the
+    // images for the baseline, time both sides on the same batch.
+    auto bench_nll = [&](const std::string& label, int d, int width, const DataFn& train_data, const DataFn& test_data) {
+      MlpSpec ms;
+      ms.d = d;
+      ms.width = width;
+      TrainSpec ts;
+      ts.steps = nll_train_steps;
+      ts.lr = 2e-3;
+      ts.decay = "cosine";
+      ts.threads = threads;
+      ts.progress = false;
+      const MlpWeights w = train_dsm(ms, ve, train_data, ts).ema;
+      const NetworkScore model(std::make_shared<MlpNet>(w), ve, Prediction::Eps);
+      std::vector<uint64_t> ids(static_cast<size_t>((nll_samples + kLanes - 1) / kLanes * kLanes));
+      for (size_t i = 0; i < ids.size(); ++i) ids[i] = i;
+      Mat X0;
+      test_data(ids.data(), int(ids.size()), X0);
+      X0 = X0.topRows(nll_samples).eval();
+      const std::string wfile = fmt::format("/tmp/thermodiff-bench-nll-{}.w", getpid()), xfile = wfile + ".x";
+      {
+        std::ofstream f(wfile, std::ios::binary);  // per layer: W row-major (out x in), then b
+        for (size_t l = 0; l < w.W.size(); ++l) {
+          const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> R = w.W[l];
+          f.write(reinterpret_cast<const char*>(R.data()), std::streamsize(sizeof(float) * R.size()));
+          f.write(reinterpret_cast<const char*>(w.b[l].data()), std::streamsize(sizeof(float) * w.b[l].size()));
+        }
+        std::ofstream g(xfile, std::ios::binary);
+        const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> R = X0;
+        g.write(reinterpret_cast<const char*>(R.data()), std::streamsize(sizeof(double) * R.size()));
       }
-      std::ofstream g(xfile, std::ios::binary);
-      const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> R = X0;
-      g.write(reinterpret_cast<const char*>(R.data()), std::streamsize(sizeof(double) * R.size()));
-    }
-    NllOptions o;
-    o.rtol = o.atol = 1e-5;
-    o.hutchinson_probes = 1;
-    double nll_ours = 0, nfe_ours = 0;
-    auto ours = [&]() {
-      const auto t0 = Clock::now();
-      const NllResult r = pf_ode_nll(ve, model, X0, o, gaussian_prior(ve, is.d));
-      const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
-      nll_ours = r.nll.mean();
-      nfe_ours = 0;
-      for (int64_t v : r.nfe) nfe_ours += double(v) / double(r.nfe.size());
-      return double(nll_samples) / secs;
+      NllOptions o;
+      o.rtol = o.atol = 1e-5;
+      o.hutchinson_probes = 1;
+      double nll_ours = 0, nfe_ours = 0;
+      auto ours = [&]() {
+        const auto t0 = Clock::now();
+        const NllResult r = pf_ode_nll(ve, model, X0, o, gaussian_prior(ve, d));
+        const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+        nll_ours = r.nll.mean();
+        nfe_ours = 0;
+        for (int64_t v : r.nfe) nfe_ours += double(v) / double(r.nfe.size());
+        return double(nll_samples) / secs;
+      };
+      const std::string cmd = py + fmt::format("nll_scipy.py --weights {} --images {} --d {} --width {} --threads {}",
+                                               wfile, xfile, d, width, threads);
+      ours();  // warm-up
+      double best_ours = 0, best_scipy = 0;
+      json sj;
+      for (int rep = 0; rep < 2; ++rep) {
+        best_ours = std::max(best_ours, ours());
+        sj = run_python(cmd);
+        best_scipy = std::max(best_scipy, sj["samples_per_s"].get<double>());
+      }
+      std::remove(wfile.c_str());
+      std::remove(xfile.c_str());
+      std::cout << fmt::format("NLL by the PF-ODE: {} (d = {}), MLP 3x{} ({} DSM steps), {} samples, VE sigma 25, "
+                               "rtol = atol = 1e-5, Hutchinson 1 probe, {} threads\n",
+                               label, d, width, nll_train_steps, nll_samples, threads);
+      std::cout << fmt::format("  scipy RK45 + PyTorch : {:9.1f} samples/s  (NFE {} for the batch, NLL {:.4f} nats/dim)\n"
+                               "  thermodiff           : {:9.1f} samples/s  (mean NFE {:.0f} per sample, NLL {:.4f} nats/dim)   {:.1f}x\n",
+                               best_scipy, sj["nfe"].get<int64_t>(), sj["nll_mean"].get<double>() / d, best_ours,
+                               nfe_ours, nll_ours / d, best_ours / best_scipy);
+      return json{{"data", label}, {"d", d}, {"width", width}, {"samples", nll_samples}, {"train_steps", nll_train_steps},
+                  {"scipy_samples_per_s", best_scipy}, {"thermodiff_samples_per_s", best_ours},
+                  {"ratio", best_ours / best_scipy}, {"scipy_nfe", sj["nfe"]}, {"thermodiff_mean_nfe", nfe_ours},
+                  {"scipy_nll_per_dim", sj["nll_mean"].get<double>() / d}, {"thermodiff_nll_per_dim", nll_ours / d}};
     };
-    const std::string cmd = py + fmt::format("nll_scipy.py --weights {} --images {} --d {} --width {} --threads {}",
-                                             wfile, xfile, is.d, is.width, threads);
-    ours();  // warm-up
-    double best_ours = 0, best_scipy = 0;
-    json sj;
-    for (int rep = 0; rep < 2; ++rep) {
-      best_ours = std::max(best_ours, ours());
-      sj = run_python(cmd);
-      best_scipy = std::max(best_scipy, sj["samples_per_s"].get<double>());
-    }
-    std::remove(wfile.c_str());
-    std::remove(xfile.c_str());
-    std::cout << fmt::format("NLL by the PF-ODE, {} uniform 8-bit 8x8 images, MLP 3x256 ({} DSM steps), VE sigma 25, "
-                             "rtol = atol = 1e-5, Hutchinson 1 probe, {} threads\n", nll_samples, nll_train_steps, threads);
-    std::cout << fmt::format("  scipy RK45 + PyTorch : {:8.1f} samples/s  (NFE {} for the batch, NLL {:.4f} nats/dim)\n"
-                             "  thermodiff           : {:8.1f} samples/s  (mean NFE {:.0f} per sample, NLL {:.4f} nats/dim)   {:.1f}x\n",
-                             best_scipy, sj["nfe"].get<int64_t>(), sj["nll_mean"].get<double>() / is.d, best_ours,
-                             nfe_ours, nll_ours / is.d, best_ours / best_scipy);
-    j["nll"] = {{"samples", nll_samples}, {"train_steps", nll_train_steps}, {"scipy_samples_per_s", best_scipy},
-                {"thermodiff_samples_per_s", best_ours}, {"ratio", best_ours / best_scipy}, {"scipy_nfe", sj["nfe"]},
-                {"thermodiff_mean_nfe", nfe_ours}, {"scipy_nll_per_dim", sj["nll_mean"].get<double>() / is.d},
-                {"thermodiff_nll_per_dim", nll_ours / is.d}};
+    j["nll"] = json::array();
+    // Issue 3's network on 2-d data (the 8-mode ring), and the sigma sweep's on 8x8 images.
+    j["nll"].push_back(bench_nll("8-mode ring", 2, 128,
+        [&](const uint64_t* ids, int n, Mat& X) { sample_mixture(ring, {1, Stream::Train}, ids, n, 2, X); },
+        [&](const uint64_t* ids, int n, Mat& X) { sample_mixture(ring, {1, Stream::Test}, ids, n, 0, X); }));
+    const ImageSpec images;  // uniform 8-bit, 8 x 8
+    j["nll"].push_back(bench_nll("uniform 8-bit 8x8 images", images.pixels(), 256, images.sampler({1, Stream::Data}),
+                                 images.sampler({1, Stream::Test})));
   }
   std::cout << j.dump() << "\n";
   return 0;
