@@ -207,7 +207,7 @@ const std::vector<BuiltinExperiment>& builtin_experiments() {
        "Fig. 2c: two MLPs with the same <Sigma> and different Var Sigma (broad everywhere vs a missed mode) (~30 s)",
        collapse_variance_toml()},
       {"nll-bound",
-       "Kodama-Hinczewski sigma sweep: NLL by the PF-ODE vs the entropy-rate bound, 20 MLPs on 8x8 images (~? min)",
+       "Kodama-Hinczewski sigma sweep: NLL by the PF-ODE vs the entropy-rate bound, 20 MLPs on 8x8 images (~4.5 min)",
        kNllBound},
   };
   return all;

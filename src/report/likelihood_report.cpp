@@ -69,7 +69,7 @@ std::string render_likelihood_report(const json& r, const std::string& config) {
   }
   h += "<h2>Models</h2>\n<p class=\"cap\">NLL by the probability-flow ODE (FORMULAS §3), mean over held-out images "
        "&plusmn; 1 SE; bits/dim for 8-bit data (NLL/(D ln 2) + 8). Bound: (S<sub>0</sub>+S<sub>1</sub>)/2 &minus; "
-       "&frac12;&int;&Sdot;<sup>fwd</sup><sub>&theta;</sub>dt with S<sub>1</sub> the prior's entropy. Gap = NLL &minus; "
+       "&frac12;&int;Ṡ<sup>fwd</sup><sub>&theta;</sub>dt with S<sub>1</sub> the prior's entropy. Gap = NLL &minus; "
        "bound = (CE<sub>1</sub> &minus; S<sub>1</sub>) + &frac14;&int;g&sup2;E|s<sub>&theta;</sub>&minus;s|&sup2;dt + "
        "residual, the exact score s being known for these data; the residual is the error of the plug-in convention "
        "(expectations over p<sub>t</sub>, not along the model's flow), in which alone the bound holds. "
