@@ -147,7 +147,9 @@ double pearson(const std::vector<double>& x, const std::vector<double>& y) {
   const size_t n = x.size();
   if (n != y.size() || n < 2) throw InputError("pearson: needs two samples of equal size >= 2");
   double mx = 0, my = 0;
-  for (size_t i = 0; i < n; ++i) mx += x[i] / double(n), my += y[i] / double(n);
+  for (size_t i = 0; i < n; ++i) mx += x[i], my += y[i];
+  mx /= double(n);  // sum, then divide: a constant sample has exactly zero deviations
+  my /= double(n);
   double sxy = 0, sxx = 0, syy = 0;
   for (size_t i = 0; i < n; ++i) {
     sxy += (x[i] - mx) * (y[i] - my);
