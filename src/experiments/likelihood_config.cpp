@@ -65,6 +65,7 @@ LikelihoodConfig parse_likelihood_config(const toml::table& root, const std::str
     im->require(c.images.std > 0, "gaussian_std", "must be > 0");
     im->finish();
   }
+  c.nll.hutchinson_probes = 1;  // D = 64 pixels: the exact trace would cost 65 network passes
   if (auto l = r.optional_table("likelihood")) {
     c.test_samples = l->integer("samples", c.test_samples);
     l->require(c.test_samples >= 2 && c.test_samples <= 1 << 24, "samples", "must be in [2, 2^24]");
@@ -75,7 +76,7 @@ LikelihoodConfig parse_likelihood_config(const toml::table& root, const std::str
     c.nll.atol = l->number("atol", c.nll.atol);
     c.nll.max_steps = l->integer("max_steps", c.nll.max_steps);
     c.nll.rk4_steps = int(l->integer("rk4_steps", c.nll.rk4_steps));
-    c.nll.hutchinson_probes = int(l->integer("hutchinson_probes", 1));
+    c.nll.hutchinson_probes = int(l->integer("hutchinson_probes", c.nll.hutchinson_probes));
     c.exact_references = l->boolean("exact_references", c.exact_references);
     l->require(c.nll.rtol > 0 && c.nll.rtol < 1, "rtol", "must be in (0, 1)");
     l->require(c.nll.atol > 0 && c.nll.atol < 1, "atol", "must be in (0, 1)");
@@ -84,8 +85,6 @@ LikelihoodConfig parse_likelihood_config(const toml::table& root, const std::str
     l->require(c.nll.hutchinson_probes >= 0 && c.nll.hutchinson_probes <= 1024, "hutchinson_probes",
                "must be in [0, 1024] (0 = exact divergence, 1 + D network passes)");
     l->finish();
-  } else {
-    c.nll.hutchinson_probes = 1;
   }
   c.rates.nodes = 60;
   c.rates.samples = 1000;
