@@ -1,5 +1,8 @@
 #include "observe/likelihood.hpp"
 
+#include <omp.h>
+
+#include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
 
@@ -201,7 +204,10 @@ NllResult pf_ode_nll(const Process& process, const Score& score, const Mat& X0, 
   r.steps.assign(size_t(n), 0);
   r.incomplete.assign(size_t(n), 0);
   if (n == 0) return r;
-  parallel_blocks({n, o.block}, [&](const uint64_t* ids, int m, int nv, int64_t first) {
+  // Small batches are split so that every thread gets a block (results do not depend on blocks).
+  const int per_thread = (n + omp_get_max_threads() - 1) / omp_get_max_threads();
+  const int block = std::max(kLanes, std::min(o.block, (per_thread + kLanes - 1) / kLanes * kLanes));
+  parallel_blocks({n, block}, [&](const uint64_t* ids, int m, int nv, int64_t first) {
     std::vector<uint64_t> sid(static_cast<size_t>(m));
     for (int i = 0; i < m; ++i) sid[size_t(i)] = first_id + ids[i];
     BlockOut b;

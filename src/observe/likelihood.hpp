@@ -30,7 +30,7 @@ struct NllOptions {
   int rk4_steps = 1000;       // RK4: uniform steps on [t_min, T]
   int hutchinson_probes = 0;  // 0: exact divergence
   uint64_t seed = 1;          // probes: (seed, Stream::Hutchinson, sample id)
-  int block = 64;             // samples per block (performance only)
+  int block = 64;             // most samples per block (fewer when a batch is small; performance only)
 };
 
 // ln pi(X_T) per row.
