@@ -1,5 +1,5 @@
 // Synthetic image data (issue 4): samplers against their distributions, closed-form entropy and
-// second moment, the VP schedule matched to a VE run's terminal noise-to-signal ratio, and the
+// second moment; the likelihood sweep's VP schedule matched to a VE run's terminal noise-to-signal ratio, and the
 // correlation coefficients the sigma sweep reports.
 #include <gtest/gtest.h>
 
@@ -90,7 +90,7 @@ TEST(ImageData, BadSpecsAreInputErrors) {
 }
 
 // The VP schedule of a sweep point has the VE run's sigma(T)/alpha(T).
-TEST(ImageData, MatchedVpScheduleHasTheVeNoiseToSignalRatio) {
+TEST(LikelihoodConfig, MatchedVpScheduleHasTheVeNoiseToSignalRatio) {
   for (double sigma : {10.0, 30.0}) {
     ProcessParams ve = default_process(ProcessKind::VESong);
     ve.sigma_base = sigma;

@@ -34,14 +34,19 @@ void score_to_prediction(Prediction p, const Process& process, const Mat& X, dou
 
 void prediction_to_score(Prediction p, const Process& process, const Mat& X, const Vec& t, const Mat& F, Mat& S,
                          const Vec* tr, Vec* div) {
-  const Eigen::Index n = F.rows();
-  Vec a(n), s2(n), sg(n);  // sg by std::sqrt: Eigen's packet sqrt may differ by an ulp with the row's position
-  for (Eigen::Index i = 0; i < n; ++i) {
-    const double ti = t.size() == 1 ? t[0] : t[i];
-    a[i] = process.alpha(ti);
-    s2[i] = process.sigma2(ti);
+  // Coefficients per time (one, or one per row), then per row.
+  const Eigen::Index n = F.rows(), m = t.size();
+  Vec a(m), s2(m), sg(m);  // sg by std::sqrt: Eigen's packet sqrt may differ by an ulp with the row's position
+  for (Eigen::Index i = 0; i < m; ++i) {
+    a[i] = process.alpha(t[i]);
+    s2[i] = process.sigma2(t[i]);
     sg[i] = std::sqrt(s2[i]);
-    if (!(s2[i] > 0)) throw RunError(fmt::format("network score at t = {}: sigma(t) = 0 (use t >= t_min > 0)", ti));
+    if (!(s2[i] > 0)) throw RunError(fmt::format("network score at t = {}: sigma(t) = 0 (use t >= t_min > 0)", t[i]));
+  }
+  if (m == 1 && n != 1) {
+    a = Vec::Constant(n, a[0]);
+    s2 = Vec::Constant(n, s2[0]);
+    sg = Vec::Constant(n, sg[0]);
   }
   const int d = int(F.cols());
   switch (p) {
