@@ -18,10 +18,6 @@
 namespace td {
 namespace {
 
-DataFn mixture_data(const GaussianMixture& g, uint64_t seed) {
-  return [g, seed](const uint64_t* ids, int n, Mat& X) { sample_mixture(g, {seed, Stream::User}, ids, n, 0, X); };
-}
-
 // With the exact score, E div s = -E|s|^2 (integration by parts), so on a VE process (no drift)
 // S_e = -2 S_i; and the Jacobian-free estimator E[s . z]/sigma agrees with the divergence one.
 TEST(EntropyRates, ExactVeScoreHasExchangeMinusTwiceIntrinsic) {
@@ -33,7 +29,7 @@ TEST(EntropyRates, ExactVeScoreHasExchangeMinusTwiceIntrinsic) {
   o.samples = 4000;
   o.seed = 31;
   test::print_seed(o.seed);
-  const EntropyRates r = entropy_rates(p, s, mixture_data(g, 32), o);
+  const EntropyRates r = entropy_rates(p, s, mixture_data(g, {32, Stream::User}), o);
   const Estimate ie = r.exchange.integral, ii = r.intrinsic.integral, iz = r.exchange_z.integral;
   std::printf("int S_e = %.4f +- %.4f, int S_e(z) = %.4f +- %.4f, -2 int S_i = %.4f +- %.4f\n", ie.value, ie.se,
               iz.value, iz.se, -2 * ii.value, 2 * ii.se);
@@ -63,7 +59,7 @@ TEST(EntropyRates, GaussianIntrinsicRateAndBoundEqualsDataEntropy) {
     o.samples = 2000;
     o.seed = 33;
     test::print_seed(o.seed);
-    const EntropyRates r = entropy_rates(p, s, mixture_data(g, 34), o);
+    const EntropyRates r = entropy_rates(p, s, mixture_data(g, {34, Stream::User}), o);
     auto v = [&](double t) { return p.alpha(t) * p.alpha(t) * 0.4 + p.sigma2(t); };
     int bad = 0;
     double quad = 0;  // the trapezoid rule on the same nodes applied to the closed-form rate
@@ -120,7 +116,7 @@ TEST(EntropyRates, ScaledScoreGapDecomposition) {
   double nll0 = 0;
   for (double e : {0.0, -0.1, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.4}) {
     const PerturbedScore model(exact, PerturbKind::Scale, e);
-    const EntropyRates r = entropy_rates(p, model, mixture_data(g, 43), o, exact.get());
+    const EntropyRates r = entropy_rates(p, model, mixture_data(g, {43, Stream::User}), o, exact.get());
     // The trapezoid rule on the same nodes applied to the closed-form rates (the quadrature reference).
     double q_err = 0, q_fwd = 0;
     for (size_t k = 0; k + 1 < r.t.size(); ++k) {
@@ -177,7 +173,7 @@ TEST(EntropyRates, BadGridIsAnInputError) {
   const MixtureScore s(test::two_modes(), p);
   EntropyRateOptions o;
   o.nodes = 1;
-  EXPECT_THROW(entropy_rates(p, s, mixture_data(test::two_modes(), 1), o), InputError);
+  EXPECT_THROW(entropy_rates(p, s, mixture_data(test::two_modes(), {1, Stream::User}), o), InputError);
 }
 
 }  // namespace

@@ -40,7 +40,7 @@ DataFn ImageSpec::sampler(const RngKey& key) const {
   const int d = pixels();
   if (kind == ImageKind::Gaussian) {
     const GaussianMixture g = gaussian_image(*this);
-    return [g, key](const uint64_t* ids, int n, Mat& X) { sample_mixture(g, key, ids, n, 0, X); };
+    return mixture_data(g, key);
   }
   return [d, key](const uint64_t* ids, int n, Mat& X) {
     Mat U;

@@ -102,4 +102,8 @@ double relvar_separated_uniform(const Vec& w) {
   return m2 - kl * kl;
 }
 
+DataFn mixture_data(const GaussianMixture& gm, const RngKey& key, uint64_t step) {
+  return [gm, key, step](const uint64_t* ids, int n, Mat& X) { sample_mixture(gm, key, ids, n, step, X); };
+}
+
 }  // namespace td

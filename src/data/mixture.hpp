@@ -6,6 +6,7 @@
 
 #include "core/rng.hpp"
 #include "core/types.hpp"
+#include "data/data_fn.hpp"
 
 namespace td {
 
@@ -31,6 +32,8 @@ Vec collapse_weights(int K, int m, double alpha);
 // id, step, 0), Gaussian part from normals (stream, id, step + 1, j).
 void sample_mixture(const GaussianMixture& gm, const RngKey& key, const uint64_t* ids, int n,
                     uint64_t step, Mat& X);
+// The same as a data source (draws at `step`).
+DataFn mixture_data(const GaussianMixture& gm, const RngKey& key, uint64_t step = 0);
 
 // Separated-mode closed forms (FORMULAS §2.5, eqs 53-55) for target weights 1/K and model weights w:
 // KL = -(1/K) sum ln c_k, V = (1/K) sum ln^2 c_k - KL^2, c_k = K w_k.

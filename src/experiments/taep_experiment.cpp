@@ -73,7 +73,7 @@ std::shared_ptr<const Score> build_network(const NetworkModelSpec& ns, const std
     source = fmt::format("{} ({} points)", ns.data_file, pts->rows());
   } else {
     const GaussianMixture g = ns.data ? *ns.data : cfg.target;
-    data = [g, seed = cfg.seed](const uint64_t* ids, int n, Mat& X) { sample_mixture(g, {seed, Stream::Train}, ids, n, 2, X); };
+    data = mixture_data(g, {cfg.seed, Stream::Train}, 2);
     source = ns.data ? "mixture (see config)" : "the target";
   }
   return train_mlp_score(name, ns.mlp, ns.train, process, data, source, cfg.seed, ctx, info);

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "core/quadrature.hpp"
 #include "core/rng.hpp"
 #include "core/stats.hpp"
 #include "nn/network.hpp"
@@ -13,28 +14,6 @@
 
 namespace td {
 namespace {
-
-// Nodes: half geometric (resolves the 1/t behaviour near t_min), half uniform (bounds the
-// spacing at large t, where VE rates vary on a scale ~ 1/ln(sigma_max/sigma_min)), merged.
-std::vector<double> rate_grid(double lo, double hi, int nodes) {
-  std::vector<double> t;
-  const int ng = nodes / 2, nu = nodes - ng;
-  for (int i = 0; i < ng; ++i) t.push_back(lo * std::pow(hi / lo, double(i) / std::max(ng - 1, 1)));
-  for (int i = 0; i < nu; ++i) t.push_back(lo + (hi - lo) * double(i) / std::max(nu - 1, 1));
-  std::sort(t.begin(), t.end());
-  t.erase(std::unique(t.begin(), t.end(), [](double a, double b) { return std::abs(a - b) <= 1e-14 * b; }), t.end());
-  return t;
-}
-
-// Trapezoid weights on a sorted grid.
-std::vector<double> trapezoid_weights(const std::vector<double>& t) {
-  std::vector<double> w(t.size(), 0.0);
-  for (size_t i = 0; i + 1 < t.size(); ++i) {
-    w[i] += 0.5 * (t[i + 1] - t[i]);
-    w[i + 1] += 0.5 * (t[i + 1] - t[i]);
-  }
-  return w;
-}
 
 void finish(RateCurve& c, const std::vector<double>& w) {
   double v = 0, s2 = 0;
@@ -59,7 +38,7 @@ EntropyRates entropy_rates(const Process& p, const Score& score, const DataFn& d
   if (exact && exact->dim() != d)
     throw InputError(fmt::format("entropy rates: exact score '{}' has d = {}, the model {}", exact->describe(), exact->dim(), d));
   EntropyRates r;
-  r.t = rate_grid(lo, hi, o.nodes);
+  r.t = mixed_grid(lo, hi, o.nodes);
   const int nodes = int(r.t.size());
   std::vector<RateCurve*> curves = {&r.intrinsic, &r.exchange, &r.exchange_z, &r.system, &r.forward};
   if (exact) curves.push_back(&r.score_error);
