@@ -22,6 +22,7 @@ enum class Stream : uint32_t {
   Entropy = 10,    // Monte Carlo for the entropy rates along the forward process
   Data = 11,       // synthetic data sets: training draws
   Test = 12,       // synthetic data sets: held-out draws (likelihood, entropy rates)
+  Clone = 13,      // the copies of a cloning experiment after their branch time
 };
 
 struct RngKey {

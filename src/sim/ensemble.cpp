@@ -54,10 +54,17 @@ void run_forward_ensemble(const Process& process, const TimeGrid& grid, int d, c
   });
 }
 
+void reverse_em_step(const Process& process, const Score& score, double t1, double dt, const Mat& X, const Mat& Z,
+                     Mat& S, Mat& Xn) {
+  score.score(X, t1, S);
+  const double a = process.drift_coef(t1), g2 = process.g2(t1);
+  Xn = X - (a * dt) * X + (g2 * dt) * S + (std::sqrt(g2) * std::sqrt(dt)) * Z;
+}
+
 void run_reverse_ensemble(const Process& process, const TimeGrid& grid, const Score& score,
                           const EnsembleSpec& spec, const InitFn& init, const NoiseSource& noise,
                           const ReverseObserverFactory& make_observer) {
-  const double dt = grid.dt(), sdt = std::sqrt(dt);
+  const double dt = grid.dt();
   const int d = score.dim();
   for_each_block(spec, [&](const uint64_t* ids, int n, int n_valid, int64_t) {
     Mat X, Xn, Z, S;
@@ -65,11 +72,8 @@ void run_reverse_ensemble(const Process& process, const TimeGrid& grid, const Sc
     std::unique_ptr<ReverseObserver> obs = make_observer ? make_observer() : nullptr;
     if (obs) obs->begin(ids, n, n_valid, grid.T, X);
     for (int s = grid.steps - 1; s >= 0; --s) {
-      const double t1 = grid.t(s + 1);
-      score.score(X, t1, S);
       noise.fill(ids, n, uint64_t(s), d, Z);
-      const double a = process.drift_coef(t1), g2 = process.g2(t1);
-      Xn = X - (a * dt) * X + (g2 * dt) * S + (std::sqrt(g2) * sdt) * Z;
+      reverse_em_step(process, score, grid.t(s + 1), dt, X, Z, S, Xn);
       if (obs) obs->step(s, grid.t(s), dt, Xn, X);
       X.swap(Xn);
     }

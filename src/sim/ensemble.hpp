@@ -58,6 +58,10 @@ class ReverseObserver {
 using ReverseObserverFactory = std::function<std::unique_ptr<ReverseObserver>()>;
 
 class Score;
+// One Euler-Maruyama step of the reverse SDE from t1 to t1 - dt with the normals Z (S is scratch):
+// Xn = X - [a(t1) X - g^2(t1) s(X, t1)] dt + g(t1) sqrt(dt) Z.
+void reverse_em_step(const Process& process, const Score& score, double t1, double dt, const Mat& X, const Mat& Z,
+                     Mat& S, Mat& Xn);
 void run_reverse_ensemble(const Process& process, const TimeGrid& grid, const Score& score,
                           const EnsembleSpec& spec, const InitFn& init, const NoiseSource& noise,
                           const ReverseObserverFactory& make_observer);

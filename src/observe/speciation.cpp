@@ -1,0 +1,213 @@
+#include "observe/speciation.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "core/quadrature.hpp"
+#include "core/rng.hpp"
+#include "core/stats.hpp"
+#include "data/mixture_posterior.hpp"
+#include "sim/ensemble.hpp"
+
+namespace td {
+namespace {
+
+// Power iteration for the top eigenvalue of a symmetric positive semidefinite operator.
+template <class MatVec>
+double top_eigenvalue(int d, MatVec apply) {
+  Vec v(d);
+  for (int j = 0; j < d; ++j) v[j] = 1.0 + 0.01 * std::sin(1.0 + j);  // deterministic, not orthogonal to much
+  v.normalize();
+  double lambda = 0;
+  for (int it = 0; it < 5000; ++it) {
+    Vec w = apply(v);
+    const double l = v.dot(w), nw = w.norm();
+    if (nw == 0) return 0;
+    v = w / nw;
+    if (std::abs(l - lambda) <= 1e-13 * std::abs(l)) return l;
+    lambda = l;
+  }
+  return lambda;
+}
+
+}  // namespace
+
+double covariance_top_eigenvalue(const Mat& X) {
+  if (X.rows() < 2) throw InputError("covariance: need at least 2 points");
+  const Mat Xc = X.rowwise() - X.colwise().mean();
+  const double n1 = double(X.rows() - 1);
+  return top_eigenvalue(int(X.cols()), [&](const Vec& v) { return Vec(Xc.transpose() * (Xc * v) / n1); });
+}
+
+double covariance_top_eigenvalue(const GaussianMixture& g) {
+  g.validate("covariance: data");
+  const Vec mean = g.means.transpose() * g.weights;
+  return top_eigenvalue(g.dim(), [&](const Vec& v) {
+    Vec w = Vec::Zero(g.dim());
+    for (int k = 0; k < g.K(); ++k)
+      w += g.weights[k] * (g.vars.row(k).transpose().cwiseProduct(v) + g.means.row(k).transpose() * g.means.row(k).dot(v));
+    return Vec(w - mean * mean.dot(v));
+  });
+}
+
+CloningResult cloning_probability(const GaussianMixture& data, const Process& p, const Score& score,
+                                  const TimeGrid& grid, const CloningOptions& o) {
+  data.validate("cloning: data");
+  const int d = data.dim();
+  if (score.dim() != d) throw InputError(fmt::format("cloning: score d = {}, data d = {}", score.dim(), d));
+  if (o.samples < 2 || o.branch_times.empty()) throw InputError("cloning: samples >= 2 and at least one branch time");
+  // Branch steps on the grid, met in descending order by the reverse sampler.
+  std::vector<int> bstep;
+  for (double tb : o.branch_times) {
+    if (!(tb >= grid.t_min && tb <= grid.T))
+      throw InputError(fmt::format("cloning: branch time {} outside [{}, {}]", tb, grid.t_min, grid.T));
+    bstep.push_back(int(std::lround((tb - grid.t_min) / grid.dt())));
+  }
+  std::sort(bstep.begin(), bstep.end(), std::greater<int>());
+  bstep.erase(std::unique(bstep.begin(), bstep.end()), bstep.end());
+  const size_t nb = bstep.size(), ns = size_t(o.samples);
+  std::vector<std::vector<char>> same(nb, std::vector<char>(ns));
+  const Kernel end_kernel{p.alpha(grid.t_min), p.sigma2(grid.t_min)};
+  const double dt = grid.dt(), prior_sd = std::sqrt(p.prior_var());
+  const uint64_t stride = uint64_t(grid.steps) + 1;
+
+  parallel_blocks({o.samples, 256}, [&](const uint64_t* ids, int n, int nv, int64_t first) {
+    Mat X, Xn, Z, S, C, Cn, R;
+    normal_block({o.seed, Stream::Prior}, ids, n, 0, d, X);
+    X *= prior_sd;
+    // Finishes two copies of X (at step s) independently and records whether they end in one class.
+    auto clone = [&](size_t j, int s) {
+      Eigen::VectorXi cls[2];
+      for (int c = 0; c < 2; ++c) {
+        C = X;
+        for (int u = s - 1; u >= 0; --u) {
+          normal_block({o.seed, Stream::Clone}, ids, n, (uint64_t(j) * 2 + uint64_t(c)) * stride + uint64_t(u), d, Z);
+          reverse_em_step(p, score, grid.t(u + 1), dt, C, Z, S, Cn);
+          C.swap(Cn);
+        }
+        posterior_weights(data, end_kernel, C, R);
+        cls[c].resize(n);
+        for (int i = 0; i < n; ++i) R.row(i).maxCoeff(&cls[c][i]);
+      }
+      for (int i = 0; i < nv; ++i) same[j][size_t(first + i)] = cls[0][i] == cls[1][i];
+    };
+    size_t next = 0;
+    while (next < nb && bstep[next] == grid.steps) clone(next++, grid.steps);
+    for (int s = grid.steps - 1; s >= 0 && next < nb; --s) {
+      normal_block({o.seed, Stream::Reverse}, ids, n, uint64_t(s), d, Z);
+      reverse_em_step(p, score, grid.t(s + 1), dt, X, Z, S, Xn);
+      X.swap(Xn);
+      while (next < nb && bstep[next] == s) clone(next++, s);
+    }
+  });
+
+  CloningResult r;
+  for (size_t j = 0; j < nb; ++j) {
+    const double t = grid.t(bstep[j]);
+    r.t.push_back(t);
+    double k = 0;
+    for (char c : same[j]) k += c;
+    const double phi = k / double(ns);
+    r.phi.push_back(phi);
+    r.phi_se.push_back(std::sqrt(std::max(phi * (1 - phi), 1.0 / double(ns)) / double(ns)));
+    // Theory by Monte Carlo over exact samples of p_t: E sum_k P(k|x)^2.
+    const Kernel ker{p.alpha(t), p.sigma2(t)};
+    std::vector<double> v(ns);
+    parallel_blocks({o.samples, 256}, [&](const uint64_t* ids, int n, int nv, int64_t first) {
+      std::vector<uint64_t> id(static_cast<size_t>(n));
+      for (int i = 0; i < n; ++i) id[size_t(i)] = uint64_t(j) * ns + ids[i];
+      Mat X0, Z, R;
+      sample_mixture(data, {o.seed, Stream::ExactMC}, id.data(), n, 0, X0);
+      normal_block({o.seed, Stream::ExactMC}, id.data(), n, 2, d, Z);
+      posterior_weights(data, ker, ker.alpha * X0 + std::sqrt(ker.sigma2) * Z, R);
+      for (int i = 0; i < nv; ++i) v[size_t(first + i)] = R.row(i).squaredNorm();
+    });
+    Moments m;
+    for (double x : v) m.add(x);
+    r.theory.push_back(m.mean());
+    r.theory_se.push_back(m.mean_se());
+  }
+  return r;
+}
+
+double cloning_theory_two_gaussians(const Process& p, double m_norm, double s2, double t) {
+  const double a = p.alpha(t), G = a * a * s2 + p.sigma2(t), mu = a * m_norm;
+  const GaussRule& gh = gauss_hermite(200);
+  double phi = 0;
+  for (size_t q = 0; q < gh.x.size(); ++q) {
+    // Given class +: u = x.m/|m| = mu + sqrt(G) z; log-odds of + is 2 mu u / G.
+    const double lo = 2 * mu * (mu + std::sqrt(G) * gh.x[q]) / G;
+    const double pp = 1 / (1 + std::exp(-lo)), pm = 1 - pp;
+    phi += gh.w[q] * (pp * pp + pm * pm);
+  }
+  return phi;
+}
+
+CollapseResult excess_entropy(const Mat& A, const Process& p, const std::vector<double>& t, int samples, uint64_t seed) {
+  const int P = int(A.rows()), d = int(A.cols());
+  if (P < 2 || d < 1) throw InputError("excess entropy: need at least 2 training points");
+  if (samples < 2) throw InputError("excess entropy: samples must be >= 2");
+  for (size_t k = 0; k < t.size(); ++k)
+    if (!(t[k] > 0) || (k > 0 && !(t[k] > t[k - 1])))
+      throw InputError(fmt::format("excess entropy: times must be positive and increasing (entry {} is {})", k, t[k]));
+  const Vec A2 = A.rowwise().squaredNorm();
+  CollapseResult r;
+  r.t = t;
+  std::vector<double> f(static_cast<size_t>(samples));
+  for (size_t k = 0; k < t.size(); ++k) {
+    const double a = p.alpha(t[k]), D = p.sigma2(t[k]);
+    // Blocks of 64 keep the 64 x P distance matrix small; rows are whole samples, so the result
+    // does not depend on the blocking.
+    parallel_blocks({samples, 64}, [&](const uint64_t* ids, int n, int nv, int64_t first) {
+      Mat U, Z;
+      uniform_block({seed, Stream::Entropy}, ids, n, 2 * k, 1, U);
+      normal_block({seed, Stream::Entropy}, ids, n, 2 * k + 1, d, Z);
+      Mat X(n, d);
+      for (int i = 0; i < n; ++i) X.row(i) = a * A.row(std::min(P - 1, int(U(i, 0) * P))) + std::sqrt(D) * Z.row(i);
+      // -|x - a A_nu|^2 / (2 Delta) = (2 a x.A_nu - |x|^2 - a^2 |A_nu|^2) / (2 Delta)
+      Mat L = (2 * a) * (X * A.transpose());
+      L.colwise() -= X.rowwise().squaredNorm();
+      L.rowwise() -= (a * a) * A2.transpose();
+      L /= 2 * D;
+      for (int i = 0; i < nv; ++i) {
+        const double mx = L.row(i).maxCoeff();
+        const double lse = mx + std::log((L.row(i).array() - mx).exp().sum());
+        // Control variate: the own point's term carries -|z|^2/2, whose chi-square spread would
+        // dominate the SE; adding (|z|^2 - d)/(2d) (mean 0) removes it without bias.
+        f[size_t(first + i)] = 0.5 + lse / d + (Z.row(i).squaredNorm() - d) / (2.0 * d);
+      }
+    });
+    Moments m;
+    for (double v : f) m.add(v);
+    r.fe.push_back(m.mean());
+    r.fe_se.push_back(m.mean_se());
+  }
+  const double thr = 0.05 * std::log(double(P)) / d;
+  for (size_t k = t.size(); k-- > 1;)
+    if (r.fe[k] > thr && r.fe[k - 1] <= thr) {
+      r.t_collapse = t[k - 1] + (thr - r.fe[k - 1]) * (t[k] - t[k - 1]) / (r.fe[k] - r.fe[k - 1]);
+      break;
+    }
+  return r;
+}
+
+double excess_entropy_theory(const Process& p, double m_norm, double s2, int d, double P, double t) {
+  const double a = p.alpha(t), D = p.sigma2(t), G = a * a * s2 + D, mu = a * m_norm;
+  // H(p_t) = (d - 1)/2 ln(2 pi e G) + H_1 of the 1-D mixture 1/2 N(+-mu, G) along m. Given class +,
+  // ln p(u) = ln N(u; mu, G) - ln 2 + ln(1 + e^{-l}), l = 2 mu u / G the own class's log-odds, so
+  // H_1 = 1/2 ln(2 pi e G) + ln 2 - E ln(1 + e^{-l}): the class entropy still unresolved at t.
+  const GaussRule& gh = gauss_hermite(200);
+  double resolved = 0;  // E ln(1 + e^{-l}), stably
+  for (size_t q = 0; q < gh.x.size(); ++q) {
+    const double l = 2 * mu * (mu + std::sqrt(G) * gh.x[q]) / G;
+    resolved += gh.w[q] * (std::log1p(std::exp(-std::abs(l))) + std::max(0.0, -l));
+  }
+  const double H_over_d = 0.5 * std::log(2 * M_PI * M_E * G) + (std::log(2.0) - resolved) / d;
+  return std::max(0.0, std::log(P) / d + 0.5 * (1 + std::log(2 * M_PI * D)) - H_over_d);
+}
+
+double collapse_time_theory(double s2, int d, double P) { return 0.5 * std::log1p(s2 / std::expm1(2 * std::log(P) / d)); }
+
+}  // namespace td

@@ -1,0 +1,67 @@
+#pragma once
+// Dynamical regimes of the reverse process (Biroli, Bonnaire, de Bortoli, Mezard 2024; FORMULAS §5.5),
+// in OU time (any VP-type process: alpha = e^{-t}, Delta_t = 1 - e^{-2t} for OU):
+//  - speciation time t_S = 1/2 ln Lambda, Lambda the largest eigenvalue of the data covariance;
+//  - cloning: run the reverse SDE from T to a branch time t_b, copy the state, finish both copies
+//    with independent noise, phi(t_b) = P(both end in the same class); theory E_x sum_k P(k|x)^2;
+//  - collapse: excess entropy f^e(t) = alpha_P + 1/2 (1 + ln 2 pi Delta_t) + (1/d) E ln P^e_t(x) of
+//    the empirical (delta-mixture) marginal of P training points, t_C where it reaches 0.
+#include <vector>
+
+#include "core/time_grid.hpp"
+#include "core/types.hpp"
+#include "data/mixture.hpp"
+#include "process/process.hpp"
+#include "score/score.hpp"
+
+namespace td {
+
+// Largest eigenvalue of the sample covariance of the rows of X (power iteration on X^T X, never
+// forming the d x d matrix), and of a mixture's covariance in closed form (same iteration).
+double covariance_top_eigenvalue(const Mat& X);
+double covariance_top_eigenvalue(const GaussianMixture& g);
+inline double speciation_time(double top_eigenvalue) { return 0.5 * std::log(top_eigenvalue); }
+
+struct CloningOptions {
+  int samples = 10000;                // trajectories (each cloned at every branch time)
+  std::vector<double> branch_times;   // snapped to the grid
+  uint64_t seed = 1;
+};
+
+struct CloningResult {
+  std::vector<double> t;              // branch times on the grid, descending as the sampler meets them
+  std::vector<double> phi, phi_se;    // P(same class) and its SE (binomial)
+  std::vector<double> theory, theory_se;  // E_x sum_k P(k|x)^2 at x ~ p_t by Monte Carlo (same samples count)
+};
+
+// Reverse SDE (Euler-Maruyama on `grid`) from the prior, driven by `score`; the class of a final
+// state is its most probable data component at grid.t_min. Memory is one block of states per
+// thread, whatever the number of steps.
+CloningResult cloning_probability(const GaussianMixture& data, const Process& process, const Score& score,
+                                  const TimeGrid& grid, const CloningOptions& opt);
+
+// Two Gaussians N(+-m, s2 I) with equal weights: phi(t) = E[P(+|x)^2 + P(-|x)^2] exactly, by
+// Gauss-Hermite along m (x.m/|m| ~ N(alpha |m|, Gamma), Gamma = alpha^2 s2 + sigma^2).
+double cloning_theory_two_gaussians(const Process& process, double m_norm, double s2, double t);
+
+struct CollapseResult {
+  std::vector<double> t, fe, fe_se;  // excess entropy per dimension [nats]
+  // Collapse time read off the curve: where f^e, coming down from large t, falls to 5% of its
+  // large-t value alpha_P = ln P / d (linear interpolation; NaN if it never does on the grid). At
+  // finite d the REM's sharp zero is smoothed, so a zero crossing is not observable.
+  double t_collapse = NAN;
+};
+
+// f^e(t) for training points A (P x d) at the given times, `samples` draws x ~ P^e_t per time.
+CollapseResult excess_entropy(const Mat& A, const Process& process, const std::vector<double>& t, int samples,
+                              uint64_t seed);
+
+// REM theory for P points of two Gaussians N(+-m, s2 I) (equal weights) in d dimensions: above the
+// collapse P^e_t ~ p_t, so f^e = max(0, alpha_P + 1/2 (1 + ln 2 pi Delta) - H(p_t)/d) (condensed
+// phase: 0) = max(0, ln P/d - 1/2 ln(1 + alpha^2 s2/Delta) - c_t/d), with H(p_t) exact (c_t the
+// class entropy not yet resolved at t, in [0, ln 2], by quadrature along m). Its d -> infinity
+// zero is t_C = 1/2 ln(1 + s2 / (P^{2/d} - 1)) (OU).
+double excess_entropy_theory(const Process& process, double m_norm, double s2, int d, double P, double t);
+double collapse_time_theory(double s2, int d, double P);
+
+}  // namespace td

@@ -1,0 +1,105 @@
+// Dynamical regimes (FORMULAS §5.5): the covariance eigenvalue behind t_S, the cloning probability
+// of the two-Gaussian mixture against its theory, and the collapse excess entropy against the
+// Gaussian-mixture (REM) theory.
+#include <gtest/gtest.h>
+
+#include <Eigen/Eigenvalues>
+#include <cmath>
+#include <cstdio>
+
+#include "common.hpp"
+#include "core/error.hpp"
+#include "observe/speciation.hpp"
+#include "score/mixture_score.hpp"
+
+namespace td {
+namespace {
+
+// Centres +-1 (all ones) in d dimensions, unit variance (Biroli et al.'s setting).
+GaussianMixture two_gaussians(int d) {
+  GaussianMixture g;
+  g.weights = Vec::Constant(2, 0.5);
+  g.means = Mat::Ones(2, d);
+  g.means.row(1) *= -1;
+  g.vars = Mat::Ones(2, d);
+  return g;
+}
+
+TEST(Speciation, TopEigenvalueOfTheCovariance) {
+  // Lambda = |m|^2 + sigma^2 = d + 1 for the two Gaussians; power iteration against a dense solver.
+  EXPECT_NEAR(covariance_top_eigenvalue(two_gaussians(50)), 51.0, 1e-9);
+  const Mat X = test::points(300, 6, 81) * Vec::LinSpaced(6, 0.5, 3.0).asDiagonal();
+  const Mat Xc = X.rowwise() - X.colwise().mean();
+  Eigen::SelfAdjointEigenSolver<Mat> es(Xc.transpose() * Xc / 299.0);
+  EXPECT_NEAR(covariance_top_eigenvalue(X), es.eigenvalues().maxCoeff(), 1e-9 * es.eigenvalues().maxCoeff());
+  EXPECT_NEAR(speciation_time(std::exp(2.0)), 1.0, 1e-15);
+  EXPECT_THROW(covariance_top_eigenvalue(Mat(1, 3)), InputError);
+}
+
+// phi(t) from the cloned reverse SDE (exact score, d = 128, 400 steps on [0.01, 8]) against the
+// closed form, within 4 SE plus 0.01 for the Euler-Maruyama bias; the Monte Carlo theory against
+// the closed form within 4 SE.
+TEST(Speciation, CloningAgreesWithTheory) {
+  const int d = 128;
+  const GaussianMixture g = two_gaussians(d);
+  ProcessParams pp = default_process(ProcessKind::OU);
+  pp.t_min = 0.01;
+  pp.T = 8;
+  const Process p(pp);
+  const MixtureScore s(g, p);
+  const double tS = speciation_time(covariance_top_eigenvalue(g));
+  CloningOptions o;
+  o.samples = 4000;
+  o.branch_times = {tS - 1, tS - 0.5, tS, tS + 0.5, tS + 1.5};
+  o.seed = 83;
+  test::print_seed(o.seed);
+  const CloningResult r = cloning_probability(g, p, s, {pp.t_min, pp.T, 400}, o);
+  ASSERT_EQ(r.t.size(), 5u);
+  for (size_t j = 0; j < r.t.size(); ++j) {
+    const double th = cloning_theory_two_gaussians(p, std::sqrt(double(d)), 1.0, r.t[j]);
+    std::printf("t %.3f (t/t_S %.2f): phi %.4f +- %.4f, theory %.4f (Monte Carlo %.4f +- %.4f)\n", r.t[j], r.t[j] / tS,
+                r.phi[j], r.phi_se[j], th, r.theory[j], r.theory_se[j]);
+    EXPECT_LT(std::abs(r.phi[j] - th), 4 * r.phi_se[j] + 0.01);
+    EXPECT_LT(std::abs(r.theory[j] - th), 4 * r.theory_se[j] + 1e-9);
+  }
+  EXPECT_GT(r.t[0], r.t[1]);  // met in descending order
+  EXPECT_THROW(cloning_probability(g, p, s, {pp.t_min, pp.T, 400}, CloningOptions{10, {9.0}, 1}), InputError);
+}
+
+// f^e for P = 1000 training points of the two-Gaussian data against the REM theory: zero in the
+// condensed phase (t < t_C / 2), equal to the exact-entropy theory well above the collapse (where
+// the theory exceeds alpha_P / 2) within 4 SE + 2% of alpha_P (finite-P terms); in between, finite d
+// smooths the transition, and the read-off collapse time approaches the closed form as d grows.
+TEST(Speciation, CollapseExcessEntropyApproachesTheory) {
+  const Process p(default_process(ProcessKind::OU));
+  const double P = 1000;
+  std::vector<double> tc_err;
+  for (int d : {64, 256, 1024}) {
+    Mat A;
+    std::vector<uint64_t> ids(static_cast<size_t>(P));
+    for (size_t i = 0; i < ids.size(); ++i) ids[i] = i;
+    sample_mixture(two_gaussians(d), {85, Stream::Data}, ids.data(), int(P), 0, A);
+    const double tC = collapse_time_theory(1.0, d, P), aP = std::log(P) / d;
+    std::vector<double> t;
+    for (int i = 1; i <= 30; ++i) t.push_back(tC * 3.0 * i / 30);
+    const uint64_t seed = 86;
+    test::print_seed(seed);
+    const CollapseResult r = excess_entropy(A, p, t, 512, seed);
+    int bad = 0;
+    for (size_t k = 0; k < t.size(); ++k) {
+      const double th = excess_entropy_theory(p, std::sqrt(double(d)), 1.0, d, P, t[k]);
+      if (t[k] < 0.5 * tC) bad += std::abs(r.fe[k]) > 4 * r.fe_se[k] + 1e-3 * aP;
+      if (th > 0.5 * aP) bad += std::abs(r.fe[k] - th) > 4 * r.fe_se[k] + 0.02 * aP;
+      if (k % 5 == 4) std::printf("  t %.3f: f^e %.5f +- %.5f, theory %.5f\n", t[k], r.fe[k], r.fe_se[k], th);
+    }
+    std::printf("d %d: t_C read %.4f, closed form %.4f\n", d, r.t_collapse, tC);
+    EXPECT_EQ(bad, 0) << "d = " << d;
+    tc_err.push_back(std::abs(r.t_collapse / tC - 1));
+  }
+  EXPECT_LT(tc_err[1], tc_err[0]);
+  EXPECT_LT(tc_err[2], tc_err[1]);
+  EXPECT_LT(tc_err[2], 0.1);
+}
+
+}  // namespace
+}  // namespace td
