@@ -34,17 +34,17 @@ struct Components {
     a.resize(size_t(K) * d);
     ma.resize(size_t(K) * d);
     for (int k = 0; k < K; ++k) {
-      double prod = 1, t = 0;
+      double logdet = 0, t = 0;  // a sum of logs: a product of 2 pi v overflows beyond d ~ 400
       for (int j = 0; j < d; ++j) {
         const double v = g.vars(k, j);
         const size_t kj = size_t(k) * d + j;
         m[kj] = g.means(k, j);
         a[kj] = 1.0 / v;
         ma[kj] = m[kj] / v;
-        prod *= 2.0 * M_PI * v;
+        logdet += std::log(2.0 * M_PI * v);
         t += 1.0 / v;
       }
-      c[k] = -0.5 * std::log(prod);
+      c[k] = -0.5 * logdet;
       tr[k] = t;
     }
   }
