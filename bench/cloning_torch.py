@@ -2,7 +2,8 @@
 """PyTorch baseline for bench_cloning: Biroli et al.'s cloning experiment written the way a
 researcher would in PyTorch (float64, all samples as one batch): two Gaussians N(+-1, I) in d
 dimensions, OU process, reverse SDE by Euler-Maruyama from the prior at T, at the branch step the
-state is copied and both copies finish with independent noise; phi = P(same class at the end).
+state is copied and the copy finishes with independent noise beside the main path (which is the
+other copy, as in thermodiff); phi = P(same class at the end).
 Memory is the state tensors only (nothing is stored per step). Prints one JSON line.
 """
 import argparse, json, math, resource, time
@@ -45,15 +46,14 @@ def t_of(n):
 b = round((a.branch - a.t_min) / dt)
 start = time.perf_counter()
 x = torch.randn(a.samples, a.d, dtype=torch.float64)   # prior N(0, 1)
-for s in range(a.steps - 1, b - 1, -1):
+for s in range(a.steps - 1, -1, -1):
+    if s == b - 1:
+        y = x.clone()                                  # the copy; the main path is the other one
     x = step(x, t_of(s + 1))
-cls = []
-for c in range(2):
-    y = x.clone()
-    for s in range(b - 1, -1, -1):
-        y = step(y, t_of(s + 1))
-    cls.append(torch.argmax(y @ means.T, 1))
-phi = (cls[0] == cls[1]).double().mean().item()
+for s in range(b - 1, -1, -1):
+    y = step(y, t_of(s + 1))
+same = torch.argmax(x @ means.T, 1) == torch.argmax(y @ means.T, 1)
+phi = same.double().mean().item()
 secs = time.perf_counter() - start
-print(json.dumps({"seconds": secs, "phi": phi, "branch_step": b, "total_steps": a.steps - b + 2 * b,
+print(json.dumps({"seconds": secs, "phi": phi, "branch_step": b, "total_steps": a.steps + b,
                   "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))

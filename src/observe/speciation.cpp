@@ -77,29 +77,36 @@ CloningResult cloning_probability(const GaussianMixture& data, const Process& p,
     Mat X, Xn, Z, S, C, Cn, R;
     normal_block({o.seed, Stream::Prior}, ids, n, 0, d, X);
     X *= prior_sd;
-    // Finishes two copies of X (at step s) independently and records whether they end in one class.
+    // The main path itself is one copy (its noise after the branch is independent of the clone's),
+    // so each branch time costs one extra path from t_b to t_min, not two.
+    std::vector<Mat> clones(nb);
+    auto classes = [&](const Mat& Y, Eigen::VectorXi& cls) {
+      posterior_weights(data, end_kernel, Y, R);
+      cls.resize(n);
+      for (int i = 0; i < n; ++i) R.row(i).maxCoeff(&cls[i]);
+    };
     auto clone = [&](size_t j, int s) {
-      Eigen::VectorXi cls[2];
-      for (int c = 0; c < 2; ++c) {
-        C = X;
-        for (int u = s - 1; u >= 0; --u) {
-          normal_block({o.seed, Stream::Clone}, ids, n, (uint64_t(j) * 2 + uint64_t(c)) * stride + uint64_t(u), d, Z);
-          reverse_em_step(p, score, grid.t(u + 1), dt, C, Z, S, Cn);
-          C.swap(Cn);
-        }
-        posterior_weights(data, end_kernel, C, R);
-        cls[c].resize(n);
-        for (int i = 0; i < n; ++i) R.row(i).maxCoeff(&cls[c][i]);
+      C = X;
+      for (int u = s - 1; u >= 0; --u) {
+        normal_block({o.seed, Stream::Clone}, ids, n, uint64_t(j) * stride + uint64_t(u), d, Z);
+        reverse_em_step(p, score, grid.t(u + 1), dt, C, Z, S, Cn);
+        C.swap(Cn);
       }
-      for (int i = 0; i < nv; ++i) same[j][size_t(first + i)] = cls[0][i] == cls[1][i];
+      clones[j] = C;  // its final state
     };
     size_t next = 0;
     while (next < nb && bstep[next] == grid.steps) clone(next++, grid.steps);
-    for (int s = grid.steps - 1; s >= 0 && next < nb; --s) {
+    for (int s = grid.steps - 1; s >= 0; --s) {
       normal_block({o.seed, Stream::Reverse}, ids, n, uint64_t(s), d, Z);
       reverse_em_step(p, score, grid.t(s + 1), dt, X, Z, S, Xn);
       X.swap(Xn);
       while (next < nb && bstep[next] == s) clone(next++, s);
+    }
+    Eigen::VectorXi main_cls, clone_cls;
+    classes(X, main_cls);
+    for (size_t j = 0; j < nb; ++j) {
+      classes(clones[j], clone_cls);
+      for (int i = 0; i < nv; ++i) same[j][size_t(first + i)] = main_cls[i] == clone_cls[i];
     }
   });
 
