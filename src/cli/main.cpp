@@ -14,6 +14,8 @@
 #include "core/error.hpp"
 #include "experiments/builtin.hpp"
 #include "experiments/config_reader.hpp"
+#include "experiments/information_config.hpp"
+#include "experiments/information_experiment.hpp"
 #include "experiments/likelihood_config.hpp"
 #include "experiments/likelihood_experiment.hpp"
 #include "experiments/taep_config.hpp"
@@ -73,11 +75,19 @@ struct Experiment {
   std::function<std::string(const nlohmann::json&, const std::string&)> render;
 };
 
-// Dispatches on the config's `experiment` key ("taep" unless it says "likelihood"; the taep
-// parser names an unknown value).
+// Dispatches on the config's `experiment` key ("taep" unless it says "likelihood" or
+// "information"; the taep parser names an unknown value).
 Experiment parse_experiment(const toml::table& t, const std::string& source) {
   Experiment e;
-  if (t["experiment"].value<std::string>() == std::optional<std::string>("likelihood")) {
+  const std::optional<std::string> kind = t["experiment"].value<std::string>();
+  if (kind == std::optional<std::string>("information")) {
+    auto cfg = std::make_shared<InformationConfig>(parse_information_config(t, source));
+    e.seed = cfg->seed;
+    e.resolved = cfg->resolved;
+    e.summary = "information dynamics";
+    e.run = [cfg](const RunContext& ctx) { return run_information_experiment(*cfg, ctx); };
+    e.render = render_information_report;
+  } else if (kind == std::optional<std::string>("likelihood")) {
     auto cfg = std::make_shared<LikelihoodConfig>(parse_likelihood_config(t, source));
     e.seed = cfg->seed;
     e.resolved = cfg->resolved;

@@ -7,4 +7,5 @@ const std::string& report_prelude_script();
 // The JavaScript that draws each report's figures from the embedded results JSON.
 const std::string& taep_report_script();
 const std::string& likelihood_report_script();
+const std::string& information_report_script();
 }  // namespace td

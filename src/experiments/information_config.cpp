@@ -1,0 +1,133 @@
+#include "experiments/information_config.hpp"
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "experiments/config_reader.hpp"
+#include "experiments/distribution_config.hpp"
+
+namespace td {
+namespace {
+
+// d = [...]: integer dimensions in [1, 2^20].
+std::vector<int> dimensions(ConfigReader& t) {
+  std::vector<int> d;
+  for (double v : t.numbers("d")) {
+    t.require(v >= 1 && v <= 1 << 20 && v == double(int(v)), "d", fmt::format("values must be integers in [1, 2^20] (got {})", v));
+    d.push_back(int(v));
+  }
+  return d;
+}
+
+}  // namespace
+
+InformationConfig parse_information_config(const toml::table& root, const std::string& file) {
+  ConfigReader r(root, file);
+  InformationConfig c;
+  r.require(r.string("experiment") == "information", "experiment", "must be \"information\" here");
+  c.title = r.string("title", "Information dynamics of generation");
+  const int64_t seed = r.integer("seed", 1);
+  r.require(seed >= 0, "seed", "must be >= 0");
+  c.seed = uint64_t(seed);
+  c.process = default_process(ProcessKind::OU);
+  if (r.has("process")) c.process = read_process(r.table("process"));
+  if (auto d = r.optional_table("data")) {
+    int K = 0;
+    c.data = read_distribution(*d, true, K);
+    d->finish();
+  }
+  auto need_data = [&](const char* key) {
+    r.require(c.data.has_value(), key, "needs [data] (the mixture whose exact score it analyses)");
+  };
+  if (auto t = r.optional_table("rates")) {
+    need_data("rates");
+    ConditionalEntropyOptions o;
+    o.nodes = int(t->integer("nodes", 120));
+    o.samples = int(t->integer("samples", 4000));
+    o.spectrum_samples = int(t->integer("spectrum_samples", 0));
+    t->require(o.nodes >= 2 && o.nodes <= 100000, "nodes", "must be in [2, 100000]");
+    t->require(o.samples >= 2 && o.samples <= 1 << 26, "samples", "must be in [2, 2^26]");
+    t->require(o.spectrum_samples >= 0 && o.spectrum_samples <= o.samples, "spectrum_samples", "must be in [0, samples]");
+    t->require(o.spectrum_samples == 0 || c.data->dim() <= 512, "spectrum_samples", "needs d <= 512 (a dense eigensolve per sample)");
+    o.seed = c.seed;
+    t->finish();
+    c.rates = o;
+  }
+  if (auto t = r.optional_table("fixed_points")) {
+    need_data("fixed_points");
+    FixedPointOptions o;
+    o.nodes = int(t->integer("nodes", o.nodes));
+    t->require(o.nodes >= 2 && o.nodes <= 100000, "nodes", "must be in [2, 100000]");
+    t->require(c.data->K() <= 2000, "nodes", "the data has more than 2000 components (the tree is quadratic in them)");
+    t->finish();
+    c.fixed_points = o;
+  }
+  if (auto t = r.optional_table("pathwise")) {
+    need_data("pathwise");
+    PathwiseSpec s;
+    s.nodes = int(t->integer("nodes", s.nodes));
+    s.samples = int(t->integer("samples", s.samples));
+    s.generative_samples = int(t->integer("generative_samples", s.generative_samples));
+    s.steps = int(t->integer("steps", s.steps));
+    s.records = int(t->integer("records", s.records));
+    s.paths = int(t->integer("paths", s.paths));
+    t->require(s.nodes >= 2 && s.nodes <= 100000, "nodes", "must be in [2, 100000]");
+    t->require(s.samples >= 2 && s.samples <= 1 << 26, "samples", "must be in [2, 2^26]");
+    t->require(s.generative_samples >= 2 && s.generative_samples <= 1 << 26, "generative_samples", "must be in [2, 2^26]");
+    t->require(s.steps >= 1 && s.steps <= 1000000, "steps", "must be in [1, 10^6]");
+    t->require(s.records >= 1 && s.records <= s.steps, "records", "must be in [1, steps]");
+    t->require(s.paths >= 0 && s.paths <= std::min(s.generative_samples, 100), "paths", "must be in [0, min(generative_samples, 100)]");
+    t->finish();
+    c.pathwise = s;
+  }
+  if (auto t = r.optional_table("speciation")) {
+    SpeciationSpec s;
+    if (t->has("d")) s.d = t->numbers("d");
+    s.nodes = int(t->integer("nodes", s.nodes));
+    t->require(!s.d.empty() && s.d.size() <= 20, "d", "needs 1 to 20 values");
+    for (double v : s.d)
+      t->require(v > 1 && v <= 1e8, "d", fmt::format("values must be in (1, 1e8] (got {}; t_S = 1/2 ln d must be > 0)", v));
+    t->require(s.nodes >= 10 && s.nodes <= 100000, "nodes", "must be in [10, 100000]");
+    t->finish();
+    c.speciation = s;
+  }
+  if (auto t = r.optional_table("cloning")) {
+    CloningSpec s;
+    if (t->has("d")) s.d = dimensions(*t);
+    s.samples = int(t->integer("samples", s.samples));
+    s.steps = int(t->integer("steps", s.steps));
+    s.t_min = t->number("t_min", s.t_min);
+    s.T = t->number("T", s.T);
+    for (double b = 1.0; b <= s.T + 1e-9; b += 0.5) s.branch_times.push_back(b);
+    if (t->has("branch_times")) s.branch_times = t->numbers("branch_times");
+    t->require(!s.d.empty(), "d", "needs at least one value");
+    t->require(s.samples >= 2 && s.samples <= 1 << 24, "samples", "must be in [2, 2^24]");
+    t->require(s.steps >= 1 && s.steps <= 1000000, "steps", "must be in [1, 10^6]");
+    t->require(s.t_min > 0 && s.T > s.t_min, "T", "need 0 < t_min < T");
+    t->require(!s.branch_times.empty(), "branch_times", "needs at least one value");
+    for (double b : s.branch_times)
+      t->require(b >= s.t_min && b <= s.T, "branch_times", fmt::format("{} is outside [t_min, T]", b));
+    t->finish();
+    c.cloning = s;
+  }
+  if (auto t = r.optional_table("collapse")) {
+    CollapseSpec s;
+    if (t->has("d")) s.d = dimensions(*t);
+    s.P = int(t->integer("P", s.P));
+    s.samples = int(t->integer("samples", s.samples));
+    s.nodes = int(t->integer("nodes", s.nodes));
+    t->require(!s.d.empty(), "d", "needs at least one value");
+    t->require(s.P >= 2 && s.P <= 1 << 22, "P", "must be in [2, 2^22]");
+    t->require(s.samples >= 2 && s.samples <= 1 << 20, "samples", "must be in [2, 2^20]");
+    t->require(s.nodes >= 4 && s.nodes <= 10000, "nodes", "must be in [4, 10000]");
+    t->finish();
+    c.collapse = s;
+  }
+  r.require(c.rates || c.fixed_points || c.pathwise || c.speciation || c.cloning || c.collapse, "experiment",
+            "names no analysis: add at least one of [rates], [fixed_points], [pathwise], [speciation], [cloning], [collapse]");
+  r.finish();
+  c.resolved = root;
+  return c;
+}
+
+}  // namespace td

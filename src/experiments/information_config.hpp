@@ -1,0 +1,68 @@
+#pragma once
+// Configuration of the "information" experiment (Stancevic & Ambrogioni; Biroli et al.; FORMULAS §5;
+// README, "Configuration: information"). Every analysis is an optional table; the ones present run.
+//   [data] + [process]  the mixture whose exact score the first three analyses use
+//   [rates]             conditional entropy rates by all estimators, marginal rate, Fisher trace,
+//                       Jacobian spectrum
+//   [fixed_points]      fixed-point paths, merge tree and bifurcation times
+//   [pathwise]          h_t along forward and generative paths, V_h(t), example paths
+//   [speciation]        V_h of the two-Gaussian mixture (means +-sqrt(4d/3)) over d, OU and EDM
+//   [cloning]           Biroli's cloning phi(t) for N(+-1, I) at several d, against theory
+//   [collapse]          excess entropy f^e(t) of P training points at several d, against theory
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <toml++/toml.h>
+
+#include "data/mixture.hpp"
+#include "observe/conditional_entropy.hpp"
+#include "observe/fixed_points.hpp"
+#include "process/process.hpp"
+
+namespace td {
+
+struct PathwiseSpec {
+  int nodes = 60;                 // forward times (uniform on [t_min, T])
+  int samples = 4000;             // forward samples per time
+  int generative_samples = 4000;  // reverse-SDE trajectories (exact score)
+  int steps = 1000;               // reverse-SDE steps
+  int records = 100;              // recorded times along the generative paths
+  int paths = 6;                  // example paths kept for the figure
+};
+
+struct SpeciationSpec {
+  std::vector<double> d = {1, 10, 100, 1000, 10000};
+  int nodes = 300;
+};
+
+struct CloningSpec {
+  std::vector<int> d = {256, 1024, 4096};
+  int samples = 2000, steps = 1000;
+  double t_min = 0.01, T = 10;
+  std::vector<double> branch_times;  // default 1.0, 1.5, ..., 10.0
+};
+
+struct CollapseSpec {
+  std::vector<int> d = {256, 1024, 4096};
+  int P = 20000, samples = 256, nodes = 40;
+};
+
+struct InformationConfig {
+  std::string title;
+  uint64_t seed = 1;
+  std::optional<GaussianMixture> data;
+  ProcessParams process;
+  std::optional<ConditionalEntropyOptions> rates;
+  std::optional<FixedPointOptions> fixed_points;
+  std::optional<PathwiseSpec> pathwise;
+  std::optional<SpeciationSpec> speciation;
+  std::optional<CloningSpec> cloning;
+  std::optional<CollapseSpec> collapse;
+  toml::table resolved;
+};
+
+InformationConfig parse_information_config(const toml::table& root, const std::string& file);
+
+}  // namespace td

@@ -1,0 +1,227 @@
+#include "experiments/information_experiment.hpp"
+
+#include <cmath>
+#include <fmt/format.h>
+
+#include "core/quadrature.hpp"
+#include "data/mixture_posterior.hpp"
+#include "observe/pathwise_entropy.hpp"
+#include "observe/speciation.hpp"
+#include "score/mixture_kernels.hpp"
+#include "score/mixture_score.hpp"
+
+namespace td {
+namespace {
+
+using json = nlohmann::json;
+
+json curve_json(const RateCurve& c) {
+  return {{"value", vec_json(c.value)}, {"se", vec_json(c.se)}, {"integral", finite_or_null(c.integral.value)},
+          {"integral_se", finite_or_null(c.integral.se)}};
+}
+
+json peak_json(const CurvePeak& p) {
+  return {{"t", finite_or_null(p.t)}, {"height", finite_or_null(p.height)}, {"width", finite_or_null(p.width)}};
+}
+
+json variance_json(const EntropyVariance& v) {
+  return {{"t", vec_json(v.t)},     {"mean", vec_json(v.mean)},       {"mean_se", vec_json(v.mean_se)},
+          {"var", vec_json(v.var)}, {"var_se", vec_json(v.var_se)}, {"peak", peak_json(v.peak)}, {"rule", v.rule}};
+}
+
+json mixture_json(const GaussianMixture& g) {
+  json m = {{"K", g.K()}, {"d", g.dim()}, {"weights", vec_json(g.weights)}};
+  json means = json::array(), vars = json::array();
+  for (int k = 0; k < g.K(); ++k) {
+    means.push_back(vec_json(RowVec(g.means.row(k))));
+    vars.push_back(vec_json(RowVec(g.vars.row(k))));
+  }
+  m["means"] = means;
+  m["vars"] = vars;
+  return m;
+}
+
+std::vector<double> uniform(double a, double b, int n) {
+  std::vector<double> t;
+  for (int i = 0; i < n; ++i) t.push_back(a + (b - a) * i / (n - 1));
+  return t;
+}
+
+json run_rates(const InformationConfig& c, const Process& p, const MixtureScore& s) {
+  const ConditionalEntropyRates r =
+      conditional_entropy_rates(p, s, mixture_data(*c.data, {c.seed, Stream::Data}), *c.rates, &*c.data);
+  json j = {{"nodes", c.rates->nodes},       {"samples", c.rates->samples},
+            {"t", vec_json(r.t)},            {"sigma_tilde", vec_json(r.sigma_tilde)},
+            {"score_norm", curve_json(r.score_norm)}, {"divergence", curve_json(r.divergence)},
+            {"posterior_var", curve_json(r.posterior_var)}, {"x0_error", curve_json(r.x0_error)},
+            {"marginal", curve_json(r.marginal)}, {"total", vec_json(r.total)},
+            {"div", vec_json(r.div)},        {"div_se", vec_json(r.div_se)},
+            {"fisher_trace", vec_json(r.fisher_trace)}, {"spectrum_samples", c.rates->spectrum_samples}};
+  if (r.spectrum.size()) {
+    json sp = json::array();
+    for (Eigen::Index k = 0; k < r.spectrum.rows(); ++k) sp.push_back(vec_json(RowVec(r.spectrum.row(k))));
+    j["spectrum"] = sp;
+  }
+  return j;
+}
+
+json run_fixed_points(const InformationConfig& c, const Process& p) {
+  const FixedPointTree tree = fixed_point_tree(*c.data, p, *c.fixed_points);
+  json br = json::array(), merges = json::array();
+  for (const FixedPointBranch& b : tree.branches) {
+    json path = json::array();
+    for (Eigen::Index i = 0; i < b.path.rows(); ++i) path.push_back(vec_json(RowVec(b.path.row(i))));
+    br.push_back({{"members", b.members}, {"children", b.children}, {"parent", b.parent}, {"t_start", b.t_start},
+                  {"t_end", b.t_end}, {"lambda_at_merge", finite_or_null(b.lambda_at_merge)}, {"t", vec_json(b.t)},
+                  {"path", path}, {"lambda_max", vec_json(b.lambda_max)}});
+    if (!b.children.empty()) merges.push_back({{"t", b.t_start}, {"members", b.members}});
+  }
+  json j = {{"nodes", c.fixed_points->nodes}, {"branches", br}, {"merges", merges}, {"unconverged", tree.unconverged}};
+  if (c.data->dim() == 1) {
+    // log p_t(x) on a grid for the figure's background (paper Fig. 1).
+    const double lo = c.data->means.minCoeff() - 3 * std::sqrt(c.data->vars.maxCoeff() + 1.0),
+                 hi = c.data->means.maxCoeff() + 3 * std::sqrt(c.data->vars.maxCoeff() + 1.0);
+    const std::vector<double> xs = uniform(lo, hi, 160), ts = mixed_grid(p.t_min(), p.T(), 160);
+    Mat X(160, 1);
+    for (int i = 0; i < 160; ++i) X(i, 0) = xs[size_t(i)];
+    json z = json::array();
+    for (double t : ts) {
+      Vec lp;
+      mixture_eval_reference(c.data->marginal(p.alpha(t), p.sigma2(t)), X, nullptr, nullptr, &lp);
+      z.push_back(vec_json(lp));
+    }
+    j["density"] = {{"x", xs}, {"t", ts}, {"log_p", z}};
+  }
+  return j;
+}
+
+json run_pathwise(const InformationConfig& c, const Process& p, const MixtureScore& s) {
+  const PathwiseSpec& ps = *c.pathwise;
+  const EntropyVariance fw = pathwise_entropy_forward(*c.data, p, uniform(p.t_min(), p.T(), ps.nodes), ps.samples, c.seed);
+  const TimeGrid grid{p.t_min(), p.T(), ps.steps};
+  const GenerativeEntropy ge = pathwise_entropy_generative(*c.data, p, s, grid, ps.generative_samples,
+                                                           std::max(1, ps.steps / ps.records), ps.paths, c.seed);
+  json px = json::array(), ph = json::array();
+  for (Eigen::Index i = 0; i < ge.paths_x.rows(); ++i) {
+    px.push_back(vec_json(RowVec(ge.paths_x.row(i))));
+    ph.push_back(vec_json(RowVec(ge.paths_h.row(i))));
+  }
+  return {{"forward", variance_json(fw)}, {"generative", variance_json(ge.v)}, {"steps", ps.steps},
+          {"samples", ps.samples}, {"generative_samples", ps.generative_samples},
+          {"paths", {{"t", vec_json(ge.v.t)}, {"x", px}, {"h", ph}, {"axis", c.data->dim() == 1 ? "x" : "first principal axis"}}}};
+}
+
+json run_speciation(const SpeciationSpec& s) {
+  json runs = json::array();
+  for (double d : s.d) {
+    const GaussianMixture g = speciation_mixture(d);
+    const double tS = 0.5 * std::log(d), Lambda = covariance_top_eigenvalue(g);
+    for (const char* kind : {"ou", "edm"}) {
+      ProcessParams pp = default_process(parse_process_kind(kind));
+      // OU: up to 3 ln-scale units past 1/2 ln d; EDM: up to 10 sqrt(d) (its peak moves as sqrt(d)).
+      const double hi = kind[0] == 'o' ? std::max(1.5 * std::log(d), 3.0) : 10 * std::sqrt(d);
+      pp.T = hi;
+      pp.t_min = hi / s.nodes;
+      const EntropyVariance v = pathwise_entropy_quadrature(g, Process(pp), uniform(pp.t_min, hi, s.nodes), 96);
+      runs.push_back({{"d", d}, {"process", kind}, {"t_S_half_ln_d", tS}, {"t_S_biroli", 0.5 * std::log(Lambda)},
+                      {"t", vec_json(v.t)}, {"var", vec_json(v.var)}, {"mean", vec_json(v.mean)}, {"peak", peak_json(v.peak)}});
+    }
+  }
+  return {{"runs", runs}, {"nodes", s.nodes},
+          {"data", "1-D two-Gaussian mixture, means +-sqrt(4d/3), unit variances; V_h by quadrature (no sampling)"}};
+}
+
+GaussianMixture ones_mixture(int d) {
+  GaussianMixture g;
+  g.weights = Vec::Constant(2, 0.5);
+  g.means = Mat::Ones(2, d);
+  g.means.row(1) *= -1;
+  g.vars = Mat::Ones(2, d);
+  return g;
+}
+
+json run_cloning(const InformationConfig& c, const RunContext& ctx) {
+  const CloningSpec& s = *c.cloning;
+  ProcessParams pp = default_process(ProcessKind::OU);
+  pp.t_min = s.t_min;
+  pp.T = s.T;
+  const Process p(pp);
+  json runs = json::array();
+  for (int d : s.d) {
+    const auto t0 = Clock::now();
+    const GaussianMixture g = ones_mixture(d);
+    const MixtureScore score(g, p);
+    const double tS = speciation_time(covariance_top_eigenvalue(g));
+    CloningOptions o;
+    o.samples = s.samples;
+    o.branch_times = s.branch_times;
+    o.seed = c.seed;
+    const CloningResult r = cloning_probability(g, p, score, {s.t_min, s.T, s.steps}, o);
+    std::vector<double> th;
+    for (double t : r.t) th.push_back(cloning_theory_two_gaussians(p, std::sqrt(double(d)), 1.0, t));
+    runs.push_back({{"d", d}, {"t_S", tS}, {"t", vec_json(r.t)}, {"phi", vec_json(r.phi)}, {"phi_se", vec_json(r.phi_se)},
+                    {"theory", vec_json(th)}, {"theory_at_t_S", cloning_theory_two_gaussians(p, std::sqrt(double(d)), 1.0, tS)},
+                    {"seconds", seconds_since(t0)}});
+    ctx.log(fmt::format("  cloning d = {}: {:.1f} s", d, seconds_since(t0)));
+  }
+  return {{"runs", runs}, {"samples", s.samples}, {"steps", s.steps}, {"t_min", s.t_min}, {"T", s.T},
+          {"data", "two Gaussians N(+-1, I), equal weights; t_S = 1/2 ln Lambda, Lambda = d + 1"}};
+}
+
+json run_collapse(const InformationConfig& c, const RunContext& ctx) {
+  const CollapseSpec& s = *c.collapse;
+  const Process p(default_process(ProcessKind::OU));
+  json runs = json::array();
+  for (int d : s.d) {
+    const auto t0 = Clock::now();
+    Mat A;
+    std::vector<uint64_t> ids(static_cast<size_t>(s.P));
+    for (size_t i = 0; i < ids.size(); ++i) ids[i] = i;
+    sample_mixture(ones_mixture(d), {c.seed, Stream::Data}, ids.data(), s.P, 0, A);
+    const double tC = collapse_time_theory(1.0, d, s.P);
+    const std::vector<double> t = uniform(tC * 3.0 / s.nodes, tC * 3.0, s.nodes);
+    const CollapseResult r = excess_entropy(A, p, t, s.samples, c.seed);
+    std::vector<double> th;
+    for (double x : t) th.push_back(excess_entropy_theory(p, std::sqrt(double(d)), 1.0, d, s.P, x));
+    runs.push_back({{"d", d}, {"P", s.P}, {"t", vec_json(t)}, {"fe", vec_json(r.fe)}, {"fe_se", vec_json(r.fe_se)},
+                    {"theory", vec_json(th)}, {"t_collapse", finite_or_null(r.t_collapse)}, {"t_collapse_theory", tC},
+                    {"alpha_P", std::log(double(s.P)) / d}, {"seconds", seconds_since(t0)}});
+    ctx.log(fmt::format("  collapse d = {}: {:.1f} s", d, seconds_since(t0)));
+  }
+  return {{"runs", runs}, {"samples", s.samples},
+          {"data", "P points of two Gaussians N(+-1, I); OU; t_C read where f^e falls to 5% of alpha_P"}};
+}
+
+}  // namespace
+
+json run_information_experiment(const InformationConfig& c, const RunContext& ctx) {
+  const auto t0 = Clock::now();
+  json out = {{"experiment", "information"}, {"title", c.title}, {"seed", c.seed}, {"threads", ctx.threads}};
+  json timing;
+  const Process p(c.process);
+  out["process"] = {{"name", process_kind_name(c.process.kind)}, {"describe", p.describe()}, {"t_min", p.t_min()}, {"T", p.T()}};
+  std::unique_ptr<MixtureScore> s;
+  if (c.data) {
+    out["data"] = mixture_json(*c.data);
+    out["data"]["entropy_rule"] = posterior_entropy_rule_name(posterior_entropy_rule(*c.data));
+    s = std::make_unique<MixtureScore>(*c.data, p);
+  }
+  auto timed = [&](const char* name, auto fn) {
+    const auto ts = Clock::now();
+    ctx.log(fmt::format("{} ...", name));
+    out[name] = fn();
+    timing[name] = seconds_since(ts);
+    ctx.log(fmt::format("{}: {:.1f} s", name, timing[name].get<double>()));
+  };
+  if (c.rates) timed("rates", [&] { return run_rates(c, p, *s); });
+  if (c.fixed_points) timed("fixed_points", [&] { return run_fixed_points(c, p); });
+  if (c.pathwise) timed("pathwise", [&] { return run_pathwise(c, p, *s); });
+  if (c.speciation) timed("speciation", [&] { return run_speciation(*c.speciation); });
+  if (c.cloning) timed("cloning", [&] { return run_cloning(c, ctx); });
+  if (c.collapse) timed("collapse", [&] { return run_collapse(c, ctx); });
+  timing["total"] = seconds_since(t0);
+  out["timing_s"] = timing;
+  return out;
+}
+
+}  // namespace td
