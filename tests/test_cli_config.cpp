@@ -391,3 +391,54 @@ TEST_F(Cli, LikelihoodBadSolver) {
 TEST_F(Cli, LikelihoodUnknownKey) {
   expect_bad(write(std::string(kLikelihoodConfig) + "[images]\nsides = 4\n"), "key 'images.sides': unknown key");
 }
+
+// The information experiment (issue 5) end to end: the built-ins at small sizes, every section's
+// results present, the report's sections, and results independent of the thread count.
+TEST_F(Cli, InformationBuiltinsRunAndAreThreadIndependent) {
+  nlohmann::json j[2];
+  for (int threads : {1, 2}) {
+    const fs::path out = dir_ / ("info" + std::to_string(threads));
+    const Result r = run("run information-dynamics --quiet --threads " + std::to_string(threads) +
+                         " --set rates.samples=512 --set pathwise.samples=512 --set pathwise.generative_samples=512 --out " +
+                         out.string());
+    ASSERT_EQ(r.code, 0) << r.output;
+    std::ifstream(out / "results.json") >> j[threads - 1];
+    j[threads - 1].erase("timing_s");
+    j[threads - 1].erase("threads");
+    j[threads - 1].erase("created");
+  }
+  EXPECT_EQ(j[0], j[1]);
+  const nlohmann::json& x = j[0];
+  EXPECT_EQ(x["experiment"], "information");
+  EXPECT_EQ(x["fixed_points"]["merges"].size(), 3u);  // {-2.3,-1.7}, {1.7,2.3}, then all four
+  EXPECT_EQ(x["fixed_points"]["unconverged"], 0);
+  EXPECT_EQ(x["rates"]["t"].size(), x["rates"]["score_norm"]["value"].size());
+  EXPECT_EQ(x["pathwise"]["paths"]["x"].size(), 6u);
+  const fs::path out = dir_ / "regimes";
+  const Result r = run("run dynamical-regimes --quiet --set cloning.d=[16] --set cloning.samples=200 --set cloning.steps=200 "
+                       "--set collapse.d=[32] --set collapse.P=200 --set collapse.nodes=8 --out " + out.string());
+  ASSERT_EQ(r.code, 0) << r.output;
+  nlohmann::json g;
+  std::ifstream(out / "results.json") >> g;
+  EXPECT_EQ(g["cloning"]["runs"][0]["phi"].size(), 19u);  // branch times 1.0, 1.5, ..., 10.0
+  EXPECT_NEAR(g["cloning"]["runs"][0]["t_S"].get<double>(), 0.5 * std::log(17.0), 1e-9);
+  EXPECT_EQ(g["collapse"]["runs"][0]["fe"].size(), 8u);
+  std::ifstream html(out / "report.html");
+  const std::string page((std::istreambuf_iterator<char>(html)), std::istreambuf_iterator<char>());
+  EXPECT_NE(page.find("Cloning: probability"), std::string::npos);
+  const fs::path out2 = dir_ / "spec";
+  ASSERT_EQ(run("run speciation-scaling --quiet --set speciation.nodes=60 --out " + out2.string()).code, 0);
+}
+
+const char* kInformation = "experiment = \"information\"\n";
+TEST_F(Cli, InformationNeedsAnAnalysis) { expect_bad(write(kInformation), "names no analysis"); }
+TEST_F(Cli, InformationRatesNeedData) { expect_bad(write(std::string(kInformation) + "[rates]\n"), "key 'rates': needs [data]"); }
+TEST_F(Cli, InformationSpeciationDimensionOne) {
+  expect_bad(write(std::string(kInformation) + "[speciation]\nd = [1, 10]\n"), "key 'speciation.d': values must be in (1, 1e8]");
+}
+TEST_F(Cli, InformationBranchTimeOutside) {
+  expect_bad(write(std::string(kInformation) + "[cloning]\nbranch_times = [12.0]\n"), "key 'cloning.branch_times': 12 is outside");
+}
+TEST_F(Cli, InformationUnknownKey) {
+  expect_bad(write(std::string(kInformation) + "[collapse]\nPP = 3\n"), "key 'collapse.PP': unknown key");
+}
