@@ -254,6 +254,18 @@ samples = 256
 nodes = 40
 )T";
 
+// Stancevic, Handke & Ambrogioni 2025: entropic vs EDM noise schedules on two 1-D mixtures.
+const char* kEntropicTime = R"T(experiment = "information"
+title = "Entropic time schedules against EDM (Stancevic, Handke & Ambrogioni 2025)"
+seed = 1
+
+[entropic_time]
+steps = [6, 8, 12, 16, 24, 32, 64]
+samples = 20000
+base_nodes = 128
+mc_samples = 1024
+)T";
+
 }  // namespace
 
 const std::vector<BuiltinExperiment>& builtin_experiments() {
@@ -278,6 +290,8 @@ const std::vector<BuiltinExperiment>& builtin_experiments() {
        kSpeciationScaling},
       {"dynamical-regimes", "Biroli et al.: cloning probability and collapse excess entropy, d = 256..4096 (~3 min)",
        kDynamicalRegimes},
+      {"entropic-time", "Entropic vs EDM noise schedules: KL of generated to true on 1-D mixtures over step counts (~10 s)",
+       kEntropicTime},
   };
   return all;
 }

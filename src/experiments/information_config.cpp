@@ -123,8 +123,33 @@ InformationConfig parse_information_config(const toml::table& root, const std::s
     t->finish();
     c.collapse = s;
   }
-  r.require(c.rates || c.fixed_points || c.pathwise || c.speciation || c.cloning || c.collapse, "experiment",
-            "names no analysis: add at least one of [rates], [fixed_points], [pathwise], [speciation], [cloning], [collapse]");
+  if (auto t = r.optional_table("entropic_time")) {
+    EntropicTimeSpec s;
+    if (t->has("steps")) {
+      s.steps.clear();
+      for (double v : t->numbers("steps")) {
+        t->require(v >= 2 && v <= 100000 && v == double(int(v)), "steps", fmt::format("values must be integers in [2, 10^5] (got {})", v));
+        s.steps.push_back(int(v));
+      }
+    }
+    s.samples = int(t->integer("samples", s.samples));
+    s.base_nodes = int(t->integer("base_nodes", s.base_nodes));
+    s.mc_samples = int(t->integer("mc_samples", s.mc_samples));
+    s.sigma_min = t->number("sigma_min", s.sigma_min);
+    s.sigma_max = t->number("sigma_max", s.sigma_max);
+    s.rho = t->number("rho", s.rho);
+    t->require(!s.steps.empty(), "steps", "needs at least one value");
+    t->require(s.samples >= 2 && s.samples <= 1 << 24, "samples", "must be in [2, 2^24]");
+    t->require(s.base_nodes >= 4 && s.base_nodes <= 100000, "base_nodes", "must be in [4, 10^5]");
+    t->require(s.mc_samples >= 2 && s.mc_samples <= 1 << 24, "mc_samples", "must be in [2, 2^24]");
+    t->require(s.sigma_min > 0 && s.sigma_max > s.sigma_min, "sigma_max", "need 0 < sigma_min < sigma_max");
+    t->require(s.rho > 0, "rho", "must be > 0");
+    t->finish();
+    c.entropic_time = s;
+  }
+  r.require(c.rates || c.fixed_points || c.pathwise || c.speciation || c.cloning || c.collapse || c.entropic_time, "experiment",
+            "names no analysis: add at least one of [rates], [fixed_points], [pathwise], [speciation], [cloning], [collapse], "
+            "[entropic_time]");
   r.finish();
   c.resolved = root;
   return c;

@@ -9,6 +9,7 @@
 //   [speciation]        V_h of the two-Gaussian mixture (means +-sqrt(4d/3)) over d, OU and EDM
 //   [cloning]           Biroli's cloning phi(t) for N(+-1, I) at several d, against theory
 //   [collapse]          excess entropy f^e(t) of P training points at several d, against theory
+//   [entropic_time]     entropic vs EDM schedules on 1-D mixtures (15 points; 15 Gaussians), KL
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -49,6 +50,14 @@ struct CollapseSpec {
   int P = 20000, samples = 256, nodes = 40;
 };
 
+struct EntropicTimeSpec {
+  std::vector<int> steps = {6, 8, 12, 16, 24, 32, 64};  // noise levels per schedule
+  int samples = 20000;     // generated samples per (data, schedule, steps)
+  int base_nodes = 128;    // EDM base grid on which eps^2 is estimated
+  int mc_samples = 1024;   // Monte Carlo samples per base node
+  double sigma_min = 0.002, sigma_max = 80, rho = 7;
+};
+
 struct InformationConfig {
   std::string title;
   uint64_t seed = 1;
@@ -60,6 +69,7 @@ struct InformationConfig {
   std::optional<SpeciationSpec> speciation;
   std::optional<CloningSpec> cloning;
   std::optional<CollapseSpec> collapse;
+  std::optional<EntropicTimeSpec> entropic_time;
   toml::table resolved;
 };
 

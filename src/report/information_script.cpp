@@ -122,6 +122,21 @@ const std::string& information_report_script() {
       ds.push(line('theory d = ' + r.d, r.t.map(t => t / r.t_collapse_theory), r.theory.map(v => v / r.alpha_P), color(i), { borderDash: [5, 3] })); });
     chart(g, 320, ds, axes('t / t_C', 'f^e / α_P'));
   }
+  if (R.entropic_time) {
+    const e = R.entropic_time;
+    const g = section('Entropic time schedules',
+      'Noise levels placed uniformly in the rescaled entropic time φ̃ = ∫ε²(σ)/σ² dσ (ε² by Monte Carlo, ' + e.mc_samples + ' samples on ' + e.base_nodes +
+      ' EDM nodes) against EDM’s ρ = 7 schedule; ' + e.sampler + '. Left: ' + e.kl + ', ' + e.samples + ' samples, against the number of noise levels. ' +
+      'Right: normalized φ̃(σ) and the two schedules at one step count.', 'grid');
+    const ds = [];
+    e.runs.forEach((r, i) => { ds.push(line('EDM, ' + r.data, r.steps, r.kl_edm, color(2 * i), { pointRadius: 3 }));
+      ds.push(line('entropic, ' + r.data, r.steps, r.kl_entropic, color(2 * i + 1), { pointRadius: 3, borderDash: [5, 3] })); });
+    chart(g, 320, ds, axes('noise levels', 'KL(generated ‖ true) [nats]', 'logarithmic', 'logarithmic'));
+    const ds2 = e.runs.map((r, i) => line('φ̃, ' + r.data, r.base_sigma, r.phi, color(2 * i)));
+    e.runs.forEach((r, i) => { ds2.push(line('entropic σ_i, ' + r.data, r.schedule.entropic, r.schedule.entropic.map((_, j, a) => 1 - j / (a.length - 1)), color(2 * i + 1), { showLine: false, pointRadius: 3 })); });
+    ds2.push(line('EDM σ_i', e.runs[0].schedule.edm, e.runs[0].schedule.edm.map((_, j, a) => 1 - j / (a.length - 1)), '#000', { showLine: false, pointRadius: 3, pointStyle: 'crossRot' }));
+    chart(g, 320, ds2, axes('σ', 'normalized φ̃  /  schedule position', 'logarithmic'));
+  }
   document.body.setAttribute('data-rendered', 'true');
 })();
 )JS";

@@ -1,0 +1,141 @@
+#include "observe/entropic_time.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "core/rng.hpp"
+#include "core/stats.hpp"
+#include "sim/ensemble.hpp"
+
+namespace td {
+
+std::vector<double> edm_sigmas(int n, double smin, double smax, double rho) {
+  if (n < 2 || !(smin > 0) || !(smax > smin) || !(rho > 0))
+    throw InputError(fmt::format("EDM schedule: need n >= 2 and 0 < sigma_min < sigma_max (got {}, {}, {})", n, smin, smax));
+  std::vector<double> s;
+  const double a = std::pow(smax, 1 / rho), b = std::pow(smin, 1 / rho);
+  for (int i = 0; i < n; ++i) s.push_back(std::pow(a + double(i) / (n - 1) * (b - a), rho));
+  s.front() = smax, s.back() = smin;
+  return s;
+}
+
+X0Error x0_prediction_error(const Score& score, const DataFn& data, const std::vector<double>& sigmas, int samples,
+                            uint64_t seed) {
+  if (samples < 2) throw InputError("x0 prediction error: samples must be >= 2");
+  const int d = score.dim();
+  X0Error r;
+  std::vector<double> v(static_cast<size_t>(samples));
+  for (size_t k = 0; k < sigmas.size(); ++k) {
+    const double sg = sigmas[k];
+    parallel_blocks({samples, 256}, [&](const uint64_t* ids, int n, int nv, int64_t first) {
+      std::vector<uint64_t> id(static_cast<size_t>(n));
+      for (int i = 0; i < n; ++i) id[size_t(i)] = uint64_t(k) * uint64_t(samples) + ids[i];
+      Mat X0, Z, S;
+      data(id.data(), n, X0);
+      normal_block({seed, Stream::Entropy}, id.data(), n, 0, d, Z);
+      const Mat X = X0 + sg * Z;
+      score.score(X, sg, S);
+      for (int i = 0; i < nv; ++i) v[size_t(first + i)] = (X.row(i) + sg * sg * S.row(i) - X0.row(i)).squaredNorm();
+    });
+    Moments m;
+    for (double x : v) m.add(x);
+    r.sigma.push_back(sg), r.eps2.push_back(m.mean()), r.eps2_se.push_back(m.mean_se());
+  }
+  // Ascending in sigma whatever order the nodes came in.
+  std::vector<size_t> o(sigmas.size());
+  for (size_t i = 0; i < o.size(); ++i) o[i] = i;
+  std::sort(o.begin(), o.end(), [&](size_t a, size_t b) { return r.sigma[a] < r.sigma[b]; });
+  X0Error s;
+  for (size_t i : o) s.sigma.push_back(r.sigma[i]), s.eps2.push_back(r.eps2[i]), s.eps2_se.push_back(r.eps2_se[i]);
+  return s;
+}
+
+EntropicSchedule entropic_schedule(const X0Error& e, int n) {
+  const size_t m = e.sigma.size();
+  if (m < 2 || n < 2) throw InputError("entropic schedule: need >= 2 base nodes and >= 2 schedule points");
+  EntropicSchedule s;
+  s.base_sigma = e.sigma;
+  s.phi.assign(m, 0.0);
+  // d phi~ = eps^2 / sigma^2 d sigma = (eps^2 / sigma) d ln sigma.
+  for (size_t i = 1; i < m; ++i)
+    s.phi[i] = s.phi[i - 1] + 0.5 * (e.eps2[i] / e.sigma[i] + e.eps2[i - 1] / e.sigma[i - 1]) *
+                                  std::log(e.sigma[i] / e.sigma[i - 1]);
+  const double total = s.phi.back();
+  if (!(total > 0)) throw RunError("entropic schedule: the x0-prediction error is zero on the whole grid");
+  for (double& p : s.phi) p /= total;
+  for (int j = n - 1; j >= 0; --j) {
+    const double target = double(j) / (n - 1);
+    size_t i = size_t(std::lower_bound(s.phi.begin(), s.phi.end(), target) - s.phi.begin());
+    i = std::clamp<size_t>(i, 1, m - 1);
+    const double f = s.phi[i] > s.phi[i - 1] ? (target - s.phi[i - 1]) / (s.phi[i] - s.phi[i - 1]) : 0.0;
+    s.sigmas.push_back(std::exp(std::log(e.sigma[i - 1]) + f * std::log(e.sigma[i] / e.sigma[i - 1])));
+  }
+  s.sigmas.front() = e.sigma.back(), s.sigmas.back() = e.sigma.front();
+  return s;
+}
+
+Mat sample_edm_heun(const Score& score, const std::vector<double>& sg, int samples, uint64_t seed) {
+  if (sg.size() < 2) throw InputError("EDM sampler: needs at least two noise levels");
+  for (size_t i = 1; i < sg.size(); ++i)
+    if (!(sg[i] < sg[i - 1]) || !(sg[i] > 0)) throw InputError("EDM sampler: noise levels must be positive and descending");
+  const int d = score.dim();
+  Mat out(samples, d);
+  parallel_blocks({samples, 256}, [&](const uint64_t* ids, int n, int nv, int64_t first) {
+    Mat X, Xe, S, S2;
+    normal_block({seed, Stream::Prior}, ids, n, 0, d, X);
+    X *= sg[0];
+    // dx/dsigma = -sigma s(x, sigma).
+    for (size_t i = 0; i + 1 < sg.size(); ++i) {
+      const double h = sg[i + 1] - sg[i];
+      score.score(X, sg[i], S);
+      Xe = X - (h * sg[i]) * S;
+      score.score(Xe, sg[i + 1], S2);
+      X -= (0.5 * h) * (sg[i] * S + sg[i + 1] * S2);
+    }
+    score.score(X, sg.back(), S);
+    X += (sg.back() * sg.back()) * S;  // Euler from sigma_min to 0: x - (0 - s_min)(-s_min s) = Tweedie's mean
+    out.middleRows(first, nv) = X.topRows(nv);
+  });
+  return out;
+}
+
+double kl_generated_to_true(const Mat& x, const GaussianMixture& g, int bins) {
+  if (g.dim() != 1 || x.cols() != 1) throw InputError("KL of generated to true: 1-D data only");
+  const int n = int(x.rows()), K = g.K();
+  std::vector<double> q, p;
+  if ((g.vars.array() == 0).all()) {
+    q.assign(size_t(K), 0.0);
+    for (int i = 0; i < n; ++i) {
+      int best = 0;
+      for (int k = 1; k < K; ++k)
+        if (std::abs(x(i, 0) - g.means(k, 0)) < std::abs(x(i, 0) - g.means(best, 0))) best = k;
+      q[size_t(best)] += 1.0 / n;
+    }
+    for (int k = 0; k < K; ++k) p.push_back(g.weights[k]);
+  } else {
+    const double sd = std::sqrt(g.vars.maxCoeff());
+    const double lo = g.means.minCoeff() - 5 * sd, hi = g.means.maxCoeff() + 5 * sd, w = (hi - lo) / bins;
+    q.assign(size_t(bins) + 2, 0.0);  // + the two tails
+    for (int i = 0; i < n; ++i) {
+      const double u = (x(i, 0) - lo) / w;
+      const int b = u < 0 ? bins : u >= bins ? bins + 1 : int(u);
+      q[size_t(b)] += 1.0 / n;
+    }
+    auto cdf = [&](double y) {
+      double c = 0;
+      for (int k = 0; k < K; ++k) c += g.weights[k] * 0.5 * std::erfc(-(y - g.means(k, 0)) / std::sqrt(2 * g.vars(k, 0)));
+      return c;
+    };
+    for (int b = 0; b < bins; ++b) p.push_back(cdf(lo + (b + 1) * w) - cdf(lo + b * w));
+    p.push_back(cdf(lo));
+    p.push_back(1 - cdf(hi));
+  }
+  double kl = 0;
+  for (size_t b = 0; b < q.size(); ++b)
+    if (q[b] > 0) kl += q[b] * std::log(q[b] / std::max(p[b], 1e-300));
+  return kl;
+}
+
+}  // namespace td

@@ -1,0 +1,92 @@
+// Entropic time (FORMULAS §5.4): the schedule of Gaussian data against the arctan closed form, the
+// Monte Carlo x0 error against its closed form, the Heun sampler on Gaussian data, and the KL
+// estimator on exact samples.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+
+#include "common.hpp"
+#include "core/error.hpp"
+#include "observe/entropic_time.hpp"
+#include "score/mixture_score.hpp"
+
+namespace td {
+namespace {
+
+GaussianMixture gaussian_data(int d, double c) {
+  GaussianMixture g;
+  g.weights = Vec::Ones(1);
+  g.means = Mat::Zero(1, d);
+  g.vars = Mat::Constant(1, d, c * c);
+  return g;
+}
+
+Process edm() { return Process(default_process(ProcessKind::EDM)); }
+
+// eps^2 = d c^2 s^2/(c^2 + s^2) by Monte Carlo within 4 SE, and the schedule built from the closed
+// form satisfies (arctan(s_j/c) - arctan(s_min/c)) / (arctan(s_max/c) - arctan(s_min/c)) = j/(n-1).
+TEST(EntropicTime, GaussianScheduleIsArctan) {
+  const int d = 2;
+  const double c = 0.7;
+  const GaussianMixture g = gaussian_data(d, c);
+  const MixtureScore s(g, edm());
+  std::vector<double> base = edm_sigmas(128, 0.002, 80);
+  std::reverse(base.begin(), base.end());
+  const uint64_t seed = 91;
+  test::print_seed(seed);
+  const X0Error mc = x0_prediction_error(s, mixture_data(g, {seed, Stream::Data}), base, 1024, seed);
+  X0Error exact = mc;
+  int bad = 0;
+  for (size_t i = 0; i < base.size(); ++i) {
+    const double s2 = base[i] * base[i];
+    exact.eps2[i] = d * c * c * s2 / (c * c + s2);
+    bad += std::abs(mc.eps2[i] - exact.eps2[i]) > 4 * mc.eps2_se[i];
+  }
+  EXPECT_EQ(bad, 0);
+  const int n = 18;
+  const EntropicSchedule sch = entropic_schedule(exact, n);
+  ASSERT_EQ(sch.sigmas.size(), size_t(n));
+  const double a0 = std::atan(0.002 / c), a1 = std::atan(80 / c);
+  double worst = 0;
+  for (int j = 0; j < n; ++j) {
+    const double u = (std::atan(sch.sigmas[size_t(j)] / c) - a0) / (a1 - a0);
+    worst = std::max(worst, std::abs(u - double(n - 1 - j) / (n - 1)));
+  }
+  std::printf("worst |normalized arctan - uniform| = %.2e over %d points\n", worst, n);
+  EXPECT_LT(worst, 1e-3);  // the trapezoid rule on 128 base nodes
+  const EntropicSchedule from_mc = entropic_schedule(mc, n);
+  EXPECT_NEAR(std::log(from_mc.sigmas[size_t(n / 2)]), std::log(sch.sigmas[size_t(n / 2)]), 0.05);
+}
+
+// Heun with 64 EDM steps reproduces N(0, c^2): sample variance within 4 SE; and KL of exact
+// samples to the truth is at the plug-in bias (cells - 1)/(2n), for Gaussian and delta data.
+TEST(EntropicTime, HeunSamplerAndKlEstimator) {
+  const GaussianMixture g = gaussian_data(1, 1.3);
+  const MixtureScore s(g, edm());
+  const uint64_t seed = 93;
+  test::print_seed(seed);
+  const Mat x = sample_edm_heun(s, edm_sigmas(64, 0.002, 80), 20000, seed);
+  const double var = x.squaredNorm() / x.rows(), se = 1.69 * std::sqrt(2.0 / x.rows());
+  std::printf("Heun sample variance %.4f (exact 1.69 +- %.4f)\n", var, se);
+  EXPECT_NEAR(var, 1.69, 4 * se);
+  GaussianMixture pts;
+  pts.weights = Vec::Constant(3, 1.0 / 3);
+  pts.means = Mat(3, 1);
+  pts.means << -1, 0.2, 2;
+  pts.vars = Mat::Zero(3, 1);
+  for (const GaussianMixture& data : {g, pts}) {
+    std::vector<uint64_t> ids(20000);
+    for (size_t i = 0; i < ids.size(); ++i) ids[i] = i;
+    Mat X;
+    sample_mixture(data, {seed, Stream::Test}, ids.data(), 20000, 0, X);
+    const double kl = kl_generated_to_true(X, data, 100);
+    const double cells = data.vars(0, 0) > 0 ? 102 : 3, bias = (cells - 1) / (2 * 20000.0);
+    std::printf("KL of exact samples %.5f (plug-in bias %.5f)\n", kl, bias);
+    EXPECT_LT(kl, 4 * bias + 1e-4);
+  }
+  EXPECT_THROW(sample_edm_heun(s, {1.0, 2.0}, 8, 1), InputError);
+}
+
+}  // namespace
+}  // namespace td
