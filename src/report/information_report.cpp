@@ -11,12 +11,15 @@ using json = nlohmann::json;
 
 std::string render_information_report(const json& r, const std::string& config) {
   std::string h = "<table class=\"meta\">";
+  // The [process] applies to the analyses of [data]; the others fix their own processes.
   if (r.contains("data"))
-    h += fmt::format("<tr><td>data</td><td>{}-component mixture in d = {}; h<sub>t</sub> by {}</td></tr>",
-                     r["data"]["K"].get<int>(), r["data"]["d"].get<int>(), html_escape(r["data"]["entropy_rule"].get<std::string>()));
-  h += fmt::format("<tr><td>process</td><td>{}</td></tr><tr><td>seed / threads</td><td>{} / {}</td></tr>"
+    h += fmt::format("<tr><td>data</td><td>{}-component mixture in d = {}; h<sub>t</sub> by {}</td></tr>"
+                     "<tr><td>process</td><td>{}</td></tr>",
+                     r["data"]["K"].get<int>(), r["data"]["d"].get<int>(), html_escape(r["data"]["entropy_rule"].get<std::string>()),
+                     html_escape(r["process"]["describe"].get<std::string>()));
+  h += fmt::format("<tr><td>seed / threads</td><td>{} / {}</td></tr>"
                    "<tr><td>thermodiff</td><td>{} (git {})</td></tr><tr><td>wall time</td><td>{:.1f} s</td></tr></table>\n",
-                   html_escape(r["process"]["describe"].get<std::string>()), r["seed"].get<uint64_t>(), r["threads"].get<int>(),
+                   r["seed"].get<uint64_t>(), r["threads"].get<int>(),
                    html_escape(r.value("version", "?")), html_escape(r.value("git", "unknown")), r["timing_s"]["total"].get<double>());
   h += "<h2>Summary</h2>\n<table class=\"summary\"><thead><tr><th>analysis</th><th>result</th></tr></thead><tbody>\n";
   if (r.contains("rates")) {
@@ -58,6 +61,15 @@ std::string render_information_report(const json& r, const std::string& config) 
     for (const json& x : r["collapse"]["runs"])
       h += fmt::format("<tr><td>collapse d = {}, P = {}</td><td>t<sub>C</sub> read {} (theory &frac12;ln(1 + 1/(P<sup>2/d</sup>&minus;1)) = {})</td></tr>\n",
                        x["d"].get<int>(), x["P"].get<int>(), html_num(x["t_collapse"]), html_num(x["t_collapse_theory"]));
+  if (r.contains("entropic_time"))
+    for (const json& x : r["entropic_time"]["runs"]) {
+      std::string cells;
+      for (size_t i = 0; i < x["steps"].size(); ++i)
+        cells += fmt::format("{}{}: {} / {}", i ? "; " : "", x["steps"][i].get<int>(), html_num(x["kl_edm"][i], 3),
+                             html_num(x["kl_entropic"][i], 3));
+      h += fmt::format("<tr><td>KL(generated &Vert; true) [nats], {}: noise levels: EDM / entropic</td><td>{}</td></tr>\n",
+                       html_escape(x["data"].get<std::string>()), cells);
+    }
   h += "</tbody></table>\n";
   return report_page(r.value("title", "thermodiff information report"), r, h, config, information_report_script());
 }
