@@ -34,7 +34,7 @@ struct PathwiseSpec {
 };
 
 struct SpeciationSpec {
-  std::vector<double> d = {1, 10, 100, 1000, 10000};
+  std::vector<double> d = {2, 10, 100, 1000, 10000};
   int nodes = 300;
 };
 
