@@ -442,3 +442,42 @@ TEST_F(Cli, InformationBranchTimeOutside) {
 TEST_F(Cli, InformationUnknownKey) {
   expect_bad(write(std::string(kInformation) + "[collapse]\nPP = 3\n"), "key 'collapse.PP': unknown key");
 }
+
+// [model]: an MLP trained on the four points, its rates beside the exact score's. The x0-prediction
+// error of any model bounds the exact posterior variance from above (MMSE), so its integral cannot
+// fall below the exact one beyond 4 SE.
+TEST_F(Cli, InformationModelRatesBoundedByTheExactPosteriorVariance) {
+  const fs::path out = dir_ / "model";
+  const std::string cfg = write(
+      "experiment = \"information\"\n[process]\nkind = \"ou\"\nt_min = 0.01\nT = 4.0\n"
+      "[data]\nmixture = { weights = [0.5, 0.5], means = [[-1.5], [1.5]], std = [0.2, 0.2] }\n"
+      "[rates]\nnodes = 24\nsamples = 1000\n[model]\nmlp = { width = 32, hidden = 2 }\ntraining = { steps = 300 }\n");
+  const Result r = run("run " + cfg + " --quiet --out " + out.string());
+  ASSERT_EQ(r.code, 0) << r.output;
+  nlohmann::json j;
+  std::ifstream(out / "results.json") >> j;
+  const auto& m = j["rates"]["model"];
+  ASSERT_TRUE(m.is_object());
+  EXPECT_EQ(m["network"]["kind"], "mlp");
+  EXPECT_EQ(m["hutchinson_probes"], 1);
+  const double model_x0 = m["x0_error"]["integral"].get<double>(), exact = j["rates"]["posterior_var"]["integral"].get<double>();
+  const double se = std::hypot(m["x0_error"]["integral_se"].get<double>(), j["rates"]["posterior_var"]["integral_se"].get<double>());
+  std::printf("x0 error integral: model %.4f, exact posterior variance %.4f +- %.4f\n", model_x0, exact, se);
+  EXPECT_GT(model_x0, exact - 4 * se);
+  expect_bad(write("experiment = \"information\"\n[data]\nmixture = { weights = [1.0], means = [[0.0]], std = [1.0] }\n"
+                   "[model]\nmlp = { width = 8 }\n"),
+             "key 'model': is measured by [rates]");
+}
+
+// [speciation_time]: t_S = 1/2 ln Lambda of a points file (covariance with n - 1: diag(6, 2/3, 0)).
+TEST_F(Cli, InformationSpeciationTimeOfAPointsFile) {
+  const std::string pts = write("3,0,0\n-3,0,0\n0,1,0\n0,-1,0\n", "p.csv");
+  const fs::path out = dir_ / "ts";
+  const Result r = run("run " + write("experiment = \"information\"\n[speciation_time]\nfile = \"" + pts + "\"\n") +
+                       " --quiet --out " + out.string());
+  ASSERT_EQ(r.code, 0) << r.output;
+  nlohmann::json j;
+  std::ifstream(out / "results.json") >> j;
+  EXPECT_NEAR(j["speciation_time"]["covariance_top_eigenvalue"].get<double>(), 6.0, 1e-10);
+  EXPECT_NEAR(j["speciation_time"]["t_S"].get<double>(), 0.5 * std::log(6.0), 1e-10);
+}

@@ -5,6 +5,7 @@
 #include "core/error.hpp"
 #include "experiments/config_reader.hpp"
 #include "experiments/distribution_config.hpp"
+#include "experiments/network_config.hpp"
 
 namespace td {
 namespace {
@@ -52,6 +53,32 @@ InformationConfig parse_information_config(const toml::table& root, const std::s
     o.seed = c.seed;
     t->finish();
     c.rates = o;
+  }
+  if (auto m = r.optional_table("model")) {
+    r.require(c.rates.has_value(), "model", "is measured by [rates]: add that table");
+    NetworkModelSpec ns;
+    const bool mlp = m->has("mlp"), ts = m->has("torchscript");
+    m->require(mlp != ts, "mlp", "give exactly one of mlp = {...} (trained here on [data]) or torchscript = {file, prediction}");
+    if (ts) {
+      ns.torchscript = true;
+      ConfigReader t = m->table("torchscript");
+      ns.file = t.string("file");
+      ns.prediction = parse_prediction_key(t, "prediction");
+      t.finish();
+    } else {
+      ConfigReader a = m->table("mlp");
+      MlpSpec base;
+      base.d = c.data->dim();
+      ns.mlp = read_mlp(a, base);
+      ns.mlp.d = c.data->dim();
+      ns.prediction = ns.mlp.prediction;
+      if (auto tr = m->optional_table("training")) ns.train = read_training(*tr, TrainSpec{}, false);
+    }
+    ns.hutchinson_probes = int(m->integer("hutchinson_probes", 1));
+    m->require(ns.hutchinson_probes >= 0 && ns.hutchinson_probes <= 64, "hutchinson_probes",
+               "must be in [0, 64] (0: exact divergence, d + 1 network passes)");
+    m->finish();
+    c.model = ns;
   }
   if (auto t = r.optional_table("fixed_points")) {
     need_data("fixed_points");
@@ -147,9 +174,16 @@ InformationConfig parse_information_config(const toml::table& root, const std::s
     t->finish();
     c.entropic_time = s;
   }
-  r.require(c.rates || c.fixed_points || c.pathwise || c.speciation || c.cloning || c.collapse || c.entropic_time, "experiment",
+  if (auto t = r.optional_table("speciation_time")) {
+    c.speciation_file = t->string("file");
+    t->require(!c.speciation_file.empty(), "file", "must name a .csv or .npy points file");
+    t->finish();
+  }
+  r.require(c.rates || c.fixed_points || c.pathwise || c.speciation || c.cloning || c.collapse || c.entropic_time ||
+                !c.speciation_file.empty(),
+            "experiment",
             "names no analysis: add at least one of [rates], [fixed_points], [pathwise], [speciation], [cloning], [collapse], "
-            "[entropic_time]");
+            "[entropic_time], [speciation_time]");
   r.finish();
   c.resolved = root;
   return c;

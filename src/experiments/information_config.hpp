@@ -3,13 +3,15 @@
 // README, "Configuration: information"). Every analysis is an optional table; the ones present run.
 //   [data] + [process]  the mixture whose exact score the first three analyses use
 //   [rates]             conditional entropy rates by all estimators, marginal rate, Fisher trace,
-//                       Jacobian spectrum
+//                       Jacobian spectrum; with [model] also those of a trained MLP or TorchScript
+//                       network (score norm, Hutchinson divergence, x0-prediction error)
 //   [fixed_points]      fixed-point paths, merge tree and bifurcation times
 //   [pathwise]          h_t along forward and generative paths, V_h(t), example paths
 //   [speciation]        V_h of the two-Gaussian mixture (means +-sqrt(4d/3)) over d, OU and EDM
 //   [cloning]           Biroli's cloning phi(t) for N(+-1, I) at several d, against theory
 //   [collapse]          excess entropy f^e(t) of P training points at several d, against theory
 //   [entropic_time]     entropic vs EDM schedules on 1-D mixtures (15 points; 15 Gaussians), KL
+//   [speciation_time]   t_S = 1/2 ln Lambda of a dataset (.csv/.npy points file)
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -18,6 +20,7 @@
 #include <toml++/toml.h>
 
 #include "data/mixture.hpp"
+#include "experiments/taep_config.hpp"
 #include "observe/conditional_entropy.hpp"
 #include "observe/fixed_points.hpp"
 #include "process/process.hpp"
@@ -64,12 +67,14 @@ struct InformationConfig {
   std::optional<GaussianMixture> data;
   ProcessParams process;
   std::optional<ConditionalEntropyOptions> rates;
+  std::optional<NetworkModelSpec> model;  // [model]: a network whose rates are measured beside the exact score's
   std::optional<FixedPointOptions> fixed_points;
   std::optional<PathwiseSpec> pathwise;
   std::optional<SpeciationSpec> speciation;
   std::optional<CloningSpec> cloning;
   std::optional<CollapseSpec> collapse;
   std::optional<EntropicTimeSpec> entropic_time;
+  std::string speciation_file;  // [speciation_time] file: t_S = 1/2 ln Lambda of a dataset's covariance
   toml::table resolved;
 };
 

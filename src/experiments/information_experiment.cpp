@@ -5,6 +5,8 @@
 
 #include "core/quadrature.hpp"
 #include "data/mixture_posterior.hpp"
+#include "data/points_file.hpp"
+#include "nn/torchscript_net.hpp"
 #include "observe/entropic_time.hpp"
 #include "observe/pathwise_entropy.hpp"
 #include "observe/speciation.hpp"
@@ -48,9 +50,41 @@ std::vector<double> uniform(double a, double b, int n) {
   return t;
 }
 
-json run_rates(const InformationConfig& c, const Process& p, const MixtureScore& s) {
-  const ConditionalEntropyRates r =
-      conditional_entropy_rates(p, s, mixture_data(*c.data, {c.seed, Stream::Data}), *c.rates, &*c.data);
+json rate_curves_json(const ConditionalEntropyRates& r) {
+  return {{"score_norm", curve_json(r.score_norm)}, {"divergence", curve_json(r.divergence)},
+          {"x0_error", curve_json(r.x0_error)}, {"marginal", curve_json(r.marginal)}, {"div", vec_json(r.div)},
+          {"div_se", vec_json(r.div_se)}};
+}
+
+// The [model] network: trained here by DSM on [data], or a TorchScript file.
+std::shared_ptr<const Score> build_model(const InformationConfig& c, const Process& p, const RunContext& ctx, json& info) {
+  const NetworkModelSpec& m = *c.model;
+  if (m.torchscript) {
+    info = {{"kind", "torchscript"}, {"file", m.file}, {"prediction", prediction_name(m.prediction)}};
+    return std::make_shared<NetworkScore>(std::make_shared<TorchScriptNet>(m.file, c.data->dim()), p, m.prediction);
+  }
+  json training;
+  auto score = train_mlp_score("model", m.mlp, m.train, p, mixture_data(*c.data, {c.seed, Stream::Train}, 2),
+                               "the [data] mixture", c.seed, ctx, training);
+  info = {{"kind", "mlp"}, {"prediction", prediction_name(m.prediction)},
+          {"mlp", {{"width", m.mlp.width}, {"hidden", m.mlp.hidden}, {"embed", m.mlp.embed}}}, {"training", training}};
+  return score;
+}
+
+json run_rates(const InformationConfig& c, const Process& p, const MixtureScore& s, const RunContext& ctx) {
+  const DataFn data = mixture_data(*c.data, {c.seed, Stream::Data});
+  const ConditionalEntropyRates r = conditional_entropy_rates(p, s, data, *c.rates, &*c.data);
+  json model;
+  if (c.model) {
+    json info;
+    const std::shared_ptr<const Score> net = build_model(c, p, ctx, info);
+    ConditionalEntropyOptions o = *c.rates;
+    o.hutchinson_probes = c.model->hutchinson_probes;
+    o.spectrum_samples = 0;  // networks have no Jacobian here
+    model = rate_curves_json(conditional_entropy_rates(p, *net, data, o));
+    model["network"] = info;
+    model["hutchinson_probes"] = o.hutchinson_probes;
+  }
   json j = {{"nodes", c.rates->nodes},       {"samples", c.rates->samples},
             {"t", vec_json(r.t)},            {"sigma_tilde", vec_json(r.sigma_tilde)},
             {"score_norm", curve_json(r.score_norm)}, {"divergence", curve_json(r.divergence)},
@@ -58,6 +92,7 @@ json run_rates(const InformationConfig& c, const Process& p, const MixtureScore&
             {"marginal", curve_json(r.marginal)}, {"total", vec_json(r.total)},
             {"div", vec_json(r.div)},        {"div_se", vec_json(r.div_se)},
             {"fisher_trace", vec_json(r.fisher_trace)}, {"spectrum_samples", c.rates->spectrum_samples}};
+  if (!model.is_null()) j["model"] = model;
   if (r.spectrum.size()) {
     json sp = json::array();
     for (Eigen::Index k = 0; k < r.spectrum.rows(); ++k) sp.push_back(vec_json(RowVec(r.spectrum.row(k))));
@@ -253,6 +288,9 @@ json run_information_experiment(const InformationConfig& c, const RunContext& ct
   if (c.data) {
     out["data"] = mixture_json(*c.data);
     out["data"]["entropy_rule"] = posterior_entropy_rule_name(posterior_entropy_rule(*c.data));
+    const double L = covariance_top_eigenvalue(*c.data);
+    out["data"]["covariance_top_eigenvalue"] = L;
+    out["data"]["t_S"] = speciation_time(L);  // Biroli et al.'s, in OU time
     s = std::make_unique<MixtureScore>(*c.data, p);
   }
   auto timed = [&](const char* name, auto fn) {
@@ -262,13 +300,20 @@ json run_information_experiment(const InformationConfig& c, const RunContext& ct
     timing[name] = seconds_since(ts);
     ctx.log(fmt::format("{}: {:.1f} s", name, timing[name].get<double>()));
   };
-  if (c.rates) timed("rates", [&] { return run_rates(c, p, *s); });
+  if (c.rates) timed("rates", [&] { return run_rates(c, p, *s, ctx); });
   if (c.fixed_points) timed("fixed_points", [&] { return run_fixed_points(c, p); });
   if (c.pathwise) timed("pathwise", [&] { return run_pathwise(c, p, *s); });
   if (c.speciation) timed("speciation", [&] { return run_speciation(*c.speciation); });
   if (c.cloning) timed("cloning", [&] { return run_cloning(c, ctx); });
   if (c.collapse) timed("collapse", [&] { return run_collapse(c, ctx); });
   if (c.entropic_time) timed("entropic_time", [&] { return run_entropic_time(c); });
+  if (!c.speciation_file.empty())
+    timed("speciation_time", [&] {
+      const Mat X = load_points(c.speciation_file);
+      const double L = covariance_top_eigenvalue(X);
+      return json{{"file", c.speciation_file}, {"n", X.rows()}, {"d", X.cols()}, {"covariance_top_eigenvalue", L},
+                  {"t_S", speciation_time(L)}, {"definition", "t_S = 1/2 ln Lambda (Biroli et al.), OU time"}};
+    });
   timing["total"] = seconds_since(t0);
   out["timing_s"] = timing;
   return out;

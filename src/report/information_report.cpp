@@ -31,6 +31,16 @@ std::string render_information_report(const json& r, const std::string& config) 
                      html_num(q["divergence"]["integral"]), html_num(q["divergence"]["integral_se"], 2),
                      html_num(q["posterior_var"]["integral"]), html_num(q["posterior_var"]["integral_se"], 2),
                      html_num(q["x0_error"]["integral"]), html_num(q["x0_error"]["integral_se"], 2));
+    if (q.contains("model")) {
+      const json& m = q["model"];
+      h += fmt::format("<tr><td>the same for the {} model</td><td>score norm {} &plusmn; {}; divergence ({}) {} &plusmn; {}; "
+                       "x<sub>0</sub> error (upper bound) {} &plusmn; {}</td></tr>\n",
+                       html_escape(m["network"]["kind"].get<std::string>()), html_num(m["score_norm"]["integral"]),
+                       html_num(m["score_norm"]["integral_se"], 2),
+                       m["hutchinson_probes"].get<int>() ? fmt::format("Hutchinson, {} probes", m["hutchinson_probes"].get<int>()) : "exact",
+                       html_num(m["divergence"]["integral"]), html_num(m["divergence"]["integral_se"], 2),
+                       html_num(m["x0_error"]["integral"]), html_num(m["x0_error"]["integral_se"], 2));
+    }
   }
   if (r.contains("fixed_points")) {
     std::string m;
@@ -61,6 +71,16 @@ std::string render_information_report(const json& r, const std::string& config) 
     for (const json& x : r["collapse"]["runs"])
       h += fmt::format("<tr><td>collapse d = {}, P = {}</td><td>t<sub>C</sub> read {} (theory &frac12;ln(1 + 1/(P<sup>2/d</sup>&minus;1)) = {})</td></tr>\n",
                        x["d"].get<int>(), x["P"].get<int>(), html_num(x["t_collapse"]), html_num(x["t_collapse_theory"]));
+  if (r.contains("speciation_time")) {
+    const json& x = r["speciation_time"];
+    h += fmt::format("<tr><td>speciation time of {} ({} points, d = {})</td><td>t<sub>S</sub> = &frac12;ln &Lambda; = {} "
+                     "(&Lambda; = {}, top covariance eigenvalue; OU time)</td></tr>\n",
+                     html_escape(x["file"].get<std::string>()), x["n"].get<int64_t>(), x["d"].get<int64_t>(), html_num(x["t_S"]),
+                     html_num(x["covariance_top_eigenvalue"]));
+  }
+  if (r.contains("data"))
+    h += fmt::format("<tr><td>speciation time of [data]</td><td>t<sub>S</sub> = &frac12;ln &Lambda; = {} (&Lambda; = {}; OU time)</td></tr>\n",
+                     html_num(r["data"]["t_S"]), html_num(r["data"]["covariance_top_eigenvalue"]));
   if (r.contains("entropic_time"))
     for (const json& x : r["entropic_time"]["runs"]) {
       std::string cells;
