@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "bench_python.hpp"
 #include "observe/speciation.hpp"
 #include "score/mixture_score.hpp"
 
@@ -25,17 +26,6 @@ static double max_rss_mb() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
   return double(u.ru_maxrss) / 1024.0;
-}
-
-static json run_python(const std::string& cmd) {
-  std::string out;
-  FILE* f = popen(cmd.c_str(), "r");
-  if (!f) throw std::runtime_error("cannot run " + cmd);
-  char buf[4096];
-  size_t k;
-  while ((k = fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, k);
-  if (pclose(f) != 0) throw std::runtime_error("PyTorch baseline failed: " + cmd + "\n" + out);
-  return json::parse(out.substr(out.rfind('{')));
 }
 
 int main(int argc, char** argv) {
@@ -59,11 +49,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   omp_set_num_threads(threads);
-  GaussianMixture g;
-  g.weights = Vec::Constant(2, 0.5);
-  g.means = Mat::Ones(2, d);
-  g.means.row(1) *= -1;
-  g.vars = Mat::Ones(2, d);
+  const GaussianMixture g = symmetric_pair(d);
   ProcessParams pp = default_process(ProcessKind::OU);
   pp.t_min = t_min;
   pp.T = T;

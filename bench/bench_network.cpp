@@ -37,6 +37,7 @@
 #include "data/mixture.hpp"
 #include "nn/mlp.hpp"
 #include "nn/network.hpp"
+#include "bench_python.hpp"
 #include "observe/taep.hpp"
 #include "score/mixture_score.hpp"
 #include "train/dsm_train.hpp"
@@ -44,17 +45,6 @@
 using namespace td;
 using Clock = std::chrono::steady_clock;
 using json = nlohmann::json;
-
-static json run_python(const std::string& cmd) {
-  std::string out;
-  FILE* f = popen(cmd.c_str(), "r");
-  if (!f) throw std::runtime_error("cannot run " + cmd);
-  char buf[4096];
-  size_t k;
-  while ((k = fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, k);
-  if (pclose(f) != 0) throw std::runtime_error("PyTorch baseline failed: " + cmd + "\n" + out);
-  return json::parse(out.substr(out.rfind('{')));
-}
 
 int main(int argc, char** argv) {
   std::string only;

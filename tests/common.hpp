@@ -54,6 +54,15 @@ inline GaussianMixture two_modes() {
   return g;
 }
 
+// One Gaussian N(0, var I) in d dimensions, as a mixture.
+inline GaussianMixture isotropic_gaussian(int d, double var) {
+  GaussianMixture g;
+  g.weights = Vec::Ones(1);
+  g.means = Mat::Zero(1, d);
+  g.vars = Mat::Constant(1, d, var);
+  return g;
+}
+
 // Least-squares slope of ln y against ln x: the fitted order of a convergence or scaling law.
 inline double fit_order(const std::vector<double>& x, const std::vector<double>& y) {
   const size_t n = x.size();

@@ -17,14 +17,6 @@
 namespace td {
 namespace {
 
-GaussianMixture gaussian(int d, double h2) {
-  GaussianMixture g;
-  g.weights = Vec::Ones(1);
-  g.means = Mat::Zero(1, d);
-  g.vars = Mat::Constant(1, d, h2);
-  return g;
-}
-
 GaussianMixture deltas(const std::vector<double>& y) {
   GaussianMixture g;
   const int K = int(y.size());
@@ -70,7 +62,7 @@ TEST(ConditionalEntropy, GaussianDataClosedForm) {
   const double h2 = 0.7;
   for (ProcessKind kind : {ProcessKind::VP, ProcessKind::VE}) {
     const Process p(default_process(kind));
-    const GaussianMixture g = gaussian(d, h2);
+    const GaussianMixture g = test::isotropic_gaussian(d, h2);
     const MixtureScore s(g, p);
     ConditionalEntropyOptions o;
     o.nodes = 24;

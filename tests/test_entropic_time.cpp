@@ -14,14 +14,6 @@
 namespace td {
 namespace {
 
-GaussianMixture gaussian_data(int d, double c) {
-  GaussianMixture g;
-  g.weights = Vec::Ones(1);
-  g.means = Mat::Zero(1, d);
-  g.vars = Mat::Constant(1, d, c * c);
-  return g;
-}
-
 Process edm() { return Process(default_process(ProcessKind::EDM)); }
 
 // eps^2 = d c^2 s^2/(c^2 + s^2) by Monte Carlo within 4 SE, and the schedule built from the closed
@@ -29,7 +21,7 @@ Process edm() { return Process(default_process(ProcessKind::EDM)); }
 TEST(EntropicTime, GaussianScheduleIsArctan) {
   const int d = 2;
   const double c = 0.7;
-  const GaussianMixture g = gaussian_data(d, c);
+  const GaussianMixture g = test::isotropic_gaussian(d, c * c);
   const MixtureScore s(g, edm());
   std::vector<double> base = edm_sigmas(128, 0.002, 80);
   std::reverse(base.begin(), base.end());
@@ -62,7 +54,7 @@ TEST(EntropicTime, GaussianScheduleIsArctan) {
 // Heun with 64 EDM steps reproduces N(0, c^2): sample variance within 4 SE; and KL of exact
 // samples to the truth is at the plug-in bias (cells - 1)/(2n), for Gaussian and delta data.
 TEST(EntropicTime, HeunSamplerAndKlEstimator) {
-  const GaussianMixture g = gaussian_data(1, 1.3);
+  const GaussianMixture g = test::isotropic_gaussian(1, 1.69);
   const MixtureScore s(g, edm());
   const uint64_t seed = 93;
   test::print_seed(seed);

@@ -15,19 +15,9 @@
 namespace td {
 namespace {
 
-// Centres +-1 (all ones) in d dimensions, unit variance (Biroli et al.'s setting).
-GaussianMixture two_gaussians(int d) {
-  GaussianMixture g;
-  g.weights = Vec::Constant(2, 0.5);
-  g.means = Mat::Ones(2, d);
-  g.means.row(1) *= -1;
-  g.vars = Mat::Ones(2, d);
-  return g;
-}
-
 TEST(Speciation, TopEigenvalueOfTheCovariance) {
   // Lambda = |m|^2 + sigma^2 = d + 1 for the two Gaussians; power iteration against a dense solver.
-  EXPECT_NEAR(covariance_top_eigenvalue(two_gaussians(50)), 51.0, 1e-9);
+  EXPECT_NEAR(covariance_top_eigenvalue(symmetric_pair(50)), 51.0, 1e-9);
   const Mat X = test::points(300, 6, 81) * Vec::LinSpaced(6, 0.5, 3.0).asDiagonal();
   const Mat Xc = X.rowwise() - X.colwise().mean();
   Eigen::SelfAdjointEigenSolver<Mat> es(Xc.transpose() * Xc / 299.0);
@@ -41,7 +31,7 @@ TEST(Speciation, TopEigenvalueOfTheCovariance) {
 // the closed form within 4 SE.
 TEST(Speciation, CloningAgreesWithTheory) {
   const int d = 128;
-  const GaussianMixture g = two_gaussians(d);
+  const GaussianMixture g = symmetric_pair(d);
   ProcessParams pp = default_process(ProcessKind::OU);
   pp.t_min = 0.01;
   pp.T = 8;
@@ -78,7 +68,7 @@ TEST(Speciation, CollapseExcessEntropyApproachesTheory) {
     Mat A;
     std::vector<uint64_t> ids(static_cast<size_t>(P));
     for (size_t i = 0; i < ids.size(); ++i) ids[i] = i;
-    sample_mixture(two_gaussians(d), {85, Stream::Data}, ids.data(), int(P), 0, A);
+    sample_mixture(symmetric_pair(d), {85, Stream::Data}, ids.data(), int(P), 0, A);
     const double tC = collapse_time_theory(1.0, d, P), aP = std::log(P) / d;
     std::vector<double> t;
     for (int i = 1; i <= 30; ++i) t.push_back(tC * 3.0 * i / 30);

@@ -54,6 +54,16 @@ GaussianMixture ring_mixture(int K, double radius, double std, int d) {
   return gm;
 }
 
+GaussianMixture symmetric_pair(int d, double m, double var) {
+  if (d < 1 || !(var >= 0)) throw InputError(fmt::format("symmetric pair: need d >= 1 and var >= 0 (got {}, {})", d, var));
+  GaussianMixture g;
+  g.weights = Vec::Constant(2, 0.5);
+  g.means = Mat::Constant(2, d, m);
+  g.means.row(1) *= -1;
+  g.vars = Mat::Constant(2, d, var);
+  return g;
+}
+
 Vec collapse_weights(int K, int m, double alpha) {
   if (m < 0 || m > K) throw InputError(fmt::format("collapse: m = {} must be in [0, K = {}]", m, K));
   if (!(alpha > 0)) throw InputError(fmt::format("collapse: alpha = {} must be > 0", alpha));

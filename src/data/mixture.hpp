@@ -25,6 +25,8 @@ struct GaussianMixture {
 
 // K equal isotropic modes on a circle of radius R in the first two coordinates (d >= 2).
 GaussianMixture ring_mixture(int K, double radius, double std, int d = 2);
+// Two equal-weight Gaussians N(+-m 1, var I) in d dimensions (Biroli et al.'s speciation data).
+GaussianMixture symmetric_pair(int d, double m = 1.0, double var = 1.0);
 // Mode-collapse weights: the first m modes get alpha/K, the rest share 1 - m alpha/K (FORMULAS §1).
 Vec collapse_weights(int K, int m, double alpha);
 

@@ -167,15 +167,6 @@ json run_speciation(const SpeciationSpec& s) {
           {"data", "1-D two-Gaussian mixture, means +-sqrt(4d/3), unit variances; V_h by quadrature (no sampling)"}};
 }
 
-GaussianMixture ones_mixture(int d) {
-  GaussianMixture g;
-  g.weights = Vec::Constant(2, 0.5);
-  g.means = Mat::Ones(2, d);
-  g.means.row(1) *= -1;
-  g.vars = Mat::Ones(2, d);
-  return g;
-}
-
 json run_cloning(const InformationConfig& c, const RunContext& ctx) {
   const CloningSpec& s = *c.cloning;
   ProcessParams pp = default_process(ProcessKind::OU);
@@ -185,7 +176,7 @@ json run_cloning(const InformationConfig& c, const RunContext& ctx) {
   json runs = json::array();
   for (int d : s.d) {
     const auto t0 = Clock::now();
-    const GaussianMixture g = ones_mixture(d);
+    const GaussianMixture g = symmetric_pair(d);
     const MixtureScore score(g, p);
     const double tS = speciation_time(covariance_top_eigenvalue(g));
     CloningOptions o;
@@ -213,7 +204,7 @@ json run_collapse(const InformationConfig& c, const RunContext& ctx) {
     Mat A;
     std::vector<uint64_t> ids(static_cast<size_t>(s.P));
     for (size_t i = 0; i < ids.size(); ++i) ids[i] = i;
-    sample_mixture(ones_mixture(d), {c.seed, Stream::Data}, ids.data(), s.P, 0, A);
+    sample_mixture(symmetric_pair(d), {c.seed, Stream::Data}, ids.data(), s.P, 0, A);
     const double tC = collapse_time_theory(1.0, d, s.P);
     const std::vector<double> t = uniform(tC * 3.0 / s.nodes, tC * 3.0, s.nodes);
     const CollapseResult r = excess_entropy(A, p, t, s.samples, c.seed);

@@ -22,15 +22,6 @@ void set_node(RateCurve& c, size_t k, const Moments& m) {
   c.se[k] = m.mean_se();
 }
 
-void integrate(RateCurve& c, const std::vector<double>& w) {
-  double v = 0, s2 = 0;
-  for (size_t i = 0; i < w.size(); ++i) {
-    v += w[i] * c.value[i];
-    s2 += w[i] * w[i] * c.se[i] * c.se[i];
-  }
-  c.integral = {v, std::sqrt(s2)};
-}
-
 }  // namespace
 
 ConditionalEntropyRates conditional_entropy_rates(const Process& p, const Score& score, const DataFn& data,

@@ -13,18 +13,6 @@
 #include "sim/ensemble.hpp"
 
 namespace td {
-namespace {
-
-void finish(RateCurve& c, const std::vector<double>& w) {
-  double v = 0, s2 = 0;
-  for (size_t i = 0; i < w.size(); ++i) {
-    v += w[i] * c.value[i];
-    s2 += w[i] * w[i] * c.se[i] * c.se[i];
-  }
-  c.integral = {v, std::sqrt(s2)};
-}
-
-}  // namespace
 
 EntropyRates entropy_rates(const Process& p, const Score& score, const DataFn& data, const EntropyRateOptions& o,
                            const Score* exact) {
@@ -97,8 +85,17 @@ EntropyRates entropy_rates(const Process& p, const Score& score, const DataFn& d
     }
   }
   const std::vector<double> w = trapezoid_weights(r.t);
-  for (RateCurve* c : curves) finish(*c, w);
+  for (RateCurve* c : curves) integrate(*c, w);
   return r;
+}
+
+void integrate(RateCurve& c, const std::vector<double>& w) {
+  double v = 0, s2 = 0;
+  for (size_t i = 0; i < w.size(); ++i) {
+    v += w[i] * c.value[i];
+    s2 += w[i] * w[i] * c.se[i] * c.se[i];
+  }
+  c.integral = {v, std::sqrt(s2)};
 }
 
 LikelihoodBound likelihood_bound(double S0, double S1, const Estimate& forward_integral) {

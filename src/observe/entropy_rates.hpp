@@ -38,6 +38,8 @@ struct RateCurve {
   std::vector<double> value, se;  // per node [nats per unit t]
   Estimate integral;              // over [t_lo, t_hi] [nats]
 };
+// Sets c.integral from quadrature weights w (nodes independent: SE^2 = sum w^2 se^2).
+void integrate(RateCurve& c, const std::vector<double>& w);
 
 struct EntropyRates {
   std::vector<double> t;
