@@ -54,18 +54,12 @@ ConditionalEntropyRates conditional_entropy_rates(const Process& p, const Score&
   for (size_t k = 0; k < nodes; ++k) {
     const double t = r.t[k], a = p.alpha(t), s2 = p.sigma2(t), sg = std::sqrt(s2), g2 = p.g2(t);
     parallel_blocks({o.samples, 256}, [&](const uint64_t* ids, int n, int nv, int64_t first) {
-      std::vector<uint64_t> id(static_cast<size_t>(n));
-      for (int i = 0; i < n; ++i) id[size_t(i)] = uint64_t(k) * ns + ids[i];
-      Mat X0, Z, S;
-      Vec div, trv;
-      data(id.data(), n, X0);
-      normal_block({o.seed, Stream::Entropy}, id.data(), n, 0, d, Z);
-      const Mat Xt = a * X0 + sg * Z;
-      const std::vector<Mat> probes = o.hutchinson_probes > 0
-          ? rademacher_probes({o.seed, Stream::Hutchinson}, id.data(), n, 0, d, o.hutchinson_probes)
-          : std::vector<Mat>{};
-      score_and_divergence(score, Xt, t, probes, S, div);
-      if (mixture) posterior_moments(*mixture, {a, s2}, Xt, nullptr, &trv);
+      NodeSamples q;
+      Vec trv;
+      node_samples(score, data, o.seed, o.hutchinson_probes, k, ns, ids, n, t, a, sg, q);
+      const Mat &S = q.S, &Z = q.Z;
+      const Vec& div = q.div;
+      if (mixture) posterior_moments(*mixture, {a, s2}, q.Xt, nullptr, &trv);
       for (int i = 0; i < nv; ++i) {
         const size_t j = size_t(first + i);
         sq[j] = S.row(i).squaredNorm();

@@ -14,6 +14,18 @@
 
 namespace td {
 
+void node_samples(const Score& score, const DataFn& data, uint64_t seed, int probes, size_t node, size_t samples,
+                  const uint64_t* ids, int n, double t, double a, double sg, NodeSamples& o) {
+  std::vector<uint64_t> id(static_cast<size_t>(n));
+  for (int i = 0; i < n; ++i) id[size_t(i)] = uint64_t(node) * uint64_t(samples) + ids[i];
+  data(id.data(), n, o.X0);
+  normal_block({seed, Stream::Entropy}, id.data(), n, 0, score.dim(), o.Z);
+  o.Xt = a * o.X0 + sg * o.Z;
+  const std::vector<Mat> pr =
+      probes > 0 ? rademacher_probes({seed, Stream::Hutchinson}, id.data(), n, 0, score.dim(), probes) : std::vector<Mat>{};
+  score_and_divergence(score, o.Xt, t, pr, o.S, o.div);
+}
+
 EntropyRates entropy_rates(const Process& p, const Score& score, const DataFn& data, const EntropyRateOptions& o,
                            const Score* exact) {
   const int d = score.dim();
@@ -40,18 +52,12 @@ EntropyRates entropy_rates(const Process& p, const Score& score, const DataFn& d
   for (int k = 0; k < nodes; ++k) {
     const double t = r.t[size_t(k)], a = p.alpha(t), sg = p.sigma(t), g2 = p.g2(t);
     parallel_blocks({o.samples, 256}, [&](const uint64_t* ids, int n, int nv, int64_t first) {
-      std::vector<uint64_t> id(static_cast<size_t>(n));
-      for (int i = 0; i < n; ++i) id[size_t(i)] = uint64_t(k) * uint64_t(o.samples) + ids[i];
-      Mat X0, Z, S, Se;
-      Vec div;
-      data(id.data(), n, X0);
-      normal_block({o.seed, Stream::Entropy}, id.data(), n, 0, d, Z);
-      const Mat Xt = a * X0 + sg * Z;
-      const std::vector<Mat> probes = o.hutchinson_probes > 0
-          ? rademacher_probes({o.seed, Stream::Hutchinson}, id.data(), n, 0, d, o.hutchinson_probes)
-          : std::vector<Mat>{};
-      score_and_divergence(score, Xt, t, probes, S, div);
-      if (exact) exact->score(Xt, t, Se);
+      NodeSamples ns;
+      Mat Se;
+      node_samples(score, data, o.seed, o.hutchinson_probes, size_t(k), size_t(o.samples), ids, n, t, a, sg, ns);
+      const Mat &S = ns.S, &Z = ns.Z;
+      const Vec& div = ns.div;
+      if (exact) exact->score(ns.Xt, t, Se);
       for (int i = 0; i < nv; ++i) {
         if (exact) se2[size_t(first + i)] = (S.row(i) - Se.row(i)).squaredNorm();
         sq[size_t(first + i)] = S.row(i).squaredNorm();

@@ -48,6 +48,17 @@ struct EntropyRates {
   std::vector<double> ratio;  // S_e / S_i per node (divergence estimator)
 };
 
+// The samples of node `node` of a forward-process rate estimator, for block ids[0..n): sample ids
+// node * samples + ids[i], x_0 from `data`, z from Stream::Entropy, x_t = alpha x_0 + sigma z, and
+// the score and divergence there (Hutchinson with `probes` Rademacher probes from
+// Stream::Hutchinson, exact when 0). Shared by the entropy-rate and conditional-entropy estimators.
+struct NodeSamples {
+  Mat X0, Z, Xt, S;
+  Vec div;
+};
+void node_samples(const Score& score, const DataFn& data, uint64_t seed, int probes, size_t node, size_t samples,
+                  const uint64_t* ids, int n, double t, double alpha, double sigma, NodeSamples& out);
+
 EntropyRates entropy_rates(const Process& process, const Score& score, const DataFn& data, const EntropyRateOptions& opt,
                            const Score* exact = nullptr);
 
