@@ -70,6 +70,28 @@ bool newton(const GaussianMixture& m, RowVec& y, double tol_abs) {
   return false;
 }
 
+// Clusters of points closer than `radius` (union-find over pairs), each a list of indices.
+std::vector<std::vector<int>> clusters(const std::vector<RowVec>& x, double radius) {
+  std::vector<int> root(x.size());
+  std::iota(root.begin(), root.end(), 0);
+  std::function<int(int)> find = [&](int i) { return root[size_t(i)] == i ? i : root[size_t(i)] = find(root[size_t(i)]); };
+  for (size_t i = 0; i < x.size(); ++i)
+    for (size_t j = i + 1; j < x.size(); ++j)
+      if ((x[i] - x[j]).norm() < radius) root[size_t(find(int(j)))] = find(int(i));
+  std::vector<std::vector<int>> groups(x.size());
+  for (size_t i = 0; i < x.size(); ++i) groups[size_t(find(int(i)))].push_back(int(i));
+  std::vector<std::vector<int>> out;
+  for (auto& g : groups)
+    if (!g.empty()) out.push_back(g);
+  return out;
+}
+
+std::vector<RowVec> positions(const std::vector<FixedPoint>& f) {
+  std::vector<RowVec> x;
+  for (const FixedPoint& q : f) x.push_back(q.x);
+  return x;
+}
+
 }  // namespace
 
 FixedPoint solve_fixed_point(const GaussianMixture& m, const RowVec& x0, const FixedPointOptions& o) {
@@ -113,32 +135,12 @@ FixedPointTree fixed_point_tree(const GaussianMixture& data, const Process& p, c
     tree.unconverged += !fp.converged;
     return fp;
   };
-  // Bisection trials near a saddle-node pass a bottleneck of ~pi/sqrt(eps) iterations; one that has
-  // not converged has not yet reached the surviving branch and counts as "not merged" (the merge
-  // time errs late by eps ~ (pi / max_iter)^2), not as a failure.
-  auto trial_solve = [&](const GaussianMixture& m, const RowVec& x) { return solve_fixed_point(m, x, o); };
   auto record = [](FixedPointBranch& b, double t, const FixedPoint& fp) {
     b.t.push_back(t);
     b.path.conservativeResize(Eigen::Index(b.t.size()), fp.x.size());
     b.path.row(Eigen::Index(b.t.size() - 1)) = fp.x;
     b.lambda_max.push_back(fp.lambda_max);
   };
-  // Clusters of points closer than merge_tol x std (union-find over pairs).
-  auto clusters = [&](const std::vector<RowVec>& x, double sd) {
-    std::vector<int> root(x.size());
-    std::iota(root.begin(), root.end(), 0);
-    std::function<int(int)> find = [&](int i) { return root[size_t(i)] == i ? i : root[size_t(i)] = find(root[size_t(i)]); };
-    for (size_t i = 0; i < x.size(); ++i)
-      for (size_t j = i + 1; j < x.size(); ++j)
-        if ((x[i] - x[j]).norm() < o.merge_tol * sd) root[size_t(find(int(j)))] = find(int(i));
-    std::vector<std::vector<int>> groups(x.size());
-    for (size_t i = 0; i < x.size(); ++i) groups[size_t(find(int(i)))].push_back(int(i));
-    std::vector<std::vector<int>> out;
-    for (auto& g : groups)
-      if (!g.empty()) out.push_back(g);
-    return out;
-  };
-
   std::vector<int> active;
   std::vector<FixedPoint> sol;
   {
@@ -155,7 +157,7 @@ FixedPointTree fixed_point_tree(const GaussianMixture& data, const Process& p, c
   // Replaces the active branches of each cluster g (indices into `active`) by one new branch born
   // at tm[g], given the fixed points at that time and at the current node t_now. Clusters are
   // created in order of their merge times, so branch ids follow time. Returns the new solutions.
-  auto merge = [&](std::vector<std::vector<int>> groups, std::vector<double> tm, const std::vector<FixedPoint>& at_tm,
+  auto merge = [&](const std::vector<std::vector<int>>& groups, const std::vector<double>& tm, const std::vector<FixedPoint>& at_tm,
                    const std::vector<FixedPoint>& now, double t_now) {
     std::vector<size_t> order(groups.size());
     std::iota(order.begin(), order.end(), 0);
@@ -189,14 +191,9 @@ FixedPointTree fixed_point_tree(const GaussianMixture& data, const Process& p, c
     active = next_active;
     return next_sol;
   };
-  auto positions = [](const std::vector<FixedPoint>& f) {
-    std::vector<RowVec> x;
-    for (const FixedPoint& q : f) x.push_back(q.x);
-    return x;
-  };
   // Components whose fixed points already coincide on the data side merge at t_lo.
   {
-    const auto groups = clusters(positions(sol), min_std(marg(tree.t[0])));
+    const auto groups = clusters(positions(sol), o.merge_tol * min_std(marg(tree.t[0])));
     sol = merge(groups, std::vector<double>(groups.size(), tree.t[0]), sol, sol, tree.t[0]);
     for (size_t i = 0; i < active.size(); ++i) record(tree.branches[size_t(active[i])], tree.t[0], sol[i]);
   }
@@ -205,7 +202,7 @@ FixedPointTree fixed_point_tree(const GaussianMixture& data, const Process& p, c
     const GaussianMixture m = marg(t);
     std::vector<FixedPoint> now;
     for (const FixedPoint& f : sol) now.push_back(solve(m, f.x));
-    const auto groups = clusters(positions(now), min_std(m));
+    const auto groups = clusters(positions(now), o.merge_tol * min_std(m));
     std::vector<double> tm(groups.size(), t);
     std::vector<FixedPoint> at_tm = now;
     // Each merge time by bisection from the positions at t_prev: merged once all coincide. Branches
@@ -218,8 +215,11 @@ FixedPointTree fixed_point_tree(const GaussianMixture& data, const Process& p, c
         const double mid = 0.5 * (a + b);
         const GaussianMixture mm = marg(mid);
         std::vector<FixedPoint> trial;
-        for (int i : g) trial.push_back(trial_solve(mm, sol[size_t(i)].x));
-        if (clusters(positions(trial), min_std(mm)).size() > 1) {
+        // Near a saddle-node a trial passes a bottleneck of ~pi/sqrt(eps) iterations; one that has not
+        // converged has not yet reached the surviving branch and counts as "not merged" (the merge
+        // time errs late by eps ~ (pi / max_iter)^2), not as a failure.
+        for (int i : g) trial.push_back(solve_fixed_point(mm, sol[size_t(i)].x, o));
+        if (clusters(positions(trial), o.merge_tol * min_std(mm)).size() > 1) {
           a = mid;
           continue;
         }
