@@ -17,6 +17,8 @@
 #include "experiments/information_config.hpp"
 #include "experiments/information_experiment.hpp"
 #include "experiments/likelihood_config.hpp"
+#include "experiments/nonequilibrium_config.hpp"
+#include "experiments/nonequilibrium_experiment.hpp"
 #include "experiments/likelihood_experiment.hpp"
 #include "experiments/taep_config.hpp"
 #include "experiments/taep_experiment.hpp"
@@ -75,12 +77,19 @@ struct Experiment {
   std::function<std::string(const nlohmann::json&, const std::string&)> render;
 };
 
-// Dispatches on the config's `experiment` key ("taep" unless it says "likelihood" or
-// "information"; the taep parser names an unknown value).
+// Dispatches on the config's `experiment` key ("taep" unless it says "likelihood",
+// "information" or "nonequilibrium"; the taep parser names an unknown value).
 Experiment parse_experiment(const toml::table& t, const std::string& source) {
   Experiment e;
   const std::optional<std::string> kind = t["experiment"].value<std::string>();
-  if (kind == std::optional<std::string>("information")) {
+  if (kind == std::optional<std::string>("nonequilibrium")) {
+    auto cfg = std::make_shared<NonequilibriumConfig>(parse_nonequilibrium_config(t, source));
+    e.seed = cfg->seed;
+    e.resolved = cfg->resolved;
+    e.summary = "nonequilibrium physics (Yu & Huang)";
+    e.run = [cfg](const RunContext& ctx) { return run_nonequilibrium_experiment(*cfg, ctx); };
+    e.render = render_nonequilibrium_report;
+  } else if (kind == std::optional<std::string>("information")) {
     auto cfg = std::make_shared<InformationConfig>(parse_information_config(t, source));
     e.seed = cfg->seed;
     e.resolved = cfg->resolved;

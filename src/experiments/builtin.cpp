@@ -266,6 +266,40 @@ base_nodes = 128
 mc_samples = 1024
 )T";
 
+// Yu & Huang: fluctuation theorems (forward sigma^2 = 0.1, 100 steps; backward sigma^2 = 1, 1000
+// steps), entropy production and flow, the reverse potential and phase diagram, Franz-Parisi.
+const char* kNonequilibrium = R"T(experiment = "nonequilibrium"
+title = "Nonequilibrium physics of the forward and reverse processes (Yu & Huang)"
+seed = 1
+
+[data]
+mu = 1.0
+s2 = 1.0
+d = 1
+
+[ift]
+trajectories = 10000
+forward = { s2 = 0.1, steps = 100, dt = 0.01 }
+reverse = { s2 = 1.0, steps = 1000, dt = 0.01 }
+
+[flow]
+t_max = 4.0
+nodes = 80
+samples = 20000
+
+[potential]
+s2 = 0.5
+grid = 61
+
+[franz_parisi]
+s2 = 0.1
+t = [0.42, 0.015, 0.01]
+pairs = 100000
+nq = 800
+P = 500
+d_empirical = 50
+)T";
+
 }  // namespace
 
 const std::vector<BuiltinExperiment>& builtin_experiments() {
@@ -292,6 +326,10 @@ const std::vector<BuiltinExperiment>& builtin_experiments() {
        kDynamicalRegimes},
       {"entropic-time", "Entropic vs EDM noise schedules: KL of generated to true on 1-D mixtures over step counts (~10 s)",
        kEntropicTime},
+      {"nonequilibrium",
+       "Yu-Huang: forward/reverse fluctuation theorems, entropy production and flow, reverse potential and phase diagram, "
+       "Franz-Parisi potential (~15 s)",
+       kNonequilibrium},
   };
   return all;
 }

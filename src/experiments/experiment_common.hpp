@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/stats.hpp"
 #include "data/data_fn.hpp"
 #include "nn/mlp.hpp"
 #include "process/process.hpp"
@@ -34,6 +35,14 @@ nlohmann::json vec_json(const V& v) {
   nlohmann::json a = nlohmann::json::array();
   for (auto x : v) a.push_back(finite_or_null(double(x)));
   return a;
+}
+
+inline nlohmann::json histogram_json(const Histogram& h) {
+  return {{"edges", vec_json(h.edges)}, {"counts", h.counts}, {"below", h.below}, {"above", h.above}};
+}
+// <exp(a)> against the number of samples, for convergence figures.
+inline nlohmann::json running_json(const RunningCurve& rc) {
+  return {{"n", rc.n}, {"value", vec_json(rc.value)}, {"se", vec_json(rc.se)}};
 }
 
 // Trains `mlp` by DSM on `data` (seed, threads and progress from the run) and returns its score

@@ -39,10 +39,6 @@ json exact_json(const ExactReference& e) {
           {"sigma_var_se", e.sigma_var.se}, {"samples", e.samples}};
 }
 
-json histogram_json(const Histogram& h) {
-  return {{"edges", vec_json(h.edges)}, {"counts", h.counts}, {"below", h.below}, {"above", h.above}};
-}
-
 json coverage_json(const Mat& real, const Mat& generated) {
   const DensityCoverage dc = density_coverage(real, generated, 5);
   return {{"density", dc.density}, {"coverage", dc.coverage}, {"k", dc.k}, {"real", dc.reals},
@@ -206,7 +202,7 @@ json run_taep_experiment(const TaepConfig& cfg, const RunContext& ctx) {
     std::vector<double> neg(traj[m].sigma.size());
     for (size_t i = 0; i < neg.size(); ++i) neg[i] = -traj[m].sigma[i];
     const RunningCurve rc = running_mean_exp(neg);
-    r["ift_running"] = {{"n", rc.n}, {"value", vec_json(rc.value)}, {"se", vec_json(rc.se)}};
+    r["ift_running"] = running_json(rc);
 
     // 3. Exact references for exact-score-field models.
     if (model.has_log_density()) {

@@ -8,4 +8,5 @@ const std::string& report_prelude_script();
 const std::string& taep_report_script();
 const std::string& likelihood_report_script();
 const std::string& information_report_script();
+const std::string& nonequilibrium_report_script();
 }  // namespace td
