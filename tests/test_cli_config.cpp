@@ -481,3 +481,43 @@ TEST_F(Cli, InformationSpeciationTimeOfAPointsFile) {
   EXPECT_NEAR(j["speciation_time"]["covariance_top_eigenvalue"].get<double>(), 6.0, 1e-10);
   EXPECT_NEAR(j["speciation_time"]["t_S"].get<double>(), 0.5 * std::log(6.0), 1e-10);
 }
+
+// The nonequilibrium experiment (issue 6) end to end at small sizes: every section, thread
+// independence, a general mixture, and bad input.
+TEST_F(Cli, NonequilibriumBuiltinRunsAndIsThreadIndependent) {
+  nlohmann::json j[2];
+  for (int threads : {1, 2}) {
+    const fs::path out = dir_ / ("ne" + std::to_string(threads));
+    const Result r = run("run nonequilibrium --quiet --threads " + std::to_string(threads) +
+                         " --set ift.trajectories=2000 --set flow.samples=2000 --set franz_parisi.pairs=2000"
+                         " --set franz_parisi.nq=100 --set franz_parisi.P=100 --set franz_parisi.samples=200 --out " + out.string());
+    ASSERT_EQ(r.code, 0) << r.output;
+    std::ifstream(out / "results.json") >> j[threads - 1];
+    for (const char* k : {"timing_s", "threads", "created"}) j[threads - 1].erase(k);
+  }
+  EXPECT_EQ(j[0], j[1]);
+  const nlohmann::json& x = j[0];
+  EXPECT_EQ(x["experiment"], "nonequilibrium");
+  EXPECT_NEAR(x["ift"]["reverse"]["ift"].get<double>(), 1.0, 4 * x["ift"]["reverse"]["ift_se"].get<double>());
+  EXPECT_LT(x["ift"]["reverse"]["pre_point"]["ift"].get<double>(), 0.01);
+  EXPECT_EQ(x["potential"]["region"], "speciation");
+  EXPECT_NEAR(x["potential"]["t_S_curvature"].get<double>(), 0.5 * std::log(1 + std::sqrt(0.25 - 1.0 + 1 + 1)), 1e-12);
+  EXPECT_EQ(x["franz_parisi"]["runs"].size(), 3u);
+  EXPECT_TRUE(x["franz_parisi"].contains("empirical"));
+  const fs::path out = dir_ / "mix";
+  const Result r = run("run " + write("experiment = \"nonequilibrium\"\n[data]\nmixture = { weights = [0.5, 0.5], means = [[-1.0, 0.0], "
+                                      "[1.0, 0.5]], std = [0.5, 0.7] }\n[ift]\ntrajectories = 500\n[flow]\nnodes = 8\nsamples = 500\n") +
+                       " --quiet --out " + out.string());
+  ASSERT_EQ(r.code, 0) << r.output;
+  nlohmann::json m;
+  std::ifstream(out / "results.json") >> m;
+  EXPECT_TRUE(m["flow"]["closed_form"].is_null());
+  EXPECT_EQ(m["ift"]["forward"]["data"]["K"], 2);
+}
+
+TEST_F(Cli, NonequilibriumBadInput) {
+  expect_bad(write("experiment = \"nonequilibrium\"\n"), "names no analysis");
+  expect_bad(write("experiment = \"nonequilibrium\"\n[ift]\nforward = { steps = 0 }\n"), "key 'ift.forward.steps': must be in [1, 10^6]");
+  expect_bad(write("experiment = \"nonequilibrium\"\n[data]\ns2 = -1\n[flow]\n"), "key 'data.s2': must be in (0, 100]");
+  expect_bad(write("experiment = \"nonequilibrium\"\n[franz_parisi]\nt = [0.0]\n"), "key 'franz_parisi.t': times must be in (0, 20]");
+}

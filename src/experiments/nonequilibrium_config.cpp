@@ -4,6 +4,7 @@
 
 #include "core/error.hpp"
 #include "experiments/config_reader.hpp"
+#include "experiments/distribution_config.hpp"
 
 namespace td {
 namespace {
@@ -44,6 +45,10 @@ NonequilibriumConfig parse_nonequilibrium_config(const toml::table& root, const 
   PairData data;
   if (auto d = r.optional_table("data")) {
     data = read_pair(*d, data);
+    if (d->has("mixture")) {
+      d->require(!d->has("mu") && !d->has("d"), "mixture", "give either the pair (mu, s2, d) or a mixture, not both");
+      c.mixture = read_mixture(d->table("mixture"));
+    }
     d->finish();
   }
   if (auto t = r.optional_table("ift")) {
@@ -55,6 +60,10 @@ NonequilibriumConfig parse_nonequilibrium_config(const toml::table& root, const 
     t->require(s.bins >= 4 && s.bins <= 10000, "bins", "must be in [4, 10000]");
     if (t->has("forward")) s.forward = read_leg(t->table("forward"), s.forward);
     if (t->has("reverse")) s.reverse = read_leg(t->table("reverse"), s.reverse);
+    if (c.mixture)
+      t->require(s.forward.data.s2 == data.s2 && s.reverse.data.s2 == data.s2 && s.forward.data.mu == data.mu &&
+                     s.reverse.data.mu == data.mu,
+                 "forward", "mu and s2 overrides apply to the pair, not to [data] mixture");
     t->finish();
     c.ift = s;
   }

@@ -1,14 +1,17 @@
 #pragma once
 // Configuration of the "nonequilibrium" experiment (Yu & Huang; FORMULAS §4; README,
 // "Configuration: nonequilibrium"). Data: two Gaussians N(+-mu, s2 I) in d dimensions, mu along
-// (1, ..., 1)/sqrt(d) with norm `mu`; OU process. Each analysis is an optional table and may
-// override mu and s2 for itself (the paper uses different s2 for different figures).
+// (1, ..., 1)/sqrt(d) with norm `mu`, or any mixture for [ift] and [flow]; OU process. Each
+// analysis is an optional table and may override mu and s2 for itself (the paper uses different s2
+// for different figures).
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include <toml++/toml.h>
+
+#include "data/mixture.hpp"
 
 namespace td {
 
@@ -56,6 +59,9 @@ struct FranzParisiSpec {
 struct NonequilibriumConfig {
   std::string title;
   uint64_t seed = 1;
+  // [data] mixture = {...}: a general mixture for [ift] and [flow] (Monte Carlo only) instead of the
+  // pair; [potential] and [franz_parisi] keep the pair (their closed forms are for it).
+  std::optional<GaussianMixture> mixture;
   std::optional<IftSpec> ift;
   std::optional<FlowSpec> flow;
   std::optional<PotentialSpec> potential;

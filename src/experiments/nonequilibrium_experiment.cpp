@@ -38,6 +38,9 @@ json entropy_json(const TrajectoryEntropy& r, int bins) {
           {"ift", r.ift.mean()},
           {"ift_se", r.ift.mean_se()},
           {"ift_ess", r.ift.ess()},
+          // As for TAEP (FORMULAS §2.4): with Var dS_tot > 2 the mean of e^{-dS_tot} is carried by rare
+          // trajectories and its sample SE understates the error.
+          {"ift_reliable", r.total.variance() <= 2.0},
           {"histograms",
            {{"system", histogram_json(histogram_auto(r.dS, bins))},
             {"medium", histogram_json(histogram_auto(r.dS_E, bins))},
@@ -46,8 +49,14 @@ json entropy_json(const TrajectoryEntropy& r, int bins) {
           {"ift_running", running_json(running_mean_exp(neg))}};
 }
 
-json run_leg(const IftLeg& leg, const IftSpec& s, bool reverse, uint64_t seed) {
-  const GaussianMixture g = pair_mixture(leg.data);
+json mixture_json(const GaussianMixture& g) {
+  json means = json::array(), vars = json::array();
+  for (int k = 0; k < g.K(); ++k) means.push_back(vec_json(RowVec(g.means.row(k)))), vars.push_back(vec_json(RowVec(g.vars.row(k))));
+  return {{"K", g.K()}, {"d", g.dim()}, {"weights", vec_json(g.weights)}, {"means", means}, {"vars", vars}};
+}
+
+json run_leg(const IftLeg& leg, const IftSpec& s, bool reverse, const std::optional<GaussianMixture>& mixture, uint64_t seed) {
+  const GaussianMixture g = mixture ? *mixture : pair_mixture(leg.data);
   const Process p = ou(leg.steps * leg.dt);
   const MixtureScore score(g, p);
   const TimeGrid grid{0.0, leg.steps * leg.dt, leg.steps};
@@ -62,18 +71,34 @@ json run_leg(const IftLeg& leg, const IftSpec& s, bool reverse, uint64_t seed) {
   o.keep = false;
   const TrajectoryEntropy pre = run(o);
   j["pre_point"] = {{"ift", pre.ift.mean()}, {"ift_se", pre.ift.mean_se()}, {"total_mean", pre.total.mean()}};
-  j["data"] = data_json(leg.data);
+  j["data"] = mixture ? mixture_json(g) : data_json(leg.data);
   j["steps"] = leg.steps;
   j["dt"] = leg.dt;
   return j;
 }
 
-json run_flow(const FlowSpec& s, uint64_t seed) {
-  const GaussianMixture g = pair_mixture(s.data);
+json run_flow(const FlowSpec& s, const std::optional<GaussianMixture>& mixture, uint64_t seed) {
+  const GaussianMixture g = mixture ? *mixture : pair_mixture(s.data);
   const Process p = ou(s.t_max);
   std::vector<double> t, mc_t;
   for (int i = 1; i <= s.nodes; ++i) t.push_back(s.t_max * i / s.nodes);
-  for (size_t i = 0; i < t.size(); i += 4) mc_t.push_back(t[i]);
+  for (size_t i = 0; i < t.size(); i += mixture ? 1 : 4) mc_t.push_back(t[i]);
+  json m = {{"t", mc_t}};
+  for (const char* k : {"pi", "pi_se", "phi", "phi_se", "dS", "dS_se", "phi_rev", "phi_rev_se"}) m[k] = json::array();
+  for (const EntropyFlowPoint& q : entropy_flow_mc(g, p, mc_t, s.samples, seed)) {
+    m["pi"].push_back(q.pi), m["pi_se"].push_back(q.pi_se), m["phi"].push_back(q.phi), m["phi_se"].push_back(q.phi_se);
+    m["dS"].push_back(q.dS), m["dS_se"].push_back(q.dS_se), m["phi_rev"].push_back(q.phi_rev), m["phi_rev_se"].push_back(q.phi_rev_se);
+  }
+  if (mixture) {
+    // No closed form: the minimum of phi* from the Monte Carlo nodes.
+    const auto& pr = m["phi_rev"];
+    size_t imin = 0;
+    for (size_t i = 1; i < pr.size(); ++i)
+      if (pr[i].get<double>() < pr[imin].get<double>()) imin = i;
+    return {{"data", mixture_json(g)}, {"closed_form", nullptr}, {"monte_carlo", m}, {"samples", s.samples},
+            {"t_S_biroli", 0.5 * std::log(covariance_top_eigenvalue(g))}, {"argmin_phi_rev", mc_t[imin]},
+            {"min_phi_rev", pr[imin]}};
+  }
   json cf = {{"t", t}};
   std::vector<double> pi, phi, dS, phi_rev;
   for (double x : t) {
@@ -81,13 +106,6 @@ json run_flow(const FlowSpec& s, uint64_t seed) {
     pi.push_back(q.pi), phi.push_back(q.phi), dS.push_back(q.dS), phi_rev.push_back(q.phi_rev);
   }
   cf["pi"] = pi, cf["phi"] = phi, cf["dS"] = dS, cf["phi_rev"] = phi_rev;
-  const auto mc = entropy_flow_mc(g, p, mc_t, s.samples, seed);
-  json m = {{"t", mc_t}};
-  for (const char* k : {"pi", "pi_se", "phi", "phi_se", "dS", "dS_se", "phi_rev", "phi_rev_se"}) m[k] = json::array();
-  for (const EntropyFlowPoint& q : mc) {
-    m["pi"].push_back(q.pi), m["pi_se"].push_back(q.pi_se), m["phi"].push_back(q.phi), m["phi_se"].push_back(q.phi_se);
-    m["dS"].push_back(q.dS), m["dS_se"].push_back(q.dS_se), m["phi_rev"].push_back(q.phi_rev), m["phi_rev_se"].push_back(q.phi_rev_se);
-  }
   const size_t imin = size_t(std::min_element(phi_rev.begin(), phi_rev.end()) - phi_rev.begin());
   return {{"data", data_json(s.data)}, {"closed_form", cf}, {"monte_carlo", m}, {"samples", s.samples},
           {"t_S_curvature", finite_or_null(speciation_time_curvature(s.data.mu, s.data.s2))},
@@ -193,10 +211,10 @@ json run_nonequilibrium_experiment(const NonequilibriumConfig& c, const RunConte
   };
   if (c.ift)
     timed("ift", [&] {
-      return json{{"trajectories", c.ift->trajectories}, {"forward", run_leg(c.ift->forward, *c.ift, false, c.seed)},
-                  {"reverse", run_leg(c.ift->reverse, *c.ift, true, c.seed)}};
+      return json{{"trajectories", c.ift->trajectories}, {"forward", run_leg(c.ift->forward, *c.ift, false, c.mixture, c.seed)},
+                  {"reverse", run_leg(c.ift->reverse, *c.ift, true, c.mixture, c.seed)}};
     });
-  if (c.flow) timed("flow", [&] { return run_flow(*c.flow, c.seed); });
+  if (c.flow) timed("flow", [&] { return run_flow(*c.flow, c.mixture, c.seed); });
   if (c.potential) timed("potential", [&] { return run_potential(*c.potential); });
   if (c.franz_parisi) timed("franz_parisi", [&] { return run_franz_parisi(*c.franz_parisi, c.seed); });
   timing["total"] = seconds_since(t0);

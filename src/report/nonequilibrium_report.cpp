@@ -12,6 +12,7 @@ using json = nlohmann::json;
 namespace {
 
 std::string pair_text(const json& d) {
+  if (d.contains("K")) return fmt::format("{}-component mixture in d = {}", d["K"].get<int>(), d["d"].get<int>());
   return fmt::format("N(&plusmn;&mu;, &sigma;&sup2;I), |&mu;| = {}, &sigma;&sup2; = {}, d = {}", html_num(d["mu"]), html_num(d["s2"]),
                      d["d"].get<int>());
 }
@@ -30,16 +31,17 @@ std::string render_nonequilibrium_report(const json& r, const std::string& confi
     for (const char* dir : {"forward", "reverse"}) {
       const json& x = r["ift"][dir];
       h += fmt::format("<tr><td>{} process, {} ({} steps of {})</td><td>&lang;e<sup>&minus;&Delta;S<sub>tot</sub></sup>&rang; = {} &plusmn; {} "
-                       "(ESS {:.0f}); &lang;&Delta;S<sub>tot</sub>&rang; = {} &plusmn; {} nats; pre-point rule (control): {} &plusmn; {}</td></tr>\n",
+                       "(ESS {:.0f}{}); &lang;&Delta;S<sub>tot</sub>&rang; = {} &plusmn; {} nats; pre-point rule (control): {} &plusmn; {}</td></tr>\n",
                        dir, pair_text(x["data"]), x["steps"].get<int>(), html_num(x["dt"]), html_num(x["ift"]), html_num(x["ift_se"], 2),
-                       x["ift_ess"].get<double>(), html_num(x["total"]["mean"]), html_num(x["total"]["mean_se"], 2),
+                       x["ift_ess"].get<double>(),
+                       x["ift_reliable"].get<bool>() ? "" : "; <b>unreliable</b>: Var &Delta;S<sub>tot</sub> &gt; 2, rare trajectories carry the mean", html_num(x["total"]["mean"]), html_num(x["total"]["mean_se"], 2),
                        html_num(x["pre_point"]["ift"]), html_num(x["pre_point"]["ift_se"], 2));
     }
   if (r.contains("flow")) {
     const json& f = r["flow"];
     h += fmt::format("<tr><td>entropy flow, {}</td><td>argmin<sub>t</sub> &phi;* = {} (&phi;* = {}); t<sub>S</sub> (curvature) = {}; "
                      "t<sub>S</sub> (Biroli, &frac12;ln &Lambda;) = {}</td></tr>\n",
-                     pair_text(f["data"]), html_num(f["argmin_phi_rev"]), html_num(f["min_phi_rev"]), html_num(f["t_S_curvature"]),
+                     pair_text(f["data"]), html_num(f["argmin_phi_rev"]), html_num(f["min_phi_rev"]), html_num(f.value("t_S_curvature", json())),
                      html_num(f["t_S_biroli"]));
   }
   if (r.contains("potential")) {

@@ -22,7 +22,7 @@ const std::string& nonequilibrium_report_script() {
       const x = R.ift[dir];
       const g = section('Trajectory entropy, ' + dir + ' process',
         'Per-trajectory system ΔS, medium ΔS_E (Stratonovich midpoint) and total ΔS_tot [nats], ' + R.ift.trajectories + ' trajectories, ' +
-        x.steps + ' steps of ' + x.dt + '; data |μ| = ' + x.data.mu + ', σ² = ' + x.data.s2 + ', d = ' + x.data.d +
+        x.steps + ' steps of ' + x.dt + '; data ' + (x.data.K ? x.data.K + '-component mixture in d = ' + x.data.d : '|μ| = ' + x.data.mu + ', σ² = ' + x.data.s2 + ', d = ' + x.data.d) +
         '. Right: ⟨e^{−ΔS_tot}⟩ against the number of trajectories (±1 SE), which the fluctuation theorem sets to 1.', 'grid');
       chart(g, 300, [hist(x.histograms.system, 'ΔS', color(0)), hist(x.histograms.medium, 'ΔS_E', color(1)), hist(x.histograms.total, 'ΔS_tot', color(2))],
         axes('nats', 'density'));
@@ -37,11 +37,11 @@ const std::string& nonequilibrium_report_script() {
     const f = R.flow, cf = f.closed_form, mc = f.monte_carlo;
     const g = section('Entropy production and flow',
       'Forward π = E|x|² − 2d + E|s|², φ = E|x|² − d, dS/dt = π − φ; reverse π* = π, φ* = E|x|² − 3d + 2E|s|², dS*/dt = −dS/dt. ' +
-      'Lines: closed form; points: Monte Carlo (' + f.samples + ' samples, ±1 SE). Speciation: t_S = ' + (f.t_S_curvature == null ? '–' : f.t_S_curvature.toFixed(3)) +
+      (cf ? 'Lines: closed form; points' : 'Points') + ': Monte Carlo (' + f.samples + ' samples, ±1 SE). Speciation: t_S = ' + (f.t_S_curvature == null ? '–' : f.t_S_curvature.toFixed(3)) +
       ' (curvature), ' + f.t_S_biroli.toFixed(3) + ' (Biroli ½ ln Λ); argmin φ* = ' + f.argmin_phi_rev.toFixed(3) + '. Nats per unit t.');
     const ds = [];
     [['pi', 'π'], ['phi', 'φ'], ['dS', 'dS/dt'], ['phi_rev', 'φ*']].forEach(([k, lab], i) => {
-      ds.push(line(lab, cf.t, cf[k], color(i)));
+      if (cf) ds.push(line(lab, cf.t, cf[k], color(i)));
       ds.push(line(lab + ' (MC)', mc.t, mc[k], color(i), { showLine: false, pointRadius: 3, errorBars: mc[k + '_se'] }));
     });
     chart(g, 340, ds, axes('t', 'rate [nats / unit t]'));
