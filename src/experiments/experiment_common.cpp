@@ -8,6 +8,14 @@ namespace td {
 
 using json = nlohmann::json;
 
+void run_section(const RunContext& ctx, const char* name, json& out, json& timing, const std::function<json()>& fn) {
+  const auto t0 = Clock::now();
+  ctx.log(fmt::format("{} ...", name));
+  out[name] = fn();
+  timing[name] = seconds_since(t0);
+  ctx.log(fmt::format("{}: {:.1f} s", name, timing[name].get<double>()));
+}
+
 std::shared_ptr<const Score> train_mlp_score(const std::string& name, const MlpSpec& mlp, TrainSpec train,
                                              const Process& process, const DataFn& data, const std::string& source,
                                              uint64_t seed, const RunContext& ctx, json& info) {

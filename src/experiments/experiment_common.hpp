@@ -45,6 +45,11 @@ inline nlohmann::json running_json(const RunningCurve& rc) {
   return {{"n", rc.n}, {"value", vec_json(rc.value)}, {"se", vec_json(rc.se)}};
 }
 
+// Runs one analysis of an experiment: out[name] = fn(), its wall time into timing[name], progress
+// lines through the context's log.
+void run_section(const RunContext& ctx, const char* name, nlohmann::json& out, nlohmann::json& timing,
+                 const std::function<nlohmann::json()>& fn);
+
 // Trains `mlp` by DSM on `data` (seed, threads and progress from the run) and returns its score
 // with the EMA parameters (the last ones when ema = 0); `info` gets the training record for
 // results.json ("training" of a model: steps, loss curve, time, ...).

@@ -284,13 +284,7 @@ json run_information_experiment(const InformationConfig& c, const RunContext& ct
     out["data"]["t_S"] = speciation_time(L);  // Biroli et al.'s, in OU time
     s = std::make_unique<MixtureScore>(*c.data, p);
   }
-  auto timed = [&](const char* name, auto fn) {
-    const auto ts = Clock::now();
-    ctx.log(fmt::format("{} ...", name));
-    out[name] = fn();
-    timing[name] = seconds_since(ts);
-    ctx.log(fmt::format("{}: {:.1f} s", name, timing[name].get<double>()));
-  };
+  auto timed = [&](const char* name, const std::function<json()>& fn) { run_section(ctx, name, out, timing, fn); };
   if (c.rates) timed("rates", [&] { return run_rates(c, p, *s, ctx); });
   if (c.fixed_points) timed("fixed_points", [&] { return run_fixed_points(c, p); });
   if (c.pathwise) timed("pathwise", [&] { return run_pathwise(c, p, *s); });

@@ -202,13 +202,7 @@ json run_nonequilibrium_experiment(const NonequilibriumConfig& c, const RunConte
   const auto t0 = Clock::now();
   json out = {{"experiment", "nonequilibrium"}, {"title", c.title}, {"seed", c.seed}, {"threads", ctx.threads}};
   json timing;
-  auto timed = [&](const char* name, auto fn) {
-    const auto ts = Clock::now();
-    ctx.log(fmt::format("{} ...", name));
-    out[name] = fn();
-    timing[name] = seconds_since(ts);
-    ctx.log(fmt::format("{}: {:.1f} s", name, timing[name].get<double>()));
-  };
+  auto timed = [&](const char* name, const std::function<json()>& fn) { run_section(ctx, name, out, timing, fn); };
   if (c.ift)
     timed("ift", [&] {
       return json{{"trajectories", c.ift->trajectories}, {"forward", run_leg(c.ift->forward, *c.ift, false, c.mixture, c.seed)},

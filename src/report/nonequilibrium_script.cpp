@@ -6,11 +6,7 @@ namespace td {
 const std::string& nonequilibrium_report_script() {
   static const std::string js = R"JS(
 (function () {
-  const { R, root, color, section, canvas, axes } = TD;
-  const line = (label, xs, ys, c, extra) => Object.assign({ label, data: xs.map((x, i) => ({ x, y: ys[i] })).filter(p => p.y != null),
-    showLine: true, pointRadius: 0, borderColor: c, backgroundColor: c, borderWidth: 1.5 }, extra || {});
-  const chart = (parent, h, datasets, scales, opts) => new Chart(canvas(parent, h), Object.assign({ type: 'scatter',
-    data: { datasets }, options: Object.assign({ scales }, opts || {}) }));
+  const { R, root, color, section, canvas, axes, line, chart } = TD;
   const hist = (h, label, c) => {
     const n = h.counts.reduce((a, b) => a + b, 0) + h.below + h.above;
     return line(label, h.counts.map((_, i) => 0.5 * (h.edges[i] + h.edges[i + 1])),

@@ -52,7 +52,16 @@ const TD = (function () {
     return { x: { type: xtype || 'linear', title: { display: true, text: xt } },
              y: { type: ytype || 'linear', title: { display: true, text: yt } } };
   }
-  return { R, root, color, section, canvas, axes };
+  // A curve of points (xs[i], ys[i]) (null ys dropped), and a scatter chart of datasets.
+  function line(label, xs, ys, c, extra) {
+    return Object.assign({ label, data: xs.map((x, i) => ({ x, y: ys[i] })).filter(p => p.y != null),
+      showLine: true, pointRadius: 0, borderColor: c, backgroundColor: c, borderWidth: 1.5 }, extra || {});
+  }
+  function chart(parent, h, datasets, scales, opts) {
+    return new Chart(canvas(parent, h), Object.assign({ type: 'scatter', data: { datasets },
+      options: Object.assign({ scales }, opts || {}) }));
+  }
+  return { R, root, color, section, canvas, axes, line, chart };
 })();
 )JS";
   return js;
