@@ -181,8 +181,10 @@ json run_franz_parisi(const FranzParisiSpec& s, uint64_t seed) {
     std::vector<uint64_t> ids(static_cast<size_t>(s.P));
     for (size_t i = 0; i < ids.size(); ++i) ids[i] = i;
     sample_mixture(symmetric_pair(s.d_emp, s.data.mu, s.data.s2), {seed, Stream::Data}, ids.data(), s.P, 0, A);
-    const Mat Q = A * A.transpose() / double(s.d_emp);
-    const double lo = Q.minCoeff(), hi = Q.maxCoeff() * (1 + 1e-9) + 1e-12;
+    // Bin range from the overlaps of the first (up to 200) points with all (no P x P matrix), widened
+    // by 10%; overlaps outside it are not counted in any bin.
+    const Mat Q = A.topRows(std::min(s.P, 200)) * A.transpose() / double(s.d_emp);
+    const double w = 0.05 * (Q.maxCoeff() - Q.minCoeff()), lo = Q.minCoeff() - w, hi = Q.maxCoeff() + w;
     std::vector<double> edges;
     for (int b = 0; b <= s.bins; ++b) edges.push_back(lo + (hi - lo) * b / s.bins);
     json er = json::array();

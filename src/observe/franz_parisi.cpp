@@ -98,7 +98,6 @@ FranzParisiBinned franz_parisi_binned(const Mat& A, const Process& p, double t, 
   if (samples < 2) throw InputError("Franz-Parisi binned: samples must be >= 2");
   const double a = p.alpha(t), Sig = p.sigma2(t);
   const size_t B = edges.size() - 1;
-  const Mat Q = A * A.transpose() / double(d);  // overlaps q_{mu nu}
   const Vec A2 = A.rowwise().squaredNorm();
   // Per sample and bin: ln sum_{mu in bin} w_mu (NaN when the bin is empty for that sample's nu).
   Mat L(samples, Eigen::Index(B));
@@ -110,6 +109,7 @@ FranzParisiBinned franz_parisi_binned(const Mat& A, const Process& p, double t, 
       const int nu = std::min(P - 1, int(U(i, 0) * P));
       const RowVec x = a * A.row(nu) + std::sqrt(Sig) * Z.row(i);
       Vec lw = ((2 * a) * (A * x.transpose()) - (a * a) * A2).array() / (2 * Sig);  // up to a constant
+      const Vec q = A * A.row(nu).transpose() / double(d);  // overlaps with the planted point (no P x P matrix)
       const double mx = lw.maxCoeff();
       const double lse = mx + std::log((lw.array() - mx).exp().sum());
       // Log-sum-exp of the normalized log-weights per bin (two passes: bin maxima, then sums), so a
@@ -117,7 +117,7 @@ FranzParisiBinned franz_parisi_binned(const Mat& A, const Process& p, double t, 
       std::vector<int> bin(static_cast<size_t>(P), -1);
       std::vector<double> bmax(B, -INFINITY), acc(B, 0.0);
       for (int mu = 0; mu < P; ++mu) {
-        const auto it = std::upper_bound(edges.begin(), edges.end(), Q(mu, nu));
+        const auto it = std::upper_bound(edges.begin(), edges.end(), q[mu]);
         if (it == edges.begin() || it == edges.end()) continue;
         bin[size_t(mu)] = int(it - edges.begin() - 1);
         bmax[size_t(bin[size_t(mu)])] = std::max(bmax[size_t(bin[size_t(mu)])], lw[mu]);

@@ -36,6 +36,8 @@ struct FranzParisiBinned {
 };
 
 // Empirical data A (P x d, uniform weights); `samples` planted draws nu ~ U{P}, x_t = alpha a_nu + sqrt(Sigma) z.
+// Memory O(P) per sample (overlaps with the planted point computed on the fly); overlaps outside the
+// edges are not counted.
 FranzParisiBinned franz_parisi_binned(const Mat& A, const Process& process, double t, const std::vector<double>& edges,
                                       int samples, uint64_t seed);
 

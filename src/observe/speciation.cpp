@@ -78,8 +78,9 @@ CloningResult cloning_probability(const GaussianMixture& data, const Process& p,
     normal_block({o.seed, Stream::Prior}, ids, n, 0, d, X);
     X *= prior_sd;
     // The main path itself is one copy (its noise after the branch is independent of the clone's),
-    // so each branch time costs one extra path from t_b to t_min, not two.
-    std::vector<Mat> clones(nb);
+    // so each branch time costs one extra path from t_b to t_min, not two. A clone is classified as
+    // soon as it ends: only its classes are kept (memory n per branch, not n x d).
+    std::vector<Eigen::VectorXi> clone_cls(nb);
     auto classes = [&](const Mat& Y, Eigen::VectorXi& cls) {
       posterior_weights(data, end_kernel, Y, R);
       cls.resize(n);
@@ -92,7 +93,7 @@ CloningResult cloning_probability(const GaussianMixture& data, const Process& p,
         reverse_em_step(p, score, grid.t(u + 1), dt, C, Z, S, Cn);
         C.swap(Cn);
       }
-      clones[j] = C;  // its final state
+      classes(C, clone_cls[j]);
     };
     size_t next = 0;
     while (next < nb && bstep[next] == grid.steps) clone(next++, grid.steps);
@@ -102,12 +103,10 @@ CloningResult cloning_probability(const GaussianMixture& data, const Process& p,
       X.swap(Xn);
       while (next < nb && bstep[next] == s) clone(next++, s);
     }
-    Eigen::VectorXi main_cls, clone_cls;
+    Eigen::VectorXi main_cls;
     classes(X, main_cls);
-    for (size_t j = 0; j < nb; ++j) {
-      classes(clones[j], clone_cls);
-      for (int i = 0; i < nv; ++i) same[j][size_t(first + i)] = main_cls[i] == clone_cls[i];
-    }
+    for (size_t j = 0; j < nb; ++j)
+      for (int i = 0; i < nv; ++i) same[j][size_t(first + i)] = main_cls[i] == clone_cls[j][i];
   });
 
   CloningResult r;

@@ -37,8 +37,8 @@ struct CloningResult {
 // Reverse SDE (Euler-Maruyama on `grid`) from the prior, driven by `score`; the class of a final
 // state is its most probable data component at grid.t_min. The main path finishes as one copy and
 // a clone from each branch time as the other (independent noise after the branch), so a branch at
-// step b costs b extra steps. Memory is one block of states per thread and branch time, whatever
-// the number of steps.
+// step b costs b extra steps. Memory is two blocks of states per thread (and a class per sample and
+// branch time), whatever the number of steps.
 CloningResult cloning_probability(const GaussianMixture& data, const Process& process, const Score& score,
                                   const TimeGrid& grid, const CloningOptions& opt);
 
