@@ -194,8 +194,10 @@ int main(int argc, char** argv) {
     if (run->parsed()) return cmd_run(o);
     if (validate->parsed()) return cmd_validate(o);
     if (list->parsed()) {
+      size_t width = 0;  // the longest name, so the summaries line up
+      for (const auto& b : builtin_experiments()) width = std::max(width, b.name.size());
       for (const auto& b : builtin_experiments())
-        std::cout << fmt::format("{:<18} {}{}\n", b.name, b.summary, b.name == kQuickstart ? "  [default]" : "");
+        std::cout << fmt::format("{:<{}} {}{}\n", b.name, width, b.summary, b.name == kQuickstart ? "  [default]" : "");
       return kExitOk;
     }
     if (show->parsed()) {
