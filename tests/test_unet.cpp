@@ -1,0 +1,94 @@
+// The U-Net score network (issue 7): output shapes, the Hutchinson quadratic form and the exact
+// trace against central finite differences (double precision), time per row, and bad specs.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+
+#include "common.hpp"
+#include "core/error.hpp"
+#include "nn/unet.hpp"
+
+namespace td {
+namespace {
+
+UNetSpec small(int channels, int side) {
+  UNetSpec s;
+  s.channels = channels, s.side = side, s.base = 16, s.mult = {1, 2}, s.res_blocks = 1, s.attn_res = {side / 2};
+  s.groups = 8, s.double_precision = true;
+  return s;
+}
+
+TEST(UNet, ShapesAndTimes) {
+  const UNetNet net(small(3, 8), 1);
+  EXPECT_EQ(net.dim(), 192);
+  std::printf("%s\n", net.describe().c_str());
+  const Mat X = test::points(5, 192, 131);
+  Mat out, out2;
+  net.forward(X, 0.3, out);
+  EXPECT_EQ(out.rows(), 5);
+  EXPECT_EQ(out.cols(), 192);
+  EXPECT_TRUE(out.allFinite());
+  net.forward(X, Vec::Constant(5, 0.3), out2);  // a time per row, all equal
+  EXPECT_LT((out - out2).norm(), 1e-12 * out.norm());
+  net.forward(X, 0.7, out2);
+  EXPECT_GT((out - out2).norm(), 1e-6 * out.norm());  // the time matters
+  const UNetNet same(small(3, 8), 1), other(small(3, 8), 2);
+  Mat o1, o2;
+  same.forward(X, 0.3, o1);
+  other.forward(X, 0.3, o2);
+  EXPECT_EQ(o1, out);  // the seed fixes the initialization
+  EXPECT_NE(o2, out);
+}
+
+// v . J v from one vector-Jacobian product against v . (f(x + e v) - f(x - e v)) / (2e); the exact
+// trace against the sum of central differences along each coordinate (1 channel, 4 x 4).
+TEST(UNet, DerivativesAgreeWithFiniteDifferences) {
+  const UNetNet net(small(3, 8), 3);
+  const Mat X = test::points(3, 192, 133);
+  const std::vector<Mat> V = rademacher_probes({134, Stream::Hutchinson}, std::vector<uint64_t>{0, 1, 2, 3, 4, 5, 6, 7}.data(), 8, 0, 192, 2);
+  Mat out, Q;
+  std::vector<Mat> V3 = {V[0].topRows(3), V[1].topRows(3)};
+  net.forward_quadratic(X, 0.2, V3, out, Q);
+  const double e = 1e-5;
+  for (int p = 0; p < 2; ++p) {
+    Mat fp, fm;
+    net.forward(X + e * V3[size_t(p)], 0.2, fp);
+    net.forward(X - e * V3[size_t(p)], 0.2, fm);
+    for (int i = 0; i < 3; ++i) {
+      const double fd = V3[size_t(p)].row(i).dot(fp.row(i) - fm.row(i)) / (2 * e);
+      EXPECT_NEAR(Q(i, p), fd, 1e-6 * (1 + std::abs(fd))) << "probe " << p << " row " << i;
+    }
+  }
+  const UNetNet tiny(small(1, 4), 5);
+  const Mat Y = test::points(2, 16, 135);
+  Vec tr;
+  tiny.forward_trace(Y, 0.5, out, tr);
+  for (int i = 0; i < 2; ++i) {
+    double fd = 0;
+    for (int j = 0; j < 16; ++j) {
+      Mat yp = Y.row(i), ym = Y.row(i), fp, fm;
+      yp(0, j) += e, ym(0, j) -= e;
+      tiny.forward(yp, 0.5, fp);
+      tiny.forward(ym, 0.5, fm);
+      fd += (fp(0, j) - fm(0, j)) / (2 * e);
+    }
+    EXPECT_NEAR(tr[i], fd, 1e-6 * (1 + std::abs(fd)));
+  }
+}
+
+TEST(UNet, BadSpecs) {
+  UNetSpec s = small(3, 8);
+  s.side = 6;
+  s.mult = {1, 2, 2};
+  EXPECT_THROW(UNetNet(s, 1), InputError);  // 6 not divisible by 4
+  s = small(3, 8);
+  s.base = 15;
+  EXPECT_THROW(UNetNet(s, 1), InputError);
+  s = small(3, 8);
+  s.mult.clear();
+  EXPECT_THROW(UNetNet(s, 1), InputError);
+}
+
+}  // namespace
+}  // namespace td
