@@ -1,17 +1,15 @@
-// LibTorch lives here and in nn/torchscript_net.cpp only (shared helpers: nn/torch_convert.hpp).
+// The MLP's torch module and its training (the loop itself: train/dsm_loop.cpp).
 #include "train/dsm_train.hpp"
 
-#include <unistd.h>
 
-#include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
 #include <fmt/format.h>
 
 #include "core/error.hpp"
 #include "core/rng.hpp"
 #include "nn/torch_convert.hpp"
+#include "train/dsm_loop.hpp"
 
 namespace td {
 namespace {
@@ -65,55 +63,6 @@ void import_weights(TorchMlp& m, const MlpWeights& w) {
   }
 }
 
-double lr_at(const TrainSpec& s, int64_t step) {
-  double f = 1.0;
-  if (s.warmup > 0 && step < s.warmup) f *= double(step + 1) / double(s.warmup);
-  if (s.decay == "cosine") f *= 0.5 * (1.0 + std::cos(M_PI * double(step) / double(s.steps)));
-  return s.lr * f;
-}
-
-void save_checkpoint(const std::string& path, TorchMlp& model, TorchMlp& ema, torch::optim::Adam& opt, int64_t step,
-                     const MlpSpec& spec, const TrainSpec& ts) {
-  torch::serialize::OutputArchive a, am, ae, ao;
-  model->save(am);
-  ema->save(ae);
-  opt.save(ao);
-  a.write("model", am);
-  a.write("ema", ae);
-  a.write("optimizer", ao);
-  a.write("step", torch::tensor(step));
-  a.write("identity", torch::tensor({int64_t(spec.d), int64_t(spec.width), int64_t(spec.hidden), int64_t(spec.embed),
-                                     int64_t(spec.prediction), int64_t(ts.seed), int64_t(ts.batch)}));
-  const std::string tmp = path + ".tmp";
-  a.save_to(tmp);
-  std::filesystem::rename(tmp, path);  // atomic: a reader sees the old or the new checkpoint, never half
-}
-
-int64_t load_checkpoint(const std::string& path, TorchMlp& model, TorchMlp& ema, torch::optim::Adam& opt,
-                        const MlpSpec& spec, const TrainSpec& ts) {
-  torch::serialize::InputArchive a, am, ae, ao;
-  try {
-    a.load_from(path);
-  } catch (const std::exception& e) {
-    throw InputError(fmt::format("checkpoint '{}' cannot be read: {}", path, e.what()));
-  }
-  torch::Tensor id, step;
-  a.read("identity", id);
-  const std::vector<int64_t> want = {spec.d, spec.width, spec.hidden, spec.embed, int64_t(spec.prediction),
-                                     int64_t(ts.seed), int64_t(ts.batch)};
-  if (id.numel() != int64_t(want.size()) || !torch::equal(id, torch::tensor(want)))
-    throw InputError(fmt::format("checkpoint '{}' was written by a different model or training set-up "
-                                 "(d, width, hidden, embed, prediction, seed or batch differ)", path));
-  a.read("model", am);
-  a.read("ema", ae);
-  a.read("optimizer", ao);
-  a.read("step", step);
-  model->load(am);
-  ema->load(ae);
-  opt.load(ao);
-  return step.item<int64_t>();
-}
-
 }  // namespace
 
 LossWeighting parse_loss_weighting(const std::string& name) {
@@ -158,99 +107,26 @@ void mlp_autograd_trace(const MlpWeights& w, const Mat& X, double t, Mat& out, V
 TrainResult train_dsm(const MlpSpec& spec, const Process& process, const DataFn& data, const TrainSpec& ts) {
   spec.validate("MLP");
   ts.validate("training");
-  const auto t_start = std::chrono::steady_clock::now();
   torch::set_num_threads(ts.threads);
   torch::manual_seed(ts.seed);
   TorchMlp model(spec);
   TorchMlp ema(spec);
-  {
-    torch::NoGradGuard ng;
-    auto src = model->parameters(), dst = ema->parameters();
-    for (size_t i = 0; i < src.size(); ++i) dst[i].copy_(src[i]);
-  }
-  torch::optim::Adam opt(model->parameters(), torch::optim::AdamOptions(ts.lr));
+  DsmModel m{model.ptr(), ema.ptr(),
+             [&](const torch::Tensor& x, const torch::Tensor& t) { return model->forward(x, t); },
+             spec.prediction,
+             spec.d,
+             {spec.d, spec.width, spec.hidden, spec.embed, int64_t(spec.prediction), int64_t(ts.seed), int64_t(ts.batch)},
+             "d, width, hidden, embed, prediction, seed or batch"};
+  const DsmLoopResult r = run_dsm_loop(m, process, data, ts);
   TrainResult res;
-  int64_t step = 0;
-  if (!ts.checkpoint.empty() && std::filesystem::exists(ts.checkpoint)) {
-    step = load_checkpoint(ts.checkpoint, model, ema, opt, spec, ts);
-    res.resumed_from = step;
-  }
-
-  const int B = ts.batch, d = spec.d;
-  const double t0 = process.t_min(), T = process.T();
-  std::vector<uint64_t> ids(B);
-  Mat X0, U, E;
-  const bool tty = ts.progress && isatty(fileno(stderr));
-  auto last_print = std::chrono::steady_clock::now();
-  double interval_sum = 0;
-  int64_t interval_n = 0;
-  const int64_t curve_every = std::max<int64_t>(1, ts.steps / 100);
-  res.smoothed_loss = NAN;
-  for (; step < ts.steps; ++step) {
-    if (step == ts.stop_at) break;
-    for (int i = 0; i < B; ++i) ids[i] = uint64_t(step) * uint64_t(B) + uint64_t(i);
-    data(ids.data(), B, X0);
-    uniform_block({ts.seed, Stream::Train}, ids.data(), B, 0, 1, U);
-    normal_block({ts.seed, Stream::Train}, ids.data(), B, 1, d, E);
-    Vec tv(B), al(B), sg(B), lam(B);
-    for (int i = 0; i < B; ++i) {
-      const double t = t0 + (T - t0) * U(i, 0);
-      tv[i] = t;
-      al[i] = process.alpha(t);
-      sg[i] = process.sigma(t);
-      lam[i] = ts.weighting == LossWeighting::Eps ? sg[i] * sg[i] : process.g2(t);
-    }
-    const Mat Xt = (X0.array().colwise() * al.array() + E.array().colwise() * sg.array()).matrix();
-    auto col = [](const Vec& v) { return torch::from_blob(const_cast<double*>(v.data()), {v.size(), 1}, torch::kDouble).clone(); };
-    const auto x = to_tensor(Xt).to(torch::kFloat), eps = to_tensor(E).to(torch::kFloat);
-    const auto a_t = col(al).to(torch::kFloat), s_t = col(sg).to(torch::kFloat), l_t = col(lam).to(torch::kFloat);
-    const auto tt = torch::from_blob(tv.data(), {B}, torch::kDouble).clone();
-
-    opt.zero_grad();
-    const auto f = model->forward(x, tt);
-    torch::Tensor s_model;
-    switch (spec.prediction) {
-      case Prediction::Eps: s_model = -f / s_t; break;
-      case Prediction::Score: s_model = f; break;
-      case Prediction::X0: s_model = (a_t * f - x) / (s_t * s_t); break;
-    }
-    const auto loss = (l_t * (s_model + eps / s_t).pow(2)).sum(1).mean() / double(d);
-    loss.backward();
-    if (ts.clip > 0) torch::nn::utils::clip_grad_norm_(model->parameters(), ts.clip);
-    static_cast<torch::optim::AdamOptions&>(opt.param_groups()[0].options()).lr(lr_at(ts, step));
-    opt.step();
-    {
-      torch::NoGradGuard ng;
-      auto src = model->parameters(), dst = ema->parameters();
-      for (size_t i = 0; i < src.size(); ++i) dst[i].mul_(ts.ema).add_(src[i], 1.0 - ts.ema);
-    }
-    const double lv = loss.item<double>();
-    res.last_loss = lv;
-    res.smoothed_loss = std::isnan(res.smoothed_loss) ? lv : 0.99 * res.smoothed_loss + 0.01 * lv;
-    interval_sum += lv;
-    ++interval_n;
-    if ((step + 1) % curve_every == 0 || step + 1 == ts.steps) {
-      res.curve.emplace_back(step + 1, interval_sum / double(interval_n));
-      interval_sum = 0;
-      interval_n = 0;
-    }
-    if (!ts.checkpoint.empty() && ((step + 1) % ts.checkpoint_every == 0 || step + 1 == ts.stop_at))
-      save_checkpoint(ts.checkpoint, model, ema, opt, step + 1, spec, ts);
-    const auto now = std::chrono::steady_clock::now();
-    if (tty && std::chrono::duration<double>(now - last_print).count() > 0.25) {
-      const double el = std::chrono::duration<double>(now - t_start).count();
-      const double rate = double(step + 1 - res.resumed_from) / el;
-      std::fprintf(stderr, "\r  train: step %lld/%lld  loss %.4f  ema-loss %.4f  %.0f steps/s  ETA %.0f s   ",
-                   (long long)(step + 1), (long long)ts.steps, lv, res.smoothed_loss, rate,
-                   double(ts.steps - step - 1) / rate);
-      last_print = now;
-    }
-  }
-  if (tty) std::fprintf(stderr, "\r%100s\r", "");
-  res.steps_done = step;
+  res.curve = r.curve;
+  res.last_loss = r.last_loss;
+  res.smoothed_loss = r.smoothed_loss;
+  res.steps_done = r.steps_done;
+  res.resumed_from = r.resumed_from;
+  res.seconds = r.seconds;
   res.model = export_weights(model);
   res.ema = export_weights(ema);
-  res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
   return res;
 }
 

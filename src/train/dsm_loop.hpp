@@ -1,0 +1,40 @@
+#pragma once
+// The denoising score-matching loop shared by every trainable network (MLP, U-Net): data, times and
+// noise keyed by (seed, Stream::Train, step * batch + i); Adam with warm-up and cosine decay,
+// global-norm clipping, EMA of the parameters, atomic checkpoints that resume exactly. Torch-typed:
+// include only from the trainers.
+#include <torch/torch.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "data/data_fn.hpp"
+#include "nn/network.hpp"
+#include "process/process.hpp"
+#include "train/dsm_train.hpp"
+
+namespace td {
+
+struct DsmModel {
+  std::shared_ptr<torch::nn::Module> model, ema;  // the same architecture; ema starts as a copy of model
+  // f(x, t): x [B, d] float, t [B] double -> [B, d], through `model`.
+  std::function<torch::Tensor(const torch::Tensor&, const torch::Tensor&)> forward;
+  Prediction prediction = Prediction::Eps;
+  int d = 0;
+  std::vector<int64_t> identity;  // written into checkpoints; a resume must match it
+  std::string identity_text;      // what `identity` holds, for the error message
+};
+
+struct DsmLoopResult {
+  std::vector<std::pair<int64_t, double>> curve;
+  double last_loss = 0, smoothed_loss = 0;
+  int64_t steps_done = 0, resumed_from = 0;
+  double seconds = 0;
+};
+
+DsmLoopResult run_dsm_loop(DsmModel& m, const Process& process, const DataFn& data, const TrainSpec& ts);
+
+}  // namespace td
