@@ -10,12 +10,15 @@
 namespace td {
 namespace {
 
-// The target and the models with exact divergences, evaluated together by a ScoreSet.
+// The scores with exact divergences (the target unless it uses Hutchinson, then the models that do
+// not), evaluated together by a ScoreSet; slots[e] is where entry e belongs (0 = target, 1 + m =
+// model m), increasing.
 std::vector<const Score*> exact_part(const Score& target, const std::vector<const Score*>& models,
-                                     const TaepOptions& opt) {
-  std::vector<const Score*> all{&target};
+                                     const TaepOptions& opt, std::vector<size_t>* slots) {
+  std::vector<const Score*> all;
+  if (opt.target_hutchinson_probes == 0) all.push_back(&target), slots->push_back(0);
   for (size_t m = 0; m < models.size(); ++m)
-    if (m >= opt.hutchinson_probes.size() || opt.hutchinson_probes[m] == 0) all.push_back(models[m]);
+    if (m >= opt.hutchinson_probes.size() || opt.hutchinson_probes[m] == 0) all.push_back(models[m]), slots->push_back(1 + m);
   return all;
 }
 
@@ -25,10 +28,9 @@ class TaepObserver final : public ForwardObserver {
  public:
   TaepObserver(const Process& p, const Score& target, const std::vector<const Score*>& models,
                std::vector<TaepTrajectories>& out, const TaepOptions& opt)
-      : process_(p), target_(target), models_(models), set_(exact_part(target, models, opt)), out_(out), opt_(opt) {
+      : process_(p), target_(target), models_(models), set_(exact_part(target, models, opt, &slots_)), out_(out), opt_(opt) {
     for (size_t m = 0; m < models.size(); ++m)
       if (probes(m) > 0) hutch_.push_back(m);
-      else slot_.push_back(m);
   }
 
   void begin(const uint64_t* ids, int n, int n_valid, double t0, const Mat& X0) override {
@@ -55,12 +57,18 @@ class TaepObserver final : public ForwardObserver {
 
   void step(int step_index, double t, double dt, const Mat& X, const Mat& Z) override {
     const double g2 = process_.g2(t), kc = g2 * dt, nc = std::sqrt(g2 * dt);
-    set_.score_divergence(X, t, S_, div_);  // [0] is the target, then the exact-divergence models
+    set_.score_divergence(X, t, S_, div_);  // the exact-divergence scores, in slot order
     S_.resize(1 + models_.size());
     div_.resize(1 + models_.size());
-    for (size_t i = slot_.size(); i-- > 0;) {  // spread to one slot per model
-      S_[1 + slot_[i]].swap(S_[1 + i]);
-      div_[1 + slot_[i]].swap(div_[1 + i]);
+    for (size_t e = slots_.size(); e-- > 0;)  // spread: target at 0, model m at 1 + m
+      if (slots_[e] != e) {
+        S_[slots_[e]].swap(S_[e]);
+        div_[slots_[e]].swap(div_[e]);
+      }
+    if (opt_.target_hutchinson_probes > 0) {
+      const auto pr = rademacher_probes({opt_.hutchinson_seed, Stream::Hutchinson}, ids_.data(), n_, uint64_t(step_index),
+                                        int(X.cols()), opt_.target_hutchinson_probes);
+      static_cast<const NetworkScore&>(target_).score_divergence_hutchinson(X, t, pr, S_[0], div_[0], var_);
     }
     for (size_t m : hutch_) {
       const auto probes_m = rademacher_probes({opt_.hutchinson_seed, Stream::Hutchinson}, ids_.data(), n_,
@@ -132,6 +140,7 @@ class TaepObserver final : public ForwardObserver {
   const Process& process_;
   const Score& target_;
   const std::vector<const Score*>& models_;
+  std::vector<size_t> slots_;  // where each ScoreSet entry belongs (declared before set_: filled by its initializer)
   ScoreSet set_;
   std::vector<TaepTrajectories>& out_;
   TaepOptions opt_;
@@ -140,7 +149,7 @@ class TaepObserver final : public ForwardObserver {
   std::vector<Vec> kernel_, noise_, exact_;
   std::vector<Mat> prev_ds_;
   int probes(size_t m) const { return m < opt_.hutchinson_probes.size() ? opt_.hutchinson_probes[m] : 0; }
-  std::vector<size_t> slot_, hutch_;  // models with exact divergences (ScoreSet order) / Hutchinson
+  std::vector<size_t> hutch_;  // models with Hutchinson divergences
   std::vector<uint64_t> ids_;
   std::vector<Vec> hvar_;
   Vec var_;
@@ -167,6 +176,9 @@ std::vector<TaepTrajectories> run_taep(const Process& process, const TimeGrid& g
                                        const std::vector<const Score*>& models, const EnsembleSpec& spec,
                                        const InitFn& init, const NoiseSource& noise, const TaepOptions& opt) {
   check_inputs(target, models);
+  if (opt.target_hutchinson_probes < 0 ||
+      (opt.target_hutchinson_probes > 0 && !dynamic_cast<const NetworkScore*>(&target)))
+    throw InputError("TAEP: a Hutchinson target divergence needs a network target and probes >= 0");
   const size_t n = size_t(spec.trajectories);
   std::vector<TaepTrajectories> out(models.size());
   for (size_t m = 0; m < models.size(); ++m) {
@@ -218,6 +230,8 @@ TaepSummary summarize_taep(const TaepTrajectories& tr) {
 TaepTrajectories run_taep_reference(const Process& process, const TimeGrid& grid, const Score& target,
                                     const Score& model, int64_t trajectories, const InitFn& init,
                                     const NoiseSource& noise, const TaepOptions& opt) {
+  if (opt.target_hutchinson_probes != 0)
+    throw InputError("TAEP reference: the oracle uses exact target divergences (target_hutchinson_probes must be 0)");
   check_inputs(target, {&model});
   if (opt.product != NoiseProduct::Ito) throw InputError("TAEP reference: only the Ito product");
   TaepTrajectories o;

@@ -26,6 +26,10 @@ struct TaepOptions {
   // (hutchinson_seed, Stream::Hutchinson, trajectory, step) (the model must be a NetworkScore).
   std::vector<int> hutchinson_probes;
   uint64_t hutchinson_seed = 1;
+  // The target's divergence: exact (0) or Hutchinson with k probes (a NetworkScore target, e.g. the
+  // final model standing in for the optimal score). Its probes are the models' first k probes, so
+  // div s_theta - div s* is estimated with common random numbers.
+  int target_hutchinson_probes = 0;
 };
 
 // Per-trajectory values of one model, indexed by trajectory id.
