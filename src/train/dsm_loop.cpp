@@ -61,6 +61,39 @@ int64_t load_checkpoint(const std::string& path, DsmModel& m, torch::optim::Adam
 
 }  // namespace
 
+torch::Tensor dsm_batch_loss(const DsmModel& m, const Process& process, const DataFn& data, const TrainSpec& ts,
+                             int64_t step) {
+  const int B = ts.batch, d = m.d;
+  const double t0 = process.t_min(), T = process.T();
+  std::vector<uint64_t> ids(static_cast<size_t>(B));
+  Mat X0, U, E;
+  for (int i = 0; i < B; ++i) ids[size_t(i)] = uint64_t(step) * uint64_t(B) + uint64_t(i);
+  data(ids.data(), B, X0);
+  uniform_block({ts.seed, Stream::Train}, ids.data(), B, 0, 1, U);
+  normal_block({ts.seed, Stream::Train}, ids.data(), B, 1, d, E);
+  Vec tv(B), al(B), sg(B), lam(B);
+  for (int i = 0; i < B; ++i) {
+    const double t = t0 + (T - t0) * U(i, 0);
+    tv[i] = t;
+    al[i] = process.alpha(t);
+    sg[i] = process.sigma(t);
+    lam[i] = ts.weighting == LossWeighting::Eps ? sg[i] * sg[i] : process.g2(t);
+  }
+  const Mat Xt = (X0.array().colwise() * al.array() + E.array().colwise() * sg.array()).matrix();
+  auto col = [](const Vec& v) { return torch::from_blob(const_cast<double*>(v.data()), {v.size(), 1}, torch::kDouble).clone(); };
+  const auto x = to_tensor(Xt).to(torch::kFloat), eps = to_tensor(E).to(torch::kFloat);
+  const auto a_t = col(al).to(torch::kFloat), s_t = col(sg).to(torch::kFloat), l_t = col(lam).to(torch::kFloat);
+  const auto tt = torch::from_blob(tv.data(), {B}, torch::kDouble).clone();
+  const auto f = m.forward(x, tt);
+  torch::Tensor s_model;
+  switch (m.prediction) {
+    case Prediction::Eps: s_model = -f / s_t; break;
+    case Prediction::Score: s_model = f; break;
+    case Prediction::X0: s_model = (a_t * f - x) / (s_t * s_t); break;
+  }
+  return (l_t * (s_model + eps / s_t).pow(2)).sum(1).mean() / double(d);
+}
+
 DsmLoopResult run_dsm_loop(DsmModel& m, const Process& process, const DataFn& data, const TrainSpec& ts) {
   const auto t_start = std::chrono::steady_clock::now();
   {
@@ -75,10 +108,6 @@ DsmLoopResult run_dsm_loop(DsmModel& m, const Process& process, const DataFn& da
     step = load_checkpoint(ts.checkpoint, m, opt);
     res.resumed_from = step;
   }
-  const int B = ts.batch, d = m.d;
-  const double t0 = process.t_min(), T = process.T();
-  std::vector<uint64_t> ids(B);
-  Mat X0, U, E;
   const bool tty = ts.progress && isatty(fileno(stderr));
   auto last_print = std::chrono::steady_clock::now();
   double interval_sum = 0;
@@ -87,33 +116,8 @@ DsmLoopResult run_dsm_loop(DsmModel& m, const Process& process, const DataFn& da
   res.smoothed_loss = NAN;
   for (; step < ts.steps; ++step) {
     if (step == ts.stop_at) break;
-    for (int i = 0; i < B; ++i) ids[i] = uint64_t(step) * uint64_t(B) + uint64_t(i);
-    data(ids.data(), B, X0);
-    uniform_block({ts.seed, Stream::Train}, ids.data(), B, 0, 1, U);
-    normal_block({ts.seed, Stream::Train}, ids.data(), B, 1, d, E);
-    Vec tv(B), al(B), sg(B), lam(B);
-    for (int i = 0; i < B; ++i) {
-      const double t = t0 + (T - t0) * U(i, 0);
-      tv[i] = t;
-      al[i] = process.alpha(t);
-      sg[i] = process.sigma(t);
-      lam[i] = ts.weighting == LossWeighting::Eps ? sg[i] * sg[i] : process.g2(t);
-    }
-    const Mat Xt = (X0.array().colwise() * al.array() + E.array().colwise() * sg.array()).matrix();
-    auto col = [](const Vec& v) { return torch::from_blob(const_cast<double*>(v.data()), {v.size(), 1}, torch::kDouble).clone(); };
-    const auto x = to_tensor(Xt).to(torch::kFloat), eps = to_tensor(E).to(torch::kFloat);
-    const auto a_t = col(al).to(torch::kFloat), s_t = col(sg).to(torch::kFloat), l_t = col(lam).to(torch::kFloat);
-    const auto tt = torch::from_blob(tv.data(), {B}, torch::kDouble).clone();
-
     opt.zero_grad();
-    const auto f = m.forward(x, tt);
-    torch::Tensor s_model;
-    switch (m.prediction) {
-      case Prediction::Eps: s_model = -f / s_t; break;
-      case Prediction::Score: s_model = f; break;
-      case Prediction::X0: s_model = (a_t * f - x) / (s_t * s_t); break;
-    }
-    const auto loss = (l_t * (s_model + eps / s_t).pow(2)).sum(1).mean() / double(d);
+    const torch::Tensor loss = dsm_batch_loss(m, process, data, ts, step);
     loss.backward();
     if (ts.clip > 0) torch::nn::utils::clip_grad_norm_(m.model->parameters(), ts.clip);
     static_cast<torch::optim::AdamOptions&>(opt.param_groups()[0].options()).lr(lr_at(ts, step));

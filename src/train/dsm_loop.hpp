@@ -35,6 +35,11 @@ struct DsmLoopResult {
   double seconds = 0;
 };
 
+// The loss of the mini-batch of `step` (ids step * batch + i; data, times and noise keyed by
+// ts.seed): what the loop minimizes, and what the curvature analyses differentiate.
+torch::Tensor dsm_batch_loss(const DsmModel& m, const Process& process, const DataFn& data, const TrainSpec& ts,
+                             int64_t step);
+
 DsmLoopResult run_dsm_loop(DsmModel& m, const Process& process, const DataFn& data, const TrainSpec& ts);
 
 }  // namespace td
