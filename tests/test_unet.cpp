@@ -8,7 +8,11 @@
 #include "common.hpp"
 #include "core/error.hpp"
 #include "nn/unet.hpp"
+#include "train/unet_curvature.hpp"
 #include "train/unet_train.hpp"
+
+#include <Eigen/Eigenvalues>
+#include <algorithm>
 
 #include <filesystem>
 #include <unistd.h>
@@ -130,6 +134,36 @@ TEST(UNetTraining, LearnsDeterministicAndResumesExactly) {
   c.ema->forward(X, 0.4, fc);
   EXPECT_EQ(fc, fa);
   std::filesystem::remove(ck);
+}
+
+}  // namespace
+}  // namespace td
+
+namespace td {
+namespace {
+
+// Loss curvature on conv channel subsets of a (briefly trained) U-Net: sizes and layer map, a
+// symmetric Hessian, a positive semidefinite gradient covariance, and named errors.
+TEST(UNetCurvature, SubsetHessianAndCovariance) {
+  UNetSpec s = small(1, 4);
+  s.base = 8, s.groups = 4;
+  const Process p(default_process(ProcessKind::VP));
+  const DataFn data = mixture_data(test::isotropic_gaussian(16, 0.25), {161, Stream::Train}, 2);
+  TrainSpec ts;
+  ts.steps = 50, ts.batch = 16, ts.seed = 162, ts.threads = 1, ts.progress = false;
+  const UNetTrainResult r = train_unet(s, p, data, ts);
+  const std::vector<std::string> layers = unet_conv_layers(*r.ema);
+  EXPECT_EQ(layers.front(), "conv_in");
+  EXPECT_NE(std::find(layers.begin(), layers.end(), "down0_0.c1"), layers.end());
+  const LossCurvature c = unet_loss_curvature(*r.ema, p, data, ts, {{"down0_0.c1", 2, 2}, {"conv_out", 1, 2}}, 2, 40);
+  ASSERT_EQ(c.hessian.rows(), 2 * 2 * 9 + 1 * 2 * 9);
+  EXPECT_EQ(std::count(c.entry_layer.begin(), c.entry_layer.end(), 0), 36);
+  EXPECT_LT((c.hessian - c.hessian.transpose()).norm(), 1e-4 * c.hessian.norm());
+  Eigen::SelfAdjointEigenSolver<Mat> es(c.covariance);
+  EXPECT_GT(es.eigenvalues().minCoeff(), -1e-9 * c.covariance.trace());
+  EXPECT_GT(c.covariance.trace(), 0);
+  EXPECT_THROW(unet_loss_curvature(*r.ema, p, data, ts, {{"nope", 1, 1}}, 1, 2), InputError);
+  EXPECT_THROW(unet_loss_curvature(*r.ema, p, data, ts, {{"conv_in", 99, 1}}, 1, 2), InputError);
 }
 
 }  // namespace
