@@ -521,3 +521,28 @@ TEST_F(Cli, NonequilibriumBadInput) {
   expect_bad(write("experiment = \"nonequilibrium\"\n[data]\ns2 = -1\n[flow]\n"), "key 'data.s2': must be in (0, 100]");
   expect_bad(write("experiment = \"nonequilibrium\"\n[franz_parisi]\nt = [0.0]\n"), "key 'franz_parisi.t': times must be in (0, 20]");
 }
+
+// The learning experiment (issue 7) end to end at a tiny size: snapshots, TAEP (last snapshot is the
+// target: exactly 0), coverage, curvature; and bad input.
+TEST_F(Cli, LearningBuiltinRunsTiny) {
+  const fs::path out = dir_ / "learn";
+  const Result r = run("run learning --quiet --set data.n=64 --set unet.base=8 --set unet.groups=4 --set training.steps=40 "
+                       "--set training.batch=16 --set training.snapshots=2 --set taep.trajectories=16 --set taep.steps=10 "
+                       "--set samples.n=16 --set samples.steps=10 --set curvature.covariance_batches=4 --set curvature.hessian_batches=1 "
+                       "--out " + out.string());
+  ASSERT_EQ(r.code, 0) << r.output;
+  nlohmann::json j;
+  std::ifstream(out / "results.json") >> j;
+  ASSERT_EQ(j["taep"]["snapshots"].size(), 2u);
+  EXPECT_EQ(j["training"]["snapshots"], (std::vector<int>{20, 40}));
+  EXPECT_EQ(j["taep"]["snapshots"][1]["mean"], 0.0);
+  EXPECT_EQ(j["curvature"]["snapshots"][0]["layers"].size(), 3u);
+  EXPECT_FALSE(fs::exists(out / ".unet-training.ckpt"));
+}
+
+TEST_F(Cli, LearningBadInput) {
+  expect_bad(write("experiment = \"learning\"\n[data]\nkind = \"imagenet\"\n"), "key 'data.kind': must be \"discs\"");
+  expect_bad(write("experiment = \"learning\"\n[data]\nkind = \"cifar10\"\n"), "key 'data.files': needs the CIFAR-10 batch files");
+  expect_bad(write("experiment = \"learning\"\n[unet]\nbase = 15\n"), "key 'unet'");
+  expect_bad(write("experiment = \"learning\"\n[training]\nsnapshots = 1\n"), "key 'training.snapshots': must be in [2, 100]");
+}

@@ -16,6 +16,8 @@
 #include "experiments/config_reader.hpp"
 #include "experiments/information_config.hpp"
 #include "experiments/information_experiment.hpp"
+#include "experiments/learning_config.hpp"
+#include "experiments/learning_experiment.hpp"
 #include "experiments/likelihood_config.hpp"
 #include "experiments/nonequilibrium_config.hpp"
 #include "experiments/nonequilibrium_experiment.hpp"
@@ -78,11 +80,18 @@ struct Experiment {
 };
 
 // Dispatches on the config's `experiment` key ("taep" unless it says "likelihood",
-// "information" or "nonequilibrium"; the taep parser names an unknown value).
+// "information", "nonequilibrium" or "learning"; the taep parser names an unknown value).
 Experiment parse_experiment(const toml::table& t, const std::string& source) {
   Experiment e;
   const std::optional<std::string> kind = t["experiment"].value<std::string>();
-  if (kind == std::optional<std::string>("nonequilibrium")) {
+  if (kind == std::optional<std::string>("learning")) {
+    auto cfg = std::make_shared<LearningConfig>(parse_learning_config(t, source));
+    e.seed = cfg->seed;
+    e.resolved = cfg->resolved;
+    e.summary = "learning dynamics of a U-Net";
+    e.run = [cfg](const RunContext& ctx) { return run_learning_experiment(*cfg, ctx); };
+    e.render = render_learning_report;
+  } else if (kind == std::optional<std::string>("nonequilibrium")) {
     auto cfg = std::make_shared<NonequilibriumConfig>(parse_nonequilibrium_config(t, source));
     e.seed = cfg->seed;
     e.resolved = cfg->resolved;

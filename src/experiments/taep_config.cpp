@@ -33,7 +33,7 @@ TaepConfig parse_taep_config(const toml::table& root, const std::string& file) {
   ConfigReader r(root, file);
   TaepConfig c;
   c.experiment = r.string("experiment");
-  r.require(c.experiment == "taep", "experiment", fmt::format("unknown experiment '{}' (known: taep, likelihood, information, nonequilibrium)", c.experiment));
+  r.require(c.experiment == "taep", "experiment", fmt::format("unknown experiment '{}' (known: taep, likelihood, information, nonequilibrium, learning)", c.experiment));
   c.title = r.string("title", "Trajectory entropy production (TAEP)");
   const int64_t seed = r.integer("seed", 1);
   r.require(seed >= 0, "seed", "must be >= 0");

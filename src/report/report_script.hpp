@@ -9,4 +9,5 @@ const std::string& taep_report_script();
 const std::string& likelihood_report_script();
 const std::string& information_report_script();
 const std::string& nonequilibrium_report_script();
+const std::string& learning_report_script();
 }  // namespace td
