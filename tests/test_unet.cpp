@@ -155,15 +155,20 @@ TEST(UNetCurvature, SubsetHessianAndCovariance) {
   const std::vector<std::string> layers = unet_conv_layers(*r.ema);
   EXPECT_EQ(layers.front(), "conv_in");
   EXPECT_NE(std::find(layers.begin(), layers.end(), "down0_0.c1"), layers.end());
-  const LossCurvature c = unet_loss_curvature(*r.ema, p, data, ts, {{"down0_0.c1", 2, 2}, {"conv_out", 1, 2}}, 2, 40);
-  ASSERT_EQ(c.hessian.rows(), 2 * 2 * 9 + 1 * 2 * 9);
+  const LossCurvature c = unet_loss_curvature(
+      *r.ema, p, data, ts, {{"conv", "down0_0.c1", 2, 2}, {"conv", "conv_out", 1, 2}, {"attention", "mid_attn", 2, 1}, {"norm", "mid1.n1", 3, 0}},
+      2, 40);
+  // conv 2x2x9, conv 1x2x9, attention (q, k, v) x 2 channels x 1 input (1x1 kernel), norm 3 scales + 3 shifts.
+  ASSERT_EQ(c.hessian.rows(), 36 + 18 + 6 + 6);
   EXPECT_EQ(std::count(c.entry_layer.begin(), c.entry_layer.end(), 0), 36);
+  EXPECT_EQ(std::count(c.entry_layer.begin(), c.entry_layer.end(), 3), 6);
   EXPECT_LT((c.hessian - c.hessian.transpose()).norm(), 1e-4 * c.hessian.norm());
   Eigen::SelfAdjointEigenSolver<Mat> es(c.covariance);
   EXPECT_GT(es.eigenvalues().minCoeff(), -1e-9 * c.covariance.trace());
   EXPECT_GT(c.covariance.trace(), 0);
-  EXPECT_THROW(unet_loss_curvature(*r.ema, p, data, ts, {{"nope", 1, 1}}, 1, 2), InputError);
-  EXPECT_THROW(unet_loss_curvature(*r.ema, p, data, ts, {{"conv_in", 99, 1}}, 1, 2), InputError);
+  EXPECT_THROW(unet_loss_curvature(*r.ema, p, data, ts, {{"conv", "nope", 1, 1}}, 1, 2), InputError);
+  EXPECT_THROW(unet_loss_curvature(*r.ema, p, data, ts, {{"conv", "conv_in", 99, 1}}, 1, 2), InputError);
+  EXPECT_THROW(unet_loss_curvature(*r.ema, p, data, ts, {{"dense", "conv_in", 1, 1}}, 1, 2), InputError);
 }
 
 }  // namespace

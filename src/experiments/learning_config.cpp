@@ -86,7 +86,9 @@ LearningConfig parse_learning_config(const toml::table& root, const std::string&
   }
   if (auto t = r.optional_table("curvature")) {
     for (ConfigReader& s : t->table_array("subsets")) {
-      ConvSubsetSpec cs;
+      LayerSubset cs;
+      cs.kind = s.string("kind", cs.kind);
+      s.require(cs.kind == "conv" || cs.kind == "attention" || cs.kind == "norm", "kind", "must be \"conv\", \"attention\" or \"norm\"");
       cs.layer = s.string("layer");
       cs.out = int(s.integer("out", cs.out));
       cs.in = int(s.integer("in", cs.in));

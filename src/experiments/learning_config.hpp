@@ -34,7 +34,7 @@ struct LearningConfig {
   int snapshots = 6;
   int taep_trajectories = 256, taep_steps = 100, hutchinson_probes = 1;
   int samples = 256, sample_steps = 200;   // generated images per snapshot, for coverage
-  std::vector<ConvSubsetSpec> subsets;     // empty: down0_0.c1, mid1.c1, up0_0.c2, 3 x 3 channels each
+  std::vector<LayerSubset> subsets;     // empty: down0_0.c1, mid1.c1, up0_0.c2, 3 x 3 channels each
   int hessian_batches = 2, covariance_batches = 48;
   toml::table resolved;
 };

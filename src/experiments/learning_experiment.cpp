@@ -174,11 +174,13 @@ json run_learning_experiment(const LearningConfig& c, const RunContext& ctx) {
 
   // Loss Hessian and SGD-noise covariance on conv channel subsets, along training (Fig. 4).
   json curvature = json::array();
-  std::vector<ConvSubsetSpec> subsets = c.subsets;
+  std::vector<LayerSubset> subsets = c.subsets;
   if (subsets.empty()) {
     const auto layers = unet_conv_layers(final_net);
     for (const std::string& name : {std::string("down0_0.c1"), std::string("mid1.c1"), std::string("up0_0.c2")})
-      if (std::find(layers.begin(), layers.end(), name) != layers.end()) subsets.push_back({name, 3, 3});
+      if (std::find(layers.begin(), layers.end(), name) != layers.end()) subsets.push_back({"conv", name, 3, 3});
+    subsets.push_back({"attention", "mid_attn", 2, 3});
+    subsets.push_back({"norm", "mid1.n1", 8, 0});
   }
   {
     const auto ts0 = Clock::now();
@@ -195,7 +197,7 @@ json run_learning_experiment(const LearningConfig& c, const RunContext& ctx) {
   }
   timing["total"] = seconds_since(t0);
   json subs = json::array();
-  for (const auto& s : subsets) subs.push_back({{"layer", s.layer}, {"out", s.out}, {"in", s.in}});
+  for (const auto& s : subsets) subs.push_back({{"kind", s.kind}, {"layer", s.layer}, {"out", s.out}, {"in", s.in}});
   return {{"experiment", "learning"},
           {"title", c.title},
           {"seed", c.seed},

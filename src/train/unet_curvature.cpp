@@ -1,5 +1,6 @@
 #include "train/unet_curvature.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 
 #include "core/error.hpp"
@@ -19,28 +20,46 @@ std::vector<std::string> unet_conv_layers(const UNetNet& net) {
 }
 
 LossCurvature unet_loss_curvature(const UNetNet& net, const Process& process, const DataFn& data, const TrainSpec& ts,
-                                  const std::vector<ConvSubsetSpec>& subsets, int hessian_batches, int covariance_batches) {
+                                  const std::vector<LayerSubset>& subsets, int hessian_batches, int covariance_batches) {
   if (subsets.empty()) throw InputError("loss curvature: no parameter subsets");
   if (hessian_batches < 1 || covariance_batches < 2) throw InputError("loss curvature: need >= 1 Hessian and >= 2 covariance batches");
   UNetModule& module = net.impl().module;
   const auto named = module->named_parameters();
   LossCurvature r;
   std::vector<ParamSubset> ps;
-  for (const ConvSubsetSpec& s : subsets) {
-    const std::string key = s.layer + ".weight";
-    if (!named.contains(key))
-      throw InputError(fmt::format("loss curvature: the U-Net has no convolution '{}' (see its conv layers)", s.layer));
-    const torch::Tensor w = named[key];
-    if (w.dim() != 4) throw InputError(fmt::format("loss curvature: '{}' is not a convolution", s.layer));
-    if (s.out < 1 || s.in < 1 || s.out > w.size(0) || s.in > w.size(1))
-      throw InputError(fmt::format("loss curvature: '{}' has {} x {} channels, asked for {} x {}", s.layer, w.size(0), w.size(1),
-                                   s.out, s.in));
-    std::vector<int64_t> o(static_cast<size_t>(s.out)), i(static_cast<size_t>(s.in));
-    for (int k = 0; k < s.out; ++k) o[size_t(k)] = k;
-    for (int k = 0; k < s.in; ++k) i[size_t(k)] = k;
-    ps.push_back(conv_subset(s.layer, w, o, i));
+  auto param = [&](const std::string& key) {
+    if (!named.contains(key)) throw InputError(fmt::format("loss curvature: the U-Net has no parameter '{}'", key));
+    return named[key];
+  };
+  auto range = [](int n) {
+    std::vector<int64_t> v(static_cast<size_t>(n));
+    for (int k = 0; k < n; ++k) v[size_t(k)] = k;
+    return v;
+  };
+  for (const LayerSubset& s : subsets) {
+    const size_t before = ps.size();
+    if (s.kind == "conv" || s.kind == "attention") {
+      const torch::Tensor w = param(s.layer + (s.kind == "attention" ? ".qkv.weight" : ".weight"));
+      if (w.dim() != 4) throw InputError(fmt::format("loss curvature: '{}' is not a convolution", s.layer));
+      const int64_t C = s.kind == "attention" ? w.size(0) / 3 : w.size(0);
+      if (s.out < 1 || s.in < 1 || s.out > C || s.in > w.size(1))
+        throw InputError(fmt::format("loss curvature: '{}' has {} x {} channels, asked for {} x {}", s.layer, C, w.size(1), s.out, s.in));
+      std::vector<int64_t> o = range(s.out);
+      if (s.kind == "attention")  // the same channels of q, k and v
+        for (int c = 0; c < s.out; ++c) o.push_back(C + c), o.push_back(2 * C + c);
+      std::sort(o.begin(), o.end());
+      ps.push_back(conv_subset(s.layer, w, o, range(s.in)));
+    } else if (s.kind == "norm") {
+      const torch::Tensor g = param(s.layer + ".weight"), b = param(s.layer + ".bias");
+      if (s.out < 1 || s.out > g.size(0))
+        throw InputError(fmt::format("loss curvature: '{}' has {} channels, asked for {}", s.layer, g.size(0), s.out));
+      ps.push_back(vector_subset(s.layer + ".weight", g, range(s.out)));
+      ps.push_back(vector_subset(s.layer + ".bias", b, range(s.out)));
+    } else {
+      throw InputError(fmt::format("loss curvature: subset kind '{}' is not conv, attention or norm", s.kind));
+    }
     r.layers.push_back(s.layer);
-    r.entry_layer.insert(r.entry_layer.end(), ps.back().index.size(), int(r.layers.size()) - 1);
+    for (size_t q = before; q < ps.size(); ++q) r.entry_layer.insert(r.entry_layer.end(), ps[q].index.size(), int(r.layers.size()) - 1);
   }
   const int64_t n_img = net.spec().channels, side = net.spec().side;
   DsmModel m{module.ptr(), module.ptr(),

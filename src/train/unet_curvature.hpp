@@ -1,7 +1,9 @@
 #pragma once
 // The DSM loss's curvature and SGD noise of a U-Net on structured parameter subsets (Ding, Quan &
-// Tu Sec. 4.2, Fig. 4; FORMULAS §2.6): for chosen convolutions, the first `out` output x `in` input
-// channels with their full kernels; the dense Hessian of the loss on the union of those entries
+// Tu Sec. 4.2, Fig. 4; FORMULAS §2.6) on structured subsets of its parameters — a convolution's first
+// `out` output x `in` input channels with their full kernels; an attention block's matched q/k/v
+// channels (rows c, C + c, 2C + c of its qkv convolution for c < out, inputs < in); a GroupNorm's
+// first `out` scales and shifts — the dense Hessian of the loss on the union of those entries
 // (double backward, averaged over mini-batches) and the covariance of the mini-batch gradients on
 // the same entries. Mini-batches are the training loss's (train/dsm_loop), keyed at steps far past
 // any training run, so they are fresh draws. Torch-free interface.
@@ -16,9 +18,11 @@
 
 namespace td {
 
-struct ConvSubsetSpec {
-  std::string layer;  // a convolution's module path, e.g. "down0_0.c1" (see unet_conv_layers)
-  int out = 4, in = 4;
+struct LayerSubset {
+  std::string kind = "conv";  // "conv" | "attention" | "norm"
+  std::string layer;          // module path: a convolution ("down0_0.c1", see unet_conv_layers), an
+                              // attention block ("mid_attn") or a GroupNorm ("mid1.n1")
+  int out = 4, in = 4;        // channels (norm: entries; `in` unused)
 };
 
 struct LossCurvature {
@@ -32,6 +36,6 @@ struct LossCurvature {
 std::vector<std::string> unet_conv_layers(const UNetNet& net);
 
 LossCurvature unet_loss_curvature(const UNetNet& net, const Process& process, const DataFn& data, const TrainSpec& ts,
-                                  const std::vector<ConvSubsetSpec>& subsets, int hessian_batches, int covariance_batches);
+                                  const std::vector<LayerSubset>& subsets, int hessian_batches, int covariance_batches);
 
 }  // namespace td
