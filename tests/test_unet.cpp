@@ -166,6 +166,9 @@ TEST(UNetCurvature, SubsetHessianAndCovariance) {
   Eigen::SelfAdjointEigenSolver<Mat> es(c.covariance);
   EXPECT_GT(es.eigenvalues().minCoeff(), -1e-9 * c.covariance.trace());
   EXPECT_GT(c.covariance.trace(), 0);
+  const std::vector<double> losses = unet_dsm_losses(*r.ema, p, data, ts, 3);
+  EXPECT_EQ(losses.size(), size_t(3 * ts.batch));
+  for (double l : losses) EXPECT_GE(l, 0.0);
   EXPECT_THROW(unet_loss_curvature(*r.ema, p, data, ts, {{"conv", "nope", 1, 1}}, 1, 2), InputError);
   EXPECT_THROW(unet_loss_curvature(*r.ema, p, data, ts, {{"conv", "conv_in", 99, 1}}, 1, 2), InputError);
   EXPECT_THROW(unet_loss_curvature(*r.ema, p, data, ts, {{"dense", "conv_in", 1, 1}}, 1, 2), InputError);

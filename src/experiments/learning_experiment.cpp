@@ -195,6 +195,20 @@ json run_learning_experiment(const LearningConfig& c, const RunContext& ctx) {
     timing["curvature"] = seconds_since(ts0);
     ctx.log(fmt::format("curvature: {:.1f} s", timing["curvature"].get<double>()));
   }
+  // Per-sample DSM loss variance against the per-trajectory TAEP variance (Fig. S1).
+  json lossvar = json::array();
+  std::vector<double> xs, ys;
+  {
+    TrainSpec ts = c.train;
+    ts.seed = c.seed;
+    for (size_t k = 0; k < snaps.size(); ++k) {
+      Moments m;
+      for (double l : unet_dsm_losses(*snaps[k].ema, p, data, ts, 16)) m.add(l);
+      lossvar.push_back({{"step", at[k]}, {"dsm_mean", m.mean()}, {"dsm_var", m.variance()}, {"dsm_var_se", m.variance_se()},
+                         {"taep_var", var_sigma[k]}});
+      xs.push_back(var_sigma[k]), ys.push_back(m.variance());
+    }
+  }
   timing["total"] = seconds_since(t0);
   json subs = json::array();
   for (const auto& s : subsets) subs.push_back({{"kind", s.kind}, {"layer", s.layer}, {"out", s.out}, {"in", s.in}});
@@ -210,6 +224,7 @@ json run_learning_experiment(const LearningConfig& c, const RunContext& ctx) {
           {"taep", {{"trajectories", c.taep_trajectories}, {"steps", c.taep_steps}, {"hutchinson_probes", c.hutchinson_probes},
                     {"target", "the final model (EMA)"}, {"snapshots", taep}}},
           {"coverage", {{"samples", c.samples}, {"steps", c.sample_steps}, {"k", 5}, {"snapshots", coverage}}},
+          {"loss_variance", {{"snapshots", lossvar}, {"samples_per_snapshot", 16 * c.train.batch}, {"pearson", finite_or_null(pearson(xs, ys))}}},
           {"curvature", {{"subsets", subs}, {"hessian_batches", c.hessian_batches}, {"covariance_batches", c.covariance_batches},
                          {"batch", c.train.batch}, {"snapshots", curvature}}},
           {"timing_s", timing}};

@@ -46,6 +46,15 @@ const std::string& learning_report_script() {
     });
     chart(g, 320, ds, axes('training step', 'trace', 'linear', 'logarithmic'));
   }
+  {
+    const lv = R.loss_variance.snapshots;
+    const g = section('Per-sample against per-trajectory loss variance (Fig. S1)',
+      'Variance of the per-sample DSM loss (' + R.loss_variance.samples_per_snapshot + ' fresh samples per snapshot, ±1 SE) against Var Σ of the ' +
+      'per-trajectory TAEP, one point per snapshot; Pearson r = ' + (R.loss_variance.pearson == null ? '–' : R.loss_variance.pearson.toFixed(3)) +
+      '. The per-sample loss is a coarse-grained mean of the per-trajectory one, so the two variances are expected to be linearly related.');
+    chart(g, 300, [line('snapshots', lv.map(s => s.taep_var), lv.map(s => s.dsm_var), color(0), { showLine: false, pointRadius: 4, errorBars: lv.map(s => s.dsm_var_se) })],
+      axes('Var Σ [nats²]', 'Var of the per-sample DSM loss'));
+  }
   document.body.setAttribute('data-rendered', 'true');
 })();
 )JS";

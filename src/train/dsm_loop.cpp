@@ -63,6 +63,11 @@ int64_t load_checkpoint(const std::string& path, DsmModel& m, torch::optim::Adam
 
 torch::Tensor dsm_batch_loss(const DsmModel& m, const Process& process, const DataFn& data, const TrainSpec& ts,
                              int64_t step) {
+  return dsm_sample_losses(m, process, data, ts, step).mean();
+}
+
+torch::Tensor dsm_sample_losses(const DsmModel& m, const Process& process, const DataFn& data, const TrainSpec& ts,
+                                int64_t step) {
   const int B = ts.batch, d = m.d;
   const double t0 = process.t_min(), T = process.T();
   std::vector<uint64_t> ids(static_cast<size_t>(B));
@@ -91,7 +96,7 @@ torch::Tensor dsm_batch_loss(const DsmModel& m, const Process& process, const Da
     case Prediction::Score: s_model = f; break;
     case Prediction::X0: s_model = (a_t * f - x) / (s_t * s_t); break;
   }
-  return (l_t * (s_model + eps / s_t).pow(2)).sum(1).mean() / double(d);
+  return (l_t * (s_model + eps / s_t).pow(2)).sum(1) / double(d);
 }
 
 DsmLoopResult run_dsm_loop(DsmModel& m, const Process& process, const DataFn& data, const TrainSpec& ts) {

@@ -39,6 +39,9 @@ struct DsmLoopResult {
 // ts.seed): what the loop minimizes, and what the curvature analyses differentiate.
 torch::Tensor dsm_batch_loss(const DsmModel& m, const Process& process, const DataFn& data, const TrainSpec& ts,
                              int64_t step);
+// The per-sample losses of that mini-batch ([batch]); dsm_batch_loss is their mean.
+torch::Tensor dsm_sample_losses(const DsmModel& m, const Process& process, const DataFn& data, const TrainSpec& ts,
+                                int64_t step);
 
 DsmLoopResult run_dsm_loop(DsmModel& m, const Process& process, const DataFn& data, const TrainSpec& ts);
 

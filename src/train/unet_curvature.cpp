@@ -19,6 +19,38 @@ std::vector<std::string> unet_conv_layers(const UNetNet& net) {
   return out;
 }
 
+namespace {
+
+// The U-Net's module as the DSM loop's model (float32 forward on flattened images).
+DsmModel dsm_model(const UNetNet& net) {
+  UNetModule module = net.impl().module;
+  const int64_t n_img = net.spec().channels, side = net.spec().side;
+  return DsmModel{module.ptr(), module.ptr(),
+                  [module, n_img, side](const torch::Tensor& x, const torch::Tensor& t) mutable {
+                    const int64_t B = x.size(0);
+                    return module->forward(x.reshape({B, n_img, side, side}).to(torch::kFloat), t.to(torch::kFloat))
+                        .reshape({B, -1});
+                  },
+                  net.spec().prediction, net.dim(), {}, ""};
+}
+
+constexpr int64_t kFreshBatches = int64_t(1) << 40;  // batch keys far past any training step
+
+}  // namespace
+
+std::vector<double> unet_dsm_losses(const UNetNet& net, const Process& process, const DataFn& data, const TrainSpec& ts,
+                                    int batches) {
+  if (batches < 1) throw InputError("DSM losses: batches must be >= 1");
+  const DsmModel m = dsm_model(net);
+  torch::NoGradGuard ng;
+  std::vector<double> out;
+  for (int b = 0; b < batches; ++b) {
+    const torch::Tensor l = dsm_sample_losses(m, process, data, ts, kFreshBatches + (int64_t(1) << 30) + b).to(torch::kDouble).contiguous();
+    out.insert(out.end(), l.data_ptr<double>(), l.data_ptr<double>() + l.numel());
+  }
+  return out;
+}
+
 LossCurvature unet_loss_curvature(const UNetNet& net, const Process& process, const DataFn& data, const TrainSpec& ts,
                                   const std::vector<LayerSubset>& subsets, int hessian_batches, int covariance_batches) {
   if (subsets.empty()) throw InputError("loss curvature: no parameter subsets");
@@ -61,14 +93,8 @@ LossCurvature unet_loss_curvature(const UNetNet& net, const Process& process, co
     r.layers.push_back(s.layer);
     for (size_t q = before; q < ps.size(); ++q) r.entry_layer.insert(r.entry_layer.end(), ps[q].index.size(), int(r.layers.size()) - 1);
   }
-  const int64_t n_img = net.spec().channels, side = net.spec().side;
-  DsmModel m{module.ptr(), module.ptr(),
-             [&](const torch::Tensor& x, const torch::Tensor& t) {
-               const int64_t B = x.size(0);
-               return module->forward(x.reshape({B, n_img, side, side}).to(torch::kFloat), t.to(torch::kFloat)).reshape({B, -1});
-             },
-             net.spec().prediction, net.dim(), {}, ""};
-  const int64_t base = int64_t(1) << 40;  // batch keys far past any training step
+  const DsmModel m = dsm_model(net);
+  const int64_t base = kFreshBatches;
   r.hessian = subset_hessian(ps, [&](int64_t b) { return dsm_batch_loss(m, process, data, ts, base + b); }, hessian_batches);
   const GradientSamples g =
       subset_gradients(ps, [&](int64_t b) { return dsm_batch_loss(m, process, data, ts, base + hessian_batches + b); }, covariance_batches);

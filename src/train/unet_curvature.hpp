@@ -35,6 +35,11 @@ struct LossCurvature {
 // The U-Net's convolution module paths, in registration order.
 std::vector<std::string> unet_conv_layers(const UNetNet& net);
 
+// Per-sample DSM losses over `batches` fresh mini-batches (keys as above): the per-sample loss whose
+// variance the paper relates to the per-trajectory TAEP variance (Supplement V, Fig. S1).
+std::vector<double> unet_dsm_losses(const UNetNet& net, const Process& process, const DataFn& data, const TrainSpec& ts,
+                                    int batches);
+
 LossCurvature unet_loss_curvature(const UNetNet& net, const Process& process, const DataFn& data, const TrainSpec& ts,
                                   const std::vector<LayerSubset>& subsets, int hessian_batches, int covariance_batches);
 
