@@ -536,7 +536,7 @@ TEST_F(Cli, LearningBuiltinRunsTiny) {
   ASSERT_EQ(j["taep"]["snapshots"].size(), 2u);
   EXPECT_EQ(j["training"]["snapshots"], (std::vector<int>{20, 40}));
   EXPECT_EQ(j["taep"]["snapshots"][1]["mean"], 0.0);
-  EXPECT_EQ(j["curvature"]["snapshots"][0]["layers"].size(), 5u);  // 3 convolutions, an attention block, a GroupNorm
+  EXPECT_EQ(j["curvature"]["snapshots"][0]["layers"].size(), 6u);  // 3 convolutions, attention, linear, GroupNorm
   EXPECT_FALSE(fs::exists(out / ".unet-training.ckpt"));
 }
 

@@ -156,10 +156,10 @@ TEST(UNetCurvature, SubsetHessianAndCovariance) {
   EXPECT_EQ(layers.front(), "conv_in");
   EXPECT_NE(std::find(layers.begin(), layers.end(), "down0_0.c1"), layers.end());
   const LossCurvature c = unet_loss_curvature(
-      *r.ema, p, data, ts, {{"conv", "down0_0.c1", 2, 2}, {"conv", "conv_out", 1, 2}, {"attention", "mid_attn", 2, 1}, {"norm", "mid1.n1", 3, 0}},
+      *r.ema, p, data, ts, {{"conv", "down0_0.c1", 2, 2}, {"conv", "conv_out", 1, 2}, {"attention", "mid_attn", 2, 1}, {"norm", "mid1.n1", 3, 0}, {"linear", "mid1.t", 2, 3}},
       2, 40);
   // conv 2x2x9, conv 1x2x9, attention (q, k, v) x 2 channels x 1 input (1x1 kernel), norm 3 scales + 3 shifts.
-  ASSERT_EQ(c.hessian.rows(), 36 + 18 + 6 + 6);
+  ASSERT_EQ(c.hessian.rows(), 36 + 18 + 6 + 6 + 2 * 3 + 2);  // + linear 2 x 3 weights and 2 biases
   EXPECT_EQ(std::count(c.entry_layer.begin(), c.entry_layer.end(), 0), 36);
   EXPECT_EQ(std::count(c.entry_layer.begin(), c.entry_layer.end(), 3), 6);
   EXPECT_LT((c.hessian - c.hessian.transpose()).norm(), 1e-4 * c.hessian.norm());

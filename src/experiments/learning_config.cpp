@@ -88,7 +88,8 @@ LearningConfig parse_learning_config(const toml::table& root, const std::string&
     for (ConfigReader& s : t->table_array("subsets")) {
       LayerSubset cs;
       cs.kind = s.string("kind", cs.kind);
-      s.require(cs.kind == "conv" || cs.kind == "attention" || cs.kind == "norm", "kind", "must be \"conv\", \"attention\" or \"norm\"");
+      s.require(cs.kind == "conv" || cs.kind == "attention" || cs.kind == "linear" || cs.kind == "norm", "kind",
+                "must be \"conv\", \"attention\", \"linear\" or \"norm\"");
       cs.layer = s.string("layer");
       cs.out = int(s.integer("out", cs.out));
       cs.in = int(s.integer("in", cs.in));

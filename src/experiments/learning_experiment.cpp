@@ -52,8 +52,8 @@ json power_fit(const std::vector<double>& x, const std::vector<double>& y) {
   const double mx = sx / n, my = sy / n, vxx = sxx / n - mx * mx, vxy = sxy / n - mx * my, vyy = syy / n - my * my;
   const double slope = vxy / vxx, resid = std::max(0.0, vyy - slope * vxy);
   const double se = std::sqrt(resid / ((n - 2) * vxx));
-  return {{"n", n}, {"slope", slope}, {"slope_se", se}, {"intercept", my - slope * mx},
-          {"r", vxy / std::sqrt(vxx * vyy)}};
+  return {{"n", n}, {"slope", slope}, {"slope_se", se}, {"ci95", {slope - 1.96 * se, slope + 1.96 * se}},
+          {"intercept", my - slope * mx}, {"r", vxy / std::sqrt(vxx * vyy)}};
 }
 
 json curvature_json(const LossCurvature& c) {
@@ -180,6 +180,7 @@ json run_learning_experiment(const LearningConfig& c, const RunContext& ctx) {
     for (const std::string& name : {std::string("down0_0.c1"), std::string("mid1.c1"), std::string("up0_0.c2")})
       if (std::find(layers.begin(), layers.end(), name) != layers.end()) subsets.push_back({"conv", name, 3, 3});
     subsets.push_back({"attention", "mid_attn", 2, 3});
+    subsets.push_back({"linear", "mid1.t", 3, 3});
     subsets.push_back({"norm", "mid1.n1", 8, 0});
   }
   {

@@ -81,6 +81,12 @@ LossCurvature unet_loss_curvature(const UNetNet& net, const Process& process, co
         for (int c = 0; c < s.out; ++c) o.push_back(C + c), o.push_back(2 * C + c);
       std::sort(o.begin(), o.end());
       ps.push_back(conv_subset(s.layer, w, o, range(s.in)));
+    } else if (s.kind == "linear") {
+      const torch::Tensor w = param(s.layer + ".weight"), b = param(s.layer + ".bias");
+      if (w.dim() != 2) throw InputError(fmt::format("loss curvature: '{}' is not a linear layer", s.layer));
+      if (s.out < 1 || s.in < 1 || s.out > w.size(0) || s.in > w.size(1))
+        throw InputError(fmt::format("loss curvature: '{}' has {} x {} nodes, asked for {} x {}", s.layer, w.size(0), w.size(1), s.out, s.in));
+      for (ParamSubset& q : linear_subset(s.layer, w, b, range(s.out), range(s.in))) ps.push_back(q);
     } else if (s.kind == "norm") {
       const torch::Tensor g = param(s.layer + ".weight"), b = param(s.layer + ".bias");
       if (s.out < 1 || s.out > g.size(0))
@@ -88,7 +94,7 @@ LossCurvature unet_loss_curvature(const UNetNet& net, const Process& process, co
       ps.push_back(vector_subset(s.layer + ".weight", g, range(s.out)));
       ps.push_back(vector_subset(s.layer + ".bias", b, range(s.out)));
     } else {
-      throw InputError(fmt::format("loss curvature: subset kind '{}' is not conv, attention or norm", s.kind));
+      throw InputError(fmt::format("loss curvature: subset kind '{}' is not conv, attention, linear or norm", s.kind));
     }
     r.layers.push_back(s.layer);
     for (size_t q = before; q < ps.size(); ++q) r.entry_layer.insert(r.entry_layer.end(), ps[q].index.size(), int(r.layers.size()) - 1);

@@ -2,8 +2,9 @@
 // The DSM loss's curvature and SGD noise of a U-Net on structured parameter subsets (Ding, Quan &
 // Tu Sec. 4.2, Fig. 4; FORMULAS §2.6) on structured subsets of its parameters — a convolution's first
 // `out` output x `in` input channels with their full kernels; an attention block's matched q/k/v
-// channels (rows c, C + c, 2C + c of its qkv convolution for c < out, inputs < in); a GroupNorm's
-// first `out` scales and shifts — the dense Hessian of the loss on the union of those entries
+// channels (rows c, C + c, 2C + c of its qkv convolution for c < out, inputs < in); a linear layer's
+// first `out` output x `in` input nodes with the outputs' biases; a GroupNorm's first `out` scales
+// and shifts — the dense Hessian of the loss on the union of those entries
 // (double backward, averaged over mini-batches) and the covariance of the mini-batch gradients on
 // the same entries. Mini-batches are the training loss's (train/dsm_loop), keyed at steps far past
 // any training run, so they are fresh draws. Torch-free interface.
@@ -19,9 +20,10 @@
 namespace td {
 
 struct LayerSubset {
-  std::string kind = "conv";  // "conv" | "attention" | "norm"
+  std::string kind = "conv";  // "conv" | "attention" | "linear" | "norm"
   std::string layer;          // module path: a convolution ("down0_0.c1", see unet_conv_layers), an
-                              // attention block ("mid_attn") or a GroupNorm ("mid1.n1")
+                              // attention block ("mid_attn"), a linear layer ("temb1", "mid1.t") or a
+                              // GroupNorm ("mid1.n1")
   int out = 4, in = 4;        // channels (norm: entries; `in` unused)
 };
 
