@@ -32,10 +32,11 @@ const std::string& learning_report_script() {
   {
     const cs = R.curvature.snapshots, last = cs[cs.length - 1];
     const g = section('SGD noise against loss curvature (Fig. 4)',
-      'Entries (i ≤ j) of the mini-batch gradient covariance |C_ij| against the DSM loss Hessian |H_ij| on conv channel subsets (' +
-      R.curvature.subsets.map(s => s.layer + ' ' + s.out + '×' + s.in).join(', ') + '; Hessian over ' + R.curvature.hessian_batches +
+      'Entries (i ≤ j) of the mini-batch gradient covariance |C_ij| against the DSM loss Hessian |H_ij| on parameter subsets (' +
+      R.curvature.subsets.map(s => s.kind + ' ' + s.layer + ' ' + (s.kind === 'norm' ? s.out : s.out + '×' + s.in)).join(', ') + '; Hessian over ' + R.curvature.hessian_batches +
       ' batches, covariance over ' + R.curvature.covariance_batches + ' batches of ' + R.curvature.batch + '), at the last snapshot; ' +
-      'legend: fitted exponent per layer. Right: the traces of both along training.', 'grid');
+      'legend: fitted exponent per layer (±1 SE). Right: the traces of both along training (a negative Hessian trace, a locally ' +
+      'non-convex subset, is not drawn on the logarithmic axis).', 'grid');
     chart(g, 320, last.layers.map((l, i) => line(l.layer + (l.fit.slope == null ? '' : ' (slope ' + l.fit.slope.toFixed(2) + ' ± ' + l.fit.slope_se.toFixed(2) + ')'),
       l.scatter.hessian, l.scatter.covariance, color(i), { showLine: false, pointRadius: 2 })),
       axes('|H_ij|', '|C_ij|', 'logarithmic', 'logarithmic'));

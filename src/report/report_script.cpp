@@ -48,10 +48,13 @@ const TD = (function () {
     const c = document.createElement('canvas'); c.height = height || 260; d.appendChild(c); parent.appendChild(d);
     return c;
   }
-  function axes(xt, yt, xtype, ytype) {
-    return { x: { type: xtype || 'linear', title: { display: true, text: xt } },
-             y: { type: ytype || 'linear', title: { display: true, text: yt } } };
+  // Logarithmic axes label decades only (Chart.js would print every tick at full precision).
+  function axis(type, text) {
+    const a = { type: type || 'linear', title: { display: true, text } };
+    if (type === 'logarithmic') a.ticks = { callback: v => { const l = Math.log10(v); return Math.abs(l - Math.round(l)) < 1e-9 ? '1e' + Math.round(l) : ''; } };
+    return a;
   }
+  function axes(xt, yt, xtype, ytype) { return { x: axis(xtype, xt), y: axis(ytype, yt) }; }
   // A curve of points (xs[i], ys[i]) (null ys dropped), and a scatter chart of datasets.
   function line(label, xs, ys, c, extra) {
     return Object.assign({ label, data: xs.map((x, i) => ({ x, y: ys[i] })).filter(p => p.y != null),
