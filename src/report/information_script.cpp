@@ -137,7 +137,7 @@ const std::string& information_report_script() {
     ds2.push(line('EDM σ_i', e.runs[0].schedule.edm, e.runs[0].schedule.edm.map((_, j, a) => 1 - j / (a.length - 1)), '#000', { showLine: false, pointRadius: 3, pointStyle: 'crossRot' }));
     chart(g, 320, ds2, axes('σ', 'normalized φ̃  /  schedule position', 'logarithmic'));
   }
-  document.body.setAttribute('data-rendered', 'true');
+  TD.finish();
 })();
 )JS";
   return js;

@@ -56,7 +56,7 @@ const std::string& learning_report_script() {
     chart(g, 300, [line('snapshots', lv.map(s => s.taep_var), lv.map(s => s.dsm_var), color(0), { showLine: false, pointRadius: 4, errorBars: lv.map(s => s.dsm_var_se) })],
       axes('Var Σ [nats²]', 'Var of the per-sample DSM loss'));
   }
-  document.body.setAttribute('data-rendered', 'true');
+  TD.finish();
 })();
 )JS";
   return js;

@@ -72,7 +72,7 @@ const std::string& nonequilibrium_report_script() {
       chart(g2, 300, e.runs.map((r, i) => line('t = ' + r.t, mid, r.V, color(i), { pointRadius: 2 })), axes('overlap q', 'V(q)'));
     }
   }
-  document.body.setAttribute('data-rendered', 'true');
+  TD.finish();
 })();
 )JS";
   return js;

@@ -6,6 +6,14 @@ namespace td {
 // plugin, and section/canvas/axes builders, as the global TD.
 const std::string& report_prelude_script() {
   static const std::string js = R"JS(
+// Errors are counted into the body element's data-errors (window errors and console.error), so a browser test can
+// read them from the DOM; TD.finish() marks the page rendered and counts the figures that drew nothing.
+document.body.dataset.errors = '0';
+window.addEventListener('error', () => { document.body.dataset.errors = String(+document.body.dataset.errors + 1); });
+(function () {
+  const ce = console.error.bind(console);
+  console.error = (...a) => { document.body.dataset.errors = String(+document.body.dataset.errors + 1); ce(...a); };
+})();
 const TD = (function () {
   const R = JSON.parse(document.getElementById('results').textContent);
   const root = document.getElementById('figures');
@@ -64,7 +72,19 @@ const TD = (function () {
     return new Chart(canvas(parent, h), Object.assign({ type: 'scatter', data: { datasets },
       options: Object.assign({ scales }, opts || {}) }));
   }
-  return { R, root, color, section, canvas, axes, line, chart };
+  // A figure drew something when any pixel of its canvas is not fully transparent.
+  function finish() {
+    const canvases = [...document.querySelectorAll('#figures canvas')];
+    const blank = canvases.filter(c => {
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      for (let i = 3; i < d.length; i += 4) if (d[i] !== 0) return false;
+      return true;
+    }).length;
+    document.body.dataset.figures = String(canvases.length);
+    document.body.dataset.blankFigures = String(blank);
+    document.body.setAttribute('data-rendered', 'true');
+  }
+  return { R, root, color, section, canvas, axes, line, chart, finish };
 })();
 )JS";
   return js;
@@ -224,7 +244,7 @@ const std::string& taep_report_script() {
         options: { scales: axes('Σ [nats]', 'ln P(Σ) − ln P_Q(Σ)') } });
     });
   }
-  document.body.setAttribute('data-rendered', 'true');
+  TD.finish();
 })();
 )JS";
   return js;
@@ -303,7 +323,7 @@ const std::string& likelihood_report_script() {
       borderColor: color(i), borderWidth: 1 })) },
       options: { plugins: { legend: { display: false } }, scales: axes('step', 'loss', 'linear', 'logarithmic') } });
   }
-  document.body.setAttribute('data-rendered', 'true');
+  TD.finish();
 })();
 )JS";
   return js;

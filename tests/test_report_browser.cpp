@@ -1,0 +1,84 @@
+// The HTML reports in a real browser (headless Chromium): the quickstart and one report of each
+// experiment family render with no errors (window errors and console.error are counted into the
+// page), every figure drew something (no all-transparent canvas), and a screenshot of each is kept
+// in build/test-artifacts/. The runs are small versions of the built-ins.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <regex>
+#include <string>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string capture(const std::string& cmd, int& code) {
+  FILE* p = popen((cmd + " 2>/dev/null").c_str(), "r");
+  std::string out;
+  std::array<char, 4096> buf;
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
+  const int st = pclose(p);
+  code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return out;
+}
+
+std::string body_attr(const std::string& dom, const std::string& name) {
+  const std::regex re("<body[^>]*\\b" + name + "=\"([^\"]*)\"");
+  std::smatch m;
+  return std::regex_search(dom, m, re) ? m[1].str() : "";
+}
+
+struct Case {
+  std::string name, args;
+};
+
+TEST(ReportBrowser, EveryFamilyRendersWithoutErrors) {
+  int code = 0;
+  capture("command -v chromium", code);
+  if (code != 0) GTEST_SKIP() << "chromium is not installed (scripts/setup.sh installs it)";
+  const fs::path dir = fs::temp_directory_path() / ("thermodiff-browser-" + std::to_string(getpid()));
+  const fs::path artifacts = fs::path(THERMODIFF_BINARY).parent_path() / "test-artifacts";
+  fs::remove_all(dir);
+  fs::create_directories(artifacts);
+  const std::vector<Case> cases = {
+      {"quickstart", "mode-collapse --set sim.trajectories=2000"},
+      {"likelihood", "nll-bound --set sweep.sigma=[25] --set 'sweep.process=[\"ve\"]' --set 'sweep.data=[\"gaussian\"]' "
+                     "--set images.side=2 --set training.steps=100 --set mlp.width=32 --set likelihood.samples=32 "
+                     "--set entropy_rates.nodes=16 --set entropy_rates.samples=128"},
+      {"information", "information-dynamics --set rates.samples=512 --set pathwise.samples=512 --set pathwise.generative_samples=512"},
+      {"speciation", "speciation-scaling --set speciation.nodes=60"},
+      {"regimes", "dynamical-regimes --set cloning.d=[16] --set cloning.samples=200 --set cloning.steps=200 "
+                  "--set collapse.d=[32] --set collapse.P=200 --set collapse.nodes=8"},
+      {"entropic", "entropic-time --set entropic_time.samples=2000"},
+      {"nonequilibrium", "nonequilibrium --set ift.trajectories=1000 --set franz_parisi.pairs=2000 --set franz_parisi.nq=100 "
+                         "--set franz_parisi.P=100 --set franz_parisi.samples=100"},
+      {"learning", "learning --set data.n=64 --set unet.base=8 --set unet.groups=4 --set training.steps=40 --set training.batch=16 "
+                   "--set training.snapshots=2 --set taep.trajectories=16 --set taep.steps=10 --set samples.n=16 --set samples.steps=10 "
+                   "--set curvature.covariance_batches=4 --set curvature.hessian_batches=1"},
+  };
+  for (const Case& c : cases) {
+    const fs::path out = dir / c.name;
+    capture(std::string(THERMODIFF_BINARY) + " run " + c.args + " --quiet --out " + out.string(), code);
+    ASSERT_EQ(code, 0) << c.name;
+    const std::string report = (out / "report.html").string();
+    const std::string chrome = "chromium --headless --no-sandbox --disable-gpu --virtual-time-budget=10000 ";
+    const std::string dom = capture(chrome + "--dump-dom " + report, code);
+    EXPECT_EQ(body_attr(dom, "data-rendered"), "true") << c.name << ": the report's script did not finish";
+    EXPECT_EQ(body_attr(dom, "data-errors"), "0") << c.name << ": errors while rendering";
+    const std::string figures = body_attr(dom, "data-figures"), blank = body_attr(dom, "data-blank-figures");
+    EXPECT_GT(figures.empty() ? 0 : std::stoi(figures), 0) << c.name;
+    EXPECT_EQ(blank, "0") << c.name << ": figures that drew nothing";
+    std::printf("%-15s %s figures, %s blank, %s errors\n", c.name.c_str(), figures.c_str(), blank.c_str(),
+                body_attr(dom, "data-errors").c_str());
+    capture(chrome + "--window-size=1200,3000 --screenshot=" + (artifacts / (c.name + ".png")).string() + " " + report, code);
+    EXPECT_TRUE(fs::exists(artifacts / (c.name + ".png"))) << c.name;
+  }
+  fs::remove_all(dir);
+}
+
+}  // namespace
