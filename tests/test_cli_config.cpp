@@ -546,3 +546,31 @@ TEST_F(Cli, LearningBadInput) {
   expect_bad(write("experiment = \"learning\"\n[unet]\nbase = 15\n"), "key 'unet'");
   expect_bad(write("experiment = \"learning\"\n[training]\nsnapshots = 1\n"), "key 'training.snapshots': must be in [2, 100]");
 }
+
+// SIGINT during a run: exit 128 + 2, a message naming the incomplete directory, which keeps its
+// temporary name; the requested directory never appears. An unwritable output location is bad input.
+TEST_F(Cli, InterruptedRunNeverLooksFinished) {
+  const fs::path out = dir_ / "long";
+  const std::string cmd = std::string("sh -c '") + THERMODIFF_BINARY + " run dynamical-regimes --out " + out.string() +
+                          " 2> " + (dir_ / "err.txt").string() + " & pid=$!; sleep 2; kill -INT $pid; wait $pid; echo rc=$?'";
+  FILE* p = popen(cmd.c_str(), "r");
+  std::string o;
+  std::array<char, 256> buf;
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) o.append(buf.data(), n);
+  pclose(p);
+  EXPECT_NE(o.find("rc=130"), std::string::npos) << o;
+  EXPECT_FALSE(fs::exists(out));
+  std::ifstream e(dir_ / "err.txt");
+  const std::string err((std::istreambuf_iterator<char>(e)), std::istreambuf_iterator<char>());
+  EXPECT_NE(err.find("interrupted; the incomplete run is left in"), std::string::npos) << err;
+  int incomplete = 0;
+  for (const auto& entry : fs::directory_iterator(dir_)) incomplete += entry.path().filename().string().find(".incomplete-") != std::string::npos;
+  EXPECT_EQ(incomplete, 1);
+}
+
+TEST_F(Cli, UnwritableOutputIsBadInput) {
+  const Result r = run("run entropic-time --quiet --out /proc/thermodiff-cannot-write-here");
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_NE(r.output.find("/proc/thermodiff-cannot-write-here"), std::string::npos) << r.output;
+}

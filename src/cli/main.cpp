@@ -1,8 +1,11 @@
 // thermodiff: command-line entry point. Exit codes: 0 ok, 1 run failure, 2 bad input.
 #include <omp.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <chrono>
+#include <csignal>
+#include <cstdio>
 #include <ctime>
 #include <filesystem>
 #include <functional>
@@ -19,9 +22,9 @@
 #include "experiments/learning_config.hpp"
 #include "experiments/learning_experiment.hpp"
 #include "experiments/likelihood_config.hpp"
+#include "experiments/likelihood_experiment.hpp"
 #include "experiments/nonequilibrium_config.hpp"
 #include "experiments/nonequilibrium_experiment.hpp"
-#include "experiments/likelihood_experiment.hpp"
 #include "experiments/taep_config.hpp"
 #include "experiments/taep_experiment.hpp"
 #include "report/html_report.hpp"
@@ -123,6 +126,25 @@ Experiment parse_experiment(const toml::table& t, const std::string& source) {
   return e;
 }
 
+// SIGINT/SIGTERM: say where the incomplete run was left (it keeps its temporary name, so it never
+// looks finished) and exit with 128 + signal. Only async-signal-safe calls in the handler.
+char g_interrupt_msg[4096];
+size_t g_interrupt_len = 0;
+extern "C" void on_interrupt(int sig) {
+  if (g_interrupt_len) (void)!write(2, g_interrupt_msg, g_interrupt_len);
+  _exit(128 + sig);
+}
+void on_interrupt_leave(const RunDir& dir) {
+  const int n = std::snprintf(g_interrupt_msg, sizeof g_interrupt_msg,
+                              "\nthermodiff: interrupted; the incomplete run is left in %s (it never becomes %s)\n",
+                              dir.tmp().c_str(), dir.final_path().c_str());
+  g_interrupt_len = n > 0 ? std::min(size_t(n), sizeof g_interrupt_msg - 1) : 0;
+  struct sigaction sa {};
+  sa.sa_handler = on_interrupt;
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
+
 int cmd_run(const RunOptions& o) {
   std::string source, name;
   const toml::table t = load_config(o, source, name);
@@ -130,6 +152,7 @@ int cmd_run(const RunOptions& o) {
   if (o.threads > 0) omp_set_num_threads(o.threads);
   const int threads = omp_get_max_threads();
   RunDir dir(o.out.empty() ? default_run_dir(name) : o.out, o.overwrite);
+  on_interrupt_leave(dir);
   RunContext ctx;
   ctx.threads = threads;
   ctx.out_dir = dir.tmp();

@@ -23,7 +23,7 @@ RunDir::RunDir(std::string final_path, bool overwrite) : final_(std::move(final_
   tmp_ = (parent / fmt::format(".{}.incomplete-{}", fs::path(final_).filename().string(), getpid())).string();
   fs::remove_all(tmp_, ec);
   if (!fs::create_directory(tmp_, ec) || ec)
-    throw InputError(fmt::format("cannot create run directory in '{}': {}", parent.string(),
+    throw InputError(fmt::format("output directory '{}' cannot be written: creating '{}' failed ({})", final_, tmp_,
                                  ec ? ec.message() : "unknown error"));
 }
 
