@@ -507,6 +507,9 @@ TEST(PointsFile, CsvAndNpyLoadAndBadFilesAreRejected) {
   EXPECT_NE(message(write("short.npy", npy("<f8", false, "(4, 2)", bytes(c)))).find("fewer values"), std::string::npos);
   EXPECT_NE(message(write("bad.npy", "hello")).find("bad magic"), std::string::npos);
   EXPECT_NE(message(write("x.txt", "1,2\n")).find("unknown format"), std::string::npos);
+  EXPECT_NE(message(write("nan.csv", "1,2\n3,nan\n")).find("point 1 (0-based), coordinate 1 is nan"), std::string::npos);
+  const std::vector<double> cinf = {1, 2, 3, INFINITY};
+  EXPECT_NE(message(write("inf.npy", npy("<f8", false, "(2, 2)", bytes(cinf)))).find("coordinate 1 is inf"), std::string::npos);
   EXPECT_NE(message((dir / "none.csv").string()).find("cannot be opened"), std::string::npos);
   std::filesystem::remove_all(dir);
 }

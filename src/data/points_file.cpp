@@ -1,5 +1,6 @@
 #include "data/points_file.hpp"
 
+#include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -117,7 +118,11 @@ Mat load_points(const std::string& path) {
   if (ends(".csv")) X = load_csv(path);
   else if (ends(".npy")) X = load_npy(path);
   else throw InputError(fmt::format("data file '{}': unknown format (use .csv or .npy)", path));
-  if (!X.allFinite()) throw InputError(fmt::format("data file '{}' contains NaN or infinite values", path));
+  if (!X.allFinite())
+    for (Eigen::Index i = 0; i < X.rows(); ++i)
+      for (Eigen::Index j = 0; j < X.cols(); ++j)
+        if (!std::isfinite(X(i, j)))
+          throw InputError(fmt::format("data file '{}': point {} (0-based), coordinate {} is {}", path, i, j, X(i, j)));
   return X;
 }
 
