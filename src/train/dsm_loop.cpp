@@ -99,7 +99,7 @@ torch::Tensor dsm_sample_losses(const DsmModel& m, const Process& process, const
   return (l_t * (s_model + eps / s_t).pow(2)).sum(1) / double(d);
 }
 
-DsmLoopResult run_dsm_loop(DsmModel& m, const Process& process, const DataFn& data, const TrainSpec& ts) {
+TrainProgress run_dsm_loop(DsmModel& m, const Process& process, const DataFn& data, const TrainSpec& ts) {
   const auto t_start = std::chrono::steady_clock::now();
   {
     torch::NoGradGuard ng;
@@ -107,7 +107,7 @@ DsmLoopResult run_dsm_loop(DsmModel& m, const Process& process, const DataFn& da
     for (size_t i = 0; i < src.size(); ++i) dst[i].copy_(src[i]);
   }
   torch::optim::Adam opt(m.model->parameters(), torch::optim::AdamOptions(ts.lr));
-  DsmLoopResult res;
+  TrainProgress res;
   int64_t step = 0;
   if (!ts.checkpoint.empty() && std::filesystem::exists(ts.checkpoint)) {
     step = load_checkpoint(ts.checkpoint, m, opt);

@@ -28,13 +28,6 @@ struct DsmModel {
   std::string identity_text;      // what `identity` holds, for the error message
 };
 
-struct DsmLoopResult {
-  std::vector<std::pair<int64_t, double>> curve;
-  double last_loss = 0, smoothed_loss = 0;
-  int64_t steps_done = 0, resumed_from = 0;
-  double seconds = 0;
-};
-
 // The loss of the mini-batch of `step` (ids step * batch + i; data, times and noise keyed by
 // ts.seed): what the loop minimizes, and what the curvature analyses differentiate.
 torch::Tensor dsm_batch_loss(const DsmModel& m, const Process& process, const DataFn& data, const TrainSpec& ts,
@@ -43,6 +36,6 @@ torch::Tensor dsm_batch_loss(const DsmModel& m, const Process& process, const Da
 torch::Tensor dsm_sample_losses(const DsmModel& m, const Process& process, const DataFn& data, const TrainSpec& ts,
                                 int64_t step);
 
-DsmLoopResult run_dsm_loop(DsmModel& m, const Process& process, const DataFn& data, const TrainSpec& ts);
+TrainProgress run_dsm_loop(DsmModel& m, const Process& process, const DataFn& data, const TrainSpec& ts);
 
 }  // namespace td

@@ -117,14 +117,8 @@ TrainResult train_dsm(const MlpSpec& spec, const Process& process, const DataFn&
              spec.d,
              {spec.d, spec.width, spec.hidden, spec.embed, int64_t(spec.prediction), int64_t(ts.seed), int64_t(ts.batch)},
              "d, width, hidden, embed, prediction, seed or batch"};
-  const DsmLoopResult r = run_dsm_loop(m, process, data, ts);
   TrainResult res;
-  res.curve = r.curve;
-  res.last_loss = r.last_loss;
-  res.smoothed_loss = r.smoothed_loss;
-  res.steps_done = r.steps_done;
-  res.resumed_from = r.resumed_from;
-  res.seconds = r.seconds;
+  static_cast<TrainProgress&>(res) = run_dsm_loop(m, process, data, ts);
   res.model = export_weights(model);
   res.ema = export_weights(ema);
   return res;

@@ -43,12 +43,16 @@ struct TrainSpec {
 };
 
 
-struct TrainResult {
-  MlpWeights model, ema;                          // last parameters and their EMA
+// What any DSM training run reports (the loop's record; train/dsm_loop).
+struct TrainProgress {
   std::vector<std::pair<int64_t, double>> curve;  // (step, mean loss over the preceding interval)
   double last_loss = 0, smoothed_loss = 0;        // loss of the last step; its exponential average
   int64_t steps_done = 0, resumed_from = 0;       // resumed_from = 0: started fresh
   double seconds = 0;
+};
+
+struct TrainResult : TrainProgress {
+  MlpWeights model, ema;  // last parameters and their EMA
 };
 
 TrainResult train_dsm(const MlpSpec& spec, const Process& process, const DataFn& data, const TrainSpec& train);

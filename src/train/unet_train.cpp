@@ -30,13 +30,7 @@ UNetTrainResult train_unet(const UNetSpec& spec, const Process& process, const D
              s.dim(),
              id,
              "image shape, base, res_blocks, groups, prediction, seed, batch, mult or attention resolutions"};
-  const DsmLoopResult r = run_dsm_loop(m, process, data, ts);
-  res.curve = r.curve;
-  res.last_loss = r.last_loss;
-  res.smoothed_loss = r.smoothed_loss;
-  res.steps_done = r.steps_done;
-  res.resumed_from = r.resumed_from;
-  res.seconds = r.seconds;
+  static_cast<TrainProgress&>(res) = run_dsm_loop(m, process, data, ts);
   return res;
 }
 

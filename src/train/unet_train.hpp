@@ -12,12 +12,8 @@
 
 namespace td {
 
-struct UNetTrainResult {
-  std::shared_ptr<UNetNet> model, ema;            // last parameters and their EMA
-  std::vector<std::pair<int64_t, double>> curve;  // (step, mean loss over the preceding interval)
-  double last_loss = 0, smoothed_loss = 0;
-  int64_t steps_done = 0, resumed_from = 0;
-  double seconds = 0;
+struct UNetTrainResult : TrainProgress {
+  std::shared_ptr<UNetNet> model, ema;  // last parameters and their EMA
 };
 
 UNetTrainResult train_unet(const UNetSpec& spec, const Process& process, const DataFn& data, const TrainSpec& train);
