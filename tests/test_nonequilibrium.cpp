@@ -141,10 +141,7 @@ TEST(FranzParisi, TwoDeltaFormulaAgreesWithDirectIntegration) {
 // depend on the thread count.
 TEST(FranzParisi, BinnedEmpiricalData) {
   const int P = 200, d = 50;
-  std::vector<uint64_t> ids(P);
-  for (int i = 0; i < P; ++i) ids[size_t(i)] = uint64_t(i);
-  Mat A;
-  sample_mixture(symmetric_pair(d, 1.0, 1.0), {117, Stream::Data}, ids.data(), P, 0, A);
+  const Mat A = draw_dataset(symmetric_pair(d, 1.0, 1.0), {117, Stream::Data}, P);
   const Process p = ou();
   std::vector<double> edges;
   for (int i = 0; i <= 30; ++i) edges.push_back(-3.0 + 6.0 * i / 30);

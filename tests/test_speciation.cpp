@@ -65,10 +65,7 @@ TEST(Speciation, CollapseExcessEntropyApproachesTheory) {
   const double P = 1000;
   std::vector<double> tc_err;
   for (int d : {64, 256, 1024}) {
-    Mat A;
-    std::vector<uint64_t> ids(static_cast<size_t>(P));
-    for (size_t i = 0; i < ids.size(); ++i) ids[i] = i;
-    sample_mixture(symmetric_pair(d), {85, Stream::Data}, ids.data(), int(P), 0, A);
+    const Mat A = draw_dataset(symmetric_pair(d), {85, Stream::Data}, int(P));
     const double tC = collapse_time_theory(1.0, d, P), aP = std::log(P) / d;
     std::vector<double> t;
     for (int i = 1; i <= 30; ++i) t.push_back(tC * 3.0 * i / 30);

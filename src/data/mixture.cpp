@@ -1,6 +1,7 @@
 #include "data/mixture.hpp"
 
 #include <cmath>
+#include <vector>
 #include <fmt/format.h>
 
 #include "core/error.hpp"
@@ -110,6 +111,15 @@ double relvar_separated_uniform(const Vec& w) {
     m2 += l * l / K;
   }
   return m2 - kl * kl;
+}
+
+Mat draw_dataset(const GaussianMixture& gm, const RngKey& key, int n) {
+  if (n < 1) throw InputError(fmt::format("data set: n = {} must be >= 1", n));
+  std::vector<uint64_t> ids(static_cast<size_t>(n));
+  for (size_t i = 0; i < ids.size(); ++i) ids[i] = i;
+  Mat X;
+  sample_mixture(gm, key, ids.data(), n, 0, X);
+  return X;
 }
 
 DataFn mixture_data(const GaussianMixture& gm, const RngKey& key, uint64_t step) {

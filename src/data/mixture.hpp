@@ -34,6 +34,8 @@ Vec collapse_weights(int K, int m, double alpha);
 // id, step, 0), Gaussian part from normals (stream, id, step + 1, j).
 void sample_mixture(const GaussianMixture& gm, const RngKey& key, const uint64_t* ids, int n,
                     uint64_t step, Mat& X);
+// A fixed data set: n points (ids 0..n-1) drawn from the mixture (training points, empirical data).
+Mat draw_dataset(const GaussianMixture& gm, const RngKey& key, int n);
 // The same as a data source (draws at `step`).
 DataFn mixture_data(const GaussianMixture& gm, const RngKey& key, uint64_t step = 0);
 

@@ -8,6 +8,18 @@ namespace td {
 
 using json = nlohmann::json;
 
+json mixture_json(const GaussianMixture& g) {
+  json m = {{"K", g.K()}, {"d", g.dim()}, {"weights", vec_json(g.weights)}};
+  json means = json::array(), vars = json::array();
+  for (int k = 0; k < g.K(); ++k) {
+    means.push_back(vec_json(RowVec(g.means.row(k))));
+    vars.push_back(vec_json(RowVec(g.vars.row(k))));
+  }
+  m["means"] = means;
+  m["vars"] = vars;
+  return m;
+}
+
 void run_section(const RunContext& ctx, const char* name, json& out, json& timing, const std::function<json()>& fn) {
   const auto t0 = Clock::now();
   ctx.log(fmt::format("{} ...", name));

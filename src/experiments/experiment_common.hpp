@@ -11,6 +11,7 @@
 
 #include "core/stats.hpp"
 #include "data/data_fn.hpp"
+#include "data/mixture.hpp"
 #include "nn/mlp.hpp"
 #include "process/process.hpp"
 #include "score/score.hpp"
@@ -44,6 +45,9 @@ inline nlohmann::json histogram_json(const Histogram& h) {
 inline nlohmann::json running_json(const RunningCurve& rc) {
   return {{"n", rc.n}, {"value", vec_json(rc.value)}, {"se", vec_json(rc.se)}};
 }
+
+// A mixture as results.json records it: K, d, weights, means and variances (rows per component).
+nlohmann::json mixture_json(const GaussianMixture& g);
 
 // Runs one analysis of an experiment: out[name] = fn(), its wall time into timing[name], progress
 // lines through the context's log.

@@ -32,17 +32,6 @@ json variance_json(const EntropyVariance& v) {
           {"var", vec_json(v.var)}, {"var_se", vec_json(v.var_se)}, {"peak", peak_json(v.peak)}, {"rule", v.rule}};
 }
 
-json mixture_json(const GaussianMixture& g) {
-  json m = {{"K", g.K()}, {"d", g.dim()}, {"weights", vec_json(g.weights)}};
-  json means = json::array(), vars = json::array();
-  for (int k = 0; k < g.K(); ++k) {
-    means.push_back(vec_json(RowVec(g.means.row(k))));
-    vars.push_back(vec_json(RowVec(g.vars.row(k))));
-  }
-  m["means"] = means;
-  m["vars"] = vars;
-  return m;
-}
 
 std::vector<double> uniform(double a, double b, int n) {
   std::vector<double> t;
@@ -201,10 +190,7 @@ json run_collapse(const InformationConfig& c, const RunContext& ctx) {
   json runs = json::array();
   for (int d : s.d) {
     const auto t0 = Clock::now();
-    Mat A;
-    std::vector<uint64_t> ids(static_cast<size_t>(s.P));
-    for (size_t i = 0; i < ids.size(); ++i) ids[i] = i;
-    sample_mixture(symmetric_pair(d), {c.seed, Stream::Data}, ids.data(), s.P, 0, A);
+    const Mat A = draw_dataset(symmetric_pair(d), {c.seed, Stream::Data}, s.P);
     const double tC = collapse_time_theory(1.0, d, s.P);
     const std::vector<double> t = uniform(tC * 3.0 / s.nodes, tC * 3.0, s.nodes);
     const CollapseResult r = excess_entropy(A, p, t, s.samples, c.seed);

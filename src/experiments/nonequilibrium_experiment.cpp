@@ -49,11 +49,6 @@ json entropy_json(const TrajectoryEntropy& r, int bins) {
           {"ift_running", running_json(running_mean_exp(neg))}};
 }
 
-json mixture_json(const GaussianMixture& g) {
-  json means = json::array(), vars = json::array();
-  for (int k = 0; k < g.K(); ++k) means.push_back(vec_json(RowVec(g.means.row(k)))), vars.push_back(vec_json(RowVec(g.vars.row(k))));
-  return {{"K", g.K()}, {"d", g.dim()}, {"weights", vec_json(g.weights)}, {"means", means}, {"vars", vars}};
-}
 
 json run_leg(const IftLeg& leg, const IftSpec& s, bool reverse, const std::optional<GaussianMixture>& mixture, uint64_t seed) {
   const GaussianMixture g = mixture ? *mixture : pair_mixture(leg.data);
@@ -177,10 +172,7 @@ json run_franz_parisi(const FranzParisiSpec& s, uint64_t seed) {
   }
   json j = {{"data", data_json(one)}, {"q", q}, {"pairs", s.pairs}, {"runs", runs}};
   if (s.P > 0) {
-    Mat A;
-    std::vector<uint64_t> ids(static_cast<size_t>(s.P));
-    for (size_t i = 0; i < ids.size(); ++i) ids[i] = i;
-    sample_mixture(symmetric_pair(s.d_emp, s.data.mu, s.data.s2), {seed, Stream::Data}, ids.data(), s.P, 0, A);
+    const Mat A = draw_dataset(symmetric_pair(s.d_emp, s.data.mu, s.data.s2), {seed, Stream::Data}, s.P);
     // Bin range from the overlaps of the first (up to 200) points with all (no P x P matrix), widened
     // by 10%; overlaps outside it are not counted in any bin.
     const Mat Q = A.topRows(std::min(s.P, 200)) * A.transpose() / double(s.d_emp);

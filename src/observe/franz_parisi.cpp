@@ -13,24 +13,23 @@
 namespace td {
 namespace {
 
-// ln p_0(x) of 1-D mixture data (every component needs a positive variance: a delta has no density).
-double log_p0(const GaussianMixture& g, double x) {
-  double mx = -INFINITY, l[64], *lk = g.K() <= 64 ? l : new double[size_t(g.K())];
-  for (int k = 0; k < g.K(); ++k) {
-    const double v = g.vars(k, 0), r = x - g.means(k, 0);
-    lk[k] = std::log(g.weights[k]) - 0.5 * r * r / v - 0.5 * std::log(2 * M_PI * v);
-    mx = std::max(mx, lk[k]);
+// ln Z(x_t, x_0', q) on a grid of q for 1-D data: the data's log-density at the two constrained
+// points x_0' +- sqrt q by the mixture kernel (one batch of 2 |q| points), then the two-delta formula.
+void log_z_row(const GaussianMixture& g, double a, double Sig, double xt, double x0p, const std::vector<double>& q,
+               double* out) {
+  const Eigen::Index n = Eigen::Index(q.size());
+  Mat Y(2 * n, 1);
+  for (Eigen::Index j = 0; j < n; ++j) {
+    const double r = std::sqrt(q[size_t(j)]);
+    Y(j, 0) = x0p + r, Y(n + j, 0) = x0p - r;
   }
-  double s = 0;
-  for (int k = 0; k < g.K(); ++k) s += std::exp(lk[k] - mx);
-  if (lk != l) delete[] lk;
-  return mx + std::log(s);
-}
-
-// -H(x_0 | x_t) for 1-D data.
-double neg_h(const GaussianMixture& g, double a, double Sig, double xt, double x0) {
-  const double r = xt - a * x0;
-  return -r * r / (2 * Sig) + log_p0(g, x0);
+  Vec lp;
+  mixture_eval_fast(g, Y, nullptr, nullptr, &lp);
+  for (Eigen::Index j = 0; j < n; ++j) {
+    const double r1 = xt - a * Y(j, 0), r2 = xt - a * Y(n + j, 0);
+    const double h1 = -r1 * r1 / (2 * Sig) + lp[j], h2 = -r2 * r2 / (2 * Sig) + lp[n + j], m = std::max(h1, h2);
+    out[j] = m + std::log(std::exp(h1 - m) + std::exp(h2 - m)) - std::log(2 * std::sqrt(q[size_t(j)]));
+  }
 }
 
 }  // namespace
@@ -38,9 +37,10 @@ double neg_h(const GaussianMixture& g, double a, double Sig, double xt, double x
 double fp_log_z_1d(const GaussianMixture& g, const Process& p, double t, double xt, double x0p, double q) {
   if (g.dim() != 1) throw InputError("Franz-Parisi 1-D: the data must be 1-D");
   if (!(q > 0)) throw InputError(fmt::format("Franz-Parisi: q = {} must be > 0", q));
-  const double a = p.alpha(t), Sig = p.sigma2(t), r = std::sqrt(q);
-  const double h1 = neg_h(g, a, Sig, xt, x0p + r), h2 = neg_h(g, a, Sig, xt, x0p - r), m = std::max(h1, h2);
-  return m + std::log(std::exp(h1 - m) + std::exp(h2 - m)) - std::log(2 * r);
+  if (!(g.vars.array() > 0).all()) throw InputError("Franz-Parisi 1-D: every component needs a positive variance");
+  double lz;
+  log_z_row(g, p.alpha(t), p.sigma2(t), xt, x0p, {q}, &lz);
+  return lz;
 }
 
 FranzParisi franz_parisi_1d(const GaussianMixture& g, const Process& p, double t, const std::vector<double>& q, int pairs,
@@ -61,9 +61,11 @@ FranzParisi franz_parisi_1d(const GaussianMixture& g, const Process& p, double t
     Mat X0, Z;
     sample_mixture(g, {seed, Stream::ExactMC}, ids, n, 0, X0);
     normal_block({seed, Stream::ExactMC}, ids, n, 2, 1, Z);
+    RowVec row(Eigen::Index(q.size()));
     for (int i = 0; i < nv; ++i) {
-      const double x0p = X0(i, 0), xt = a * x0p + sg * Z(i, 0);
-      for (size_t j = 0; j < q.size(); ++j) L(first + i, Eigen::Index(j)) = fp_log_z_1d(g, p, t, xt, x0p, q[j]);
+      const double x0p = X0(i, 0);
+      log_z_row(g, a, sg * sg, a * x0p + sg * Z(i, 0), x0p, q, row.data());
+      L.row(first + i) = row;
     }
   });
   FranzParisi r;
