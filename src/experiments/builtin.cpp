@@ -369,7 +369,7 @@ const std::vector<BuiltinExperiment>& builtin_experiments() {
        kEntropicTime},
       {"nonequilibrium",
        "Yu-Huang: forward/reverse fluctuation theorems, entropy production and flow, reverse potential and phase diagram, "
-       "Franz-Parisi potential (~15 s)",
+       "Franz-Parisi potential (~8 s)",
        kNonequilibrium},
       {"learning",
        "Ding-Quan-Tu Sec. 4.2 at CPU scale: U-Net on 8x8 images, TAEP along training, coverage, Hessian vs SGD noise (~2.5 min)",

@@ -142,11 +142,9 @@ json run_speciation(const SpeciationSpec& s) {
     const GaussianMixture g = speciation_mixture(d);
     const double tS = 0.5 * std::log(d), Lambda = covariance_top_eigenvalue(g);
     for (const char* kind : {"ou", "edm"}) {
-      ProcessParams pp = default_process(parse_process_kind(kind));
       // OU: up to 3 ln-scale units past 1/2 ln d; EDM: up to 10 sqrt(d) (its peak moves as sqrt(d)).
       const double hi = kind[0] == 'o' ? std::max(1.5 * std::log(d), 3.0) : 10 * std::sqrt(d);
-      pp.T = hi;
-      pp.t_min = hi / s.nodes;
+      const ProcessParams pp = process_on(parse_process_kind(kind), hi / s.nodes, hi);
       const EntropyVariance v = pathwise_entropy_quadrature(g, Process(pp), uniform(pp.t_min, hi, s.nodes), 96);
       runs.push_back({{"d", d}, {"process", kind}, {"t_S_half_ln_d", tS}, {"t_S_biroli", 0.5 * std::log(Lambda)},
                       {"t", vec_json(v.t)}, {"var", vec_json(v.var)}, {"mean", vec_json(v.mean)}, {"peak", peak_json(v.peak)}});
@@ -158,10 +156,7 @@ json run_speciation(const SpeciationSpec& s) {
 
 json run_cloning(const InformationConfig& c, const RunContext& ctx) {
   const CloningSpec& s = *c.cloning;
-  ProcessParams pp = default_process(ProcessKind::OU);
-  pp.t_min = s.t_min;
-  pp.T = s.T;
-  const Process p(pp);
+  const Process p(process_on(ProcessKind::OU, s.t_min, s.T));
   json runs = json::array();
   for (int d : s.d) {
     const auto t0 = Clock::now();
@@ -223,10 +218,7 @@ GaussianMixture fifteen(bool gaussian) {
 
 json run_entropic_time(const InformationConfig& c) {
   const EntropicTimeSpec& s = *c.entropic_time;
-  ProcessParams pp = default_process(ProcessKind::EDM);
-  pp.t_min = s.sigma_min;
-  pp.T = s.sigma_max;
-  const Process p(pp);
+  const Process p(process_on(ProcessKind::EDM, s.sigma_min, s.sigma_max));
   json runs = json::array();
   for (bool gaussian : {false, true}) {
     const GaussianMixture g = fifteen(gaussian);

@@ -19,12 +19,7 @@ using json = nlohmann::json;
 // N(+-mu u, s2 I) with u = (1, ..., 1)/sqrt(d).
 GaussianMixture pair_mixture(const PairData& p) { return symmetric_pair(p.d, p.mu / std::sqrt(double(p.d)), p.s2); }
 
-Process ou(double T) {
-  ProcessParams pp = default_process(ProcessKind::OU);
-  pp.t_min = 0;
-  pp.T = T;
-  return Process(pp);
-}
+Process ou(double T) { return Process(process_on(ProcessKind::OU, 0, T)); }
 
 json data_json(const PairData& p) { return {{"mu", p.mu}, {"s2", p.s2}, {"d", p.d}}; }
 

@@ -20,6 +20,13 @@ ProcessParams default_process(ProcessKind kind) {
   return p;
 }
 
+ProcessParams process_on(ProcessKind kind, double t_min, double T) {
+  ProcessParams p = default_process(kind);
+  p.t_min = t_min;
+  p.T = T;
+  return p;
+}
+
 ProcessKind parse_process_kind(const std::string& n) {
   if (n == "vp") return ProcessKind::VP;
   if (n == "ou") return ProcessKind::OU;

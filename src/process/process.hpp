@@ -19,6 +19,8 @@ struct ProcessParams {
 // Defaults of t_min and T per kind (used when a config does not set them).
 ProcessParams default_process(ProcessKind kind);
 ProcessKind parse_process_kind(const std::string& name);  // throws InputError
+// The default process of `kind` on [t_min, T].
+ProcessParams process_on(ProcessKind kind, double t_min, double T);
 std::string process_kind_name(ProcessKind kind);
 
 class Process {
