@@ -54,6 +54,16 @@ inline GaussianMixture two_modes() {
   return g;
 }
 
+// Delta components at the rows of Y with weights w (normalized here; empty: equal).
+inline GaussianMixture delta_mixture(const Mat& Y, Vec w = Vec()) {
+  if (w.size() == 0) w = Vec::Ones(Y.rows());
+  GaussianMixture g;
+  g.weights = w / w.sum();
+  g.means = Y;
+  g.vars = Mat::Zero(Y.rows(), Y.cols());
+  return g;
+}
+
 // One Gaussian N(0, var I) in d dimensions, as a mixture.
 inline GaussianMixture isotropic_gaussian(int d, double var) {
   GaussianMixture g;

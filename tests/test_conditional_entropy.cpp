@@ -17,14 +17,8 @@
 namespace td {
 namespace {
 
-GaussianMixture deltas(const std::vector<double>& y) {
-  GaussianMixture g;
-  const int K = int(y.size());
-  g.weights = Vec::Constant(K, 1.0 / K);
-  g.means = Mat(K, 1);
-  for (int k = 0; k < K; ++k) g.means(k, 0) = y[size_t(k)];
-  g.vars = Mat::Zero(K, 1);
-  return g;
+GaussianMixture deltas(const std::vector<double>& y) {  // equal-weight points on a line
+  return test::delta_mixture(Eigen::Map<const Vec>(y.data(), Eigen::Index(y.size())));
 }
 
 // |estimate - exact| in units of the estimate's SE, worst node.

@@ -14,20 +14,12 @@
 namespace td {
 namespace {
 
-GaussianMixture delta_points(const Mat& Y, const Vec& w) {
-  GaussianMixture g;
-  g.weights = w / w.sum();
-  g.means = Y;
-  g.vars = Mat::Zero(Y.rows(), Y.cols());
-  return g;
-}
-
 // Two deltas at +-v (|v| = 1.5, d = 3): one merge, at alpha^2 |v|^2 = sigma^2 (OU: 1/2 ln(1 + |v|^2);
 // VE: sigma = |v|), with lambda_max ~ 0 there (a pitchfork), and both leaves stable before it.
 TEST(FixedPoints, TwoPointBifurcationIsCurieWeiss) {
   Mat Y(2, 3);
   Y << 1.2, 0.9, 0.0, -1.2, -0.9, 0.0;
-  const GaussianMixture g = delta_points(Y, Vec::Ones(2));
+  const GaussianMixture g = test::delta_mixture(Y, Vec::Ones(2));
   const double v = Y.row(0).norm();
   for (ProcessKind kind : {ProcessKind::OU, ProcessKind::VE}) {
     const Process p(default_process(kind));
@@ -64,7 +56,7 @@ TEST(FixedPoints, SelfConsistencyAndTreeShape) {
   const Mat Y = 2.0 * test::points(7, 2, 61);
   Vec w(7);
   w << 1, 2, 1, 3, 1, 1, 2;
-  const GaussianMixture g = delta_points(Y, w);
+  const GaussianMixture g = test::delta_mixture(Y, w);
   const Process p(default_process(ProcessKind::OU));
   FixedPointOptions o;
   o.nodes = 120;
@@ -101,7 +93,7 @@ TEST(FixedPoints, SelfConsistencyAndTreeShape) {
 TEST(FixedPoints, StabilityMatchesTheJacobian) {
   Mat Y(4, 1);
   Y << -2.3, -1.7, 1.7, 2.3;
-  const GaussianMixture g = delta_points(Y, Vec::Ones(4));
+  const GaussianMixture g = test::delta_mixture(Y, Vec::Ones(4));
   const Process p(default_process(ProcessKind::OU));
   const double t = 0.02;
   const std::vector<Root1D> roots = score_roots_1d(g, p, t, -4, 4);

@@ -54,10 +54,7 @@ TEST(PathwiseEntropy, SamplingAgreesWithQuadrature) {
 TEST(PathwiseEntropy, GenerativeMatchesForward) {
   Mat Y(4, 1);
   Y << -2.3, -1.7, 1.7, 2.3;
-  GaussianMixture g;
-  g.weights = Vec::Constant(4, 0.25);
-  g.means = Y;
-  g.vars = Mat::Zero(4, 1);
+  const GaussianMixture g = test::delta_mixture(Y);
   ProcessParams pp = default_process(ProcessKind::OU);
   pp.t_min = 0.01;
   pp.T = 4;
