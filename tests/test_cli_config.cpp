@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -350,8 +351,9 @@ TEST_F(Cli, LikelihoodBuiltinRunsAndDecomposesTheGap) {
     EXPECT_LT(std::abs(eb["per_dim"].get<double>() - S0 / D), 4 * eb["per_dim_se"].get<double>() + 0.01) << name;
     EXPECT_FALSE(m["exact"]["rates"].contains("score_error"));
     EXPECT_GT(m["rates"]["score_error"]["integral"].get<double>(), 0.0) << name;
-    if (m["data"]["quantized"].get<bool>())
+    if (m["data"]["quantized"].get<bool>()) {
       EXPECT_NEAR(m["nll"]["bits_per_dim"].get<double>(), m["nll"]["per_dim"].get<double>() / std::log(2.0) + 8, 1e-9);
+    }
     EXPECT_GT(m["training"]["curve"]["step"].size(), 0u);
   }
   std::ifstream html(out / "report.html");
@@ -573,4 +575,43 @@ TEST_F(Cli, UnwritableOutputIsBadInput) {
   const Result r = run("run entropic-time --quiet --out /proc/thermodiff-cannot-write-here");
   EXPECT_EQ(r.code, 2) << r.output;
   EXPECT_NE(r.output.find("/proc/thermodiff-cannot-write-here"), std::string::npos) << r.output;
+}
+
+// `describe` lists every key a built-in's parser reads, with type, default, value and a meaning:
+// an undocumented key (a parser reading a key config_docs does not know) fails here.
+TEST_F(Cli, DescribeDocumentsEveryKeyOfEveryBuiltin) {
+  const Result list = run("list");
+  ASSERT_EQ(list.code, 0);
+  std::istringstream names(list.output);
+  std::string line;
+  int n = 0;
+  while (std::getline(names, line)) {
+    const std::string name = line.substr(0, line.find(' '));
+    const Result r = run("describe " + name);
+    EXPECT_EQ(r.code, 0) << name << "\n" << r.output;
+    EXPECT_EQ(r.output.find("(undocumented)"), std::string::npos) << name << "\n" << r.output;
+    EXPECT_NE(r.output.find("seed "), std::string::npos) << name;
+    ++n;
+  }
+  EXPECT_GE(n, 11);
+  const Result q = run("describe mode-collapse");
+  // key, type, default, this config's value, meaning
+  EXPECT_NE(q.output.find("sim.trajectories         integer          20000"), std::string::npos) << q.output;
+  EXPECT_NE(q.output.find("10000"), std::string::npos);
+  EXPECT_NE(q.output.find("models[].perturb.kind"), std::string::npos);  // keys this config does not use
+  const Result s = run("describe nonequilibrium --set ift.trajectories=7");
+  EXPECT_NE(s.output.find("ift.trajectories"), std::string::npos);
+  EXPECT_EQ(run("describe nonequilibrium --set ift.trajectoriez=7").code, 2);
+}
+
+TEST_F(Cli, HelpOnEverySubcommand) {
+  for (const char* sub : {"run", "validate", "describe", "list", "show"}) {
+    const Result r = run(std::string(sub) + " --help");
+    EXPECT_EQ(r.code, 0) << sub;
+    EXPECT_NE(r.output.find("Usage:"), std::string::npos) << sub << "\n" << r.output;
+  }
+  const Result r = run("--help");
+  EXPECT_EQ(r.code, 0);
+  for (const char* sub : {"run", "validate", "describe", "list", "show"}) EXPECT_NE(r.output.find(sub), std::string::npos);
+  EXPECT_EQ(run("frobnicate").code, 2);
 }

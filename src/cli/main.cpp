@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <array>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -10,12 +11,14 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <set>
 #include <fmt/format.h>
 #include <iostream>
 #include <sstream>
 
 #include "core/error.hpp"
 #include "experiments/builtin.hpp"
+#include "experiments/config_docs.hpp"
 #include "experiments/config_reader.hpp"
 #include "experiments/information_config.hpp"
 #include "experiments/information_experiment.hpp"
@@ -77,6 +80,7 @@ std::string toml_text(const toml::table& t) {
 struct Experiment {
   uint64_t seed = 1;
   toml::table resolved;
+  std::string kind;     // the `experiment` key
   std::string summary;  // for `validate`
   std::function<nlohmann::json(const RunContext&)> run;
   std::function<std::string(const nlohmann::json&, const std::string&)> render;
@@ -87,6 +91,7 @@ struct Experiment {
 Experiment parse_experiment(const toml::table& t, const std::string& source) {
   Experiment e;
   const std::optional<std::string> kind = t["experiment"].value<std::string>();
+  e.kind = kind.value_or("taep");
   if (kind == std::optional<std::string>("learning")) {
     auto cfg = std::make_shared<LearningConfig>(parse_learning_config(t, source));
     e.seed = cfg->seed;
@@ -186,6 +191,36 @@ int cmd_validate(const RunOptions& o) {
   return kExitOk;
 }
 
+// Every key the experiment's parser reads, with its type, default, this config's value and meaning.
+int cmd_describe(const RunOptions& o) {
+  std::string source, name;
+  const toml::table t = load_config(o, source, name);
+  ConfigKeyRecording rec;
+  const Experiment ex = parse_experiment(t, source);
+  std::vector<std::array<std::string, 5>> rows = {{"key", "type", "default", "value", "meaning"}};
+  std::set<std::string> read;
+  auto cell = [](const std::string& s) { return s.size() <= 40 ? s : s.substr(0, 37) + "..."; };
+  for (const ConfigKey& k : rec.keys) {
+    const std::string meaning = config_key_meaning(ex.kind, k.path);
+    rows.push_back({k.path, k.type, cell(k.default_value.empty() ? "-" : k.default_value),
+                    cell(k.value.empty() ? "(absent)" : k.value), meaning.empty() ? "(undocumented)" : meaning});
+    read.insert(k.path);
+  }
+  std::array<size_t, 4> width{};
+  for (const auto& r : rows)
+    for (size_t c = 0; c < 4; ++c) width[c] = std::max(width[c], r[c].size());
+  std::cout << fmt::format("{}: experiment = \"{}\" ({}); the keys its parser read, with this config's values\n\n",
+                           source, ex.kind, ex.summary);
+  for (const auto& r : rows)
+    std::cout << fmt::format("{:<{}}  {:<{}}  {:<{}}  {:<{}}  {}\n", r[0], width[0], r[1], width[1], r[2], width[2],
+                             r[3], width[3], r[4]);
+  std::string other;
+  for (const std::string& p : config_key_paths(ex.kind))
+    if (!read.count(p)) other += fmt::format("  {:<{}}  {}\n", p, width[0], config_key_meaning(ex.kind, p));
+  if (!other.empty()) std::cout << "\nOther keys of a \"" << ex.kind << "\" experiment (not in this config):\n" << other;
+  return kExitOk;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -211,6 +246,10 @@ int main(int argc, char** argv) {
   CLI::App* validate = app.add_subcommand("validate", "check a config without running it");
   add_config_opts(validate);
 
+  CLI::App* describe = app.add_subcommand(
+      "describe", "list an experiment's config keys: type, default, this config's value and meaning");
+  add_config_opts(describe);
+
   CLI::App* list = app.add_subcommand("list", "list the built-in experiments");
   std::string shown;
   CLI::App* show = app.add_subcommand("show", "print a built-in experiment's config (a starting point for your own)");
@@ -225,6 +264,7 @@ int main(int argc, char** argv) {
   try {
     if (run->parsed()) return cmd_run(o);
     if (validate->parsed()) return cmd_validate(o);
+    if (describe->parsed()) return cmd_describe(o);
     if (list->parsed()) {
       size_t width = 0;  // the longest name, so the summaries line up
       for (const auto& b : builtin_experiments()) width = std::max(width, b.name.size());

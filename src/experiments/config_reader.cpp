@@ -3,10 +3,51 @@
 #include <cmath>
 #include <filesystem>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <regex>
+#include <sstream>
+#include <type_traits>
 
 #include "core/error.hpp"
 
 namespace td {
+
+namespace {
+thread_local ConfigKeyRecording* g_recording = nullptr;
+
+// A value as the config would write it, floats in their shortest round-trip form.
+std::string node_text(const toml::node& n) {
+  if (n.is_table()) return "{...}";
+  if (const toml::array* a = n.as_array()) {
+    if (a->is_array_of_tables()) return fmt::format("[{} tables]", a->size());
+    std::string s;
+    for (const toml::node& e : *a) s += (s.empty() ? "" : ", ") + node_text(e);
+    return "[" + s + "]";
+  }
+  if (n.is_floating_point()) return fmt::format("{}", n.as_floating_point()->get());
+  if (n.is_string()) return fmt::format("\"{}\"", n.as_string()->get());
+  std::ostringstream ss;
+  ss << toml::node_view<const toml::node>(n);
+  return ss.str();
+}
+}  // namespace
+
+ConfigKeyRecording::ConfigKeyRecording() { g_recording = this; }
+ConfigKeyRecording::~ConfigKeyRecording() { g_recording = nullptr; }
+
+void ConfigReader::record(const std::string& key, const char* type, const std::string& def,
+                          const std::string& value) const {
+  if (!g_recording) return;
+  static const std::regex index(R"(\[\d+\])");
+  const std::string path = std::regex_replace(key_path(key), index, "[]");
+  for (ConfigKey& k : g_recording->keys)
+    if (k.path == path) {
+      if (k.default_value.empty()) k.default_value = def;
+      if (k.value.empty()) k.value = value;
+      return;
+    }
+  g_recording->keys.push_back({path, type, def, value});
+}
 
 ConfigReader::ConfigReader(const toml::table& table, std::string file, std::string path)
     : table_(table), file_(std::move(file)), path_(std::move(path)) {}
@@ -37,13 +78,28 @@ static std::string type_name(const toml::node& n) {
   }
 }
 
-const toml::node* ConfigReader::get(const std::string& key, const char*) {
+const toml::node* ConfigReader::get(const std::string& key, const char* expected) {
   used_.insert(key);
-  return table_.get(key);
+  const toml::node* n = table_.get(key);
+  record(key, expected, "", n ? node_text(*n) : "");
+  return n;
+}
+
+// The scalar readers' default, for the record (and the value when the key is absent).
+template <class T>
+static std::string default_text(const T& v) {
+  if constexpr (std::is_same_v<T, std::string>) return fmt::format("\"{}\"", v);
+  else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+    std::string s;
+    for (const auto& e : v) s += (s.empty() ? "" : ", ") + default_text(e);
+    return "[" + s + "]";
+  } else if constexpr (std::is_same_v<T, std::vector<double>>) return fmt::format("[{}]", fmt::join(v, ", "));
+  else return fmt::format("{}", v);
 }
 
 int64_t ConfigReader::integer(const std::string& key, std::optional<int64_t> def) {
   const toml::node* n = get(key, "integer");
+  if (def) record(key, "integer", default_text(*def), default_text(*def));
   if (!n) {
     if (!def) fail(key, "missing (an integer is required)");
     return *def;
@@ -54,6 +110,7 @@ int64_t ConfigReader::integer(const std::string& key, std::optional<int64_t> def
 
 double ConfigReader::number(const std::string& key, std::optional<double> def) {
   const toml::node* n = get(key, "number");
+  if (def) record(key, "number", default_text(*def), default_text(*def));
   if (!n) {
     if (!def) fail(key, "missing (a number is required)");
     return *def;
@@ -71,6 +128,7 @@ double ConfigReader::number(const std::string& key, std::optional<double> def) {
 
 bool ConfigReader::boolean(const std::string& key, std::optional<bool> def) {
   const toml::node* n = get(key, "boolean");
+  if (def) record(key, "boolean", default_text(*def), default_text(*def));
   if (!n) {
     if (!def) fail(key, "missing (true or false is required)");
     return *def;
@@ -81,6 +139,7 @@ bool ConfigReader::boolean(const std::string& key, std::optional<bool> def) {
 
 std::string ConfigReader::string(const std::string& key, std::optional<std::string> def) {
   const toml::node* n = get(key, "string");
+  if (def) record(key, "string", default_text(*def), default_text(*def));
   if (!n) {
     if (!def) fail(key, "missing (a string is required)");
     return *def;
@@ -89,27 +148,49 @@ std::string ConfigReader::string(const std::string& key, std::optional<std::stri
   return n->as_string()->get();
 }
 
-std::vector<double> ConfigReader::numbers(const std::string& key) {
-  const toml::node* n = get(key, "array");
-  if (!n) fail(key, "missing (an array of numbers is required)");
-  if (!n->is_array()) fail(key, "expected an array of numbers, got " + type_name(*n));
+// The numbers of one array; `what` names it in errors ("" for the key itself, "row 2" in a matrix).
+std::vector<double> ConfigReader::numbers_in(const toml::array& a, const std::string& key,
+                                             const std::string& what) const {
   std::vector<double> out;
+  const std::string where = what.empty() ? "" : what + ", ";
   size_t i = 0;
-  for (const toml::node& e : *n->as_array()) {
+  for (const toml::node& e : a) {
     if (e.is_integer())
       out.push_back(double(e.as_integer()->get()));
     else if (e.is_floating_point())
       out.push_back(e.as_floating_point()->get());
     else
-      fail(key, fmt::format("element {} is a {}, expected a number", i, type_name(e)));
-    if (!std::isfinite(out.back())) fail(key, fmt::format("element {} is not finite", i));
+      fail(key, fmt::format("{}element {} is a {}, expected a number", where, i, type_name(e)));
+    if (!std::isfinite(out.back())) fail(key, fmt::format("{}element {} is not finite", where, i));
     ++i;
   }
   return out;
 }
 
-std::vector<std::string> ConfigReader::strings(const std::string& key) {
-  const toml::node* n = get(key, "array");
+std::vector<double> ConfigReader::numbers(const std::string& key, std::optional<std::vector<double>> def) {
+  const toml::node* n = get(key, "array of numbers");
+  if (def) record(key, "array of numbers", default_text(*def), default_text(*def));
+  if (!n && def) return *def;
+  if (!n) fail(key, "missing (an array of numbers is required)");
+  if (!n->is_array()) fail(key, "expected an array of numbers, got " + type_name(*n));
+  return numbers_in(*n->as_array(), key, "");
+}
+
+std::vector<int> ConfigReader::integers(const std::string& key, std::optional<std::vector<int>> def, int lo, int hi) {
+  std::optional<std::vector<double>> d;
+  if (def) d = std::vector<double>(def->begin(), def->end());
+  std::vector<int> out;
+  for (double v : numbers(key, d)) {
+    require(v >= lo && v <= hi && v == double(int(v)), key, fmt::format("values must be integers in [{}, {}] (got {})", lo, hi, v));
+    out.push_back(int(v));
+  }
+  return out;
+}
+
+std::vector<std::string> ConfigReader::strings(const std::string& key, std::optional<std::vector<std::string>> def) {
+  const toml::node* n = get(key, "array of strings");
+  if (def) record(key, "array of strings", default_text(*def), default_text(*def));
+  if (!n && def) return *def;
   if (!n) fail(key, "missing (an array of strings is required)");
   if (!n->is_array()) fail(key, "expected an array of strings, got " + type_name(*n));
   std::vector<std::string> out;
@@ -123,17 +204,14 @@ std::vector<std::string> ConfigReader::strings(const std::string& key) {
 }
 
 std::vector<std::vector<double>> ConfigReader::matrix(const std::string& key) {
-  const toml::node* n = get(key, "array");
+  const toml::node* n = get(key, "array of arrays of numbers");
   if (!n) fail(key, "missing (an array of arrays is required)");
   if (!n->is_array()) fail(key, "expected an array of arrays, got " + type_name(*n));
   std::vector<std::vector<double>> out;
   size_t i = 0;
   for (const toml::node& row : *n->as_array()) {
     if (!row.is_array()) fail(key, fmt::format("row {} is a {}, expected an array", i, type_name(row)));
-    toml::table tmp;
-    tmp.insert("row", *row.as_array());
-    ConfigReader r(tmp, file_, key_path(key) + fmt::format("[{}]", i));
-    out.push_back(r.numbers("row"));
+    out.push_back(numbers_in(*row.as_array(), key, fmt::format("row {}", i)));
     ++i;
   }
   return out;

@@ -12,6 +12,23 @@
 
 namespace td {
 
+// One key as a config parser read it (for `thermodiff describe`): the path with array indices
+// written [] (models[].name), the type asked for, the default ("" when the parser had none) and the
+// value used (the default when the key was absent).
+struct ConfigKey {
+  std::string path, type, default_value, value;
+};
+
+// While alive, every ConfigReader on this thread appends the keys it reads to `keys` (first read wins).
+class ConfigKeyRecording {
+ public:
+  ConfigKeyRecording();
+  ~ConfigKeyRecording();
+  ConfigKeyRecording(const ConfigKeyRecording&) = delete;
+  ConfigKeyRecording& operator=(const ConfigKeyRecording&) = delete;
+  std::vector<ConfigKey> keys;
+};
+
 class ConfigReader {
  public:
   ConfigReader(const toml::table& table, std::string file, std::string path = "");
@@ -23,8 +40,9 @@ class ConfigReader {
   double number(const std::string& key, std::optional<double> def = {});  // integer accepted
   bool boolean(const std::string& key, std::optional<bool> def = {});
   std::string string(const std::string& key, std::optional<std::string> def = {});
-  std::vector<double> numbers(const std::string& key);             // array of numbers
-  std::vector<std::string> strings(const std::string& key);        // array of strings
+  std::vector<double> numbers(const std::string& key, std::optional<std::vector<double>> def = {});
+  std::vector<std::string> strings(const std::string& key, std::optional<std::vector<std::string>> def = {});
+  std::vector<int> integers(const std::string& key, std::optional<std::vector<int>> def, int lo, int hi);  // each in [lo, hi]
   std::vector<std::vector<double>> matrix(const std::string& key);  // array of arrays of numbers
   ConfigReader table(const std::string& key);                      // must exist
   std::optional<ConfigReader> optional_table(const std::string& key);
@@ -39,6 +57,8 @@ class ConfigReader {
 
  private:
   const toml::node* get(const std::string& key, const char* expected);
+  std::vector<double> numbers_in(const toml::array& a, const std::string& key, const std::string& what) const;
+  void record(const std::string& key, const char* type, const std::string& def, const std::string& value) const;
   const toml::table& table_;
   std::string file_, path_;
   std::set<std::string> used_;

@@ -8,19 +8,6 @@
 #include "experiments/network_config.hpp"
 
 namespace td {
-namespace {
-
-// d = [...]: integer dimensions in [1, 2^20].
-std::vector<int> dimensions(ConfigReader& t) {
-  std::vector<int> d;
-  for (double v : t.numbers("d")) {
-    t.require(v >= 1 && v <= 1 << 20 && v == double(int(v)), "d", fmt::format("values must be integers in [1, 2^20] (got {})", v));
-    d.push_back(int(v));
-  }
-  return d;
-}
-
-}  // namespace
 
 InformationConfig parse_information_config(const toml::table& root, const std::string& file) {
   ConfigReader r(root, file);
@@ -109,7 +96,7 @@ InformationConfig parse_information_config(const toml::table& root, const std::s
   }
   if (auto t = r.optional_table("speciation")) {
     SpeciationSpec s;
-    if (t->has("d")) s.d = t->numbers("d");
+    s.d = t->numbers("d", s.d);
     s.nodes = int(t->integer("nodes", s.nodes));
     t->require(!s.d.empty() && s.d.size() <= 20, "d", "needs 1 to 20 values");
     for (double v : s.d)
@@ -120,13 +107,13 @@ InformationConfig parse_information_config(const toml::table& root, const std::s
   }
   if (auto t = r.optional_table("cloning")) {
     CloningSpec s;
-    if (t->has("d")) s.d = dimensions(*t);
+    s.d = t->integers("d", s.d, 1, 1 << 20);
     s.samples = int(t->integer("samples", s.samples));
     s.steps = int(t->integer("steps", s.steps));
     s.t_min = t->number("t_min", s.t_min);
     s.T = t->number("T", s.T);
     for (double b = 1.0; b <= s.T + 1e-9; b += 0.5) s.branch_times.push_back(b);
-    if (t->has("branch_times")) s.branch_times = t->numbers("branch_times");
+    s.branch_times = t->numbers("branch_times", s.branch_times);
     t->require(!s.d.empty(), "d", "needs at least one value");
     t->require(s.samples >= 2 && s.samples <= 1 << 24, "samples", "must be in [2, 2^24]");
     t->require(s.steps >= 1 && s.steps <= 1000000, "steps", "must be in [1, 10^6]");
@@ -139,7 +126,7 @@ InformationConfig parse_information_config(const toml::table& root, const std::s
   }
   if (auto t = r.optional_table("collapse")) {
     CollapseSpec s;
-    if (t->has("d")) s.d = dimensions(*t);
+    s.d = t->integers("d", s.d, 1, 1 << 20);
     s.P = int(t->integer("P", s.P));
     s.samples = int(t->integer("samples", s.samples));
     s.nodes = int(t->integer("nodes", s.nodes));
@@ -152,13 +139,7 @@ InformationConfig parse_information_config(const toml::table& root, const std::s
   }
   if (auto t = r.optional_table("entropic_time")) {
     EntropicTimeSpec s;
-    if (t->has("steps")) {
-      s.steps.clear();
-      for (double v : t->numbers("steps")) {
-        t->require(v >= 2 && v <= 100000 && v == double(int(v)), "steps", fmt::format("values must be integers in [2, 10^5] (got {})", v));
-        s.steps.push_back(int(v));
-      }
-    }
+    s.steps = t->integers("steps", s.steps, 2, 100000);
     s.samples = int(t->integer("samples", s.samples));
     s.base_nodes = int(t->integer("base_nodes", s.base_nodes));
     s.mc_samples = int(t->integer("mc_samples", s.mc_samples));

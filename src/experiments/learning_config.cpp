@@ -24,7 +24,7 @@ LearningConfig parse_learning_config(const toml::table& root, const std::string&
     c.data.n = int(d->integer("n", c.data.n));
     c.data.channels = int(d->integer("channels", c.data.channels));
     c.data.side = int(d->integer("side", c.data.side));
-    if (d->has("files")) c.data.files = d->strings("files");
+    c.data.files = d->strings("files", c.data.files);
     c.data.limit = int(d->integer("limit", c.data.limit));
     d->require(c.data.n >= 2 && c.data.n <= 1 << 22, "n", "must be in [2, 2^22]");
     d->require(c.data.channels >= 1 && c.data.channels <= 4, "channels", "must be in [1, 4]");
@@ -42,15 +42,9 @@ LearningConfig parse_learning_config(const toml::table& root, const std::string&
   c.unet.base = 16, c.unet.mult = {1, 2}, c.unet.res_blocks = 1, c.unet.attn_res = {c.unet.side / 2}, c.unet.groups = 8;
   if (auto u = r.optional_table("unet")) {
     c.unet.base = int(u->integer("base", c.unet.base));
-    if (u->has("mult")) {
-      c.unet.mult.clear();
-      for (double v : u->numbers("mult")) c.unet.mult.push_back(int(v));
-    }
+    c.unet.mult = u->integers("mult", c.unet.mult, 1, 64);
     c.unet.res_blocks = int(u->integer("res_blocks", c.unet.res_blocks));
-    if (u->has("attn_res")) {
-      c.unet.attn_res.clear();
-      for (double v : u->numbers("attn_res")) c.unet.attn_res.push_back(int(v));
-    }
+    c.unet.attn_res = u->integers("attn_res", c.unet.attn_res, 1, 4096);
     c.unet.groups = int(u->integer("groups", c.unet.groups));
     c.unet.prediction = parse_prediction_key(*u, "prediction");
     u->finish();

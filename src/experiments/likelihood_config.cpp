@@ -32,10 +32,10 @@ LikelihoodConfig parse_likelihood_config(const toml::table& root, const std::str
   c.seed = uint64_t(seed);
 
   if (auto s = r.optional_table("sweep")) {
-    if (s->has("sigma")) c.sigmas = s->numbers("sigma");
+    c.sigmas = s->numbers("sigma", c.sigmas);
     s->require(!c.sigmas.empty(), "sigma", "needs at least one value");
     for (double v : c.sigmas) s->require(v > 1 && v <= 1e6, "sigma", fmt::format("values must be in (1, 1e6] (got {})", v));
-    if (s->has("process")) c.processes = s->strings("process");
+    c.processes = s->strings("process", c.processes);
     s->require(!c.processes.empty(), "process", "needs at least one of \"ve\", \"vp\"");
     for (const auto& p : c.processes) s->require(p == "ve" || p == "vp", "process", fmt::format("'{}' is not ve or vp", p));
     if (s->has("data")) {

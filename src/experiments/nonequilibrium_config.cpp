@@ -95,7 +95,7 @@ NonequilibriumConfig parse_nonequilibrium_config(const toml::table& root, const 
   if (auto t = r.optional_table("franz_parisi")) {
     FranzParisiSpec s;
     s.data = read_pair(*t, data);
-    if (t->has("t")) s.t = t->numbers("t");
+    s.t = t->numbers("t", s.t);
     s.pairs = int(t->integer("pairs", s.pairs));
     s.q0 = t->number("q0", s.q0);
     s.dq = t->number("dq", s.dq);
