@@ -515,3 +515,41 @@ TEST(PointsFile, CsvAndNpyLoadAndBadFilesAreRejected) {
 }
 
 }  // namespace td
+
+// TAEP against a network target (kept here: it needs LibTorch for the MLP initialization).
+namespace td {
+namespace {
+
+// A network target (the final model standing in for the optimal score, the paper's image-model
+// protocol) with a Hutchinson divergence: on the same paths, the TAEP of a second network equals
+// the one with the target's exact divergence within the paired SE, and a model identical to the
+// target gives exactly 0 on every path (common probes cancel).
+TEST(Taep, HutchinsonTargetMatchesExactTargetDivergence) {
+  const Process p(default_process(ProcessKind::VP));
+  MlpSpec spec;
+  spec.d = 3, spec.width = 32, spec.embed = 16;
+  const auto target = std::make_shared<NetworkScore>(std::make_shared<MlpNet>(init_mlp(spec, 11)), p, Prediction::Eps);
+  const auto model = std::make_shared<NetworkScore>(std::make_shared<MlpNet>(init_mlp(spec, 12)), p, Prediction::Eps);
+  const TimeGrid grid{p.t_min(), p.T(), 100};
+  const uint64_t seed = 151;
+  test::print_seed(seed);
+  const InitFn init = test::init_at(symmetric_pair(3, 1.0, 0.3), p, p.t_min(), {seed, Stream::Init});
+  TaepOptions exact, hutch;
+  exact.hutchinson_probes = {1, 1};
+  hutch.hutchinson_probes = {1, 1};
+  hutch.target_hutchinson_probes = 1;
+  const auto a = run_taep(p, grid, *target, {model.get(), target.get()}, {2000, 256}, init, PhiloxNoise({seed, Stream::Forward}), exact);
+  const auto b = run_taep(p, grid, *target, {model.get(), target.get()}, {2000, 256}, init, PhiloxNoise({seed, Stream::Forward}), hutch);
+  Moments diff;
+  for (size_t i = 0; i < a[0].sigma.size(); ++i) diff.add(b[0].sigma[i] - a[0].sigma[i]);
+  std::printf("<Sigma> exact target div %.4f, Hutchinson target div %.4f, paired difference %.4f +- %.4f\n",
+              summarize_taep(a[0]).mean, summarize_taep(b[0]).mean, diff.mean(), diff.mean_se());
+  EXPECT_LT(std::abs(diff.mean()), 4 * diff.mean_se());
+  for (double s : b[1].sigma) EXPECT_EQ(s, 0.0);
+  const MixtureScore mixture(symmetric_pair(3, 1.0, 0.3), p);  // not a network: no Hutchinson target
+  EXPECT_THROW(run_taep(p, grid, mixture, {model.get()}, {16, 8}, init, PhiloxNoise({seed, Stream::Forward}), hutch),
+               InputError);
+}
+
+}  // namespace
+}  // namespace td

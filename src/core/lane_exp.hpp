@@ -33,7 +33,12 @@ inline V8 exp_nonpositive(V8 x) {
   const V8 r2 = r * r;
   const V8 p = (1.0 + r) + r2 * ((0.5 + r * (1.0 / 6)) +
                                  r2 * ((1.0 / 24 + r * (1.0 / 120)) + r2 * (1.0 / 720 + r * (1.0 / 5040))));
+#if defined(__clang__)  // no variable-index shuffle in clang (the sanitizer/fuzz build): a lane loop
+  V8 t;
+  for (int j = 0; j < 8; ++j) t[j] = (ki[j] & 15) < 8 ? T0[ki[j] & 7] : T1[ki[j] & 7];
+#else
   const V8 t = __builtin_shuffle(T0, T1, ki & 15);
+#endif
   const V8i bits = (V8i)t + ((ki >> 4) << 52);  // 2^m: exponent of t (in [1, 2)) shifted by m >= -1022
   const V8 e = p * (V8)bits;
   return x < lo ? V8{} : e;

@@ -56,8 +56,9 @@ DataFn ImageSet::sampler(const RngKey& key) const {
   };
 }
 
-ImageSet read_cifar10(const std::string& path) {
-  const std::vector<uint8_t> b = read_all(path);
+ImageSet read_cifar10(const std::string& path) { return parse_cifar10(read_all(path), path); }
+
+ImageSet parse_cifar10(const std::vector<uint8_t>& b, const std::string& path) {
   const size_t rec = 1 + kCifarPixels;
   if (b.empty() || b.size() % rec != 0)
     throw InputError(fmt::format("CIFAR-10 file '{}': {} bytes is not a whole number of {}-byte records (1 label + 3072 pixels)",
@@ -76,7 +77,12 @@ ImageSet read_cifar10(const std::string& path) {
 }
 
 ImageSet read_mnist(const std::string& images_path, const std::string& labels_path) {
-  const std::vector<uint8_t> b = read_all(images_path);
+  return parse_mnist(read_all(images_path), images_path, labels_path.empty() ? std::vector<uint8_t>{} : read_all(labels_path),
+                     labels_path);
+}
+
+ImageSet parse_mnist(const std::vector<uint8_t>& b, const std::string& images_path, const std::vector<uint8_t>& l,
+                     const std::string& labels_path) {
   if (b.size() < 16) throw InputError(fmt::format("MNIST images file '{}': {} bytes, shorter than the 16-byte header", images_path, b.size()));
   if (be32(b, 0) != 0x00000803)
     throw InputError(fmt::format("MNIST images file '{}': magic 0x{:08x}, expected 0x00000803 (unsigned bytes, 3 dimensions)", images_path, be32(b, 0)));
@@ -91,7 +97,6 @@ ImageSet read_mnist(const std::string& images_path, const std::string& labels_pa
   s.n = int(n), s.channels = 1, s.height = int(rows), s.width = int(cols);
   s.pixels.assign(b.begin() + 16, b.end());
   if (!labels_path.empty()) {
-    const std::vector<uint8_t> l = read_all(labels_path);
     if (l.size() < 8 || be32(l, 0) != 0x00000801)
       throw InputError(fmt::format("MNIST labels file '{}': not an IDX1 file (magic 0x00000801)", labels_path));
     if (be32(l, 4) != n || l.size() != 8 + size_t(n))

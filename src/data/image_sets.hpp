@@ -29,6 +29,10 @@ struct ImageSet {
 
 ImageSet read_cifar10(const std::string& path);
 ImageSet read_mnist(const std::string& images_path, const std::string& labels_path = "");
+// The same from the files' bytes (the paths name them in errors; no labels when labels_path is "").
+ImageSet parse_cifar10(const std::vector<uint8_t>& bytes, const std::string& path);
+ImageSet parse_mnist(const std::vector<uint8_t>& images, const std::string& images_path, const std::vector<uint8_t>& labels,
+                     const std::string& labels_path);
 // Several CIFAR-10 batch files as one set, in the order given.
 ImageSet concatenate(const std::vector<ImageSet>& sets);
 

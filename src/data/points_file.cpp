@@ -29,9 +29,8 @@ bool parse_row(const std::string& line, std::vector<double>& v) {
   return !v.empty();
 }
 
-Mat load_csv(const std::string& path) {
-  std::ifstream f(path);
-  if (!f) throw InputError(fmt::format("data file '{}' cannot be opened", path));
+Mat parse_csv(const std::string& text, const std::string& path) {
+  std::istringstream f(text);
   std::vector<double> all, row;
   std::string line;
   int lineno = 0, d = -1;
@@ -58,24 +57,21 @@ Mat load_csv(const std::string& path) {
   return Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(all.data(), n, d);
 }
 
-Mat load_npy(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) throw InputError(fmt::format("data file '{}' cannot be opened", path));
-  char magic[8];
-  if (!f.read(magic, 8) || std::memcmp(magic, "\x93NUMPY", 6) != 0)
+// Little-endian unsigned integer of `n` bytes at `at`.
+uint32_t le(const std::string& b, size_t at, int n) {
+  uint32_t v = 0;
+  for (int i = n - 1; i >= 0; --i) v = (v << 8) | uint8_t(b[at + size_t(i)]);
+  return v;
+}
+
+Mat parse_npy(const std::string& bytes, const std::string& path) {
+  if (bytes.size() < 10 || bytes.compare(0, 6, "\x93NUMPY") != 0)
     throw InputError(fmt::format("data file '{}' is not a .npy file (bad magic)", path));
-  uint32_t hlen = 0;
-  if (magic[6] == 1) {
-    unsigned char b[2];
-    f.read(reinterpret_cast<char*>(b), 2);
-    hlen = b[0] | (b[1] << 8);
-  } else {
-    unsigned char b[4];
-    f.read(reinterpret_cast<char*>(b), 4);
-    hlen = b[0] | (b[1] << 8) | (b[2] << 16) | (uint32_t(b[3]) << 24);
-  }
-  std::string h(hlen, '\0');
-  if (!f.read(h.data(), hlen)) throw InputError(fmt::format("data file '{}': truncated header", path));
+  const int len_bytes = bytes[6] == 1 ? 2 : 4;  // header length field: version 1 uint16, later uint32
+  if (bytes.size() < size_t(8 + len_bytes)) throw InputError(fmt::format("data file '{}': truncated header", path));
+  const size_t hlen = le(bytes, 8, len_bytes), start = 8 + size_t(len_bytes);
+  if (bytes.size() - start < hlen) throw InputError(fmt::format("data file '{}': truncated header", path));
+  const std::string h = bytes.substr(start, hlen);
   auto field = [&](const std::string& key) {
     const size_t p = h.find("'" + key + "'");
     if (p == std::string::npos) throw InputError(fmt::format("data file '{}': header has no '{}'", path, key));
@@ -93,19 +89,25 @@ Mat load_npy(const std::string& path) {
   std::stringstream ss(shape);
   std::string tok;
   while (std::getline(ss, tok, ','))
-    if (tok.find_first_not_of(" ") != std::string::npos) dims.push_back(std::atoll(tok.c_str()));
+    if (tok.find_first_not_of(" ") != std::string::npos) dims.push_back(std::strtoll(tok.c_str(), nullptr, 10));
   if (dims.empty() || dims.size() > 2 || dims[0] < 1 || (dims.size() == 2 && dims[1] < 1))
     throw InputError(fmt::format("data file '{}': shape ({}) is not (n, d) or (n,)", path, shape));
   const int64_t n = dims[0], d = dims.size() == 2 ? dims[1] : 1;
+  const size_t item = f8 ? 8 : 4, have = (bytes.size() - start - hlen) / item;
+  // Compared by division: n * d can overflow for a corrupt shape.
+  if (uint64_t(n) > have || uint64_t(d) > have / uint64_t(n))
+    throw InputError(fmt::format("data file '{}': fewer values than its shape ({}) says", path, shape));
   std::vector<double> v(size_t(n * d));
-  if (f8) {
-    f.read(reinterpret_cast<char*>(v.data()), std::streamsize(v.size() * 8));
-  } else {
-    std::vector<float> w(v.size());
-    f.read(reinterpret_cast<char*>(w.data()), std::streamsize(w.size() * 4));
-    for (size_t i = 0; i < w.size(); ++i) v[i] = w[i];
+  const char* data = bytes.data() + start + hlen;
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (f8) {
+      std::memcpy(&v[i], data + 8 * i, 8);
+    } else {
+      float w;
+      std::memcpy(&w, data + 4 * i, 4);
+      v[i] = w;
+    }
   }
-  if (!f) throw InputError(fmt::format("data file '{}': fewer values than its shape ({}) says", path, shape));
   if (fortran) return Eigen::Map<const Mat>(v.data(), n, d);
   return Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(v.data(), n, d);
 }
@@ -113,10 +115,18 @@ Mat load_npy(const std::string& path) {
 }  // namespace
 
 Mat load_points(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw InputError(fmt::format("data file '{}' cannot be opened", path));
+  std::ostringstream bytes;
+  bytes << f.rdbuf();
+  return parse_points(bytes.str(), path);
+}
+
+Mat parse_points(const std::string& bytes, const std::string& path) {
   const auto ends = [&](const std::string& s) { return path.size() >= s.size() && path.compare(path.size() - s.size(), s.size(), s) == 0; };
   Mat X;
-  if (ends(".csv")) X = load_csv(path);
-  else if (ends(".npy")) X = load_npy(path);
+  if (ends(".csv")) X = parse_csv(bytes, path);
+  else if (ends(".npy")) X = parse_npy(bytes, path);
   else throw InputError(fmt::format("data file '{}': unknown format (use .csv or .npy)", path));
   if (!X.allFinite())
     for (Eigen::Index i = 0; i < X.rows(); ++i)

@@ -12,6 +12,8 @@
 namespace td {
 
 Mat load_points(const std::string& path);
+// The same from the file's bytes; `path` names it in errors and its extension picks the format.
+Mat parse_points(const std::string& bytes, const std::string& path);
 
 // Draws rows of `points` uniformly (with replacement) for sample ids, keyed like every other random
 // number: X.row(i) = points.row(floor(u(seed, stream, ids[i], step) * n)).

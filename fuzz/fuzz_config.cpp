@@ -1,0 +1,38 @@
+// libFuzzer target: the config path of `thermodiff run` — TOML parsing, `--set` overrides and every
+// experiment's parser. Bad input must end in an InputError (exit 2 in the CLI); anything else —
+// another exception, a crash, a sanitizer report — is a bug. Input: optional first lines
+// "--set key=value", then the TOML text.
+#include <cstdint>
+#include <string>
+
+#include "core/error.hpp"
+#include "experiments/config_reader.hpp"
+#include "experiments/information_config.hpp"
+#include "experiments/learning_config.hpp"
+#include "experiments/likelihood_config.hpp"
+#include "experiments/nonequilibrium_config.hpp"
+#include "experiments/taep_config.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  std::string text(reinterpret_cast<const char*>(data), size);
+  std::vector<std::string> sets;
+  while (text.rfind("--set ", 0) == 0) {
+    const size_t end = text.find('\n');
+    sets.push_back(text.substr(6, end == std::string::npos ? std::string::npos : end - 6));
+    text = end == std::string::npos ? "" : text.substr(end + 1);
+  }
+  toml::table t;
+  try {
+    t = td::parse_toml_text(text, "fuzz.toml");
+    for (const auto& s : sets) td::apply_override(t, s);
+  } catch (const td::InputError&) {
+    return 0;
+  }
+  // Every parser sees every input: each rejects a config of another kind at its `experiment` key.
+  try { (void)td::parse_taep_config(t, "fuzz.toml"); } catch (const td::InputError&) {}
+  try { (void)td::parse_likelihood_config(t, "fuzz.toml"); } catch (const td::InputError&) {}
+  try { (void)td::parse_information_config(t, "fuzz.toml"); } catch (const td::InputError&) {}
+  try { (void)td::parse_nonequilibrium_config(t, "fuzz.toml"); } catch (const td::InputError&) {}
+  try { (void)td::parse_learning_config(t, "fuzz.toml"); } catch (const td::InputError&) {}
+  return 0;
+}
