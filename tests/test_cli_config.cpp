@@ -615,3 +615,47 @@ TEST_F(Cli, HelpOnEverySubcommand) {
   for (const char* sub : {"run", "validate", "describe", "list", "show"}) EXPECT_NE(r.output.find(sub), std::string::npos);
   EXPECT_EQ(run("frobnicate").code, 2);
 }
+
+// An interrupted run continued with --resume: the finished section is taken from the interrupted
+// run, the rest is computed, and the results equal an uninterrupted run's. A different config is
+// refused, and --resume without --out is bad input.
+TEST_F(Cli, ResumeContinuesAnInterruptedRunWithTheSameResults) {
+  const std::string cfg = write(R"(experiment = "information"
+[speciation]
+d = [2, 10]
+[cloning]
+d = [512]
+samples = 1000
+steps = 1000
+)");
+  const fs::path out = dir_ / "resumed", whole = dir_ / "whole";
+  // Interrupt once the first section is checkpointed (poll for its file), inside the second.
+  const std::string cmd = "sh -c '" + std::string(THERMODIFF_BINARY) + " run " + cfg + " --out " + out.string() +
+                          " 2>/dev/null & pid=$!; for i in $(seq 200); do ls " + dir_.string() +
+                          "/.resumed.incomplete-*/checkpoints/section-speciation.json >/dev/null 2>&1 && break; sleep 0.05; done;"
+                          " kill -INT $pid; wait $pid; echo rc=$?'";
+  FILE* p = popen(cmd.c_str(), "r");
+  std::string o;
+  std::array<char, 256> buf;
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) o.append(buf.data(), n);
+  pclose(p);
+  ASSERT_NE(o.find("rc=130"), std::string::npos) << o;
+  ASSERT_FALSE(fs::exists(out));
+  EXPECT_EQ(run("run " + cfg + " --resume").code, 2);  // no --out
+  const Result other = run("run " + cfg + " --out " + out.string() + " --resume --set cloning.samples=999");
+  EXPECT_EQ(other.code, 2);
+  EXPECT_NE(other.output.find("was started with a different config"), std::string::npos) << other.output;
+  const Result r = run("run " + cfg + " --out " + out.string() + " --resume");
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("--resume: continuing the incomplete run"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("speciation: taken from the interrupted run"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(out / "checkpoints"));
+  ASSERT_EQ(run("run " + cfg + " --out " + whole.string() + " --quiet").code, 0);
+  const auto a = nlohmann::json::parse(std::ifstream(out / "results.json"));
+  const auto b = nlohmann::json::parse(std::ifstream(whole / "results.json"));
+  EXPECT_EQ(a["speciation"], b["speciation"]);
+  EXPECT_EQ(a["cloning"]["runs"][0]["phi"], b["cloning"]["runs"][0]["phi"]);
+  for (const auto& e : fs::directory_iterator(dir_))
+    EXPECT_EQ(e.path().filename().string().find(".incomplete-"), std::string::npos) << e.path();
+}

@@ -49,6 +49,7 @@ struct RunOptions {
   int threads = 0;
   bool overwrite = false;
   bool quiet = false;
+  bool resume = false;
 };
 
 // Loads CONFIG (a file, or the name of a built-in experiment; empty = the quickstart) and applies
@@ -156,15 +157,21 @@ int cmd_run(const RunOptions& o) {
   const Experiment ex = parse_experiment(t, source);
   if (o.threads > 0) omp_set_num_threads(o.threads);
   const int threads = omp_get_max_threads();
-  RunDir dir(o.out.empty() ? default_run_dir(name) : o.out, o.overwrite);
+  if (o.resume && o.out.empty()) throw InputError("--resume needs --out DIR: the run directory to resume");
+  const std::string resolved = toml_text(ex.resolved);
+  RunDir dir(o.out.empty() ? default_run_dir(name) : o.out, o.overwrite, resolved, o.resume);
   on_interrupt_leave(dir);
   RunContext ctx;
   ctx.threads = threads;
   ctx.out_dir = dir.tmp();
+  ctx.checkpoint_dir = dir.checkpoint_dir();
   ctx.quiet = o.quiet;
   if (!o.quiet) ctx.log = [](const std::string& s) { std::cerr << s << std::endl; };
   ctx.log(fmt::format("thermodiff {}: running '{}' from {} with seed {} on {} threads", THERMODIFF_VERSION, name,
                       source, ex.seed, threads));
+  if (o.resume)
+    ctx.log(dir.resumed_from().empty() ? fmt::format("--resume: no incomplete run of {} found; starting afresh", o.out)
+                                       : fmt::format("--resume: continuing the incomplete run {}", dir.resumed_from()));
   nlohmann::json results = ex.run(ctx);
   results["version"] = THERMODIFF_VERSION;
   results["git"] = THERMODIFF_GIT;
@@ -175,8 +182,6 @@ int cmd_run(const RunOptions& o) {
     std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
     results["created"] = buf;
   }
-  const std::string resolved = toml_text(ex.resolved);
-  dir.write("config.toml", resolved);
   dir.write("results.json", results.dump(1) + "\n");
   dir.write("report.html", ex.render(results, resolved));
   dir.commit();
@@ -242,6 +247,9 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   run->add_flag("--overwrite", o.overwrite, "replace an existing run directory");
   run->add_flag("--quiet", o.quiet, "no progress lines on stderr");
+  run->add_flag("--resume", o.resume,
+                "continue the interrupted run of --out DIR (same config): finished sections and training checkpoints "
+                "are reused, with the same results");
 
   CLI::App* validate = app.add_subcommand("validate", "check a config without running it");
   add_config_opts(validate);

@@ -1,6 +1,10 @@
 #include "experiments/experiment_common.hpp"
 
+#include <filesystem>
 #include <fmt/format.h>
+#include <fstream>
+
+#include "core/error.hpp"
 
 #include "nn/network.hpp"
 
@@ -21,11 +25,34 @@ json mixture_json(const GaussianMixture& g) {
 }
 
 void run_section(const RunContext& ctx, const char* name, json& out, json& timing, const std::function<json()>& fn) {
+  const std::string saved = ctx.checkpoint_dir.empty() ? "" : ctx.checkpoint_dir + "/section-" + name + ".json";
+  if (!saved.empty() && std::filesystem::exists(saved)) {
+    std::ifstream f(saved);
+    const json j = json::parse(f, nullptr, false);
+    if (!j.is_discarded() && j.contains("result") && j.contains("seconds")) {
+      out[name] = j["result"];
+      timing[name] = j["seconds"];
+      ctx.log(fmt::format("{}: taken from the interrupted run ({:.1f} s then)", name, j["seconds"].get<double>()));
+      return;
+    }
+  }
   const auto t0 = Clock::now();
   ctx.log(fmt::format("{} ...", name));
   out[name] = fn();
   timing[name] = seconds_since(t0);
   ctx.log(fmt::format("{}: {:.1f} s", name, timing[name].get<double>()));
+  if (!saved.empty()) write_file_atomically(saved, json{{"result", out[name]}, {"seconds", timing[name]}}.dump());
+}
+
+void write_file_atomically(const std::string& path, const std::string& content) {
+  const std::string tmp = path + ".part";
+  {
+    std::ofstream f(tmp, std::ios::binary);
+    f << content;
+    f.close();
+    if (!f) throw RunError(fmt::format("could not write '{}' (disk full or not writable?)", tmp));
+  }
+  std::filesystem::rename(tmp, path);
 }
 
 std::shared_ptr<const Score> train_mlp_score(const std::string& name, const MlpSpec& mlp, TrainSpec train,
@@ -35,6 +62,9 @@ std::shared_ptr<const Score> train_mlp_score(const std::string& name, const MlpS
   ts.seed = seed;
   ts.threads = ctx.threads;
   ts.progress = !ctx.quiet;
+  // In the run's checkpoint directory unless the config names a checkpoint: an interrupted run
+  // resumed with --resume continues the training exactly where it stopped.
+  if (ts.checkpoint.empty() && !ctx.checkpoint_dir.empty()) ts.checkpoint = ctx.checkpoint_dir + "/mlp-" + name + ".ckpt";
   ctx.log(fmt::format("train: {}: MLP {}x{} ({}-prediction), {} steps of {} on {}", name, mlp.hidden, mlp.width,
                       prediction_name(mlp.prediction), ts.steps, ts.batch, source));
   const TrainResult tr = train_dsm(mlp, process, data, ts);

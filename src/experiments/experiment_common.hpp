@@ -22,6 +22,8 @@ namespace td {
 struct RunContext {
   int threads = 1;
   std::string out_dir;  // where per-trajectory CSVs go (the temporary run directory)
+  // Where what a resumed run reuses goes ("" = no checkpoints): finished sections, training checkpoints.
+  std::string checkpoint_dir;
   bool quiet = false;   // no progress lines
   std::function<void(const std::string&)> log = [](const std::string&) {};
 };
@@ -50,9 +52,14 @@ inline nlohmann::json running_json(const RunningCurve& rc) {
 nlohmann::json mixture_json(const GaussianMixture& g);
 
 // Runs one analysis of an experiment: out[name] = fn(), its wall time into timing[name], progress
-// lines through the context's log.
+// lines through the context's log. With a checkpoint directory the result is saved there, and a
+// resumed run takes it from there instead of computing it again (the same numbers: every analysis
+// is a function of the config and seed).
 void run_section(const RunContext& ctx, const char* name, nlohmann::json& out, nlohmann::json& timing,
                  const std::function<nlohmann::json()>& fn);
+
+// Writes `content` to `path` through a temporary file and a rename: never a half-written file.
+void write_file_atomically(const std::string& path, const std::string& content);
 
 // Trains `mlp` by DSM on `data` (seed, threads and progress from the run) and returns its score
 // with the EMA parameters (the last ones when ema = 0); `info` gets the training record for

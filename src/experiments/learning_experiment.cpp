@@ -98,7 +98,9 @@ json run_learning_experiment(const LearningConfig& c, const RunContext& ctx) {
 
   // Training in segments: each resumes the previous one's checkpoint exactly, so the snapshots lie on
   // one training run.
+  // Not resumable across an interruption (the snapshots need every segment): a stale one is removed.
   const std::string ckpt = ctx.out_dir + "/.unet-training.ckpt";
+  std::filesystem::remove(ckpt);
   std::vector<int64_t> at;
   std::vector<UNetTrainResult> snaps;
   json curve_step = json::array(), curve_loss = json::array();

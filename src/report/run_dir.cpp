@@ -4,6 +4,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -13,18 +14,56 @@ namespace fs = std::filesystem;
 
 namespace td {
 
-RunDir::RunDir(std::string final_path, bool overwrite) : final_(std::move(final_path)), overwrite_(overwrite) {
+namespace {
+
+std::string read_text(const fs::path& p) {
+  std::ifstream f(p, std::ios::binary);
+  std::ostringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+// The newest .NAME.incomplete-PID directory next to `final` ("" if none).
+std::string newest_incomplete(const fs::path& parent, const std::string& name) {
+  std::string best;
+  fs::file_time_type best_t{};
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(parent, ec)) {
+    const std::string f = e.path().filename().string();
+    if (f.rfind("." + name + ".incomplete-", 0) != 0 || !e.is_directory()) continue;
+    const auto t = fs::last_write_time(e.path(), ec);
+    if (best.empty() || t > best_t) best = e.path().string(), best_t = t;
+  }
+  return best;
+}
+
+}  // namespace
+
+RunDir::RunDir(std::string final_path, bool overwrite, const std::string& config_text, bool resume)
+    : final_(std::move(final_path)), overwrite_(overwrite) {
   std::error_code ec;
   if (fs::exists(final_, ec) && !overwrite_ && !(fs::is_directory(final_) && fs::is_empty(final_)))
     throw InputError(fmt::format("output directory '{}' exists and is not empty (use --overwrite)", final_));
   const fs::path parent = fs::absolute(final_).parent_path();
   fs::create_directories(parent, ec);
   if (ec) throw InputError(fmt::format("cannot create output parent '{}': {}", parent.string(), ec.message()));
-  tmp_ = (parent / fmt::format(".{}.incomplete-{}", fs::path(final_).filename().string(), getpid())).string();
+  const std::string name = fs::path(final_).filename().string();
+  tmp_ = (parent / fmt::format(".{}.incomplete-{}", name, getpid())).string();
   fs::remove_all(tmp_, ec);
-  if (!fs::create_directory(tmp_, ec) || ec)
+  const std::string old = resume ? newest_incomplete(parent, name) : "";
+  if (!old.empty()) {
+    if (read_text(fs::path(old) / "config.toml") != config_text)
+      throw InputError(fmt::format("--resume: the incomplete run '{}' was started with a different config (its "
+                                   "config.toml); run without --resume to start afresh", old));
+    fs::rename(old, tmp_, ec);
+    if (ec) throw InputError(fmt::format("--resume: cannot take over '{}': {}", old, ec.message()));
+    resumed_from_ = old;
+  } else if (!fs::create_directory(tmp_, ec) || ec) {
     throw InputError(fmt::format("output directory '{}' cannot be written: creating '{}' failed ({})", final_, tmp_,
                                  ec ? ec.message() : "unknown error"));
+  }
+  fs::create_directories(checkpoint_dir(), ec);
+  write("config.toml", config_text);
 }
 
 RunDir::~RunDir() {
@@ -44,6 +83,7 @@ void RunDir::write(const std::string& name, const std::string& content) const {
 
 void RunDir::commit() {
   std::error_code ec;
+  fs::remove_all(checkpoint_dir(), ec);
   std::string trash;
   if (fs::exists(final_)) {
     trash = final_ + fmt::format(".old-{}", getpid());
