@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <cstdlib>
+#include <unistd.h>
 #include <sstream>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -658,4 +660,22 @@ steps = 1000
   EXPECT_EQ(a["cloning"]["runs"][0]["phi"], b["cloning"]["runs"][0]["phi"]);
   for (const auto& e : fs::directory_iterator(dir_))
     EXPECT_EQ(e.path().filename().string().find(".incomplete-"), std::string::npos) << e.path();
+}
+
+// A disk that fills during a run (a 1 MiB tmpfs; the quickstart writes ~4.5 MB): exit 1 with the
+// file and the system's reason, and nothing left that looks like a finished run. Needs root to
+// mount; elsewhere the test says so and skips.
+TEST_F(Cli, DiskFullDuringARunFailsCleanly) {
+  const fs::path small = dir_ / "small";
+  fs::create_directories(small);
+  if (geteuid() != 0 || std::system(("mount -t tmpfs -o size=1m tmpfs " + small.string() + " 2>/dev/null").c_str()) != 0)
+    GTEST_SKIP() << "cannot mount a small tmpfs here (not root, or no mount privilege)";
+  const Result r = run("run --out " + (small / "run").string() + " --quiet");
+  std::vector<std::string> left;
+  for (const auto& e : fs::directory_iterator(small)) left.push_back(e.path().filename().string());
+  EXPECT_EQ(std::system(("umount " + small.string()).c_str()), 0);
+  EXPECT_EQ(r.code, 1) << r.output;
+  EXPECT_NE(r.output.find("No space left on device"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("report:"), std::string::npos) << r.output;
+  EXPECT_TRUE(left.empty()) << left.front();
 }

@@ -1,5 +1,7 @@
 #include "experiments/experiment_common.hpp"
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
@@ -47,10 +49,12 @@ void run_section(const RunContext& ctx, const char* name, json& out, json& timin
 void write_file_atomically(const std::string& path, const std::string& content) {
   const std::string tmp = path + ".part";
   {
+    errno = 0;
     std::ofstream f(tmp, std::ios::binary);
     f << content;
     f.close();
-    if (!f) throw RunError(fmt::format("could not write '{}' (disk full or not writable?)", tmp));
+    if (!f)
+      throw RunError(fmt::format("could not write '{}': {}", tmp, errno ? std::strerror(errno) : "disk full or not writable?"));
   }
   std::filesystem::rename(tmp, path);
 }

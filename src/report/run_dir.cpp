@@ -1,6 +1,8 @@
 #include "report/run_dir.hpp"
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -75,10 +77,12 @@ RunDir::~RunDir() {
 
 void RunDir::write(const std::string& name, const std::string& content) const {
   const std::string path = tmp_ + "/" + name;
+  errno = 0;
   std::ofstream f(path, std::ios::binary);
   f << content;
   f.close();
-  if (!f) throw RunError(fmt::format("could not write '{}' (disk full or not writable?)", path));
+  if (!f)
+    throw RunError(fmt::format("could not write '{}': {}", path, errno ? std::strerror(errno) : "disk full or not writable?"));
 }
 
 void RunDir::commit() {
