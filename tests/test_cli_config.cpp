@@ -679,3 +679,27 @@ TEST_F(Cli, DiskFullDuringARunFailsCleanly) {
   EXPECT_EQ(r.output.find("report:"), std::string::npos) << r.output;
   EXPECT_TRUE(left.empty()) << left.front();
 }
+
+// Progress: on a terminal (util-linux `script` gives the run one) a long ensemble draws a line with
+// its rate and ETA; off a terminal only one line per stage.
+TEST_F(Cli, ProgressWithRateAndEtaOnATerminalOneLinePerStageOtherwise) {
+  const std::string cfg = write("experiment = \"information\"\n[cloning]\nd = [256]\nsamples = 600\nsteps = 1000\n");
+  const std::string cmd = "script -qec '" + std::string(THERMODIFF_BINARY) + " run " + cfg + " --out " +
+                          (dir_ / "a").string() + "' /dev/null";
+  const Result t = [&] {
+    FILE* p = popen((cmd + " 2>&1").c_str(), "r");
+    std::string o;
+    std::array<char, 4096> buf;
+    size_t n;
+    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) o.append(buf.data(), n);
+    return Result{pclose(p), o};
+  }();
+  EXPECT_NE(t.output.find("cloning: "), std::string::npos) << t.output;
+  EXPECT_NE(t.output.find("% of 600 trajectories"), std::string::npos) << t.output;
+  EXPECT_NE(t.output.find("/s, ETA "), std::string::npos) << t.output;
+  const Result plain = run("run " + cfg + " --out " + (dir_ / "b").string());
+  EXPECT_EQ(plain.code, 0);
+  EXPECT_EQ(plain.output.find('\r'), std::string::npos);
+  EXPECT_NE(plain.output.find("cloning ...\n"), std::string::npos) << plain.output;
+  EXPECT_NE(plain.output.find("\ncloning: "), std::string::npos) << plain.output;
+}

@@ -17,6 +17,7 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "core/progress.hpp"
 #include "experiments/builtin.hpp"
 #include "experiments/config_docs.hpp"
 #include "experiments/config_reader.hpp"
@@ -167,6 +168,7 @@ int cmd_run(const RunOptions& o) {
   ctx.checkpoint_dir = dir.checkpoint_dir();
   ctx.quiet = o.quiet;
   if (!o.quiet) ctx.log = [](const std::string& s) { std::cerr << s << std::endl; };
+  enable_progress(!o.quiet && isatty(fileno(stderr)));
   ctx.log(fmt::format("thermodiff {}: running '{}' from {} with seed {} on {} threads", THERMODIFF_VERSION, name,
                       source, ex.seed, threads));
   if (o.resume)

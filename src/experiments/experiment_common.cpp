@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "core/error.hpp"
+#include "core/progress.hpp"
 
 #include "nn/network.hpp"
 
@@ -40,6 +41,7 @@ void run_section(const RunContext& ctx, const char* name, json& out, json& timin
   }
   const auto t0 = Clock::now();
   ctx.log(fmt::format("{} ...", name));
+  set_progress_stage(name);
   out[name] = fn();
   timing[name] = seconds_since(t0);
   ctx.log(fmt::format("{}: {:.1f} s", name, timing[name].get<double>()));

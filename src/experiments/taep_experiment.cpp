@@ -6,6 +6,7 @@
 #include <memory>
 #include <fmt/format.h>
 
+#include "core/progress.hpp"
 #include "core/error.hpp"
 #include "core/rng.hpp"
 #include "observe/exact_reference.hpp"
@@ -123,6 +124,7 @@ json run_taep_experiment(const TaepConfig& cfg, const RunContext& ctx) {
   const InitFn init = [&](const uint64_t* ids, int n, Mat& X) { init_sampler(grid.t_min, ids, n, 0, X); };
   const PhiloxNoise noise({cfg.seed, Stream::Forward});
   auto t0 = Clock::now();
+  set_progress_stage("taep");
   const auto traj = run_taep(process, grid, *target, ptrs, {cfg.trajectories, cfg.block}, init, noise, taep_opt);
   const double taep_s = seconds_since(t0);
   ctx.log(fmt::format("taep: ensemble done in {:.2f} s ({:.3g} trajectory-steps/s per model)", taep_s,

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/progress.hpp"
 #include "core/rng.hpp"
 #include "score/score.hpp"
 
@@ -16,6 +17,7 @@ template <class Fn>
 void for_each_block(const EnsembleSpec& spec, Fn&& fn) {
   const int block = round_up_lanes(std::max(spec.block, 1));
   const int64_t nblocks = (spec.trajectories + block - 1) / block;
+  ProgressLine progress(spec.trajectories, "trajectories");
 #pragma omp parallel for schedule(dynamic, 1)
   for (int64_t b = 0; b < nblocks; ++b) {
     const int64_t first = b * block;
@@ -24,6 +26,7 @@ void for_each_block(const EnsembleSpec& spec, Fn&& fn) {
     std::vector<uint64_t> ids(n);
     for (int i = 0; i < n; ++i) ids[i] = uint64_t(first + i);
     fn(ids.data(), n, n_valid, first);
+    progress.add(n_valid);
   }
 }
 
