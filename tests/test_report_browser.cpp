@@ -73,6 +73,8 @@ TEST(ReportBrowser, EveryFamilyRendersWithoutErrors) {
     const std::string figures = body_attr(dom, "data-figures"), blank = body_attr(dom, "data-blank-figures");
     EXPECT_GT(figures.empty() ? 0 : std::stoi(figures), 0) << c.name;
     EXPECT_EQ(blank, "0") << c.name << ": figures that drew nothing";
+    EXPECT_EQ(body_attr(dom, "data-unreferenced-sections"), "0") << c.name << ": figure sections naming no FORMULAS section";
+    EXPECT_NE(dom.find("Run record"), std::string::npos) << c.name;
     std::printf("%-15s %s figures, %s blank, %s errors\n", c.name.c_str(), figures.c_str(), blank.c_str(),
                 body_attr(dom, "data-errors").c_str());
     capture(chrome + "--window-size=1200,3000 --screenshot=" + (artifacts / (c.name + ".png")).string() + " " + report, code);

@@ -138,6 +138,21 @@ difference is the training error. Separated: the closed forms of eqs 53&ndash;55
   return h + "</tbody></table>\n";
 }
 
+// Where the numbers came from and how long each stage took: every report ends with it.
+std::string run_record_html(const json& r) {
+  std::string h = "<h2>Run record</h2>\n<table class=\"meta\">";
+  auto row = [&](const std::string& k, const std::string& v) { h += "<tr><td>" + k + "</td><td>" + html_escape(v) + "</td></tr>"; };
+  row("thermodiff", r.value("version", "?") + " (git " + r.value("git", "unknown") + ")");
+  row("config", r.value("config_source", "?"));
+  if (r.contains("seed")) row("seed", r["seed"].dump());
+  if (r.contains("threads")) row("threads", r["threads"].dump());
+  row("created (UTC)", r.value("created", "?"));
+  if (r.contains("timing_s") && r["timing_s"].is_object())
+    for (const auto& [stage, s] : r["timing_s"].items())
+      if (s.is_number()) row("time: " + stage, fmt::format("{:.2f} s", s.get<double>()));
+  return h + "</table>\n";
+}
+
 }  // namespace
 
 std::string report_page(const std::string& title_text, const json& r, const std::string& body,
@@ -156,6 +171,7 @@ table.summary td:first-child{text-align:left;font-family:monospace} .warn{backgr
 .wide{display:grid;grid-template-columns:repeat(auto-fill,minmax(560px,1fr));gap:16px}
 .fig{border:1px solid #eee;padding:6px} .cap{font-size:.85em;color:#555;margin:.4em 0 1em}
 pre{background:#f6f8fa;padding:10px;overflow:auto;font-size:.8em} .meta td{padding:2px 10px 2px 0;font-size:.9em}
+.ref{font-style:italic;color:#1f5fa8;white-space:nowrap}
 </style>
 )";
   h += "<script>" + script_safe(chart_library_js()) + "</script>\n";
@@ -164,6 +180,7 @@ pre{background:#f6f8fa;padding:10px;overflow:auto;font-size:.8em} .meta td{paddi
   h += body;
   h += "<div id=\"figures\"></div>\n";
   h += "<h2>Resolved configuration</h2>\n<pre>" + html_escape(config) + "</pre>\n";
+  h += run_record_html(r);
   h += "<script>" + script_safe(report_prelude_script()) + script_safe(script) + "</script>\n</body></html>\n";
   return h;
 }

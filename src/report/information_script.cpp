@@ -34,7 +34,7 @@ const std::string& information_report_script() {
 
   if (R.rates) {
     const q = R.rates, t = q.t;
-    const g = section('Conditional entropy rate (generative bandwidth)',
+    const g = section('Conditional entropy rate (generative bandwidth) [§5.1]',
       'dH[x₀|x_t]/dt by the score norm (eq. 19), the divergence Δdiv (eq. 56), the exact posterior variance (eq. 33, I-MMSE) and the ' +
       'x₀-prediction error' + (q.model ? ' (thick dotted: the same estimators for the ' + q.model.network.kind + ' model; its x₀ error is an upper bound)' : '') + '; the marginal rate dH[x̃_t]/dt = −(g²/2)E∇·s; and their sum, which must equal g²d/(2σ²) (dashed). ' +
       'Nats per unit t, ' + q.samples + ' samples per node.');
@@ -46,7 +46,7 @@ const std::string& information_report_script() {
       line('model: divergence (' + (q.model.hutchinson_probes ? 'Hutchinson' : 'exact') + ')', t, q.model.divergence.value, color(1), { borderWidth: 3, borderDash: [1, 2] }),
       line('model: x₀ error', t, q.model.x0_error.value, color(3), { borderWidth: 3, borderDash: [1, 2] })] : []),
       axes('t', 'rate [nats / unit t]', 'logarithmic', 'logarithmic'));
-    const g2 = section('Fisher information and the local Lyapunov spectrum',
+    const g2 = section('Fisher information and the local Lyapunov spectrum [§5.1]',
       'E tr I_t = d/σ̃² + α²E∇·s [1/x̃²], and the mean sorted eigenvalues of the score Jacobian ∂s/∂x (x units) over ' + q.spectrum_samples +
       ' samples per node: positive eigenvalues are directions in which generative paths diverge (branching).', 'grid');
     chart(g2, 300, [line('E tr I', t, q.fisher_trace, color(0))], axes('t', 'Fisher trace', 'logarithmic', 'logarithmic'));
@@ -56,7 +56,7 @@ const std::string& information_report_script() {
 
   if (R.fixed_points) {
     const f = R.fixed_points;
-    const g = section('Fixed points of the score and their bifurcations',
+    const g = section('Fixed points of the score and their bifurcations [§5.2]',
       'Stable fixed points of s(x, t) continued from the data (t_min) to the noise side; branches merge at the bifurcation times in the ' +
       'summary table. ' + (f.density ? 'Background: log p_t(x) (paper Fig. 1).' : 'Positions: first coordinate.') + ' Right: the merge tree.', 'grid');
     const ds = f.branches.map((b, i) => line(b.children.length ? 'merge {' + b.members.join(',') + '}' : 'point ' + b.members[0],
@@ -80,14 +80,14 @@ const std::string& information_report_script() {
 
   if (R.pathwise) {
     const pw = R.pathwise;
-    const g = section('Pathwise conditional entropy',
+    const g = section('Pathwise conditional entropy [§5.3]',
       'V_h(t) = Var h_t(x_t) (±1 SE) over exact samples of p_t (forward) and along ' + pw.generative_samples + ' reverse-SDE paths of the exact score (' +
       pw.steps + ' Euler–Maruyama steps); E h_t = H[x₀|x_t]. h by: ' + pw.forward.rule + '.', 'grid');
     chart(g, 300, [line('forward', pw.forward.t, pw.forward.var, color(0), { errorBars: pw.forward.var_se }),
       line('generative', pw.generative.t, pw.generative.var, color(1), { borderDash: [5, 3] })], axes('t', 'V_h [nats²]'));
     chart(g, 300, [line('forward', pw.forward.t, pw.forward.mean, color(0)), line('generative', pw.generative.t, pw.generative.mean, color(1), { borderDash: [5, 3] })],
       axes('t', 'E h_t [nats]'));
-    const g2 = section('Example generative paths and their entropies (paper Fig. 3)',
+    const g2 = section('Example generative paths and their entropies (paper Fig. 3) [§5.3]',
       'Each colour one path: its position (' + pw.paths.axis + ') and h_t along it; h can rise along a single path while its mean falls.', 'grid');
     chart(g2, 300, pw.paths.x.map((x, i) => line('path ' + (i + 1), pw.paths.t, x, color(i))), axes('t', 'x'));
     chart(g2, 300, pw.paths.h.map((h, i) => line('path ' + (i + 1), pw.paths.t, h, color(i))), axes('t', 'h_t [nats]'));
@@ -95,7 +95,7 @@ const std::string& information_report_script() {
 
   if (R.speciation) {
     const runs = R.speciation.runs, ou = runs.filter(r => r.process === 'ou'), edm = runs.filter(r => r.process === 'edm');
-    const g = section('Speciation: V_h over dimension (paper Figs. 4–5)',
+    const g = section('Speciation: V_h over dimension (paper Figs. 4–5) [§5.3, §5.5]',
       R.speciation.data + '. OU: the peak sits at t_S = ½ ln d and keeps its width (localizes in u = t/t_S); EDM: peak and width grow as √d.', 'grid');
     chart(g, 300, ou.map((r, i) => line('d = ' + r.d, r.t, r.var, color(i))), axes('t (OU)', 'V_h [nats²]'));
     chart(g, 300, ou.map((r, i) => line('d = ' + r.d, r.t.map(t => t / r.t_S_half_ln_d), r.var, color(i))), axes('u = t / (½ ln d)', 'V_h [nats²]'));
@@ -105,7 +105,7 @@ const std::string& information_report_script() {
 
   if (R.cloning) {
     const c = R.cloning;
-    const g = section('Cloning: probability that two copies end in the same class (Biroli et al.)',
+    const g = section('Cloning: probability that two copies end in the same class (Biroli et al.) [§5.5]',
       c.data + '; ' + c.samples + ' samples, ' + c.steps + ' steps on [' + c.t_min + ', ' + c.T + ']. Points ±1 SE, lines: theory E Σ_k P(k|x_t)².', 'grid');
     const ds = [];
     c.runs.forEach((r, i) => { ds.push(line('d = ' + r.d, r.t.map(t => t / r.t_S), r.phi, color(i), { showLine: false, pointRadius: 3, errorBars: r.phi_se }));
@@ -115,7 +115,7 @@ const std::string& information_report_script() {
 
   if (R.collapse) {
     const c = R.collapse;
-    const g = section('Collapse: excess entropy of the empirical marginal',
+    const g = section('Collapse: excess entropy of the empirical marginal [§5.5]',
       c.data + '. f^e / α_P (±1 SE) against t / t_C (theory t_C); dashed: REM theory with the exact class entropy. f^e = 0 is collapse onto the training points.', 'grid');
     const ds = [];
     c.runs.forEach((r, i) => { ds.push(line('d = ' + r.d, r.t.map(t => t / r.t_collapse_theory), r.fe.map(v => v / r.alpha_P), color(i), { errorBars: r.fe_se.map(v => v / r.alpha_P) }));
@@ -124,7 +124,7 @@ const std::string& information_report_script() {
   }
   if (R.entropic_time) {
     const e = R.entropic_time;
-    const g = section('Entropic time schedules',
+    const g = section('Entropic time schedules [§5.4]',
       'Noise levels placed uniformly in the rescaled entropic time φ̃ = ∫ε²(σ)/σ² dσ (ε² by Monte Carlo, ' + e.mc_samples + ' samples on ' + e.base_nodes +
       ' EDM nodes) against EDM’s ρ = 7 schedule; ' + e.sampler + '. Left: ' + e.kl + ', ' + e.samples + ' samples, against the number of noise levels. ' +
       'Right: normalized φ̃(σ) and the two schedules at one step count.', 'grid');

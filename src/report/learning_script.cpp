@@ -9,11 +9,11 @@ const std::string& learning_report_script() {
   const { R, root, color, section, canvas, axes, line, chart } = TD;
   const snaps = R.taep.snapshots;
   {
-    const g = section('Training', 'DSM loss (mean over each interval) of one training run; the snapshots are taken on it.');
+    const g = section('Training [§2.6]', 'DSM loss (mean over each interval) of one training run; the snapshots are taken on it.');
     chart(g, 260, [line('loss', R.training.curve.step, R.training.curve.loss, color(0))], axes('step', 'loss', 'linear', 'logarithmic'));
   }
   {
-    const g = section('TAEP along training (Fig. 3)',
+    const g = section('TAEP along training (Fig. 3) [§2.3, §2.6, §2.7]',
       'Left: distribution of Σ per trajectory for each snapshot (' + R.taep.trajectories + ' trajectories, ' + R.taep.steps +
       ' steps; target ' + R.taep.target + '). Middle: ⟨Σ⟩ and Var Σ against the training step (±1 SE). Right: coverage of each snapshot’s ' +
       R.coverage.samples + ' samples against Var Σ.', 'grid');
@@ -31,7 +31,7 @@ const std::string& learning_report_script() {
   }
   {
     const cs = R.curvature.snapshots, last = cs[cs.length - 1];
-    const g = section('SGD noise against loss curvature (Fig. 4)',
+    const g = section('SGD noise against loss curvature (Fig. 4) [§2.6]',
       'Entries (i ≤ j) of the mini-batch gradient covariance |C_ij| against the DSM loss Hessian |H_ij| on parameter subsets (' +
       R.curvature.subsets.map(s => s.kind + ' ' + s.layer + ' ' + (s.kind === 'norm' ? s.out : s.out + '×' + s.in)).join(', ') + '; Hessian over ' + R.curvature.hessian_batches +
       ' batches, covariance over ' + R.curvature.covariance_batches + ' batches of ' + R.curvature.batch + '), at the last snapshot; ' +
@@ -49,7 +49,7 @@ const std::string& learning_report_script() {
   }
   {
     const lv = R.loss_variance.snapshots;
-    const g = section('Per-sample against per-trajectory loss variance (Fig. S1)',
+    const g = section('Per-sample against per-trajectory loss variance (Fig. S1) [§2.6]',
       'Variance of the per-sample DSM loss (' + R.loss_variance.samples_per_snapshot + ' fresh samples per snapshot, ±1 SE) against Var Σ of the ' +
       'per-trajectory TAEP, one point per snapshot; Pearson r = ' + (R.loss_variance.pearson == null ? '–' : R.loss_variance.pearson.toFixed(3)) +
       '. The per-sample loss is a coarse-grained mean of the per-trajectory one, so the two variances are expected to be linearly related.');
