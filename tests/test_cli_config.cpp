@@ -37,8 +37,7 @@ struct Result {
   std::string output;
 };
 
-Result run(const std::string& args) {
-  const std::string cmd = std::string(THERMODIFF_BINARY) + " " + args + " 2>&1";
+Result run_shell(const std::string& cmd) {
   FILE* p = popen(cmd.c_str(), "r");
   std::string out;
   std::array<char, 4096> buf;
@@ -47,6 +46,8 @@ Result run(const std::string& args) {
   const int status = pclose(p);
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
 }
+
+Result run(const std::string& args) { return run_shell(std::string(THERMODIFF_BINARY) + " " + args + " 2>&1"); }
 
 class Cli : public ::testing::Test {
  protected:
@@ -618,6 +619,17 @@ TEST_F(Cli, HelpOnEverySubcommand) {
   EXPECT_EQ(run("frobnicate").code, 2);
 }
 
+// Runs thermodiff ARGS, sends SIGINT as soon as the file `glob` (under the test directory) exists,
+// and returns the exit code.
+int interrupt_once(const fs::path& dir, const std::string& args, const std::string& glob) {
+  const std::string cmd = "sh -c '" + std::string(THERMODIFF_BINARY) + " " + args + " >/dev/null 2>&1 & pid=$!; " +
+                          "for i in $(seq 1200); do ls " + (dir / glob).string() + " >/dev/null 2>&1 && break; sleep 0.05; done; " +
+                          "kill -INT $pid; wait $pid; echo rc=$?'";
+  const Result r = run_shell(cmd);
+  const size_t at = r.output.find("rc=");
+  return at == std::string::npos ? -1 : std::atoi(r.output.c_str() + at + 3);
+}
+
 // An interrupted run continued with --resume: the finished section is taken from the interrupted
 // run, the rest is computed, and the results equal an uninterrupted run's. A different config is
 // refused, and --resume without --out is bad input.
@@ -631,18 +643,8 @@ samples = 1000
 steps = 1000
 )");
   const fs::path out = dir_ / "resumed", whole = dir_ / "whole";
-  // Interrupt once the first section is checkpointed (poll for its file), inside the second.
-  const std::string cmd = "sh -c '" + std::string(THERMODIFF_BINARY) + " run " + cfg + " --out " + out.string() +
-                          " 2>/dev/null & pid=$!; for i in $(seq 200); do ls " + dir_.string() +
-                          "/.resumed.incomplete-*/checkpoints/section-speciation.json >/dev/null 2>&1 && break; sleep 0.05; done;"
-                          " kill -INT $pid; wait $pid; echo rc=$?'";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string o;
-  std::array<char, 256> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) o.append(buf.data(), n);
-  pclose(p);
-  ASSERT_NE(o.find("rc=130"), std::string::npos) << o;
+  // Interrupted once the first section is checkpointed, inside the second.
+  ASSERT_EQ(interrupt_once(dir_, "run " + cfg + " --out " + out.string(), ".resumed.incomplete-*/checkpoints/section-speciation.json"), 130);
   ASSERT_FALSE(fs::exists(out));
   EXPECT_EQ(run("run " + cfg + " --resume").code, 2);  // no --out
   const Result other = run("run " + cfg + " --out " + out.string() + " --resume --set cloning.samples=999");
@@ -686,14 +688,7 @@ TEST_F(Cli, ProgressWithRateAndEtaOnATerminalOneLinePerStageOtherwise) {
   const std::string cfg = write("experiment = \"information\"\n[cloning]\nd = [256]\nsamples = 600\nsteps = 1000\n");
   const std::string cmd = "script -qec '" + std::string(THERMODIFF_BINARY) + " run " + cfg + " --out " +
                           (dir_ / "a").string() + "' /dev/null";
-  const Result t = [&] {
-    FILE* p = popen((cmd + " 2>&1").c_str(), "r");
-    std::string o;
-    std::array<char, 4096> buf;
-    size_t n;
-    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) o.append(buf.data(), n);
-    return Result{pclose(p), o};
-  }();
+  const Result t = run_shell(cmd + " 2>&1");
   EXPECT_NE(t.output.find("cloning: "), std::string::npos) << t.output;
   EXPECT_NE(t.output.find("% of 600 trajectories"), std::string::npos) << t.output;
   EXPECT_NE(t.output.find("/s, ETA "), std::string::npos) << t.output;
@@ -702,4 +697,24 @@ TEST_F(Cli, ProgressWithRateAndEtaOnATerminalOneLinePerStageOtherwise) {
   EXPECT_EQ(plain.output.find('\r'), std::string::npos);
   EXPECT_NE(plain.output.find("cloning ...\n"), std::string::npos) << plain.output;
   EXPECT_NE(plain.output.find("\ncloning: "), std::string::npos) << plain.output;
+}
+
+// The learning experiment resumed after an interruption during its second training segment: the
+// first snapshot is loaded, training continues from it, and TAEP, coverage and curvature equal an
+// uninterrupted run's.
+TEST_F(Cli, LearningResumesFromItsLastSnapshot) {
+  const std::string args = "run learning --set data.n=64 --set unet.base=8 --set unet.groups=4 --set training.steps=300 "
+                           "--set training.batch=16 --set training.snapshots=3 --set taep.trajectories=16 --set taep.steps=10 "
+                           "--set samples.n=16 --set samples.steps=10 --set curvature.covariance_batches=4 "
+                           "--set curvature.hessian_batches=1 --threads 1";
+  const fs::path out = dir_ / "resumed", whole = dir_ / "whole";
+  ASSERT_EQ(interrupt_once(dir_, args + " --out " + out.string(), ".resumed.incomplete-*/checkpoints/unet-snapshot-1.json"), 130);
+  const Result r = run(args + " --out " + out.string() + " --resume");
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("snapshot 1 at step 100 taken from the interrupted run"), std::string::npos) << r.output;
+  ASSERT_EQ(run(args + " --out " + whole.string() + " --quiet").code, 0);
+  const auto a = nlohmann::json::parse(std::ifstream(out / "results.json"));
+  const auto b = nlohmann::json::parse(std::ifstream(whole / "results.json"));
+  for (const char* k : {"taep", "coverage", "curvature"}) EXPECT_EQ(a[k], b[k]) << k;
+  EXPECT_EQ(a["training"]["curve"], b["training"]["curve"]);
 }

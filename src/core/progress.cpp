@@ -35,7 +35,7 @@ ProgressLine::~ProgressLine() {
   g_busy = false;
 }
 
-void ProgressLine::add(int64_t n) {
+void ProgressLine::add(int64_t n, const char* note) {
   const int64_t done = done_ += n;
   if (!owner_) return;
   const int64_t ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0_).count();
@@ -47,8 +47,9 @@ void ProgressLine::add(int64_t n) {
     std::lock_guard<std::mutex> lock(g_stage_mutex);
     stage = g_stage;
   }
-  std::fprintf(stderr, "\r  %s: %3.0f%% of %lld %s, %.3g/s, ETA %.0f s   ", stage.c_str(), 100.0 * double(done) / double(total_),
-               static_cast<long long>(total_), unit_, rate, left);
+  std::fprintf(stderr, "\r  %s: %3.0f%% of %lld %s, %.3g/s, ETA %.0f s%s%s   ", stage.c_str(),
+               100.0 * double(done) / double(total_), static_cast<long long>(total_), unit_, rate, left, note ? ", " : "",
+               note ? note : "");
   std::fflush(stderr);
 }
 

@@ -21,7 +21,7 @@ class ProgressLine {
   ~ProgressLine();  // clears the line
   ProgressLine(const ProgressLine&) = delete;
   ProgressLine& operator=(const ProgressLine&) = delete;
-  void add(int64_t n);  // thread-safe
+  void add(int64_t n, const char* note = nullptr);  // thread-safe; `note` is appended to the line
 
  private:
   bool owner_ = false;  // this line holds the terminal

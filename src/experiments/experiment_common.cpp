@@ -71,6 +71,7 @@ std::shared_ptr<const Score> train_mlp_score(const std::string& name, const MlpS
   // In the run's checkpoint directory unless the config names a checkpoint: an interrupted run
   // resumed with --resume continues the training exactly where it stopped.
   if (ts.checkpoint.empty() && !ctx.checkpoint_dir.empty()) ts.checkpoint = ctx.checkpoint_dir + "/mlp-" + name + ".ckpt";
+  set_progress_stage("train " + name);
   ctx.log(fmt::format("train: {}: MLP {}x{} ({}-prediction), {} steps of {} on {}", name, mlp.hidden, mlp.width,
                       prediction_name(mlp.prediction), ts.steps, ts.batch, source));
   const TrainResult tr = train_dsm(mlp, process, data, ts);

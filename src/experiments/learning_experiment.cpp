@@ -4,8 +4,10 @@
 #include <cmath>
 #include <filesystem>
 #include <fmt/format.h>
+#include <fstream>
 
 #include "core/error.hpp"
+#include "core/progress.hpp"
 #include "data/image_sets.hpp"
 #include "nn/network.hpp"
 #include "observe/coverage.hpp"
@@ -97,27 +99,50 @@ json run_learning_experiment(const LearningConfig& c, const RunContext& ctx) {
                       images.height, images.width, c.data.kind, c.unet.base, c.train.steps, c.snapshots));
 
   // Training in segments: each resumes the previous one's checkpoint exactly, so the snapshots lie on
-  // one training run.
-  // Not resumable across an interruption (the snapshots need every segment): a stale one is removed.
-  const std::string ckpt = ctx.out_dir + "/.unet-training.ckpt";
-  std::filesystem::remove(ckpt);
+  // one training run. Each snapshot's checkpoint and loss record stay in the checkpoint directory, so
+  // a resumed run (--resume) loads the snapshots it has and trains on from the last one.
+  namespace fs = std::filesystem;
+  const bool own_dir = ctx.checkpoint_dir.empty();
+  const fs::path dir = own_dir ? fs::path(ctx.out_dir) / ".learning-checkpoints" : fs::path(ctx.checkpoint_dir);
+  fs::create_directories(dir);
+  const std::string work = (dir / "unet-training.ckpt").string();
   std::vector<int64_t> at;
   std::vector<UNetTrainResult> snaps;
   json curve_step = json::array(), curve_loss = json::array();
   {
     const auto ts0 = Clock::now();
+    set_progress_stage("train U-Net");
     for (int k = 1; k <= c.snapshots; ++k) {
+      const fs::path snap = dir / fmt::format("unet-snapshot-{}.ckpt", k), record = dir / fmt::format("unet-snapshot-{}.json", k);
+      const bool saved = fs::exists(snap) && fs::exists(record);
       TrainSpec ts = c.train;
-      ts.seed = c.seed, ts.threads = ctx.threads, ts.progress = !ctx.quiet, ts.checkpoint = ckpt;
-      ts.checkpoint_every = c.train.steps;  // only at the segment ends
+      ts.seed = c.seed, ts.threads = ctx.threads, ts.progress = !ctx.quiet;
+      ts.checkpoint = saved ? snap.string() : work;  // a saved snapshot loads and trains no step
+      ts.checkpoint_every = c.train.steps;           // only at the segment ends
       const int64_t stop = c.train.steps * k / c.snapshots;
       ts.stop_at = k == c.snapshots ? -1 : stop;
+      if (!saved) {  // continue from the previous snapshot (a partial segment is trained again)
+        fs::remove(work);
+        if (k > 1) fs::copy_file(dir / fmt::format("unet-snapshot-{}.ckpt", k - 1), work);
+      }
       snaps.push_back(train_unet(c.unet, p, data, ts));
+      UNetTrainResult& s = snaps.back();
+      if (saved) {
+        std::ifstream f(record);
+        const json j = json::parse(f);
+        s.curve = j["curve"].get<std::vector<std::pair<int64_t, double>>>();
+        s.smoothed_loss = j["smoothed_loss"], s.last_loss = j["last_loss"];
+        ctx.log(fmt::format("train: snapshot {} at step {} taken from the interrupted run", k, stop));
+      } else {
+        fs::rename(work, snap);
+        write_file_atomically(record.string(),
+                              json{{"curve", s.curve}, {"smoothed_loss", s.smoothed_loss}, {"last_loss", s.last_loss}}.dump());
+      }
       at.push_back(stop);
-      for (const auto& [s, l] : snaps.back().curve) curve_step.push_back(s), curve_loss.push_back(l);
-      ctx.log(fmt::format("train: snapshot {} at step {}, loss {:.4f}", k, stop, snaps.back().smoothed_loss));
+      for (const auto& [st, l] : s.curve) curve_step.push_back(st), curve_loss.push_back(l);
+      ctx.log(fmt::format("train: snapshot {} at step {}, loss {:.4f}", k, stop, s.smoothed_loss));
     }
-    std::filesystem::remove(ckpt);
+    if (own_dir) fs::remove_all(dir);
     timing["training"] = seconds_since(ts0);
   }
   const UNetNet& final_net = *snaps.back().ema;

@@ -1,7 +1,5 @@
 #include "train/dsm_loop.hpp"
 
-#include <unistd.h>
-
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -9,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "core/progress.hpp"
 #include "core/rng.hpp"
 #include "nn/torch_convert.hpp"
 
@@ -113,8 +112,7 @@ TrainProgress run_dsm_loop(DsmModel& m, const Process& process, const DataFn& da
     step = load_checkpoint(ts.checkpoint, m, opt);
     res.resumed_from = step;
   }
-  const bool tty = ts.progress && isatty(fileno(stderr));
-  auto last_print = std::chrono::steady_clock::now();
+  ProgressLine progress(ts.progress ? std::min(ts.steps, ts.stop_at < 0 ? ts.steps : ts.stop_at) - step : 0, "steps");
   double interval_sum = 0;
   int64_t interval_n = 0;
   const int64_t curve_every = std::max<int64_t>(1, ts.steps / 100);
@@ -144,17 +142,12 @@ TrainProgress run_dsm_loop(DsmModel& m, const Process& process, const DataFn& da
     }
     if (!ts.checkpoint.empty() && ((step + 1) % ts.checkpoint_every == 0 || step + 1 == ts.stop_at))
       save_checkpoint(ts.checkpoint, m, opt, step + 1);
-    const auto now = std::chrono::steady_clock::now();
-    if (tty && std::chrono::duration<double>(now - last_print).count() > 0.25) {
-      const double el = std::chrono::duration<double>(now - t_start).count();
-      const double rate = double(step + 1 - res.resumed_from) / el;
-      std::fprintf(stderr, "\r  train: step %lld/%lld  loss %.4f  ema-loss %.4f  %.0f steps/s  ETA %.0f s   ",
-                   (long long)(step + 1), (long long)ts.steps, lv, res.smoothed_loss, rate,
-                   double(ts.steps - step - 1) / rate);
-      last_print = now;
+    if (ts.progress) {
+      char note[64];
+      std::snprintf(note, sizeof note, "loss %.4f (smoothed %.4f)", lv, res.smoothed_loss);
+      progress.add(1, note);
     }
   }
-  if (tty) std::fprintf(stderr, "\r%100s\r", "");
   res.steps_done = step;
   res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
   return res;
