@@ -7,6 +7,7 @@
 #include <iterator>
 
 #include "core/error.hpp"
+#include "core/file_io.hpp"
 
 namespace td {
 namespace {
@@ -18,9 +19,7 @@ std::vector<uint8_t> read_all(const std::string& path) {
 }
 
 void write_all(const std::string& path, const std::vector<uint8_t>& bytes) {
-  std::ofstream f(path, std::ios::binary);
-  f.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
-  if (!f) throw RunError(fmt::format("cannot write '{}'", path));
+  write_file(path, std::string(bytes.begin(), bytes.end()));
 }
 
 uint32_t be32(const std::vector<uint8_t>& b, size_t at) {

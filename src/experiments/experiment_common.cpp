@@ -1,12 +1,10 @@
 #include "experiments/experiment_common.hpp"
 
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
 
-#include "core/error.hpp"
+#include "core/file_io.hpp"
 #include "core/progress.hpp"
 
 #include "nn/network.hpp"
@@ -46,19 +44,6 @@ void run_section(const RunContext& ctx, const char* name, json& out, json& timin
   timing[name] = seconds_since(t0);
   ctx.log(fmt::format("{}: {:.1f} s", name, timing[name].get<double>()));
   if (!saved.empty()) write_file_atomically(saved, json{{"result", out[name]}, {"seconds", timing[name]}}.dump());
-}
-
-void write_file_atomically(const std::string& path, const std::string& content) {
-  const std::string tmp = path + ".part";
-  {
-    errno = 0;
-    std::ofstream f(tmp, std::ios::binary);
-    f << content;
-    f.close();
-    if (!f)
-      throw RunError(fmt::format("could not write '{}': {}", tmp, errno ? std::strerror(errno) : "disk full or not writable?"));
-  }
-  std::filesystem::rename(tmp, path);
 }
 
 std::shared_ptr<const Score> train_mlp_score(const std::string& name, const MlpSpec& mlp, TrainSpec train,

@@ -58,9 +58,6 @@ nlohmann::json mixture_json(const GaussianMixture& g);
 void run_section(const RunContext& ctx, const char* name, nlohmann::json& out, nlohmann::json& timing,
                  const std::function<nlohmann::json()>& fn);
 
-// Writes `content` to `path` through a temporary file and a rename: never a half-written file.
-void write_file_atomically(const std::string& path, const std::string& content);
-
 // Trains `mlp` by DSM on `data` (seed, threads and progress from the run) and returns its score
 // with the EMA parameters (the last ones when ema = 0); `info` gets the training record for
 // results.json ("training" of a model: steps, loss curve, time, ...).

@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "core/error.hpp"
+#include "core/file_io.hpp"
 #include "core/progress.hpp"
 #include "data/image_sets.hpp"
 #include "nn/network.hpp"

@@ -2,10 +2,10 @@
 
 #include <chrono>
 #include <cmath>
-#include <fstream>
 #include <memory>
 #include <fmt/format.h>
 
+#include "core/file_io.hpp"
 #include "core/progress.hpp"
 #include "core/error.hpp"
 #include "core/rng.hpp"
@@ -293,16 +293,14 @@ json run_taep_experiment(const TaepConfig& cfg, const RunContext& ctx) {
     }
 
     if (cfg.per_trajectory_csv) {
-      const std::string path = ctx.out_dir + "/taep_" + ms.name + ".csv";
-      std::ofstream f(path);
-      if (!f) throw RunError("cannot write " + path);
-      f << "trajectory,sigma_nats,kernel_nats,noise_nats" << (traj[m].exact.empty() ? "" : ",exact_nats") << "\n";
+      std::string csv = std::string("trajectory,sigma_nats,kernel_nats,noise_nats") +
+                        (traj[m].exact.empty() ? "" : ",exact_nats") + "\n";
       for (size_t i = 0; i < traj[m].sigma.size(); ++i) {
-        f << i << ',' << fmt::format("{:.17g},{:.17g},{:.17g}", traj[m].sigma[i], traj[m].kernel[i], traj[m].noise[i]);
-        if (!traj[m].exact.empty()) f << fmt::format(",{:.17g}", traj[m].exact[i]);
-        f << '\n';
+        csv += fmt::format("{},{:.17g},{:.17g},{:.17g}", i, traj[m].sigma[i], traj[m].kernel[i], traj[m].noise[i]);
+        if (!traj[m].exact.empty()) csv += fmt::format(",{:.17g}", traj[m].exact[i]);
+        csv += '\n';
       }
-      if (!f) throw RunError("error while writing " + path);
+      write_file(ctx.out_dir + "/taep_" + ms.name + ".csv", csv);
     }
     jm.push_back(r);
     ctx.log(fmt::format("  {:<24} <Sigma> = {:.5f} +- {:.5f}  Var = {:.5f} +- {:.5f}  <e^-Sigma> = {:.4f} +- {:.4f}",

@@ -1,8 +1,6 @@
 #include "report/run_dir.hpp"
 
-#include <cerrno>
 #include <chrono>
-#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -11,6 +9,7 @@
 #include <unistd.h>
 
 #include "core/error.hpp"
+#include "core/file_io.hpp"
 
 namespace fs = std::filesystem;
 
@@ -76,13 +75,7 @@ RunDir::~RunDir() {
 }
 
 void RunDir::write(const std::string& name, const std::string& content) const {
-  const std::string path = tmp_ + "/" + name;
-  errno = 0;
-  std::ofstream f(path, std::ios::binary);
-  f << content;
-  f.close();
-  if (!f)
-    throw RunError(fmt::format("could not write '{}': {}", path, errno ? std::strerror(errno) : "disk full or not writable?"));
+  write_file(tmp_ + "/" + name, content);
 }
 
 void RunDir::commit() {
