@@ -597,6 +597,16 @@ TEST_F(Cli, DescribeDocumentsEveryKeyOfEveryBuiltin) {
     ++n;
   }
   EXPECT_GE(n, 11);
+  // The fuzzers' seed configs use the keys no built-in does (networks, TorchScript, files, subsets).
+  for (const auto& e : fs::directory_iterator(fs::path(THERMODIFF_FIXTURES) / "../../fuzz/corpus/fuzz_config")) {
+    std::ifstream f(e.path());
+    std::string first;
+    std::getline(f, first);
+    if (first.rfind("--set", 0) == 0) continue;  // override lines, not TOML
+    const Result r = run("describe " + e.path().string());
+    EXPECT_EQ(r.code, 0) << e.path() << "\n" << r.output;
+    EXPECT_EQ(r.output.find("(undocumented)"), std::string::npos) << e.path() << "\n" << r.output;
+  }
   const Result q = run("describe mode-collapse");
   // key, type, default, this config's value, meaning
   EXPECT_NE(q.output.find("sim.trajectories         integer          20000"), std::string::npos) << q.output;
