@@ -146,7 +146,9 @@ TEST(EntropyRates, ScaledScoreGapDecomposition) {
     if (e == 0.0) nll0 = nr.nll.mean();
     if (e >= 0.05) err_term.push_back(se.value);
     if (e > 0 && e < 0.05) nll_excess.push_back(nr.nll.mean() - nll0);  // same samples: deterministic excess
-    if (e < 0) EXPECT_LT(nll, b.bound.value - 4 * b.bound.se) << "the plug-in bound is exceeded for eps < 0";
+    if (e < 0) {
+      EXPECT_LT(nll, b.bound.value - 4 * b.bound.se) << "the plug-in bound is exceeded for eps < 0";
+    }
   }
   // The process's own prior N(0, sigma_T^2 I) against data N(30, c) (a visible mismatch): CE1 - S1
   // from the second moment against Monte Carlo over p_T.

@@ -31,7 +31,9 @@ TEST(FixedPoints, TwoPointBifurcationIsCurieWeiss) {
     const double tc = two_point_critical_time(p, v);
     std::printf("%s: merge at t = %.8f, closed form %.8f, lambda_max there %.2e, unconverged %d\n",
                 process_kind_name(kind).c_str(), root.t_start, tc, root.lambda_at_merge, tree.unconverged);
-    if (kind == ProcessKind::OU) EXPECT_NEAR(tc, 0.5 * std::log(1 + v * v), 1e-12);
+    if (kind == ProcessKind::OU) {
+      EXPECT_NEAR(tc, 0.5 * std::log(1 + v * v), 1e-12);
+    }
     EXPECT_NEAR(root.t_start, tc, 1e-5 * tc);
     EXPECT_LT(std::abs(root.lambda_at_merge), 1e-3 * p.alpha(tc) * p.alpha(tc) / p.sigma2(tc));
     EXPECT_EQ(root.children, (std::vector<int>{0, 1}));

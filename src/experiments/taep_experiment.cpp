@@ -1,9 +1,14 @@
 #include "experiments/taep_experiment.hpp"
 
+#include <array>
 #include <chrono>
 #include <cmath>
-#include <memory>
+#include <cstring>
+#include <filesystem>
 #include <fmt/format.h>
+#include <fstream>
+#include <iterator>
+#include <memory>
 
 #include "core/file_io.hpp"
 #include "core/progress.hpp"
@@ -76,6 +81,92 @@ std::shared_ptr<const Score> build_network(const NetworkModelSpec& ns, const std
   return train_mlp_score(name, ns.mlp, ns.train, process, data, source, cfg.seed, ctx, info);
 }
 
+// The per-trajectory arrays of a model's TAEP, in a fixed order (for chunk files).
+std::array<std::vector<double>*, 5> fields(TaepTrajectories& t) {
+  return {&t.sigma, &t.kernel, &t.noise, &t.exact, &t.hutchinson_var};
+}
+
+// A chunk [lo, hi) of every model's arrays as bytes: lo, hi, then per model and field the count
+// (hi - lo, or 0 for an array the model does not have) and the values.
+std::string chunk_bytes(std::vector<TaepTrajectories>& tr, int64_t lo, int64_t hi) {
+  std::string b;
+  auto put = [&](const void* p, size_t n) { b.append(static_cast<const char*>(p), n); };
+  put(&lo, 8), put(&hi, 8);
+  for (auto& t : tr)
+    for (std::vector<double>* f : fields(t)) {
+      const int64_t count = f->empty() ? 0 : hi - lo;
+      put(&count, 8);
+      if (count) put(f->data() + lo, size_t(count) * 8);
+    }
+  return b;
+}
+
+// Copies ids [lo, hi) of `src` into `dst` (sizing dst's arrays like src's).
+void merge_chunk(TaepTrajectories& src, TaepTrajectories& dst, int64_t lo, int64_t hi) {
+  const auto s = fields(src), d = fields(dst);
+  for (size_t f = 0; f < s.size(); ++f) {
+    if (s[f]->empty()) continue;
+    if (d[f]->empty()) d[f]->assign(s[f]->size(), NAN);
+    std::copy(s[f]->begin() + lo, s[f]->begin() + hi, d[f]->begin() + lo);
+  }
+}
+
+// Reads a chunk file into `out` (arrays of n allocated as needed); false if it is not the chunk
+// [lo, hi) of this many models (then the chunk is computed again).
+bool read_chunk(const std::string& path, std::vector<TaepTrajectories>& out, int64_t n, int64_t lo, int64_t hi) {
+  std::ifstream f(path, std::ios::binary);
+  const std::string b((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  size_t at = 0;
+  auto get = [&](void* p, size_t len) {
+    if (at + len > b.size()) return false;
+    std::memcpy(p, b.data() + at, len);
+    at += len;
+    return true;
+  };
+  int64_t flo = 0, fhi = 0;
+  if (!get(&flo, 8) || !get(&fhi, 8) || flo != lo || fhi != hi) return false;
+  std::vector<TaepTrajectories> tmp(out.size());
+  for (size_t m = 0; m < out.size(); ++m)
+    for (std::vector<double>* fld : fields(tmp[m])) {
+      int64_t count = 0;
+      if (!get(&count, 8) || (count != 0 && count != hi - lo)) return false;
+      fld->assign(size_t(n), NAN);
+      if (count && !get(fld->data() + lo, size_t(count) * 8)) return false;
+      if (!count) fld->clear();
+    }
+  if (at != b.size()) return false;
+  for (size_t m = 0; m < out.size(); ++m) merge_chunk(tmp[m], out[m], lo, hi);
+  return true;
+}
+
+// The TAEP ensemble; with a checkpoint directory, in chunks of trajectory ids saved as they finish,
+// so that a resumed run (--resume) computes only the missing ones. Per-trajectory values depend only
+// on the trajectory's id, so the result is the same (tests: Taep.ChunkedEnsembleEqualsTheWholeOne).
+std::vector<TaepTrajectories> run_taep_resumable(const RunContext& ctx, const Process& process, const TimeGrid& grid,
+                                                 const Score& target, const std::vector<const Score*>& models,
+                                                 EnsembleSpec spec, const InitFn& init, const NoiseSource& noise,
+                                                 const TaepOptions& opt) {
+  if (ctx.checkpoint_dir.empty()) return run_taep(process, grid, target, models, spec, init, noise, opt);
+  const int64_t n = spec.trajectories, B = ensemble_block(spec);
+  const int64_t chunk = (std::max<int64_t>((n + 15) / 16, 16 * B) + B - 1) / B * B;  // <= 16 chunks, whole blocks
+  std::vector<TaepTrajectories> out(models.size());
+  int64_t loaded = 0;
+  for (int64_t first = 0, c = 0; first < n; first += chunk, ++c) {
+    spec.first = first, spec.last = first + chunk;
+    const auto [lo, hi] = ensemble_range(spec);
+    const std::string file = fmt::format("{}/taep-chunk-{}.bin", ctx.checkpoint_dir, c);
+    if (std::filesystem::exists(file) && read_chunk(file, out, n, lo, hi)) {
+      loaded += hi - lo;
+      continue;
+    }
+    auto part = run_taep(process, grid, target, models, spec, init, noise, opt);
+    write_file_atomically(file, chunk_bytes(part, lo, hi));
+    for (size_t m = 0; m < models.size(); ++m) merge_chunk(part[m], out[m], lo, hi);
+  }
+  if (loaded) ctx.log(fmt::format("taep: {} of {} trajectories taken from the interrupted run", loaded, n));
+  return out;
+}
+
 }  // namespace
 
 json run_taep_experiment(const TaepConfig& cfg, const RunContext& ctx) {
@@ -125,7 +216,7 @@ json run_taep_experiment(const TaepConfig& cfg, const RunContext& ctx) {
   const PhiloxNoise noise({cfg.seed, Stream::Forward});
   auto t0 = Clock::now();
   set_progress_stage("taep");
-  const auto traj = run_taep(process, grid, *target, ptrs, {cfg.trajectories, cfg.block}, init, noise, taep_opt);
+  const auto traj = run_taep_resumable(ctx, process, grid, *target, ptrs, {cfg.trajectories, cfg.block}, init, noise, taep_opt);
   const double taep_s = seconds_since(t0);
   ctx.log(fmt::format("taep: ensemble done in {:.2f} s ({:.3g} trajectory-steps/s per model)", taep_s,
                       double(cfg.trajectories) * cfg.steps * ptrs.size() / taep_s));

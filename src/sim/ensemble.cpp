@@ -12,14 +12,14 @@ namespace {
 
 int round_up_lanes(int n) { return (n + kLanes - 1) / kLanes * kLanes; }
 
-// Calls fn(ids, n, n_valid, first) for every block, in parallel; blocks are independent.
+// Calls fn(ids, n, n_valid, first) for every block of the spec's range, in parallel; blocks are independent.
 template <class Fn>
 void for_each_block(const EnsembleSpec& spec, Fn&& fn) {
-  const int block = round_up_lanes(std::max(spec.block, 1));
-  const int64_t nblocks = (spec.trajectories + block - 1) / block;
-  ProgressLine progress(spec.trajectories, "trajectories");
+  const int block = ensemble_block(spec);
+  const auto [lo, hi] = ensemble_range(spec);
+  ProgressLine progress(hi - lo, "trajectories");
 #pragma omp parallel for schedule(dynamic, 1)
-  for (int64_t b = 0; b < nblocks; ++b) {
+  for (int64_t b = lo / block; b < (hi + block - 1) / block; ++b) {
     const int64_t first = b * block;
     const int n_valid = int(std::min<int64_t>(block, spec.trajectories - first));
     const int n = round_up_lanes(n_valid);
@@ -31,6 +31,15 @@ void for_each_block(const EnsembleSpec& spec, Fn&& fn) {
 }
 
 }  // namespace
+
+int ensemble_block(const EnsembleSpec& spec) { return round_up_lanes(std::max(spec.block, 1)); }
+
+std::pair<int64_t, int64_t> ensemble_range(const EnsembleSpec& spec) {
+  const int64_t B = ensemble_block(spec), n = spec.trajectories;
+  const int64_t last = spec.last < 0 ? n : std::min(spec.last, n), first = std::clamp<int64_t>(spec.first, 0, n);
+  auto up = [&](int64_t i) { return std::min(n, (i + B - 1) / B * B); };  // first id of the next block at or after i
+  return {up(first), std::max(up(first), up(last))};
+}
 
 void parallel_blocks(const EnsembleSpec& spec,
                      const std::function<void(const uint64_t*, int, int, int64_t)>& fn) {

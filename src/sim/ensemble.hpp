@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "core/time_grid.hpp"
@@ -18,7 +19,16 @@ namespace td {
 struct EnsembleSpec {
   int64_t trajectories = 0;
   int block = 256;  // trajectories per block (rounded up to a multiple of kLanes)
+  // Only the blocks whose first trajectory id lies in [first, last) run (last < 0: to the end);
+  // results stay indexed by trajectory id. Consecutive ranges partition the ensemble, so it can be
+  // run (and checkpointed) in chunks with the same per-trajectory results.
+  int64_t first = 0, last = -1;
 };
+
+// The block size an ensemble uses (spec.block rounded up to a multiple of kLanes), and the ids
+// [lo, hi) that the blocks of its range [first, last) cover.
+int ensemble_block(const EnsembleSpec& spec);
+std::pair<int64_t, int64_t> ensemble_range(const EnsembleSpec& spec);
 
 // Calls fn(ids, n, n_valid, first) for every block of spec, in parallel (OpenMP, dynamic
 // schedule). ids = first, first+1, ...; n is n_valid rounded up to a multiple of kLanes.
