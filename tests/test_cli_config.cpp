@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <cstdlib>
 #include <unistd.h>
 #include <sstream>
@@ -640,6 +641,32 @@ int interrupt_once(const fs::path& dir, const std::string& args, const std::stri
   return at == std::string::npos ? -1 : std::atoi(r.output.c_str() + at + 3);
 }
 
+// ARGS run interrupted once `checkpoint` (a file in the incomplete run's checkpoints/) exists, then
+// `between()`, then resumed with --resume; and ARGS run once more without interruption. Returns both
+// results.json and the resumed run's log.
+struct Resumed {
+  nlohmann::json resumed, whole;
+  std::string log;
+};
+Resumed resume_against_whole(const fs::path& dir, const std::string& args, const std::string& checkpoint,
+                             const std::function<void()>& between = [] {}) {
+  const fs::path out = dir / "resumed", whole = dir / "whole";
+  Resumed r;
+  EXPECT_EQ(interrupt_once(dir, args + " --out " + out.string(), ".resumed.incomplete-*/checkpoints/" + checkpoint), 130);
+  EXPECT_FALSE(fs::exists(out));
+  between();
+  const Result res = run(args + " --out " + out.string() + " --resume");
+  EXPECT_EQ(res.code, 0) << res.output;
+  EXPECT_NE(res.output.find("--resume: continuing the incomplete run"), std::string::npos) << res.output;
+  EXPECT_FALSE(fs::exists(out / "checkpoints"));
+  EXPECT_EQ(run(args + " --out " + whole.string() + " --quiet").code, 0);
+  r.log = res.output;
+  std::ifstream a(out / "results.json"), b(whole / "results.json");
+  r.resumed = nlohmann::json::parse(a, nullptr, false);
+  r.whole = nlohmann::json::parse(b, nullptr, false);
+  return r;
+}
+
 // An interrupted run continued with --resume: the finished section is taken from the interrupted
 // run, the rest is computed, and the results equal an uninterrupted run's. A different config is
 // refused, and --resume without --out is bad input.
@@ -652,24 +679,17 @@ d = [512]
 samples = 1000
 steps = 1000
 )");
-  const fs::path out = dir_ / "resumed", whole = dir_ / "whole";
+  const fs::path out = dir_ / "resumed";
   // Interrupted once the first section is checkpointed, inside the second.
-  ASSERT_EQ(interrupt_once(dir_, "run " + cfg + " --out " + out.string(), ".resumed.incomplete-*/checkpoints/section-speciation.json"), 130);
-  ASSERT_FALSE(fs::exists(out));
-  EXPECT_EQ(run("run " + cfg + " --resume").code, 2);  // no --out
-  const Result other = run("run " + cfg + " --out " + out.string() + " --resume --set cloning.samples=999");
-  EXPECT_EQ(other.code, 2);
-  EXPECT_NE(other.output.find("was started with a different config"), std::string::npos) << other.output;
-  const Result r = run("run " + cfg + " --out " + out.string() + " --resume");
-  ASSERT_EQ(r.code, 0) << r.output;
-  EXPECT_NE(r.output.find("--resume: continuing the incomplete run"), std::string::npos) << r.output;
-  EXPECT_NE(r.output.find("speciation: taken from the interrupted run"), std::string::npos) << r.output;
-  EXPECT_FALSE(fs::exists(out / "checkpoints"));
-  ASSERT_EQ(run("run " + cfg + " --out " + whole.string() + " --quiet").code, 0);
-  const auto a = nlohmann::json::parse(std::ifstream(out / "results.json"));
-  const auto b = nlohmann::json::parse(std::ifstream(whole / "results.json"));
-  EXPECT_EQ(a["speciation"], b["speciation"]);
-  EXPECT_EQ(a["cloning"]["runs"][0]["phi"], b["cloning"]["runs"][0]["phi"]);
+  const Resumed r = resume_against_whole(dir_, "run " + cfg, "section-speciation.json", [&] {
+    EXPECT_EQ(run("run " + cfg + " --resume").code, 2);  // no --out
+    const Result other = run("run " + cfg + " --out " + out.string() + " --resume --set cloning.samples=999");
+    EXPECT_EQ(other.code, 2);
+    EXPECT_NE(other.output.find("was started with a different config"), std::string::npos) << other.output;
+  });
+  EXPECT_NE(r.log.find("speciation: taken from the interrupted run"), std::string::npos) << r.log;
+  EXPECT_EQ(r.resumed["speciation"], r.whole["speciation"]);
+  EXPECT_EQ(r.resumed["cloning"]["runs"][0]["phi"], r.whole["cloning"]["runs"][0]["phi"]);
   for (const auto& e : fs::directory_iterator(dir_))
     EXPECT_EQ(e.path().filename().string().find(".incomplete-"), std::string::npos) << e.path();
 }
@@ -717,16 +737,10 @@ TEST_F(Cli, LearningResumesFromItsLastSnapshot) {
                            "--set training.batch=16 --set training.snapshots=3 --set taep.trajectories=16 --set taep.steps=10 "
                            "--set samples.n=16 --set samples.steps=10 --set curvature.covariance_batches=4 "
                            "--set curvature.hessian_batches=1 --threads 1";
-  const fs::path out = dir_ / "resumed", whole = dir_ / "whole";
-  ASSERT_EQ(interrupt_once(dir_, args + " --out " + out.string(), ".resumed.incomplete-*/checkpoints/unet-snapshot-1.json"), 130);
-  const Result r = run(args + " --out " + out.string() + " --resume");
-  ASSERT_EQ(r.code, 0) << r.output;
-  EXPECT_NE(r.output.find("snapshot 1 at step 100 taken from the interrupted run"), std::string::npos) << r.output;
-  ASSERT_EQ(run(args + " --out " + whole.string() + " --quiet").code, 0);
-  const auto a = nlohmann::json::parse(std::ifstream(out / "results.json"));
-  const auto b = nlohmann::json::parse(std::ifstream(whole / "results.json"));
-  for (const char* k : {"taep", "coverage", "curvature"}) EXPECT_EQ(a[k], b[k]) << k;
-  EXPECT_EQ(a["training"]["curve"], b["training"]["curve"]);
+  const Resumed r = resume_against_whole(dir_, args, "unet-snapshot-1.json");
+  EXPECT_NE(r.log.find("snapshot 1 at step 100 taken from the interrupted run"), std::string::npos) << r.log;
+  for (const char* k : {"taep", "coverage", "curvature"}) EXPECT_EQ(r.resumed[k], r.whole[k]) << k;
+  EXPECT_EQ(r.resumed["training"]["curve"], r.whole["training"]["curve"]);
 }
 
 // A TAEP ensemble interrupted after its first checkpointed chunk of trajectories: --resume loads
@@ -734,15 +748,10 @@ TEST_F(Cli, LearningResumesFromItsLastSnapshot) {
 TEST_F(Cli, TaepEnsembleResumesFromItsFinishedChunks) {
   const std::string args = "run mode-collapse --set sim.trajectories=160000 --set sim.steps=200 --set sim.exact_samples=2000 "
                            "--set sim.objective_samples=50 --set sim.generated_samples=0 --threads 1";
-  const fs::path out = dir_ / "resumed", whole = dir_ / "whole";
-  ASSERT_EQ(interrupt_once(dir_, args + " --out " + out.string(), ".resumed.incomplete-*/checkpoints/taep-chunk-0.bin"), 130);
-  const Result r = run(args + " --out " + out.string() + " --resume");
-  ASSERT_EQ(r.code, 0) << r.output;
-  EXPECT_NE(r.output.find("trajectories taken from the interrupted run"), std::string::npos) << r.output;
-  ASSERT_EQ(run(args + " --out " + whole.string() + " --quiet").code, 0);
-  const auto a = nlohmann::json::parse(std::ifstream(out / "results.json"));
-  const auto b = nlohmann::json::parse(std::ifstream(whole / "results.json"));
-  ASSERT_EQ(a["models"].size(), b["models"].size());
-  for (size_t m = 0; m < a["models"].size(); ++m)
-    for (const char* k : {"taep", "histogram", "ift_running", "exact"}) EXPECT_EQ(a["models"][m][k], b["models"][m][k]) << m << " " << k;
+  const Resumed r = resume_against_whole(dir_, args, "taep-chunk-0.bin");
+  EXPECT_NE(r.log.find("trajectories taken from the interrupted run"), std::string::npos) << r.log;
+  ASSERT_EQ(r.resumed["models"].size(), r.whole["models"].size());
+  for (size_t m = 0; m < r.whole["models"].size(); ++m)
+    for (const char* k : {"taep", "histogram", "ift_running", "exact"})
+      EXPECT_EQ(r.resumed["models"][m][k], r.whole["models"][m][k]) << m << " " << k;
 }
