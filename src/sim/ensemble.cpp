@@ -16,10 +16,11 @@ int round_up_lanes(int n) { return (n + kLanes - 1) / kLanes * kLanes; }
 template <class Fn>
 void for_each_block(const EnsembleSpec& spec, Fn&& fn) {
   const int block = ensemble_block(spec);
-  const auto [lo, hi] = ensemble_range(spec);
-  ProgressLine progress(hi - lo, "trajectories");
+  const std::pair<int64_t, int64_t> range = ensemble_range(spec);  // no structured binding: clang's OpenMP cannot capture one
+  const int64_t b0 = range.first / block, b1 = (range.second + block - 1) / block;
+  ProgressLine progress(range.second - range.first, "trajectories");
 #pragma omp parallel for schedule(dynamic, 1)
-  for (int64_t b = lo / block; b < (hi + block - 1) / block; ++b) {
+  for (int64_t b = b0; b < b1; ++b) {
     const int64_t first = b * block;
     const int n_valid = int(std::min<int64_t>(block, spec.trajectories - first));
     const int n = round_up_lanes(n_valid);
