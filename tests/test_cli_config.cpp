@@ -528,14 +528,18 @@ TEST_F(Cli, NonequilibriumBadInput) {
   expect_bad(write("experiment = \"nonequilibrium\"\n[franz_parisi]\nt = [0.0]\n"), "key 'franz_parisi.t': times must be in (0, 20]");
 }
 
+// The learning experiment at a size that runs in seconds (steps and snapshots set per test).
+constexpr const char* kTinyLearning =
+    "--set data.n=64 --set unet.base=8 --set unet.groups=4 --set training.batch=16 --set taep.trajectories=16 "
+    "--set taep.steps=10 --set samples.n=16 --set samples.steps=10 --set curvature.covariance_batches=4 "
+    "--set curvature.hessian_batches=1";
+
 // The learning experiment (issue 7) end to end at a tiny size: snapshots, TAEP (last snapshot is the
 // target: exactly 0), coverage, curvature; and bad input.
 TEST_F(Cli, LearningBuiltinRunsTiny) {
   const fs::path out = dir_ / "learn";
-  const Result r = run("run learning --quiet --set data.n=64 --set unet.base=8 --set unet.groups=4 --set training.steps=40 "
-                       "--set training.batch=16 --set training.snapshots=2 --set taep.trajectories=16 --set taep.steps=10 "
-                       "--set samples.n=16 --set samples.steps=10 --set curvature.covariance_batches=4 --set curvature.hessian_batches=1 "
-                       "--out " + out.string());
+  const Result r = run("run learning --quiet " + std::string(kTinyLearning) + " --set training.steps=40 --set training.snapshots=2 --out " +
+                       out.string());
   ASSERT_EQ(r.code, 0) << r.output;
   nlohmann::json j;
   std::ifstream(out / "results.json") >> j;
@@ -543,7 +547,7 @@ TEST_F(Cli, LearningBuiltinRunsTiny) {
   EXPECT_EQ(j["training"]["snapshots"], (std::vector<int>{20, 40}));
   EXPECT_EQ(j["taep"]["snapshots"][1]["mean"], 0.0);
   EXPECT_EQ(j["curvature"]["snapshots"][0]["layers"].size(), 6u);  // 3 convolutions, attention, linear, GroupNorm
-  EXPECT_FALSE(fs::exists(out / ".unet-training.ckpt"));
+  EXPECT_FALSE(fs::exists(out / "checkpoints"));  // the snapshots' checkpoints go with the finished run
 }
 
 TEST_F(Cli, LearningBadInput) {
@@ -733,10 +737,8 @@ TEST_F(Cli, ProgressWithRateAndEtaOnATerminalOneLinePerStageOtherwise) {
 // first snapshot is loaded, training continues from it, and TAEP, coverage and curvature equal an
 // uninterrupted run's.
 TEST_F(Cli, LearningResumesFromItsLastSnapshot) {
-  const std::string args = "run learning --set data.n=64 --set unet.base=8 --set unet.groups=4 --set training.steps=300 "
-                           "--set training.batch=16 --set training.snapshots=3 --set taep.trajectories=16 --set taep.steps=10 "
-                           "--set samples.n=16 --set samples.steps=10 --set curvature.covariance_batches=4 "
-                           "--set curvature.hessian_batches=1 --threads 1";
+  const std::string args =
+      "run learning " + std::string(kTinyLearning) + " --set training.steps=300 --set training.snapshots=3 --threads 1";
   const Resumed r = resume_against_whole(dir_, args, "unet-snapshot-1.json");
   EXPECT_NE(r.log.find("snapshot 1 at step 100 taken from the interrupted run"), std::string::npos) << r.log;
   for (const char* k : {"taep", "coverage", "curvature"}) EXPECT_EQ(r.resumed[k], r.whole[k]) << k;
