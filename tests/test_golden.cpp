@@ -1,0 +1,292 @@
+// Golden results: every built-in at reduced size (tests/golden/reduced.txt) is run and its
+// results.json compared with the committed tests/golden/NAME.json, so that a refactor or a new
+// platform shows every number it moves.
+//
+// Modes (printed by each test):
+// - exact: every number equal (run-time figures excepted), strings equal, every key and array of
+//   the golden file present with the same length. Used where this machine matches the one that
+//   wrote the golden files (tests/golden/FINGERPRINT: CPU, vector ISA the code was compiled for,
+//   LibTorch version), since float32 network training and BLAS kernels round differently on
+//   other CPUs.
+// - statistical (other machines, or THERMODIFF_GOLDEN_MODE=statistical): every estimate that
+//   carries a standard error (x beside x_se, value or mean beside se, elementwise for arrays) agrees
+//   within z_max * sqrt(se_old^2 + se_new^2), z_max = max(4, the two-sided normal quantile that
+//   keeps the family-wise false-alarm rate of the file's comparisons at 1e-3); structure as above.
+//   This is the check for a change of random streams: new numbers, the same expectations.
+//
+// THERMODIFF_REGENERATE_GOLDEN=1 writes the files instead (scripts/regenerate_golden.sh).
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+namespace {
+
+const fs::path kGolden = fs::path(THERMODIFF_SOURCE_DIR) / "tests" / "golden";
+
+struct Builtin {
+  std::string name;
+  std::vector<std::string> sets;
+};
+
+std::vector<Builtin> reduced_builtins() {
+  std::ifstream f(kGolden / "reduced.txt");
+  std::vector<Builtin> out;
+  std::string line;
+  while (std::getline(f, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    std::istringstream s(line);
+    Builtin b;
+    s >> b.name;
+    for (std::string kv; s >> kv;) b.sets.push_back(kv);
+    out.push_back(b);
+  }
+  return out;
+}
+
+// What the results of this build on this machine depend on beyond the code: the CPU (BLAS kernels
+// are chosen at run time), the vector ISA compiled for, and the LibTorch version.
+std::string fingerprint() {
+  std::ifstream cpu("/proc/cpuinfo");
+  std::string line, model = "unknown";
+  while (std::getline(cpu, line))
+    if (line.rfind("model name", 0) == 0) {
+      model = line.substr(line.find(':') + 2);
+      break;
+    }
+  std::string isa;
+#ifdef __AVX512F__
+  isa += " avx512f";
+#endif
+#ifdef __AVX2__
+  isa += " avx2";
+#endif
+#ifdef __FMA__
+  isa += " fma";
+#endif
+  return "cpu: " + model + "\nisa:" + isa + "\ntorch: " + THERMODIFF_TORCH_VERSION + "\n";
+}
+
+std::string read_text(const fs::path& p) {
+  std::ifstream f(p);
+  std::stringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+// Run-time figures and run identity: they differ between any two runs.
+bool ignored(const std::string& key) {
+  static const std::array<const char*, 10> keys = {"timing_s", "throughput", "threads", "created", "git",
+                                                    "version", "config_source", "seconds", "samples_per_s",
+                                                    "trajectory_steps_per_s_per_model"};
+  for (const char* k : keys)
+    if (key == k) return true;
+  return false;
+}
+
+struct Comparison {
+  bool statistical = false;
+  std::vector<std::string> problems;  // structure, strings, exact-mode numbers
+  struct Pair {
+    std::string path;
+    double old_v, old_se, new_v, new_se;
+  };
+  std::vector<Pair> pairs;  // statistical mode: estimates with their SEs
+  int64_t numbers = 0, unequal_numbers = 0, unequal_without_se = 0;
+
+  void problem(const std::string& s) {
+    if (problems.size() < 20) problems.push_back(s);
+  }
+};
+
+bool is_number(const json& j) { return j.is_number(); }
+
+// The SE that goes with `key` in object `o`, or null: key_se, or se beside value/mean.
+const json* se_of(const json& o, const std::string& key) {
+  if (auto it = o.find(key + "_se"); it != o.end()) return &*it;
+  if (key == "value" || (key == "mean" && !o.contains("value")))
+    if (auto it = o.find("se"); it != o.end()) return &*it;
+  return nullptr;
+}
+
+void compare(const json& a, const json& b, const std::string& path, Comparison& c, const json* se_a = nullptr,
+             const json* se_b = nullptr);
+
+void compare_leaf(const json& a, const json& b, const std::string& path, Comparison& c, const json* se_a,
+                  const json* se_b) {
+  if (a.is_null() || b.is_null()) {
+    if (a.is_null() != b.is_null() && !c.statistical) c.problem(path + ": " + a.dump() + " became " + b.dump());
+    return;
+  }
+  if (!is_number(a) || !is_number(b)) {
+    if (a != b) c.problem(path + ": " + a.dump() + " became " + b.dump());
+    return;
+  }
+  const double x = a.get<double>(), y = b.get<double>();
+  ++c.numbers;
+  if (x == y) return;
+  ++c.unequal_numbers;
+  if (!c.statistical) {
+    c.problem(path + ": " + a.dump() + " became " + b.dump());
+    return;
+  }
+  // Running curves (x_running) reuse one sample set at growing n, their first entries with no usable
+  // SE; their last entry is compared as the estimate it is. An SE of 0 (one sample) carries nothing.
+  const bool usable = se_a && se_b && is_number(*se_a) && is_number(*se_b) &&
+                      std::hypot(se_a->get<double>(), se_b->get<double>()) > 0 &&
+                      path.find("_running") == std::string::npos;
+  if (usable)
+    c.pairs.push_back({path, x, se_a->get<double>(), y, se_b->get<double>()});
+  else
+    ++c.unequal_without_se;
+}
+
+void compare(const json& a, const json& b, const std::string& path, Comparison& c, const json* se_a,
+             const json* se_b) {
+  if (a.is_object()) {
+    if (!b.is_object()) return c.problem(path + ": an object became " + std::string(b.type_name()));
+    for (auto it = a.begin(); it != a.end(); ++it) {
+      if (ignored(it.key())) continue;
+      const std::string p = path + "." + it.key();
+      if (!b.contains(it.key())) {
+        c.problem(p + ": missing");
+        continue;
+      }
+      compare(it.value(), b.at(it.key()), p, c, se_of(a, it.key()), se_of(b, it.key()));
+    }
+  } else if (a.is_array()) {
+    if (!b.is_array()) return c.problem(path + ": an array became " + std::string(b.type_name()));
+    if (a.size() != b.size())
+      return c.problem(path + ": " + std::to_string(a.size()) + " entries became " + std::to_string(b.size()));
+    const bool se_arrays = se_a && se_b && se_a->is_array() && se_b->is_array() && se_a->size() == a.size() &&
+                           se_b->size() == b.size();
+    for (size_t i = 0; i < a.size(); ++i)
+      compare(a[i], b[i], path + "[" + std::to_string(i) + "]", c, se_arrays ? &(*se_a)[i] : nullptr,
+              se_arrays ? &(*se_b)[i] : nullptr);
+  } else {
+    compare_leaf(a, b, path, c, se_a, se_b);
+  }
+}
+
+// Two-sided standard-normal quantile z with P(|Z| > z) = p (bisection on erfc).
+double normal_two_sided(double p) {
+  double lo = 0, hi = 40;
+  for (int i = 0; i < 200; ++i) {
+    const double m = 0.5 * (lo + hi);
+    (std::erfc(m / std::sqrt(2.0)) > p ? lo : hi) = m;
+  }
+  return 0.5 * (lo + hi);
+}
+
+std::string run_builtin(const Builtin& b, const fs::path& out) {
+  std::string cmd = std::string(THERMODIFF_BINARY) + " run " + b.name + " --quiet --threads 2 --out " + out.string();
+  for (const auto& kv : b.sets) cmd += " --set '" + kv + "'";
+  cmd += " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  std::string log;
+  std::array<char, 4096> buf;
+  for (size_t n; (n = fread(buf.data(), 1, buf.size(), p)) > 0;) log.append(buf.data(), n);
+  const int status = pclose(p);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return "thermodiff failed: " + cmd + "\n" + log;
+  return "";
+}
+
+class Golden : public ::testing::TestWithParam<Builtin> {};
+
+TEST_P(Golden, ResultsMatch) {
+  const Builtin& b = GetParam();
+  const fs::path out = fs::temp_directory_path() / ("thermodiff-golden-" + std::to_string(getpid()) + "-" + b.name);
+  fs::remove_all(out);
+  const std::string failure = run_builtin(b, out);
+  ASSERT_EQ(failure, "");
+  const json fresh = json::parse(read_text(out / "results.json"));
+  fs::remove_all(out);
+  const fs::path file = kGolden / (b.name + ".json");
+
+  if (const char* r = std::getenv("THERMODIFF_REGENERATE_GOLDEN"); r && std::string(r) == "1") {
+    std::ofstream(file) << fresh.dump(1) << "\n";
+    std::ofstream(kGolden / "FINGERPRINT") << fingerprint();
+    std::cout << "[ golden   ] wrote " << file << std::endl;
+    return;
+  }
+  ASSERT_TRUE(fs::exists(file)) << file << " is missing: run scripts/regenerate_golden.sh";
+  const json golden = json::parse(read_text(file));
+
+  Comparison c;
+  const char* mode = std::getenv("THERMODIFF_GOLDEN_MODE");
+  const std::string recorded = read_text(kGolden / "FINGERPRINT");
+  c.statistical = (mode && std::string(mode) == "statistical") || recorded != fingerprint();
+  std::cout << "[ golden   ] " << b.name << ": " << (c.statistical ? "statistical" : "exact") << " mode"
+            << (recorded != fingerprint() ? " (this machine differs from the one that wrote the golden files:\n" +
+                                                recorded + "here:\n" + fingerprint() + ")"
+                                          : "")
+            << std::endl;
+  compare(golden, fresh, b.name, c);
+  for (const auto& p : c.problems) ADD_FAILURE() << p;
+
+  if (c.statistical) {
+    const double z_max = std::max(4.0, normal_two_sided(1e-3 / double(std::max<size_t>(1, c.pairs.size()))));
+    int beyond4 = 0, failed = 0;
+    for (const auto& p : c.pairs) {
+      const double s = std::hypot(p.old_se, p.new_se);
+      const double z = s > 0 ? std::abs(p.new_v - p.old_v) / s : INFINITY;
+      beyond4 += z > 4;
+      if (z > 4 && z <= z_max && beyond4 <= 10)
+        std::cout << "[ golden   ] beyond 4 SE: " << p.path << ": " << p.old_v << " +- " << p.old_se << " became "
+                  << p.new_v << " +- " << p.new_se << " (" << z << " SE)" << std::endl;
+      if (z > z_max && ++failed <= 20)
+        ADD_FAILURE() << p.path << ": " << p.old_v << " +- " << p.old_se << " became " << p.new_v << " +- " << p.new_se
+                      << " (" << z << " SE)";
+    }
+    std::cout << "[ golden   ] " << c.numbers << " numbers, " << c.unequal_numbers << " changed: " << c.pairs.size()
+              << " estimates with an SE compared (" << beyond4 << " beyond 4 SE, threshold " << z_max << " SE), "
+              << c.unequal_without_se << " without an SE not compared" << std::endl;
+  } else {
+    std::cout << "[ golden   ] " << c.numbers << " numbers, " << c.unequal_numbers << " changed" << std::endl;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Builtins, Golden, ::testing::ValuesIn(reduced_builtins()),
+                         [](const ::testing::TestParamInfo<Builtin>& i) {
+                           std::string n = i.param.name;
+                           for (char& ch : n)
+                             if (ch == '-') ch = '_';
+                           return n;
+                         });
+
+// Every built-in has a golden line: a new built-in without one fails here.
+TEST(GoldenList, EveryBuiltinHasAReducedSize) {
+  FILE* p = popen((std::string(THERMODIFF_BINARY) + " list 2>&1").c_str(), "r");
+  std::string listing;
+  std::array<char, 4096> buf;
+  for (size_t n; (n = fread(buf.data(), 1, buf.size(), p)) > 0;) listing.append(buf.data(), n);
+  pclose(p);
+  std::vector<std::string> have;
+  for (const auto& b : reduced_builtins()) have.push_back(b.name);
+  std::istringstream s(listing);
+  int count = 0;
+  for (std::string line; std::getline(s, line);) {
+    std::istringstream ls(line);
+    std::string name;
+    ls >> name;
+    if (name.empty()) continue;
+    ++count;
+    EXPECT_NE(std::find(have.begin(), have.end(), name), have.end()) << "built-in '" << name << "' has no line in tests/golden/reduced.txt";
+  }
+  EXPECT_GT(count, 0) << listing;
+}
+
+}  // namespace
