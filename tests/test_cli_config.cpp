@@ -8,6 +8,9 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <map>
+#include <set>
+#include <tuple>
 #include <cstdlib>
 #include <unistd.h>
 #include <sstream>
@@ -756,4 +759,58 @@ TEST_F(Cli, TaepEnsembleResumesFromItsFinishedChunks) {
   for (size_t m = 0; m < r.whole["models"].size(); ++m)
     for (const char* k : {"taep", "histogram", "ift_running", "exact"})
       EXPECT_EQ(r.resumed["models"][m][k], r.whole["models"][m][k]) << m << " " << k;
+}
+
+// Randomness keyed by identity: a TAEP run with every per-model Monte Carlo (objective, exact
+// references, detailed-FT reverse paths, generated samples) and a trained MLP with its companion,
+// audited (--rng-audit): no two places draw the same numbers, each model has its own substream of
+// each per-model stream, and runs with seeds 1 and 2 share no stream at all.
+TEST_F(Cli, RngAuditKeepsModelsAndSeedsApart) {
+  const std::string f = write(R"(experiment = "taep"
+[process]
+kind = "vp"
+[sim]
+trajectories = 256
+steps = 40
+objective_samples = 16
+exact_samples = 512
+generated_samples = 64
+dft = true
+[target]
+ring = { K = 8, radius = 2.0, std = 0.1 }
+[training]
+steps = 20
+[[models]]
+name = "perfect"
+[[models]]
+name = "collapse"
+ring = { K = 8, radius = 2.0, std = 0.1 }
+collapse = { m = 1, alpha = 0.25 }
+[[models]]
+name = "mlp"
+mlp = {}
+data = { ring = { K = 8, radius = 2.0, std = 0.1 }, collapse = { m = 1, alpha = 0.5 } }
+)");
+  std::set<std::tuple<uint64_t, uint32_t, uint32_t>> keys[2];
+  for (int seed : {1, 2}) {
+    const fs::path audit = dir_ / ("audit-" + std::to_string(seed) + ".json");
+    const Result r = run("run " + f + " --quiet --seed " + std::to_string(seed) + " --out " +
+                         (dir_ / ("run" + std::to_string(seed))).string() + " --rng-audit " + audit.string());
+    ASSERT_EQ(r.code, 0) << r.output;
+    nlohmann::json a;
+    std::ifstream(audit) >> a;
+    EXPECT_TRUE(a["conflicts"].empty()) << a["conflicts"].dump(1);
+    std::map<uint32_t, std::set<uint32_t>> substreams;  // stream -> substreams drawn
+    for (const auto& s : a["streams"]) {
+      keys[seed - 1].insert({s["seed"].get<uint64_t>(), s["stream"].get<uint32_t>(), s["substream"].get<uint32_t>()});
+      substreams[s["stream"].get<uint32_t>()].insert(s["substream"].get<uint32_t>());
+      EXPECT_EQ(s["seed"].get<int>(), seed);
+    }
+    // Objective (5), detailed-FT paths (14) and generated samples (3): one substream per model (1..3);
+    // exact references (4, 15): the two exact-score models and the MLP's companion (4).
+    for (uint32_t stream : {3u, 5u, 14u}) EXPECT_EQ(substreams[stream], (std::set<uint32_t>{1, 2, 3})) << stream;
+    for (uint32_t stream : {4u, 15u}) EXPECT_EQ(substreams[stream], (std::set<uint32_t>{1, 2, 4})) << stream;
+  }
+  for (const auto& k : keys[0]) EXPECT_EQ(keys[1].count(k), 0u) << "seeds 1 and 2 share a stream";
+  EXPECT_GT(keys[0].size(), 15u);
 }

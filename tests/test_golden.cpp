@@ -10,9 +10,12 @@
 //   other CPUs.
 // - statistical (other machines, or THERMODIFF_GOLDEN_MODE=statistical): every estimate that
 //   carries a standard error (x beside x_se, value or mean beside se, elementwise for arrays) agrees
-//   within z_max * sqrt(se_old^2 + se_new^2), z_max = max(4, the two-sided normal quantile that
+//   within z_max * sqrt(se_old^2 + se_new^2) (+ 1e-12 relative, for rounding), z_max = max(4, the two-sided normal quantile that
 //   keeps the family-wise false-alarm rate of the file's comparisons at 1e-3); structure as above.
 //   This is the check for a change of random streams: new numbers, the same expectations.
+//
+// Every run also audits its random streams (--rng-audit): no conflicts, and every stream keyed by
+// the run's seed.
 //
 // THERMODIFF_REGENERATE_GOLDEN=1 writes the files instead (scripts/regenerate_golden.sh).
 #include <gtest/gtest.h>
@@ -95,6 +98,18 @@ bool ignored(const std::string& key) {
   for (const char* k : keys)
     if (key == k) return true;
   return false;
+}
+
+// The results without their run-time figures: what the golden files keep.
+void strip_ignored(json& j) {
+  if (j.is_object()) {
+    for (auto it = j.begin(); it != j.end();) {
+      if (ignored(it.key())) it = j.erase(it);
+      else strip_ignored(*it++);
+    }
+  } else if (j.is_array()) {
+    for (json& e : j) strip_ignored(e);
+  }
 }
 
 struct Comparison {
@@ -191,8 +206,10 @@ double normal_two_sided(double p) {
   return 0.5 * (lo + hi);
 }
 
-std::string run_builtin(const Builtin& b, const fs::path& out) {
-  std::string cmd = std::string(THERMODIFF_BINARY) + " run " + b.name + " --quiet --threads 2 --out " + out.string();
+// Runs the built-in with the random-stream audit (core/rng_audit.hpp) written to `audit`.
+std::string run_builtin(const Builtin& b, const fs::path& out, const fs::path& audit) {
+  std::string cmd = std::string(THERMODIFF_BINARY) + " run " + b.name + " --quiet --threads 2 --out " + out.string() +
+                    " --rng-audit " + audit.string();
   for (const auto& kv : b.sets) cmd += " --set '" + kv + "'";
   cmd += " 2>&1";
   FILE* p = popen(cmd.c_str(), "r");
@@ -204,20 +221,32 @@ std::string run_builtin(const Builtin& b, const fs::path& out) {
   return "";
 }
 
+void PrintTo(const Builtin& b, std::ostream* os) { *os << b.name; }
+
 class Golden : public ::testing::TestWithParam<Builtin> {};
 
 TEST_P(Golden, ResultsMatch) {
   const Builtin& b = GetParam();
   const fs::path out = fs::temp_directory_path() / ("thermodiff-golden-" + std::to_string(getpid()) + "-" + b.name);
+  const fs::path audit = out.string() + "-rng-audit.json";
   fs::remove_all(out);
-  const std::string failure = run_builtin(b, out);
-  ASSERT_EQ(failure, "");
+  const std::string failure = run_builtin(b, out, audit);
+  ASSERT_EQ(failure, "");  // includes a conflict in the audit: two places drawing the same numbers
   const json fresh = json::parse(read_text(out / "results.json"));
   fs::remove_all(out);
+  // Every random number of the run comes from the run's seed (the Philox key), so runs with
+  // different seeds share none; no two places in the code drew the same numbers.
+  const json streams = json::parse(read_text(audit));
+  fs::remove(audit);
+  EXPECT_TRUE(streams["conflicts"].empty()) << streams["conflicts"].dump(1);
+  for (const json& st : streams["streams"])
+    EXPECT_EQ(st["seed"].get<uint64_t>(), fresh["seed"].get<uint64_t>()) << st.dump();
   const fs::path file = kGolden / (b.name + ".json");
 
   if (const char* r = std::getenv("THERMODIFF_REGENERATE_GOLDEN"); r && std::string(r) == "1") {
-    std::ofstream(file) << fresh.dump(1) << "\n";
+    json kept = fresh;
+    strip_ignored(kept);
+    std::ofstream(file) << kept.dump(1) << "\n";
     std::ofstream(kGolden / "FINGERPRINT") << fingerprint();
     std::cout << "[ golden   ] wrote " << file << std::endl;
     return;
@@ -241,7 +270,8 @@ TEST_P(Golden, ResultsMatch) {
     const double z_max = std::max(4.0, normal_two_sided(1e-3 / double(std::max<size_t>(1, c.pairs.size()))));
     int beyond4 = 0, failed = 0;
     for (const auto& p : c.pairs) {
-      const double s = std::hypot(p.old_se, p.new_se);
+      // Rounding floor: an estimate of (nearly) zero variance may differ in its last digits.
+      const double s = std::hypot(p.old_se, p.new_se) + 1e-12 * std::max(std::abs(p.old_v), std::abs(p.new_v));
       const double z = s > 0 ? std::abs(p.new_v - p.old_v) / s : INFINITY;
       beyond4 += z > 4;
       if (z > 4 && z <= z_max && beyond4 <= 10)

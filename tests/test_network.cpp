@@ -434,7 +434,7 @@ TEST(LearnedTaep, MeanEqualsObjectiveIftHoldsAndHutchinsonAgrees) {
   const InitFn init = test::init_at(g.data, g.process, g.process.t_min(), {3, Stream::Init});
   TaepOptions opt;
   opt.hutchinson_probes = {0, 2};
-  opt.hutchinson_seed = 5;
+  opt.probes_key = {5, Stream::TaepProbes};
   const auto runs = run_taep(g.process, grid, target, {net.get(), net.get()}, {4000, 256}, init,
                              PhiloxNoise({3, Stream::Forward}), opt);
   const TaepSummary ex = summarize_taep(runs[0]), hu = summarize_taep(runs[1]);

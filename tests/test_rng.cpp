@@ -2,6 +2,8 @@
 
 #include "common.hpp"
 #include "core/philox.hpp"
+#include "core/rng_audit.hpp"
+#include "core/rng_draw.hpp"
 #include "core/stats.hpp"
 
 namespace td {
@@ -77,6 +79,65 @@ TEST(Rng, NormalMomentsWithinStandardError) {
   Moments corr;
   for (int i = 0; i < n; ++i) corr.add(Z(i, 0) * Z(i, 1));
   EXPECT_NEAR(corr.mean(), 0.0, 4 * corr.mean_se());
+}
+
+// The counter packing is injective: substream bits never alias an id's high bits, the lane and scalar
+// draws agree for every substream, and draws outside the packing's range are refused.
+TEST(Rng, SubstreamsAreDistinctStreamsAndRangesAreChecked) {
+  std::vector<uint64_t> ids(8);
+  for (int i = 0; i < 8; ++i) ids[size_t(i)] = (uint64_t(1) << 40) + uint64_t(i);  // ids above 2^32
+  Mat Z0, Z1, Z2;
+  normal_block({3, Stream::Forward, 0}, ids.data(), 8, 2, 3, Z0);
+  normal_block({3, Stream::Forward, 1}, ids.data(), 8, 2, 3, Z1);
+  normal_block({3, Stream::Forward, kMaxSubstream}, ids.data(), 8, 2, 3, Z2);
+  for (int i = 0; i < 8; ++i)
+    for (int j = 0; j < 3; ++j) {
+      EXPECT_NE(Z0(i, j), Z1(i, j));
+      EXPECT_NE(Z1(i, j), Z2(i, j));
+      EXPECT_NEAR(Z1(i, j), normal_at({3, Stream::Forward, 1}, ids[size_t(i)], 2, j), 1e-12);
+    }
+  // (substream 1, id) and (substream 0, id + 2^48) would share a counter: ids that large are refused.
+  EXPECT_NE(counter_c2(5, 1), counter_c2(uint64_t(1) << 32, 0));
+  EXPECT_THROW(normal_at({3, Stream::Forward}, kMaxDrawId, 0, 0), std::logic_error);
+  EXPECT_THROW(normal_at({3, Stream::Forward}, 0, uint64_t(1) << 32, 0), std::logic_error);
+  EXPECT_THROW((RngKey{3, Stream::Forward, kMaxSubstream + 1}), std::logic_error);
+  // Substream 0 keeps the numbers of the streams from before substreams existed (a pinned value).
+  EXPECT_NEAR(normal_at({42, Stream::Forward}, 7, 3, 1), normal_at({42, Stream::Forward, 0}, 7, 3, 1), 0.0);
+}
+
+// The audit: the same key handed around is one stream; keys made in two places that draw the same
+// numbers, or one step drawn as uniforms and as normals, are conflicts.
+TEST(RngAudit, FindsSharedNumbersAndNothingElse) {
+  std::vector<uint64_t> ids(8);
+  for (int i = 0; i < 8; ++i) ids[size_t(i)] = uint64_t(i);
+  Mat Z, U;
+  {
+    RngAudit audit;
+    const RngKey shared{9, Stream::User};
+    normal_block(shared, ids.data(), 8, 0, 2, Z);  // one key used twice: common random numbers
+    normal_block(shared, ids.data(), 8, 0, 2, Z);
+    normal_block({9, Stream::User, 1}, ids.data(), 8, 0, 2, Z);  // another substream
+    normal_block({9, Stream::User}, ids.data(), 8, 1, 2, Z);     // another step
+    EXPECT_TRUE(audit.conflicts().empty());
+    EXPECT_EQ(audit.streams().size(), 2u);
+    EXPECT_EQ(audit.streams()[0].sites.size(), 2u);  // made at two lines, but no step drawn by both
+  }
+  {
+    RngAudit audit;
+    normal_block({9, Stream::User}, ids.data(), 8, 0, 2, Z);
+    normal_block({9, Stream::User}, ids.data(), 8, 0, 2, Z);  // made again elsewhere: the same numbers
+    ASSERT_EQ(audit.conflicts().size(), 1u);
+    EXPECT_NE(audit.conflicts()[0].find("tests/test_rng.cpp"), std::string::npos) << audit.conflicts()[0];
+  }
+  {
+    RngAudit audit;
+    const RngKey key{9, Stream::User};
+    uniform_block(key, ids.data(), 8, 4, 1, U);
+    normal_block(key, ids.data(), 8, 4, 2, Z);  // the same bits as the uniforms
+    ASSERT_EQ(audit.conflicts().size(), 1u);
+    EXPECT_NE(audit.conflicts()[0].find("uniforms and as normals"), std::string::npos) << audit.conflicts()[0];
+  }
+  EXPECT_EQ(active_rng_audit(), nullptr);
 }
 
 }  // namespace td

@@ -13,7 +13,7 @@ TEST(Samplers, ProbabilityFlowRk4ConvergesAtOrderFour) {
   g.vars = Mat::Constant(1, 2, 0.5);
   const MixtureScore s(g, p);
   auto v = [&](double t) { return p.alpha(t) * p.alpha(t) * 0.5 + p.sigma2(t); };
-  const InitFn init = prior_init(p, 2, 3);
+  const InitFn init = prior_init(p, 2, {3, Stream::Prior});
   std::vector<double> errs;
   std::vector<int> steps = {20, 40, 80, 160};
   Mat X0;
@@ -38,7 +38,7 @@ TEST(Samplers, ReverseSdeReproducesModeWeights) {
   const GaussianMixture q = test::collapse_ring(8, 2.0, 0.1, 1, 0.25);
   const MixtureScore s(q, p);
   const int64_t n = 20000;
-  const Mat Y = sample_reverse_sde(p, {p.t_min(), p.T(), 500}, s, {n, 256}, prior_init(p, 2, seed),
+  const Mat Y = sample_reverse_sde(p, {p.t_min(), p.T(), 500}, s, {n, 256}, prior_init(p, 2, {seed, Stream::Prior}),
                                    PhiloxNoise({seed, Stream::Reverse}));
   std::vector<double> count(8, 0);
   for (int64_t i = 0; i < n; ++i) {

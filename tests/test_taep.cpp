@@ -85,7 +85,7 @@ TEST(Taep, MeanAndVarianceMatchExactReferencesAndObjective) {
     const TaepSummary t = summarize_taep(s.run(q, 40000, steps, seed));
     const ExactReference e = exact_reference(s.process, *s.target_score, q,
                                              mixture_marginal_sampler(s.target, s.process, {seed, Stream::ExactMC}),
-                                             400000, seed);
+                                             400000, {seed, Stream::ExactTransition});
     const Estimate obj = s.objective(q, steps, 2000, seed);
     std::cout << "  alpha " << alpha << ": <Sigma> " << t.mean << " +- " << t.mean_se << ", exact " << e.sigma_mean.value
               << " +- " << e.sigma_mean.se << ", objective " << obj.value << " +- " << obj.se << "; Var " << t.var

@@ -18,6 +18,8 @@
 
 #include "core/error.hpp"
 #include "core/progress.hpp"
+#include "core/rng_audit.hpp"
+#include "core/file_io.hpp"
 #include "experiments/builtin.hpp"
 #include "experiments/config_docs.hpp"
 #include "experiments/config_reader.hpp"
@@ -51,6 +53,7 @@ struct RunOptions {
   bool overwrite = false;
   bool quiet = false;
   bool resume = false;
+  std::string rng_audit;  // file for the audit of the run's random streams ("" = none)
 };
 
 // Loads CONFIG (a file, or the name of a built-in experiment; empty = the quickstart) and applies
@@ -152,6 +155,21 @@ void on_interrupt_leave(const RunDir& dir) {
   sigaction(SIGTERM, &sa, nullptr);
 }
 
+// Every random stream the run drew from, and the conflicts: the same numbers drawn from keys made
+// in two places. A conflict fails the run (exit 1) after the audit is written.
+void write_rng_audit(const RngAudit& audit, const std::string& file) {
+  nlohmann::json j = {{"streams", nlohmann::json::array()}, {"conflicts", audit.conflicts()}};
+  for (const auto& s : audit.streams())
+    j["streams"].push_back({{"seed", s.seed}, {"stream", s.stream}, {"substream", s.substream},
+                            {"first_step", s.first_step}, {"last_step", s.last_step}, {"steps", s.steps},
+                            {"sites", s.sites}});
+  write_file(file, j.dump(1) + "\n");
+  if (!j["conflicts"].empty())
+    throw std::runtime_error(fmt::format("--rng-audit: {} random streams drawn from keys made in more than one place "
+                                         "(see {}), e.g. {}",
+                                         j["conflicts"].size(), file, j["conflicts"][0].get<std::string>()));
+}
+
 int cmd_run(const RunOptions& o) {
   std::string source, name;
   const toml::table t = load_config(o, source, name);
@@ -174,7 +192,9 @@ int cmd_run(const RunOptions& o) {
   if (o.resume)
     ctx.log(dir.resumed_from().empty() ? fmt::format("--resume: no incomplete run of {} found; starting afresh", o.out)
                                        : fmt::format("--resume: continuing the incomplete run {}", dir.resumed_from()));
+  std::unique_ptr<RngAudit> audit = o.rng_audit.empty() ? nullptr : std::make_unique<RngAudit>();
   nlohmann::json results = ex.run(ctx);
+  if (audit) write_rng_audit(*audit, o.rng_audit);
   results["version"] = THERMODIFF_VERSION;
   results["git"] = THERMODIFF_GIT;
   results["config_source"] = source;
@@ -249,6 +269,9 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   run->add_flag("--overwrite", o.overwrite, "replace an existing run directory");
   run->add_flag("--quiet", o.quiet, "no progress lines on stderr");
+  run->add_option("--rng-audit", o.rng_audit,
+                  "write every random stream the run drew from (seed, stream, substream, steps, where its key was "
+                  "made) to FILE; fail if two places drew the same numbers");
   run->add_flag("--resume", o.resume,
                 "continue the interrupted run of --out DIR (same config): finished sections and training checkpoints "
                 "are reused, with the same results");

@@ -2,6 +2,7 @@
 // log/sin/cos vectorize through libmvec; rng.cpp has the same formulas in strict double, and the
 // tests bound the difference. Two passes: integer Philox on lane groups -> uniforms (bit-identical
 // to the scalar draw), then Box-Muller on whole arrays.
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <vector>
@@ -14,23 +15,30 @@ namespace {
 
 void uniform_pairs(const RngKey& key, const uint64_t* ids, int n, uint64_t step, uint32_t word, double* u0,
                    double* u1) {
-  const uint32_t stream = uint32_t(key.stream);
+  const uint32_t stream = uint32_t(key.stream), sub = key.substream;
   const uint64_t seed = key.seed;
   int i = 0;
   for (; i + kLanes <= n; i += kLanes) {
     V8u id;
     std::memcpy(&id, ids + i, sizeof id);
     V8 a, b;
-    draw_lanes(seed, stream, id, step, word, a, b);
+    draw_lanes(seed, stream, sub, id, step, word, a, b);
     store8(u0 + i, a);
     store8(u1 + i, b);
   }
-  for (; i < n; ++i) draw(seed, stream, ids[i], step, word, u0[i], u1[i]);
+  for (; i < n; ++i) draw(seed, stream, sub, ids[i], step, word, u0[i], u1[i]);
+}
+
+uint64_t max_id(const uint64_t* ids, int n) {
+  uint64_t m = 0;
+  for (int i = 0; i < n; ++i) m = std::max(m, ids[i]);
+  return m;
 }
 
 }  // namespace
 
 void normal_block(const RngKey& key, const uint64_t* ids, int n, uint64_t step, int d, Mat& Z) {
+  check_draw(key, max_id(ids, n), step, d, DrawKind::Normal);
   Z.resize(n, d);
   thread_local std::vector<double> buf;
   buf.resize(size_t(2) * n);
@@ -58,6 +66,7 @@ void normal_block(const RngKey& key, const uint64_t* ids, int n, uint64_t step, 
 }
 
 void uniform_block(const RngKey& key, const uint64_t* ids, int n, uint64_t step, int m, Mat& U) {
+  check_draw(key, max_id(ids, n), step, m, DrawKind::Uniform);
   U.resize(n, m);
   std::vector<double> a(n), b(n);
   for (int j = 0; j < m; j += 2) {

@@ -1,20 +1,45 @@
-// Strict-double scalar draws (the reference path).
+// The key, the identity checks, and strict-double scalar draws (the reference path).
 #include "core/rng.hpp"
 
+#include <stdexcept>
+#include <string>
+
+#include "core/rng_audit.hpp"
 #include "core/rng_draw.hpp"
 
 namespace td {
 
+RngKey::RngKey(uint64_t seed_, Stream stream_, uint32_t substream_, std::source_location where)
+    : seed(seed_), stream(stream_), substream(substream_), site(where.file_name()), line(where.line()) {
+  if (substream > kMaxSubstream)
+    throw std::logic_error("RngKey: substream " + std::to_string(substream) + " exceeds " + std::to_string(kMaxSubstream));
+}
+
+void check_draw(const RngKey& key, uint64_t max_id, uint64_t step, int components, DrawKind kind) {
+  // The counter packing (rng_draw.hpp) is injective only within these ranges.
+  if (max_id >= kMaxDrawId || (step >> 32) != 0 || components > (1 << 25))
+    throw std::logic_error("random draw outside the counter's range: id " + std::to_string(max_id) + ", step " +
+                           std::to_string(step) + ", " + std::to_string(components) + " components");
+  if (RngAudit* a = active_rng_audit()) a->record(key, step, kind);
+}
+
+namespace {
+void draw_at(const RngKey& key, uint64_t id, uint64_t step, int component, DrawKind kind, double& u0, double& u1) {
+  check_draw(key, id, step, component + 1, kind);
+  draw(key.seed, uint32_t(key.stream), key.substream, id, step, uint32_t(component / 2), u0, u1);
+}
+}  // namespace
+
 double normal_at(const RngKey& key, uint64_t id, uint64_t step, int component) {
   double u0, u1;
-  draw(key.seed, uint32_t(key.stream), id, step, uint32_t(component / 2), u0, u1);
+  draw_at(key, id, step, component, DrawKind::Normal, u0, u1);
   const double r = std::sqrt(-2.0 * std::log(1.0 - u0));  // 1 - u0 in (0, 1]
   return (component % 2 == 0) ? r * std::cos(kTwoPi * u1) : r * std::sin(kTwoPi * u1);
 }
 
 double uniform_at(const RngKey& key, uint64_t id, uint64_t step, int component) {
   double u0, u1;
-  draw(key.seed, uint32_t(key.stream), id, step, uint32_t(component / 2), u0, u1);
+  draw_at(key, id, step, component, DrawKind::Uniform, u0, u1);
   return (component % 2 == 0) ? u0 : u1;
 }
 

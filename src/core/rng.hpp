@@ -1,7 +1,8 @@
 #pragma once
 // Randomness is a function of identity: every random number is determined by
-// (seed, stream, trajectory id, step, component), never by thread or block.
+// (seed, stream, substream, trajectory id, step, component), never by thread or block.
 #include <cstdint>
+#include <source_location>
 
 #include "core/types.hpp"
 
@@ -23,11 +24,34 @@ enum class Stream : uint32_t {
   Data = 11,       // synthetic data sets: training draws
   Test = 12,       // synthetic data sets: held-out draws (likelihood, entropy rates)
   Clone = 13,      // the copies of a cloning experiment after their branch time
+  ReverseDft = 14,       // reverse-sampler paths of the detailed fluctuation theorem (per model)
+  ExactTransition = 15,  // exact-reference Monte Carlo: the forward transition t_min -> T (per model)
+  DftInit = 16,          // the detailed fluctuation theorem's starting points, drawn from p_T
+  EntropyProbes = 17,    // Rademacher probes of the entropy-rate estimators (Hutchinson divergence)
+  TaepProbes = 18,       // Rademacher probes along TAEP paths, common to the target and every model
+  EntropyFlow = 19,      // Monte Carlo of entropy production and flow
+  FranzParisi = 20,      // Monte Carlo of the Franz-Parisi potential (substream 0: theory, 1: empirical)
+  Pathwise = 21,         // forward samples of the pathwise conditional entropy V_h
 };
 
+// A random stream: (seed, stream, substream). The substream tells apart the instances of one
+// purpose within a run (the model index of a per-model Monte Carlo, say); 0 when there is one.
+// Philox takes the seed as its key and (stream, substream, id, step, component) as its counter, an
+// injective packing (rng_draw.hpp), so no two identities ever share a number and runs with
+// different seeds share none. Never derive a seed by arithmetic: add a stream or a substream.
+// `site` is where the key was made (file:line), for the audit (core/rng_audit.hpp): two places in
+// a run that draw the same numbers are a bug the audit reports.
+constexpr uint32_t kMaxSubstream = 0xFFFF;     // 16 bits of the counter
+constexpr uint64_t kMaxDrawId = (1ull << 48);  // ids (trajectories, samples) below 2^48
 struct RngKey {
   uint64_t seed = 0;
   Stream stream = Stream::User;
+  uint32_t substream = 0;
+  const char* site = "";
+  uint32_t line = 0;
+  RngKey() = default;
+  RngKey(uint64_t seed_, Stream stream_, uint32_t substream_ = 0,
+         std::source_location where = std::source_location::current());
 };
 
 // n x d standard normals for trajectories ids[0..n) at `step`: Z(i, j) is the normal for
@@ -38,6 +62,11 @@ void normal_block(const RngKey& key, const uint64_t* ids, int n, uint64_t step, 
 
 // n x m uniforms in [0, 1) with the same identity rule (53-bit resolution).
 void uniform_block(const RngKey& key, const uint64_t* ids, int n, uint64_t step, int m, Mat& U);
+
+// Throws unless the draw is within the counter's injective range (ids < 2^48, steps < 2^32,
+// components < 2^25); records it in the active RngAudit. Every draw function calls it.
+enum class DrawKind : uint8_t { Uniform = 1, Normal = 2 };
+void check_draw(const RngKey& key, uint64_t max_id, uint64_t step, int components, DrawKind kind);
 
 // Scalar versions (the reference path, and for non-hot code).
 double normal_at(const RngKey& key, uint64_t id, uint64_t step, int component);

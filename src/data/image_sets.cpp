@@ -44,12 +44,12 @@ Mat ImageSet::normalized(int first, int count) const {
   return X;
 }
 
-DataFn ImageSet::sampler(const RngKey& key) const {
+DataFn ImageSet::sampler(const RngKey& key, uint64_t step) const {
   if (n < 1) throw InputError("image set: empty");
   const auto all = std::make_shared<Mat>(normalized());
-  return [all, key](const uint64_t* ids, int m, Mat& X) {
+  return [all, key, step](const uint64_t* ids, int m, Mat& X) {
     Mat U;
-    uniform_block(key, ids, m, 0, 1, U);
+    uniform_block(key, ids, m, step, 1, U);
     X.resize(m, all->cols());
     for (int i = 0; i < m; ++i) X.row(i) = all->row(std::min(Eigen::Index(U(i, 0) * double(all->rows())), all->rows() - 1));
   };

@@ -24,7 +24,8 @@ struct ImageSet {
   // Images first .. first + count - 1 (count < 0: to the end) as rows in [-1, 1].
   Mat normalized(int first = 0, int count = -1) const;
   // Draws images uniformly (with replacement) for sample ids, normalized: a data source for training.
-  DataFn sampler(const RngKey& key) const;
+  // The choice is the uniform of (key, id, step).
+  DataFn sampler(const RngKey& key, uint64_t step = 0) const;
 };
 
 ImageSet read_cifar10(const std::string& path);

@@ -94,7 +94,8 @@ json run_learning_experiment(const LearningConfig& c, const RunContext& ctx) {
     throw InputError(fmt::format("learning: the images are {}x{}x{}, the U-Net expects {}x{}x{}", images.channels, images.height,
                                  images.width, c.unet.channels, c.unet.side, c.unet.side));
   const Process p(c.process);
-  const DataFn data = images.sampler({c.seed, Stream::Train});
+  // Train steps 0 and 1 are the DSM loop's times and noise (train/dsm_loop.cpp): the images at step 2.
+  const DataFn data = images.sampler({c.seed, Stream::Train}, 2);
   const int d = c.unet.dim();
   ctx.log(fmt::format("learning: {} images {}x{}x{} ({}), U-Net base {}, {} steps in {} snapshots", images.n, images.channels,
                       images.height, images.width, c.data.kind, c.unet.base, c.train.steps, c.snapshots));
@@ -167,7 +168,7 @@ json run_learning_experiment(const LearningConfig& c, const RunContext& ctx) {
     TaepOptions o;
     o.hutchinson_probes.assign(models.size(), c.hutchinson_probes);
     o.target_hutchinson_probes = c.hutchinson_probes;
-    o.hutchinson_seed = c.seed;
+    o.probes_key = {c.seed, Stream::TaepProbes};
     const auto tr = run_taep(p, {p.t_min(), p.T(), c.taep_steps}, *scores.back(), models, {c.taep_trajectories, 64}, init,
                              PhiloxNoise({c.seed, Stream::Forward}), o);
     // Common bins for the distributions (Fig. 3a).
@@ -192,7 +193,7 @@ json run_learning_experiment(const LearningConfig& c, const RunContext& ctx) {
     const Mat real = images.normalized(0, std::min(images.n, c.samples));
     for (size_t k = 0; k < scores.size(); ++k) {
       const Mat gen = sample_reverse_sde(p, {p.t_min(), p.T(), c.sample_steps}, *scores[k], {c.samples, 64},
-                                         prior_init(p, d, c.seed), PhiloxNoise({c.seed, Stream::Reverse}));
+                                         prior_init(p, d, {c.seed, Stream::Prior}), PhiloxNoise({c.seed, Stream::Reverse}));
       const DensityCoverage dc = density_coverage(real, gen, 5);
       coverage.push_back({{"step", at[k]}, {"density", dc.density}, {"coverage", dc.coverage}, {"taep_var", var_sigma[k]}});
     }

@@ -84,7 +84,7 @@ json measure(const LikelihoodConfig& cfg, const LikelihoodRun& run, const Proces
   const NllResult nr = pf_ode_nll(process, score, X0, cfg.nll, gaussian_prior(process, D));
   const double nll_s = seconds_since(t0);
   t0 = Clock::now();
-  const EntropyRates er = entropy_rates(process, score, run.data.sampler({cfg.seed, Stream::Test}), cfg.rates, exact);
+  const EntropyRates er = entropy_rates(process, score, run.data.sampler({cfg.seed, Stream::Test, 1}), cfg.rates, exact);
   const double rates_s = seconds_since(t0);
   const LikelihoodBound b = likelihood_bound(run.data.entropy(), prior_entropy(process, D), er.forward.integral);
   json j = {{"nll", nll_json(nr, run.data, nll_s)}, {"bound", bound_json(b, run.data)}, {"rates", rates_json(er)}};

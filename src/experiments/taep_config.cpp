@@ -1,5 +1,7 @@
 #include "experiments/taep_config.hpp"
 
+#include "core/rng.hpp"
+
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -90,6 +92,8 @@ TaepConfig parse_taep_config(const toml::table& root, const std::string& file) {
 
   auto models = r.table_array("models");
   if (models.empty()) r.fail("models", "missing: at least one [[models]] entry is required");
+  // Each model (and its exact-field companion) has its own random substreams (core/rng.hpp).
+  if (models.size() > kMaxSubstream / 2) r.fail("models", fmt::format("{} models: at most {}", models.size(), kMaxSubstream / 2));
   std::set<std::string> names;
   for (auto& m : models) {
     ModelSpec ms;

@@ -178,7 +178,7 @@ json run_taep_experiment(const TaepConfig& cfg, const RunContext& ctx) {
 
   std::vector<BuiltModel> models;
   std::vector<json> training(cfg.models.size());
-  TaepOptions taep_opt{cfg.product, {}, cfg.seed};
+  TaepOptions taep_opt{cfg.product, {}, {cfg.seed, Stream::TaepProbes}};
   for (size_t i = 0; i < cfg.models.size(); ++i) {
     const ModelSpec& ms = cfg.models[i];
     std::shared_ptr<const Score> s;
@@ -259,6 +259,8 @@ json run_taep_experiment(const TaepConfig& cfg, const RunContext& ctx) {
   for (size_t m = 0; m < models.size(); ++m) {
     const ModelSpec& ms = *models[m].spec;
     const Score& model = *models[m].score;
+    // Per-model Monte Carlo streams: substream m + 1 (companions follow the models: c + 1).
+    const uint32_t sub = uint32_t(m) + 1;
     json r;
     r["name"] = ms.name;
     r["description"] = model.describe();
@@ -273,7 +275,7 @@ json run_taep_experiment(const TaepConfig& cfg, const RunContext& ctx) {
     // 2. Score-matching objective, independently of the paths.
     t0 = Clock::now();
     const SmObjective obj = sm_objective(process, grid, *target, model,
-                                         mixture_marginal_sampler(cfg.target, process, {cfg.seed + 1000003 * (m + 1), Stream::Objective}),
+                                         mixture_marginal_sampler(cfg.target, process, {cfg.seed, Stream::Objective, sub}),
                                          cfg.objective_samples);
     sm_s += seconds_since(t0);
 
@@ -301,8 +303,8 @@ json run_taep_experiment(const TaepConfig& cfg, const RunContext& ctx) {
     if (model.has_log_density()) {
       t0 = Clock::now();
       const ExactReference e = exact_reference(process, *target, model,
-                                               mixture_marginal_sampler(cfg.target, process, {cfg.seed + 7919 * (m + 1), Stream::ExactMC}),
-                                               cfg.exact_samples, cfg.seed + 7919 * (m + 1));
+                                               mixture_marginal_sampler(cfg.target, process, {cfg.seed, Stream::ExactMC, sub}),
+                                               cfg.exact_samples, {cfg.seed, Stream::ExactTransition, sub});
       exact_s += seconds_since(t0);
       json ex = exact_json(e);
       if (ms.collapse && cfg.target_is_ring && ms.collapse_K == cfg.target.K() && uniform_target) {
@@ -316,10 +318,10 @@ json run_taep_experiment(const TaepConfig& cfg, const RunContext& ctx) {
     if (cfg.dft) {
       t0 = Clock::now();
       const int64_t nd = cfg.dft_trajectories > 0 ? cfg.dft_trajectories : cfg.trajectories;
-      const MarginalSampler pT = mixture_marginal_sampler(cfg.target, process, {cfg.seed, Stream::Prior});
+      const MarginalSampler pT = mixture_marginal_sampler(cfg.target, process, {cfg.seed, Stream::DftInit});
       const InitFn init_T = [&](const uint64_t* ids, int n, Mat& X) { pT(grid.T, ids, n, 0, X); };
       const auto rev = run_taep_on_reverse_paths(process, grid, *target, model, {nd, cfg.block}, init_T,
-                                                 PhiloxNoise({cfg.seed + 17 * (m + 1), Stream::Reverse}));
+                                                 PhiloxNoise({cfg.seed, Stream::ReverseDft, sub}));
       const DftCheck c = dft_check(traj[m].sigma, rev);
       r["dft"] = {{"trajectories", nd}, {"slope", finite_or_null(c.slope)}, {"slope_se", finite_or_null(c.slope_se)},
                   {"intercept", finite_or_null(c.intercept)}, {"ift_reverse", finite_or_null(c.ift_reverse)},
@@ -333,9 +335,9 @@ json run_taep_experiment(const TaepConfig& cfg, const RunContext& ctx) {
     // the scatter plots and their density and coverage against target samples (Naeem et al., k = 5).
     if (ng > 0) {
       t0 = Clock::now();
-      const InitFn prior = prior_init(process, d, cfg.seed);
+      const InitFn prior = prior_init(process, d, {cfg.seed, Stream::Prior});
       const Mat G = sample_reverse_sde(process, grid, model, {ng, cfg.block}, prior,
-                                       PhiloxNoise({cfg.seed + 31 * (m + 1), Stream::Reverse}));
+                                       PhiloxNoise({cfg.seed, Stream::Reverse, sub}));
       const Mat H = sample_pf_ode_rk4(process, grid, model, {ng, cfg.block}, prior);
       if (d >= 2) {
         r["generated"] = {{"x", vec_json(G.col(0))}, {"y", vec_json(G.col(1))}, {"sampler", "reverse SDE (Euler-Maruyama)"}};
@@ -369,10 +371,10 @@ json run_taep_experiment(const TaepConfig& cfg, const RunContext& ctx) {
       json ef = {{"description", field.describe()}, {"taep", summary_json(cs)}};
       ef["histogram"] = histogram_json(histogram(traj[size_t(c)].sigma, cfg.histogram_bins, h.edges.front(), h.edges.back()));
       t0 = Clock::now();
-      const uint64_t es = cfg.seed + 7919 * (uint64_t(c) + 1);
+      const uint32_t csub = uint32_t(c) + 1;
       ef["exact"] = exact_json(exact_reference(process, *target, field,
-                                               mixture_marginal_sampler(cfg.target, process, {es, Stream::ExactMC}),
-                                               cfg.exact_samples, es));
+                                               mixture_marginal_sampler(cfg.target, process, {cfg.seed, Stream::ExactMC, csub}),
+                                               cfg.exact_samples, {cfg.seed, Stream::ExactTransition, csub}));
       exact_s += seconds_since(t0);
       if (ms.collapse && cfg.target_is_ring && ms.collapse_K == cfg.target.K() && uniform_target) {
         ef["kl_separated"] = kl_separated_uniform(ms.network->data->weights);

@@ -51,12 +51,13 @@ ConditionalEntropyRates conditional_entropy_rates(const Process& p, const Score&
   // Per-sample values, reduced in sample order: independent of threads and blocks.
   const size_t ns = size_t(o.samples);
   std::vector<double> sq(ns), dv(ns), err(ns), pv(ns);
+  const NodeKeys keys = node_keys(o.seed);
   for (size_t k = 0; k < nodes; ++k) {
     const double t = r.t[k], a = p.alpha(t), s2 = p.sigma2(t), sg = std::sqrt(s2), g2 = p.g2(t);
     parallel_blocks({o.samples, 256}, [&](const uint64_t* ids, int n, int nv, int64_t first) {
       NodeSamples q;
       Vec trv;
-      node_samples(score, data, o.seed, o.hutchinson_probes, k, ns, ids, n, t, a, sg, q);
+      node_samples(score, data, keys, o.hutchinson_probes, k, ns, ids, n, t, a, sg, q);
       const Mat &S = q.S, &Z = q.Z;
       const Vec& div = q.div;
       if (mixture) posterior_moments(*mixture, {a, s2}, q.Xt, nullptr, &trv);
@@ -97,7 +98,7 @@ ConditionalEntropyRates conditional_entropy_rates(const Process& p, const Score&
       const int nb = (o.spectrum_samples + kLanes - 1) / kLanes * kLanes;
       id.resize(size_t(nb), id.back());
       data(id.data(), nb, X0);
-      normal_block({o.seed, Stream::Entropy}, id.data(), nb, 0, d, Z);
+      normal_block(keys.noise, id.data(), nb, 0, d, Z);  // the same points as the rates at this node
       const Mat Xt = a * X0 + sg * Z;
       Mat eig(o.spectrum_samples, d);
 #pragma omp parallel for schedule(static) private(J)

@@ -34,11 +34,12 @@ std::vector<EntropyFlowPoint> entropy_flow_mc(const GaussianMixture& data, const
   const int d = data.dim();
   std::vector<EntropyFlowPoint> out;
   std::vector<double> x2(static_cast<size_t>(samples)), s2(static_cast<size_t>(samples));
+  const RngKey key{seed, Stream::EntropyFlow};
   for (size_t k = 0; k < t.size(); ++k) {
     const GaussianMixture m = data.marginal(p.alpha(t[k]), p.sigma2(t[k]));
     parallel_blocks({samples, 256}, [&](const uint64_t* ids, int n, int nv, int64_t first) {
       Mat X, S;
-      sample_mixture(m, {seed, Stream::ExactMC}, ids, n, uint64_t(k), X);
+      sample_mixture(m, key, ids, n, 2 * uint64_t(k), X);  // steps 2k and 2k + 1
       mixture_eval_fast(m, X, &S, nullptr, nullptr);
       for (int i = 0; i < nv; ++i) x2[size_t(first + i)] = X.row(i).squaredNorm(), s2[size_t(first + i)] = S.row(i).squaredNorm();
     });

@@ -14,15 +14,17 @@
 
 namespace td {
 
-void node_samples(const Score& score, const DataFn& data, uint64_t seed, int probes, size_t node, size_t samples,
+NodeKeys node_keys(uint64_t seed) { return {{seed, Stream::Entropy}, {seed, Stream::EntropyProbes}}; }
+
+void node_samples(const Score& score, const DataFn& data, const NodeKeys& keys, int probes, size_t node, size_t samples,
                   const uint64_t* ids, int n, double t, double a, double sg, NodeSamples& o) {
   std::vector<uint64_t> id(static_cast<size_t>(n));
   for (int i = 0; i < n; ++i) id[size_t(i)] = uint64_t(node) * uint64_t(samples) + ids[i];
   data(id.data(), n, o.X0);
-  normal_block({seed, Stream::Entropy}, id.data(), n, 0, score.dim(), o.Z);
+  normal_block(keys.noise, id.data(), n, 0, score.dim(), o.Z);
   o.Xt = a * o.X0 + sg * o.Z;
   const std::vector<Mat> pr =
-      probes > 0 ? rademacher_probes({seed, Stream::Hutchinson}, id.data(), n, 0, score.dim(), probes) : std::vector<Mat>{};
+      probes > 0 ? rademacher_probes(keys.probes, id.data(), n, 0, score.dim(), probes) : std::vector<Mat>{};
   score_and_divergence(score, o.Xt, t, pr, o.S, o.div);
 }
 
@@ -49,12 +51,13 @@ EntropyRates entropy_rates(const Process& p, const Score& score, const DataFn& d
   r.ratio.resize(size_t(nodes));
   // Per-sample values, reduced in sample order so the result does not depend on threads or blocks.
   std::vector<double> sq(size_t(o.samples)), dv(size_t(o.samples)), sz(size_t(o.samples)), se2(size_t(o.samples));
+  const NodeKeys keys = node_keys(o.seed);
   for (int k = 0; k < nodes; ++k) {
     const double t = r.t[size_t(k)], a = p.alpha(t), sg = p.sigma(t), g2 = p.g2(t);
     parallel_blocks({o.samples, 256}, [&](const uint64_t* ids, int n, int nv, int64_t first) {
       NodeSamples ns;
       Mat Se;
-      node_samples(score, data, o.seed, o.hutchinson_probes, size_t(k), size_t(o.samples), ids, n, t, a, sg, ns);
+      node_samples(score, data, keys, o.hutchinson_probes, size_t(k), size_t(o.samples), ids, n, t, a, sg, ns);
       const Mat &S = ns.S, &Z = ns.Z;
       const Vec& div = ns.div;
       if (exact) exact->score(ns.Xt, t, Se);

@@ -49,14 +49,19 @@ struct EntropyRates {
 };
 
 // The samples of node `node` of a forward-process rate estimator, for block ids[0..n): sample ids
-// node * samples + ids[i], x_0 from `data`, z from Stream::Entropy, x_t = alpha x_0 + sigma z, and
-// the score and divergence there (Hutchinson with `probes` Rademacher probes from
-// Stream::Hutchinson, exact when 0). Shared by the entropy-rate and conditional-entropy estimators.
+// node * samples + ids[i], x_0 from `data`, z from keys.noise, x_t = alpha x_0 + sigma z, and the
+// score and divergence there (Hutchinson with `probes` Rademacher probes from keys.probes, exact
+// when 0). Shared by the entropy-rate and conditional-entropy estimators.
 struct NodeSamples {
   Mat X0, Z, Xt, S;
   Vec div;
 };
-void node_samples(const Score& score, const DataFn& data, uint64_t seed, int probes, size_t node, size_t samples,
+struct NodeKeys {
+  RngKey noise, probes;
+};
+// The keys of the forward-process rate estimators: Stream::Entropy and Stream::EntropyProbes.
+NodeKeys node_keys(uint64_t seed);
+void node_samples(const Score& score, const DataFn& data, const NodeKeys& keys, int probes, size_t node, size_t samples,
                   const uint64_t* ids, int n, double t, double alpha, double sigma, NodeSamples& out);
 
 EntropyRates entropy_rates(const Process& process, const Score& score, const DataFn& data, const EntropyRateOptions& opt,

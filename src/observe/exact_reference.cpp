@@ -10,7 +10,7 @@
 namespace td {
 
 ExactReference exact_reference(const Process& process, const Score& target, const Score& model,
-                               const MarginalSampler& sample, int64_t samples, uint64_t seed) {
+                               const MarginalSampler& sample, int64_t samples, RngKey transition) {
   if (!target.has_log_density() || !model.has_log_density())
     throw InputError("exact reference needs log-densities of target and model");
   const double t0 = process.t_min(), T = process.T();
@@ -21,7 +21,7 @@ ExactReference exact_reference(const Process& process, const Score& target, cons
     Mat X0, Z, XT;
     Vec p, q;
     sample(t0, ids, n, 0, X0);
-    normal_block(RngKey{seed, Stream::ExactMC}, ids, n, 0, target.dim(), Z);
+    normal_block(transition, ids, n, 0, target.dim(), Z);
     XT = a * X0 + b * Z;
     target.log_density(X0, t0, p);
     model.log_density(X0, t0, q);

@@ -5,6 +5,8 @@
 // As T -> infinity they become KL(p||q) and the relative-entropy variance V(p||q) at t_min.
 #include <cstdint>
 
+#include "core/rng.hpp"
+
 #include "observe/sm_objective.hpp"
 
 namespace td {
@@ -18,7 +20,10 @@ struct ExactReference {
   Estimate sigma_var;   // Var Sigma_exact
 };
 
+// x_{t_min} from `sample` (which draws its own key), the transition to T from `transition` (its
+// own stream, normally Stream::ExactTransition: sharing the sampler's key would tie the noise to
+// the component choice).
 ExactReference exact_reference(const Process& process, const Score& target, const Score& model,
-                               const MarginalSampler& sample, int64_t samples, uint64_t seed);
+                               const MarginalSampler& sample, int64_t samples, RngKey transition);
 
 }  // namespace td

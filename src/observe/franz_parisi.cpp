@@ -57,10 +57,11 @@ FranzParisi franz_parisi_1d(const GaussianMixture& g, const Process& p, double t
   const double a = p.alpha(t), sg = std::sqrt(p.sigma2(t));
   // Per pair, ln Z on the whole q grid (pairs x q), reduced per q in pair order.
   Mat L(pairs, Eigen::Index(q.size()));
+  const RngKey key{seed, Stream::FranzParisi, 0};
   parallel_blocks({pairs, 256}, [&](const uint64_t* ids, int n, int nv, int64_t first) {
     Mat X0, Z;
-    sample_mixture(g, {seed, Stream::ExactMC}, ids, n, 0, X0);
-    normal_block({seed, Stream::ExactMC}, ids, n, 2, 1, Z);
+    sample_mixture(g, key, ids, n, 0, X0);  // steps 0 and 1
+    normal_block(key, ids, n, 2, 1, Z);
     RowVec row(Eigen::Index(q.size()));
     for (int i = 0; i < nv; ++i) {
       const double x0p = X0(i, 0);
@@ -103,10 +104,11 @@ FranzParisiBinned franz_parisi_binned(const Mat& A, const Process& p, double t, 
   const Vec A2 = A.rowwise().squaredNorm();
   // Per sample and bin: ln sum_{mu in bin} w_mu (NaN when the bin is empty for that sample's nu).
   Mat L(samples, Eigen::Index(B));
+  const RngKey key{seed, Stream::FranzParisi, 1};
   parallel_blocks({samples, 64}, [&](const uint64_t* ids, int n, int nv, int64_t first) {
     Mat U, Z;
-    uniform_block({seed, Stream::ExactMC}, ids, n, 0, 1, U);
-    normal_block({seed, Stream::ExactMC}, ids, n, 1, d, Z);
+    uniform_block(key, ids, n, 0, 1, U);
+    normal_block(key, ids, n, 1, d, Z);
     for (int i = 0; i < nv; ++i) {
       const int nu = std::min(P - 1, int(U(i, 0) * P));
       const RowVec x = a * A.row(nu) + std::sqrt(Sig) * Z.row(i);

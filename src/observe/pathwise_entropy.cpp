@@ -85,6 +85,7 @@ EntropyVariance pathwise_entropy_forward(const GaussianMixture& data, const Proc
   resize(r, t.size());
   const int d = data.dim();
   std::vector<double> h(static_cast<size_t>(samples));
+  const RngKey key{seed, Stream::Pathwise};
   for (size_t k = 0; k < t.size(); ++k) {
     const Kernel ker = kernel_at(p, t[k]);
     parallel_blocks({samples, 256}, [&](const uint64_t* ids, int n, int nv, int64_t first) {
@@ -92,8 +93,8 @@ EntropyVariance pathwise_entropy_forward(const GaussianMixture& data, const Proc
       for (int i = 0; i < n; ++i) id[size_t(i)] = uint64_t(k) * uint64_t(samples) + ids[i];
       Mat X0, Z;
       Vec hb;
-      sample_mixture(data, {seed, Stream::Data}, id.data(), n, 0, X0);
-      normal_block({seed, Stream::Entropy}, id.data(), n, 0, d, Z);
+      sample_mixture(data, key, id.data(), n, 0, X0);  // steps 0 and 1
+      normal_block(key, id.data(), n, 2, d, Z);
       posterior_entropy(data, ker, ker.alpha * X0 + std::sqrt(ker.sigma2) * Z, hb);
       for (int i = 0; i < nv; ++i) h[size_t(first + i)] = hb[i];
     });
@@ -209,7 +210,7 @@ GenerativeEntropy pathwise_entropy_generative(const GaussianMixture& data, const
   g.paths_h.setZero(keep, Eigen::Index(m));
   const RowVec axis = data.dim() == 1 ? RowVec::Ones(1) : principal_axis(data);
   const PhiloxNoise noise({seed, Stream::Reverse});
-  run_reverse_ensemble(p, grid, score, {samples, 256}, prior_init(p, data.dim(), seed), noise, [&]() {
+  run_reverse_ensemble(p, grid, score, {samples, 256}, prior_init(p, data.dim(), {seed, Stream::Prior}), noise, [&]() {
     return std::make_unique<EntropyRecorder>(data, p, steps, axis, h, g.paths_x, g.paths_h, keep);
   });
   EntropyVariance& r = g.v;

@@ -66,12 +66,12 @@ class TaepObserver final : public ForwardObserver {
         div_[slots_[e]].swap(div_[e]);
       }
     if (opt_.target_hutchinson_probes > 0) {
-      const auto pr = rademacher_probes({opt_.hutchinson_seed, Stream::Hutchinson}, ids_.data(), n_, uint64_t(step_index),
+      const auto pr = rademacher_probes(opt_.probes_key, ids_.data(), n_, uint64_t(step_index),
                                         int(X.cols()), opt_.target_hutchinson_probes);
       static_cast<const NetworkScore&>(target_).score_divergence_hutchinson(X, t, pr, S_[0], div_[0], var_);
     }
     for (size_t m : hutch_) {
-      const auto probes_m = rademacher_probes({opt_.hutchinson_seed, Stream::Hutchinson}, ids_.data(), n_,
+      const auto probes_m = rademacher_probes(opt_.probes_key, ids_.data(), n_,
                                               uint64_t(step_index), int(X.cols()), probes(m));
       static_cast<const NetworkScore*>(models_[m])->score_divergence_hutchinson(X, t, probes_m, S_[1 + m], div_[1 + m], var_);
       hvar_[m] += (kc * kc) * var_;

@@ -22,10 +22,10 @@ enum class NoiseProduct { Ito, Midpoint };
 
 struct TaepOptions {
   NoiseProduct product = NoiseProduct::Ito;
-  // Per model: 0 = exact divergence; k > 0 = Hutchinson with k Rademacher probes keyed by
-  // (hutchinson_seed, Stream::Hutchinson, trajectory, step) (the model must be a NetworkScore).
+  // Per model: 0 = exact divergence; k > 0 = Hutchinson with k Rademacher probes drawn from
+  // (probes_key, trajectory, step), the same for every model (the model must be a NetworkScore).
   std::vector<int> hutchinson_probes;
-  uint64_t hutchinson_seed = 1;
+  RngKey probes_key{1, Stream::TaepProbes};
   // The target's divergence: exact (0) or Hutchinson with k probes (a NetworkScore target, e.g. the
   // final model standing in for the optimal score). Its probes are the models' first k probes, so
   // div s_theta - div s* is estimated with common random numbers.

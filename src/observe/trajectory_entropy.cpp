@@ -84,7 +84,7 @@ TrajectoryEntropy reverse_trajectory_entropy(const GaussianMixture& data, const 
   parallel_blocks({o.trajectories, 256}, [&](const uint64_t* ids, int n, int nv, int64_t first) {
     Mat X, Z, Xn, S, Xm, Sm;
     Vec l0, l1;
-    sample_mixture(at_T, {o.seed, Stream::Init}, ids, n, 0, X);
+    sample_mixture(at_T, {o.seed, Stream::Init, 1}, ids, n, 0, X);  // substream 1: not the forward leg's starts
     density.log_density(X, grid.T, l0);
     Eigen::ArrayXd medium = Eigen::ArrayXd::Zero(n);
     for (int k = grid.steps - 1; k >= 0; --k) {

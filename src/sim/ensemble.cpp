@@ -150,10 +150,10 @@ Mat sample_pf_ode_rk4(const Process& process, const TimeGrid& grid, const Score&
   return out;
 }
 
-InitFn prior_init(const Process& process, int d, uint64_t seed) {
+InitFn prior_init(const Process& process, int d, RngKey key) {
   const double sd = std::sqrt(process.prior_var());
-  return [sd, d, seed](const uint64_t* ids, int n, Mat& X) {
-    normal_block(RngKey{seed, Stream::Prior}, ids, n, 0, d, X);
+  return [sd, d, key](const uint64_t* ids, int n, Mat& X) {
+    normal_block(key, ids, n, 0, d, X);
     X *= sd;
   };
 }

@@ -83,8 +83,9 @@ Mat sample_reverse_sde(const Process& process, const TimeGrid& grid, const Score
 Mat sample_pf_ode_rk4(const Process& process, const TimeGrid& grid, const Score& score,
                       const EnsembleSpec& spec, const InitFn& init);
 
-// Initial states from the prior N(0, prior_var I) of the process (Stream::Prior).
-InitFn prior_init(const Process& process, int d, uint64_t seed);
+// Initial states from the prior N(0, prior_var I) of the process, drawn from `key` at step 0
+// (normally Stream::Prior).
+InitFn prior_init(const Process& process, int d, RngKey key);
 
 // Records the first `count` trajectories every `stride` steps (forward ensembles).
 class PathRecorder {

@@ -73,8 +73,10 @@ torch::Tensor dsm_sample_losses(const DsmModel& m, const Process& process, const
   Mat X0, U, E;
   for (int i = 0; i < B; ++i) ids[size_t(i)] = uint64_t(step) * uint64_t(B) + uint64_t(i);
   data(ids.data(), B, X0);
-  uniform_block({ts.seed, Stream::Train}, ids.data(), B, 0, 1, U);
-  normal_block({ts.seed, Stream::Train}, ids.data(), B, 1, d, E);
+  // Train steps 0 (times) and 1 (noise); data sources on the Train stream draw at step 2 and up.
+  const RngKey key{ts.seed, Stream::Train};
+  uniform_block(key, ids.data(), B, 0, 1, U);
+  normal_block(key, ids.data(), B, 1, d, E);
   Vec tv(B), al(B), sg(B), lam(B);
   for (int i = 0; i < B; ++i) {
     const double t = t0 + (T - t0) * U(i, 0);
