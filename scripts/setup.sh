@@ -6,10 +6,12 @@ cd "$(dirname "$0")/.."
 
 PACKAGES=(build-essential cmake ninja-build pkg-config git libeigen3-dev librandom123-dev libcli11-dev
           nlohmann-json3-dev libtomlplusplus-dev libfmt-dev libgtest-dev python3-numpy python3-scipy
-          libtorch-dev libopenblas0-openmp python3-torch chromium clang libclang-rt-14-dev)
+          libtorch-dev libopenblas0-openmp python3-torch chromium clang libclang-rt-14-dev
+          zlib1g-dev dataset-fashion-mnist)
 # chromium: the browser test renders every report family headless (tests/test_report_browser.cpp).
 # clang, libclang-rt-14-dev: libFuzzer and the sanitizer run (scripts/check_sanitizers.sh).
 # libopenblas0-openmp: without it LibTorch silently falls back to the reference BLAS (~10x slower).
+# zlib1g-dev, dataset-fashion-mnist: Fashion-MNIST (gzip IDX files under /usr/share/datasets), a real data set.
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 

@@ -97,7 +97,8 @@ TEST(ImageSets, MalformedFilesGiveClearErrors) {
   const std::string f5 = temp_file("ok.idx", {0, 0, 8, 3, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 7});
   const std::string f6 = temp_file("bad6.idx", {0, 0, 8, 1, 0, 0, 0, 2, 1, 2});
   expect_error([&] { read_mnist(f5, f6); }, "2 labels for 1 images");
-  expect_error([&] { read_cifar10("/nonexistent/x.bin"); }, "cannot be opened");
+  expect_error([&] { read_cifar10("/nonexistent/x.bin"); }, "does not exist");
+  expect_error([&] { read_cifar10("/dev/null"); }, "is not a regular file");  // a device could block a reader
   for (const auto& p : {f1, f2, f3, f4, f5, f6}) fs::remove(p);
 }
 

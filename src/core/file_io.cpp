@@ -18,6 +18,13 @@ void write_file(const std::string& path, const std::string& content) {
   if (!f) throw RunError(fmt::format("could not write '{}': {}", path, errno ? std::strerror(errno) : "disk full or not writable?"));
 }
 
+void check_regular_file(const std::string& path, const std::string& what) {
+  std::error_code ec;
+  const auto st = std::filesystem::status(path, ec);
+  if (ec || !std::filesystem::exists(st)) throw InputError(fmt::format("{} '{}' does not exist", what, path));
+  if (!std::filesystem::is_regular_file(st)) throw InputError(fmt::format("{} '{}' is not a regular file", what, path));
+}
+
 void write_file_atomically(const std::string& path, const std::string& content) {
   write_file(path + ".part", content);
   std::error_code ec;

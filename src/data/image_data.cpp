@@ -5,8 +5,6 @@
 
 #include "core/error.hpp"
 #include "data/mixture.hpp"
-#include "score/mixture_score.hpp"
-#include "score/uniform_score.hpp"
 
 namespace td {
 
@@ -24,36 +22,27 @@ void ImageSpec::validate(const std::string& where) const {
   if (!std::isfinite(mean)) throw InputError(fmt::format("{}: mean must be finite", where));
 }
 
-namespace {
-
-GaussianMixture gaussian_image(const ImageSpec& s) {
+GaussianMixture ImageSpec::gaussian_law() const {
   GaussianMixture g;
   g.weights = Vec::Ones(1);
-  g.means = Mat::Constant(1, s.pixels(), s.mean);
-  g.vars = Mat::Constant(1, s.pixels(), s.std * s.std);
+  g.means = Mat::Constant(1, pixels(), mean);
+  g.vars = Mat::Constant(1, pixels(), std * std);
   return g;
 }
 
-}  // namespace
-
-DataFn ImageSpec::sampler(const RngKey& key) const {
+DataFn ImageSpec::sampler(const RngKey& key, uint64_t step) const {
   const int d = pixels();
   if (kind == ImageKind::Gaussian) {
-    const GaussianMixture g = gaussian_image(*this);
-    return mixture_data(g, key);
+    const GaussianMixture g = gaussian_law();
+    return mixture_data(g, key, step);
   }
-  return [d, key](const uint64_t* ids, int n, Mat& X) {
+  return [d, key, step](const uint64_t* ids, int n, Mat& X) {
     Mat U;
-    uniform_block(key, ids, n, 0, 2 * d, U);  // columns [0, d): the 8-bit level, [d, 2d): dequantization
+    uniform_block(key, ids, n, step, 2 * d, U);  // columns [0, d): the 8-bit level, [d, 2d): dequantization
     X.resize(n, d);
     for (int j = 0; j < d; ++j)
       for (int i = 0; i < n; ++i) X(i, j) = (std::floor(256.0 * U(i, j)) + U(i, d + j)) / 256.0;
   };
-}
-
-std::shared_ptr<const Score> ImageSpec::exact_score(const Process& process) const {
-  if (kind == ImageKind::Gaussian) return std::make_shared<MixtureScore>(gaussian_image(*this), process);
-  return std::make_shared<UniformScore>(pixels(), process);
 }
 
 double ImageSpec::entropy() const {

@@ -10,8 +10,8 @@
 
 #include "core/rng.hpp"
 #include "data/data_fn.hpp"
+#include "data/mixture.hpp"
 #include "process/process.hpp"
-#include "score/score.hpp"
 
 namespace td {
 
@@ -27,8 +27,8 @@ struct ImageSpec {
   int pixels() const { return side * side; }
   void validate(const std::string& where) const;  // throws InputError
 
-  DataFn sampler(const RngKey& key) const;
-  std::shared_ptr<const Score> exact_score(const Process& process) const;
+  DataFn sampler(const RngKey& key, uint64_t step = 0) const;  // uses step (uniform8) or step, step + 1 (gaussian)
+  GaussianMixture gaussian_law() const;  // gaussian: the pixels' law as a one-component mixture
   double entropy() const;         // S0 [nats], the whole image
   double second_moment() const;   // E|x_0|^2
   bool quantized() const { return kind == ImageKind::Uniform8; }  // report bits/dim

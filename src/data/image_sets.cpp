@@ -6,16 +6,35 @@
 #include <fstream>
 #include <iterator>
 
+#include <zlib.h>
+
 #include "core/error.hpp"
 #include "core/file_io.hpp"
 
 namespace td {
 namespace {
 
+// The file's bytes; a gzip file (Debian's dataset-fashion-mnist ships .gz IDX files) is
+// decompressed, any other file read as it is (zlib's gzread passes plain files through).
 std::vector<uint8_t> read_all(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
+  check_regular_file(path, "image file");
+  gzFile f = gzopen(path.c_str(), "rb");
   if (!f) throw InputError(fmt::format("image file '{}' cannot be opened", path));
-  return std::vector<uint8_t>(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+  std::vector<uint8_t> bytes;
+  std::vector<uint8_t> buf(1 << 20);
+  for (;;) {
+    const int n = gzread(f, buf.data(), unsigned(buf.size()));
+    if (n < 0) {
+      int code = 0;
+      const std::string why = gzerror(f, &code);
+      gzclose(f);
+      throw InputError(fmt::format("image file '{}': {}", path, why));
+    }
+    if (n == 0) break;
+    bytes.insert(bytes.end(), buf.begin(), buf.begin() + n);
+  }
+  gzclose(f);
+  return bytes;
 }
 
 void write_all(const std::string& path, const std::vector<uint8_t>& bytes) {

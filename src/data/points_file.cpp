@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/file_io.hpp"
 
 namespace td {
 namespace {
@@ -115,6 +116,7 @@ Mat parse_npy(const std::string& bytes, const std::string& path) {
 }  // namespace
 
 Mat load_points(const std::string& path) {
+  check_regular_file(path, "data file");
   std::ifstream f(path, std::ios::binary);
   if (!f) throw InputError(fmt::format("data file '{}' cannot be opened", path));
   std::ostringstream bytes;

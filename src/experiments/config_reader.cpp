@@ -148,6 +148,29 @@ std::string ConfigReader::string(const std::string& key, std::optional<std::stri
   return n->as_string()->get();
 }
 
+namespace {
+std::string relative_to_config(const std::string& config_file, const std::string& name) {
+  const std::filesystem::path p(name);
+  if (p.is_absolute() || config_file.empty() || config_file.front() == '<') return name;
+  return (std::filesystem::path(config_file).parent_path() / p).lexically_normal().string();
+}
+}  // namespace
+
+std::string ConfigReader::path(const std::string& key, std::optional<std::string> def) {
+  const std::string s = string(key, def);
+  require(!s.empty(), key, "must name a file");
+  return relative_to_config(file_, s);
+}
+
+std::vector<std::string> ConfigReader::paths(const std::string& key, std::optional<std::vector<std::string>> def) {
+  std::vector<std::string> out = strings(key, def);
+  for (std::string& s : out) {
+    require(!s.empty(), key, "must name files (an entry is empty)");
+    s = relative_to_config(file_, s);
+  }
+  return out;
+}
+
 // The numbers of one array; `what` names it in errors ("" for the key itself, "row 2" in a matrix).
 std::vector<double> ConfigReader::numbers_in(const toml::array& a, const std::string& key,
                                              const std::string& what) const {

@@ -40,6 +40,10 @@ class ConfigReader {
   double number(const std::string& key, std::optional<double> def = {});  // integer accepted
   bool boolean(const std::string& key, std::optional<bool> def = {});
   std::string string(const std::string& key, std::optional<std::string> def = {});
+  // A file name, relative to the config file's directory unless absolute (a built-in config's
+  // relative names stay relative to the working directory). Must not be empty.
+  std::string path(const std::string& key, std::optional<std::string> def = {});
+  std::vector<std::string> paths(const std::string& key, std::optional<std::vector<std::string>> def = {});
   std::vector<double> numbers(const std::string& key, std::optional<std::vector<double>> def = {});
   std::vector<std::string> strings(const std::string& key, std::optional<std::vector<std::string>> def = {});
   std::vector<int> integers(const std::string& key, std::optional<std::vector<int>> def, int lo, int hi);  // each in [lo, hi]

@@ -46,6 +46,7 @@ GaussianMixture read_ring(ConfigReader r, int& K_out) {
   r.require(std >= 0, "std", fmt::format("must be >= 0 (got {})", std));
   const int64_t d = r.integer("dim", 2);
   r.require(d >= 2 && d <= 1 << 20, "dim", "must be >= 2");
+  r.require(K * d <= int64_t(1) << 26, "dim", fmt::format("K x dim = {} x {}: at most 2^26 numbers per mixture", K, d));
   r.finish();
   K_out = int(K);
   return ring_mixture(int(K), radius, std, int(d));

@@ -4,7 +4,9 @@
 
 #include "core/error.hpp"
 #include "experiments/config_reader.hpp"
+#include "experiments/data_config.hpp"
 #include "experiments/distribution_config.hpp"
+#include "experiments/model_config.hpp"
 #include "experiments/network_config.hpp"
 
 namespace td {
@@ -20,8 +22,8 @@ InformationConfig parse_information_config(const toml::table& root, const std::s
   c.process = default_process(ProcessKind::OU);
   if (r.has("process")) c.process = read_process(r.table("process"));
   if (auto d = r.optional_table("data")) {
-    int K = 0;
-    c.data = read_distribution(*d, true, K);
+    c.dataset = read_data(*d, DataRules{.need_law = true}, c.seed)->data;
+    c.data = *c.dataset->law;
     d->finish();
   }
   auto need_data = [&](const char* key) {
@@ -41,31 +43,14 @@ InformationConfig parse_information_config(const toml::table& root, const std::s
     t->finish();
     c.rates = o;
   }
-  if (auto m = r.optional_table("model")) {
-    r.require(c.rates.has_value(), "model", "is measured by [rates]: add that table");
-    NetworkModelSpec ns;
-    const bool mlp = m->has("mlp"), ts = m->has("torchscript");
-    m->require(mlp != ts, "mlp", "give exactly one of mlp = {...} (trained here on [data]) or torchscript = {file, prediction}");
-    if (ts) {
-      ns.torchscript = true;
-      ConfigReader t = m->table("torchscript");
-      ns.file = t.string("file");
-      ns.prediction = parse_prediction_key(t, "prediction");
-      t.finish();
-    } else {
-      ConfigReader a = m->table("mlp");
-      MlpSpec base;
-      base.d = c.data->dim();
-      ns.mlp = read_mlp(a, base);
-      ns.mlp.d = c.data->dim();
-      ns.prediction = ns.mlp.prediction;
-      if (auto tr = m->optional_table("training")) ns.train = read_training(*tr, TrainSpec{}, false);
-    }
-    ns.hutchinson_probes = int(m->integer("hutchinson_probes", 1));
-    m->require(ns.hutchinson_probes >= 0 && ns.hutchinson_probes <= 64, "hutchinson_probes",
-               "must be in [0, 64] (0: exact divergence, d + 1 network passes)");
-    m->finish();
-    c.model = ns;
+  if (r.has("models")) {
+    r.require(c.rates.has_value(), "models", "are measured by [rates]: add that table");
+    MlpSpec mlp;
+    mlp.d = c.data->dim();
+    if (auto a = r.optional_table("mlp")) mlp = read_mlp(*a, mlp);
+    TrainSpec train;
+    if (auto tr = r.optional_table("training")) train = read_training(*tr, train, true);
+    c.models = read_models(r, *c.dataset, mlp, train, ModelRules{.default_probes = 1, .max_probes = 64}, c.seed);
   }
   if (auto t = r.optional_table("fixed_points")) {
     need_data("fixed_points");

@@ -1,10 +1,12 @@
 #pragma once
 // Configuration of the "information" experiment (Stancevic & Ambrogioni; Biroli et al.; FORMULAS §5;
 // README, "Configuration: information"). Every analysis is an optional table; the ones present run.
-//   [data] + [process]  the mixture whose exact score the first three analyses use
+//   [data] + [process]  p_0 (a ring, a mixture, a points file's or an image set's empirical law)
+//                       whose exact score the first three analyses use
 //   [rates]             conditional entropy rates by all estimators, marginal rate, Fisher trace,
-//                       Jacobian spectrum; with [model] also those of a trained MLP or TorchScript
-//                       network (score norm, Hutchinson divergence, x0-prediction error)
+//                       Jacobian spectrum; with [[models]] also those of each model (an MLP trained
+//                       here, a TorchScript network, another mixture: score norm, divergence,
+//                       x0-prediction error)
 //   [fixed_points]      fixed-point paths, merge tree and bifurcation times
 //   [pathwise]          h_t along forward and generative paths, V_h(t), example paths
 //   [speciation]        V_h of the two-Gaussian mixture (means +-sqrt(4d/3)) over d, OU and EDM
@@ -20,7 +22,8 @@
 #include <toml++/toml.h>
 
 #include "data/mixture.hpp"
-#include "experiments/taep_config.hpp"
+#include "data/dataset.hpp"
+#include "experiments/model_config.hpp"
 #include "observe/conditional_entropy.hpp"
 #include "observe/fixed_points.hpp"
 #include "process/process.hpp"
@@ -64,10 +67,11 @@ struct EntropicTimeSpec {
 struct InformationConfig {
   std::string title;
   uint64_t seed = 1;
-  std::optional<GaussianMixture> data;
+  std::optional<GaussianMixture> data;    // p_0 exactly (a ring or mixture, or a data set's empirical law)
+  std::optional<Dataset> dataset;         // the same as data: samplers, description
   ProcessParams process;
   std::optional<ConditionalEntropyOptions> rates;
-  std::optional<NetworkModelSpec> model;  // [model]: a network whose rates are measured beside the exact score's
+  std::vector<ModelSpec> models;  // [[models]]: models whose rates are measured beside the exact score's
   std::optional<FixedPointOptions> fixed_points;
   std::optional<PathwiseSpec> pathwise;
   std::optional<SpeciationSpec> speciation;

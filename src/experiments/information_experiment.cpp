@@ -6,7 +6,7 @@
 #include "core/quadrature.hpp"
 #include "data/mixture_posterior.hpp"
 #include "data/points_file.hpp"
-#include "nn/torchscript_net.hpp"
+#include "experiments/models.hpp"
 #include "observe/entropic_time.hpp"
 #include "observe/pathwise_entropy.hpp"
 #include "observe/speciation.hpp"
@@ -45,34 +45,26 @@ json rate_curves_json(const ConditionalEntropyRates& r) {
           {"div_se", vec_json(r.div_se)}};
 }
 
-// The [model] network: trained here by DSM on [data], or a TorchScript file.
-std::shared_ptr<const Score> build_model(const InformationConfig& c, const Process& p, const RunContext& ctx, json& info) {
-  const NetworkModelSpec& m = *c.model;
-  if (m.torchscript) {
-    info = {{"kind", "torchscript"}, {"file", m.file}, {"prediction", prediction_name(m.prediction)}};
-    return std::make_shared<NetworkScore>(std::make_shared<TorchScriptNet>(m.file, c.data->dim()), p, m.prediction);
-  }
-  json training;
-  auto score = train_mlp_score("model", m.mlp, m.train, p, mixture_data(*c.data, {c.seed, Stream::Train}, 2),
-                               "the [data] mixture", c.seed, ctx, training);
-  info = {{"kind", "mlp"}, {"prediction", prediction_name(m.prediction)},
-          {"mlp", {{"width", m.mlp.width}, {"hidden", m.mlp.hidden}, {"embed", m.mlp.embed}}}, {"training", training}};
-  return score;
-}
-
-json run_rates(const InformationConfig& c, const Process& p, const MixtureScore& s, const RunContext& ctx) {
-  const DataFn data = mixture_data(*c.data, {c.seed, Stream::Data});
-  const ConditionalEntropyRates r = conditional_entropy_rates(p, s, data, *c.rates, &*c.data);
-  json model;
-  if (c.model) {
-    json info;
-    const std::shared_ptr<const Score> net = build_model(c, p, ctx, info);
+// Conditional-entropy rates of p_0's exact score and, beside them, of each of the [[models]] (its
+// score norm, divergence and x0-prediction error: estimators that need no exact score).
+json run_rates(const InformationConfig& c, const Process& p, const std::shared_ptr<const MixtureScore>& s,
+               const RunContext& ctx) {
+  const DataFn data = c.dataset->sampler({c.seed, Stream::Data});
+  const ConditionalEntropyRates r = conditional_entropy_rates(p, *s, data, *c.rates, &*c.data);
+  json models = json::array();
+  for (const ModelSpec& ms : c.models) {
+    json training;
+    const auto score = build_model(ms, *c.dataset, "the [data] distribution", s, p, c.seed, ctx, training);
     ConditionalEntropyOptions o = *c.rates;
-    o.hutchinson_probes = c.model->hutchinson_probes;
-    o.spectrum_samples = 0;  // networks have no Jacobian here
-    model = rate_curves_json(conditional_entropy_rates(p, *net, data, o));
-    model["network"] = info;
-    model["hutchinson_probes"] = o.hutchinson_probes;
+    o.hutchinson_probes = ms.network ? ms.network->hutchinson_probes : 0;
+    o.spectrum_samples = 0;  // the Jacobian spectrum is the exact score's
+    json m = rate_curves_json(conditional_entropy_rates(p, *score, data, o));
+    m["name"] = ms.name;
+    m["kind"] = ms.kind();
+    if (ms.network) m["network"] = network_json(*ms.network);
+    if (!training.is_null()) m["training"] = training;
+    m["hutchinson_probes"] = o.hutchinson_probes;
+    models.push_back(m);
   }
   json j = {{"nodes", c.rates->nodes},       {"samples", c.rates->samples},
             {"t", vec_json(r.t)},            {"sigma_tilde", vec_json(r.sigma_tilde)},
@@ -81,7 +73,7 @@ json run_rates(const InformationConfig& c, const Process& p, const MixtureScore&
             {"marginal", curve_json(r.marginal)}, {"total", vec_json(r.total)},
             {"div", vec_json(r.div)},        {"div_se", vec_json(r.div_se)},
             {"fisher_trace", vec_json(r.fisher_trace)}, {"spectrum_samples", c.rates->spectrum_samples}};
-  if (!model.is_null()) j["model"] = model;
+  if (!models.empty()) j["models"] = models;
   if (r.spectrum.size()) {
     json sp = json::array();
     for (Eigen::Index k = 0; k < r.spectrum.rows(); ++k) sp.push_back(vec_json(RowVec(r.spectrum.row(k))));
@@ -267,17 +259,20 @@ json run_information_experiment(const InformationConfig& c, const RunContext& ct
   json timing;
   const Process p(c.process);
   out["process"] = {{"name", process_kind_name(c.process.kind)}, {"describe", p.describe()}, {"t_min", p.t_min()}, {"T", p.T()}};
-  std::unique_ptr<MixtureScore> s;
+  std::shared_ptr<const MixtureScore> s;
   if (c.data) {
-    out["data"] = mixture_json(*c.data);
+    // The law in full when it is small (a ring, a mixture, a few points); its size otherwise.
+    out["data"] = int64_t(c.data->K()) * c.data->dim() <= 20000 ? mixture_json(*c.data)
+                                                                 : json{{"K", c.data->K()}, {"d", c.data->dim()}};
+    out["data"]["description"] = c.dataset->description;
     out["data"]["entropy_rule"] = posterior_entropy_rule_name(posterior_entropy_rule(*c.data));
     const double L = covariance_top_eigenvalue(*c.data);
     out["data"]["covariance_top_eigenvalue"] = L;
     out["data"]["t_S"] = speciation_time(L);  // Biroli et al.'s, in OU time
-    s = std::make_unique<MixtureScore>(*c.data, p);
+    s = std::make_shared<MixtureScore>(*c.data, p);
   }
   auto timed = [&](const char* name, const std::function<json()>& fn) { run_section(ctx, name, out, timing, fn); };
-  if (c.rates) timed("rates", [&] { return run_rates(c, p, *s, ctx); });
+  if (c.rates) timed("rates", [&] { return run_rates(c, p, s, ctx); });
   if (c.fixed_points) timed("fixed_points", [&] { return run_fixed_points(c, p); });
   if (c.pathwise) timed("pathwise", [&] { return run_pathwise(c, p, *s); });
   if (c.speciation) timed("speciation", [&] { return run_speciation(*c.speciation); });

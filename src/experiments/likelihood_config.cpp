@@ -5,6 +5,9 @@
 
 #include "core/error.hpp"
 #include "experiments/config_reader.hpp"
+#include "experiments/data_config.hpp"
+#include "experiments/distribution_config.hpp"
+#include "experiments/model_config.hpp"
 #include "experiments/network_config.hpp"
 
 namespace td {
@@ -19,6 +22,68 @@ namespace {
 
 std::string fmt_sigma(double s) { return s == std::floor(s) ? fmt::format("{}", int64_t(s)) : fmt::format("{}", s); }
 
+
+// The sweep, data-major: every (data, process, sigma), an MLP on synthetic images.
+void expand_sweep(LikelihoodConfig& c, const std::string& file) {
+  for (ImageKind k : c.datasets)
+    for (const std::string& pn : c.processes)
+      for (double s : c.sigmas) {
+        LikelihoodRun run;
+        ImageSpec images = c.images;
+        images.kind = k;
+        images.validate(file + " [images]");
+        run.data = std::make_shared<const Dataset>(synthetic_dataset(images));
+        run.process_name = pn;
+        run.sigma = s;
+        ProcessParams ve = default_process(ProcessKind::VESong);
+        ve.sigma_base = s;
+        ve.t_min = c.t_min;
+        ve.T = c.T;
+        if (pn == "ve") {
+          run.process = ve;
+        } else {
+          const Process pv(ve);
+          ProcessParams vp = default_process(ProcessKind::VP);
+          vp.beta_min = c.beta_min;
+          vp.beta_max = vp_beta_max_for(pv.sigma(c.T), c.beta_min, c.T);
+          vp.t_min = c.t_min;
+          vp.T = c.T;
+          if (!(vp.beta_max >= vp.beta_min))
+            throw InputError(fmt::format("{}: [sweep] sigma = {}: the matched VP schedule needs beta_max = {:.4g} < beta_min = {} "
+                                         "(lower beta_min)", file, s, vp.beta_max, vp.beta_min));
+          run.process = vp;
+        }
+        run.name = fmt::format("{}-{}-s{}", image_kind_name(k), pn, fmt_sigma(s));
+        run.model.name = run.name;
+        run.model.network = NetworkModelSpec{.mlp = c.mlp_defaults, .train = c.train_defaults};
+        run.model.network->mlp.d = images.pixels();
+        run.model.network->prediction = c.mlp_defaults.prediction;
+        c.runs.push_back(run);
+      }
+}
+
+// [process] + [data] + [[models]]: every model on the one data set and process.
+std::vector<LikelihoodRun> read_explicit_runs(ConfigReader& r, LikelihoodConfig& c) {
+  const ProcessParams process = r.has("process") ? read_process(r.table("process")) : default_process(ProcessKind::VP);
+  ConfigReader d = r.table("data");
+  auto data = std::make_shared<const Dataset>(read_data(d, DataRules{}, c.seed)->data);
+  d.finish();
+  c.mlp_defaults.d = data->dim;
+  const std::vector<ModelSpec> models =
+      read_models(r, *data, c.mlp_defaults, c.train_defaults, ModelRules{.default_probes = 1}, c.seed);
+  std::vector<LikelihoodRun> runs;
+  for (const ModelSpec& m : models) {
+    LikelihoodRun run;
+    run.name = m.name;
+    run.data = data;
+    run.process_name = process_kind_name(process.kind);
+    run.process = process;
+    run.model = m;
+    runs.push_back(run);
+  }
+  return runs;
+}
+
 }  // namespace
 
 LikelihoodConfig parse_likelihood_config(const toml::table& root, const std::string& file) {
@@ -31,6 +96,13 @@ LikelihoodConfig parse_likelihood_config(const toml::table& root, const std::str
   r.require(seed >= 0, "seed", "must be >= 0");
   c.seed = uint64_t(seed);
 
+  c.sweep = r.has("sweep") || r.has("images");
+  const bool explicit_form = r.has("data") || r.has("models") || r.has("process");
+  if (c.sweep && explicit_form)
+    r.fail(r.has("data") ? "data" : r.has("models") ? "models" : "process",
+           "give either the sigma sweep ([sweep], [images]) or [process], [data] and [[models]], not both");
+  if (!c.sweep && !explicit_form)
+    r.fail("data", "missing: give [data] and [[models]] (the NLL of your models on your data) or [sweep] (the sigma sweep)");
   if (auto s = r.optional_table("sweep")) {
     c.sigmas = s->numbers("sigma", c.sigmas);
     s->require(!c.sigmas.empty(), "sigma", "needs at least one value");
@@ -104,53 +176,28 @@ LikelihoodConfig parse_likelihood_config(const toml::table& root, const std::str
   if (auto a = r.optional_table("mlp")) c.mlp_defaults = read_mlp(*a, c.mlp_defaults);
   c.train_defaults.seed = c.seed;
   if (auto tr = r.optional_table("training")) c.train_defaults = read_training(*tr, c.train_defaults, true);
-  r.finish();
 
-  // The sweep, data-major: every (data, process, sigma).
-  for (ImageKind k : c.datasets)
-    for (const std::string& pn : c.processes)
-      for (double s : c.sigmas) {
-        LikelihoodRun run;
-        run.data = c.images;
-        run.data.kind = k;
-        run.data.validate(file + " [images]");
-        run.process_name = pn;
-        run.sigma = s;
-        ProcessParams ve = default_process(ProcessKind::VESong);
-        ve.sigma_base = s;
-        ve.t_min = c.t_min;
-        ve.T = c.T;
-        if (pn == "ve") {
-          run.process = ve;
-        } else {
-          const Process pv(ve);
-          ProcessParams vp = default_process(ProcessKind::VP);
-          vp.beta_min = c.beta_min;
-          vp.beta_max = vp_beta_max_for(pv.sigma(c.T), c.beta_min, c.T);
-          vp.t_min = c.t_min;
-          vp.T = c.T;
-          if (!(vp.beta_max >= vp.beta_min))
-            throw InputError(fmt::format("{}: [sweep] sigma = {}: the matched VP schedule needs beta_max = {:.4g} < beta_min = {} "
-                                         "(lower beta_min)", file, s, vp.beta_max, vp.beta_min));
-          run.process = vp;
-        }
-        run.name = fmt::format("{}-{}-s{}", image_kind_name(k), pn, fmt_sigma(s));
-        run.mlp = c.mlp_defaults;
-        run.train = c.train_defaults;
-        c.runs.push_back(run);
-      }
+  if (c.sweep) {
+    r.finish();
+    expand_sweep(c, file);
+  } else {
+    c.runs = read_explicit_runs(r, c);
+    r.finish();
+  }
 
   c.resolved = root;
   c.resolved.insert_or_assign("seed", int64_t(c.seed));
   c.resolved.insert_or_assign("title", c.title);
-  toml::array sig, pro, dat;
-  for (double s : c.sigmas) sig.push_back(s);
-  for (const auto& p : c.processes) pro.push_back(p);
-  for (ImageKind k : c.datasets) dat.push_back(image_kind_name(k));
-  c.resolved.insert_or_assign("sweep", toml::table{{"sigma", sig}, {"process", pro}, {"data", dat}, {"t_min", c.t_min},
-                                                   {"T", c.T}, {"beta_min", c.beta_min}});
-  c.resolved.insert_or_assign("images", toml::table{{"side", c.images.side}, {"gaussian_mean", c.images.mean},
-                                                    {"gaussian_std", c.images.std}});
+  if (c.sweep) {
+    toml::array sig, pro, dat;
+    for (double s : c.sigmas) sig.push_back(s);
+    for (const auto& p : c.processes) pro.push_back(p);
+    for (ImageKind k : c.datasets) dat.push_back(image_kind_name(k));
+    c.resolved.insert_or_assign("sweep", toml::table{{"sigma", sig}, {"process", pro}, {"data", dat}, {"t_min", c.t_min},
+                                                     {"T", c.T}, {"beta_min", c.beta_min}});
+    c.resolved.insert_or_assign("images", toml::table{{"side", c.images.side}, {"gaussian_mean", c.images.mean},
+                                                      {"gaussian_std", c.images.std}});
+  }
   c.resolved.insert_or_assign(
       "likelihood", toml::table{{"samples", c.test_samples},
                                 {"solver", c.nll.solver == OdeSolver::RK4 ? "rk4" : "dopri5"},

@@ -1,7 +1,10 @@
 #pragma once
-// Configuration of the "likelihood" experiment (Kodama & Hinczewski's sigma sweep; README,
-// "Configuration: likelihood"): for every (data, process, sigma) of the sweep, an MLP is trained
-// on synthetic images and its exact NLL (PF-ODE), entropy rates, bound and gap are measured.
+// Configuration of the "likelihood" experiment (docs/config.md#likelihood): the exact NLL
+// (PF-ODE), entropy rates, bound and gap of every model, in one of two forms:
+//   [process] + [data] + [[models]]: the user's models (TorchScript, MLPs trained here, exact
+//   scores) on the user's data (points file, image set, mixture, synthetic images); or
+//   Kodama & Hinczewski's sigma sweep ([sweep] + [images]): for every (data, process, sigma) an MLP
+//   is trained on synthetic images.
 //   VE runs: ve_song with base sigma (g = sigma^t, sigma(t)^2 = (sigma^2t - 1) / (2 ln sigma)).
 //   VP runs: linear beta from beta_min, with beta_max set so that the terminal noise-to-signal ratio
 //            sigma(T)/alpha(T) equals the VE run's sigma(T): the sweep is one of terminal SNR for both.
@@ -11,7 +14,11 @@
 
 #include <toml++/toml.h>
 
+#include <memory>
+
+#include "data/dataset.hpp"
 #include "data/image_data.hpp"
+#include "experiments/model_config.hpp"
 #include "nn/mlp.hpp"
 #include "observe/entropy_rates.hpp"
 #include "observe/likelihood.hpp"
@@ -20,31 +27,34 @@
 
 namespace td {
 
+// One model on one (data, process): what the runner measures.
 struct LikelihoodRun {
-  std::string name;  // e.g. "uniform8-ve-s25"
-  ImageSpec data;
-  std::string process_name;  // "ve" | "vp"
-  double sigma = 0;          // the sweep value
+  std::string name;  // the model's name, or the sweep's "uniform8-ve-s25"
+  std::shared_ptr<const Dataset> data;
+  std::string process_name;  // "ve" | "vp" in a sweep, the process kind otherwise
+  double sigma = 0;          // the sweep value (0 outside a sweep)
   ProcessParams process;
-  MlpSpec mlp;
-  TrainSpec train;
+  ModelSpec model;
 };
 
 struct LikelihoodConfig {
   std::string title;
   uint64_t seed = 1;
+  // Either the sigma sweep ([sweep], [images]: an MLP per (data, process, sigma)) ...
+  bool sweep = false;
   std::vector<double> sigmas = {10, 15, 20, 25, 30};
   std::vector<std::string> processes = {"ve", "vp"};
   std::vector<ImageKind> datasets = {ImageKind::Uniform8, ImageKind::Gaussian};
   double t_min = 1e-4, T = 1.0, beta_min = 0.1;
   ImageSpec images;            // side and the Gaussian's mean and std (kind set per run)
-  int64_t test_samples = 256;  // held-out images per model for the NLL
+  // ... or [process] + [data] + [[models]]: every model on the user's data.
+  int64_t test_samples = 256;  // held-out points per model for the NLL
   NllOptions nll;
   EntropyRateOptions rates;
-  bool exact_references = true;  // also run the exact score of each (data, process)
+  bool exact_references = true;  // also run the exact score of the data, where it has one
   MlpSpec mlp_defaults;
   TrainSpec train_defaults;
-  std::vector<LikelihoodRun> runs;  // the expanded sweep
+  std::vector<LikelihoodRun> runs;
   toml::table resolved;
 };
 

@@ -8,29 +8,12 @@
 
 #include "core/error.hpp"
 #include "experiments/config_reader.hpp"
+#include "experiments/data_config.hpp"
 #include "experiments/distribution_config.hpp"
+#include "experiments/model_config.hpp"
 #include "experiments/network_config.hpp"
 
 namespace td {
-namespace {
-
-// collapse = {m, alpha} on a ring of K modes (the `ring` of the same table).
-std::optional<std::pair<int, double>> read_collapse(ConfigReader& r, int K) {
-  auto col = r.optional_table("collapse");
-  if (!col) return std::nullopt;
-  r.require(K > 0, "collapse", "needs the ring (collapse reweights the ring's K modes)");
-  const int64_t mm = col->integer("m");
-  const double alpha = col->number("alpha");
-  col->require(mm >= 0 && mm <= K, "m", fmt::format("must be in [0, K = {}] (got {})", K, mm));
-  col->require(alpha > 0, "alpha", fmt::format("must be > 0 (got {})", alpha));
-  col->require(mm == K ? std::abs(alpha - 1) < 1e-12 : mm * alpha / K < 1.0, "alpha",
-               fmt::format("m alpha / K = {} leaves no mass for the other modes", mm * alpha / K));
-  col->finish();
-  return std::make_pair(int(mm), alpha);
-}
-
-}  // namespace
-
 TaepConfig parse_taep_config(const toml::table& root, const std::string& file) {
   ConfigReader r(root, file);
   TaepConfig c;
@@ -77,10 +60,11 @@ TaepConfig parse_taep_config(const toml::table& root, const std::string& file) {
 
   {
     ConfigReader t = r.table("target");
-    int K = 0;
-    c.target = *read_distribution(t, true, K);
-    c.target_is_ring = K > 0;
-    c.ring_K = K;
+    const DataRead target = *read_data(t, DataRules{.need_law = true}, c.seed);
+    c.target = *target.data.law;
+    c.data = target.data;
+    c.target_is_ring = target.ring_K > 0;
+    c.ring_K = target.ring_K;
     t.finish();
   }
 
@@ -90,86 +74,9 @@ TaepConfig parse_taep_config(const toml::table& root, const std::string& file) {
   if (auto a = r.optional_table("mlp")) c.mlp_defaults = read_mlp(*a, c.mlp_defaults);
   if (auto tr = r.optional_table("training")) c.train_defaults = read_training(*tr, c.train_defaults, true);
 
-  auto models = r.table_array("models");
-  if (models.empty()) r.fail("models", "missing: at least one [[models]] entry is required");
-  // Each model (and its exact-field companion) has its own random substreams (core/rng.hpp).
-  if (models.size() > kMaxSubstream / 2) r.fail("models", fmt::format("{} models: at most {}", models.size(), kMaxSubstream / 2));
+  c.models = read_models(r, c.data, c.mlp_defaults, c.train_defaults, ModelRules{.report_keys = true}, c.seed);
   std::set<std::string> names;
-  for (auto& m : models) {
-    ModelSpec ms;
-    ms.name = m.string("name");
-    m.require(!ms.name.empty(), "name", "must not be empty");
-    m.require(names.insert(ms.name).second, "name", fmt::format("'{}' is used by two models", ms.name));
-    for (char ch : ms.name)
-      m.require(std::isalnum((unsigned char)ch) || ch == '-' || ch == '_' || ch == '.', "name",
-                fmt::format("'{}' may contain only letters, digits, '-', '_' and '.'", ms.name));
-    int K = 0;
-    const bool mlp = m.has("mlp"), ts = m.has("torchscript");
-    m.require(!(mlp && ts), "torchscript", "give either mlp or torchscript, not both");
-    if (mlp || ts) {
-      NetworkModelSpec ns;
-      ns.torchscript = ts;
-      m.require(!m.has("ring") && !m.has("mixture") && !m.has("collapse"), mlp ? "mlp" : "torchscript",
-                "a network model takes its data from `data`, not ring/mixture/collapse");
-      if (ts) {
-        ConfigReader t = m.table("torchscript");
-        ns.file = t.string("file");
-        ns.prediction = parse_prediction_key(t, "prediction");
-        t.finish();
-      } else {
-        ConfigReader a = m.table("mlp");
-        ns.mlp = read_mlp(a, c.mlp_defaults);
-        ns.prediction = ns.mlp.prediction;
-        if (auto dt = m.optional_table("data")) {
-          if (dt->has("file")) {
-            ns.data_file = dt->string("file");
-            dt->require(!ns.data_file.empty(), "file", "must not be empty");
-          } else {
-            int dK = 0;
-            ns.data = read_distribution(*dt, true, dK);
-            if (auto col = read_collapse(*dt, dK)) {
-              ns.data->weights = collapse_weights(dK, col->first, col->second);
-              ms.collapse = col;
-              ms.collapse_K = dK;
-            }
-            dt->require(ns.data->dim() == c.target.dim(), dt->has("ring") ? "ring" : "mixture",
-                        fmt::format("data dimension {} differs from the target's {}", ns.data->dim(), c.target.dim()));
-          }
-          dt->finish();
-        }
-        ns.train = c.train_defaults;
-        if (auto tr = m.optional_table("training")) ns.train = read_training(*tr, c.train_defaults, false);
-      }
-      ns.hutchinson_probes = int(m.integer("hutchinson_probes", 0));
-      m.require(ns.hutchinson_probes >= 0 && ns.hutchinson_probes <= 1024, "hutchinson_probes", "must be in [0, 1024]");
-      ms.network = ns;
-    } else {
-      ms.mixture = read_distribution(m, false, K);
-      if (auto col = read_collapse(m, K)) {
-        ms.mixture->weights = collapse_weights(K, col->first, col->second);
-        ms.collapse = col;
-        ms.collapse_K = K;
-      }
-    }
-    if (auto p = m.optional_table("perturb")) {
-      PerturbSpec ps;
-      const std::string kind = p->string("kind");
-      p->require(kind == "scale" || kind == "rotate", "kind", fmt::format("'{}' is not scale or rotate", kind));
-      ps.kind = kind == "scale" ? PerturbKind::Scale : PerturbKind::Rotate;
-      ps.eps = p->number("eps");
-      if (ps.kind == PerturbKind::Rotate)
-        p->require(c.target.dim() >= 2, "kind", "rotate needs dimension >= 2");
-      p->finish();
-      ms.perturb = ps;
-    }
-    ms.series = m.string("series", "");
-    if (m.has("x")) ms.x = m.number("x");
-    if (ms.mixture)
-      m.require(ms.mixture->dim() == c.target.dim(), ms.collapse ? "ring" : (m.has("ring") ? "ring" : "mixture"),
-                fmt::format("model dimension {} differs from the target's {}", ms.mixture->dim(), c.target.dim()));
-    m.finish();
-    c.models.push_back(std::move(ms));
-  }
+  for (const ModelSpec& m : c.models) names.insert(m.name);
   if (auto rep = r.optional_table("report")) {
     if (rep->has("side_by_side")) {
       for (const std::string& n : rep->strings("side_by_side")) {

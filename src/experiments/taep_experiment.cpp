@@ -20,7 +20,7 @@
 #include "observe/taep_dft.hpp"
 #include "data/points_file.hpp"
 #include "nn/mlp.hpp"
-#include "nn/torchscript_net.hpp"
+#include "experiments/models.hpp"
 #include "observe/coverage.hpp"
 #include "score/mixture_score.hpp"
 #include "score/perturbed_score.hpp"
@@ -55,31 +55,6 @@ struct BuiltModel {
   std::shared_ptr<const Score> score;
   const ModelSpec* spec;
 };
-
-// Trains the MLP of a network model (or loads its TorchScript file) and wraps it as a score.
-std::shared_ptr<const Score> build_network(const NetworkModelSpec& ns, const std::string& name, const TaepConfig& cfg,
-                                           const Process& process, const RunContext& ctx, json& info) {
-  if (ns.torchscript)
-    return std::make_shared<NetworkScore>(std::make_shared<TorchScriptNet>(ns.file, cfg.target.dim()), process,
-                                          ns.prediction);
-  DataFn data;
-  std::string source;
-  if (!ns.data_file.empty()) {
-    auto pts = std::make_shared<Mat>(load_points(ns.data_file));
-    if (pts->cols() != cfg.target.dim())
-      throw InputError(fmt::format("model '{}': data file '{}' has {} columns, the target has dimension {}", name,
-                                   ns.data_file, pts->cols(), cfg.target.dim()));
-    data = [pts, seed = cfg.seed](const uint64_t* ids, int n, Mat& X) {
-      sample_points(*pts, {seed, Stream::Train}, ids, n, 2, X);
-    };
-    source = fmt::format("{} ({} points)", ns.data_file, pts->rows());
-  } else {
-    const GaussianMixture g = ns.data ? *ns.data : cfg.target;
-    data = mixture_data(g, {cfg.seed, Stream::Train}, 2);
-    source = ns.data ? "mixture (see config)" : "the target";
-  }
-  return train_mlp_score(name, ns.mlp, ns.train, process, data, source, cfg.seed, ctx, info);
-}
 
 // The per-trajectory arrays of a model's TAEP, in a fixed order (for chunk files).
 std::array<std::vector<double>*, 5> fields(TaepTrajectories& t) {
@@ -181,27 +156,21 @@ json run_taep_experiment(const TaepConfig& cfg, const RunContext& ctx) {
   TaepOptions taep_opt{cfg.product, {}, {cfg.seed, Stream::TaepProbes}};
   for (size_t i = 0; i < cfg.models.size(); ++i) {
     const ModelSpec& ms = cfg.models[i];
-    std::shared_ptr<const Score> s;
+    models.push_back({build_model(ms, cfg.data, "the target", target, process, cfg.seed, ctx, training[i]), &ms});
     if (ms.network) {
-      s = build_network(*ms.network, ms.name, cfg, process, ctx, training[i]);
       taep_opt.hutchinson_probes.resize(cfg.models.size(), 0);
       taep_opt.hutchinson_probes[i] = ms.network->hutchinson_probes;
-    } else {
-      s = ms.mixture ? std::shared_ptr<const Score>(std::make_shared<MixtureScore>(*ms.mixture, process)) : target;
     }
-    if (ms.perturb) s = std::make_shared<PerturbedScore>(s, ms.perturb->kind, ms.perturb->eps);
-    models.push_back({s, &ms});
   }
   // Exact-score-field companions: for an MLP trained on a mixture, the exact score of that
   // mixture, run in the same ensemble, is what a perfectly trained network would give.
   std::vector<std::shared_ptr<const Score>> companions;
   std::vector<int> companion_of(models.size(), -1);
-  for (size_t i = 0; i < models.size(); ++i) {
-    const ModelSpec& ms = *models[i].spec;
-    if (!ms.network || !ms.network->data || ms.perturb) continue;
-    companion_of[i] = int(models.size() + companions.size());
-    companions.push_back(std::make_shared<MixtureScore>(*ms.network->data, process));
-  }
+  for (size_t i = 0; i < models.size(); ++i)
+    if (auto c = companion_score(*models[i].spec, process)) {
+      companion_of[i] = int(models.size() + companions.size());
+      companions.push_back(c);
+    }
   std::vector<const Score*> ptrs;
   for (auto& m : models) ptrs.push_back(m.score.get());
   for (auto& c : companions) ptrs.push_back(c.get());
@@ -351,15 +320,9 @@ json run_taep_experiment(const TaepConfig& cfg, const RunContext& ctx) {
     }
     if (!training[m].is_null()) r["training"] = training[m];
     if (ms.network) {
-      r["network"] = {{"kind", ms.network->torchscript ? "torchscript" : "mlp"},
-                      {"prediction", prediction_name(ms.network->prediction)},
-                      {"divergence", ms.network->hutchinson_probes > 0 ? "hutchinson" : "exact"},
-                      {"hutchinson_probes", ms.network->hutchinson_probes},
-                      // mean added variance of Sigma from the probes; unknown (null) with a single probe
-                      {"hutchinson_var", ms.network->hutchinson_probes >= 2 ? json(s.hutchinson_var) : json(nullptr)}};
-      if (!ms.network->torchscript)
-        r["network"]["mlp"] = {{"width", ms.network->mlp.width}, {"hidden", ms.network->mlp.hidden},
-                               {"embed", ms.network->mlp.embed}};
+      r["network"] = network_json(*ms.network);
+      // mean added variance of Sigma from the probes; unknown (null) with a single probe
+      r["network"]["hutchinson_var"] = ms.network->hutchinson_probes >= 2 ? json(s.hutchinson_var) : json(nullptr);
     }
     // The exact-score-field prediction beside a trained model: the companion's TAEP, its exact
     // references and, for a collapse ring, the separated-mode closed forms for the same (m, alpha).
@@ -377,8 +340,8 @@ json run_taep_experiment(const TaepConfig& cfg, const RunContext& ctx) {
                                                cfg.exact_samples, {cfg.seed, Stream::ExactTransition, csub}));
       exact_s += seconds_since(t0);
       if (ms.collapse && cfg.target_is_ring && ms.collapse_K == cfg.target.K() && uniform_target) {
-        ef["kl_separated"] = kl_separated_uniform(ms.network->data->weights);
-        ef["relvar_separated"] = relvar_separated_uniform(ms.network->data->weights);
+        ef["kl_separated"] = kl_separated_uniform(ms.network->data->data.law->weights);
+        ef["relvar_separated"] = relvar_separated_uniform(ms.network->data->data.law->weights);
       }
       r["exact_field"] = ef;
       field_line = fmt::format("  {:<24} <Sigma> = {:.5f} +- {:.5f}  Var = {:.5f} +- {:.5f}  (exact score of its training mixture)",

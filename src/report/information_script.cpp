@@ -36,15 +36,15 @@ const std::string& information_report_script() {
     const q = R.rates, t = q.t;
     const g = section('Conditional entropy rate (generative bandwidth) [§5.1]',
       'dH[x₀|x_t]/dt by the score norm (eq. 19), the divergence Δdiv (eq. 56), the exact posterior variance (eq. 33, I-MMSE) and the ' +
-      'x₀-prediction error' + (q.model ? ' (thick dotted: the same estimators for the ' + q.model.network.kind + ' model; its x₀ error is an upper bound)' : '') + '; the marginal rate dH[x̃_t]/dt = −(g²/2)E∇·s; and their sum, which must equal g²d/(2σ²) (dashed). ' +
+      'x₀-prediction error' + (q.models ? ' (thick dotted, one shade per model: the same estimators for ' + q.models.map(m => m.name + ' (' + m.kind + ')').join(', ') + '; a model\'s x₀ error is an upper bound)' : '') + '; the marginal rate dH[x̃_t]/dt = −(g²/2)E∇·s; and their sum, which must equal g²d/(2σ²) (dashed). ' +
       'Nats per unit t, ' + q.samples + ' samples per node.');
     chart(g, 320, [line('score norm', t, q.score_norm.value, color(0)), line('divergence', t, q.divergence.value, color(1), { borderDash: [5, 3] }),
       line('posterior variance', t, q.posterior_var.value, color(2), { borderDash: [2, 2] }), line('x₀ error', t, q.x0_error.value, color(3)),
       line('marginal', t, q.marginal.value, color(4)), line('marginal + conditional', t, q.marginal.value.map((m, i) => m + q.score_norm.value[i]), color(5)),
-      line('g²d/(2σ²)', t, q.total, '#000', { borderDash: [6, 4] })].concat(q.model ? [
-      line('model: score norm', t, q.model.score_norm.value, color(0), { borderWidth: 3, borderDash: [1, 2] }),
-      line('model: divergence (' + (q.model.hutchinson_probes ? 'Hutchinson' : 'exact') + ')', t, q.model.divergence.value, color(1), { borderWidth: 3, borderDash: [1, 2] }),
-      line('model: x₀ error', t, q.model.x0_error.value, color(3), { borderWidth: 3, borderDash: [1, 2] })] : []),
+      line('g²d/(2σ²)', t, q.total, '#000', { borderDash: [6, 4] })].concat((q.models || []).flatMap((m, k) => [
+      line(m.name + ': score norm', t, m.score_norm.value, color(6 + 3 * k), { borderWidth: 3, borderDash: [1, 2] }),
+      line(m.name + ': divergence (' + (m.hutchinson_probes ? 'Hutchinson' : 'exact') + ')', t, m.divergence.value, color(7 + 3 * k), { borderWidth: 3, borderDash: [1, 2] }),
+      line(m.name + ': x₀ error', t, m.x0_error.value, color(8 + 3 * k), { borderWidth: 3, borderDash: [1, 2] })])),
       axes('t', 'rate [nats / unit t]', 'logarithmic', 'logarithmic'));
     const g2 = section('Fisher information and the local Lyapunov spectrum [§5.1]',
       'E tr I_t = d/σ̃² + α²E∇·s [1/x̃²], and the mean sorted eigenvalues of the score Jacobian ∂s/∂x (x units) over ' + q.spectrum_samples +

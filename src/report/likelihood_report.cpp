@@ -15,17 +15,21 @@ namespace {
 std::string row(const std::string& name, const json& m, const json& v, bool quantized) {
   const json& n = v["nll"];
   const json& b = v["bound"];
-  const json& g = v["gap"];
+  const json& g = v["gap"];  // null when the data's entropy is unknown
   const double D = m["data"]["D"].get<double>();
   auto pd = [&](const json& x) { return x.is_number() ? html_num(x.get<double>() / D) : std::string("&ndash;"); };
+  const bool known = b["value"].is_number();  // the data's entropy S0 is known
+  const std::string bound = known ? html_pm(b, "per_dim", "per_dim_se")
+                                  : "S<sub>0</sub> &le; " + html_num(b["S0_upper_per_dim"]) + " (S<sub>0</sub> unknown)";
   return fmt::format(
       "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} &plusmn; {}</td><td>{}</td><td>{}</td><td>{}</td>"
       "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.0f}{}</td></tr>\n",
       html_escape(name), html_escape(m["data"]["kind"].get<std::string>()), html_escape(m["process"]["name"].get<std::string>()),
-      html_num(m["process"]["sigma"]), html_num(n["per_dim"]), html_num(n["per_dim_se"], 2),
-      quantized ? html_num(n["bits_per_dim"]) : "&ndash;", html_pm(b, "per_dim", "per_dim_se"),
-      quantized ? html_num(b["clamped_bits_per_dim"]) : "&ndash;", html_num(g["per_dim"]), pd(g["prior"]),
-      pd(g["score_error"]), pd(g["residual"]), n["nfe_mean"].get<double>(),
+      m["process"]["sigma"].get<double>() > 0 ? html_num(m["process"]["sigma"]) : "&ndash;", html_num(n["per_dim"]),
+      html_num(n["per_dim_se"], 2), quantized ? html_num(n["bits_per_dim"]) : "&ndash;", bound,
+      quantized && known ? html_num(b["clamped_bits_per_dim"]) : "&ndash;", known ? html_num(g["per_dim"]) : "&ndash;",
+      known ? pd(g["prior"]) : "&ndash;", known ? pd(g["score_error"]) : "&ndash;", known ? pd(g["residual"]) : "&ndash;",
+      n["nfe_mean"].get<double>(),
       n["incomplete"].get<int64_t>() ? fmt::format(" ({} incomplete)", n["incomplete"].get<int64_t>()) : "");
 }
 

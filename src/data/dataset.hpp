@@ -1,0 +1,63 @@
+#pragma once
+// The data distribution p_0 of an experiment, whatever it came from (docs/data.md):
+//   mixture   : an analytic Gaussian or delta mixture (ring, explicit mixture);
+//   points    : the empirical distribution of a points file (.npy/.csv), each point smoothed by a
+//               Gaussian N(x_i, s^2 I) (s = 0: deltas), itself a mixture of N equal components;
+//   synthetic : uniform 8-bit or Gaussian pixel images with closed-form score and entropy;
+//   images    : an image set read from its files (CIFAR-10, MNIST, Fashion-MNIST) or drawn
+//               (synthetic discs): 8-bit pixels, uniformly dequantized to x = 2 (k + u) / 256 - 1.
+// Every kind draws samples by identity; the kinds with a known law give it (`law`), from which
+// the score layer builds the exact score (score/dataset_score.hpp).
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/rng.hpp"
+#include "core/types.hpp"
+#include "data/data_fn.hpp"
+#include "data/image_data.hpp"
+#include "data/mixture.hpp"
+
+namespace td {
+
+enum class DataKind { Mixture, Points, Synthetic, Images };
+
+struct Dataset {
+  DataKind kind = DataKind::Mixture;
+  std::string description;
+  int dim = 0;
+  std::optional<GaussianMixture> law;  // p_0 exactly, as a mixture (mixture; points: the empirical law)
+  std::optional<ImageSpec> synthetic;  // synthetic images
+  std::shared_ptr<const Mat> points;   // points / images: the set, one row per point (data coordinates)
+  std::shared_ptr<const Mat> held_out; // images: a held-out set (test files), when given
+  double smoothing = 0;                // points: std s of the Gaussian around each point
+  // 8-bit data: dequantized x = offset + width (k + u) / 256, so bits/dim = nats / (d ln 2) + 8 - log2(width).
+  bool quantized = false;
+  double quant_width = 1;
+  int channels = 1, height = 0, width = 0;  // images: the layout of a row (channel-first)
+
+  // Draws x_0 for sample ids: a function of (key, id, step); uses steps `step` and `step + 1`.
+  DataFn sampler(const RngKey& key, uint64_t step = 0) const;
+  // n points for ids 0..n-1 of `key` (n x dim).
+  Mat draw(const RngKey& key, int64_t n) const;
+  // The entropy S_0 of p_0 [nats] when known: synthetic images (closed form), a Gaussian mixture
+  // with one component; otherwise none (an empirical law has no finite differential entropy at s = 0).
+  std::optional<double> entropy() const;
+  // E|x_0|^2 (exact for a law, the set's mean for points and images).
+  double second_moment() const;
+  // NLL in nats of a whole point -> bits per dimension of the 8-bit data (quantized only).
+  double bits_per_dim(double nats) const;
+};
+
+Dataset mixture_dataset(const GaussianMixture& law, std::string description);
+// The empirical law of `points` smoothed by std s (>= 0).
+Dataset points_dataset(Mat points, double smoothing, std::string description);
+Dataset synthetic_dataset(const ImageSpec& spec);
+// 8-bit images (pixels k), channel-first rows; `test` (optional) the held-out set.
+struct ImageSet;
+Dataset image_dataset(const ImageSet& train, const ImageSet* test, std::string description);
+
+std::string data_kind_name(DataKind k);
+
+}  // namespace td

@@ -1,0 +1,186 @@
+#include "experiments/data_config.hpp"
+
+#include <cmath>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "data/image_sets.hpp"
+#include "data/points_file.hpp"
+#include "experiments/distribution_config.hpp"
+
+namespace td {
+
+const char* const kFashionMnistDir = "/usr/share/datasets/fashion-mnist";
+
+std::optional<std::pair<int, double>> read_collapse(ConfigReader& r, int K) {
+  auto col = r.optional_table("collapse");
+  if (!col) return std::nullopt;
+  r.require(K > 0, "collapse", "needs the ring (collapse reweights the ring's K modes)");
+  const int64_t mm = col->integer("m");
+  const double alpha = col->number("alpha");
+  col->require(mm >= 0 && mm <= K, "m", fmt::format("must be in [0, K = {}] (got {})", K, mm));
+  col->require(alpha > 0, "alpha", fmt::format("must be > 0 (got {})", alpha));
+  col->require(mm == K ? std::abs(alpha - 1) < 1e-12 : mm * alpha / K < 1.0, "alpha",
+               fmt::format("m alpha / K = {} leaves no mass for the other modes", mm * alpha / K));
+  col->finish();
+  return std::make_pair(int(mm), alpha);
+}
+
+namespace {
+
+// The first `limit` rows (0: all).
+Mat first_rows(Mat X, int64_t limit) {
+  if (limit > 0 && limit < X.rows()) X.conservativeResize(limit, Eigen::NoChange);
+  return X;
+}
+
+ImageSet limited(ImageSet s, int64_t limit) {
+  if (limit > 0 && limit < s.n) {
+    s.pixels.resize(size_t(limit) * size_t(s.dim()));
+    if (!s.labels.empty()) s.labels.resize(size_t(limit));
+    s.n = int(limit);
+  }
+  return s;
+}
+
+// cifar10: batch files; mnist / fashion-mnist: [images] or [images, labels] IDX files (gzip or not).
+ImageSet read_image_files(ConfigReader& t, const std::string& kind, const std::string& key,
+                          const std::vector<std::string>& files) {
+  try {
+    if (kind == "cifar10") {
+      std::vector<ImageSet> parts;
+      for (const auto& f : files) parts.push_back(read_cifar10(f));
+      return concatenate(parts);
+    }
+    t.require(files.size() == 1 || files.size() == 2, key, "needs [images] or [images, labels] IDX files");
+    return read_mnist(files[0], files.size() > 1 ? files[1] : "");
+  } catch (const InputError& e) {
+    t.fail(key, e.what());
+  }
+}
+
+Dataset read_images(ConfigReader& t, const std::string& kind, uint64_t seed) {
+  const int64_t limit = t.integer("limit", 0);
+  t.require(limit >= 0, "limit", "must be >= 0 (0: every image)");
+  ImageSet train, test;
+  bool has_test = false;
+  std::string what;
+  if (kind == "discs") {
+    const int64_t n = t.integer("n", 2000), channels = t.integer("channels", 1), side = t.integer("side", 8);
+    t.require(n >= 2 && n <= 1 << 22, "n", "must be in [2, 2^22]");
+    t.require(channels >= 1 && channels <= 4, "channels", "must be in [1, 4]");
+    t.require(side >= 4 && side <= 256, "side", "must be in [4, 256]");
+    t.require(n * channels * side * side <= int64_t(1) << 30, "n", "n x channels x side^2: at most 2^30 pixels");
+    train = synthetic_discs(int(n), int(channels), int(side), seed);
+    what = fmt::format("synthetic discs ({} images {}x{}x{})", n, channels, side, side);
+  } else {
+    const std::string dir = kFashionMnistDir;
+    const std::vector<std::string> def_train = {dir + "/train-images-idx3-ubyte.gz", dir + "/train-labels-idx1-ubyte.gz"};
+    const std::vector<std::string> def_test = {dir + "/t10k-images-idx3-ubyte.gz", dir + "/t10k-labels-idx1-ubyte.gz"};
+    const bool fashion = kind == "fashion-mnist";
+    const auto files = fashion ? t.paths("files", def_train) : t.paths("files");
+    t.require(!files.empty(), "files", kind == "cifar10" ? "needs the CIFAR-10 batch files" : "needs the IDX files");
+    train = read_image_files(t, kind, "files", files);
+    const auto test_files = fashion ? t.paths("test_files", def_test) : t.paths("test_files", std::vector<std::string>{});
+    if (!test_files.empty()) {
+      test = read_image_files(t, kind, "test_files", test_files);
+      has_test = true;
+    }
+    what = fmt::format("{} ({})", kind, files[0]);
+  }
+  train = limited(std::move(train), limit);
+  if (has_test) test = limited(std::move(test), limit);
+  return image_dataset(train, has_test ? &test : nullptr,
+                       fmt::format("{}: {} images {}x{}x{}{}", what, train.n, train.channels, train.height, train.width,
+                                   has_test ? fmt::format(", {} held out", test.n) : ""));
+}
+
+Dataset read_points(ConfigReader& t, const std::string& file, double smoothing, int64_t limit) {
+  Mat X;
+  try {
+    X = load_points(file);
+  } catch (const InputError& e) {
+    t.fail(t.has("points") ? "points.file" : "file", e.what());
+  }
+  X = first_rows(std::move(X), limit);
+  const std::string what = fmt::format("{} ({} points, d = {}{})", file, X.rows(), X.cols(),
+                                       smoothing > 0 ? fmt::format(", each smoothed by N(0, {}^2 I)", smoothing) : "");
+  return points_dataset(std::move(X), smoothing, what);
+}
+
+}  // namespace
+
+std::optional<DataRead> read_data(ConfigReader& t, const DataRules& rules, uint64_t seed, bool required) {
+  const std::vector<const char*> keys = {"ring", "mixture", "points", "file", "kind"};
+  std::vector<std::string> given;
+  for (const char* k : keys)
+    if (t.has(k)) given.push_back(k);
+  if (given.empty()) {
+    if (required)
+      t.fail("ring", "missing: the data needs one of ring = {...}, mixture = {...}, points = {file, std}, file = \"...\" "
+                     "or kind = \"...\" (docs/config.md#data)");
+    return std::nullopt;
+  }
+  if (given.size() > 1) t.fail(given[1], fmt::format("give one of ring, mixture, points, file or kind, not {} and {}", given[0], given[1]));
+  const std::string& k = given[0];
+  DataRead out;
+  if (k == "ring" || k == "mixture") {
+    GaussianMixture g = k == "ring" ? read_ring(t.table("ring"), out.ring_K) : read_mixture(t.table("mixture"));
+    if (rules.collapse)
+      if ((out.collapse = read_collapse(t, out.ring_K))) g.weights = collapse_weights(out.ring_K, out.collapse->first, out.collapse->second);
+    out.data = mixture_dataset(g, k == "ring" ? fmt::format("ring of {} modes", out.ring_K) : fmt::format("mixture of {}", g.K()));
+  } else if (k == "points") {
+    ConfigReader p = t.table("points");
+    const std::string file = p.path("file");
+    const double s = p.number("std", 0.0);
+    const int64_t limit = p.integer("limit", 0);
+    p.require(s >= 0, "std", "must be >= 0 (0: the points as deltas)");
+    p.require(limit >= 0, "limit", "must be >= 0 (0: every point)");
+    p.finish();
+    out.data = read_points(t, file, s, limit);
+  } else if (k == "file") {
+    const std::string file = t.path("file");
+    const double s = t.number("std", 0.0);
+    const int64_t limit = t.integer("limit", 0);
+    t.require(s >= 0, "std", "must be >= 0 (0: the points as deltas)");
+    t.require(limit >= 0, "limit", "must be >= 0 (0: every point)");
+    out.data = read_points(t, file, s, limit);
+  } else {
+    const std::string kind = t.string("kind");
+    if (kind == "uniform8" || kind == "gaussian") {
+      ImageSpec s;
+      s.kind = parse_image_kind(kind);
+      s.side = int(t.integer("side", s.side));
+      if (s.kind == ImageKind::Gaussian) {
+        s.mean = t.number("mean", s.mean);
+        s.std = t.number("std", s.std);
+      }
+      try {
+        s.validate("data");
+      } catch (const InputError& e) {
+        t.fail("kind", e.what());
+      }
+      out.data = synthetic_dataset(s);
+    } else {
+      t.require(kind == "discs" || kind == "cifar10" || kind == "mnist" || kind == "fashion-mnist", "kind",
+                fmt::format("'{}' is not uniform8, gaussian, discs, cifar10, mnist or fashion-mnist", kind));
+      t.require(rules.images, "kind", fmt::format("'{}': this experiment does not take image sets", kind));
+      out.data = read_images(t, kind, seed);
+      if (rules.need_law) {
+        // The experiment needs p_0 exactly: the empirical law of the images (their dequantization
+        // centres), each smoothed by N(0, std^2 I).
+        const double s = t.number("std", 0.0);
+        t.require(s >= 0, "std", "must be >= 0 (0: the images as deltas)");
+        const Dataset& im = out.data;
+        out.data = points_dataset(*im.points, s, im.description + fmt::format(", as its empirical law{}",
+                                                                              s > 0 ? fmt::format(" smoothed by std {}", s) : ""));
+        out.data.channels = im.channels, out.data.height = im.height, out.data.width = im.width;
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace td

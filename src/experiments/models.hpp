@@ -1,0 +1,31 @@
+#pragma once
+// Builds the scores of [[models]] entries (experiments/model_config.hpp), the same way in every
+// experiment: the data's exact score, a mixture's, an MLP trained here (DSM on its own data or the
+// experiment's), a TorchScript file; then the perturbation.
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "data/dataset.hpp"
+#include "experiments/experiment_common.hpp"
+#include "experiments/model_config.hpp"
+#include "process/process.hpp"
+#include "score/score.hpp"
+
+namespace td {
+
+// `data_exact` is the experiment's exact score of `data` (shared by exact models; null when the data
+// has none); `data_name` names the data in a training record. `info` gets the training record.
+std::shared_ptr<const Score> build_model(const ModelSpec& ms, const Dataset& data, const std::string& data_name,
+                                         const std::shared_ptr<const Score>& data_exact, const Process& process,
+                                         uint64_t seed, const RunContext& ctx, nlohmann::json& info);
+
+// For an MLP trained on its own mixture: the exact score of that mixture, what a perfectly trained
+// network would give (null for every other model).
+std::shared_ptr<const Score> companion_score(const ModelSpec& ms, const Process& process);
+
+// results.json's record of a model's network (kind, prediction, divergence, architecture).
+nlohmann::json network_json(const NetworkModelSpec& ns);
+
+}  // namespace td
