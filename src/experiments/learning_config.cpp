@@ -4,6 +4,7 @@
 
 #include "core/error.hpp"
 #include "experiments/config_reader.hpp"
+#include "experiments/data_config.hpp"
 #include "experiments/distribution_config.hpp"
 #include "experiments/network_config.hpp"
 
@@ -17,28 +18,20 @@ LearningConfig parse_learning_config(const toml::table& root, const std::string&
   const int64_t seed = r.integer("seed", 1);
   r.require(seed >= 0, "seed", "must be >= 0");
   c.seed = uint64_t(seed);
-  if (auto d = r.optional_table("data")) {
-    c.data.kind = d->string("kind", c.data.kind);
-    d->require(c.data.kind == "discs" || c.data.kind == "cifar10" || c.data.kind == "mnist", "kind",
-               "must be \"discs\" (synthetic), \"cifar10\" (binary batches) or \"mnist\" (IDX)");
-    c.data.n = int(d->integer("n", c.data.n));
-    c.data.channels = int(d->integer("channels", c.data.channels));
-    c.data.side = int(d->integer("side", c.data.side));
-    c.data.files = d->strings("files", c.data.files);
-    c.data.limit = int(d->integer("limit", c.data.limit));
-    d->require(c.data.n >= 2 && c.data.n <= 1 << 22, "n", "must be in [2, 2^22]");
-    d->require(c.data.channels >= 1 && c.data.channels <= 4, "channels", "must be in [1, 4]");
-    d->require(c.data.side >= 4 && c.data.side <= 256, "side", "must be in [4, 256]");
-    d->require(c.data.limit >= 0, "limit", "must be >= 0");
-    if (c.data.kind == "cifar10") d->require(!c.data.files.empty(), "files", "needs the CIFAR-10 batch files");
-    if (c.data.kind == "mnist")
-      d->require(c.data.files.size() == 1 || c.data.files.size() == 2, "files", "needs [images] or [images, labels] IDX files");
-    d->finish();
+  {
+    // The U-Net needs images: an image set (discs by default).
+    static const toml::table discs{{"kind", "discs"}};
+    ConfigReader d = r.has("data") ? r.table("data") : ConfigReader(discs, file, "data");
+    c.data_kind = d.string("kind", "discs");
+    d.require(c.data_kind == "discs" || c.data_kind == "cifar10" || c.data_kind == "mnist" || c.data_kind == "fashion-mnist",
+              "kind", "must be an image set: discs (synthetic), cifar10, mnist or fashion-mnist");
+    c.data = read_data(d, DataRules{}, c.seed)->data;
+    d.finish();
   }
   c.process = default_process(ProcessKind::VP);
   if (r.has("process")) c.process = read_process(r.table("process"));
-  c.unet.channels = c.data.kind == "cifar10" ? 3 : c.data.kind == "mnist" ? 1 : c.data.channels;
-  c.unet.side = c.data.kind == "cifar10" ? 32 : c.data.kind == "mnist" ? 28 : c.data.side;
+  c.unet.channels = c.data.channels;
+  c.unet.side = c.data.height;
   c.unet.base = 16, c.unet.mult = {1, 2}, c.unet.res_blocks = 1, c.unet.attn_res = {c.unet.side / 2}, c.unet.groups = 8;
   if (auto u = r.optional_table("unet")) {
     c.unet.base = int(u->integer("base", c.unet.base));

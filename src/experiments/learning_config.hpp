@@ -10,6 +10,7 @@
 
 #include <toml++/toml.h>
 
+#include "data/dataset.hpp"
 #include "nn/unet.hpp"
 #include "process/process.hpp"
 #include "train/dsm_train.hpp"
@@ -17,17 +18,11 @@
 
 namespace td {
 
-struct ImageDataSpec {
-  std::string kind = "discs";        // "discs" | "cifar10" | "mnist"
-  int n = 2000, channels = 1, side = 8;  // discs
-  std::vector<std::string> files;    // cifar10 batch files; mnist: {images, labels}
-  int limit = 0;                     // use the first `limit` images (0: all)
-};
-
 struct LearningConfig {
   std::string title;
   uint64_t seed = 1;
-  ImageDataSpec data;
+  std::string data_kind = "discs";  // the [data] kind: discs, cifar10, mnist or fashion-mnist
+  Dataset data;                     // the images (8-bit, dequantized), channel-first rows
   ProcessParams process;
   UNetSpec unet;
   TrainSpec train;

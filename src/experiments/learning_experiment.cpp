@@ -23,25 +23,6 @@ namespace {
 
 using json = nlohmann::json;
 
-ImageSet load_images(const ImageDataSpec& s, uint64_t seed) {
-  ImageSet set;
-  if (s.kind == "discs") {
-    set = synthetic_discs(s.n, s.channels, s.side, seed);
-  } else if (s.kind == "cifar10") {
-    std::vector<ImageSet> parts;
-    for (const auto& f : s.files) parts.push_back(read_cifar10(f));
-    set = concatenate(parts);
-  } else {
-    set = read_mnist(s.files[0], s.files.size() > 1 ? s.files[1] : "");
-  }
-  if (s.limit > 0 && s.limit < set.n) {
-    set.pixels.resize(size_t(s.limit) * size_t(set.dim()));
-    if (!set.labels.empty()) set.labels.resize(size_t(s.limit));
-    set.n = s.limit;
-  }
-  return set;
-}
-
 // Least-squares slope of ln y on ln x with its SE, over pairs with both positive.
 json power_fit(const std::vector<double>& x, const std::vector<double>& y) {
   double sx = 0, sy = 0, sxx = 0, sxy = 0, syy = 0;
@@ -89,16 +70,17 @@ json curvature_json(const LossCurvature& c) {
 json run_learning_experiment(const LearningConfig& c, const RunContext& ctx) {
   const auto t0 = Clock::now();
   json timing;
-  const ImageSet images = load_images(c.data, c.seed);
+  const Dataset& images = c.data;
   if (images.channels != c.unet.channels || images.height != c.unet.side || images.width != c.unet.side)
     throw InputError(fmt::format("learning: the images are {}x{}x{}, the U-Net expects {}x{}x{}", images.channels, images.height,
                                  images.width, c.unet.channels, c.unet.side, c.unet.side));
+  const int64_t n_images = images.points->rows();
   const Process p(c.process);
   // Train steps 0 and 1 are the DSM loop's times and noise (train/dsm_loop.cpp): the images at step 2.
-  const DataFn data = images.sampler({c.seed, Stream::Train}, 2);
+  const DataFn data = images.sampler({c.seed, Stream::Train}, 2);  // steps 2 and 3
   const int d = c.unet.dim();
-  ctx.log(fmt::format("learning: {} images {}x{}x{} ({}), U-Net base {}, {} steps in {} snapshots", images.n, images.channels,
-                      images.height, images.width, c.data.kind, c.unet.base, c.train.steps, c.snapshots));
+  ctx.log(fmt::format("learning: {} images {}x{}x{} ({}), U-Net base {}, {} steps in {} snapshots", n_images, images.channels,
+                      images.height, images.width, c.data_kind, c.unet.base, c.train.steps, c.snapshots));
 
   // Training in segments: each resumes the previous one's checkpoint exactly, so the snapshots lie on
   // one training run. Each snapshot's checkpoint and loss record stay in the checkpoint directory, so
@@ -190,7 +172,7 @@ json run_learning_experiment(const LearningConfig& c, const RunContext& ctx) {
   json coverage = json::array();
   {
     const auto ts0 = Clock::now();
-    const Mat real = images.normalized(0, std::min(images.n, c.samples));
+    const Mat real = images.points->topRows(std::min<int64_t>(n_images, c.samples));
     for (size_t k = 0; k < scores.size(); ++k) {
       const Mat gen = sample_reverse_sde(p, {p.t_min(), p.T(), c.sample_steps}, *scores[k], {c.samples, 64},
                                          prior_init(p, d, {c.seed, Stream::Prior}), PhiloxNoise({c.seed, Stream::Reverse}));
@@ -246,7 +228,8 @@ json run_learning_experiment(const LearningConfig& c, const RunContext& ctx) {
           {"title", c.title},
           {"seed", c.seed},
           {"threads", ctx.threads},
-          {"data", {{"kind", c.data.kind}, {"n", images.n}, {"channels", images.channels}, {"side", images.height}}},
+          {"data", {{"kind", c.data_kind}, {"n", n_images}, {"channels", images.channels}, {"side", images.height},
+                    {"description", images.description}}},
           {"process", {{"describe", p.describe()}, {"t_min", p.t_min()}, {"T", p.T()}}},
           {"unet", {{"describe", final_net.describe()}, {"parameters", final_net.parameter_count()}}},
           {"training", {{"steps", c.train.steps}, {"batch", c.train.batch}, {"lr", c.train.lr}, {"snapshots", at},
