@@ -163,6 +163,12 @@ std::optional<DataRead> read_data(ConfigReader& t, const DataRules& rules, uint6
         t.fail("kind", e.what());
       }
       out.data = synthetic_dataset(s);
+      if (rules.need_law) {
+        t.require(s.kind == ImageKind::Gaussian, "kind",
+                  "uniform8 images have no mixture law, and this experiment needs p_0 as one (its log-density and "
+                  "marginals): use gaussian images, or an image set as its empirical law");
+        out.data.law = s.gaussian_law();
+      }
     } else {
       t.require(kind == "discs" || kind == "cifar10" || kind == "mnist" || kind == "fashion-mnist", "kind",
                 fmt::format("'{}' is not uniform8, gaussian, discs, cifar10, mnist or fashion-mnist", kind));

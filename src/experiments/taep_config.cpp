@@ -14,6 +14,10 @@
 #include "experiments/network_config.hpp"
 
 namespace td {
+// A network's divergence along TAEP paths: exact (d Jacobian-vector products per point) up to
+// d = 64, one Hutchinson probe per path and step above (unbiased; its variance is reported).
+int default_taep_probes(int d) { return d <= 64 ? 0 : 1; }
+
 TaepConfig parse_taep_config(const toml::table& root, const std::string& file) {
   ConfigReader r(root, file);
   TaepConfig c;
@@ -74,7 +78,8 @@ TaepConfig parse_taep_config(const toml::table& root, const std::string& file) {
   if (auto a = r.optional_table("mlp")) c.mlp_defaults = read_mlp(*a, c.mlp_defaults);
   if (auto tr = r.optional_table("training")) c.train_defaults = read_training(*tr, c.train_defaults, true);
 
-  c.models = read_models(r, c.data, c.mlp_defaults, c.train_defaults, ModelRules{.report_keys = true}, c.seed);
+  c.models = read_models(r, c.data, c.mlp_defaults, c.train_defaults,
+                         ModelRules{.report_keys = true, .default_probes = default_taep_probes(c.data.dim)}, c.seed);
   std::set<std::string> names;
   for (const ModelSpec& m : c.models) names.insert(m.name);
   if (auto rep = r.optional_table("report")) {
