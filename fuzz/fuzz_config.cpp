@@ -7,11 +7,11 @@
 
 #include "core/error.hpp"
 #include "experiments/config_reader.hpp"
-#include "experiments/information_config.hpp"
-#include "experiments/learning_config.hpp"
-#include "experiments/likelihood_config.hpp"
-#include "experiments/nonequilibrium_config.hpp"
-#include "experiments/taep_config.hpp"
+#include "experiments/information/config.hpp"
+#include "experiments/learning/config.hpp"
+#include "experiments/likelihood/config.hpp"
+#include "experiments/nonequilibrium/config.hpp"
+#include "experiments/taep/config.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string text(reinterpret_cast<const char*>(data), size);

@@ -11,7 +11,7 @@
 #include "core/stats.hpp"
 #include "data/image_data.hpp"
 #include "score/dataset_score.hpp"
-#include "experiments/likelihood_config.hpp"
+#include "experiments/likelihood/config.hpp"
 
 namespace td {
 namespace {

@@ -23,16 +23,7 @@
 #include "experiments/builtin.hpp"
 #include "experiments/config_docs.hpp"
 #include "experiments/config_reader.hpp"
-#include "experiments/information_config.hpp"
-#include "experiments/information_experiment.hpp"
-#include "experiments/learning_config.hpp"
-#include "experiments/learning_experiment.hpp"
-#include "experiments/likelihood_config.hpp"
-#include "experiments/likelihood_experiment.hpp"
-#include "experiments/nonequilibrium_config.hpp"
-#include "experiments/nonequilibrium_experiment.hpp"
-#include "experiments/taep_config.hpp"
-#include "experiments/taep_experiment.hpp"
+#include "experiments/registry.hpp"
 #include "report/html_report.hpp"
 #include "report/run_dir.hpp"
 
@@ -79,61 +70,6 @@ std::string toml_text(const toml::table& t) {
   std::ostringstream ss;
   ss << t << "\n";
   return ss.str();
-}
-
-// A parsed experiment of either kind: what running and reporting it needs.
-struct Experiment {
-  uint64_t seed = 1;
-  toml::table resolved;
-  std::string kind;     // the `experiment` key
-  std::string summary;  // for `validate`
-  std::function<nlohmann::json(const RunContext&)> run;
-  std::function<std::string(const nlohmann::json&, const std::string&)> render;
-};
-
-// Dispatches on the config's `experiment` key ("taep" unless it says "likelihood",
-// "information", "nonequilibrium" or "learning"; the taep parser names an unknown value).
-Experiment parse_experiment(const toml::table& t, const std::string& source) {
-  Experiment e;
-  const std::optional<std::string> kind = t["experiment"].value<std::string>();
-  e.kind = kind.value_or("taep");
-  if (kind == std::optional<std::string>("learning")) {
-    auto cfg = std::make_shared<LearningConfig>(parse_learning_config(t, source));
-    e.seed = cfg->seed;
-    e.resolved = cfg->resolved;
-    e.summary = "learning dynamics of a U-Net";
-    e.run = [cfg](const RunContext& ctx) { return run_learning_experiment(*cfg, ctx); };
-    e.render = render_learning_report;
-  } else if (kind == std::optional<std::string>("nonequilibrium")) {
-    auto cfg = std::make_shared<NonequilibriumConfig>(parse_nonequilibrium_config(t, source));
-    e.seed = cfg->seed;
-    e.resolved = cfg->resolved;
-    e.summary = "nonequilibrium physics (Yu & Huang)";
-    e.run = [cfg](const RunContext& ctx) { return run_nonequilibrium_experiment(*cfg, ctx); };
-    e.render = render_nonequilibrium_report;
-  } else if (kind == std::optional<std::string>("information")) {
-    auto cfg = std::make_shared<InformationConfig>(parse_information_config(t, source));
-    e.seed = cfg->seed;
-    e.resolved = cfg->resolved;
-    e.summary = "information dynamics";
-    e.run = [cfg](const RunContext& ctx) { return run_information_experiment(*cfg, ctx); };
-    e.render = render_information_report;
-  } else if (kind == std::optional<std::string>("likelihood")) {
-    auto cfg = std::make_shared<LikelihoodConfig>(parse_likelihood_config(t, source));
-    e.seed = cfg->seed;
-    e.resolved = cfg->resolved;
-    e.summary = fmt::format("likelihood, {} trained models", cfg->runs.size());
-    e.run = [cfg](const RunContext& ctx) { return run_likelihood_experiment(*cfg, ctx); };
-    e.render = render_likelihood_report;
-  } else {
-    auto cfg = std::make_shared<TaepConfig>(parse_taep_config(t, source));
-    e.seed = cfg->seed;
-    e.resolved = cfg->resolved;
-    e.summary = fmt::format("taep, {} models", cfg->models.size());
-    e.run = [cfg](const RunContext& ctx) { return run_taep_experiment(*cfg, ctx); };
-    e.render = render_taep_report;
-  }
-  return e;
 }
 
 // SIGINT/SIGTERM: say where the incomplete run was left (it keeps its temporary name, so it never
@@ -214,7 +150,8 @@ int cmd_run(const RunOptions& o) {
 int cmd_validate(const RunOptions& o) {
   std::string source, name;
   const toml::table t = load_config(o, source, name);
-  std::cout << source << ": ok (" << parse_experiment(t, source).summary << ")\n";
+  const std::string summary = parse_experiment(t, source).summary;  // before anything is printed
+  std::cout << source << ": ok (" << summary << ")\n";
   return kExitOk;
 }
 

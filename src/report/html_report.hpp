@@ -7,12 +7,6 @@
 
 namespace td {
 
-std::string render_taep_report(const nlohmann::json& results, const std::string& resolved_config_toml);
-std::string render_likelihood_report(const nlohmann::json& results, const std::string& resolved_config_toml);
-std::string render_information_report(const nlohmann::json& results, const std::string& resolved_config_toml);
-std::string render_nonequilibrium_report(const nlohmann::json& results, const std::string& resolved_config_toml);
-std::string render_learning_report(const nlohmann::json& results, const std::string& resolved_config_toml);
-
 // The page every report shares: head (style, Chart.js inlined, the results embedded as JSON in
 // #results), the title, `body` (HTML), a #figures container the script fills, the resolved config.
 std::string report_page(const std::string& title, const nlohmann::json& results, const std::string& body,

@@ -1,0 +1,294 @@
+#include "experiments/information/run.hpp"
+
+#include <cmath>
+#include <fmt/format.h>
+
+#include "core/quadrature.hpp"
+#include "data/mixture_posterior.hpp"
+#include "data/points_file.hpp"
+#include "experiments/models.hpp"
+#include "observe/entropic_time.hpp"
+#include "observe/pathwise_entropy.hpp"
+#include "observe/speciation.hpp"
+#include "score/mixture_kernels.hpp"
+#include "score/mixture_score.hpp"
+
+namespace td {
+namespace {
+
+using json = nlohmann::json;
+
+json curve_json(const RateCurve& c) {
+  return {{"value", vec_json(c.value)}, {"se", vec_json(c.se)}, {"integral", finite_or_null(c.integral.value)},
+          {"integral_se", finite_or_null(c.integral.se)}};
+}
+
+json peak_json(const CurvePeak& p) {
+  return {{"t", finite_or_null(p.t)}, {"height", finite_or_null(p.height)}, {"width", finite_or_null(p.width)}};
+}
+
+json variance_json(const EntropyVariance& v) {
+  return {{"t", vec_json(v.t)},     {"mean", vec_json(v.mean)},       {"mean_se", vec_json(v.mean_se)},
+          {"var", vec_json(v.var)}, {"var_se", vec_json(v.var_se)}, {"peak", peak_json(v.peak)}, {"rule", v.rule}};
+}
+
+
+std::vector<double> uniform(double a, double b, int n) {
+  std::vector<double> t;
+  for (int i = 0; i < n; ++i) t.push_back(a + (b - a) * i / (n - 1));
+  return t;
+}
+
+json rate_curves_json(const ConditionalEntropyRates& r) {
+  return {{"score_norm", curve_json(r.score_norm)}, {"divergence", curve_json(r.divergence)},
+          {"x0_error", curve_json(r.x0_error)}, {"marginal", curve_json(r.marginal)}, {"div", vec_json(r.div)},
+          {"div_se", vec_json(r.div_se)}};
+}
+
+// Conditional-entropy rates of p_0's exact score and, beside them, of each of the [[models]] (its
+// score norm, divergence and x0-prediction error: estimators that need no exact score).
+json run_rates(const InformationConfig& c, const Process& p, const std::shared_ptr<const MixtureScore>& s,
+               const RunContext& ctx) {
+  const DataFn data = c.dataset->sampler({c.seed, Stream::Data});
+  const ConditionalEntropyRates r = conditional_entropy_rates(p, *s, data, *c.rates, &*c.data);
+  json models = json::array();
+  for (const ModelSpec& ms : c.models) {
+    json training;
+    const auto score = build_model(ms, *c.dataset, "the [data] distribution", s, p, c.seed, ctx, training);
+    ConditionalEntropyOptions o = *c.rates;
+    o.hutchinson_probes = ms.network ? ms.network->hutchinson_probes : 0;
+    o.spectrum_samples = 0;  // the Jacobian spectrum is the exact score's
+    json m = rate_curves_json(conditional_entropy_rates(p, *score, data, o));
+    m["name"] = ms.name;
+    m["kind"] = ms.kind();
+    if (ms.network) m["network"] = network_json(*ms.network);
+    if (!training.is_null()) m["training"] = training;
+    m["hutchinson_probes"] = o.hutchinson_probes;
+    models.push_back(m);
+  }
+  json j = {{"nodes", c.rates->nodes},       {"samples", c.rates->samples},
+            {"t", vec_json(r.t)},            {"sigma_tilde", vec_json(r.sigma_tilde)},
+            {"score_norm", curve_json(r.score_norm)}, {"divergence", curve_json(r.divergence)},
+            {"posterior_var", curve_json(r.posterior_var)}, {"x0_error", curve_json(r.x0_error)},
+            {"marginal", curve_json(r.marginal)}, {"total", vec_json(r.total)},
+            {"div", vec_json(r.div)},        {"div_se", vec_json(r.div_se)},
+            {"fisher_trace", vec_json(r.fisher_trace)}, {"spectrum_samples", c.rates->spectrum_samples}};
+  if (!models.empty()) j["models"] = models;
+  if (r.spectrum.size()) {
+    json sp = json::array();
+    for (Eigen::Index k = 0; k < r.spectrum.rows(); ++k) sp.push_back(vec_json(RowVec(r.spectrum.row(k))));
+    j["spectrum"] = sp;
+  }
+  return j;
+}
+
+json run_fixed_points(const InformationConfig& c, const Process& p) {
+  const FixedPointTree tree = fixed_point_tree(*c.data, p, *c.fixed_points);
+  json br = json::array(), merges = json::array();
+  for (const FixedPointBranch& b : tree.branches) {
+    json path = json::array();
+    for (Eigen::Index i = 0; i < b.path.rows(); ++i) path.push_back(vec_json(RowVec(b.path.row(i))));
+    br.push_back({{"members", b.members}, {"children", b.children}, {"parent", b.parent}, {"t_start", b.t_start},
+                  {"t_end", b.t_end}, {"lambda_at_merge", finite_or_null(b.lambda_at_merge)}, {"t", vec_json(b.t)},
+                  {"path", path}, {"lambda_max", vec_json(b.lambda_max)}});
+    if (!b.children.empty()) merges.push_back({{"t", b.t_start}, {"members", b.members}});
+  }
+  json j = {{"nodes", c.fixed_points->nodes}, {"branches", br}, {"merges", merges}, {"unconverged", tree.unconverged}};
+  if (c.data->dim() == 1) {
+    // log p_t(x) on a grid for the figure's background (paper Fig. 1).
+    const double lo = c.data->means.minCoeff() - 3 * std::sqrt(c.data->vars.maxCoeff() + 1.0),
+                 hi = c.data->means.maxCoeff() + 3 * std::sqrt(c.data->vars.maxCoeff() + 1.0);
+    const std::vector<double> xs = uniform(lo, hi, 160), ts = mixed_grid(p.t_min(), p.T(), 160);
+    Mat X(160, 1);
+    for (int i = 0; i < 160; ++i) X(i, 0) = xs[size_t(i)];
+    json z = json::array();
+    for (double t : ts) {
+      Vec lp;
+      mixture_eval_reference(c.data->marginal(p.alpha(t), p.sigma2(t)), X, nullptr, nullptr, &lp);
+      z.push_back(vec_json(lp));
+    }
+    j["density"] = {{"x", xs}, {"t", ts}, {"log_p", z}};
+  }
+  return j;
+}
+
+json run_pathwise(const InformationConfig& c, const Process& p, const MixtureScore& s) {
+  const PathwiseSpec& ps = *c.pathwise;
+  const EntropyVariance fw = pathwise_entropy_forward(*c.data, p, uniform(p.t_min(), p.T(), ps.nodes), ps.samples, c.seed);
+  const TimeGrid grid{p.t_min(), p.T(), ps.steps};
+  const GenerativeEntropy ge = pathwise_entropy_generative(*c.data, p, s, grid, ps.generative_samples,
+                                                           std::max(1, ps.steps / ps.records), ps.paths, c.seed);
+  json px = json::array(), ph = json::array();
+  for (Eigen::Index i = 0; i < ge.paths_x.rows(); ++i) {
+    px.push_back(vec_json(RowVec(ge.paths_x.row(i))));
+    ph.push_back(vec_json(RowVec(ge.paths_h.row(i))));
+  }
+  return {{"forward", variance_json(fw)}, {"generative", variance_json(ge.v)}, {"steps", ps.steps},
+          {"samples", ps.samples}, {"generative_samples", ps.generative_samples},
+          {"paths", {{"t", vec_json(ge.v.t)}, {"x", px}, {"h", ph}, {"axis", c.data->dim() == 1 ? "x" : "first principal axis"}}}};
+}
+
+json run_speciation(const SpeciationSpec& s) {
+  json runs = json::array();
+  for (double d : s.d) {
+    const GaussianMixture g = speciation_mixture(d);
+    const double tS = 0.5 * std::log(d), Lambda = covariance_top_eigenvalue(g);
+    for (const char* kind : {"ou", "edm"}) {
+      // OU: up to 3 ln-scale units past 1/2 ln d; EDM: up to 10 sqrt(d) (its peak moves as sqrt(d)).
+      const double hi = kind[0] == 'o' ? std::max(1.5 * std::log(d), 3.0) : 10 * std::sqrt(d);
+      const ProcessParams pp = process_on(parse_process_kind(kind), hi / s.nodes, hi);
+      const EntropyVariance v = pathwise_entropy_quadrature(g, Process(pp), uniform(pp.t_min, hi, s.nodes), 96);
+      runs.push_back({{"d", d}, {"process", kind}, {"t_S_half_ln_d", tS}, {"t_S_biroli", 0.5 * std::log(Lambda)},
+                      {"t", vec_json(v.t)}, {"var", vec_json(v.var)}, {"mean", vec_json(v.mean)}, {"peak", peak_json(v.peak)}});
+    }
+  }
+  return {{"runs", runs}, {"nodes", s.nodes},
+          {"data", "1-D two-Gaussian mixture, means +-sqrt(4d/3), unit variances; V_h by quadrature (no sampling)"}};
+}
+
+json run_cloning(const InformationConfig& c, const RunContext& ctx) {
+  const CloningSpec& s = *c.cloning;
+  const Process p(process_on(ProcessKind::OU, s.t_min, s.T));
+  json runs = json::array();
+  for (int d : s.d) {
+    const auto t0 = Clock::now();
+    const GaussianMixture g = symmetric_pair(d);
+    const MixtureScore score(g, p);
+    const double tS = speciation_time(covariance_top_eigenvalue(g));
+    CloningOptions o;
+    o.samples = s.samples;
+    o.branch_times = s.branch_times;
+    o.seed = c.seed;
+    const CloningResult r = cloning_probability(g, p, score, {s.t_min, s.T, s.steps}, o);
+    std::vector<double> th;
+    for (double t : r.t) th.push_back(cloning_theory_two_gaussians(p, std::sqrt(double(d)), 1.0, t));
+    runs.push_back({{"d", d}, {"t_S", tS}, {"t", vec_json(r.t)}, {"phi", vec_json(r.phi)}, {"phi_se", vec_json(r.phi_se)},
+                    {"theory", vec_json(th)}, {"theory_at_t_S", cloning_theory_two_gaussians(p, std::sqrt(double(d)), 1.0, tS)},
+                    {"seconds", seconds_since(t0)}});
+    ctx.log(fmt::format("  cloning d = {}: {:.1f} s", d, seconds_since(t0)));
+  }
+  return {{"runs", runs}, {"samples", s.samples}, {"steps", s.steps}, {"t_min", s.t_min}, {"T", s.T},
+          {"data", "two Gaussians N(+-1, I), equal weights; t_S = 1/2 ln Lambda, Lambda = d + 1"}};
+}
+
+json run_collapse(const InformationConfig& c, const RunContext& ctx) {
+  const CollapseSpec& s = *c.collapse;
+  const Process p(default_process(ProcessKind::OU));
+  json runs = json::array();
+  for (int d : s.d) {
+    const auto t0 = Clock::now();
+    const Mat A = draw_dataset(symmetric_pair(d), {c.seed, Stream::Data}, s.P);
+    const double tC = collapse_time_theory(1.0, d, s.P);
+    const std::vector<double> t = uniform(tC * 3.0 / s.nodes, tC * 3.0, s.nodes);
+    const CollapseResult r = excess_entropy(A, p, t, s.samples, c.seed);
+    std::vector<double> th;
+    for (double x : t) th.push_back(excess_entropy_theory(p, std::sqrt(double(d)), 1.0, d, s.P, x));
+    runs.push_back({{"d", d}, {"P", s.P}, {"t", vec_json(t)}, {"fe", vec_json(r.fe)}, {"fe_se", vec_json(r.fe_se)},
+                    {"theory", vec_json(th)}, {"t_collapse", finite_or_null(r.t_collapse)}, {"t_collapse_theory", tC},
+                    {"alpha_P", std::log(double(s.P)) / d}, {"seconds", seconds_since(t0)}});
+    ctx.log(fmt::format("  collapse d = {}: {:.1f} s", d, seconds_since(t0)));
+  }
+  return {{"runs", runs}, {"samples", s.samples},
+          {"data", "P points of two Gaussians N(+-1, I); OU; t_C read where f^e falls to 5% of alpha_P"}};
+}
+
+// The entropic-time paper's 1-D test data: 15 points in [-3, 3] with positive weights (drawn once,
+// uniformly, and written out here: they define the problem, so no run's seed may move them), as
+// deltas and as Gaussians of std 0.1 at the same places.
+GaussianMixture fifteen(bool gaussian) {
+  static const double kPointWeight[15][2] = {
+      {2.3405372025628877, 0.31494690894608507},
+      {2.914171520581113, 0.55937756052422039},
+      {-1.1519950276527064, 0.31492814926263851},
+      {2.2535371949166274, 1.0893508228196627},
+      {-0.30093274776795487, 0.46757030350414791},
+      {2.0737558523660304, 0.86767748943563361},
+      {0.72774647959898608, 1.0429724068148569},
+      {2.0309877922813109, 0.28085380458571735},
+      {1.2600951521230519, 0.33467050009483584},
+      {-0.40818334272196544, 1.1364014159887206},
+      {-1.2563176814304147, 0.89101075701572641},
+      {1.9628087014012818, 0.22992987397809367},
+      {0.57798142076666315, 0.88222760362859121},
+      {0.077438762662672467, 1.1787933549709082},
+      {2.3934614047394933, 0.40592995271352966},
+  };
+  GaussianMixture g;
+  g.means = Mat(15, 1);
+  g.weights = Vec(15);
+  for (int k = 0; k < 15; ++k) g.means(k, 0) = kPointWeight[k][0], g.weights[k] = kPointWeight[k][1];
+  g.weights /= g.weights.sum();
+  g.vars = Mat::Constant(15, 1, gaussian ? 0.01 : 0.0);
+  return g;
+}
+
+json run_entropic_time(const InformationConfig& c) {
+  const EntropicTimeSpec& s = *c.entropic_time;
+  const Process p(process_on(ProcessKind::EDM, s.sigma_min, s.sigma_max));
+  json runs = json::array();
+  for (bool gaussian : {false, true}) {
+    const GaussianMixture g = fifteen(gaussian);
+    const MixtureScore score(g, p);
+    std::vector<double> base = edm_sigmas(s.base_nodes, s.sigma_min, s.sigma_max, s.rho);
+    std::reverse(base.begin(), base.end());
+    const X0Error err = x0_prediction_error(score, mixture_data(g, {c.seed, Stream::Data}), base, s.mc_samples, c.seed);
+    json kl_edm = json::array(), kl_ent = json::array(), sched = json::object();
+    for (int n : s.steps) {
+      const std::vector<double> edm = edm_sigmas(n, s.sigma_min, s.sigma_max, s.rho);
+      const EntropicSchedule ent = entropic_schedule(err, n);
+      kl_edm.push_back(kl_generated_to_true(sample_edm_heun(score, edm, s.samples, c.seed), g));
+      kl_ent.push_back(kl_generated_to_true(sample_edm_heun(score, ent.sigmas, s.samples, c.seed), g));
+      if (n == s.steps[s.steps.size() / 2]) sched = {{"n", n}, {"edm", edm}, {"entropic", ent.sigmas}};
+    }
+    const EntropicSchedule full = entropic_schedule(err, 2);
+    runs.push_back({{"data", gaussian ? "15 Gaussians (std 0.1)" : "15 points"}, {"mixture", mixture_json(g)},
+                    {"steps", s.steps}, {"kl_edm", kl_edm}, {"kl_entropic", kl_ent}, {"schedule", sched},
+                    {"base_sigma", vec_json(err.sigma)}, {"eps2", vec_json(err.eps2)}, {"eps2_se", vec_json(err.eps2_se)},
+                    {"phi", vec_json(full.phi)}});
+  }
+  return {{"runs", runs}, {"samples", s.samples}, {"mc_samples", s.mc_samples}, {"base_nodes", s.base_nodes},
+          {"sampler", "deterministic Heun (EDM Algorithm 1), final Euler step to sigma = 0"},
+          {"kl", "plug-in KL(generated || true): Voronoi cells of the points, or 400 histogram bins over the range +- 5 std"}};
+}
+
+}  // namespace
+
+json run_information_experiment(const InformationConfig& c, const RunContext& ctx) {
+  const auto t0 = Clock::now();
+  json out = {{"experiment", "information"}, {"title", c.title}, {"seed", c.seed}, {"threads", ctx.threads}};
+  json timing;
+  const Process p(c.process);
+  out["process"] = {{"name", process_kind_name(c.process.kind)}, {"describe", p.describe()}, {"t_min", p.t_min()}, {"T", p.T()}};
+  std::shared_ptr<const MixtureScore> s;
+  if (c.data) {
+    // The law in full when it is small (a ring, a mixture, a few points); its size otherwise.
+    out["data"] = int64_t(c.data->K()) * c.data->dim() <= 20000 ? mixture_json(*c.data)
+                                                                 : json{{"K", c.data->K()}, {"d", c.data->dim()}};
+    out["data"]["description"] = c.dataset->description;
+    out["data"]["entropy_rule"] = posterior_entropy_rule_name(posterior_entropy_rule(*c.data));
+    const double L = covariance_top_eigenvalue(*c.data);
+    out["data"]["covariance_top_eigenvalue"] = L;
+    out["data"]["t_S"] = speciation_time(L);  // Biroli et al.'s, in OU time
+    s = std::make_shared<MixtureScore>(*c.data, p);
+  }
+  auto timed = [&](const char* name, const std::function<json()>& fn) { run_section(ctx, name, out, timing, fn); };
+  if (c.rates) timed("rates", [&] { return run_rates(c, p, s, ctx); });
+  if (c.fixed_points) timed("fixed_points", [&] { return run_fixed_points(c, p); });
+  if (c.pathwise) timed("pathwise", [&] { return run_pathwise(c, p, *s); });
+  if (c.speciation) timed("speciation", [&] { return run_speciation(*c.speciation); });
+  if (c.cloning) timed("cloning", [&] { return run_cloning(c, ctx); });
+  if (c.collapse) timed("collapse", [&] { return run_collapse(c, ctx); });
+  if (c.entropic_time) timed("entropic_time", [&] { return run_entropic_time(c); });
+  if (!c.speciation_file.empty())
+    timed("speciation_time", [&] {
+      const Mat X = load_points(c.speciation_file);
+      const double L = covariance_top_eigenvalue(X);
+      return json{{"file", c.speciation_file}, {"n", X.rows()}, {"d", X.cols()}, {"covariance_top_eigenvalue", L},
+                  {"t_S", speciation_time(L)}, {"definition", "t_S = 1/2 ln Lambda (Biroli et al.), OU time"}};
+    });
+  timing["total"] = seconds_since(t0);
+  out["timing_s"] = timing;
+  return out;
+}
+
+}  // namespace td

@@ -1,0 +1,18 @@
+#pragma once
+// Runs an "information" experiment (FORMULAS §5): the analyses its config names, each on exact
+// mixture scores, into results.json (schema in README, "results.json: information").
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "experiments/experiment_common.hpp"
+#include "experiments/information/config.hpp"
+
+namespace td {
+
+nlohmann::json run_information_experiment(const InformationConfig& cfg, const RunContext& ctx);
+
+// The self-contained HTML report of its results (figures drawn by experiments/information/report.js).
+std::string render_information_report(const nlohmann::json& results, const std::string& resolved_config_toml);
+
+}  // namespace td

@@ -1,0 +1,216 @@
+#include "experiments/likelihood/run.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+
+#include "core/rng.hpp"
+#include "core/stats.hpp"
+#include "observe/entropy_rates.hpp"
+#include "observe/likelihood.hpp"
+#include "experiments/models.hpp"
+#include "score/dataset_score.hpp"
+
+namespace td {
+namespace {
+
+using json = nlohmann::json;
+
+// The points the NLL is measured on: a held-out image set (first n, dequantized by the Test
+// stream), the points of a points file (the first n, as they are), or n fresh draws (Test stream).
+Mat evaluation_points(const Dataset& data, uint64_t seed, int64_t n) {
+  if (data.held_out) {
+    Dataset held = data;
+    held.points = data.held_out;
+    return held.draw({seed, Stream::Test}, std::min<int64_t>(n, data.held_out->rows()));
+  }
+  if (data.kind == DataKind::Points) return data.points->topRows(std::min<int64_t>(n, data.points->rows()));
+  return data.draw({seed, Stream::Test}, n);
+}
+
+// Per-sample NLLs summarized: total and per dimension [nats], bits/dim for 8-bit data.
+json nll_json(const NllResult& r, const Dataset& data, double seconds) {
+  const int D = data.dim;
+  Moments m, nfe, steps;
+  int64_t incomplete = 0, nfe_max = 0;
+  for (Eigen::Index i = 0; i < r.nll.size(); ++i) {
+    m.add(r.nll[i]);
+    nfe.add(double(r.nfe[size_t(i)]));
+    steps.add(double(r.steps[size_t(i)]));
+    incomplete += r.incomplete[size_t(i)];
+    nfe_max = std::max(nfe_max, r.nfe[size_t(i)]);
+  }
+  json j = {{"mean", m.mean()}, {"se", m.mean_se()}, {"per_dim", m.mean() / D}, {"per_dim_se", m.mean_se() / D},
+            {"samples", r.nll.size()}, {"nfe_mean", nfe.mean()}, {"nfe_max", nfe_max}, {"steps_mean", steps.mean()},
+            {"incomplete", incomplete}, {"seconds", seconds}, {"samples_per_s", double(r.nll.size()) / seconds}};
+  if (data.quantized) {
+    j["bits_per_dim"] = data.bits_per_dim(m.mean());
+    j["bits_per_dim_se"] = m.mean_se() / (D * std::log(2.0));
+  }
+  return j;
+}
+
+json curve_json(const RateCurve& c) {
+  return {{"value", vec_json(c.value)}, {"se", vec_json(c.se)}, {"integral", c.integral.value},
+          {"integral_se", c.integral.se}};
+}
+
+json rates_json(const EntropyRates& r) {
+  json j = {{"t", vec_json(r.t)},
+            {"intrinsic", curve_json(r.intrinsic)},
+            {"exchange", curve_json(r.exchange)},
+            {"exchange_z", curve_json(r.exchange_z)},
+            {"system", curve_json(r.system)},
+            {"forward", curve_json(r.forward)},
+            {"ratio", vec_json(r.ratio)}};
+  if (!r.score_error.value.empty()) j["score_error"] = curve_json(r.score_error);
+  return j;
+}
+
+json bound_json(const LikelihoodBound& b, const Dataset& data) {
+  const int D = data.dim;
+  json j = {{"S0", b.S0}, {"S1", b.S1}, {"value", b.bound.value}, {"se", b.bound.se}, {"clamped", b.clamped},
+            {"per_dim", b.bound.value / D}, {"per_dim_se", b.bound.se / D}, {"clamped_per_dim", b.clamped / D}};
+  if (data.quantized) {
+    j["bits_per_dim"] = data.bits_per_dim(b.bound.value);
+    j["clamped_bits_per_dim"] = data.bits_per_dim(b.clamped);
+  }
+  return j;
+}
+
+// Without the data entropy S0 (a points file, an image set) the bound NLL >= (S0 + S1)/2 - 1/2 int S_fwd
+// reads the other way: it bounds the data's entropy by the model's NLL, S0 <= 2 NLL - S1 + int S_fwd.
+json bound_without_s0_json(const LikelihoodBound& b, double nll, double nll_se, const Dataset& data) {
+  const int D = data.dim;
+  const double s0_max = 2 * nll - 2 * b.bound.value;  // b computed with S0 = 0
+  const double se = 2 * std::hypot(nll_se, b.bound.se);
+  return {{"S0", nullptr}, {"S1", b.S1}, {"value", nullptr}, {"without_S0", b.bound.value}, {"without_S0_se", b.bound.se},
+          {"S0_upper", s0_max}, {"S0_upper_se", se}, {"S0_upper_per_dim", s0_max / D},
+          {"note", "S0 of this data is unknown: NLL >= (S0 + S1)/2 - 1/2 int S_fwd dt bounds it, S0 <= 2 NLL - S1 + int S_fwd dt"}};
+}
+
+// NLL, entropy rates and bound of one score on one (data, process); the gap decomposition when
+// the data's entropy is known, with the score error when the exact score is given (and differs).
+json measure(const LikelihoodConfig& cfg, const LikelihoodRun& run, const Process& process, const Score& score,
+             const Score* exact, const Mat& X0, const RunContext& ctx, const char* label) {
+  const Dataset& data = *run.data;
+  const int D = data.dim;
+  auto t0 = Clock::now();
+  const NllResult nr = pf_ode_nll(process, score, X0, cfg.nll, gaussian_prior(process, D));
+  const double nll_s = seconds_since(t0);
+  t0 = Clock::now();
+  const EntropyRates er = entropy_rates(process, score, data.sampler({cfg.seed, Stream::Test, 1}), cfg.rates, exact);
+  const double rates_s = seconds_since(t0);
+  const std::optional<double> S0 = data.entropy();
+  const LikelihoodBound b = likelihood_bound(S0.value_or(0.0), prior_entropy(process, D), er.forward.integral);
+  json j = {{"nll", nll_json(nr, data, nll_s)}, {"rates", rates_json(er)}};
+  j["rates"]["seconds"] = rates_s;
+  const double nll = j["nll"]["mean"].get<double>(), nll_se = j["nll"]["se"].get<double>();
+  const int64_t incomplete = j["nll"]["incomplete"].get<int64_t>();
+  const std::string head = fmt::format("  {:<12} NLL {:.4f} ± {:.4f} nats/dim (NFE {:.0f}{})", label, nll / D,
+                                       j["nll"]["per_dim_se"].get<double>(), j["nll"]["nfe_mean"].get<double>(),
+                                       incomplete ? fmt::format(", {} incomplete", incomplete) : "");
+  if (!S0) {
+    j["bound"] = bound_without_s0_json(b, nll, nll_se, data);
+    j["gap"] = nullptr;
+    ctx.log(fmt::format("{}, S0 <= {:.4f} nats/dim (data entropy unknown) [NLL {:.1f} s, rates {:.1f} s]", head,
+                        j["bound"]["S0_upper_per_dim"].get<double>(), nll_s, rates_s));
+    return j;
+  }
+  j["bound"] = bound_json(b, data);
+  const Estimate err = exact ? er.score_error.integral : Estimate{0, 0};
+  const GapDecomposition g = decompose_gap(nll, b, prior_mismatch(process, D, data.second_moment()), err);
+  j["gap"] = {{"value", g.gap}, {"se", std::hypot(nll_se, b.bound.se)}, {"per_dim", g.gap / D},
+              {"prior", g.prior}, {"score_error", g.score_error.value}, {"score_error_se", g.score_error.se},
+              {"residual", g.residual}};
+  ctx.log(fmt::format("{}, bound {:.4f} nats/dim, gap {:.4f} nats/dim [NLL {:.1f} s, rates {:.1f} s]", head,
+                      b.bound.value / D, g.gap / D, nll_s, rates_s));
+  return j;
+}
+
+json process_json(const LikelihoodRun& run, const Process& p) {
+  const ProcessParams& q = run.process;
+  json j = {{"name", run.process_name}, {"sigma", run.sigma}, {"description", p.describe()}, {"t_min", q.t_min},
+            {"T", q.T}, {"prior_var", p.prior_var()}, {"sigma_T", p.sigma(q.T)}, {"alpha_T", p.alpha(q.T)}};
+  if (q.kind == ProcessKind::VP) {
+    j["beta_min"] = q.beta_min;
+    j["beta_max"] = q.beta_max;
+  } else if (q.kind == ProcessKind::VESong) {
+    j["sigma_base"] = q.sigma_base;
+  } else if (q.kind == ProcessKind::VE || q.kind == ProcessKind::EDM) {
+    j["sigma_min"] = q.sigma_min;
+    j["sigma_max"] = q.sigma_max;
+  }
+  return j;
+}
+
+json data_json(const Dataset& d) {
+  json j = {{"kind", d.synthetic ? image_kind_name(d.synthetic->kind) : data_kind_name(d.kind)},
+            {"description", d.description}, {"D", d.dim}, {"S0", finite_or_null(d.entropy().value_or(NAN))},
+            {"quantized", d.quantized}};
+  if (d.synthetic) j["side"] = d.synthetic->side;
+  return j;
+}
+
+}  // namespace
+
+json run_likelihood_experiment(const LikelihoodConfig& cfg, const RunContext& ctx) {
+  const auto t_start = Clock::now();
+  json out;
+  out["experiment"] = "likelihood";
+  out["title"] = cfg.title;
+  out["seed"] = cfg.seed;
+  out["threads"] = ctx.threads;
+  out["likelihood"] = {{"solver", cfg.nll.solver == OdeSolver::RK4 ? "rk4" : "dopri5"}, {"rtol", cfg.nll.rtol},
+                       {"atol", cfg.nll.atol}, {"rk4_steps", cfg.nll.rk4_steps}, {"max_steps", cfg.nll.max_steps},
+                       {"hutchinson_probes", cfg.nll.hutchinson_probes}, {"samples", cfg.test_samples},
+                       {"t_min", cfg.runs.front().process.t_min}, {"T", cfg.runs.front().process.T}};
+  out["entropy_rates"] = {{"nodes", cfg.rates.nodes}, {"samples", cfg.rates.samples},
+                          {"hutchinson_probes", cfg.rates.hutchinson_probes}};
+  out["units"] = {{"nll", "nats (total); per_dim: nats/dim; bits_per_dim for 8-bit data"},
+                  {"rates", "nats per unit time"}, {"integrals", "nats"}};
+  out["models"] = json::array();
+  std::vector<double> nll_pd, gap_pd;
+  std::string best;
+  double best_nll = INFINITY;
+  for (const LikelihoodRun& run : cfg.runs) {
+    const Process process(run.process);
+    const Dataset& data = *run.data;
+    ctx.log(fmt::format("likelihood: {} — {}; {}", run.name, data.description, process.describe()));
+    json m = {{"name", run.name}, {"data", data_json(data)}, {"process", process_json(run, process)}};
+    json info;
+    const std::shared_ptr<const Score> exact = exact_score(data, process);
+    const auto score = build_model(run.model, data, data.description, exact, process, cfg.seed, ctx, info);
+    if (!info.is_null()) m["training"] = info;
+    if (run.model.network) m["network"] = network_json(*run.model.network);
+    m["kind"] = run.model.kind();
+    const Mat X0 = evaluation_points(data, cfg.seed, cfg.test_samples);
+    const bool is_exact = score == exact;
+    m.update(measure(cfg, run, process, *score, is_exact ? nullptr : exact.get(), X0, ctx,
+                     run.model.kind() == "mlp" ? "trained:" : "model:"));
+    if (cfg.exact_references && exact && !is_exact)
+      m["exact"] = measure(cfg, run, process, *exact, nullptr, X0, ctx, "exact score:");
+    if (!m["gap"].is_null()) {
+      nll_pd.push_back(m["nll"]["per_dim"].get<double>());
+      gap_pd.push_back(m["gap"]["per_dim"].get<double>());
+    }
+    if (cfg.sweep && data.synthetic->kind == ImageKind::Uniform8 && run.process_name == "ve" &&
+        m["nll"]["per_dim"].get<double>() < best_nll) {
+      best_nll = m["nll"]["per_dim"].get<double>();
+      best = run.name;
+    }
+    out["models"].push_back(m);
+  }
+  if (nll_pd.size() >= 3) {
+    out["correlation"] = {{"pearson", finite_or_null(pearson(nll_pd, gap_pd))},
+                          {"spearman", finite_or_null(spearman(nll_pd, gap_pd))},
+                          {"n", nll_pd.size()},
+                          {"of", "NLL per dim against gap per dim, trained models"},
+                          {"paper", {{"pearson", 0.694}, {"spearman", 0.882}}}};
+  }
+  if (!best.empty()) out["best_uniform_ve"] = best;
+  out["timing_s"] = {{"total", seconds_since(t_start)}};
+  return out;
+}
+
+}  // namespace td

@@ -1,0 +1,126 @@
+#include "experiments/nonequilibrium/config.hpp"
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "experiments/config_reader.hpp"
+#include "experiments/distribution_config.hpp"
+
+namespace td {
+namespace {
+
+// mu, s2, d of a table, defaulting to `base`.
+PairData read_pair(ConfigReader& r, const PairData& base) {
+  PairData p = base;
+  p.mu = r.number("mu", p.mu);
+  p.s2 = r.number("s2", p.s2);
+  p.d = int(r.integer("d", p.d));
+  r.require(p.mu >= 0 && p.mu <= 100, "mu", fmt::format("must be in [0, 100] (got {})", p.mu));
+  r.require(p.s2 > 0 && p.s2 <= 100, "s2", fmt::format("must be in (0, 100] (got {})", p.s2));
+  r.require(p.d >= 1 && p.d <= 4096, "d", fmt::format("must be in [1, 4096] (got {})", p.d));
+  return p;
+}
+
+IftLeg read_leg(ConfigReader r, const IftLeg& base) {
+  IftLeg l = base;
+  l.data = read_pair(r, base.data);
+  l.steps = int(r.integer("steps", l.steps));
+  l.dt = r.number("dt", l.dt);
+  r.require(l.steps >= 1 && l.steps <= 1000000, "steps", "must be in [1, 10^6]");
+  r.require(l.dt > 0 && l.dt * l.steps <= 100, "dt", "must be > 0 with steps x dt <= 100");
+  r.finish();
+  return l;
+}
+
+}  // namespace
+
+NonequilibriumConfig parse_nonequilibrium_config(const toml::table& root, const std::string& file) {
+  ConfigReader r(root, file);
+  NonequilibriumConfig c;
+  r.require(r.string("experiment") == "nonequilibrium", "experiment", "must be \"nonequilibrium\" here");
+  c.title = r.string("title", "Nonequilibrium physics of the forward and reverse processes (Yu & Huang)");
+  const int64_t seed = r.integer("seed", 1);
+  r.require(seed >= 0, "seed", "must be >= 0");
+  c.seed = uint64_t(seed);
+  PairData data;
+  if (auto d = r.optional_table("data")) {
+    data = read_pair(*d, data);
+    if (d->has("mixture")) {
+      d->require(!d->has("mu") && !d->has("d"), "mixture", "give either the pair (mu, s2, d) or a mixture, not both");
+      c.mixture = read_mixture(d->table("mixture"));
+    }
+    d->finish();
+  }
+  if (auto t = r.optional_table("ift")) {
+    IftSpec s;
+    s.forward.data = s.reverse.data = data;
+    s.trajectories = t->integer("trajectories", s.trajectories);
+    s.bins = int(t->integer("bins", s.bins));
+    t->require(s.trajectories >= 2 && s.trajectories <= int64_t(1) << 30, "trajectories", "must be in [2, 2^30]");
+    t->require(s.bins >= 4 && s.bins <= 10000, "bins", "must be in [4, 10000]");
+    if (t->has("forward")) s.forward = read_leg(t->table("forward"), s.forward);
+    if (t->has("reverse")) s.reverse = read_leg(t->table("reverse"), s.reverse);
+    if (c.mixture)
+      t->require(s.forward.data.s2 == data.s2 && s.reverse.data.s2 == data.s2 && s.forward.data.mu == data.mu &&
+                     s.reverse.data.mu == data.mu,
+                 "forward", "mu and s2 overrides apply to the pair, not to [data] mixture");
+    t->finish();
+    c.ift = s;
+  }
+  if (auto t = r.optional_table("flow")) {
+    FlowSpec s;
+    s.data = read_pair(*t, data);
+    s.t_max = t->number("t_max", s.t_max);
+    s.nodes = int(t->integer("nodes", s.nodes));
+    s.samples = int(t->integer("samples", s.samples));
+    t->require(s.t_max > 0 && s.t_max <= 50, "t_max", "must be in (0, 50]");
+    t->require(s.nodes >= 4 && s.nodes <= 100000, "nodes", "must be in [4, 10^5]");
+    t->require(s.samples >= 2 && s.samples <= 1 << 24, "samples", "must be in [2, 2^24]");
+    t->finish();
+    c.flow = s;
+  }
+  if (auto t = r.optional_table("potential")) {
+    PotentialSpec s;
+    s.data = read_pair(*t, data);
+    s.mu_max = t->number("mu_max", s.mu_max);
+    s.s2_max = t->number("s2_max", s.s2_max);
+    s.grid = int(t->integer("grid", s.grid));
+    s.x_range = t->number("x_range", s.x_range);
+    t->require(s.mu_max > 0 && s.s2_max > 0, "mu_max", "mu_max and s2_max must be > 0");
+    t->require(s.grid >= 3 && s.grid <= 2000, "grid", "must be in [3, 2000]");
+    t->require(s.x_range > 0, "x_range", "must be > 0");
+    t->finish();
+    c.potential = s;
+  }
+  if (auto t = r.optional_table("franz_parisi")) {
+    FranzParisiSpec s;
+    s.data = read_pair(*t, data);
+    s.t = t->numbers("t", s.t);
+    s.pairs = int(t->integer("pairs", s.pairs));
+    s.q0 = t->number("q0", s.q0);
+    s.dq = t->number("dq", s.dq);
+    s.nq = int(t->integer("nq", s.nq));
+    s.P = int(t->integer("P", s.P));
+    s.d_emp = int(t->integer("d_empirical", s.d_emp));
+    s.bins = int(t->integer("bins", s.bins));
+    s.samples = int(t->integer("samples", s.samples));
+    t->require(!s.t.empty(), "t", "needs at least one time");
+    for (double v : s.t) t->require(v > 0 && v <= 20, "t", fmt::format("times must be in (0, 20] (got {})", v));
+    t->require(s.pairs >= 2 && s.pairs <= 1 << 24, "pairs", "must be in [2, 2^24]");
+    t->require(s.q0 > 0 && s.dq > 0, "q0", "q0 and dq must be > 0");
+    t->require(s.nq >= 3 && s.nq <= 100000, "nq", "must be in [3, 10^5]");
+    t->require(s.P == 0 || (s.P >= 2 && s.P <= 100000), "P", "must be 0 (skip the empirical version) or in [2, 10^5]");
+    t->require(s.d_emp >= 1 && s.d_emp <= 100000, "d_empirical", "must be in [1, 10^5]");
+    t->require(s.bins >= 2 && s.bins <= 10000, "bins", "must be in [2, 10^4]");
+    t->require(s.samples >= 2 && s.samples <= 1 << 22, "samples", "must be in [2, 2^22]");
+    t->finish();
+    c.franz_parisi = s;
+  }
+  r.require(c.ift || c.flow || c.potential || c.franz_parisi, "experiment",
+            "names no analysis: add at least one of [ift], [flow], [potential], [franz_parisi]");
+  r.finish();
+  c.resolved = root;
+  return c;
+}
+
+}  // namespace td

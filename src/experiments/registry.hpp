@@ -1,0 +1,35 @@
+#pragma once
+// The experiments the engine runs, one registry line each (registry.cpp): a config of that kind
+// parsed into what running and reporting it needs.
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <toml++/toml.h>
+
+#include "experiments/experiment_common.hpp"
+
+namespace td {
+
+struct Experiment {
+  std::string kind;     // the config's `experiment` key
+  uint64_t seed = 1;
+  toml::table resolved; // the config with every default written out
+  std::string summary;  // one line for `validate`
+  std::function<nlohmann::json(const RunContext&)> run;
+  std::function<std::string(const nlohmann::json&, const std::string&)> render;
+};
+
+struct ExperimentKind {
+  const char* name;
+  const char* summary;  // what it measures, for `describe`
+  Experiment (*parse)(const toml::table& config, const std::string& source);
+};
+
+const std::vector<ExperimentKind>& experiment_kinds();
+// Dispatches on the config's `experiment` key ("taep" when absent; an unknown value is named).
+Experiment parse_experiment(const toml::table& config, const std::string& source);
+
+}  // namespace td
