@@ -555,8 +555,8 @@ TEST_F(Cli, LearningBuiltinRunsTiny) {
 }
 
 TEST_F(Cli, LearningBadInput) {
-  expect_bad(write("experiment = \"learning\"\n[data]\nkind = \"imagenet\"\n"), "key 'data.kind': must be \"discs\"");
-  expect_bad(write("experiment = \"learning\"\n[data]\nkind = \"cifar10\"\n"), "key 'data.files': needs the CIFAR-10 batch files");
+  expect_bad(write("experiment = \"learning\"\n[data]\nkind = \"imagenet\"\n"), "key 'data.kind': must be an image set: discs");
+  expect_bad(write("experiment = \"learning\"\n[data]\nkind = \"cifar10\"\n"), "key 'data.files': missing: needs the CIFAR-10 batch files");
   expect_bad(write("experiment = \"learning\"\n[unet]\nbase = 15\n"), "key 'unet'");
   expect_bad(write("experiment = \"learning\"\n[training]\nsnapshots = 1\n"), "key 'training.snapshots': must be in [2, 100]");
 }

@@ -1,7 +1,9 @@
 // The HTML reports in a real browser (headless Chromium): the quickstart and one report of each
 // experiment family render with no errors (window errors and console.error are counted into the
-// page), every figure drew something (no all-transparent canvas), and a screenshot of each is kept
-// in build/test-artifacts/. The runs are small versions of the built-ins.
+// page), every figure drew something (no all-transparent canvas), every caption's docs link ("§2.4")
+// finds its section in the report's physics appendix, and a screenshot of each is kept in
+// build/test-artifacts/. The runs are small versions of the built-ins. Also: every docs link of the
+// README and of `thermodiff describe` names a docs file and section that exist.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -9,7 +11,10 @@
 #include <array>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <regex>
+#include <set>
 #include <string>
 
 namespace fs = std::filesystem;
@@ -57,6 +62,7 @@ TEST(ReportBrowser, EveryFamilyRendersWithoutErrors) {
       {"entropic", "entropic-time --set entropic_time.samples=2000"},
       {"nonequilibrium", "nonequilibrium --set ift.trajectories=1000 --set franz_parisi.pairs=2000 --set franz_parisi.nq=100 "
                          "--set franz_parisi.P=100 --set franz_parisi.samples=100"},
+      {"user-likelihood", std::string(THERMODIFF_FIXTURES) + "/user-likelihood.toml"},
       {"learning", "learning --set data.n=64 --set unet.base=8 --set unet.groups=4 --set training.steps=40 --set training.batch=16 "
                    "--set training.snapshots=2 --set taep.trajectories=16 --set taep.steps=10 --set samples.n=16 --set samples.steps=10 "
                    "--set curvature.covariance_batches=4 --set curvature.hessian_batches=1"},
@@ -73,7 +79,9 @@ TEST(ReportBrowser, EveryFamilyRendersWithoutErrors) {
     const std::string figures = body_attr(dom, "data-figures"), blank = body_attr(dom, "data-blank-figures");
     EXPECT_GT(figures.empty() ? 0 : std::stoi(figures), 0) << c.name;
     EXPECT_EQ(blank, "0") << c.name << ": figures that drew nothing";
-    EXPECT_EQ(body_attr(dom, "data-unreferenced-sections"), "0") << c.name << ": figure sections naming no FORMULAS section";
+    EXPECT_EQ(body_attr(dom, "data-unreferenced-sections"), "0") << c.name << ": figure sections naming no docs section";
+    EXPECT_EQ(body_attr(dom, "data-broken-doc-links"), "0") << c.name << ": docs links to sections missing from the report";
+    EXPECT_NE(dom.find("class=\"docref\""), std::string::npos) << c.name << ": no docs link at all";
     EXPECT_NE(dom.find("Run record"), std::string::npos) << c.name;
     std::printf("%-15s %s figures, %s blank, %s errors\n", c.name.c_str(), figures.c_str(), blank.c_str(),
                 body_attr(dom, "data-errors").c_str());
@@ -81,6 +89,47 @@ TEST(ReportBrowser, EveryFamilyRendersWithoutErrors) {
     EXPECT_TRUE(fs::exists(artifacts / (c.name + ".png"))) << c.name;
   }
   fs::remove_all(dir);
+}
+
+// The anchors of a docs page: <a id="..."></a> lines.
+std::set<std::string> anchors(const fs::path& page) {
+  std::ifstream f(page);
+  std::set<std::string> out;
+  const std::regex re("<a id=\"([^\"]+)\"></a>");
+  for (std::string line; std::getline(f, line);)
+    for (std::sregex_iterator it(line.begin(), line.end(), re), end; it != end; ++it) out.insert((*it)[1]);
+  return out;
+}
+
+// Every "docs/PAGE.md" or "docs/PAGE.md#ANCHOR" in `text` exists; returns how many it checked.
+int check_docs_links(const std::string& text, const std::string& where) {
+  const fs::path root = fs::path(THERMODIFF_FIXTURES) / "../..";
+  const std::regex re("docs/([a-z]+)\\.md(#([A-Za-z0-9.]+))?");
+  int n = 0;
+  for (std::sregex_iterator it(text.begin(), text.end(), re), end; it != end; ++it, ++n) {
+    const fs::path page = root / "docs" / ((*it)[1].str() + ".md");
+    EXPECT_TRUE(fs::exists(page)) << where << ": " << (*it)[0] << " names no docs page";
+    if ((*it)[3].matched) EXPECT_EQ(anchors(page).count((*it)[3].str()), 1u) << where << ": " << (*it)[0] << " names no section";
+  }
+  return n;
+}
+
+TEST(DocsLinks, ReadmeAndDescribeNameSectionsThatExist) {
+  std::ifstream f(fs::path(THERMODIFF_FIXTURES) / "../../README.md");
+  const std::string readme((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  EXPECT_GE(check_docs_links(readme, "README.md"), 10);
+  int code = 0;
+  for (const char* b : {"mode-collapse", "nll-bound", "information-dynamics", "nonequilibrium", "learning"}) {
+    const std::string out = capture(std::string(THERMODIFF_BINARY) + " describe " + b, code);
+    ASSERT_EQ(code, 0) << b;
+    EXPECT_GE(check_docs_links(out, std::string("describe ") + b), 3) << b;
+  }
+  // Every section the reports link to (\u00a7N, \u00a7N.M) is a docs anchor sN / sN.M.
+  std::set<std::string> all;
+  for (const auto& e : fs::directory_iterator(fs::path(THERMODIFF_FIXTURES) / "../../docs"))
+    for (const auto& a : anchors(e.path())) all.insert(a);
+  for (const char* s : {"s0", "s1", "s2", "s2.3", "s2.4", "s2.5", "s2.6", "s2.7", "s3", "s4", "s5.1", "s5.2", "s5.3", "s5.4", "s5.5"})
+    EXPECT_EQ(all.count(s), 1u) << s;
 }
 
 }  // namespace

@@ -173,8 +173,14 @@ int cmd_describe(const RunOptions& o) {
   std::array<size_t, 4> width{};
   for (const auto& r : rows)
     for (size_t c = 0; c < 4; ++c) width[c] = std::max(width[c], r[c].size());
-  std::cout << fmt::format("{}: experiment = \"{}\" ({}); the keys its parser read, with this config's values\n\n",
+  std::cout << fmt::format("{}: experiment = \"{}\" ({}); the keys its parser read, with this config's values\n",
                            source, ex.kind, ex.summary);
+  for (const ExperimentKind& k : experiment_kinds())
+    if (ex.kind == k.name)
+      std::cout << fmt::format("docs: physics {}; config docs/config.md#process, docs/config.md#data, docs/config.md#models; "
+                               "data kinds docs/data.md; the model contract docs/models.md#contract\n",
+                               k.docs);
+  std::cout << "\n";
   for (const auto& r : rows)
     std::cout << fmt::format("{:<{}}  {:<{}}  {:<{}}  {:<{}}  {}\n", r[0], width[0], r[1], width[1], r[2], width[2],
                              r[3], width[3], r[4]);

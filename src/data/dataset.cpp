@@ -108,7 +108,9 @@ Dataset points_dataset(Mat points, double smoothing, std::string description) {
   d.description = std::move(description);
   d.dim = int(points.cols());
   d.smoothing = smoothing;
-  d.law = empirical_law(points, smoothing);
+  // The empirical law as a mixture (N components, each scored at every evaluation): up to 2^24
+  // numbers; beyond, the set is only sampled (the reader says so where a law is needed).
+  if (points.size() <= kMaxEmpiricalLaw) d.law = empirical_law(points, smoothing);
   d.points = std::make_shared<const Mat>(std::move(points));
   return d;
 }

@@ -51,7 +51,8 @@ struct Dataset {
 };
 
 Dataset mixture_dataset(const GaussianMixture& law, std::string description);
-// The empirical law of `points` smoothed by std s (>= 0).
+// The empirical law of `points` smoothed by std s (>= 0); `law` is set when N x d <= kMaxEmpiricalLaw.
+constexpr int64_t kMaxEmpiricalLaw = int64_t(1) << 24;
 Dataset points_dataset(Mat points, double smoothing, std::string description);
 Dataset synthetic_dataset(const ImageSpec& spec);
 // 8-bit images (pixels k), channel-first rows; `test` (optional) the held-out set.

@@ -1,5 +1,5 @@
 #pragma once
-// Synthetic "images" of D = side x side independent pixels (Kodama & Hinczewski's data, FORMULAS §3):
+// Synthetic "images" of D = side x side independent pixels (Kodama & Hinczewski's data, docs §3):
 //   uniform8 : 8-bit pixels k ~ U{0..255}, dequantized x = (k + u)/256 with u ~ U[0, 1), so x is
 //              U[0, 1)^D exactly: S0 = 0 nats (8 bits/dim), exact score per pixel (UniformScore);
 //   gaussian : continuous pixels N(mean, std^2): S0 = (D/2) ln(2 pi e std^2), exact score closed form.

@@ -1,5 +1,5 @@
 #pragma once
-// Gaussian mixtures p_0 = sum_k w_k N(mu_k, diag(s_k^2)) (FORMULAS §1); a delta mixture has s_k = 0.
+// Gaussian mixtures p_0 = sum_k w_k N(mu_k, diag(s_k^2)) (docs §1); a delta mixture has s_k = 0.
 // Under any linear forward process the marginal stays a mixture: N(alpha mu_k, alpha^2 s_k^2 + sigma^2).
 #include <string>
 #include <vector>
@@ -27,7 +27,7 @@ struct GaussianMixture {
 GaussianMixture ring_mixture(int K, double radius, double std, int d = 2);
 // Two equal-weight Gaussians N(+-m 1, var I) in d dimensions (Biroli et al.'s speciation data).
 GaussianMixture symmetric_pair(int d, double m = 1.0, double var = 1.0);
-// Mode-collapse weights: the first m modes get alpha/K, the rest share 1 - m alpha/K (FORMULAS §1).
+// Mode-collapse weights: the first m modes get alpha/K, the rest share 1 - m alpha/K (docs §1).
 Vec collapse_weights(int K, int m, double alpha);
 
 // Samples x_i ~ mixture for trajectory ids, as an n x d batch: component from uniform (stream,
@@ -39,7 +39,7 @@ Mat draw_dataset(const GaussianMixture& gm, const RngKey& key, int n);
 // The same as a data source (draws at `step`).
 DataFn mixture_data(const GaussianMixture& gm, const RngKey& key, uint64_t step = 0);
 
-// Separated-mode closed forms (FORMULAS §2.5, eqs 53-55) for target weights 1/K and model weights w:
+// Separated-mode closed forms (docs §2.5, eqs 53-55) for target weights 1/K and model weights w:
 // KL = -(1/K) sum ln c_k, V = (1/K) sum ln^2 c_k - KL^2, c_k = K w_k.
 double kl_separated_uniform(const Vec& model_weights);
 double relvar_separated_uniform(const Vec& model_weights);

@@ -1,6 +1,6 @@
 #pragma once
 // The posterior p(x_0 | x_t = x) of Gaussian-mixture data under a linear kernel x_t = alpha x_0 +
-// sigma z (FORMULAS §5). It is again a mixture: weights r_k(x), the responsibilities of the marginal
+// sigma z (docs §5). It is again a mixture: weights r_k(x), the responsibilities of the marginal
 // components N(alpha mu_k, alpha^2 s_k^2 + sigma^2), and per component a Gaussian with coordinate
 // variances v_kj = s_kj^2 sigma^2 / (sigma^2 + alpha^2 s_kj^2) and means
 // m_kj = (sigma^2 mu_kj + alpha s_kj^2 x_j) / (sigma^2 + alpha^2 s_kj^2) (delta components: v = 0, m = mu).

@@ -6,7 +6,7 @@ namespace td {
 namespace {
 
 struct KeyDoc {
-  const char* kind;  // "" = every experiment
+  const char* kind;  // "" = every experiment (not listed among a kind's other keys); else a comma-separated list
   const char* pattern;
   const char* meaning;
 };
@@ -37,7 +37,7 @@ const std::vector<KeyDoc> kDocs = {
     {"", "mixture.means", "component means, one row per component"},
     {"", "mixture.std", "isotropic std per component (0 = delta)"},
     {"", "mixture.var", "per-coordinate variances, one row per component"},
-    {"", "collapse", "mode collapse { m, alpha }: the first m modes reweighted to alpha/K (FORMULAS §1)"},
+    {"", "collapse", "mode collapse { m, alpha }: the first m modes reweighted to alpha/K (docs §1)"},
     {"", "collapse.m", "number of reweighted modes"},
     {"", "collapse.alpha", "their weight relative to 1/K"},
     {"", "mlp", "MLP score network { width, hidden, embed, prediction }: input [x, sinusoidal embedding of t], SiLU"},
@@ -77,6 +77,16 @@ const std::vector<KeyDoc> kDocs = {
     {"", "target.channels", "discs: channels"},
     {"", "target.files", "cifar10: batch files; mnist, fashion-mnist: [images] or [images, labels] IDX files, gzip or not (fashion-mnist: Debian's by default)"},
     {"", "target.test_files", "held-out images (likelihood: the NLL is measured on them); fashion-mnist: Debian's t10k files by default"},
+    {"", "speciation_time.file", "a points file (shorthand for points = { file }): .npy (N x d, float32/float64) or .csv, relative to the config file"},
+    {"", "speciation_time.std", "points, image sets: std of the Gaussian around each point (0: the points as deltas); gaussian images: pixel std"},
+    {"", "speciation_time.limit", "use the first limit points or images (0: all)"},
+    {"", "speciation_time.kind", "uniform8 or gaussian (synthetic images, closed forms), discs, cifar10, mnist or fashion-mnist (image sets, 8-bit, dequantized)"},
+    {"", "speciation_time.side", "synthetic images and discs: image side"},
+    {"", "speciation_time.mean", "gaussian images: pixel mean"},
+    {"", "speciation_time.n", "discs: images"},
+    {"", "speciation_time.channels", "discs: channels"},
+    {"", "speciation_time.files", "cifar10: batch files; mnist, fashion-mnist: [images] or [images, labels] IDX files, gzip or not (fashion-mnist: Debian's by default)"},
+    {"", "speciation_time.test_files", "held-out images (not used by the speciation time)"},
     {"", "points", "a points file's empirical law { file, std = 0, limit = 0 }: N equal components N(x_i, std^2 I)"},
     {"", "points.file", ".npy (N x d, float32/float64) or .csv, relative to the config file"},
     {"", "points.std", "std of the Gaussian around each point (0: the points as deltas)"},
@@ -87,14 +97,14 @@ const std::vector<KeyDoc> kDocs = {
     {"", "torchscript.file", "path of the .pt file"},
     {"", "hutchinson_probes", "Rademacher probes per divergence (0 = exact divergence)"},
 
-    // taep (FORMULAS §2)
+    // taep (docs §2)
     {"taep", "sim", "the trajectory ensemble"},
     {"taep", "sim.trajectories", "forward paths (all models share them)"},
     {"taep", "sim.steps", "Euler-Maruyama steps on [t_min, T]"},
     {"taep", "sim.block", "trajectories per block (performance only; results do not depend on it)"},
     {"taep", "sim.objective_samples", "samples of p_t per grid node for the score-matching objective"},
     {"taep", "sim.exact_samples", "samples for the exact references"},
-    {"taep", "sim.noise_product", "ito, or midpoint: the deliberately wrong negative control (FORMULAS §2.3)"},
+    {"taep", "sim.noise_product", "ito, or midpoint: the deliberately wrong negative control (docs §2.3)"},
     {"taep", "sim.dft", "also run the reverse sampler and check the detailed FT"},
     {"taep", "sim.dft_trajectories", "reverse paths for the DFT (0 = as many as trajectories)"},
     {"taep", "sim.generated_samples", "samples drawn from each model by the reverse SDE and the PF-ODE, for density and coverage"},
@@ -102,27 +112,27 @@ const std::vector<KeyDoc> kDocs = {
     {"taep", "output.per_trajectory", "write taep_MODEL.csv: per-trajectory Sigma, its parts and the exact value"},
     {"taep", "output.histogram_bins", "bins of the TAEP histograms"},
     {"taep", "target", "the data distribution p_0: ring, mixture, points = { file, std }, file, or an image set (kind) as its empirical law (std)"},
-    {"", "models", "one [[models]] entry per model score"},
-    {"", "models[].hutchinson_probes", "Rademacher probes per divergence (0: exact divergence, d + 1 network passes)"},
-    {"", "models[].name", "letters, digits, -, _, .; unique"},
-    {"", "models[].ring", "the model is the exact score of this ring under the same process (no kind key: the data's own exact score)"},
-    {"", "models[].mixture", "the model is the exact score of this mixture under the same process"},
-    {"", "models[].perturb", "{ kind = scale | rotate, eps }: (1 + eps) s, or s + eps Omega s (divergence-free)"},
-    {"", "models[].perturb.kind", "scale or rotate"},
-    {"", "models[].perturb.eps", "size of the perturbation"},
+    {"taep,likelihood,information", "models", "one [[models]] entry per model score"},
+    {"taep,likelihood,information", "models[].hutchinson_probes", "Rademacher probes per divergence (0: exact divergence, d + 1 network passes)"},
+    {"taep,likelihood,information", "models[].name", "letters, digits, -, _, .; unique"},
+    {"taep,likelihood,information", "models[].ring", "the model is the exact score of this ring under the same process (no kind key: the data's own exact score)"},
+    {"taep,likelihood,information", "models[].mixture", "the model is the exact score of this mixture under the same process"},
+    {"taep,likelihood,information", "models[].perturb", "{ kind = scale | rotate, eps }: (1 + eps) s, or s + eps Omega s (divergence-free)"},
+    {"taep,likelihood,information", "models[].perturb.kind", "scale or rotate"},
+    {"taep,likelihood,information", "models[].perturb.eps", "size of the perturbation"},
     {"taep", "models[].series", "group models into a curve of the report"},
     {"taep", "models[].x", "the model's abscissa in its series"},
-    {"", "models[].data", "an MLP's own training data: any data table (ring + collapse, mixture, points, file, kind) (default: the experiment's data)"},
-    {"", "models[].data.file", "CSV rows of numbers (optional header) or NPY float64/float32 (n, d)"},
+    {"taep,likelihood,information", "models[].data", "an MLP's own training data: any data table (ring + collapse, mixture, points, file, kind) (default: the experiment's data)"},
+    {"taep,likelihood,information", "models[].data.file", "CSV rows of numbers (optional header) or NPY float64/float32 (n, d)"},
     {"taep", "mlp", "defaults for every mlp model { width, hidden, embed, prediction }"},
     {"taep", "training", "defaults for every mlp model's training (checkpoint only per model)"},
-    {"", "models[].mlp", "this model is an MLP trained in the run { width, hidden, embed, prediction } (top-level mlp gives defaults)"},
-    {"", "models[].training", "this model's training (top-level training gives defaults)"},
-    {"", "models[].torchscript", "this model is a user's TorchScript file { file, prediction }"},
+    {"taep,likelihood,information", "models[].mlp", "this model is an MLP trained in the run { width, hidden, embed, prediction } (top-level mlp gives defaults)"},
+    {"taep,likelihood,information", "models[].training", "this model's training (top-level training gives defaults)"},
+    {"taep,likelihood,information", "models[].torchscript", "this model is a user's TorchScript file { file, prediction }"},
     {"taep", "report", "{ side_by_side = [model names] }"},
     {"taep", "report.side_by_side", "models shown together: Sigma histograms on one axis, <Sigma> and Var Sigma bars (Fig. 2c)"},
 
-    // likelihood (FORMULAS §3)
+    // likelihood (docs §3)
     {"likelihood", "sweep", "the runs: every sigma x process x data (instead of [data] and [[models]])"},
     {"likelihood", "data", "the data the models are measured on: points file, image set (test_files: held out), mixture, synthetic images"},
     {"likelihood", "models", "[[models]]: torchscript, mlp (trained here on [data]), or exact scores; each gets NLL, rates and bound"},
@@ -150,7 +160,7 @@ const std::vector<KeyDoc> kDocs = {
     {"likelihood", "mlp", "the network of every run (d = D)"},
     {"likelihood", "training", "training of every run's network"},
 
-    // information (FORMULAS §5)
+    // information (docs §5)
     {"information", "data", "p_0: ring, mixture, points = { file, std }, file, or an image set (kind) as its empirical law (std); feeds rates, fixed_points, pathwise"},
     {"information", "models", "[[models]] measured beside the exact score by [rates]: mlp (trained on [data]), torchscript, ring or mixture"},
     {"information", "rates", "conditional entropy rates dH[x0|x_t]/dt [nats/t] by score norm, divergence, posterior variance, x0 error"},
@@ -194,7 +204,7 @@ const std::vector<KeyDoc> kDocs = {
     {"information", "speciation_time", "{ file }: t_S = 1/2 ln Lambda of a points file's covariance"},
     {"information", "speciation_time.file", "a .csv or .npy points file"},
 
-    // nonequilibrium (FORMULAS §4)
+    // nonequilibrium (docs §4)
     {"nonequilibrium", "data", "two Gaussians N(+-mu, s2 I) along (1,...,1)/sqrt(d), OU: { mu, s2, d } or { mixture }"},
     {"nonequilibrium", "mu", "norm of the component means"},
     {"nonequilibrium", "s2", "component variance"},
@@ -263,12 +273,18 @@ bool matches(const std::string& path, const std::string& pattern) {
          path[path.size() - pattern.size() - 1] == '.';
 }
 
+// Whether a kind-specific entry applies to `kind` (its list names it).
+bool lists(const KeyDoc& d, const std::string& kind) {
+  const std::string k = std::string(",") + d.kind + ",";
+  return *d.kind && k.find("," + kind + ",") != std::string::npos;
+}
+
 }  // namespace
 
 std::vector<std::string> config_key_paths(const std::string& kind) {
   std::vector<std::string> out;
   for (const KeyDoc& d : kDocs)
-    if (kind == d.kind) out.push_back(d.pattern);
+    if (lists(d, kind)) out.push_back(d.pattern);
   return out;
 }
 
@@ -276,7 +292,7 @@ std::string config_key_meaning(const std::string& kind, const std::string& path)
   const KeyDoc* best = nullptr;
   auto rank = [&](const KeyDoc& d) { return std::string(d.pattern).size() * 2 + (*d.kind ? 1 : 0); };
   for (const KeyDoc& d : kDocs)
-    if ((!*d.kind || kind == d.kind) && matches(path, d.pattern) && (!best || rank(d) > rank(*best))) best = &d;
+    if ((!*d.kind || lists(d, kind)) && matches(path, d.pattern) && (!best || rank(d) > rank(*best))) best = &d;
   return best ? best->meaning : "";
 }
 

@@ -80,6 +80,9 @@ Dataset read_images(ConfigReader& t, const std::string& kind, uint64_t seed) {
     const std::vector<std::string> def_train = {dir + "/train-images-idx3-ubyte.gz", dir + "/train-labels-idx1-ubyte.gz"};
     const std::vector<std::string> def_test = {dir + "/t10k-images-idx3-ubyte.gz", dir + "/t10k-labels-idx1-ubyte.gz"};
     const bool fashion = kind == "fashion-mnist";
+    if (!fashion && !t.has("files"))
+      t.fail("files", kind == "cifar10" ? "missing: needs the CIFAR-10 batch files (data_batch_*.bin, test_batch.bin)"
+                                        : "missing: needs the IDX files [images] or [images, labels]");
     const auto files = fashion ? t.paths("files", def_train) : t.paths("files");
     t.require(!files.empty(), "files", kind == "cifar10" ? "needs the CIFAR-10 batch files" : "needs the IDX files");
     train = read_image_files(t, kind, "files", files);
@@ -186,6 +189,10 @@ std::optional<DataRead> read_data(ConfigReader& t, const DataRules& rules, uint6
       }
     }
   }
+  if (rules.need_law && !out.data.law)
+    t.fail(k, fmt::format("{}: its empirical law would have N x d = {} numbers (at most {}); this experiment scores "
+                          "it exactly at every step: take a subset with limit", out.data.description,
+                          out.data.points->size(), kMaxEmpiricalLaw));
   return out;
 }
 

@@ -25,6 +25,7 @@ struct Experiment {
 struct ExperimentKind {
   const char* name;
   const char* summary;  // what it measures, for `describe`
+  const char* docs;     // where its physics is documented (docs/PAGE.md#SECTION)
   Experiment (*parse)(const toml::table& config, const std::string& source);
 };
 

@@ -1,5 +1,5 @@
 #pragma once
-// Conditional entropy rates of generation (Stancevic & Ambrogioni; FORMULAS §5.1). Rates are per
+// Conditional entropy rates of generation (Stancevic & Ambrogioni; docs §5.1). Rates are per
 // unit of the process's own time t; with EDM-equivalent noise sigma~ = sigma/alpha and
 // nu^2 = d sigma~^2/dt = g^2/alpha^2 the paper's formulas become process-independent:
 //   score norm (eq 19)       dH[y|x_t]/dt = g^2/2 (d/sigma^2 - E|s|^2)
@@ -9,7 +9,7 @@
 //       x0_hat = (x_t + sigma^2 s)/alpha (Tweedie); exact for the true score, an upper bound for a
 //       model (excess g^2/2 E|s_theta - s|^2)
 //   marginal                 dH[x~_t]/dt  = -g^2/2 E div s   (entropy of x~ = x/alpha)
-// so marginal + conditional = g^2 d/(2 sigma^2) (FORMULAS §5.1 check). Also the Fisher information
+// so marginal + conditional = g^2 d/(2 sigma^2) (docs §5.1 check). Also the Fisher information
 // trace E tr I~ = d/sigma~^2 + alpha^2 E div s (EDM units) and, for scores with a Jacobian, the
 // mean sorted eigenvalue spectrum of ds/dx (local Lyapunov spectrum, x units).
 #include <vector>

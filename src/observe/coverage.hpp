@@ -1,5 +1,5 @@
 #pragma once
-// Density and coverage of generated samples against real ones (Naeem et al. 2020; FORMULAS §2.7).
+// Density and coverage of generated samples against real ones (Naeem et al. 2020; docs §2.7).
 // r_k(x_i): distance from real x_i to its k-th nearest other real sample.
 //   density  = 1/(k M) sum_j sum_i 1[|y_j - x_i| <= r_k(x_i)]
 //   coverage = 1/N sum_i 1[exists j: |y_j - x_i| <= r_k(x_i)]

@@ -1,5 +1,5 @@
 #pragma once
-// Entropic time schedules (Stancevic, Handke, Ambrogioni 2025; FORMULAS §5.4), in EDM units
+// Entropic time schedules (Stancevic, Handke, Ambrogioni 2025; docs §5.4), in EDM units
 // (x = y + sigma z, process time t = sigma). The conditional entropy grows as
 // dH[x_0|x_sigma]/dsigma = eps^2(sigma)/sigma^3, eps^2 = E|x_0 - x0_hat(x_sigma)|^2, and the rescaled
 // entropic time phi~(sigma) = int eps^2(sigma')/sigma'^2 dsigma' advances uniformly in information:

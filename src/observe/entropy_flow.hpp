@@ -1,6 +1,6 @@
 #pragma once
 // Ensemble entropy production and flow of the OU forward process and its reverse (Yu & Huang;
-// FORMULAS §4). With the probability current J = f p - grad p (f = -x, D = 1), dS/dt = pi - phi,
+// docs §4). With the probability current J = f p - grad p (f = -x, D = 1), dS/dt = pi - phi,
 // pi = int |J|^2 / p, phi = int f . J:
 //   forward  pi = E|x|^2 - 2d + E|s|^2,   phi = E|x|^2 - d,            dS/dt = E|s|^2 - d
 //   reverse  pi* = pi,                     phi* = E|x|^2 - 3d + 2E|s|^2, dS*/dt = -dS/dt

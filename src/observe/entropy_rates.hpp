@@ -1,5 +1,5 @@
 #pragma once
-// Entropy rates along the forward process (Kodama & Hinczewski; FORMULAS §3), plug-in convention,
+// Entropy rates along the forward process (Kodama & Hinczewski; docs §3), plug-in convention,
 // expectations over x_t = alpha x_0 + sigma z with x_0 from the data:
 //   intrinsic  S_i = g^2/2 E|s|^2 >= 0
 //   exchange   S_e = g^2 E[div s]          (exact divergence or Hutchinson)

@@ -1,5 +1,5 @@
 #pragma once
-// Exact references for an exact-score-field model q (FORMULAS §2.5). With Sigma_exact =
+// Exact references for an exact-score-field model q (docs §2.5). With Sigma_exact =
 // ln(p/q)(x_{t_min}) - ln(p/q)(x_T) and x_T drawn from the exact transition kernel (no time
 // discretization), the mean and variance of the TAEP in continuous time are those of Sigma_exact.
 // As T -> infinity they become KL(p||q) and the relative-entropy variance V(p||q) at t_min.

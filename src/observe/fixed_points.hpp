@@ -1,5 +1,5 @@
 #pragma once
-// Fixed points of the exact score of mixture data and their bifurcations (FORMULAS §5.2).
+// Fixed points of the exact score of mixture data and their bifurcations (docs §5.2).
 // At time t the score of the marginal mixture (means alpha mu_k, variances V_kj = alpha^2 s_kj^2 +
 // sigma^2) vanishes where x_j = sum_k (r_k / V_kj) alpha mu_kj / sum_k (r_k / V_kj): the mean-shift
 // map, whose iteration climbs to a local maximum of p_t (a stable fixed point; for delta data

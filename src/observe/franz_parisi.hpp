@@ -1,5 +1,5 @@
 #pragma once
-// Franz-Parisi potential of the reverse process (Yu & Huang; FORMULAS §4), hard constraint,
+// Franz-Parisi potential of the reverse process (Yu & Huang; docs §4), hard constraint,
 // quenched over x_t, planted pairs (x_0' ~ p_0, x_t from the forward kernel of x_0'):
 //   V(q, t) = -E ln Z(x_t, x_0', q),  Z = int e^{-H(x_0|x_t)} delta(q - d(x_0, x_0')) dx_0,
 //   H(x_0|x_t) = |x_t - alpha x_0|^2 / (2 Sigma_t) - ln p(x_0)   (alpha = e^{-t}, Sigma_t = 1 - e^{-2t}).

@@ -1,5 +1,5 @@
 #pragma once
-// Exact negative log-likelihood by the probability-flow ODE (FORMULAS §3): the state [x, l] is
+// Exact negative log-likelihood by the probability-flow ODE (docs §3): the state [x, l] is
 // integrated from the data (t_min) to the noise end (T),
 //   dx/dt = f(x, t) - g^2/2 s(x, t),   dl/dt = div f - g^2/2 div s(x, t),
 // and ln p(x_0) = ln pi(x_T) + l(T), pi the prior. The divergence is exact (Score::score_divergence)

@@ -1,6 +1,6 @@
 #pragma once
 // Pathwise conditional entropy h_t(x) = H[p(x_0 | x_t = x)] and its variance over the ensemble,
-// V_h(t) = Var h_t(x_t) (FORMULAS §5.3; Stancevic & Ambrogioni Figs. 3-5). h is evaluated with the
+// V_h(t) = Var h_t(x_t) (docs §5.3; Stancevic & Ambrogioni Figs. 3-5). h is evaluated with the
 // data's exact posterior (data/mixture_posterior: discrete for delta data, 1-D quadrature, or the
 // chain rule), at states drawn exactly from p_t (forward), produced by a sampler driven by any
 // score (generative), or integrated over p_t by quadrature (1-D, the independent check).

@@ -1,5 +1,5 @@
 #pragma once
-// The potential of the reverse OU dynamics and its phase diagram (Yu & Huang; FORMULAS §4). The
+// The potential of the reverse OU dynamics and its phase diagram (Yu & Huang; docs §4). The
 // reverse drift x + 2 grad ln p_t is -grad U with U(x, t) = -2 ln p_t(x) - |x|^2/2. For two Gaussians
 // N(+-mu, s2 I) the curvature of U at the origin along mu vanishes at the speciation time
 //   t_S = 1/2 ln(|mu|^2 + sqrt(s2^2 - 2 s2 + |mu|^4 + 1))   (s2 = 1: 1/2 ln 2|mu|^2)

@@ -1,5 +1,5 @@
 #pragma once
-// The score-matching objective 1/2 int g^2 E_{p_t} |s_theta - s*|^2 dt (FORMULAS §2.4, eq. 33),
+// The score-matching objective 1/2 int g^2 E_{p_t} |s_theta - s*|^2 dt (docs §2.4, eq. 33),
 // estimated independently of the TAEP paths: fresh exact samples x ~ p_{t_n} at every node of the
 // same grid, left Riemann sum (the sum whose expectation the discrete TAEP mean has).
 #include <cstdint>

@@ -1,5 +1,5 @@
 #pragma once
-// Dynamical regimes of the reverse process (Biroli, Bonnaire, de Bortoli, Mezard 2024; FORMULAS §5.5),
+// Dynamical regimes of the reverse process (Biroli, Bonnaire, de Bortoli, Mezard 2024; docs §5.5),
 // in OU time (any VP-type process: alpha = e^{-t}, Delta_t = 1 - e^{-2t} for OU):
 //  - speciation time t_S = 1/2 ln Lambda, Lambda the largest eigenvalue of the data covariance;
 //  - cloning: run the reverse SDE from T to a branch time t_b, copy the state, finish both copies

@@ -1,5 +1,5 @@
 #pragma once
-// Time-asymmetry entropy production of score matching (Ding, Quan, Tu; FORMULAS §2).
+// Time-asymmetry entropy production of score matching (Ding, Quan, Tu; docs §2).
 // Per trajectory, on the forward Euler-Maruyama path x_{n+1} = x_n + f dt + g sqrt(dt) z_n:
 //   Sigma = sum_n g^2 dt [J(s_theta) - J(s*)](x_n, t_n)        (kernel part)
 //         + sum_n g sqrt(dt) (s_theta - s*)(x_n, t_n) . z_n    (noise part, Ito pre-point)
@@ -36,7 +36,7 @@ struct TaepOptions {
 struct TaepTrajectories {
   std::vector<double> sigma, kernel, noise;
   // For exact-score-field models (log-densities known): ln(p/q)(x_tmin) - ln(p/q)(x_T) on the
-  // same path (FORMULAS §2.5); empty otherwise.
+  // same path (docs §2.5); empty otherwise.
   std::vector<double> exact;
   // Hutchinson models: the variance that the probes add to Sigma, sum_n (g^2 dt)^2 Var(div estimate).
   std::vector<double> hutchinson_var;
@@ -53,7 +53,7 @@ struct TaepSummary {
   int64_t n = 0;
   double mean = 0, mean_se = 0, var = 0, var_se = 0, k3 = 0, k4 = 0;
   double ift = 0, ift_se = 0, ift_ess = 0;  // <exp(-Sigma)> with SE and effective sample size
-  bool ift_reliable = false;                // Var Sigma <= 2 (FORMULAS §2.4)
+  bool ift_reliable = false;                // Var Sigma <= 2 (docs §2.4)
   double kernel_mean = 0, kernel_mean_se = 0, noise_mean = 0, noise_mean_se = 0;
   double hutchinson_var = 0;  // mean probe variance per trajectory (0 for exact divergences)
 };

@@ -1,5 +1,5 @@
 #pragma once
-// Detailed fluctuation theorem P(Sigma) / P~(-Sigma) = e^Sigma (FORMULAS §2.4). The reverse sampler
+// Detailed fluctuation theorem P(Sigma) / P~(-Sigma) = e^Sigma (docs §2.4). The reverse sampler
 // (model score) runs from the forward final law p_T down to t_min; on each generated path, read
 // forward in time, the same functional is evaluated in its dx form:
 //   Sigma = sum_n g^2 dt [J(s_theta) - J(s*)](x_n, t_n) + (s_theta - s*)(x_n, t_n) . (x_{n+1} - x_n - f dt).

@@ -1,6 +1,6 @@
 #pragma once
 // Trajectory entropy production of the forward process and of the reverse generative process
-// (Yu & Huang; FORMULAS §4), for mixture data under any linear-drift process f = a(t) x with
+// (Yu & Huang; docs §4), for mixture data under any linear-drift process f = a(t) x with
 // diffusion D(t) = g^2/2 (OU: f = -x, D = 1):
 //   forward  x_0 ~ p_0, Euler-Maruyama to T;   system dS = ln p(x_0, t_0) - ln p(x_N, T)
 //            medium dS_E = sum f(x_mid, t_mid) . dx / D(t_mid)   (Stratonovich midpoint)

@@ -1,5 +1,5 @@
 #pragma once
-// Forward processes dx = f(x,t) dt + g(t) dW with linear drift f = a(t) x (FORMULAS §0).
+// Forward processes dx = f(x,t) dt + g(t) dW with linear drift f = a(t) x (docs §0).
 // Marginal kernel x_t = alpha(t) x_0 + sigma(t) z, sigma measured from data at t = 0.
 #include <string>
 

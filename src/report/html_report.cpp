@@ -4,6 +4,7 @@
 
 #include "report/chart_asset.hpp"
 #include "core/embedded_files.hpp"
+#include "report/markdown.hpp"
 
 namespace td {
 
@@ -66,10 +67,20 @@ std::string run_record_html(const json& r) {
   return h + "</table>\n";
 }
 
+// The docs pages as the report's appendix (section ids doc-s0, doc-s2.4, ...).
+std::string physics_appendix(const std::vector<std::string>& docs) {
+  std::string h = "<h2 id=\"physics\">Physics (from the engine's docs)</h2>\n<div class=\"docs\">\n";
+  std::vector<std::string> pages = {"processes"};
+  for (const auto& d : docs)
+    if (d != "processes") pages.push_back(d);
+  for (const auto& p : pages) h += markdown_html(std::string(embedded_file("docs/" + p + ".md")), "doc-");
+  return h + "</div>\n";
+}
+
 }  // namespace
 
 std::string report_page(const std::string& title_text, const json& r, const std::string& body,
-                        const std::string& config, const std::string& script) {
+                        const std::string& config, const std::string& script, const std::vector<std::string>& docs) {
   const std::string title = html_escape(title_text);
   std::string h;
   h += "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n";
@@ -94,6 +105,7 @@ pre{background:#f6f8fa;padding:10px;overflow:auto;font-size:.8em} .meta td{paddi
   h += "<div id=\"figures\"></div>\n";
   h += "<h2>Resolved configuration</h2>\n<pre>" + html_escape(config) + "</pre>\n";
   h += run_record_html(r);
+  h += physics_appendix(docs);
   h += "<script>" + script_safe(embedded_file("report/prelude.js")) + script_safe(script) + "</script>\n</body></html>\n";
   return h;
 }

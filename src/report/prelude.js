@@ -37,15 +37,15 @@ const TD = (function () {
     }
   });
 
-  // A figure section. Its title ends in the FORMULAS.md sections its figures show, "Title [§2.3]";
-  // they are moved into the caption. finish() counts the sections that name none.
+  // A figure section. Its title ends in the docs sections its figures show, "Title [§2.3]"; they are
+  // moved into the caption. finish() counts the sections that name none.
   let unreferenced = 0;
   function section(title, caption, cls) {
     const ref = title.match(/\s*\[(§[^\]]+)\]$/);
     if (ref) title = title.slice(0, ref.index); else unreferenced++;
     const h = document.createElement('h2'); h.textContent = title; root.appendChild(h);
     const p = document.createElement('p'); p.className = 'cap'; p.innerHTML = caption || '';
-    if (ref) p.innerHTML += ' <span class="ref">FORMULAS ' + ref[1] + '</span>';
+    if (ref) p.innerHTML += ' <span class="ref">docs ' + ref[1] + '</span>';
     root.appendChild(p);
     const g = document.createElement('div'); g.className = cls || 'wide'; root.appendChild(g);
     return g;
@@ -71,6 +71,20 @@ const TD = (function () {
     return new Chart(canvas(parent, h), Object.assign({ type: 'scatter', data: { datasets },
       options: Object.assign({ scales }, opts || {}) }));
   }
+  // Every "§2.4" in a caption becomes a link to that section of the physics appendix (#doc-s2.4);
+  // finish() counts the links whose section is not on the page.
+  function linkDocs() {
+    let broken = 0;
+    document.querySelectorAll('.cap').forEach(el => {
+      if (el.dataset.linked) return;
+      el.dataset.linked = '1';
+      el.innerHTML = el.innerHTML.replace(/§(\d+(?:\.\d+)?)/g, (all, s) => {
+        if (!document.getElementById('doc-s' + s)) broken++;
+        return '<a class="docref" href="#doc-s' + s + '">§' + s + '</a>';
+      });
+    });
+    return broken;
+  }
   // A figure drew something when any pixel of its canvas is not fully transparent.
   function finish() {
     const canvases = [...document.querySelectorAll('#figures canvas')];
@@ -82,6 +96,7 @@ const TD = (function () {
     document.body.dataset.figures = String(canvases.length);
     document.body.dataset.blankFigures = String(blank);
     document.body.dataset.unreferencedSections = String(unreferenced);
+    document.body.dataset.brokenDocLinks = String(linkDocs());
     document.body.setAttribute('data-rendered', 'true');
   }
   return { R, root, color, section, canvas, axes, line, chart, finish };

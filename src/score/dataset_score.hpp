@@ -1,5 +1,5 @@
 #pragma once
-// The exact score of a data distribution, when it has one (FORMULAS: mixtures §1, uniform and
+// The exact score of a data distribution, when it has one (docs: mixtures §1, uniform and
 // Gaussian images §3): the mixture score of its law (analytic or empirical), the closed forms of
 // synthetic images. None for an image set read from files (its law is not known) unless it was
 // turned into its empirical law.

@@ -1,5 +1,5 @@
 #pragma once
-// Exact Gaussian-mixture marginal quantities (FORMULAS §1) for a batch. `marg` is the marginal
+// Exact Gaussian-mixture marginal quantities (docs §1) for a batch. `marg` is the marginal
 // mixture at time t (means alpha mu_k, variances alpha^2 s_k^2 + sigma^2, all > 0).
 // Any of S, div, logp may be null. The fast kernel vectorizes over the batch; the reference is a
 // plain per-point loop in strict double kept as the oracle (tests compare them, NMSE <= 1e-12).

@@ -1,4 +1,4 @@
-// Plain per-point implementation of FORMULAS §1 in strict double: the correctness oracle.
+// Plain per-point implementation of docs §1 in strict double: the correctness oracle.
 #include <cmath>
 #include <vector>
 

@@ -22,7 +22,7 @@ class Score {
   virtual void score_divergence(const Mat& X, double t, Mat& S, Vec& div) const;
 
   // log q_t(X_i) when the score is the gradient of a known normalized density that evolves under
-  // the forward process (an "exact score field", FORMULAS §2.5).
+  // the forward process (an "exact score field", docs §2.5).
   virtual bool has_log_density() const { return false; }
   virtual void log_density(const Mat& X, double t, Vec& logp) const;
 

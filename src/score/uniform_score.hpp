@@ -3,7 +3,7 @@
 // forward process: per coordinate, x_t = alpha u + sigma z, so
 //   p_t(x) = [Phi(x / sigma) - Phi((x - alpha) / sigma)] / alpha,
 //   s(x)   = [phi(x / sigma) - phi((x - alpha) / sigma)] / (sigma [Phi(x / sigma) - Phi((x - alpha) / sigma)])
-// (FORMULAS §3 ground truth; S0 = 0 nats = 8 bits/dim after dequantization). The CDF difference
+// (docs §3 ground truth; S0 = 0 nats = 8 bits/dim after dequantization). The CDF difference
 // is taken from the tail on the point's side (erfc), which avoids cancellation within a few
 // sigma of the interval.
 #include "process/process.hpp"

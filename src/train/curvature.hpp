@@ -1,6 +1,6 @@
 #pragma once
 // Loss curvature and SGD noise on structured parameter subsets (Ding, Quan & Tu Sec. 4.2;
-// FORMULAS §2.6): the dense Hessian of a training loss restricted to chosen parameter entries
+// docs §2.6): the dense Hessian of a training loss restricted to chosen parameter entries
 // (double backward, averaged over mini-batches) and the covariance of the mini-batch gradients on
 // the same entries. Torch-typed: include only from files that already include LibTorch.
 #include <torch/torch.h>

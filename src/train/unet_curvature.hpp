@@ -1,6 +1,6 @@
 #pragma once
 // The DSM loss's curvature and SGD noise of a U-Net on structured parameter subsets (Ding, Quan &
-// Tu Sec. 4.2, Fig. 4; FORMULAS §2.6) on structured subsets of its parameters — a convolution's first
+// Tu Sec. 4.2, Fig. 4; docs §2.6) on structured subsets of its parameters — a convolution's first
 // `out` output x `in` input channels with their full kernels; an attention block's matched q/k/v
 // channels (rows c, C + c, 2C + c of its qkv convolution for c < out, inputs < in); a linear layer's
 // first `out` output x `in` input nodes with the outputs' biases; a GroupNorm's first `out` scales

@@ -141,12 +141,11 @@ InformationConfig parse_information_config(const toml::table& root, const std::s
     c.entropic_time = s;
   }
   if (auto t = r.optional_table("speciation_time")) {
-    c.speciation_file = t->string("file");
-    t->require(!c.speciation_file.empty(), "file", "must name a .csv or .npy points file");
+    c.speciation_data = read_data(*t, DataRules{}, c.seed)->data;
     t->finish();
   }
   r.require(c.rates || c.fixed_points || c.pathwise || c.speciation || c.cloning || c.collapse || c.entropic_time ||
-                !c.speciation_file.empty(),
+                c.speciation_data.has_value(),
             "experiment",
             "names no analysis: add at least one of [rates], [fixed_points], [pathwise], [speciation], [cloning], [collapse], "
             "[entropic_time], [speciation_time]");

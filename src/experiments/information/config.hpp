@@ -1,5 +1,5 @@
 #pragma once
-// Configuration of the "information" experiment (Stancevic & Ambrogioni; Biroli et al.; FORMULAS §5;
+// Configuration of the "information" experiment (Stancevic & Ambrogioni; Biroli et al.; docs §5;
 // README, "Configuration: information"). Every analysis is an optional table; the ones present run.
 //   [data] + [process]  p_0 (a ring, a mixture, a points file's or an image set's empirical law)
 //                       whose exact score the first three analyses use
@@ -13,7 +13,7 @@
 //   [cloning]           Biroli's cloning phi(t) for N(+-1, I) at several d, against theory
 //   [collapse]          excess entropy f^e(t) of P training points at several d, against theory
 //   [entropic_time]     entropic vs EDM schedules on 1-D mixtures (15 points; 15 Gaussians), KL
-//   [speciation_time]   t_S = 1/2 ln Lambda of a dataset (.csv/.npy points file)
+//   [speciation_time]   t_S = 1/2 ln Lambda of a data set (any data table: a points file, an image set)
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -78,7 +78,7 @@ struct InformationConfig {
   std::optional<CloningSpec> cloning;
   std::optional<CollapseSpec> collapse;
   std::optional<EntropicTimeSpec> entropic_time;
-  std::string speciation_file;  // [speciation_time] file: t_S = 1/2 ln Lambda of a dataset's covariance
+  std::optional<Dataset> speciation_data;  // [speciation_time]: t_S = 1/2 ln Lambda of a data set's covariance
   toml::table resolved;
 };
 

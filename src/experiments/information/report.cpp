@@ -1,4 +1,4 @@
-// The report of an "information" experiment (FORMULAS §5): a summary table of the headline numbers
+// The report of an "information" experiment (docs §5): a summary table of the headline numbers
 // of each analysis that ran, then figures (information_script.cpp).
 #include <fmt/format.h>
 
@@ -74,10 +74,9 @@ std::string render_information_report(const json& r, const std::string& config) 
                        x["d"].get<int>(), x["P"].get<int>(), html_num(x["t_collapse"]), html_num(x["t_collapse_theory"]));
   if (r.contains("speciation_time")) {
     const json& x = r["speciation_time"];
-    h += fmt::format("<tr><td>speciation time of {} ({} points, d = {})</td><td>t<sub>S</sub> = &frac12;ln &Lambda; = {} "
+    h += fmt::format("<tr><td>speciation time of {}</td><td>t<sub>S</sub> = &frac12;ln &Lambda; = {} "
                      "(&Lambda; = {}, top covariance eigenvalue; OU time)</td></tr>\n",
-                     html_escape(x["file"].get<std::string>()), x["n"].get<int64_t>(), x["d"].get<int64_t>(), html_num(x["t_S"]),
-                     html_num(x["covariance_top_eigenvalue"]));
+                     html_escape(x["data"].get<std::string>()), html_num(x["t_S"]), html_num(x["covariance_top_eigenvalue"]));
   }
   if (r.contains("data"))
     h += fmt::format("<tr><td>speciation time of [data]</td><td>t<sub>S</sub> = &frac12;ln &Lambda; = {} (&Lambda; = {}; OU time)</td></tr>\n",
@@ -92,7 +91,7 @@ std::string render_information_report(const json& r, const std::string& config) 
                        html_escape(x["data"].get<std::string>()), cells);
     }
   h += "</tbody></table>\n";
-  return report_page(r.value("title", "thermodiff information report"), r, h, config, std::string(embedded_file("experiments/information/report.js")));
+  return report_page(r.value("title", "thermodiff information report"), r, h, config, std::string(embedded_file("experiments/information/report.js")), {"mixtures", "information"});
 }
 
 }  // namespace td

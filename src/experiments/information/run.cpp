@@ -279,12 +279,15 @@ json run_information_experiment(const InformationConfig& c, const RunContext& ct
   if (c.cloning) timed("cloning", [&] { return run_cloning(c, ctx); });
   if (c.collapse) timed("collapse", [&] { return run_collapse(c, ctx); });
   if (c.entropic_time) timed("entropic_time", [&] { return run_entropic_time(c); });
-  if (!c.speciation_file.empty())
+  if (c.speciation_data)
     timed("speciation_time", [&] {
-      const Mat X = load_points(c.speciation_file);
-      const double L = covariance_top_eigenvalue(X);
-      return json{{"file", c.speciation_file}, {"n", X.rows()}, {"d", X.cols()}, {"covariance_top_eigenvalue", L},
-                  {"t_S", speciation_time(L)}, {"definition", "t_S = 1/2 ln Lambda (Biroli et al.), OU time"}};
+      const Dataset& data = *c.speciation_data;
+      // The covariance of the law when it is known (a mixture), else of the set's points.
+      const double L = data.kind == DataKind::Mixture ? covariance_top_eigenvalue(*data.law) : covariance_top_eigenvalue(*data.points);
+      json j = {{"data", data.description}, {"d", data.dim}, {"covariance_top_eigenvalue", L}, {"t_S", speciation_time(L)},
+                {"definition", "t_S = 1/2 ln Lambda (Biroli et al.), OU time"}};
+      if (data.points) j["n"] = data.points->rows();
+      return j;
     });
   timing["total"] = seconds_since(t0);
   out["timing_s"] = timing;

@@ -1,5 +1,5 @@
 #pragma once
-// Runs an "information" experiment (FORMULAS §5): the analyses its config names, each on exact
+// Runs an "information" experiment (docs §5): the analyses its config names, each on exact
 // mixture scores, into results.json (schema in README, "results.json: information").
 #include <string>
 

@@ -38,7 +38,7 @@ std::string render_learning_report(const json& r, const std::string& config) {
        "score; the last row is 0 by construction), Hutchinson divergences with common probes. Exponent: least-squares slope of "
        "ln|C<sub>ij</sub>| on ln|H<sub>ij</sub>| over the entries (i &le; j) of the SGD-noise covariance C and the loss Hessian H "
        "on the parameter subsets, with its 95% confidence interval (&plusmn; 1.96 SE of the regression slope).</p>\n";
-  return report_page(r.value("title", "thermodiff learning report"), r, h, config, std::string(embedded_file("experiments/learning/report.js")));
+  return report_page(r.value("title", "thermodiff learning report"), r, h, config, std::string(embedded_file("experiments/learning/report.js")), {"taep"});
 }
 
 }  // namespace td

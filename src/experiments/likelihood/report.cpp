@@ -72,7 +72,7 @@ std::string render_likelihood_report(const json& r, const std::string& config) {
                      "dimension: <b>Pearson r = {}</b>, <b>Spearman r<sub>s</sub> = {}</b> (paper: 0.694 and 0.882).</p>\n",
                      c["n"].get<int>(), html_num(c["pearson"], 3), html_num(c["spearman"], 3));
   }
-  h += "<h2>Models</h2>\n<p class=\"cap\">NLL by the probability-flow ODE (FORMULAS §3), mean over held-out images "
+  h += "<h2>Models</h2>\n<p class=\"cap\">NLL by the probability-flow ODE (docs §3), mean over held-out images "
        "&plusmn; 1 SE; bits/dim for 8-bit data (NLL/(D ln 2) + 8). Bound: (S<sub>0</sub>+S<sub>1</sub>)/2 &minus; "
        "&frac12;&int;Ṡ<sup>fwd</sup><sub>&theta;</sub>dt with S<sub>1</sub> the prior's entropy. Gap = NLL &minus; "
        "bound = (CE<sub>1</sub> &minus; S<sub>1</sub>) + &frac14;&int;g&sup2;E|s<sub>&theta;</sub>&minus;s|&sup2;dt + "
@@ -81,7 +81,7 @@ std::string render_likelihood_report(const json& r, const std::string& config) {
        "&ldquo;Exact score&rdquo; rows: the same measurements with the data's exact score (NLL &asymp; S<sub>0</sub> + "
        "the t<sub>min</sub> and prior effects; its bound &asymp; S<sub>0</sub>).</p>\n";
   h += models_table(r);
-  return report_page(r.value("title", "thermodiff likelihood report"), r, h, config, std::string(embedded_file("experiments/likelihood/report.js")));
+  return report_page(r.value("title", "thermodiff likelihood report"), r, h, config, std::string(embedded_file("experiments/likelihood/report.js")), {"likelihood"});
 }
 
 }  // namespace td

@@ -77,7 +77,7 @@
   // 3. Training curves.
   const trained = R.models.filter(m => m.training);
   if (trained.length) {
-    const g = section('Training [§2.6]', 'Denoising score-matching loss per interval (EMA parameters are evaluated).', 'grid');
+    const g = section('Training [§3]', 'Denoising score-matching loss per interval (EMA parameters are evaluated).', 'grid');
     new Chart(canvas(g, 300), { type: 'scatter', data: { datasets: trained.map((m, i) => ({ label: m.name,
       data: m.training.curve.step.map((s, j) => ({ x: s, y: m.training.curve.loss[j] })), showLine: true, pointRadius: 0,
       borderColor: color(i), borderWidth: 1 })) },

@@ -1,4 +1,4 @@
-// The report of a "nonequilibrium" experiment (Yu & Huang; FORMULAS §4): summary table, then
+// The report of a "nonequilibrium" experiment (Yu & Huang; docs §4): summary table, then
 // figures (nonequilibrium_script.cpp).
 #include <fmt/format.h>
 
@@ -60,7 +60,7 @@ std::string render_nonequilibrium_report(const json& r, const std::string& confi
                        x["inflections"].size(), q.empty() ? "&ndash;" : q);
     }
   h += "</tbody></table>\n";
-  return report_page(r.value("title", "thermodiff nonequilibrium report"), r, h, config, std::string(embedded_file("experiments/nonequilibrium/report.js")));
+  return report_page(r.value("title", "thermodiff nonequilibrium report"), r, h, config, std::string(embedded_file("experiments/nonequilibrium/report.js")), {"nonequilibrium"});
 }
 
 }  // namespace td

@@ -33,7 +33,7 @@ json entropy_json(const TrajectoryEntropy& r, int bins) {
           {"ift", r.ift.mean()},
           {"ift_se", r.ift.mean_se()},
           {"ift_ess", r.ift.ess()},
-          // As for TAEP (FORMULAS §2.4): with Var dS_tot > 2 the mean of e^{-dS_tot} is carried by rare
+          // As for TAEP (docs §2.4): with Var dS_tot > 2 the mean of e^{-dS_tot} is carried by rare
           // trajectories and its sample SE understates the error.
           {"ift_reliable", r.total.variance() <= 2.0},
           {"histograms",

@@ -1,5 +1,5 @@
 #pragma once
-// Runs a "nonequilibrium" experiment (Yu & Huang; FORMULAS §4) into results.json (schema in README,
+// Runs a "nonequilibrium" experiment (Yu & Huang; docs §4) into results.json (schema in README,
 // "results.json: nonequilibrium").
 #include <string>
 

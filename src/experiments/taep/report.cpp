@@ -49,7 +49,7 @@ std::string coverage_table(const json& r) {
   for (const json& m : r["models"]) any |= m.contains("coverage");
   if (!any) return "";
   std::string h = R"(<h2>Samples: density and coverage</h2>
-<p class="cap">Naeem et al. (FORMULAS §2.7), k = 5 nearest neighbours, generated against target samples. Density
+<p class="cap">Naeem et al. (docs §2.7), k = 5 nearest neighbours, generated against target samples. Density
 &asymp; 1 and coverage near the value expected for two samples of the same distribution mean a faithful model;
 low coverage means missed regions (mode collapse), density &gt; 1 samples crowded into part of the data.</p>
 <table class="summary"><thead><tr><th>model</th><th>density (reverse SDE)</th><th>coverage (reverse SDE)</th>
@@ -111,7 +111,7 @@ std::string render_taep_report(const json& r, const std::string& config) {
       r["sim"]["steps"].get<int>(), r["sim"]["dt"].get<double>(), r["sim"]["noise_product"].get<std::string>(),
       r["seed"].get<uint64_t>(), r["threads"].get<int>(), html_escape(r.value("version", "?")),
       html_escape(r.value("git", "unknown")), r["timing_s"]["total"].get<double>());
-  h += "<h2>Summary</h2>\n<p class=\"cap\">TAEP &Sigma; per trajectory (FORMULAS §2.3, eq. 28, It&ocirc; pre-point). "
+  h += "<h2>Summary</h2>\n<p class=\"cap\">TAEP &Sigma; per trajectory (docs §2.3, eq. 28, It&ocirc; pre-point). "
        "Means &plusmn; one standard error. The mean should equal the independently estimated score-matching "
        "objective (eq. 33); &lang;e<sup>&minus;&Sigma;</sup>&rang; should be 1 (integral FT, eq. 30), reliable only "
        "when Var &Sigma; &le; 2. &ldquo;Exact&rdquo; columns: ln(p/q)(x<sub>t_min</sub>) &minus; ln(p/q)(x<sub>T</sub>) "
@@ -119,7 +119,7 @@ std::string render_taep_report(const json& r, const std::string& config) {
   h += summary_table(r);
   h += network_table(r);
   h += coverage_table(r);
-  return report_page(r.value("title", "thermodiff report"), r, h, config, std::string(embedded_file("experiments/taep/report.js")));
+  return report_page(r.value("title", "thermodiff report"), r, h, config, std::string(embedded_file("experiments/taep/report.js")), {"mixtures", "taep"});
 }
 
 

@@ -5,7 +5,7 @@
   // 1. Mean and variance against collapse severity, with the analytic curves.
   R.series.forEach(s => {
     const g = section('TAEP against collapse severity: ' + s.name + ' [§1, §2.5]',
-      'Points: TAEP ensemble (&plusmn;1 SE) and exact references (&Sigma;<sub>exact</sub> sampled with the exact transition kernel, FORMULAS §2.5). ' +
+      'Points: TAEP ensemble (&plusmn;1 SE) and exact references (&Sigma;<sub>exact</sub> sampled with the exact transition kernel, docs §2.5). ' +
       'Line: well-separated-mode closed forms KL = &minus;(1/K)&Sigma; ln c<sub>k</sub> and V (eqs 53&ndash;55), valid as T &rarr; &infin;. ' +
       'For trained networks, crosses: the exact score of the same biased mixture in the same ensemble (the exact-score-field prediction).');
     const ms = s.models.map(n => byName[n]);
@@ -54,7 +54,7 @@
 
   // 3. Running average of exp(-Sigma).
   {
-    const g = section('Integral fluctuation theorem [§2.4]', 'Running average of e<sup>−Σ</sup> over the first n trajectories (FORMULAS §2.4). ' +
+    const g = section('Integral fluctuation theorem [§2.4]', 'Running average of e<sup>−Σ</sup> over the first n trajectories (docs §2.4). ' +
       'It converges to 1; for Var Σ &gt; 2 the average is dominated by rare trajectories and converges slowly from below. Vertical axis clipped at 3.');
     const ds = R.models.map((m, i) => ({ label: m.name, data: m.ift_running.n.map((n, j) => ({ x: n, y: m.ift_running.value[j] })),
       showLine: true, pointRadius: 0, borderColor: color(i), borderWidth: 1.3 }));

@@ -411,7 +411,7 @@ json run_taep_experiment(const TaepConfig& cfg, const RunContext& ctx) {
         }
       }
       sj["curve"] = {{"x", cx}, {"kl_separated", ckl}, {"relvar_separated", cv},
-                     {"label", "well-separated modes, T -> infinity (FORMULAS §2.5, eqs 53-55)"}};
+                     {"label", "well-separated modes, T -> infinity (docs §2.5, eqs 53-55)"}};
     }
     if (!sj.contains("x_label")) sj["x_label"] = "x";
     series.push_back(sj);
