@@ -1,6 +1,10 @@
 #include "core/file_io.hpp"
 
+#include <ftw.h>
+#include <sys/stat.h>
+
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fmt/format.h>
@@ -16,6 +20,18 @@ void write_file(const std::string& path, const std::string& content) {
   f << content;
   f.close();
   if (!f) throw RunError(fmt::format("could not write '{}': {}", path, errno ? std::strerror(errno) : "disk full or not writable?"));
+}
+
+namespace {
+int remove_entry(const char* path, const struct stat*, int, struct FTW*) { return ::remove(path) == 0 ? 0 : -1; }
+}  // namespace
+
+bool remove_tree(const std::string& path) {
+  struct stat st;
+  if (::lstat(path.c_str(), &st) != 0) return errno == ENOENT;
+  if (!S_ISDIR(st.st_mode)) return ::remove(path.c_str()) == 0;
+  // Depth first (children before their directory), without following symbolic links.
+  return ::nftw(path.c_str(), remove_entry, 16, FTW_DEPTH | FTW_PHYS) == 0;
 }
 
 void check_regular_file(const std::string& path, const std::string& what) {

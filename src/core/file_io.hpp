@@ -6,6 +6,12 @@
 namespace td {
 
 void write_file(const std::string& path, const std::string& content);
+// Removes `path` and everything under it (not following links); a missing path is no error.
+// Returns false if something could not be removed. (Not std::filesystem::remove_all: PyTorch's
+// libtorch.so exports its own copy of that libstdc++ symbol, and a build against that LibTorch
+// resolved the call to it and crashed; ../shared/gpu/README.md.)
+bool remove_tree(const std::string& path);
+
 // Throws InputError unless `path` names an existing regular file (not a directory, device or pipe,
 // which a reader could block on): "<what> '<path>' does not exist" / "... is not a regular file".
 void check_regular_file(const std::string& path, const std::string& what);

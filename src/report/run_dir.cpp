@@ -50,7 +50,7 @@ RunDir::RunDir(std::string final_path, bool overwrite, const std::string& config
   if (ec) throw InputError(fmt::format("cannot create output parent '{}': {}", parent.string(), ec.message()));
   const std::string name = fs::path(final_).filename().string();
   tmp_ = (parent / fmt::format(".{}.incomplete-{}", name, getpid())).string();
-  fs::remove_all(tmp_, ec);
+  remove_tree(tmp_);
   const std::string old = resume ? newest_incomplete(parent, name) : "";
   if (!old.empty()) {
     if (read_text(fs::path(old) / "config.toml") != config_text)
@@ -69,8 +69,7 @@ RunDir::RunDir(std::string final_path, bool overwrite, const std::string& config
 
 RunDir::~RunDir() {
   if (!committed_) {
-    std::error_code ec;
-    fs::remove_all(tmp_, ec);
+    remove_tree(tmp_);
   }
 }
 
@@ -80,7 +79,7 @@ void RunDir::write(const std::string& name, const std::string& content) const {
 
 void RunDir::commit() {
   std::error_code ec;
-  fs::remove_all(checkpoint_dir(), ec);
+  remove_tree(checkpoint_dir());
   std::string trash;
   if (fs::exists(final_)) {
     trash = final_ + fmt::format(".old-{}", getpid());
@@ -90,7 +89,7 @@ void RunDir::commit() {
   fs::rename(tmp_, final_, ec);
   if (ec) throw RunError(fmt::format("cannot move the finished run to '{}': {}", final_, ec.message()));
   committed_ = true;
-  if (!trash.empty()) fs::remove_all(trash, ec);
+  if (!trash.empty()) remove_tree(trash);
 }
 
 std::string default_run_dir(const std::string& experiment) {

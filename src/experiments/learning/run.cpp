@@ -106,7 +106,7 @@ json run_learning_experiment(const LearningConfig& c, const RunContext& ctx) {
       const int64_t stop = c.train.steps * k / c.snapshots;
       ts.stop_at = k == c.snapshots ? -1 : stop;
       if (!saved) {  // continue from the previous snapshot (a partial segment is trained again)
-        fs::remove(work);
+        remove_tree(work);
         if (k > 1) fs::copy_file(dir / fmt::format("unet-snapshot-{}.ckpt", k - 1), work);
       }
       snaps.push_back(train_unet(c.unet, p, data, ts));
@@ -126,7 +126,7 @@ json run_learning_experiment(const LearningConfig& c, const RunContext& ctx) {
       for (const auto& [st, l] : s.curve) curve_step.push_back(st), curve_loss.push_back(l);
       ctx.log(fmt::format("train: snapshot {} at step {}, loss {:.4f}", k, stop, s.smoothed_loss));
     }
-    if (own_dir) fs::remove_all(dir);
+    if (own_dir) remove_tree(dir.string());
     timing["training"] = seconds_since(ts0);
   }
   const UNetNet& final_net = *snaps.back().ema;
