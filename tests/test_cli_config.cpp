@@ -2,6 +2,8 @@
 // naming the key and file, exit code 2, and no run directory.
 #include <gtest/gtest.h>
 
+#include "core/file_io.hpp"  // remove_tree: LibTorch 2.x re-exports std::filesystem::remove_all, and it crashed
+
 #include <array>
 #include <cmath>
 #include <cstdio>
@@ -58,10 +60,10 @@ class Cli : public ::testing::Test {
   void SetUp() override {
     dir_ = fs::temp_directory_path() / ("thermodiff-cli-" + std::to_string(getpid()) + "-" +
                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
+    td::remove_tree(dir_.string());
     fs::create_directories(dir_);
   }
-  void TearDown() override { fs::remove_all(dir_); }
+  void TearDown() override { td::remove_tree(dir_.string()); }
   std::string write(const std::string& text, const std::string& name = "c.toml") {
     const fs::path f = dir_ / name;
     std::ofstream(f) << text;

@@ -45,3 +45,29 @@ TEST(FileIo, ReadersTakeOnlyRegularFiles) {
 }
 
 }  // namespace td
+
+namespace td {
+
+// No source calls std::filesystem::remove_all: in a build against PyTorch's LibTorch 2.x the call
+// resolved to LibTorch's re-exported copy and crashed every run (remove_tree replaces it).
+TEST(FileIo, NothingCallsStdRemoveAll) {
+  const fs::path root = fs::path(THERMODIFF_FIXTURES) / "../..";
+  int files = 0;
+  for (const char* dir : {"src", "tests", "bench", "fuzz"})
+    for (const auto& e : fs::recursive_directory_iterator(root / dir)) {
+      const std::string ext = e.path().extension().string();
+      if (ext != ".cpp" && ext != ".hpp") continue;
+      ++files;
+      std::ifstream f(e.path());
+      int line_no = 0;
+      for (std::string line; std::getline(f, line);) {
+        ++line_no;
+        const size_t at = line.find(std::string("remove_all") + "(");  // (split, so this line does not match)
+        if (at != std::string::npos && line.find("//") > at && line.find('"') > at)  // code, not a comment
+          ADD_FAILURE() << e.path() << ":" << line_no << ": " << line;
+      }
+    }
+  EXPECT_GT(files, 100);
+}
+
+}  // namespace td

@@ -1,6 +1,8 @@
 // The points-file readers (CSV, NPY) on files the test writes in the real formats.
 #include <gtest/gtest.h>
 
+#include "core/file_io.hpp"  // remove_tree: LibTorch 2.x re-exports std::filesystem::remove_all, and it crashed
+
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -70,7 +72,7 @@ TEST(PointsFile, CsvAndNpyLoadAndBadFilesAreRejected) {
   EXPECT_NE(message(write("inf.npy", npy("<f8", false, "(2, 2)", bytes(cinf)))).find("coordinate 1 is inf"), std::string::npos);
   EXPECT_NE(message((dir / "none.csv").string()).find("does not exist"), std::string::npos);
   EXPECT_NE(message("/dev/zero").find("is not a regular file"), std::string::npos);  // would never end
-  std::filesystem::remove_all(dir);
+  td::remove_tree(dir.string());
 }
 
 }  // namespace td

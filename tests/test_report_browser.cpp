@@ -5,6 +5,8 @@
 // build/test-artifacts/. The runs are small versions of the built-ins. Also: every docs link of the
 // README and of `thermodiff describe` names a docs file and section that exist.
 #include <gtest/gtest.h>
+
+#include "core/file_io.hpp"  // remove_tree: LibTorch 2.x re-exports std::filesystem::remove_all, and it crashed
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -48,7 +50,7 @@ TEST(ReportBrowser, EveryFamilyRendersWithoutErrors) {
   if (code != 0) GTEST_SKIP() << "chromium is not installed (scripts/setup.sh installs it)";
   const fs::path dir = fs::temp_directory_path() / ("thermodiff-browser-" + std::to_string(getpid()));
   const fs::path artifacts = fs::path(THERMODIFF_BINARY).parent_path() / "test-artifacts";
-  fs::remove_all(dir);
+  td::remove_tree(dir.string());
   fs::create_directories(artifacts);
   const std::vector<Case> cases = {
       {"quickstart", "mode-collapse --set sim.trajectories=2000"},
@@ -88,7 +90,7 @@ TEST(ReportBrowser, EveryFamilyRendersWithoutErrors) {
     capture(chrome + "--window-size=1200,3000 --screenshot=" + (artifacts / (c.name + ".png")).string() + " " + report, code);
     EXPECT_TRUE(fs::exists(artifacts / (c.name + ".png"))) << c.name;
   }
-  fs::remove_all(dir);
+  td::remove_tree(dir.string());
 }
 
 // The anchors of a docs page: <a id="..."></a> lines.
