@@ -76,11 +76,11 @@ TEST(Mlp, PerRowTimesEqualOneTimePerBatch) {
   const NetworkScore score(std::make_shared<MlpNet>(net.weights()), Process(default_process(ProcessKind::VP)), Prediction::Eps);
   Mat S, Sh;
   Vec div, divh;
-  score.score_divergence_rows(X, t, {}, S, div);
-  score.score_divergence_rows(X, t, Vn, Sh, divh);
+  score_and_divergence(score, X, 0, {}, S, div, &t);
+  score_and_divergence(score, X, 0, Vn, Sh, divh, &t);
   for (int i = 0; i < 21; ++i) {
     Mat f1, q1, s1, sh1;
-    Vec tr1, d1, dh1, var;
+    Vec tr1, d1, dh1;
     std::vector<Mat> v1 = {Vn[0].row(i), Vn[1].row(i)};
     net.forward_quadratic(X.row(i), t[i], v1, f1, q1);
     net.forward_trace(X.row(i), t[i], f1, tr1);
@@ -88,7 +88,7 @@ TEST(Mlp, PerRowTimesEqualOneTimePerBatch) {
     EXPECT_EQ((Q.row(i) - q1).cwiseAbs().maxCoeff(), 0.0) << i;
     EXPECT_EQ(tr[i], tr1[0]) << i;
     score.score_divergence(X.row(i), t[i], s1, d1);
-    score.score_divergence_hutchinson(X.row(i), t[i], v1, sh1, dh1, var);
+    score_and_divergence(score, X.row(i), t[i], v1, sh1, dh1);
     EXPECT_EQ((S.row(i) - s1).cwiseAbs().maxCoeff(), 0.0) << i;
     EXPECT_EQ(div[i], d1[0]) << i;
     EXPECT_EQ(divh[i], dh1[0]) << i;
@@ -212,7 +212,9 @@ TEST(NetworkScore, HutchinsonIsUnbiasedWithItsReportedVariance) {
   Vec mean_var = Vec::Zero(n);
   for (int r = 0; r < reps; ++r) {
     const auto V = rademacher_probes({seed, Stream::Hutchinson}, ids.data(), n, uint64_t(r), d, k);
-    s.score_divergence_hutchinson(X, 0.2, V, S, est, var);
+    ScoreResult res;
+    s.evaluate({X, 0.2, nullptr, Divergence::Hutchinson, &V}, res);
+    est = res.div, var = res.div_var;
     for (int i = 0; i < n; ++i) m[i].add(est[i]);
     mean_var += var / reps;
   }
@@ -358,7 +360,7 @@ TEST(TorchScript, FixtureGivesItsSourceOutputsAndDerivatives) {
       v.col(1).setConstant(b);
       V.push_back(v);
     }
-  s.score_divergence_hutchinson(X, 0.3, V, S, hv, var);
+  score_and_divergence(s, X, 0.3, V, S, hv);
   EXPECT_LT((hv - div).cwiseAbs().maxCoeff(), 1e-5 * std::max(1.0, div.cwiseAbs().maxCoeff()));
 }
 
@@ -486,8 +488,18 @@ TEST(Taep, HutchinsonTargetMatchesExactTargetDivergence) {
               summarize_taep(a[0]).mean, summarize_taep(b[0]).mean, diff.mean(), diff.mean_se());
   EXPECT_LT(std::abs(diff.mean()), 4 * diff.mean_se());
   for (double s : b[1].sigma) EXPECT_EQ(s, 0.0);
-  const MixtureScore mixture(symmetric_pair(3, 1.0, 0.3), p);  // not a network: no Hutchinson target
-  EXPECT_THROW(run_taep(p, grid, mixture, {model.get()}, {16, 8}, init, PhiloxNoise({seed, Stream::Forward}), hutch),
+  // A mixture target's Hutchinson divergence comes from its Jacobian (Score::evaluate): with the
+  // model equal to the target, Sigma is 0 on every path whatever the probes.
+  const auto mixture = std::make_shared<MixtureScore>(symmetric_pair(3, 1.0, 0.3), p);
+  const auto same = run_taep(p, grid, *mixture, {mixture.get()}, {16, 8}, init, PhiloxNoise({seed, Stream::Forward}), hutch);
+  for (double s : same[0].sigma) EXPECT_EQ(s, 0.0);
+  // A score with neither a network nor a Jacobian cannot give one: refused before any path runs.
+  struct NoJacobian final : Score {
+    int dim() const override { return 3; }
+    std::string describe() const override { return "no Jacobian"; }
+    void score(const Mat& X, double, Mat& S) const override { S = -X; }
+  } bare;
+  EXPECT_THROW(run_taep(p, grid, bare, {model.get()}, {16, 8}, init, PhiloxNoise({seed, Stream::Forward}), hutch),
                InputError);
 }
 

@@ -78,4 +78,14 @@ void uniform_block(const RngKey& key, const uint64_t* ids, int n, uint64_t step,
   }
 }
 
+std::vector<Mat> rademacher_probes(const RngKey& key, const uint64_t* ids, int n, uint64_t step, int d, int k) {
+  Mat U;
+  uniform_block(key, ids, n, step, d * k, U);
+  std::vector<Mat> V(k, Mat(n, d));
+  for (int p = 0; p < k; ++p)
+    for (int j = 0; j < d; ++j)
+      for (int i = 0; i < n; ++i) V[p](i, j) = U(i, p * d + j) < 0.5 ? -1.0 : 1.0;
+  return V;
+}
+
 }  // namespace td

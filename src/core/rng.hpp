@@ -3,6 +3,7 @@
 // (seed, stream, substream, trajectory id, step, component), never by thread or block.
 #include <cstdint>
 #include <source_location>
+#include <vector>
 
 #include "core/types.hpp"
 
@@ -67,6 +68,10 @@ void uniform_block(const RngKey& key, const uint64_t* ids, int n, uint64_t step,
 // components < 2^25); records it in the active RngAudit. Every draw function calls it.
 enum class DrawKind : uint8_t { Uniform = 1, Normal = 2 };
 void check_draw(const RngKey& key, uint64_t max_id, uint64_t step, int components, DrawKind kind);
+
+// k Rademacher probes (entries +-1), n x d each, for Hutchinson divergence estimates: entry (i, j)
+// of probe p is the sign of the uniform (key, ids[i], step, p d + j). n must be a multiple of kLanes.
+std::vector<Mat> rademacher_probes(const RngKey& key, const uint64_t* ids, int n, uint64_t step, int d, int k);
 
 // Scalar versions (the reference path, and for non-hot code).
 double normal_at(const RngKey& key, uint64_t id, uint64_t step, int component);

@@ -89,47 +89,42 @@ void NetworkScore::score(const Mat& X, double t, Mat& S) const {
 }
 
 void NetworkScore::score_divergence(const Mat& X, double t, Mat& S, Vec& div) const {
-  score_divergence_rows(X, Vec::Constant(1, t), {}, S, div);
+  ScoreResult r;
+  evaluate({X, t, nullptr, Divergence::Exact}, r);
+  S.swap(r.score);
+  div.swap(r.div);
 }
 
-void NetworkScore::score_divergence_rows(const Mat& X, const Vec& t, const std::vector<Mat>& probes, Mat& S,
-                                         Vec& div) const {
+void NetworkScore::evaluate(const ScoreRequest& q, ScoreResult& r) const {
+  if (q.log_density) throw InputError("score model '" + describe() + "' has no log-density");
+  const Vec tv = q.times ? *q.times : Vec::Constant(1, q.t);
   Mat F;
+  if (q.divergence == Divergence::None) {
+    net_->forward(q.X, tv, F);
+    prediction_to_score(prediction_, process_, q.X, tv, F, r.score);
+    return;
+  }
   Vec tr;
-  if (probes.empty()) {
-    net_->forward_trace(X, t, F, tr);
+  Mat per;  // Hutchinson: the per-probe estimates v . J v
+  if (q.divergence == Divergence::Exact) {
+    net_->forward_trace(q.X, tv, F, tr);
   } else {
-    Mat per;
-    net_->forward_quadratic(X, t, probes, F, per);
+    if (!q.probes || q.probes->empty()) throw InputError("Hutchinson divergence: at least one probe is needed");
+    net_->forward_quadratic(q.X, tv, *q.probes, F, per);
     tr = per.rowwise().mean();
   }
-  prediction_to_score(prediction_, process_, X, t, F, S, &tr, &div);
-}
-
-void NetworkScore::score_divergence_hutchinson(const Mat& X, double t, const std::vector<Mat>& probes, Mat& S,
-                                               Vec& div, Vec& var) const {
-  const int k = int(probes.size()), n = int(X.rows());
-  if (k < 1) throw InputError("Hutchinson divergence: at least one probe is needed");
-  Mat F, per;  // per-probe estimates v . J v
-  net_->forward_quadratic(X, t, probes, F, per);
-  const Vec tr = per.rowwise().mean();
-  prediction_to_score(prediction_, process_, X, Vec::Constant(1, t), F, S, &tr, &div);
-  // The adapter is affine in the trace with slope c; the variance scales by c^2.
-  const double c = prediction_ == Prediction::Eps   ? -1.0 / process_.sigma(t)
-                   : prediction_ == Prediction::X0 ? process_.alpha(t) / process_.sigma2(t)
-                                                   : 1.0;
-  var.setZero(n);
-  if (k > 1) var = (per.colwise() - tr).rowwise().squaredNorm() / double(k - 1) / double(k) * (c * c);
-}
-
-std::vector<Mat> rademacher_probes(const RngKey& key, const uint64_t* ids, int n, uint64_t step, int d, int k) {
-  Mat U;
-  uniform_block(key, ids, n, step, d * k, U);
-  std::vector<Mat> V(k, Mat(n, d));
-  for (int p = 0; p < k; ++p)
-    for (int j = 0; j < d; ++j)
-      for (int i = 0; i < n; ++i) V[p](i, j) = U(i, p * d + j) < 0.5 ? -1.0 : 1.0;
-  return V;
+  prediction_to_score(prediction_, process_, q.X, tv, F, r.score, &tr, &r.div);
+  const Eigen::Index n = q.X.rows(), k = per.cols();
+  r.div_var.setZero(n);
+  if (k < 2) return;
+  // The adapter is affine in the trace with slope c(t); the variance scales by c^2.
+  for (Eigen::Index i = 0; i < n; ++i) {
+    const double t = tv.size() == 1 ? tv[0] : tv[i];
+    const double c = prediction_ == Prediction::Eps  ? -1.0 / process_.sigma(t)
+                     : prediction_ == Prediction::X0 ? process_.alpha(t) / process_.sigma2(t)
+                                                     : 1.0;
+    r.div_var[i] = (per.row(i).array() - tr[i]).matrix().squaredNorm() / double(k - 1) / double(k) * (c * c);
+  }
 }
 
 }  // namespace td

@@ -63,14 +63,11 @@ class NetworkScore final : public Score {
   bool has_divergence() const override { return true; }
   // Exact divergence (forward-mode Jacobian trace: d tangents per point).
   void score_divergence(const Mat& X, double t, Mat& S, Vec& div) const override;
-  // Hutchinson: div_i = mean over probes p of v_p . (J v_p) (v_p Rademacher, n x d each, drawn by the
-  // caller so that they are keyed by trajectory identity); var_i = the variance of that mean
-  // (sample variance of the per-probe values / k; 0 when k = 1).
-  void score_divergence_hutchinson(const Mat& X, double t, const std::vector<Mat>& probes, Mat& S, Vec& div,
-                                   Vec& var) const;
-  // The same with a time per row (t has X.rows() entries): exact divergence without probes,
-  // Hutchinson's mean over the probes otherwise.
-  void score_divergence_rows(const Mat& X, const Vec& t, const std::vector<Mat>& probes, Mat& S, Vec& div) const;
+  // Every request in one pass of the network, per-row times included: the exact divergence by its
+  // Jacobian trace, Hutchinson's as the mean over the probes of v . (J v), with div_var the variance
+  // of that mean (the per-probe sample variance / k; 0 when k = 1). No log-density.
+  void evaluate(const ScoreRequest& request, ScoreResult& result) const override;
+  bool supports(Divergence) const override { return true; }
   const Network& network() const { return *net_; }
   Prediction prediction() const { return prediction_; }
 
@@ -79,9 +76,5 @@ class NetworkScore final : public Score {
   Process process_;
   Prediction prediction_;
 };
-
-// k Rademacher probes (entries +-1) for trajectories ids[0..n) at `step`, keyed like every other
-// random number (seed, stream, id, step, component); n must be a multiple of kLanes.
-std::vector<Mat> rademacher_probes(const RngKey& key, const uint64_t* ids, int n, uint64_t step, int d, int k);
 
 }  // namespace td

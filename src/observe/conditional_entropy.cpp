@@ -10,8 +10,6 @@
 #include "core/rng.hpp"
 #include "core/stats.hpp"
 #include "data/mixture_posterior.hpp"
-#include "nn/network.hpp"
-#include "observe/divergence.hpp"
 #include "sim/ensemble.hpp"
 
 namespace td {
@@ -32,7 +30,7 @@ ConditionalEntropyRates conditional_entropy_rates(const Process& p, const Score&
     throw InputError(fmt::format("conditional entropy: need 0 < t_lo < t_hi (got {}, {})", lo, hi));
   if (o.nodes < 2 || o.samples < 2 || o.hutchinson_probes < 0 || o.spectrum_samples < 0 || o.spectrum_samples > o.samples)
     throw InputError("conditional entropy: nodes, samples >= 2; probes >= 0; 0 <= spectrum_samples <= samples");
-  require_divergence(score, o.hutchinson_probes, "conditional entropy");
+  require_support(score, divergence_for(o.hutchinson_probes), "conditional entropy");
   if (o.spectrum_samples > 0 && !score.has_jacobian())
     throw InputError(fmt::format("conditional entropy: score '{}' has no Jacobian for the eigenvalue spectrum", score.describe()));
   if (mixture && mixture->dim() != d)

@@ -8,8 +8,6 @@
 #include "core/quadrature.hpp"
 #include "core/rng.hpp"
 #include "core/stats.hpp"
-#include "nn/network.hpp"
-#include "observe/divergence.hpp"
 #include "sim/ensemble.hpp"
 
 namespace td {
@@ -36,7 +34,7 @@ EntropyRates entropy_rates(const Process& p, const Score& score, const DataFn& d
     throw InputError(fmt::format("entropy rates: need 0 < t_lo < t_hi (got {}, {}; a geometric grid cannot start at 0)", lo, hi));
   if (o.nodes < 2 || o.samples < 2 || o.hutchinson_probes < 0)
     throw InputError("entropy rates: nodes and samples must be >= 2, hutchinson_probes >= 0");
-  require_divergence(score, o.hutchinson_probes, "entropy rates");
+  require_support(score, divergence_for(o.hutchinson_probes), "entropy rates");
   if (exact && exact->dim() != d)
     throw InputError(fmt::format("entropy rates: exact score '{}' has d = {}, the model {}", exact->describe(), exact->dim(), d));
   EntropyRates r;

@@ -8,8 +8,6 @@
 
 #include "core/error.hpp"
 #include "core/rng.hpp"
-#include "nn/network.hpp"
-#include "observe/divergence.hpp"
 #include "sim/ensemble.hpp"
 
 namespace td {
@@ -18,7 +16,7 @@ namespace {
 // The PF-ODE right-hand side for [x, l] (divergence exact or Hutchinson with the given probes).
 class Field {
  public:
-  Field(const Process& p, const Score& s, int k) : p_(p), s_(s) { require_divergence(s, k, "likelihood"); }
+  Field(const Process& p, const Score& s, int k) : p_(p), s_(s) { require_support(s, divergence_for(k), "likelihood"); }
 
   // Right-hand side of [x, l] for rows with times t (adaptive samples each have their own clock).
   void rhs(const Mat& Y, const Vec& t, const std::vector<Mat>& probes, Mat& K) const {
@@ -27,7 +25,7 @@ class Field {
     if (n == 0) return;
     Mat S;
     Vec div;
-    score_and_divergence(s_, Y.leftCols(d), t, probes, S, div);
+    score_and_divergence(s_, Y.leftCols(d), 0, probes, S, div, &t);
     for (int i = 0; i < n; ++i) {
       const double a = p_.drift_coef(t[i]), hg2 = 0.5 * p_.g2(t[i]);
       K.row(i).head(d) = a * Y.row(i).head(d) - hg2 * S.row(i);

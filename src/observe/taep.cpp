@@ -4,7 +4,6 @@
 #include <limits>
 
 #include "core/error.hpp"
-#include "nn/network.hpp"
 #include "score/score_set.hpp"
 
 namespace td {
@@ -65,16 +64,17 @@ class TaepObserver final : public ForwardObserver {
         S_[slots_[e]].swap(S_[e]);
         div_[slots_[e]].swap(div_[e]);
       }
-    if (opt_.target_hutchinson_probes > 0) {
-      const auto pr = rademacher_probes(opt_.probes_key, ids_.data(), n_, uint64_t(step_index),
-                                        int(X.cols()), opt_.target_hutchinson_probes);
-      static_cast<const NetworkScore&>(target_).score_divergence_hutchinson(X, t, pr, S_[0], div_[0], var_);
-    }
+    // Hutchinson divergences: the same probes (the first k of one key) for the target and every model.
+    auto hutchinson = [&](const Score& s, int k, Mat& S, Vec& div) {
+      const auto pr = rademacher_probes(opt_.probes_key, ids_.data(), n_, uint64_t(step_index), int(X.cols()), k);
+      s.evaluate({X, t, nullptr, Divergence::Hutchinson, &pr}, res_);
+      S.swap(res_.score);
+      div.swap(res_.div);
+    };
+    if (opt_.target_hutchinson_probes > 0) hutchinson(target_, opt_.target_hutchinson_probes, S_[0], div_[0]);
     for (size_t m : hutch_) {
-      const auto probes_m = rademacher_probes(opt_.probes_key, ids_.data(), n_,
-                                              uint64_t(step_index), int(X.cols()), probes(m));
-      static_cast<const NetworkScore*>(models_[m])->score_divergence_hutchinson(X, t, probes_m, S_[1 + m], div_[1 + m], var_);
-      hvar_[m] += (kc * kc) * var_;
+      hutchinson(*models_[m], probes(m), S_[1 + m], div_[1 + m]);
+      hvar_[m] += (kc * kc) * res_.div_var;
     }
     const int n = n_, d = int(X.cols());
     const Mat& St = S_[0];
@@ -152,7 +152,7 @@ class TaepObserver final : public ForwardObserver {
   std::vector<size_t> hutch_;  // models with Hutchinson divergences
   std::vector<uint64_t> ids_;
   std::vector<Vec> hvar_;
-  Vec var_;
+  ScoreResult res_;  // Hutchinson evaluations
   std::vector<Mat> S_;
   std::vector<Vec> div_;
   Mat St_, Sm_, prevZ_;
@@ -176,9 +176,8 @@ std::vector<TaepTrajectories> run_taep(const Process& process, const TimeGrid& g
                                        const std::vector<const Score*>& models, const EnsembleSpec& spec,
                                        const InitFn& init, const NoiseSource& noise, const TaepOptions& opt) {
   check_inputs(target, models);
-  if (opt.target_hutchinson_probes < 0 ||
-      (opt.target_hutchinson_probes > 0 && !dynamic_cast<const NetworkScore*>(&target)))
-    throw InputError("TAEP: a Hutchinson target divergence needs a network target and probes >= 0");
+  if (opt.target_hutchinson_probes < 0) throw InputError("TAEP: the target's Hutchinson probes must be >= 0");
+  if (opt.target_hutchinson_probes > 0) require_support(target, Divergence::Hutchinson, "TAEP target");
   const size_t n = size_t(spec.trajectories);
   std::vector<TaepTrajectories> out(models.size());
   for (size_t m = 0; m < models.size(); ++m) {
@@ -187,8 +186,7 @@ std::vector<TaepTrajectories> run_taep(const Process& process, const TimeGrid& g
     out[m].noise.resize(n);
     if (target.has_log_density() && models[m]->has_log_density()) out[m].exact.resize(n);
     if (m < opt.hutchinson_probes.size() && opt.hutchinson_probes[m] > 0) {
-      if (!dynamic_cast<const NetworkScore*>(models[m]))
-        throw InputError("TAEP: Hutchinson divergence needs a network model, not '" + models[m]->describe() + "'");
+      require_support(*models[m], Divergence::Hutchinson, "TAEP model");
       out[m].hutchinson_var.resize(n);
     }
   }
