@@ -175,7 +175,9 @@ TEST_P(Matrix, RunsOrIsRefusedWithAReason) {
     const json& t = j["models"][0]["taep"];
     ASSERT_TRUE(t["mean"].is_number()) << t.dump();
     EXPECT_TRUE(std::isfinite(t["mean"].get<double>()));
-    if (c.model == "exact") EXPECT_EQ(t["mean"].get<double>(), 0.0);  // the target's own score: Sigma = 0 on every path
+    if (c.model == "exact") {
+      EXPECT_EQ(t["mean"].get<double>(), 0.0);  // the target's own score: Sigma = 0 on every path
+    }
   } else if (c.experiment == "likelihood") {
     const json& m = j["models"][0];
     EXPECT_EQ(m["kind"], c.model == "perturbed" ? "exact" : c.model);
@@ -184,8 +186,10 @@ TEST_P(Matrix, RunsOrIsRefusedWithAReason) {
     EXPECT_EQ(m["data"]["quantized"].get<bool>(), c.data.name != std::string("ring") && c.data.name != std::string("points_npy") &&
                                                        c.data.name != std::string("points_csv") &&
                                                        c.data.name != std::string("gaussian_images"));
-    if (m["data"]["quantized"].get<bool>()) EXPECT_TRUE(m["nll"]["bits_per_dim"].is_number());
-    // The bound needs the data's entropy: known for rings of one component and synthetic images only.
+    if (m["data"]["quantized"].get<bool>()) {
+      EXPECT_TRUE(m["nll"]["bits_per_dim"].is_number());
+    }
+    // The bound needs the data's entropy: known for the synthetic images only here.
     const bool s0_known = c.data.name == std::string("gaussian_images") || c.data.name == std::string("uniform8_images");
     EXPECT_EQ(m["bound"]["value"].is_number(), s0_known) << m["bound"].dump();
   } else {
@@ -193,7 +197,9 @@ TEST_P(Matrix, RunsOrIsRefusedWithAReason) {
     const double model_rate = m["score_norm"]["integral"].get<double>(), exact = j["rates"]["score_norm"]["integral"].get<double>();
     EXPECT_TRUE(std::isfinite(model_rate));
     // The data's exact score on the same draws: the same numbers.
-    if (c.model == "exact") EXPECT_EQ(model_rate, exact);
+    if (c.model == "exact") {
+      EXPECT_EQ(model_rate, exact);
+    }
   }
 }
 

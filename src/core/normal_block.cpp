@@ -29,16 +29,17 @@ void uniform_pairs(const RngKey& key, const uint64_t* ids, int n, uint64_t step,
   for (; i < n; ++i) draw(seed, stream, sub, ids[i], step, word, u0[i], u1[i]);
 }
 
-uint64_t max_id(const uint64_t* ids, int n) {
+// The bits of all ids OR-ed (a vectorized scan): >= 2^48 exactly when some id is.
+uint64_t id_bits(const uint64_t* ids, int n) {
   uint64_t m = 0;
-  for (int i = 0; i < n; ++i) m = std::max(m, ids[i]);
+  for (int i = 0; i < n; ++i) m |= ids[i];
   return m;
 }
 
 }  // namespace
 
 void normal_block(const RngKey& key, const uint64_t* ids, int n, uint64_t step, int d, Mat& Z) {
-  check_draw(key, max_id(ids, n), step, d, DrawKind::Normal);
+  check_draw(key, id_bits(ids, n), step, d, DrawKind::Normal);
   Z.resize(n, d);
   thread_local std::vector<double> buf;
   buf.resize(size_t(2) * n);
@@ -66,7 +67,7 @@ void normal_block(const RngKey& key, const uint64_t* ids, int n, uint64_t step, 
 }
 
 void uniform_block(const RngKey& key, const uint64_t* ids, int n, uint64_t step, int m, Mat& U) {
-  check_draw(key, max_id(ids, n), step, m, DrawKind::Uniform);
+  check_draw(key, id_bits(ids, n), step, m, DrawKind::Uniform);
   U.resize(n, m);
   std::vector<double> a(n), b(n);
   for (int j = 0; j < m; j += 2) {

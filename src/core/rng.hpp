@@ -67,7 +67,8 @@ void uniform_block(const RngKey& key, const uint64_t* ids, int n, uint64_t step,
 // Throws unless the draw is within the counter's injective range (ids < 2^48, steps < 2^32,
 // components < 2^25); records it in the active RngAudit. Every draw function calls it.
 enum class DrawKind : uint8_t { Uniform = 1, Normal = 2 };
-void check_draw(const RngKey& key, uint64_t max_id, uint64_t step, int components, DrawKind kind);
+// `ids_or` is the largest id, or all ids OR-ed together (>= 2^48 exactly when some id is).
+void check_draw(const RngKey& key, uint64_t ids_or, uint64_t step, int components, DrawKind kind);
 
 // k Rademacher probes (entries +-1), n x d each, for Hutchinson divergence estimates: entry (i, j)
 // of probe p is the sign of the uniform (key, ids[i], step, p d + j). n must be a multiple of kLanes.

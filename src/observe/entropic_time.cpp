@@ -8,6 +8,7 @@
 #include "core/rng.hpp"
 #include "core/stats.hpp"
 #include "sim/ensemble.hpp"
+#include "sim/integrators.hpp"
 
 namespace td {
 
@@ -83,16 +84,17 @@ Mat sample_edm_heun(const Score& score, const std::vector<double>& sg, int sampl
   const int d = score.dim();
   Mat out(samples, d);
   parallel_blocks({samples, 256}, [&](const uint64_t* ids, int n, int nv, int64_t first) {
-    Mat X, Xe, S, S2;
+    Mat X, Xe, S;
     normal_block({seed, Stream::Prior}, ids, n, 0, d, X);
     X *= sg[0];
-    // dx/dsigma = -sigma s(x, sigma).
+    // dx/dsigma = -sigma s(x, sigma), Heun's steps between the noise levels.
+    const BatchRhs rhs = [&](const Mat& Y, const Vec& s, Mat& K) {
+      score.score(Y, s[0], K);
+      K *= -s[0];
+    };
     for (size_t i = 0; i + 1 < sg.size(); ++i) {
-      const double h = sg[i + 1] - sg[i];
-      score.score(X, sg[i], S);
-      Xe = X - (h * sg[i]) * S;
-      score.score(Xe, sg[i + 1], S2);
-      X -= (0.5 * h) * (sg[i] * S + sg[i + 1] * S2);
+      heun_step(rhs, X, sg[i], sg[i + 1] - sg[i], Xe);
+      X.swap(Xe);
     }
     score.score(X, sg.back(), S);
     X += (sg.back() * sg.back()) * S;  // Euler from sigma_min to 0: x - (0 - s_min)(-s_min s) = Tweedie's mean

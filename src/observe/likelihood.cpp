@@ -9,6 +9,7 @@
 #include "core/error.hpp"
 #include "core/rng.hpp"
 #include "sim/ensemble.hpp"
+#include "sim/integrators.hpp"
 
 namespace td {
 namespace {
@@ -38,17 +39,6 @@ class Field {
   const Score& s_;
 };
 
-// Dormand-Prince 5(4) tableau (as scipy's RK45).
-constexpr double kC[7] = {0, 1.0 / 5, 3.0 / 10, 4.0 / 5, 8.0 / 9, 1, 1};
-constexpr double kA[7][6] = {{},
-                             {1.0 / 5},
-                             {3.0 / 40, 9.0 / 40},
-                             {44.0 / 45, -56.0 / 15, 32.0 / 9},
-                             {19372.0 / 6561, -25360.0 / 2187, 64448.0 / 6561, -212.0 / 729},
-                             {9017.0 / 3168, -355.0 / 33, 46732.0 / 5247, 49.0 / 176, -5103.0 / 18656},
-                             {35.0 / 384, 0, 500.0 / 1113, 125.0 / 192, -2187.0 / 6784, 11.0 / 84}};
-constexpr double kE[7] = {-71.0 / 57600, 0, 71.0 / 16695, -71.0 / 1920, 17253.0 / 339200, -22.0 / 525, 1.0 / 40};
-
 double rms_scaled(const Eigen::Ref<const RowVec>& v, const Eigen::Ref<const RowVec>& scale) {
   return std::sqrt((v.array() / scale.array()).square().mean());
 }
@@ -63,18 +53,12 @@ struct BlockOut {
 void solve_rk4(const Field& f, const Process& p, const NllOptions& o, const std::vector<Mat>& probes, BlockOut& b) {
   const int n = int(b.Y.rows());
   const double t0 = p.t_min(), h = (p.T() - t0) / o.rk4_steps;
-  Mat K1, K2, K3, K4;
-  Vec tv(n);
+  const BatchRhs rhs = [&](const Mat& Y, const Vec& t, Mat& K) { f.rhs(Y, t, probes, K); };
+  Mat Yn;
   for (int s = 0; s < o.rk4_steps; ++s) {
     const double t = t0 + s * h;
-    tv.setConstant(t);
-    f.rhs(b.Y, tv, probes, K1);
-    tv.setConstant(t + 0.5 * h);
-    f.rhs(b.Y + (0.5 * h) * K1, tv, probes, K2);
-    f.rhs(b.Y + (0.5 * h) * K2, tv, probes, K3);
-    tv.setConstant(s + 1 == o.rk4_steps ? p.T() : t + h);
-    f.rhs(b.Y + h * K3, tv, probes, K4);
-    b.Y += (h / 6.0) * (K1 + 2.0 * K2 + 2.0 * K3 + K4);
+    rk4_step(rhs, b.Y, Vec::Constant(n, t), h, Vec::Constant(n, s + 1 == o.rk4_steps ? p.T() : t + h), Yn);
+    b.Y.swap(Yn);
   }
   b.t.setConstant(n, p.T());
   b.nfe.assign(size_t(n), 4 * int64_t(o.rk4_steps));
@@ -115,8 +99,8 @@ void solve_dopri(const Field& f, const Process& p, const NllOptions& o, const st
     }
   }
   std::vector<int> act;
-  Mat Ya, K[7], Ys, Y5, Err;
-  Vec ta, ha, ts;
+  Mat Ya, K0, K6, Y5, Err;
+  Vec ta, ha;
   for (;;) {
     act.clear();
     for (int i = 0; i < n; ++i)
@@ -124,12 +108,12 @@ void solve_dopri(const Field& f, const Process& p, const NllOptions& o, const st
     if (act.empty()) break;
     const int m = int(act.size());
     Ya.resize(m, w);
-    K[0].resize(m, w);
+    K0.resize(m, w);
     ta.resize(m);
     ha.resize(m);
     for (int j = 0; j < m; ++j) {
       Ya.row(j) = b.Y.row(act[size_t(j)]);
-      K[0].row(j) = F0.row(act[size_t(j)]);
+      K0.row(j) = F0.row(act[size_t(j)]);
       ta[j] = b.t[act[size_t(j)]];
       ha[j] = h[act[size_t(j)]];
     }
@@ -138,18 +122,7 @@ void solve_dopri(const Field& f, const Process& p, const NllOptions& o, const st
       pa[q].resize(m, probes[q].cols());
       for (int j = 0; j < m; ++j) pa[q].row(j) = probes[q].row(act[size_t(j)]);
     }
-    for (int s = 1; s < 7; ++s) {
-      Ys = Ya;
-      for (int l = 0; l < s; ++l)
-        if (kA[s][l] != 0) Ys += (ha.array() * kA[s][l]).matrix().asDiagonal() * K[l];
-      ts = ta + kC[s] * ha;
-      if (s == 6) Y5 = Ys;  // the last stage is at the new point (FSAL)
-      f.rhs(Ys, ts, pa, K[s]);
-    }
-    Err = Mat::Zero(m, w);
-    for (int l = 0; l < 7; ++l)
-      if (kE[l] != 0) Err += kE[l] * K[l];
-    Err = ha.asDiagonal() * Err;
+    dopri5_step([&](const Mat& Y, const Vec& t, Mat& K) { f.rhs(Y, t, pa, K); }, Ya, ta, ha, K0, Y5, Err, K6);
     for (int j = 0; j < m; ++j) {
       const int i = act[size_t(j)];
       b.nfe[size_t(i)] += 6;
@@ -160,7 +133,7 @@ void solve_dopri(const Field& f, const Process& p, const NllOptions& o, const st
       double fac = en == 0 ? 10.0 : std::clamp(0.9 * std::pow(en, -0.2), 0.2, 10.0);
       if (ok) {
         b.Y.row(i) = Y5.row(j);
-        F0.row(i) = K[6].row(j);
+        F0.row(i) = K6.row(j);
         // The last step lands on T exactly.
         b.t[i] = (ha[j] >= T - ta[j]) ? T : ta[j] + ha[j];
         ++b.steps[size_t(i)];

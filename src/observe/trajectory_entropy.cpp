@@ -7,6 +7,7 @@
 #include "core/rng.hpp"
 #include "score/mixture_score.hpp"
 #include "sim/ensemble.hpp"
+#include "sim/integrators.hpp"
 
 namespace td {
 namespace {
@@ -40,7 +41,7 @@ TrajectoryEntropy forward_trajectory_entropy(const GaussianMixture& data, const 
   check(data, grid, o, "forward trajectory entropy");
   const MixtureScore density(data, p);
   const int d = data.dim();
-  const double dt = grid.dt(), sdt = std::sqrt(dt);
+  const double dt = grid.dt();
   const bool mid = o.rule == MediumRule::Midpoint;
   std::vector<double> dS(size_t(o.trajectories)), dSE(size_t(o.trajectories));
   parallel_blocks({o.trajectories, 256}, [&](const uint64_t* ids, int n, int nv, int64_t first) {
@@ -50,9 +51,9 @@ TrajectoryEntropy forward_trajectory_entropy(const GaussianMixture& data, const 
     density.log_density(X, grid.t(0), l0);
     Eigen::ArrayXd medium = Eigen::ArrayXd::Zero(n);
     for (int k = 0; k < grid.steps; ++k) {
-      const double t = grid.t(k), a = p.drift_coef(t), g2 = p.g2(t);
+      const double t = grid.t(k);
       normal_block({o.seed, Stream::Forward}, ids, n, uint64_t(k), d, Z);
-      Xn = X + (a * dt) * X + (std::sqrt(g2) * sdt) * Z;
+      em_forward_step(p, t, dt, X, Z, Xn);
       // f . dx / D with f = a x: at the midpoint state and time, or at the pre-point.
       const double tm = mid ? t + 0.5 * dt : t, c = p.drift_coef(tm) / (0.5 * p.g2(tm));
       if (mid)
@@ -77,7 +78,7 @@ TrajectoryEntropy reverse_trajectory_entropy(const GaussianMixture& data, const 
     throw InputError(fmt::format("reverse trajectory entropy: score d = {}, data d = {}", score.dim(), data.dim()));
   const MixtureScore density(data, p);
   const int d = data.dim();
-  const double dt = grid.dt(), sdt = std::sqrt(dt);
+  const double dt = grid.dt();
   const bool mid = o.rule == MediumRule::Midpoint;
   std::vector<double> dS(size_t(o.trajectories)), dSE(size_t(o.trajectories));
   const GaussianMixture at_T = data.marginal(p.alpha(grid.T), p.sigma2(grid.T));
@@ -90,9 +91,8 @@ TrajectoryEntropy reverse_trajectory_entropy(const GaussianMixture& data, const 
     for (int k = grid.steps - 1; k >= 0; --k) {
       const double t1 = grid.t(k + 1), a = p.drift_coef(t1), g2 = p.g2(t1);
       normal_block({o.seed, Stream::Reverse}, ids, n, uint64_t(k), d, Z);
-      score.score(X, t1, S);
       // b = -f + g^2 s, in the direction of decreasing forward time.
-      Xn = X + (-a * dt) * X + (g2 * dt) * S + (std::sqrt(g2) * sdt) * Z;
+      reverse_em_step(p, score, t1, dt, X, Z, S, Xn);
       if (mid) {
         const double tm = t1 - 0.5 * dt, am = p.drift_coef(tm), g2m = p.g2(tm);
         Xm = 0.5 * (X + Xn);

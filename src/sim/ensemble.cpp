@@ -6,6 +6,7 @@
 #include "core/progress.hpp"
 #include "core/rng.hpp"
 #include "score/score.hpp"
+#include "sim/integrators.hpp"
 
 namespace td {
 namespace {
@@ -50,18 +51,19 @@ void parallel_blocks(const EnsembleSpec& spec,
 void run_forward_ensemble(const Process& process, const TimeGrid& grid, int d, const EnsembleSpec& spec,
                           const InitFn& init, const NoiseSource& noise,
                           const ForwardObserverFactory& make_observer) {
-  const double dt = grid.dt(), sdt = std::sqrt(dt);
+  const double dt = grid.dt();
   for_each_block(spec, [&](const uint64_t* ids, int n, int n_valid, int64_t) {
     Mat X, Z;
     init(ids, n, X);
     auto obs = make_observer();
     obs->begin(ids, n, n_valid, grid.t_min, X);
+    Mat Xn;
     for (int s = 0; s < grid.steps; ++s) {
       const double t = grid.t(s);
       noise.fill(ids, n, uint64_t(s), d, Z);
       obs->step(s, t, dt, X, Z);
-      const double a = 1.0 + process.drift_coef(t) * dt, b = process.g(t) * sdt;
-      X = a * X + b * Z;
+      em_forward_step(process, t, dt, X, Z, Xn);
+      X.swap(Xn);
     }
     obs->end(grid.T, X);
   });
@@ -126,24 +128,18 @@ Mat sample_pf_ode_rk4(const Process& process, const TimeGrid& grid, const Score&
                       const EnsembleSpec& spec, const InitFn& init) {
   Mat out(spec.trajectories, score.dim());
   // dx/dt = f - g^2 s / 2, integrated backwards: h = -dt.
-  auto rhs = [&](const Mat& X, double t, Mat& K, Mat& S) {
-    score.score(X, t, S);
-    K = process.drift_coef(t) * X - (0.5 * process.g2(t)) * S;
+  const BatchRhs rhs = [&](const Mat& X, const Vec& t, Mat& K) {
+    Mat S;
+    score.score(X, t[0], S);
+    K = process.drift_coef(t[0]) * X - (0.5 * process.g2(t[0])) * S;
   };
   const double h = -grid.dt();
   for_each_block(spec, [&](const uint64_t* ids, int n, int n_valid, int64_t first) {
-    Mat X, k1, k2, k3, k4, S, tmp;
+    Mat X, Xn;
     init(ids, n, X);
     for (int s = grid.steps; s > 0; --s) {
-      const double t = grid.t(s), tm = t + 0.5 * h, te = grid.t(s - 1);
-      rhs(X, t, k1, S);
-      tmp = X + (0.5 * h) * k1;
-      rhs(tmp, tm, k2, S);
-      tmp = X + (0.5 * h) * k2;
-      rhs(tmp, tm, k3, S);
-      tmp = X + h * k3;
-      rhs(tmp, te, k4, S);
-      X += (h / 6.0) * (k1 + 2.0 * k2 + 2.0 * k3 + k4);
+      rk4_step(rhs, X, Vec::Constant(1, grid.t(s)), h, Vec::Constant(1, grid.t(s - 1)), Xn);
+      X.swap(Xn);
     }
     out.middleRows(first, n_valid) = X.topRows(n_valid);
   });

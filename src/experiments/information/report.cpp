@@ -47,7 +47,10 @@ std::string render_information_report(const json& r, const std::string& config) 
     std::string m;
     for (const json& x : r["fixed_points"]["merges"]) {
       std::string mem;
-      for (const json& k : x["members"]) mem += (mem.empty() ? "" : ",") + std::to_string(k.get<int>());
+      for (const json& k : x["members"]) {
+        if (!mem.empty()) mem += ",";
+        mem += std::to_string(k.get<int>());
+      }
       m += fmt::format("{}{{{}}} at t = {}", m.empty() ? "" : "; ", mem, html_num(x["t"], 5));
     }
     h += fmt::format("<tr><td>fixed-point merges (data components)</td><td>{}{}</td></tr>\n", m.empty() ? "none" : m,

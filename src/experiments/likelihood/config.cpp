@@ -55,9 +55,12 @@ void expand_sweep(LikelihoodConfig& c, const std::string& file) {
         }
         run.name = fmt::format("{}-{}-s{}", image_kind_name(k), pn, fmt_sigma(s));
         run.model.name = run.name;
-        run.model.network = NetworkModelSpec{.mlp = c.mlp_defaults, .train = c.train_defaults};
-        run.model.network->mlp.d = images.pixels();
-        run.model.network->prediction = c.mlp_defaults.prediction;
+        NetworkModelSpec net;
+        net.mlp = c.mlp_defaults;
+        net.mlp.d = images.pixels();
+        net.train = c.train_defaults;
+        net.prediction = c.mlp_defaults.prediction;
+        run.model.network = net;
         c.runs.push_back(run);
       }
 }
