@@ -9,8 +9,8 @@
 
 namespace td {
 
-RngKey::RngKey(uint64_t seed_, Stream stream_, uint32_t substream_, std::source_location where)
-    : seed(seed_), stream(stream_), substream(substream_), site(where.file_name()), line(where.line()) {
+RngKey::RngKey(uint64_t seed_, Stream stream_, uint32_t substream_, const char* file, uint32_t line_)
+    : seed(seed_), stream(stream_), substream(substream_), site(file), line(line_) {
   if (substream > kMaxSubstream)
     throw std::logic_error("RngKey: substream " + std::to_string(substream) + " exceeds " + std::to_string(kMaxSubstream));
 }

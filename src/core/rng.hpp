@@ -2,7 +2,6 @@
 // Randomness is a function of identity: every random number is determined by
 // (seed, stream, substream, trajectory id, step, component), never by thread or block.
 #include <cstdint>
-#include <source_location>
 #include <vector>
 
 #include "core/types.hpp"
@@ -51,8 +50,9 @@ struct RngKey {
   const char* site = "";
   uint32_t line = 0;
   RngKey() = default;
-  RngKey(uint64_t seed_, Stream stream_, uint32_t substream_ = 0,
-         std::source_location where = std::source_location::current());
+  // The caller's file and line by default (__builtin_FILE/LINE: clang 14 has no std::source_location).
+  RngKey(uint64_t seed_, Stream stream_, uint32_t substream_ = 0, const char* file = __builtin_FILE(),
+         uint32_t line_ = __builtin_LINE());
 };
 
 // n x d standard normals for trajectories ids[0..n) at `step`: Z(i, j) is the normal for
