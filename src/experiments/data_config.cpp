@@ -72,7 +72,7 @@ Dataset read_images(ConfigReader& t, const std::string& kind, uint64_t seed) {
     t.require(n >= 2 && n <= 1 << 22, "n", "must be in [2, 2^22]");
     t.require(channels >= 1 && channels <= 4, "channels", "must be in [1, 4]");
     t.require(side >= 4 && side <= 256, "side", "must be in [4, 256]");
-    t.require(n * channels * side * side <= int64_t(1) << 30, "n", "n x channels x side^2: at most 2^30 pixels");
+    t.require(n * channels * side * side <= int64_t(1) << 26, "n", "n x channels x side^2: at most 2^26 pixels");
     train = synthetic_discs(int(n), int(channels), int(side), seed);
     what = fmt::format("synthetic discs ({} images {}x{}x{})", n, channels, side, side);
   } else {
