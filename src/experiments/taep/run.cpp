@@ -51,10 +51,6 @@ json coverage_json(const Mat& real, const Mat& generated) {
           {"generated", dc.fakes}, {"expected_if_perfect", expected_coverage_same_distribution(dc.reals, dc.fakes, dc.k)}};
 }
 
-struct BuiltModel {
-  std::shared_ptr<const Score> score;
-  const ModelSpec* spec;
-};
 
 // The per-trajectory arrays of a model's TAEP, in a fixed order (for chunk files).
 std::array<std::vector<double>*, 5> fields(TaepTrajectories& t) {
@@ -142,231 +138,11 @@ std::vector<TaepTrajectories> run_taep_resumable(const RunContext& ctx, const Pr
   return out;
 }
 
-}  // namespace
 
-json run_taep_experiment(const TaepConfig& cfg, const RunContext& ctx) {
-  const auto t_start = Clock::now();
-  const Process process(cfg.process);
-  const TimeGrid grid{cfg.process.t_min, cfg.process.T, cfg.steps};
-  const int d = cfg.target.dim();
-  auto target = std::make_shared<MixtureScore>(cfg.target, process);
-
-  std::vector<BuiltModel> models;
-  std::vector<json> training(cfg.models.size());
-  TaepOptions taep_opt{cfg.product, {}, {cfg.seed, Stream::TaepProbes}};
-  for (size_t i = 0; i < cfg.models.size(); ++i) {
-    const ModelSpec& ms = cfg.models[i];
-    models.push_back({build_model(ms, cfg.data, "the target", target, process, cfg.seed, ctx, training[i]), &ms});
-    if (ms.network) {
-      taep_opt.hutchinson_probes.resize(cfg.models.size(), 0);
-      taep_opt.hutchinson_probes[i] = ms.network->hutchinson_probes;
-    }
-  }
-  // Exact-score-field companions: for an MLP trained on a mixture, the exact score of that
-  // mixture, run in the same ensemble, is what a perfectly trained network would give.
-  std::vector<std::shared_ptr<const Score>> companions;
-  std::vector<int> companion_of(models.size(), -1);
-  for (size_t i = 0; i < models.size(); ++i)
-    if (auto c = companion_score(*models[i].spec, process)) {
-      companion_of[i] = int(models.size() + companions.size());
-      companions.push_back(c);
-    }
-  std::vector<const Score*> ptrs;
-  for (auto& m : models) ptrs.push_back(m.score.get());
-  for (auto& c : companions) ptrs.push_back(c.get());
-  if (!taep_opt.hutchinson_probes.empty()) taep_opt.hutchinson_probes.resize(ptrs.size(), 0);
-
-  // 1. TAEP on one forward ensemble.
-  ctx.log(fmt::format("taep: {} models{}, {} trajectories x {} steps, d = {}", models.size(),
-                      companions.empty() ? "" : fmt::format(" + {} exact-field companions", companions.size()),
-                      cfg.trajectories, cfg.steps, d));
-  const MarginalSampler init_sampler = mixture_marginal_sampler(cfg.target, process, {cfg.seed, Stream::Init});
-  const InitFn init = [&](const uint64_t* ids, int n, Mat& X) { init_sampler(grid.t_min, ids, n, 0, X); };
-  const PhiloxNoise noise({cfg.seed, Stream::Forward});
-  auto t0 = Clock::now();
-  set_progress_stage("taep");
-  const auto traj = run_taep_resumable(ctx, process, grid, *target, ptrs, {cfg.trajectories, cfg.block}, init, noise, taep_opt);
-  const double taep_s = seconds_since(t0);
-  ctx.log(fmt::format("taep: ensemble done in {:.2f} s ({:.3g} trajectory-steps/s per model)", taep_s,
-                      double(cfg.trajectories) * cfg.steps * ptrs.size() / taep_s));
-
-  json out;
-  out["schema"] = "thermodiff.results/1";
-  out["experiment"] = "taep";
-  out["title"] = cfg.title;
-  out["seed"] = cfg.seed;
-  out["threads"] = ctx.threads;
-  out["units"] = {{"taep", "nats"}, {"kl", "nats"}, {"relvar", "nats^2"}, {"time", "process time t"},
-                  {"sm_rate", "nats per unit time"}};
-  out["process"] = {{"kind", process_kind_name(cfg.process.kind)}, {"description", process.describe()},
-                    {"t_min", cfg.process.t_min}, {"T", cfg.process.T}};
-  out["sim"] = {{"trajectories", cfg.trajectories}, {"steps", cfg.steps}, {"dt", grid.dt()},
-                {"block", cfg.block}, {"noise_product", cfg.product == NoiseProduct::Ito ? "ito" : "midpoint"},
-                {"objective_samples_per_node", cfg.objective_samples}, {"exact_samples", cfg.exact_samples}};
-  out["target"] = {{"K", cfg.target.K()}, {"dim", d}, {"means", json::array()}, {"weights", vec_json(cfg.target.weights)}};
-  for (int k = 0; k < cfg.target.K(); ++k) {
-    json r = json::array();
-    for (int j = 0; j < d; ++j) r.push_back(cfg.target.means(k, j));
-    out["target"]["means"].push_back(r);
-  }
-
-  // Target samples for the report's scatter plots.
-  const int64_t ng = cfg.generated_samples;
-  Mat Y(ng, d);  // target samples: scatter plots and the real side of density/coverage
-  if (ng > 0) {
-    parallel_blocks({ng, 256}, [&](const uint64_t* ids, int n, int nv, int64_t first) {
-      Mat X;
-      sample_mixture(cfg.target, {cfg.seed, Stream::User}, ids, n, 0, X);
-      Y.middleRows(first, nv) = X.topRows(nv);
-    });
-    if (d >= 2) out["target"]["samples"] = {{"x", vec_json(Y.col(0))}, {"y", vec_json(Y.col(1))}};
-  }
-
-  double sm_s = 0, exact_s = 0, dft_s = 0, gen_s = 0;
-  const bool uniform_target = (cfg.target.weights.array() - 1.0 / cfg.target.K()).abs().maxCoeff() < 1e-12;
-  json jm = json::array();
-  for (size_t m = 0; m < models.size(); ++m) {
-    const ModelSpec& ms = *models[m].spec;
-    const Score& model = *models[m].score;
-    // Per-model Monte Carlo streams: substream m + 1 (companions follow the models: c + 1).
-    const uint32_t sub = uint32_t(m) + 1;
-    json r;
-    r["name"] = ms.name;
-    r["description"] = model.describe();
-    r["series"] = ms.series;
-    r["x"] = ms.x ? json(*ms.x) : json(nullptr);
-    r["collapse"] = ms.collapse ? json{{"m", ms.collapse->first}, {"alpha", ms.collapse->second}} : json(nullptr);
-    r["perturb"] = ms.perturb ? json{{"kind", ms.perturb->kind == PerturbKind::Scale ? "scale" : "rotate"},
-                                     {"eps", ms.perturb->eps}}
-                              : json(nullptr);
-    const TaepSummary s = summarize_taep(traj[m]);
-
-    // 2. Score-matching objective, independently of the paths.
-    t0 = Clock::now();
-    const SmObjective obj = sm_objective(process, grid, *target, model,
-                                         mixture_marginal_sampler(cfg.target, process, {cfg.seed, Stream::Objective, sub}),
-                                         cfg.objective_samples);
-    sm_s += seconds_since(t0);
-
-    r["taep"] = summary_json(s);
-    r["taep"]["sm_objective"] = obj.total.value;
-    r["taep"]["sm_objective_se"] = obj.total.se;
-    {
-      const size_t stride = std::max<size_t>(1, obj.t.size() / 200);
-      json rate = {{"t", json::array()}, {"rate", json::array()}, {"rate_se", json::array()}};
-      for (size_t i = 0; i < obj.t.size(); i += stride) {
-        rate["t"].push_back(obj.t[i]);
-        rate["rate"].push_back(obj.rate[i]);
-        rate["rate_se"].push_back(obj.rate_se[i]);
-      }
-      r["sm_rate"] = rate;
-    }
-    const Histogram h = histogram_auto(traj[m].sigma, cfg.histogram_bins);
-    r["histogram"] = histogram_json(h);
-    std::vector<double> neg(traj[m].sigma.size());
-    for (size_t i = 0; i < neg.size(); ++i) neg[i] = -traj[m].sigma[i];
-    const RunningCurve rc = running_mean_exp(neg);
-    r["ift_running"] = running_json(rc);
-
-    // 3. Exact references for exact-score-field models.
-    if (model.has_log_density()) {
-      t0 = Clock::now();
-      const ExactReference e = exact_reference(process, *target, model,
-                                               mixture_marginal_sampler(cfg.target, process, {cfg.seed, Stream::ExactMC, sub}),
-                                               cfg.exact_samples, {cfg.seed, Stream::ExactTransition, sub});
-      exact_s += seconds_since(t0);
-      json ex = exact_json(e);
-      if (ms.collapse && cfg.target_is_ring && ms.collapse_K == cfg.target.K() && uniform_target) {
-        ex["kl_separated"] = kl_separated_uniform(ms.mixture->weights);
-        ex["relvar_separated"] = relvar_separated_uniform(ms.mixture->weights);
-      }
-      r["exact"] = ex;
-    }
-
-    // 4. Detailed FT from reverse-sampler paths started at the forward final law p_T.
-    if (cfg.dft) {
-      t0 = Clock::now();
-      const int64_t nd = cfg.dft_trajectories > 0 ? cfg.dft_trajectories : cfg.trajectories;
-      const MarginalSampler pT = mixture_marginal_sampler(cfg.target, process, {cfg.seed, Stream::DftInit});
-      const InitFn init_T = [&](const uint64_t* ids, int n, Mat& X) { pT(grid.T, ids, n, 0, X); };
-      const auto rev = run_taep_on_reverse_paths(process, grid, *target, model, {nd, cfg.block}, init_T,
-                                                 PhiloxNoise({cfg.seed, Stream::ReverseDft, sub}));
-      const DftCheck c = dft_check(traj[m].sigma, rev);
-      r["dft"] = {{"trajectories", nd}, {"slope", finite_or_null(c.slope)}, {"slope_se", finite_or_null(c.slope_se)},
-                  {"intercept", finite_or_null(c.intercept)}, {"ift_reverse", finite_or_null(c.ift_reverse)},
-                  {"ift_reverse_se", finite_or_null(c.ift_reverse_se)}, {"ift_reverse_ess", finite_or_null(c.ift_reverse_ess)},
-                  {"centers", vec_json(c.centers)}, {"log_ratio", vec_json(c.log_ratio)},
-                  {"log_ratio_se", vec_json(c.log_ratio_se)}};
-      dft_s += seconds_since(t0);
-    }
-
-    // 5. Samples generated by the model from the prior, by the reverse SDE and by the PF-ODE, for
-    // the scatter plots and their density and coverage against target samples (Naeem et al., k = 5).
-    if (ng > 0) {
-      t0 = Clock::now();
-      const InitFn prior = prior_init(process, d, {cfg.seed, Stream::Prior});
-      const Mat G = sample_reverse_sde(process, grid, model, {ng, cfg.block}, prior,
-                                       PhiloxNoise({cfg.seed, Stream::Reverse, sub}));
-      const Mat H = sample_pf_ode_rk4(process, grid, model, {ng, cfg.block}, prior);
-      if (d >= 2) {
-        r["generated"] = {{"x", vec_json(G.col(0))}, {"y", vec_json(G.col(1))}, {"sampler", "reverse SDE (Euler-Maruyama)"}};
-        r["generated_pf_ode"] = {{"x", vec_json(H.col(0))}, {"y", vec_json(H.col(1))}, {"sampler", "probability-flow ODE (RK4)"}};
-      }
-      if (ng > 5) {
-        r["coverage"] = coverage_json(Y, G);
-        r["coverage_pf_ode"] = coverage_json(Y, H);
-      }
-      gen_s += seconds_since(t0);
-    }
-    if (!training[m].is_null()) r["training"] = training[m];
-    if (ms.network) {
-      r["network"] = network_json(*ms.network);
-      // mean added variance of Sigma from the probes; unknown (null) with a single probe
-      r["network"]["hutchinson_var"] = ms.network->hutchinson_probes >= 2 ? json(s.hutchinson_var) : json(nullptr);
-    }
-    // The exact-score-field prediction beside a trained model: the companion's TAEP, its exact
-    // references and, for a collapse ring, the separated-mode closed forms for the same (m, alpha).
-    std::string field_line;
-    if (companion_of[m] >= 0) {
-      const int c = companion_of[m];
-      const Score& field = *companions[size_t(c) - models.size()];
-      const TaepSummary cs = summarize_taep(traj[size_t(c)]);
-      json ef = {{"description", field.describe()}, {"taep", summary_json(cs)}};
-      ef["histogram"] = histogram_json(histogram(traj[size_t(c)].sigma, cfg.histogram_bins, h.edges.front(), h.edges.back()));
-      t0 = Clock::now();
-      const uint32_t csub = uint32_t(c) + 1;
-      ef["exact"] = exact_json(exact_reference(process, *target, field,
-                                               mixture_marginal_sampler(cfg.target, process, {cfg.seed, Stream::ExactMC, csub}),
-                                               cfg.exact_samples, {cfg.seed, Stream::ExactTransition, csub}));
-      exact_s += seconds_since(t0);
-      if (ms.collapse && cfg.target_is_ring && ms.collapse_K == cfg.target.K() && uniform_target) {
-        ef["kl_separated"] = kl_separated_uniform(ms.network->data->data.law->weights);
-        ef["relvar_separated"] = relvar_separated_uniform(ms.network->data->data.law->weights);
-      }
-      r["exact_field"] = ef;
-      field_line = fmt::format("  {:<24} <Sigma> = {:.5f} +- {:.5f}  Var = {:.5f} +- {:.5f}  (exact score of its training mixture)",
-                               "", cs.mean, cs.mean_se, cs.var, cs.var_se);
-    }
-
-    if (cfg.per_trajectory_csv) {
-      std::string csv = std::string("trajectory,sigma_nats,kernel_nats,noise_nats") +
-                        (traj[m].exact.empty() ? "" : ",exact_nats") + "\n";
-      for (size_t i = 0; i < traj[m].sigma.size(); ++i) {
-        csv += fmt::format("{},{:.17g},{:.17g},{:.17g}", i, traj[m].sigma[i], traj[m].kernel[i], traj[m].noise[i]);
-        if (!traj[m].exact.empty()) csv += fmt::format(",{:.17g}", traj[m].exact[i]);
-        csv += '\n';
-      }
-      write_file(ctx.out_dir + "/taep_" + ms.name + ".csv", csv);
-    }
-    jm.push_back(r);
-    ctx.log(fmt::format("  {:<24} <Sigma> = {:.5f} +- {:.5f}  Var = {:.5f} +- {:.5f}  <e^-Sigma> = {:.4f} +- {:.4f}",
-                        ms.name, s.mean, s.mean_se, s.var, s.var_se, s.ift, s.ift_se));
-    if (!field_line.empty()) ctx.log(field_line);
-  }
-  out["models"] = jm;
-  out["report"] = {{"side_by_side", cfg.side_by_side}};
-
-  // Series (for the severity plots) with the separated-mode analytic curves.
+// The models' series for the severity plots, with the separated-mode analytic curves when every
+// member is a collapse model of the uniform ring target with the same K: over alpha if m is common,
+// else over m at the common alpha (docs §2.5, eqs 53-55).
+json series_json(const TaepConfig& cfg) {
   json series = json::array();
   std::vector<std::string> seen;
   for (const ModelSpec& ms : cfg.models) {
@@ -379,8 +155,6 @@ json run_taep_experiment(const TaepConfig& cfg, const RunContext& ctx) {
         sj["models"].push_back(o.name);
         members.push_back(&o);
       }
-    // Analytic curve when every member is a collapse model of the uniform ring target with the same K:
-    // over alpha if m is common, else over m at the common alpha.
     bool collapse_series = cfg.target_is_ring;
     for (auto* o : members) collapse_series &= o->collapse.has_value() && o->collapse_K == cfg.target.K();
     if (collapse_series && members.size() >= 2) {
@@ -394,20 +168,19 @@ json run_taep_experiment(const TaepConfig& cfg, const RunContext& ctx) {
       if (same_m) {
         sj["x_label"] = "alpha (weight of the collapsed modes relative to 1/K)";
         double lo = 1e300, hi = -1e300;
-        for (auto* o : members) { lo = std::min(lo, o->collapse->second); hi = std::max(hi, o->collapse->second); }
+        for (auto* o : members) lo = std::min(lo, o->collapse->second), hi = std::max(hi, o->collapse->second);
         const int mm = members[0]->collapse->first;
         for (int i = 0; i <= 200; ++i) {
           const double a = lo * std::pow(hi / lo, i / 200.0);
           const Vec w = collapse_weights(K, mm, a);
-          cx.push_back(a); ckl.push_back(kl_separated_uniform(w)); cv.push_back(relvar_separated_uniform(w));
+          cx.push_back(a), ckl.push_back(kl_separated_uniform(w)), cv.push_back(relvar_separated_uniform(w));
         }
       } else if (same_alpha) {
         sj["x_label"] = "m (number of under-weighted modes)";
         const double a = members[0]->collapse->second;
-        for (int mm = 0; mm < K; ++mm) {
-          if (mm * a / K >= 1.0) break;
+        for (int mm = 0; mm < K && mm * a / K < 1.0; ++mm) {
           const Vec w = collapse_weights(K, mm, a);
-          cx.push_back(mm); ckl.push_back(kl_separated_uniform(w)); cv.push_back(relvar_separated_uniform(w));
+          cx.push_back(mm), ckl.push_back(kl_separated_uniform(w)), cv.push_back(relvar_separated_uniform(w));
         }
       }
       sj["curve"] = {{"x", cx}, {"kl_separated", ckl}, {"relvar_separated", cv},
@@ -416,10 +189,298 @@ json run_taep_experiment(const TaepConfig& cfg, const RunContext& ctx) {
     if (!sj.contains("x_label")) sj["x_label"] = "x";
     series.push_back(sj);
   }
-  out["series"] = series;
-  out["timing_s"] = {{"taep_ensemble", taep_s}, {"sm_objective", sm_s}, {"exact_reference", exact_s},
-                     {"dft", dft_s}, {"generated_samples", gen_s}, {"total", seconds_since(t_start)}};
-  out["throughput"] = {{"trajectory_steps_per_s_per_model", double(cfg.trajectories) * cfg.steps * models.size() / taep_s}};
+  return series;
+}
+
+// One TAEP run: the stages below fill `out` and the per-model records `rows`, in this order.
+class TaepRun {
+ public:
+  TaepRun(const TaepConfig& cfg, const RunContext& ctx)
+      : cfg_(cfg), ctx_(ctx), process_(cfg.process), grid_{cfg.process.t_min, cfg.process.T, cfg.steps},
+        d_(cfg.target.dim()), target_(std::make_shared<MixtureScore>(cfg.target, process_)), rows_(cfg.models.size()) {}
+
+  // Runs a stage, its wall time into timing_s[name].
+  void stage(const char* name, const std::function<void()>& fn) {
+    const auto t0 = Clock::now();
+    set_progress_stage(name);
+    fn();
+    timing_[name] = timing_.value(name, 0.0) + seconds_since(t0);
+  }
+
+  // Every model's score (MLPs are trained here) and, for an MLP trained on a mixture, its exact-score
+  // companion: run in the same ensemble, it is what a perfectly trained network would give.
+  void build_models() {
+    opt_ = {cfg_.product, {}, {cfg_.seed, Stream::TaepProbes}};
+    for (size_t i = 0; i < cfg_.models.size(); ++i) {
+      const ModelSpec& ms = cfg_.models[i];
+      models_.push_back(build_model(ms, cfg_.data, "the target", target_, process_, cfg_.seed, ctx_, training_[i]));
+      if (ms.network) {
+        opt_.hutchinson_probes.resize(cfg_.models.size(), 0);
+        opt_.hutchinson_probes[i] = ms.network->hutchinson_probes;
+      }
+    }
+    companion_of_.assign(models_.size(), -1);
+    for (size_t i = 0; i < models_.size(); ++i)
+      if (auto c = companion_score(cfg_.models[i], process_)) {
+        companion_of_[i] = int(models_.size() + companions_.size());
+        companions_.push_back(c);
+      }
+    for (auto& m : models_) scores_.push_back(m.get());
+    for (auto& c : companions_) scores_.push_back(c.get());
+    if (!opt_.hutchinson_probes.empty()) opt_.hutchinson_probes.resize(scores_.size(), 0);
+  }
+
+  // TAEP of every score on one forward ensemble from p_{t_min} (docs §2.3).
+  void ensemble() {
+    ctx_.log(fmt::format("taep: {} models{}, {} trajectories x {} steps, d = {}", models_.size(),
+                         companions_.empty() ? "" : fmt::format(" + {} exact-field companions", companions_.size()),
+                         cfg_.trajectories, cfg_.steps, d_));
+    const MarginalSampler init_sampler = mixture_marginal_sampler(cfg_.target, process_, {cfg_.seed, Stream::Init});
+    const InitFn init = [&](const uint64_t* ids, int n, Mat& X) { init_sampler(grid_.t_min, ids, n, 0, X); };
+    const auto t0 = Clock::now();
+    traj_ = run_taep_resumable(ctx_, process_, grid_, *target_, scores_, {cfg_.trajectories, cfg_.block}, init,
+                               PhiloxNoise({cfg_.seed, Stream::Forward}), opt_);
+    const double s = seconds_since(t0);
+    ctx_.log(fmt::format("taep: ensemble done in {:.2f} s ({:.3g} trajectory-steps/s per model)", s,
+                         double(cfg_.trajectories) * cfg_.steps * scores_.size() / s));
+    out_["throughput"] = {{"trajectory_steps_per_s_per_model", double(cfg_.trajectories) * cfg_.steps * models_.size() / s}};
+    for (size_t m = 0; m < models_.size(); ++m) rows_[m] = model_record(m);
+  }
+
+  // The run's description: process, grid, target (its law in full when small) and its samples.
+  void describe_run() {
+    out_["schema"] = "thermodiff.results/1";
+    out_["experiment"] = "taep";
+    out_["title"] = cfg_.title;
+    out_["seed"] = cfg_.seed;
+    out_["threads"] = ctx_.threads;
+    out_["units"] = {{"taep", "nats"}, {"kl", "nats"}, {"relvar", "nats^2"}, {"time", "process time t"},
+                     {"sm_rate", "nats per unit time"}};
+    out_["process"] = {{"kind", process_kind_name(cfg_.process.kind)}, {"description", process_.describe()},
+                       {"t_min", cfg_.process.t_min}, {"T", cfg_.process.T}};
+    out_["sim"] = {{"trajectories", cfg_.trajectories}, {"steps", cfg_.steps}, {"dt", grid_.dt()},
+                   {"block", cfg_.block}, {"noise_product", cfg_.product == NoiseProduct::Ito ? "ito" : "midpoint"},
+                   {"objective_samples_per_node", cfg_.objective_samples}, {"exact_samples", cfg_.exact_samples}};
+    const GaussianMixture& g = cfg_.target;
+    out_["target"] = {{"K", g.K()}, {"dim", d_}, {"description", cfg_.data.description}};
+    if (int64_t(g.K()) * d_ <= 20000) {  // an empirical law of many points is summarized, not listed
+      out_["target"]["weights"] = vec_json(g.weights);
+      out_["target"]["means"] = json::array();
+      for (int k = 0; k < g.K(); ++k) out_["target"]["means"].push_back(vec_json(RowVec(g.means.row(k))));
+    }
+    // Target samples: the report's scatter plots and the real side of density/coverage.
+    const int64_t ng = cfg_.generated_samples;
+    Y_.resize(ng, d_);
+    if (ng > 0) {
+      parallel_blocks({ng, 256}, [&](const uint64_t* ids, int n, int nv, int64_t first) {
+        Mat X;
+        sample_mixture(g, {cfg_.seed, Stream::User}, ids, n, 0, X);
+        Y_.middleRows(first, nv) = X.topRows(nv);
+      });
+      if (d_ >= 2) out_["target"]["samples"] = {{"x", vec_json(Y_.col(0))}, {"y", vec_json(Y_.col(1))}};
+    }
+  }
+
+  // The score-matching objective of every model, independently of the paths (docs §2.4, eq. 33).
+  void objective() {
+    for (size_t m = 0; m < models_.size(); ++m) {
+      const SmObjective obj = sm_objective(process_, grid_, *target_, *models_[m],
+                                           mixture_marginal_sampler(cfg_.target, process_, {cfg_.seed, Stream::Objective, sub(m)}),
+                                           cfg_.objective_samples);
+      rows_[m]["taep"]["sm_objective"] = obj.total.value;
+      rows_[m]["taep"]["sm_objective_se"] = obj.total.se;
+      const size_t stride = std::max<size_t>(1, obj.t.size() / 200);
+      json rate = {{"t", json::array()}, {"rate", json::array()}, {"rate_se", json::array()}};
+      for (size_t i = 0; i < obj.t.size(); i += stride) {
+        rate["t"].push_back(obj.t[i]);
+        rate["rate"].push_back(obj.rate[i]);
+        rate["rate_se"].push_back(obj.rate_se[i]);
+      }
+      rows_[m]["sm_rate"] = rate;
+    }
+  }
+
+  // Exact references of the exact-score-field models and of the networks' companions (docs §2.5).
+  void exact_references() {
+    for (size_t m = 0; m < models_.size(); ++m) {
+      const ModelSpec& ms = cfg_.models[m];
+      if (models_[m]->has_log_density()) {
+        json ex = exact_json(exact_reference_of(*models_[m], sub(m)));
+        if (separated_curve(ms)) {
+          ex["kl_separated"] = kl_separated_uniform(ms.mixture->weights);
+          ex["relvar_separated"] = relvar_separated_uniform(ms.mixture->weights);
+        }
+        rows_[m]["exact"] = ex;
+      }
+      if (companion_of_[m] < 0) continue;
+      const size_t c = size_t(companion_of_[m]);
+      json& ef = rows_[m]["exact_field"];
+      ef["exact"] = exact_json(exact_reference_of(*companions_[c - models_.size()], uint32_t(c) + 1));
+      if (separated_curve(ms)) {
+        ef["kl_separated"] = kl_separated_uniform(ms.network->data->data.law->weights);
+        ef["relvar_separated"] = relvar_separated_uniform(ms.network->data->data.law->weights);
+      }
+    }
+  }
+
+  // The detailed FT from reverse-sampler paths started at the forward final law p_T (docs §2.4).
+  void detailed_ft() {
+    const int64_t nd = cfg_.dft_trajectories > 0 ? cfg_.dft_trajectories : cfg_.trajectories;
+    const MarginalSampler pT = mixture_marginal_sampler(cfg_.target, process_, {cfg_.seed, Stream::DftInit});
+    const InitFn init_T = [&](const uint64_t* ids, int n, Mat& X) { pT(grid_.T, ids, n, 0, X); };
+    for (size_t m = 0; m < models_.size(); ++m) {
+      const auto rev = run_taep_on_reverse_paths(process_, grid_, *target_, *models_[m], {nd, cfg_.block}, init_T,
+                                                 PhiloxNoise({cfg_.seed, Stream::ReverseDft, sub(m)}));
+      const DftCheck c = dft_check(traj_[m].sigma, rev);
+      rows_[m]["dft"] = {{"trajectories", nd}, {"slope", finite_or_null(c.slope)}, {"slope_se", finite_or_null(c.slope_se)},
+                         {"intercept", finite_or_null(c.intercept)}, {"ift_reverse", finite_or_null(c.ift_reverse)},
+                         {"ift_reverse_se", finite_or_null(c.ift_reverse_se)}, {"ift_reverse_ess", finite_or_null(c.ift_reverse_ess)},
+                         {"centers", vec_json(c.centers)}, {"log_ratio", vec_json(c.log_ratio)},
+                         {"log_ratio_se", vec_json(c.log_ratio_se)}};
+    }
+  }
+
+  // Samples generated by every model from the prior, by the reverse SDE and by the PF-ODE, and their
+  // density and coverage against target samples (Naeem et al., k = 5; docs §2.7).
+  void generated_samples() {
+    const int64_t ng = cfg_.generated_samples;
+    const InitFn prior = prior_init(process_, d_, {cfg_.seed, Stream::Prior});
+    for (size_t m = 0; m < models_.size(); ++m) {
+      const Score& model = *models_[m];
+      const Mat G = sample_reverse_sde(process_, grid_, model, {ng, cfg_.block}, prior,
+                                       PhiloxNoise({cfg_.seed, Stream::Reverse, sub(m)}));
+      const Mat H = sample_pf_ode_rk4(process_, grid_, model, {ng, cfg_.block}, prior);
+      json& r = rows_[m];
+      if (d_ >= 2) {
+        r["generated"] = {{"x", vec_json(G.col(0))}, {"y", vec_json(G.col(1))}, {"sampler", "reverse SDE (Euler-Maruyama)"}};
+        r["generated_pf_ode"] = {{"x", vec_json(H.col(0))}, {"y", vec_json(H.col(1))}, {"sampler", "probability-flow ODE (RK4)"}};
+      }
+      if (ng > 5) {
+        r["coverage"] = coverage_json(Y_, G);
+        r["coverage_pf_ode"] = coverage_json(Y_, H);
+      }
+    }
+  }
+
+  // Per-trajectory values as CSV files (output.per_trajectory).
+  void per_trajectory_files() {
+    for (size_t m = 0; m < models_.size(); ++m) {
+      const TaepTrajectories& t = traj_[m];
+      std::string csv = std::string("trajectory,sigma_nats,kernel_nats,noise_nats") + (t.exact.empty() ? "" : ",exact_nats") + "\n";
+      for (size_t i = 0; i < t.sigma.size(); ++i) {
+        csv += fmt::format("{},{:.17g},{:.17g},{:.17g}", i, t.sigma[i], t.kernel[i], t.noise[i]);
+        if (!t.exact.empty()) csv += fmt::format(",{:.17g}", t.exact[i]);
+        csv += '\n';
+      }
+      write_file(ctx_.out_dir + "/taep_" + cfg_.models[m].name + ".csv", csv);
+    }
+  }
+
+  // Series (for the severity plots) with the separated-mode analytic curves (docs §2.5).
+  void series() { out_["series"] = series_json(cfg_); }
+
+  json results() {
+    json jm = json::array();
+    for (size_t m = 0; m < models_.size(); ++m) {
+      jm.push_back(rows_[m]);
+      const TaepSummary s = summarize_taep(traj_[m]);
+      ctx_.log(fmt::format("  {:<24} <Sigma> = {:.5f} +- {:.5f}  Var = {:.5f} +- {:.5f}  <e^-Sigma> = {:.4f} +- {:.4f}",
+                           cfg_.models[m].name, s.mean, s.mean_se, s.var, s.var_se, s.ift, s.ift_se));
+      if (companion_of_[m] >= 0) {
+        const TaepSummary cs = summarize_taep(traj_[size_t(companion_of_[m])]);
+        ctx_.log(fmt::format("  {:<24} <Sigma> = {:.5f} +- {:.5f}  Var = {:.5f} +- {:.5f}  (exact score of its training mixture)",
+                             "", cs.mean, cs.mean_se, cs.var, cs.var_se));
+      }
+    }
+    out_["models"] = jm;
+    out_["report"] = {{"side_by_side", cfg_.side_by_side}};
+    out_["timing_s"] = timing_;
+    return out_;
+  }
+
+ private:
+  // Per-model Monte Carlo streams: substream m + 1 (companions follow the models: c + 1).
+  static uint32_t sub(size_t m) { return uint32_t(m) + 1; }
+
+  bool separated_curve(const ModelSpec& ms) const {
+    const bool uniform = (cfg_.target.weights.array() - 1.0 / cfg_.target.K()).abs().maxCoeff() < 1e-12;
+    return ms.collapse && cfg_.target_is_ring && ms.collapse_K == cfg_.target.K() && uniform;
+  }
+
+  ExactReference exact_reference_of(const Score& model, uint32_t substream) const {
+    return exact_reference(process_, *target_, model,
+                           mixture_marginal_sampler(cfg_.target, process_, {cfg_.seed, Stream::ExactMC, substream}),
+                           cfg_.exact_samples, {cfg_.seed, Stream::ExactTransition, substream});
+  }
+
+  // A model's record from its paths: summary, histogram, IFT convergence, network and training.
+  json model_record(size_t m) const {
+    const ModelSpec& ms = cfg_.models[m];
+    const TaepSummary s = summarize_taep(traj_[m]);
+    json r;
+    r["name"] = ms.name;
+    r["description"] = models_[m]->describe();
+    r["series"] = ms.series;
+    r["x"] = ms.x ? json(*ms.x) : json(nullptr);
+    r["collapse"] = ms.collapse ? json{{"m", ms.collapse->first}, {"alpha", ms.collapse->second}} : json(nullptr);
+    r["perturb"] = ms.perturb ? json{{"kind", ms.perturb->kind == PerturbKind::Scale ? "scale" : "rotate"},
+                                     {"eps", ms.perturb->eps}}
+                              : json(nullptr);
+    r["taep"] = summary_json(s);
+    const Histogram h = histogram_auto(traj_[m].sigma, cfg_.histogram_bins);
+    r["histogram"] = histogram_json(h);
+    std::vector<double> neg(traj_[m].sigma.size());
+    for (size_t i = 0; i < neg.size(); ++i) neg[i] = -traj_[m].sigma[i];
+    r["ift_running"] = running_json(running_mean_exp(neg));
+    if (!training_[m].is_null()) r["training"] = training_[m];
+    if (ms.network) {
+      r["network"] = network_json(*ms.network);
+      // mean added variance of Sigma from the probes; unknown (null) with a single probe
+      r["network"]["hutchinson_var"] = ms.network->hutchinson_probes >= 2 ? json(s.hutchinson_var) : json(nullptr);
+    }
+    if (companion_of_[m] >= 0) {  // the companion's TAEP on the same bins
+      const size_t c = size_t(companion_of_[m]);
+      r["exact_field"] = {{"description", companions_[c - models_.size()]->describe()},
+                          {"taep", summary_json(summarize_taep(traj_[c]))},
+                          {"histogram", histogram_json(histogram(traj_[c].sigma, cfg_.histogram_bins, h.edges.front(),
+                                                                 h.edges.back()))}};
+    }
+    return r;
+  }
+
+  const TaepConfig& cfg_;
+  const RunContext& ctx_;
+  const Process process_;
+  const TimeGrid grid_;
+  const int d_;
+  std::shared_ptr<const MixtureScore> target_;
+  TaepOptions opt_;
+  std::vector<std::shared_ptr<const Score>> models_, companions_;
+  std::vector<const Score*> scores_;  // models, then companions
+  std::vector<int> companion_of_;
+  std::vector<json> training_ = std::vector<json>(cfg_.models.size()), rows_;
+  std::vector<TaepTrajectories> traj_;
+  Mat Y_;
+  json out_, timing_ = json::object();
+};
+
+}  // namespace
+
+json run_taep_experiment(const TaepConfig& cfg, const RunContext& ctx) {
+  const auto t_start = Clock::now();
+  TaepRun run(cfg, ctx);
+  run.stage("models", [&] { run.build_models(); });
+  run.stage("taep_ensemble", [&] { run.ensemble(); });
+  run.stage("target", [&] { run.describe_run(); });
+  run.stage("sm_objective", [&] { run.objective(); });
+  run.stage("exact_reference", [&] { run.exact_references(); });
+  if (cfg.dft) run.stage("dft", [&] { run.detailed_ft(); });
+  if (cfg.generated_samples > 0) run.stage("generated_samples", [&] { run.generated_samples(); });
+  if (cfg.per_trajectory_csv) run.stage("per_trajectory", [&] { run.per_trajectory_files(); });
+  run.stage("series", [&] { run.series(); });
+  run.stage("total", [&] {});
+  json out = run.results();
+  out["timing_s"]["total"] = seconds_since(t_start);
   return out;
 }
 
