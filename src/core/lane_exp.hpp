@@ -10,7 +10,7 @@
 
 namespace td {
 
-// exp(x) for x <= 0, lane-wise, relative error < 1e-15 (tests/test_mixture_score.cpp). x < -708
+// exp(x) for x <= 0, lane-wise, relative error < 1e-15 (tests/score/test_mixture_score.cpp). x < -708
 // returns 0 (the true value is below 3.4e-308); NaN propagates. Used for softmax weights
 // exp(l_k - max l), where only x <= 0 occurs.
 //
@@ -44,7 +44,7 @@ inline V8 exp_nonpositive(V8 x) {
   return x < lo ? V8{} : e;
 }
 
-// exp(x) for x <= 0 in single precision, lane-wise, relative error < 3e-7 (~2 ulp; tests/test_network.cpp);
+// exp(x) for x <= 0 in single precision, lane-wise, relative error < 3e-7 (~2 ulp; tests/nn/test_network.cpp);
 // x < -86 returns 0 (true value below 5e-38). x = k ln2 + r, |r| <= ln2/2, e^r by its degree-6
 // Taylor polynomial (truncation < 1.3e-7), 2^k added to the exponent bits. For SiLU activations.
 inline V16f expf_nonpositive(V16f x) {

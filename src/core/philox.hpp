@@ -1,6 +1,6 @@
 #pragma once
 // Philox4x32-10 (Salmon et al. 2011, as in Random123), written with plain integer arithmetic so
-// that GCC vectorizes it across trajectories inside `omp simd` loops. tests/test_rng.cpp checks
+// that GCC vectorizes it across trajectories inside `omp simd` loops. tests/core/test_rng.cpp checks
 // it bit for bit against Random123's philox4x32.
 #include <cstdint>
 

@@ -1,6 +1,6 @@
 #pragma once
 // The integrators of the engine, one implementation each, with their orders as data
-// (docs/processes.md#integrators). A convergence harness (tests/test_integrators.cpp) fits every
+// (docs/processes.md#integrators). A convergence harness (tests/sim/test_integrators.cpp) fits every
 // integrator's order over step halvings on the same noise and checks it against what is declared.
 //
 // Batches are n x d (a point per row); ODE right-hand sides take a time per row (t.size() == n) or

@@ -127,7 +127,7 @@ TEST(RngAudit, FindsSharedNumbersAndNothingElse) {
     normal_block({9, Stream::User}, ids.data(), 8, 0, 2, Z);
     normal_block({9, Stream::User}, ids.data(), 8, 0, 2, Z);  // made again elsewhere: the same numbers
     ASSERT_EQ(audit.conflicts().size(), 1u);
-    EXPECT_NE(audit.conflicts()[0].find("tests/test_rng.cpp"), std::string::npos) << audit.conflicts()[0];
+    EXPECT_NE(audit.conflicts()[0].find("tests/core/test_rng.cpp"), std::string::npos) << audit.conflicts()[0];
   }
   {
     RngAudit audit;

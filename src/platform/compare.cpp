@@ -1,0 +1,74 @@
+#include "platform/compare.hpp"
+
+#include <chrono>
+#include <functional>
+
+#include <fmt/format.h>
+
+namespace td {
+namespace {
+
+double nmse(const Mat& ref, const Mat& x) { return (x - ref).squaredNorm() / std::max(ref.squaredNorm(), 1e-300); }
+
+double best_of(int repeats, const std::function<void()>& fn) {
+  double best = 1e300;
+  for (int r = 0; r < repeats; ++r) {
+    const auto t0 = std::chrono::steady_clock::now();
+    fn();
+    best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  }
+  return best;
+}
+
+// K components on a circle in the first two coordinates, the rest spread by the normals.
+GaussianMixture test_mixture(int K, int d) {
+  GaussianMixture g = ring_mixture(K, 2.0, 0.3, d);
+  for (int k = 0; k < K; ++k) {
+    g.weights[k] = 1.0 + 0.5 * std::sin(1.7 * k);
+    for (int j = 0; j < d; ++j) g.vars(k, j) = 0.2 + 0.1 * std::cos(0.3 * k + 0.7 * j);
+  }
+  g.weights /= g.weights.sum();
+  return g;
+}
+
+}  // namespace
+
+std::vector<KernelComparison> compare_platforms(const Platform& a, const Platform& b, int size, int repeats) {
+  std::vector<KernelComparison> out;
+  const int n = 256 * size;
+  std::vector<uint64_t> ids(static_cast<size_t>(n));
+  for (int i = 0; i < n; ++i) ids[size_t(i)] = uint64_t(1) << 40 | uint64_t(i * 7 + 3);  // above 2^32
+  const RngKey key{7, Stream::User, 3};
+  for (int d : {2, 64}) {
+    Mat Za, Zb, Ua, Ub;
+    KernelComparison c{"normals", fmt::format("{} x {}", n, d)};
+    c.seconds_a = best_of(repeats, [&] { a.normals(key, ids.data(), n, 5, d, Za); });
+    c.seconds_b = best_of(repeats, [&] { b.normals(key, ids.data(), n, 5, d, Zb); });
+    c.nmse = nmse(Za, Zb);
+    c.tolerance = 1e-26;  // vector libm log/cos against scalar: relative 1e-13 per number
+    out.push_back(c);
+    KernelComparison u{"uniforms", fmt::format("{} x {}", n, d)};
+    u.seconds_a = best_of(repeats, [&] { a.uniforms(key, ids.data(), n, 5, d, Ua); });
+    u.seconds_b = best_of(repeats, [&] { b.uniforms(key, ids.data(), n, 5, d, Ub); });
+    u.nmse = nmse(Ua, Ub);
+    u.tolerance = 0;  // the same bits
+    out.push_back(u);
+  }
+  for (const auto& [K, d] : std::vector<std::pair<int, int>>{{8, 2}, {64, 128}}) {
+    const GaussianMixture g = test_mixture(K, d);
+    Mat X;
+    normal_block(key, ids.data(), n, 9, d, X);
+    X *= 2.0;
+    Mat Sa, Sb;
+    Vec da, db, la, lb;
+    KernelComparison c{"mixture score, divergence, log-density", fmt::format("{} points, K = {}, d = {}", n, K, d)};
+    c.seconds_a = best_of(repeats, [&] { a.mixture(g, X, &Sa, &da, &la); });
+    c.seconds_b = best_of(repeats, [&] { b.mixture(g, X, &Sb, &db, &lb); });
+    c.nmse = std::max({nmse(Sa, Sb), nmse(da, db), nmse(la, lb)});
+    c.tolerance = 1e-24;
+    out.push_back(c);
+  }
+  return out;
+}
+
+}  // namespace td

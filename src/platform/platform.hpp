@@ -1,0 +1,31 @@
+#pragma once
+// The hot kernels behind one interface (DESIGN: layers 6). Every platform computes the same numbers
+// from the same identities: `reference` in plain scalar double (the oracle), `cpu` with lanes and
+// OpenMP-friendly blocks; the CUDA platform plugs in here next. platform/compare.hpp runs every kernel
+// on two platforms, compares them (NMSE) and times them; a test and bench/bench_platforms use it.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/rng.hpp"
+#include "core/types.hpp"
+#include "data/mixture.hpp"
+
+namespace td {
+
+class Platform {
+ public:
+  virtual ~Platform() = default;
+  virtual std::string name() const = 0;
+  // n x d standard normals / n x m uniforms for ids[0..n) at `step` (core/rng.hpp's identity rule).
+  virtual void normals(const RngKey& key, const uint64_t* ids, int n, uint64_t step, int d, Mat& Z) const = 0;
+  virtual void uniforms(const RngKey& key, const uint64_t* ids, int n, uint64_t step, int m, Mat& U) const = 0;
+  // The score, divergence and log-density of mixture `marg` at the rows of X (any output may be null).
+  virtual void mixture(const GaussianMixture& marg, const Mat& X, Mat* S, Vec* div, Vec* logp) const = 0;
+};
+
+enum class PlatformKind { Reference, Cpu };
+const Platform& platform(PlatformKind kind);
+const std::vector<PlatformKind>& platform_kinds();
+
+}  // namespace td
