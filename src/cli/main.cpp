@@ -24,6 +24,7 @@
 #include "experiments/config_docs.hpp"
 #include "experiments/config_reader.hpp"
 #include "experiments/registry.hpp"
+#include "experiments/toml_writer.hpp"
 #include "report/html_report.hpp"
 #include "report/run_dir.hpp"
 
@@ -66,11 +67,6 @@ toml::table load_config(const RunOptions& o, std::string& source, std::string& n
   return t;
 }
 
-std::string toml_text(const toml::table& t) {
-  std::ostringstream ss;
-  ss << t << "\n";
-  return ss.str();
-}
 
 // SIGINT/SIGTERM: say where the incomplete run was left (it keeps its temporary name, so it never
 // looks finished) and exit with 128 + signal. Only async-signal-safe calls in the handler.
