@@ -21,7 +21,6 @@
 #include "core/rng_audit.hpp"
 #include "core/file_io.hpp"
 #include "experiments/builtin.hpp"
-#include "experiments/config_docs.hpp"
 #include "experiments/config_reader.hpp"
 #include "experiments/registry.hpp"
 #include "experiments/toml_writer.hpp"
@@ -151,24 +150,40 @@ int cmd_validate(const RunOptions& o) {
   return kExitOk;
 }
 
-// Every key the experiment's parser reads, with its type, default, this config's value and meaning.
+// The keys the readers of a config record: path, type, default, value and meaning.
+std::vector<ConfigKey> keys_read(const toml::table& t, const std::string& source, Experiment* ex = nullptr) {
+  ConfigKeyRecording rec;
+  Experiment e = parse_experiment(t, source);
+  if (ex) *ex = std::move(e);
+  return std::move(rec.keys);
+}
+
+// Every key the experiment's parser reads, with its type, default, this config's value and meaning
+// (all from the readers); then the keys the kind's built-ins read that this config did not.
 int cmd_describe(const RunOptions& o) {
   std::string source, name;
   const toml::table t = load_config(o, source, name);
-  ConfigKeyRecording rec;
-  const Experiment ex = parse_experiment(t, source);
+  Experiment ex;
+  const std::vector<ConfigKey> keys = keys_read(t, source, &ex);
   std::vector<std::array<std::string, 5>> rows = {{"key", "type", "default", "value", "meaning"}};
   std::set<std::string> read;
   auto cell = [](const std::string& s) { return s.size() <= 40 ? s : s.substr(0, 37) + "..."; };
-  for (const ConfigKey& k : rec.keys) {
-    const std::string meaning = config_key_meaning(ex.kind, k.path);
+  for (const ConfigKey& k : keys) {
     rows.push_back({k.path, k.type, cell(k.default_value.empty() ? "-" : k.default_value),
-                    cell(k.value.empty() ? "(absent)" : k.value), meaning.empty() ? "(undocumented)" : meaning});
+                    cell(k.value.empty() ? "(absent)" : k.value), k.meaning});
     read.insert(k.path);
+  }
+  std::vector<ConfigKey> others;  // read by the kind's built-ins, not by this config
+  for (const BuiltinExperiment& b : builtin_experiments()) {
+    const toml::table bt = parse_toml_text(b.toml, "<built-in " + b.name + ">");
+    if (bt["experiment"].value_or(std::string("taep")) != ex.kind) continue;
+    for (const ConfigKey& k : keys_read(bt, "<built-in " + b.name + ">"))
+      if (read.insert(k.path).second) others.push_back(k);
   }
   std::array<size_t, 4> width{};
   for (const auto& r : rows)
     for (size_t c = 0; c < 4; ++c) width[c] = std::max(width[c], r[c].size());
+  for (const ConfigKey& k : others) width[0] = std::max(width[0], k.path.size());
   std::cout << fmt::format("{}: experiment = \"{}\" ({}); the keys its parser read, with this config's values\n",
                            source, ex.kind, ex.summary);
   for (const ExperimentKind& k : experiment_kinds())
@@ -180,10 +195,10 @@ int cmd_describe(const RunOptions& o) {
   for (const auto& r : rows)
     std::cout << fmt::format("{:<{}}  {:<{}}  {:<{}}  {:<{}}  {}\n", r[0], width[0], r[1], width[1], r[2], width[2],
                              r[3], width[3], r[4]);
-  std::string other;
-  for (const std::string& p : config_key_paths(ex.kind))
-    if (!read.count(p)) other += fmt::format("  {:<{}}  {}\n", p, width[0], config_key_meaning(ex.kind, p));
-  if (!other.empty()) std::cout << "\nOther keys of a \"" << ex.kind << "\" experiment (not in this config):\n" << other;
+  if (others.empty()) return kExitOk;
+  std::cout << "\nOther keys of a \"" << ex.kind << "\" experiment (read by its built-ins, not by this config):\n";
+  for (const ConfigKey& k : others)
+    std::cout << fmt::format("{:<{}}  {:<{}}  {}\n", k.path, width[0], k.type, width[1], k.meaning);
   return kExitOk;
 }
 

@@ -35,8 +35,9 @@ std::string node_text(const toml::node& n) {
 ConfigKeyRecording::ConfigKeyRecording() { g_recording = this; }
 ConfigKeyRecording::~ConfigKeyRecording() { g_recording = nullptr; }
 
-void ConfigReader::record(const std::string& key, const char* type, const std::string& def,
-                          const std::string& value) const {
+void ConfigReader::record(const std::string& key, const char* type, const std::string& def, const std::string& value,
+                          const char* doc) const {
+  if (!doc || !*doc) throw std::logic_error("config key " + key_path(key) + " is read without saying what it means");
   if (!g_recording) return;
   static const std::regex index(R"(\[\d+\])");
   const std::string path = std::regex_replace(key_path(key), index, "[]");
@@ -46,11 +47,29 @@ void ConfigReader::record(const std::string& key, const char* type, const std::s
       if (k.value.empty()) k.value = value;
       return;
     }
-  g_recording->keys.push_back({path, type, def, value});
+  g_recording->keys.push_back({path, type, def, value, doc});
 }
 
 ConfigReader::ConfigReader(const toml::table& table, std::string file, std::string path)
-    : table_(table), file_(std::move(file)), path_(std::move(path)) {}
+    : table_(table), file_(std::move(file)), path_(std::move(path)), root_out_(std::make_shared<toml::table>()),
+      out_(root_out_.get()) {}
+
+ConfigReader::ConfigReader(const toml::table& table, std::string file, std::string path, std::shared_ptr<toml::table> root,
+                           toml::table* out)
+    : table_(table), file_(std::move(file)), path_(std::move(path)), root_out_(std::move(root)), out_(out) {}
+
+ConfigReader ConfigReader::child(const toml::table& table, const std::string& key, toml::table* out) const {
+  return ConfigReader(table, file_, key, root_out_, out);
+}
+
+toml::table* ConfigReader::out_table(const std::string& key, bool inline_table) const {
+  toml::table t;
+  t.is_inline(inline_table);
+  out_->insert_or_assign(key, std::move(t));
+  return out_->get(key)->as_table();
+}
+
+
 
 bool ConfigReader::has(const std::string& key) const { return table_.contains(key); }
 
@@ -78,10 +97,10 @@ static std::string type_name(const toml::node& n) {
   }
 }
 
-const toml::node* ConfigReader::get(const std::string& key, const char* expected) {
+const toml::node* ConfigReader::get(const std::string& key, const char* expected, const char* doc) {
   used_.insert(key);
   const toml::node* n = table_.get(key);
-  record(key, expected, "", n ? node_text(*n) : "");
+  record(key, expected, "", n ? node_text(*n) : "", doc);
   return n;
 }
 
@@ -97,22 +116,22 @@ static std::string default_text(const T& v) {
   else return fmt::format("{}", v);
 }
 
-int64_t ConfigReader::integer(const std::string& key, std::optional<int64_t> def) {
-  const toml::node* n = get(key, "integer");
-  if (def) record(key, "integer", default_text(*def), default_text(*def));
-  if (!n) {
-    if (!def) fail(key, "missing (an integer is required)");
-    return *def;
-  }
-  if (!n->is_integer()) fail(key, "expected an integer, got " + type_name(*n));
-  return n->as_integer()->get();
+int64_t ConfigReader::integer(const std::string& key, std::optional<int64_t> def, const char* doc) {
+  const toml::node* n = get(key, "integer", doc);
+  if (def) record(key, "integer", default_text(*def), default_text(*def), doc);
+  if (!n && !def) fail(key, "missing (an integer is required)");
+  if (n && !n->is_integer()) fail(key, "expected an integer, got " + type_name(*n));
+  const int64_t v = n ? n->as_integer()->get() : *def;
+  put(key, v);
+  return v;
 }
 
-double ConfigReader::number(const std::string& key, std::optional<double> def) {
-  const toml::node* n = get(key, "number");
-  if (def) record(key, "number", default_text(*def), default_text(*def));
+double ConfigReader::number(const std::string& key, std::optional<double> def, const char* doc) {
+  const toml::node* n = get(key, "number", doc);
+  if (def) record(key, "number", default_text(*def), default_text(*def), doc);
   if (!n) {
     if (!def) fail(key, "missing (a number is required)");
+    put(key, *def);
     return *def;
   }
   double v;
@@ -123,29 +142,28 @@ double ConfigReader::number(const std::string& key, std::optional<double> def) {
   else
     fail(key, "expected a number, got " + type_name(*n));
   if (!std::isfinite(v)) fail(key, "must be finite (got " + fmt::format("{}", v) + ")");
+  put(key, v);
   return v;
 }
 
-bool ConfigReader::boolean(const std::string& key, std::optional<bool> def) {
-  const toml::node* n = get(key, "boolean");
-  if (def) record(key, "boolean", default_text(*def), default_text(*def));
-  if (!n) {
-    if (!def) fail(key, "missing (true or false is required)");
-    return *def;
-  }
-  if (!n->is_boolean()) fail(key, "expected true or false, got " + type_name(*n));
-  return n->as_boolean()->get();
+bool ConfigReader::boolean(const std::string& key, std::optional<bool> def, const char* doc) {
+  const toml::node* n = get(key, "boolean", doc);
+  if (def) record(key, "boolean", default_text(*def), default_text(*def), doc);
+  if (!n && !def) fail(key, "missing (true or false is required)");
+  if (n && !n->is_boolean()) fail(key, "expected true or false, got " + type_name(*n));
+  const bool v = n ? n->as_boolean()->get() : *def;
+  put(key, v);
+  return v;
 }
 
-std::string ConfigReader::string(const std::string& key, std::optional<std::string> def) {
-  const toml::node* n = get(key, "string");
-  if (def) record(key, "string", default_text(*def), default_text(*def));
-  if (!n) {
-    if (!def) fail(key, "missing (a string is required)");
-    return *def;
-  }
-  if (!n->is_string()) fail(key, "expected a string, got " + type_name(*n));
-  return n->as_string()->get();
+std::string ConfigReader::string(const std::string& key, std::optional<std::string> def, const char* doc) {
+  const toml::node* n = get(key, "string", doc);
+  if (def) record(key, "string", default_text(*def), default_text(*def), doc);
+  if (!n && !def) fail(key, "missing (a string is required)");
+  if (n && !n->is_string()) fail(key, "expected a string, got " + type_name(*n));
+  std::string v = n ? n->as_string()->get() : *def;
+  put(key, v);
+  return v;
 }
 
 namespace {
@@ -156,14 +174,14 @@ std::string relative_to_config(const std::string& config_file, const std::string
 }
 }  // namespace
 
-std::string ConfigReader::path(const std::string& key, std::optional<std::string> def) {
-  const std::string s = string(key, def);
+std::string ConfigReader::path(const std::string& key, std::optional<std::string> def, const char* doc) {
+  const std::string s = string(key, def, doc);
   require(!s.empty(), key, "must name a file");
   return relative_to_config(file_, s);
 }
 
-std::vector<std::string> ConfigReader::paths(const std::string& key, std::optional<std::vector<std::string>> def) {
-  std::vector<std::string> out = strings(key, def);
+std::vector<std::string> ConfigReader::paths(const std::string& key, std::optional<std::vector<std::string>> def, const char* doc) {
+  std::vector<std::string> out = strings(key, def, doc);
   for (std::string& s : out) {
     require(!s.empty(), key, "must name files (an entry is empty)");
     s = relative_to_config(file_, s);
@@ -190,44 +208,55 @@ std::vector<double> ConfigReader::numbers_in(const toml::array& a, const std::st
   return out;
 }
 
-std::vector<double> ConfigReader::numbers(const std::string& key, std::optional<std::vector<double>> def) {
-  const toml::node* n = get(key, "array of numbers");
-  if (def) record(key, "array of numbers", default_text(*def), default_text(*def));
-  if (!n && def) return *def;
-  if (!n) fail(key, "missing (an array of numbers is required)");
-  if (!n->is_array()) fail(key, "expected an array of numbers, got " + type_name(*n));
-  return numbers_in(*n->as_array(), key, "");
+std::vector<double> ConfigReader::numbers(const std::string& key, std::optional<std::vector<double>> def, const char* doc) {
+  const toml::node* n = get(key, "array of numbers", doc);
+  if (def) record(key, "array of numbers", default_text(*def), default_text(*def), doc);
+  if (!n && !def) fail(key, "missing (an array of numbers is required)");
+  if (n && !n->is_array()) fail(key, "expected an array of numbers, got " + type_name(*n));
+  std::vector<double> v = n ? numbers_in(*n->as_array(), key, "") : *def;
+  toml::array a;
+  for (double x : v) a.push_back(x);
+  put(key, std::move(a));
+  return v;
 }
 
-std::vector<int> ConfigReader::integers(const std::string& key, std::optional<std::vector<int>> def, int lo, int hi) {
+std::vector<int> ConfigReader::integers(const std::string& key, std::optional<std::vector<int>> def, int lo, int hi,
+                                        const char* doc) {
   std::optional<std::vector<double>> d;
   if (def) d = std::vector<double>(def->begin(), def->end());
   std::vector<int> out;
-  for (double v : numbers(key, d)) {
+  for (double v : numbers(key, d, doc)) {
     require(v >= lo && v <= hi && v == double(int(v)), key, fmt::format("values must be integers in [{}, {}] (got {})", lo, hi, v));
     out.push_back(int(v));
   }
+  toml::array a;  // integers, not the numbers read above
+  for (int x : out) a.push_back(int64_t(x));
+  put(key, std::move(a));
   return out;
 }
 
-std::vector<std::string> ConfigReader::strings(const std::string& key, std::optional<std::vector<std::string>> def) {
-  const toml::node* n = get(key, "array of strings");
-  if (def) record(key, "array of strings", default_text(*def), default_text(*def));
-  if (!n && def) return *def;
-  if (!n) fail(key, "missing (an array of strings is required)");
-  if (!n->is_array()) fail(key, "expected an array of strings, got " + type_name(*n));
+std::vector<std::string> ConfigReader::strings(const std::string& key, std::optional<std::vector<std::string>> def, const char* doc) {
+  const toml::node* n = get(key, "array of strings", doc);
+  if (def) record(key, "array of strings", default_text(*def), default_text(*def), doc);
+  if (!n && !def) fail(key, "missing (an array of strings is required)");
+  if (n && !n->is_array()) fail(key, "expected an array of strings, got " + type_name(*n));
   std::vector<std::string> out;
+  if (!n) out = *def;
   size_t i = 0;
-  for (const toml::node& e : *n->as_array()) {
-    if (!e.is_string()) fail(key, fmt::format("element {} is a {}, expected a string", i, type_name(e)));
-    out.push_back(e.as_string()->get());
-    ++i;
-  }
+  if (n)
+    for (const toml::node& e : *n->as_array()) {
+      if (!e.is_string()) fail(key, fmt::format("element {} is a {}, expected a string", i, type_name(e)));
+      out.push_back(e.as_string()->get());
+      ++i;
+    }
+  toml::array a;
+  for (const auto& x : out) a.push_back(x);
+  put(key, std::move(a));
   return out;
 }
 
-std::vector<std::vector<double>> ConfigReader::matrix(const std::string& key) {
-  const toml::node* n = get(key, "array of arrays of numbers");
+std::vector<std::vector<double>> ConfigReader::matrix(const std::string& key, const char* doc) {
+  const toml::node* n = get(key, "array of arrays of numbers", doc);
   if (!n) fail(key, "missing (an array of arrays is required)");
   if (!n->is_array()) fail(key, "expected an array of arrays, got " + type_name(*n));
   std::vector<std::vector<double>> out;
@@ -237,31 +266,47 @@ std::vector<std::vector<double>> ConfigReader::matrix(const std::string& key) {
     out.push_back(numbers_in(*row.as_array(), key, fmt::format("row {}", i)));
     ++i;
   }
+  toml::array a;
+  for (const auto& row : out) {
+    toml::array r;
+    for (double x : row) r.push_back(x);
+    a.push_back(std::move(r));
+  }
+  put(key, std::move(a));
   return out;
 }
 
-ConfigReader ConfigReader::table(const std::string& key) {
-  auto t = optional_table(key);
+ConfigReader ConfigReader::table(const std::string& key, const char* doc) {
+  auto t = optional_table(key, doc);
   if (!t) fail(key, "missing (a table is required)");
   return *t;
 }
 
-std::optional<ConfigReader> ConfigReader::optional_table(const std::string& key) {
-  const toml::node* n = get(key, "table");
+std::optional<ConfigReader> ConfigReader::optional_table(const std::string& key, const char* doc) {
+  const toml::node* n = get(key, "table", doc);
   if (!n) return std::nullopt;
   if (!n->is_table()) fail(key, "expected a table, got " + type_name(*n));
-  return ConfigReader(*n->as_table(), file_, key_path(key));
+  return child(*n->as_table(), key_path(key), out_table(key, n->as_table()->is_inline()));
 }
 
-std::vector<ConfigReader> ConfigReader::table_array(const std::string& key) {
-  const toml::node* n = get(key, "array of tables");
+ConfigReader ConfigReader::section(const std::string& key, const char* doc) {
+  static const toml::table empty;
+  if (auto t = optional_table(key, doc)) return *t;
+  return child(empty, key_path(key), out_table(key, false));
+}
+
+std::vector<ConfigReader> ConfigReader::table_array(const std::string& key, const char* doc) {
+  const toml::node* n = get(key, "array of tables", doc);
   std::vector<ConfigReader> out;
   if (!n) return out;
   if (!n->is_array()) fail(key, "expected an array of tables ([[" + key + "]]), got " + type_name(*n));
+  out_->insert_or_assign(key, toml::array{});
+  toml::array& tables = *out_->get(key)->as_array();
   size_t i = 0;
   for (const toml::node& e : *n->as_array()) {
     if (!e.is_table()) fail(key, fmt::format("entry {} is a {}, expected a table", i, type_name(e)));
-    out.emplace_back(*e.as_table(), file_, key_path(key) + fmt::format("[{}]", i));
+    tables.push_back(toml::table{});
+    out.push_back(child(*e.as_table(), key_path(key) + fmt::format("[{}]", i), tables.back().as_table()));
     ++i;
   }
   return out;

@@ -15,11 +15,12 @@ namespace td {
 const char* const kFashionMnistDir = "/usr/share/datasets/fashion-mnist";
 
 std::optional<std::pair<int, double>> read_collapse(ConfigReader& r, int K) {
-  auto col = r.optional_table("collapse");
+  auto col = r.optional_table("collapse",
+      "mode collapse { m, alpha }: the first m modes of the ring reweighted to alpha/K");
   if (!col) return std::nullopt;
   r.require(K > 0, "collapse", "needs the ring (collapse reweights the ring's K modes)");
-  const int64_t mm = col->integer("m");
-  const double alpha = col->number("alpha");
+  const int64_t mm = col->integer("m", kRequired, "number of reweighted modes");
+  const double alpha = col->number("alpha", kRequired, "their weight relative to 1/K");
   col->require(mm >= 0 && mm <= K, "m", fmt::format("must be in [0, K = {}] (got {})", K, mm));
   col->require(alpha > 0, "alpha", fmt::format("must be > 0 (got {})", alpha));
   col->require(mm == K ? std::abs(alpha - 1) < 1e-12 : mm * alpha / K < 1.0, "alpha",
@@ -62,13 +63,13 @@ ImageSet read_image_files(ConfigReader& t, const std::string& kind, const std::s
 }
 
 Dataset read_images(ConfigReader& t, const std::string& kind, uint64_t seed) {
-  const int64_t limit = t.integer("limit", 0);
+  const int64_t limit = t.integer("limit", 0, "use the first limit images (0: all)");
   t.require(limit >= 0, "limit", "must be >= 0 (0: every image)");
   ImageSet train, test;
   bool has_test = false;
   std::string what;
   if (kind == "discs") {
-    const int64_t n = t.integer("n", 2000), channels = t.integer("channels", 1), side = t.integer("side", 8);
+    const int64_t n = t.integer("n", 2000, "discs: images"), channels = t.integer("channels", 1, "discs: channels"), side = t.integer("side", 8, "discs: image side");
     t.require(n >= 2 && n <= 1 << 22, "n", "must be in [2, 2^22]");
     t.require(channels >= 1 && channels <= 4, "channels", "must be in [1, 4]");
     t.require(side >= 4 && side <= 256, "side", "must be in [4, 256]");
@@ -83,10 +84,14 @@ Dataset read_images(ConfigReader& t, const std::string& kind, uint64_t seed) {
     if (!fashion && !t.has("files"))
       t.fail("files", kind == "cifar10" ? "missing: needs the CIFAR-10 batch files (data_batch_*.bin, test_batch.bin)"
                                         : "missing: needs the IDX files [images] or [images, labels]");
-    const auto files = fashion ? t.paths("files", def_train) : t.paths("files");
+    const auto files = fashion ? t.paths("files", def_train,
+        "fashion-mnist: [images, labels] IDX files, gzip or not (default: Debian's dataset-fashion-mnist)") : t.paths("files", kRequired,
+        "cifar10: batch files; mnist: [images] or [images, labels] IDX files, gzip or not");
     t.require(!files.empty(), "files", kind == "cifar10" ? "needs the CIFAR-10 batch files" : "needs the IDX files");
     train = read_image_files(t, kind, "files", files);
-    const auto test_files = fashion ? t.paths("test_files", def_test) : t.paths("test_files", std::vector<std::string>{});
+    const auto test_files = fashion ? t.paths("test_files", def_test,
+        "held-out images (likelihood measures the NLL on them; default: Debian's t10k files)") : t.paths("test_files", std::vector<std::string>{},
+        "held-out images (likelihood measures the NLL on them)");
     if (!test_files.empty()) {
       test = read_image_files(t, kind, "test_files", test_files);
       has_test = true;
@@ -120,6 +125,7 @@ std::optional<DataRead> read_data(ConfigReader& t, const DataRules& rules, uint6
   std::vector<std::string> given;
   for (const char* k : keys)
     if (t.has(k)) given.push_back(k);
+  if (given.empty() && rules.default_kind) given.push_back("kind");
   if (given.empty()) {
     if (required)
       t.fail("ring", "missing: the data needs one of ring = {...}, mixture = {...}, points = {file, std}, file = \"...\" "
@@ -130,35 +136,41 @@ std::optional<DataRead> read_data(ConfigReader& t, const DataRules& rules, uint6
   const std::string& k = given[0];
   DataRead out;
   if (k == "ring" || k == "mixture") {
-    GaussianMixture g = k == "ring" ? read_ring(t.table("ring"), out.ring_K) : read_mixture(t.table("mixture"));
+    GaussianMixture g = k == "ring" ? read_ring(t.table("ring",
+        "K equal-weight modes on a circle: { K, radius, std, dim = 2 }"), out.ring_K) : read_mixture(t.table("mixture",
+        "Gaussian mixture: { weights, means, std = [...] or var = [[...]] }"));
     if (rules.collapse)
       if ((out.collapse = read_collapse(t, out.ring_K))) g.weights = collapse_weights(out.ring_K, out.collapse->first, out.collapse->second);
     out.data = mixture_dataset(g, k == "ring" ? fmt::format("ring of {} modes", out.ring_K) : fmt::format("mixture of {}", g.K()));
   } else if (k == "points") {
-    ConfigReader p = t.table("points");
-    const std::string file = p.path("file");
-    const double s = p.number("std", 0.0);
-    const int64_t limit = p.integer("limit", 0);
+    ConfigReader p = t.table("points",
+        "a points file's empirical law { file, std = 0, limit = 0 }: N equal components N(x_i, std^2 I)");
+    const std::string file = p.path("file", kRequired,
+        ".npy (N x d, float32/float64) or .csv, relative to the config file");
+    const double s = p.number("std", 0.0, "std of the Gaussian around each point (0: the points as deltas)");
+    const int64_t limit = p.integer("limit", 0, "use the first limit points (0: all)");
     p.require(s >= 0, "std", "must be >= 0 (0: the points as deltas)");
     p.require(limit >= 0, "limit", "must be >= 0 (0: every point)");
     p.finish();
     out.data = read_points(t, file, s, limit);
   } else if (k == "file") {
-    const std::string file = t.path("file");
-    const double s = t.number("std", 0.0);
-    const int64_t limit = t.integer("limit", 0);
+    const std::string file = t.path("file", kRequired,
+        "a points file (shorthand for points = { file }): .npy (N x d, float32/float64) or .csv, relative to the config file");
+    const double s = t.number("std", 0.0, "std of the Gaussian around each point (0: the points as deltas)");
+    const int64_t limit = t.integer("limit", 0, "use the first limit points (0: all)");
     t.require(s >= 0, "std", "must be >= 0 (0: the points as deltas)");
     t.require(limit >= 0, "limit", "must be >= 0 (0: every point)");
     out.data = read_points(t, file, s, limit);
   } else {
-    const std::string kind = t.string("kind");
+    const std::string kind = t.string("kind", rules.default_kind ? std::optional<std::string>(rules.default_kind) : kRequired,
+        "uniform8 or gaussian (synthetic images, closed forms), discs, cifar10, mnist or fashion-mnist (image sets, 8-bit, dequantized)");
     if (kind == "uniform8" || kind == "gaussian") {
       ImageSpec s;
       s.kind = parse_image_kind(kind);
-      s.side = int(t.integer("side", s.side));
+      s.side = int(t.integer("side", s.side, "synthetic images: image side"));
       if (s.kind == ImageKind::Gaussian) {
-        s.mean = t.number("mean", s.mean);
-        s.std = t.number("std", s.std);
+        s.mean = t.number("mean", s.mean, "gaussian images: pixel mean");
+        s.std = t.number("std", s.std, "gaussian images: pixel std");
       }
       try {
         s.validate("data");
@@ -180,7 +192,8 @@ std::optional<DataRead> read_data(ConfigReader& t, const DataRules& rules, uint6
       if (rules.need_law) {
         // The experiment needs p_0 exactly: the empirical law of the images (their dequantization
         // centres), each smoothed by N(0, std^2 I).
-        const double s = t.number("std", 0.0);
+        const double s = t.number("std", 0.0,
+            "image sets as an empirical law: std of the Gaussian around each image (0: deltas)");
         t.require(s >= 0, "std", "must be >= 0 (0: the images as deltas)");
         const Dataset& im = out.data;
         out.data = points_dataset(*im.points, s, im.description + fmt::format(", as its empirical law{}",

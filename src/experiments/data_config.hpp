@@ -27,6 +27,7 @@ struct DataRules {
   bool collapse = false;   // a ring may carry collapse = { m, alpha } (TAEP models and targets)
   bool images = true;      // image kinds allowed
   bool need_law = false;   // the experiment needs the exact law: image sets become their empirical law
+  const char* default_kind = nullptr;  // the `kind` read when the table names no data (learning: "discs")
 };
 
 struct DataRead {

@@ -7,8 +7,9 @@
 
 namespace td {
 
-ProcessParams read_process(ConfigReader r) {
-  const std::string kind = r.string("kind", "vp");
+ProcessParams read_process(ConfigReader r, ProcessKind default_kind) {
+  const std::string kind = r.string("kind", process_kind_name(default_kind),
+      "vp (linear beta), ou (dx = -x dt + sqrt(2) dW), ve (geometric sigma_min..sigma_max), ve_song (g^2 = sigma^(2t)), edm (sigma = t)");
   ProcessKind k;
   try {
     k = parse_process_kind(kind);
@@ -16,13 +17,14 @@ ProcessParams read_process(ConfigReader r) {
     r.fail("kind", e.what());
   }
   ProcessParams p = default_process(k);
-  p.beta_min = r.number("beta_min", p.beta_min);
-  p.beta_max = r.number("beta_max", p.beta_max);
-  p.sigma_min = r.number("sigma_min", p.sigma_min);
-  p.sigma_max = r.number("sigma_max", p.sigma_max);
-  p.sigma_base = r.number("sigma", p.sigma_base);
-  p.t_min = r.number("t_min", p.t_min);
-  p.T = r.number("T", p.T);
+  p.beta_min = r.number("beta_min", p.beta_min, "VP: beta(t) at t = 0 [1/t]");
+  p.beta_max = r.number("beta_max", p.beta_max, "VP: beta(t) at t = 1 [1/t]");
+  p.sigma_min = r.number("sigma_min", p.sigma_min,
+      "VE: noise std at t = 0; marginal variance sigma_min^2((sigma_max/sigma_min)^(2t) - 1)");
+  p.sigma_max = r.number("sigma_max", p.sigma_max, "VE: noise std at t = 1");
+  p.sigma_base = r.number("sigma", p.sigma_base, "ve_song: base sigma > 1 (g = sigma^t)");
+  p.t_min = r.number("t_min", p.t_min, "start of the time window [t]; paths start at p_{t_min}");
+  p.T = r.number("T", p.T, "end of the time window [t]");
   r.require(p.t_min >= 0, "t_min", fmt::format("must be >= 0 (got {})", p.t_min));
   r.require(p.T > p.t_min, "T", fmt::format("must be > t_min (got T = {}, t_min = {})", p.T, p.t_min));
   r.require(p.beta_min > 0, "beta_min", "must be > 0");
@@ -38,13 +40,13 @@ ProcessParams read_process(ConfigReader r) {
 }
 
 GaussianMixture read_ring(ConfigReader r, int& K_out) {
-  const int64_t K = r.integer("K");
+  const int64_t K = r.integer("K", kRequired, "number of modes");
   r.require(K >= 1 && K <= 100000, "K", fmt::format("must be in [1, 100000] (got {})", K));
-  const double radius = r.number("radius");
+  const double radius = r.number("radius", kRequired, "radius of the circle of means");
   r.require(radius >= 0, "radius", "must be >= 0");
-  const double std = r.number("std");
+  const double std = r.number("std", kRequired, "per-coordinate std of every mode (0 = delta)");
   r.require(std >= 0, "std", fmt::format("must be >= 0 (got {})", std));
-  const int64_t d = r.integer("dim", 2);
+  const int64_t d = r.integer("dim", 2, "dimension (the circle lies in the first two coordinates)");
   r.require(d >= 2 && d <= 1 << 20, "dim", "must be >= 2");
   r.require(K * d <= int64_t(1) << 26, "dim", fmt::format("K x dim = {} x {}: at most 2^26 numbers per mixture", K, d));
   r.finish();
@@ -55,8 +57,8 @@ GaussianMixture read_ring(ConfigReader r, int& K_out) {
 // mixture = { weights = [...], means = [[...], ...], std = [...] | var = [[...], ...] }
 GaussianMixture read_mixture(ConfigReader r) {
   GaussianMixture gm;
-  const auto w = r.numbers("weights");
-  const auto mu = r.matrix("means");
+  const auto w = r.numbers("weights", kRequired, "component weights (positive, summing to 1)");
+  const auto mu = r.matrix("means", "component means, one row per component");
   r.require(!w.empty(), "weights", "needs at least one component");
   r.require(mu.size() == w.size(), "means", fmt::format("has {} rows but there are {} weights", mu.size(), w.size()));
   const size_t d = mu[0].size();
@@ -69,17 +71,18 @@ GaussianMixture read_mixture(ConfigReader r) {
     for (size_t j = 0; j < d; ++j) gm.means(Eigen::Index(k), Eigen::Index(j)) = mu[k][j];
   }
   const bool has_std = r.has("std"), has_var = r.has("var");
-  r.require(has_std != has_var, has_std ? "var" : "std", "give exactly one of std (per component) or var (per component and coordinate)");
+  r.require(has_std != has_var, has_std ? "var" : "std",
+      "give exactly one of std (per component) or var (per component and coordinate)");
   gm.vars = Mat(gm.means.rows(), gm.means.cols());
   if (has_std) {
-    const auto s = r.numbers("std");
+    const auto s = r.numbers("std", kRequired, "isotropic std per component (0 = delta)");
     r.require(s.size() == w.size(), "std", fmt::format("has {} entries but there are {} weights", s.size(), w.size()));
     for (size_t k = 0; k < s.size(); ++k) {
       r.require(s[k] >= 0, "std", fmt::format("entry {} is negative ({})", k, s[k]));
       gm.vars.row(Eigen::Index(k)).setConstant(s[k] * s[k]);
     }
   } else {
-    const auto v = r.matrix("var");
+    const auto v = r.matrix("var", "per-coordinate variances, one row per component");
     r.require(v.size() == w.size(), "var", "needs one row per component");
     for (size_t k = 0; k < v.size(); ++k) {
       r.require(v[k].size() == d, "var", fmt::format("row {} has {} entries, expected {}", k, v[k].size(), d));
@@ -103,8 +106,9 @@ GaussianMixture read_mixture(ConfigReader r) {
 std::optional<GaussianMixture> read_distribution(ConfigReader& r, bool required, int& ring_K) {
   const bool ring = r.has("ring"), mix = r.has("mixture");
   if (ring && mix) r.fail("mixture", "give either ring or mixture, not both");
-  if (ring) return read_ring(r.table("ring"), ring_K);
-  if (mix) return read_mixture(r.table("mixture"));
+  if (ring) return read_ring(r.table("ring", "K equal-weight modes on a circle: { K, radius, std, dim = 2 }"), ring_K);
+  if (mix) return read_mixture(r.table("mixture",
+      "Gaussian mixture: { weights, means, std = [...] (isotropic per component) or var = [[...]] (per coordinate) }"));
   if (required) r.fail("ring", "missing: the distribution needs ring = {...} or mixture = {...}");
   return std::nullopt;
 }

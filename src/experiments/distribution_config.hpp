@@ -10,7 +10,8 @@
 namespace td {
 
 // kind = "vp" | "ou" | "ve" | "ve_song" | "edm" and its parameters (README, "process").
-ProcessParams read_process(ConfigReader r);
+// `default_kind` when the table names none (an absent [process] is read as an empty table).
+ProcessParams read_process(ConfigReader r, ProcessKind default_kind = ProcessKind::VP);
 // ring = {K, radius, std, dim}: K equal modes on a circle (ring_K gets K).
 GaussianMixture read_ring(ConfigReader r, int& K_out);
 // mixture = {weights, means, std | var}.

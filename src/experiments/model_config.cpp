@@ -35,17 +35,20 @@ NetworkModelSpec read_network(ConfigReader& m, bool torchscript, const Dataset& 
   if (torchscript) {
     m.require(!m.has("data") && !m.has("training"), m.has("data") ? "data" : "training",
               "a TorchScript model is not trained here: it takes no data or training");
-    ConfigReader t = m.table("torchscript");
-    ns.file = t.path("file");
+    ConfigReader t = m.table("torchscript",
+        "this model is a user's TorchScript file { file, prediction }: forward(x [n, d] float32, t [n] float32) -> [n, d]");
+    ns.file = t.path("file", kRequired, "the TorchScript module (torch.jit.save), relative to the config file");
     ns.prediction = parse_prediction_key(t, "prediction");
     t.finish();
     return ns;
   }
-  ConfigReader a = m.table("mlp");
+  ConfigReader a = m.table("mlp",
+      "this model is an MLP trained in the run { width, hidden, embed, prediction } (top-level mlp gives defaults)");
   ns.mlp = read_mlp(a, mlp_defaults);
   ns.mlp.d = data.dim;
   ns.prediction = ns.mlp.prediction;
-  if (auto dt = m.optional_table("data")) {
+  if (auto dt = m.optional_table("data",
+      "an MLP's own training data: any data table (ring + collapse, mixture, points, file, kind) (default: the experiment's data)")) {
     ns.data = read_data(*dt, DataRules{.collapse = true}, seed);
     const Dataset& own = ns.data->data;
     const char* key = dt->has("ring") ? "ring" : dt->has("mixture") ? "mixture" : dt->has("kind") ? "kind" : "file";
@@ -53,7 +56,8 @@ NetworkModelSpec read_network(ConfigReader& m, bool torchscript, const Dataset& 
     dt->finish();
   }
   ns.train = train_defaults;
-  if (auto tr = m.optional_table("training")) ns.train = read_training(*tr, train_defaults, false);
+  if (auto tr = m.optional_table("training",
+      "this model's training (top-level training gives defaults)")) ns.train = read_training(*tr, train_defaults, false);
   return ns;
 }
 
@@ -61,7 +65,7 @@ NetworkModelSpec read_network(ConfigReader& m, bool torchscript, const Dataset& 
 
 std::vector<ModelSpec> read_models(ConfigReader& r, const Dataset& data, const MlpSpec& mlp_defaults,
                                    const TrainSpec& train_defaults, const ModelRules& rules, uint64_t seed) {
-  auto models = r.table_array("models");
+  auto models = r.table_array("models", "one [[models]] entry per model score");
   if (models.empty()) r.fail("models", "missing: at least one [[models]] entry is required");
   // Each model (and its exact-field companion) has its own random substreams (core/rng.hpp).
   if (models.size() > kMaxSubstream / 2) r.fail("models", fmt::format("{} models: at most {}", models.size(), kMaxSubstream / 2));
@@ -70,7 +74,7 @@ std::vector<ModelSpec> read_models(ConfigReader& r, const Dataset& data, const M
   std::vector<ModelSpec> out;
   for (auto& m : models) {
     ModelSpec ms;
-    ms.name = m.string("name");
+    ms.name = m.string("name", kRequired, "letters, digits, -, _, .; unique");
     check_name(m, ms.name, names);
     const bool mlp = m.has("mlp"), ts = m.has("torchscript");
     m.require(!(mlp && ts), "torchscript", "give either mlp or torchscript, not both");
@@ -80,7 +84,8 @@ std::vector<ModelSpec> read_models(ConfigReader& r, const Dataset& data, const M
         ms.collapse = ms.network->data->collapse;
         ms.collapse_K = ms.network->data->ring_K;
       }
-      ms.network->hutchinson_probes = int(m.integer("hutchinson_probes", rules.default_probes));
+      ms.network->hutchinson_probes = int(m.integer("hutchinson_probes", rules.default_probes,
+          "Rademacher probes per divergence (0: exact divergence, d + 1 network passes)"));
       m.require(ms.network->hutchinson_probes >= 0 && ms.network->hutchinson_probes <= rules.max_probes, "hutchinson_probes",
                 fmt::format("must be in [0, {}] (0: exact divergence, d + 1 network passes)", rules.max_probes));
     } else {
@@ -101,19 +106,20 @@ std::vector<ModelSpec> read_models(ConfigReader& r, const Dataset& data, const M
                               ms.name, data.description));
       }
     }
-    if (auto p = m.optional_table("perturb")) {
+    if (auto p = m.optional_table("perturb",
+        "{ kind = scale | rotate, eps }: (1 + eps) s, or s + eps Omega s (divergence-free)")) {
       PerturbSpec ps;
-      const std::string kind = p->string("kind");
+      const std::string kind = p->string("kind", kRequired, "scale or rotate");
       p->require(kind == "scale" || kind == "rotate", "kind", fmt::format("'{}' is not scale or rotate", kind));
       ps.kind = kind == "scale" ? PerturbKind::Scale : PerturbKind::Rotate;
-      ps.eps = p->number("eps");
+      ps.eps = p->number("eps", kRequired, "size of the perturbation");
       if (ps.kind == PerturbKind::Rotate) p->require(data.dim >= 2, "kind", "rotate needs dimension >= 2");
       p->finish();
       ms.perturb = ps;
     }
     if (rules.report_keys) {
-      ms.series = m.string("series", "");
-      if (m.has("x")) ms.x = m.number("x");
+      ms.series = m.string("series", "", "group models into a curve of the report");
+      if (m.has("x")) ms.x = m.number("x", kRequired, "the model's abscissa in its series");
     }
     m.finish();
     out.push_back(std::move(ms));

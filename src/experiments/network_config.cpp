@@ -5,24 +5,24 @@
 namespace td {
 
 Prediction parse_prediction_key(ConfigReader& r, const std::string& key, const std::string& def) {
-  const std::string v = r.string(key, def);
+  const std::string v = r.string(key, def, "what the network outputs: eps, score or x0 (docs/models.md#contract)");
   r.require(v == "eps" || v == "score" || v == "x0", key, fmt::format("'{}' is not eps, score or x0", v));
   return parse_prediction(v);
 }
 
 LossWeighting parse_weighting_key(ConfigReader& r, const std::string& key, const std::string& def) {
-  const std::string v = r.string(key, def);
+  const std::string v = r.string(key, def, "DSM loss weighting: eps (uniform in eps) or likelihood (g^2)");
   r.require(v == "eps" || v == "likelihood", key, fmt::format("'{}' is not eps or likelihood", v));
   return parse_loss_weighting(v);
 }
 
 MlpSpec read_mlp(ConfigReader& a, const MlpSpec& base) {
   MlpSpec s = base;
-  s.width = int(a.integer("width", s.width));
+  s.width = int(a.integer("width", s.width, "hidden width"));
   a.require(s.width >= 1 && s.width <= 65536, "width", "must be in [1, 65536]");
-  s.hidden = int(a.integer("hidden", s.hidden));
+  s.hidden = int(a.integer("hidden", s.hidden, "hidden layers"));
   a.require(s.hidden >= 1 && s.hidden <= 64, "hidden", "must be in [1, 64]");
-  s.embed = int(a.integer("embed", s.embed));
+  s.embed = int(a.integer("embed", s.embed, "time-embedding size (even)"));
   a.require(s.embed >= 2 && s.embed % 2 == 0 && s.embed <= 4096, "embed", "must be even, in [2, 4096]");
   s.prediction = parse_prediction_key(a, "prediction", prediction_name(s.prediction));
   a.finish();
@@ -32,17 +32,19 @@ MlpSpec read_mlp(ConfigReader& a, const MlpSpec& base) {
 TrainSpec read_training(ConfigReader& tr, const TrainSpec& base, bool top_level) {
   TrainSpec t = base;
   if (top_level)
-    tr.require(!tr.has("checkpoint"), "checkpoint", "set checkpoint per model ([[models]].training), not for all models");
-  t.steps = tr.integer("steps", t.steps);
-  t.batch = int(tr.integer("batch", t.batch));
-  t.lr = tr.number("lr", t.lr);
-  t.warmup = tr.integer("warmup", t.warmup);
-  t.decay = tr.string("decay", t.decay);
-  t.clip = tr.number("clip", t.clip);
-  t.ema = tr.number("ema", t.ema);
+    tr.require(!tr.has("checkpoint"), "checkpoint",
+        "set checkpoint per model ([[models]].training), not for all models");
+  t.steps = tr.integer("steps", t.steps, "Adam steps");
+  t.batch = int(tr.integer("batch", t.batch, "samples per step"));
+  t.lr = tr.number("lr", t.lr, "peak learning rate");
+  t.warmup = tr.integer("warmup", t.warmup, "linear warm-up steps");
+  t.decay = tr.string("decay", t.decay, "none or cosine (to 0 at the last step)");
+  t.clip = tr.number("clip", t.clip, "gradient-norm clipping (0 = none)");
+  t.ema = tr.number("ema", t.ema, "EMA decay of the evaluated parameters");
   t.weighting = parse_weighting_key(tr, "weighting", loss_weighting_name(t.weighting));
-  t.checkpoint = tr.string("checkpoint", t.checkpoint);
-  t.checkpoint_every = tr.integer("checkpoint_every", t.checkpoint_every);
+  if (!top_level) t.checkpoint = tr.string("checkpoint", t.checkpoint,
+      "file to save to and resume from (exact resume: same result as an uninterrupted run)");
+  t.checkpoint_every = tr.integer("checkpoint_every", t.checkpoint_every, "steps between checkpoints");
   tr.require(t.steps >= 1, "steps", "must be >= 1");
   tr.require(t.batch >= 1 && t.batch <= 1 << 20, "batch", "must be in [1, 2^20]");
   tr.require(t.lr > 0 && t.lr < 10, "lr", "must be in (0, 10)");

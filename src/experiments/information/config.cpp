@@ -4,6 +4,7 @@
 
 #include "core/error.hpp"
 #include "experiments/config_reader.hpp"
+#include "experiments/header_config.hpp"
 #include "experiments/data_config.hpp"
 #include "experiments/distribution_config.hpp"
 #include "experiments/model_config.hpp"
@@ -14,14 +15,14 @@ namespace td {
 InformationConfig parse_information_config(const toml::table& root, const std::string& file) {
   ConfigReader r(root, file);
   InformationConfig c;
-  r.require(r.string("experiment") == "information", "experiment", "must be \"information\" here");
-  c.title = r.string("title", "Information dynamics of generation");
-  const int64_t seed = r.integer("seed", 1);
-  r.require(seed >= 0, "seed", "must be >= 0");
-  c.seed = uint64_t(seed);
+  const ConfigHeader h = read_header(r, "information", "Information dynamics of generation");
+  c.title = h.title;
+  c.seed = h.seed;
   c.process = default_process(ProcessKind::OU);
-  if (r.has("process")) c.process = read_process(r.table("process"));
-  if (auto d = r.optional_table("data")) {
+  c.process = read_process(r.section("process",
+      "forward process: { kind, beta_min, beta_max, sigma_min, sigma_max, sigma, t_min, T }"), ProcessKind::OU);
+  if (auto d = r.optional_table("data",
+      "p_0: ring, mixture, points = { file, std }, file, or an image set (kind) as its empirical law (std); feeds rates, fixed_points, pathwise")) {
     c.dataset = read_data(*d, DataRules{.need_law = true}, c.seed)->data;
     c.data = *c.dataset->law;
     d->finish();
@@ -29,16 +30,19 @@ InformationConfig parse_information_config(const toml::table& root, const std::s
   auto need_data = [&](const char* key) {
     r.require(c.data.has_value(), key, "needs [data] (the mixture whose exact score it analyses)");
   };
-  if (auto t = r.optional_table("rates")) {
+  if (auto t = r.optional_table("rates",
+      "conditional entropy rates dH[x0|x_t]/dt [nats/t] by score norm, divergence, posterior variance, x0 error")) {
     need_data("rates");
     ConditionalEntropyOptions o;
-    o.nodes = int(t->integer("nodes", 120));
-    o.samples = int(t->integer("samples", 4000));
-    o.spectrum_samples = int(t->integer("spectrum_samples", 0));
+    o.nodes = int(t->integer("nodes", 120, "grid nodes, half geometric near t_min"));
+    o.samples = int(t->integer("samples", 4000, "samples of p_t per node"));
+    o.spectrum_samples = int(t->integer("spectrum_samples", 0,
+        "points per node for the Jacobian spectrum (d <= 512; 0 = none)"));
     t->require(o.nodes >= 2 && o.nodes <= 100000, "nodes", "must be in [2, 100000]");
     t->require(o.samples >= 2 && o.samples <= 1 << 26, "samples", "must be in [2, 2^26]");
     t->require(o.spectrum_samples >= 0 && o.spectrum_samples <= o.samples, "spectrum_samples", "must be in [0, samples]");
-    t->require(o.spectrum_samples == 0 || c.data->dim() <= 512, "spectrum_samples", "needs d <= 512 (a dense eigensolve per sample)");
+    t->require(o.spectrum_samples == 0 || c.data->dim() <= 512, "spectrum_samples",
+        "needs d <= 512 (a dense eigensolve per sample)");
     o.seed = c.seed;
     t->finish();
     c.rates = o;
@@ -47,42 +51,46 @@ InformationConfig parse_information_config(const toml::table& root, const std::s
     r.require(c.rates.has_value(), "models", "are measured by [rates]: add that table");
     MlpSpec mlp;
     mlp.d = c.data->dim();
-    if (auto a = r.optional_table("mlp")) mlp = read_mlp(*a, mlp);
+    if (auto a = r.optional_table("mlp",
+        "defaults for every mlp model { width, hidden, embed, prediction }")) mlp = read_mlp(*a, mlp);
     TrainSpec train;
-    if (auto tr = r.optional_table("training")) train = read_training(*tr, train, true);
+    if (auto tr = r.optional_table("training",
+        "defaults for every mlp model's training (checkpoint only per model)")) train = read_training(*tr, train, true);
     c.models = read_models(r, *c.dataset, mlp, train, ModelRules{.default_probes = 1, .max_probes = 64}, c.seed);
   }
-  if (auto t = r.optional_table("fixed_points")) {
+  if (auto t = r.optional_table("fixed_points", "fixed-point tree of the exact score (merge times, lambda_max)")) {
     need_data("fixed_points");
     FixedPointOptions o;
-    o.nodes = int(t->integer("nodes", o.nodes));
+    o.nodes = int(t->integer("nodes", o.nodes, "continuation grid nodes"));
     t->require(o.nodes >= 2 && o.nodes <= 100000, "nodes", "must be in [2, 100000]");
     t->require(c.data->K() <= 2000, "nodes", "the data has more than 2000 components (the tree is quadratic in them)");
     t->finish();
     c.fixed_points = o;
   }
-  if (auto t = r.optional_table("pathwise")) {
+  if (auto t = r.optional_table("pathwise", "pathwise entropy V_h(t) = Var H[p(x0|x_t)] [nats^2]")) {
     need_data("pathwise");
     PathwiseSpec s;
-    s.nodes = int(t->integer("nodes", s.nodes));
-    s.samples = int(t->integer("samples", s.samples));
-    s.generative_samples = int(t->integer("generative_samples", s.generative_samples));
-    s.steps = int(t->integer("steps", s.steps));
-    s.records = int(t->integer("records", s.records));
-    s.paths = int(t->integer("paths", s.paths));
+    s.nodes = int(t->integer("nodes", s.nodes, "forward times, uniform on [t_min, T]"));
+    s.samples = int(t->integer("samples", s.samples, "exact forward samples per time"));
+    s.generative_samples = int(t->integer("generative_samples", s.generative_samples,
+        "reverse-SDE paths of the exact score"));
+    s.steps = int(t->integer("steps", s.steps, "reverse-SDE steps"));
+    s.records = int(t->integer("records", s.records, "recorded times along the reverse paths"));
+    s.paths = int(t->integer("paths", s.paths, "example paths kept for the figure"));
     t->require(s.nodes >= 2 && s.nodes <= 100000, "nodes", "must be in [2, 100000]");
     t->require(s.samples >= 2 && s.samples <= 1 << 26, "samples", "must be in [2, 2^26]");
     t->require(s.generative_samples >= 2 && s.generative_samples <= 1 << 26, "generative_samples", "must be in [2, 2^26]");
     t->require(s.steps >= 1 && s.steps <= 1000000, "steps", "must be in [1, 10^6]");
     t->require(s.records >= 1 && s.records <= s.steps, "records", "must be in [1, steps]");
-    t->require(s.paths >= 0 && s.paths <= std::min(s.generative_samples, 100), "paths", "must be in [0, min(generative_samples, 100)]");
+    t->require(s.paths >= 0 && s.paths <= std::min(s.generative_samples, 100), "paths",
+        "must be in [0, min(generative_samples, 100)]");
     t->finish();
     c.pathwise = s;
   }
-  if (auto t = r.optional_table("speciation")) {
+  if (auto t = r.optional_table("speciation", "V_h by quadrature for the 1-D mixture +-sqrt(4d/3), OU and EDM")) {
     SpeciationSpec s;
-    s.d = t->numbers("d", s.d);
-    s.nodes = int(t->integer("nodes", s.nodes));
+    s.d = t->numbers("d", s.d, "dimensions d (> 1)");
+    s.nodes = int(t->integer("nodes", s.nodes, "time nodes"));
     t->require(!s.d.empty() && s.d.size() <= 20, "d", "needs 1 to 20 values");
     for (double v : s.d)
       t->require(v > 1 && v <= 1e8, "d", fmt::format("values must be in (1, 1e8] (got {}; t_S = 1/2 ln d must be > 0)", v));
@@ -90,15 +98,15 @@ InformationConfig parse_information_config(const toml::table& root, const std::s
     t->finish();
     c.speciation = s;
   }
-  if (auto t = r.optional_table("cloning")) {
+  if (auto t = r.optional_table("cloning", "Biroli's cloning probability phi(t) on N(+-1, I)")) {
     CloningSpec s;
-    s.d = t->integers("d", s.d, 1, 1 << 20);
-    s.samples = int(t->integer("samples", s.samples));
-    s.steps = int(t->integer("steps", s.steps));
-    s.t_min = t->number("t_min", s.t_min);
-    s.T = t->number("T", s.T);
+    s.d = t->integers("d", s.d, 1, 1 << 20, "dimensions");
+    s.samples = int(t->integer("samples", s.samples, "main paths"));
+    s.steps = int(t->integer("steps", s.steps, "reverse steps"));
+    s.t_min = t->number("t_min", s.t_min, "end of the reverse paths [t]");
+    s.T = t->number("T", s.T, "start of the reverse paths [t]");
     for (double b = 1.0; b <= s.T + 1e-9; b += 0.5) s.branch_times.push_back(b);
-    s.branch_times = t->numbers("branch_times", s.branch_times);
+    s.branch_times = t->numbers("branch_times", s.branch_times, "times at which a clone branches off [t]");
     t->require(!s.d.empty(), "d", "needs at least one value");
     t->require(s.samples >= 2 && s.samples <= 1 << 24, "samples", "must be in [2, 2^24]");
     t->require(s.steps >= 1 && s.steps <= 1000000, "steps", "must be in [1, 10^6]");
@@ -109,12 +117,12 @@ InformationConfig parse_information_config(const toml::table& root, const std::s
     t->finish();
     c.cloning = s;
   }
-  if (auto t = r.optional_table("collapse")) {
+  if (auto t = r.optional_table("collapse", "excess entropy f^e(t) of P training points against the REM theory")) {
     CollapseSpec s;
-    s.d = t->integers("d", s.d, 1, 1 << 20);
-    s.P = int(t->integer("P", s.P));
-    s.samples = int(t->integer("samples", s.samples));
-    s.nodes = int(t->integer("nodes", s.nodes));
+    s.d = t->integers("d", s.d, 1, 1 << 20, "dimensions");
+    s.P = int(t->integer("P", s.P, "training points"));
+    s.samples = int(t->integer("samples", s.samples, "samples per time node"));
+    s.nodes = int(t->integer("nodes", s.nodes, "time nodes on (0, 3 t_C]"));
     t->require(!s.d.empty(), "d", "needs at least one value");
     t->require(s.P >= 2 && s.P <= 1 << 22, "P", "must be in [2, 2^22]");
     t->require(s.samples >= 2 && s.samples <= 1 << 20, "samples", "must be in [2, 2^20]");
@@ -122,15 +130,16 @@ InformationConfig parse_information_config(const toml::table& root, const std::s
     t->finish();
     c.collapse = s;
   }
-  if (auto t = r.optional_table("entropic_time")) {
+  if (auto t = r.optional_table("entropic_time",
+      "entropic vs EDM schedules with the Heun sampler, KL(generated || true) on 1-D mixtures")) {
     EntropicTimeSpec s;
-    s.steps = t->integers("steps", s.steps, 2, 100000);
-    s.samples = int(t->integer("samples", s.samples));
-    s.base_nodes = int(t->integer("base_nodes", s.base_nodes));
-    s.mc_samples = int(t->integer("mc_samples", s.mc_samples));
-    s.sigma_min = t->number("sigma_min", s.sigma_min);
-    s.sigma_max = t->number("sigma_max", s.sigma_max);
-    s.rho = t->number("rho", s.rho);
+    s.steps = t->integers("steps", s.steps, 2, 100000, "noise levels compared");
+    s.samples = int(t->integer("samples", s.samples, "generated samples per schedule"));
+    s.base_nodes = int(t->integer("base_nodes", s.base_nodes, "EDM base grid for eps^2(sigma)"));
+    s.mc_samples = int(t->integer("mc_samples", s.mc_samples, "Monte Carlo samples per base node"));
+    s.sigma_min = t->number("sigma_min", s.sigma_min, "smallest noise level");
+    s.sigma_max = t->number("sigma_max", s.sigma_max, "largest noise level");
+    s.rho = t->number("rho", s.rho, "EDM schedule exponent");
     t->require(!s.steps.empty(), "steps", "needs at least one value");
     t->require(s.samples >= 2 && s.samples <= 1 << 24, "samples", "must be in [2, 2^24]");
     t->require(s.base_nodes >= 4 && s.base_nodes <= 100000, "base_nodes", "must be in [4, 10^5]");
@@ -140,7 +149,8 @@ InformationConfig parse_information_config(const toml::table& root, const std::s
     t->finish();
     c.entropic_time = s;
   }
-  if (auto t = r.optional_table("speciation_time")) {
+  if (auto t = r.optional_table("speciation_time",
+      "t_S = 1/2 ln Lambda of any data table's covariance (a points file, an image set, a mixture)")) {
     c.speciation_data = read_data(*t, DataRules{}, c.seed)->data;
     t->finish();
   }
@@ -150,7 +160,7 @@ InformationConfig parse_information_config(const toml::table& root, const std::s
             "names no analysis: add at least one of [rates], [fixed_points], [pathwise], [speciation], [cloning], [collapse], "
             "[entropic_time], [speciation_time]");
   r.finish();
-  c.resolved = root;
+  c.resolved = r.resolved();
   return c;
 }
 

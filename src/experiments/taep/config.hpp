@@ -16,7 +16,6 @@
 namespace td {
 
 struct TaepConfig {
-  std::string experiment = "taep";
   std::string title;
   uint64_t seed = 1;
   ProcessParams process;

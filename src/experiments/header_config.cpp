@@ -1,0 +1,23 @@
+#include "experiments/header_config.hpp"
+
+#include <fmt/format.h>
+
+namespace td {
+
+ConfigHeader read_header(ConfigReader& r, const char* kind, const char* default_title) {
+  const bool is_default = std::string(kind) == "taep";
+  const std::string experiment =
+      r.string("experiment", is_default ? std::optional<std::string>(kind) : kRequired,
+               "which experiment: taep (default), likelihood, information, nonequilibrium, learning");
+  r.require(experiment == kind, "experiment", fmt::format("must be \"{}\" here", kind));
+  ConfigHeader h;
+  h.title = r.string("title", default_title, "report title");
+  const int64_t seed =
+      r.integer("seed", 1,
+          "seed of every random stream (results are identical for any thread count, block size or rank count)");
+  r.require(seed >= 0, "seed", "must be >= 0");
+  h.seed = uint64_t(seed);
+  return h;
+}
+
+}  // namespace td
