@@ -8,7 +8,6 @@
 #include "core/rng.hpp"
 #include "core/stats.hpp"
 #include "sim/ensemble.hpp"
-#include "sim/integrators.hpp"
 
 namespace td {
 
@@ -75,32 +74,6 @@ EntropicSchedule entropic_schedule(const X0Error& e, int n) {
   }
   s.sigmas.front() = e.sigma.back(), s.sigmas.back() = e.sigma.front();
   return s;
-}
-
-Mat sample_edm_heun(const Score& score, const std::vector<double>& sg, int samples, uint64_t seed) {
-  if (sg.size() < 2) throw InputError("EDM sampler: needs at least two noise levels");
-  for (size_t i = 1; i < sg.size(); ++i)
-    if (!(sg[i] < sg[i - 1]) || !(sg[i] > 0)) throw InputError("EDM sampler: noise levels must be positive and descending");
-  const int d = score.dim();
-  Mat out(samples, d);
-  parallel_blocks({samples, 256}, [&](const uint64_t* ids, int n, int nv, int64_t first) {
-    Mat X, Xe, S;
-    normal_block({seed, Stream::Prior}, ids, n, 0, d, X);
-    X *= sg[0];
-    // dx/dsigma = -sigma s(x, sigma), Heun's steps between the noise levels.
-    const BatchRhs rhs = [&](const Mat& Y, const Vec& s, Mat& K) {
-      score.score(Y, s[0], K);
-      K *= -s[0];
-    };
-    for (size_t i = 0; i + 1 < sg.size(); ++i) {
-      heun_step(rhs, X, sg[i], sg[i + 1] - sg[i], Xe);
-      X.swap(Xe);
-    }
-    score.score(X, sg.back(), S);
-    X += (sg.back() * sg.back()) * S;  // Euler from sigma_min to 0: x - (0 - s_min)(-s_min s) = Tweedie's mean
-    out.middleRows(first, nv) = X.topRows(nv);
-  });
-  return out;
 }
 
 double kl_generated_to_true(const Mat& x, const GaussianMixture& g, int bins) {

@@ -34,10 +34,6 @@ struct EntropicSchedule {
 // at n points uniform in normalized phi~ (linear interpolation in ln sigma).
 EntropicSchedule entropic_schedule(const X0Error& err, int n);
 
-// Deterministic EDM sampler (Heun's 2nd order, EDM Algorithm 1) on a descending sigma list, with a
-// final Euler step to sigma = 0. `samples` draws from N(0, sigmas[0]^2 I) (Stream::Prior).
-Mat sample_edm_heun(const Score& score, const std::vector<double>& sigmas, int samples, uint64_t seed);
-
 // KL(generated || true) for 1-D mixture data: delta data by the Voronoi cell of each point (discrete
 // KL), Gaussian data by a histogram of `bins` bins over the data's range +- 5 std with exact bin
 // masses. Plug-in estimates (biased up by about (cells - 1) / (2 n)); compare at equal n and bins.

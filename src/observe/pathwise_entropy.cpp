@@ -146,7 +146,7 @@ class EntropyRecorder final : public ReverseObserver {
     nv_ = n_valid;
     record(int(steps_.size()) - 1, T, XT);  // steps_ ascending; the last is the start (grid.steps)
   }
-  void step(int n, double t_n, double, const Mat& Xn, const Mat&) override {
+  void step(int n, double t_n, double, const Mat& Xn, const Mat&, const Mat&) override {
     const auto it = std::lower_bound(steps_.begin(), steps_.end(), n);
     if (it != steps_.end() && *it == n) record(int(it - steps_.begin()), t_n, Xn);
   }

@@ -54,7 +54,7 @@ class TaepObserver final : public ForwardObserver {
     }
   }
 
-  void step(int step_index, double t, double dt, const Mat& X, const Mat& Z) override {
+  void step(int step_index, double t, double dt, const Mat& X, const Mat& Z, const Mat&) override {
     const double g2 = process_.g2(t), kc = g2 * dt, nc = std::sqrt(g2 * dt);
     set_.score_divergence(X, t, S_, div_);  // the exact-divergence scores, in slot order
     S_.resize(1 + models_.size());

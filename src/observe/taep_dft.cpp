@@ -15,7 +15,7 @@ class ReverseTaepObserver final : public ReverseObserver {
     n_valid_ = n_valid;
     acc_.setZero(n);
   }
-  void step(int, double t, double dt, const Mat& Xn, const Mat& Xnext) override {
+  void step(int, double t, double dt, const Mat& Xn, const Mat& Xnext, const Mat&) override {
     target_.score_divergence(Xn, t, St_, dt_);
     model_.score_divergence(Xn, t, Sm_, dm_);
     const double g2 = process_.g2(t), a = process_.drift_coef(t);

@@ -7,7 +7,7 @@
 #include "core/rng.hpp"
 #include "score/mixture_score.hpp"
 #include "sim/ensemble.hpp"
-#include "sim/integrators.hpp"
+#include "sim/noise.hpp"
 
 namespace td {
 namespace {
@@ -34,39 +34,96 @@ TrajectoryEntropy reduce(std::vector<double>& dS, std::vector<double>& dSE, bool
   return r;
 }
 
+// One block's trajectory entropies, written by trajectory id: the system part
+// dS = ln p(x_start, t_start) - ln p(x_end, t_end) and the medium part dS_E = sum_n dx_n . F / D,
+// with F the force of the leg at the pre-point or the midpoint (MediumRule).
+class EntropySink {
+ public:
+  EntropySink(const MixtureScore& density, std::vector<double>& dS, std::vector<double>& dSE)
+      : density_(density), dS_(dS), dSE_(dSE) {}
+  void start(const uint64_t* ids, int n, int n_valid, double t, const Mat& X) {
+    first_ = int64_t(ids[0]);
+    n_valid_ = n_valid;
+    density_.log_density(X, t, l0_);
+    medium = Eigen::ArrayXd::Zero(n);
+  }
+  void finish(double t, const Mat& X) {
+    density_.log_density(X, t, l1_);
+    for (int i = 0; i < n_valid_; ++i) {
+      dS_[size_t(first_ + i)] = l0_[i] - l1_[i];
+      dSE_[size_t(first_ + i)] = medium[i];
+    }
+  }
+  Eigen::ArrayXd medium;
+
+ private:
+  const MixtureScore& density_;
+  std::vector<double>&dS_, &dSE_;
+  int64_t first_ = 0;
+  int n_valid_ = 0;
+  Vec l0_, l1_;
+};
+
+// Forward leg: F = f = a(t) x.
+class ForwardEntropyObserver final : public ForwardObserver {
+ public:
+  ForwardEntropyObserver(const Process& p, bool midpoint, EntropySink sink) : p_(p), mid_(midpoint), sink_(std::move(sink)) {}
+  void begin(const uint64_t* ids, int n, int n_valid, double t0, const Mat& X0) override { sink_.start(ids, n, n_valid, t0, X0); }
+  void step(int, double t, double dt, const Mat& X, const Mat&, const Mat& Xn) override {
+    // f . dx / D with f = a x: at the midpoint state and time, or at the pre-point.
+    const double tm = mid_ ? t + 0.5 * dt : t, c = p_.drift_coef(tm) / (0.5 * p_.g2(tm));
+    if (mid_)
+      sink_.medium += c * ((Xn - X).array() * (Xn + X).array() * 0.5).rowwise().sum();
+    else
+      sink_.medium += c * ((Xn - X).array() * X.array()).rowwise().sum();
+  }
+  void end(double T, const Mat& XT) override { sink_.finish(T, XT); }
+
+ private:
+  const Process& p_;
+  bool mid_;
+  EntropySink sink_;
+};
+
+// Reverse leg, in the direction of decreasing forward time: F = b = -f + g^2 s.
+class ReverseEntropyObserver final : public ReverseObserver {
+ public:
+  ReverseEntropyObserver(const Process& p, const Score& score, const TimeGrid& grid, bool midpoint, EntropySink sink)
+      : p_(p), score_(score), grid_(grid), mid_(midpoint), sink_(std::move(sink)) {}
+  void begin(const uint64_t* ids, int n, int n_valid, double T, const Mat& XT) override { sink_.start(ids, n, n_valid, T, XT); }
+  void step(int k, double, double dt, const Mat& Xn, const Mat& X, const Mat& S) override {
+    const double t1 = grid_.t(k + 1);
+    if (mid_) {
+      const double tm = t1 - 0.5 * dt, am = p_.drift_coef(tm), g2m = p_.g2(tm);
+      Xm_ = 0.5 * (X + Xn);
+      score_.score(Xm_, tm, Sm_);
+      sink_.medium += ((Xn - X).array() * (-am * Xm_ + g2m * Sm_).array()).rowwise().sum() / (0.5 * g2m);
+    } else {
+      const double a = p_.drift_coef(t1), g2 = p_.g2(t1);
+      sink_.medium += ((Xn - X).array() * (-a * X + g2 * S).array()).rowwise().sum() / (0.5 * g2);
+    }
+  }
+  void end(double t_min, const Mat& X0) override { sink_.finish(t_min, X0); }
+
+ private:
+  const Process& p_;
+  const Score& score_;
+  const TimeGrid& grid_;
+  bool mid_;
+  EntropySink sink_;
+  Mat Xm_, Sm_;
+};
+
 }  // namespace
 
 TrajectoryEntropy forward_trajectory_entropy(const GaussianMixture& data, const Process& p, const TimeGrid& grid,
                                              const TrajectoryEntropyOptions& o) {
   check(data, grid, o, "forward trajectory entropy");
   const MixtureScore density(data, p);
-  const int d = data.dim();
-  const double dt = grid.dt();
-  const bool mid = o.rule == MediumRule::Midpoint;
   std::vector<double> dS(size_t(o.trajectories)), dSE(size_t(o.trajectories));
-  parallel_blocks({o.trajectories, 256}, [&](const uint64_t* ids, int n, int nv, int64_t first) {
-    Mat X, Z, Xn;
-    Vec l0, l1;
-    sample_mixture(data, {o.seed, Stream::Init}, ids, n, 0, X);
-    density.log_density(X, grid.t(0), l0);
-    Eigen::ArrayXd medium = Eigen::ArrayXd::Zero(n);
-    for (int k = 0; k < grid.steps; ++k) {
-      const double t = grid.t(k);
-      normal_block({o.seed, Stream::Forward}, ids, n, uint64_t(k), d, Z);
-      em_forward_step(p, t, dt, X, Z, Xn);
-      // f . dx / D with f = a x: at the midpoint state and time, or at the pre-point.
-      const double tm = mid ? t + 0.5 * dt : t, c = p.drift_coef(tm) / (0.5 * p.g2(tm));
-      if (mid)
-        medium += c * ((Xn - X).array() * (Xn + X).array() * 0.5).rowwise().sum();
-      else
-        medium += c * ((Xn - X).array() * X.array()).rowwise().sum();
-      X.swap(Xn);
-    }
-    density.log_density(X, grid.T, l1);
-    for (int i = 0; i < nv; ++i) {
-      dS[size_t(first + i)] = l0[i] - l1[i];
-      dSE[size_t(first + i)] = medium[i];
-    }
+  const InitFn init = [&](const uint64_t* ids, int n, Mat& X) { sample_mixture(data, {o.seed, Stream::Init}, ids, n, 0, X); };
+  run_forward_ensemble(p, grid, data.dim(), {o.trajectories, 256}, init, PhiloxNoise({o.seed, Stream::Forward}), [&] {
+    return std::make_unique<ForwardEntropyObserver>(p, o.rule == MediumRule::Midpoint, EntropySink(density, dS, dSE));
   });
   return reduce(dS, dSE, o.keep);
 }
@@ -77,37 +134,14 @@ TrajectoryEntropy reverse_trajectory_entropy(const GaussianMixture& data, const 
   if (score.dim() != data.dim())
     throw InputError(fmt::format("reverse trajectory entropy: score d = {}, data d = {}", score.dim(), data.dim()));
   const MixtureScore density(data, p);
-  const int d = data.dim();
-  const double dt = grid.dt();
-  const bool mid = o.rule == MediumRule::Midpoint;
   std::vector<double> dS(size_t(o.trajectories)), dSE(size_t(o.trajectories));
   const GaussianMixture at_T = data.marginal(p.alpha(grid.T), p.sigma2(grid.T));
-  parallel_blocks({o.trajectories, 256}, [&](const uint64_t* ids, int n, int nv, int64_t first) {
-    Mat X, Z, Xn, S, Xm, Sm;
-    Vec l0, l1;
+  const InitFn init = [&](const uint64_t* ids, int n, Mat& X) {
     sample_mixture(at_T, {o.seed, Stream::Init, 1}, ids, n, 0, X);  // substream 1: not the forward leg's starts
-    density.log_density(X, grid.T, l0);
-    Eigen::ArrayXd medium = Eigen::ArrayXd::Zero(n);
-    for (int k = grid.steps - 1; k >= 0; --k) {
-      const double t1 = grid.t(k + 1), a = p.drift_coef(t1), g2 = p.g2(t1);
-      normal_block({o.seed, Stream::Reverse}, ids, n, uint64_t(k), d, Z);
-      // b = -f + g^2 s, in the direction of decreasing forward time.
-      reverse_em_step(p, score, t1, dt, X, Z, S, Xn);
-      if (mid) {
-        const double tm = t1 - 0.5 * dt, am = p.drift_coef(tm), g2m = p.g2(tm);
-        Xm = 0.5 * (X + Xn);
-        score.score(Xm, tm, Sm);
-        medium += ((Xn - X).array() * (-am * Xm + g2m * Sm).array()).rowwise().sum() / (0.5 * g2m);
-      } else {
-        medium += ((Xn - X).array() * (-a * X + g2 * S).array()).rowwise().sum() / (0.5 * g2);
-      }
-      X.swap(Xn);
-    }
-    density.log_density(X, grid.t(0), l1);
-    for (int i = 0; i < nv; ++i) {
-      dS[size_t(first + i)] = l0[i] - l1[i];
-      dSE[size_t(first + i)] = medium[i];
-    }
+  };
+  run_reverse_ensemble(p, grid, score, {o.trajectories, 256}, init, PhiloxNoise({o.seed, Stream::Reverse}), [&] {
+    return std::make_unique<ReverseEntropyObserver>(p, score, grid, o.rule == MediumRule::Midpoint,
+                                                    EntropySink(density, dS, dSE));
   });
   return reduce(dS, dSE, o.keep);
 }

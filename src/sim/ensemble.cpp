@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/error.hpp"
 #include "core/progress.hpp"
 #include "core/rng.hpp"
 #include "score/score.hpp"
@@ -61,8 +62,8 @@ void run_forward_ensemble(const Process& process, const TimeGrid& grid, int d, c
     for (int s = 0; s < grid.steps; ++s) {
       const double t = grid.t(s);
       noise.fill(ids, n, uint64_t(s), d, Z);
-      obs->step(s, t, dt, X, Z);
       em_forward_step(process, t, dt, X, Z, Xn);
+      obs->step(s, t, dt, X, Z, Xn);
       X.swap(Xn);
     }
     obs->end(grid.T, X);
@@ -89,7 +90,7 @@ void run_reverse_ensemble(const Process& process, const TimeGrid& grid, const Sc
     for (int s = grid.steps - 1; s >= 0; --s) {
       noise.fill(ids, n, uint64_t(s), d, Z);
       reverse_em_step(process, score, grid.t(s + 1), dt, X, Z, S, Xn);
-      if (obs) obs->step(s, grid.t(s), dt, Xn, X);
+      if (obs) obs->step(s, grid.t(s), dt, Xn, X, S);
       X.swap(Xn);
     }
     if (obs) obs->end(grid.t_min, X);
@@ -106,7 +107,7 @@ class FinalStateSink final : public ReverseObserver {
     first_ = int64_t(ids[0]);
     n_valid_ = n_valid;
   }
-  void step(int, double, double, const Mat&, const Mat&) override {}
+  void step(int, double, double, const Mat&, const Mat&, const Mat&) override {}
   void end(double, const Mat& X0) override { out_.middleRows(first_, n_valid_) = X0.topRows(n_valid_); }
  private:
   Mat& out_;
@@ -172,7 +173,7 @@ class PathObserver final : public ForwardObserver {
     n_valid_ = n_valid;
     record(0, X0);
   }
-  void step(int n, double, double, const Mat& X, const Mat&) override {
+  void step(int n, double, double, const Mat& X, const Mat&, const Mat&) override {
     if (n > 0 && n % stride_ == 0) record(n / stride_, X);
   }
   void end(double, const Mat& XT) override {
@@ -194,6 +195,32 @@ class PathObserver final : public ForwardObserver {
 
 ForwardObserverFactory PathRecorder::factory() {
   return [this] { return std::make_unique<PathObserver>(paths_, count_, stride_); };
+}
+
+Mat sample_edm_heun(const Score& score, const std::vector<double>& sg, int samples, uint64_t seed) {
+  if (sg.size() < 2) throw InputError("EDM sampler: needs at least two noise levels");
+  for (size_t i = 1; i < sg.size(); ++i)
+    if (!(sg[i] < sg[i - 1]) || !(sg[i] > 0)) throw InputError("EDM sampler: noise levels must be positive and descending");
+  const int d = score.dim();
+  Mat out(samples, d);
+  parallel_blocks({samples, 256}, [&](const uint64_t* ids, int n, int nv, int64_t first) {
+    Mat X, Xe, S;
+    normal_block({seed, Stream::Prior}, ids, n, 0, d, X);
+    X *= sg[0];
+    // dx/dsigma = -sigma s(x, sigma), Heun's steps between the noise levels.
+    const BatchRhs rhs = [&](const Mat& Y, const Vec& s, Mat& K) {
+      score.score(Y, s[0], K);
+      K *= -s[0];
+    };
+    for (size_t i = 0; i + 1 < sg.size(); ++i) {
+      heun_step(rhs, X, sg[i], sg[i + 1] - sg[i], Xe);
+      X.swap(Xe);
+    }
+    score.score(X, sg.back(), S);
+    X += (sg.back() * sg.back()) * S;  // Euler from sigma_min to 0: x - (0 - s_min)(-s_min s) = Tweedie's mean
+    out.middleRows(first, nv) = X.topRows(nv);
+  });
+  return out;
 }
 
 }  // namespace td

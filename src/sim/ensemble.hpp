@@ -45,8 +45,8 @@ class ForwardObserver {
   virtual ~ForwardObserver() = default;
   // ids has n entries; the first n_valid are real trajectories.
   virtual void begin(const uint64_t* ids, int n, int n_valid, double t0, const Mat& X0) = 0;
-  // Called before the update of step n with the state x_n and the noise z_n that moves it.
-  virtual void step(int n, double t, double dt, const Mat& X, const Mat& Z) = 0;
+  // Step n: the state x_n, the noise z_n that moved it and the state x_{n+1} it moved to.
+  virtual void step(int n, double t, double dt, const Mat& X, const Mat& Z, const Mat& Xn) = 0;
   virtual void end(double T, const Mat& XT) = 0;
 };
 using ForwardObserverFactory = std::function<std::unique_ptr<ForwardObserver>()>;
@@ -61,8 +61,9 @@ class ReverseObserver {
  public:
   virtual ~ReverseObserver() = default;
   virtual void begin(const uint64_t* ids, int n, int n_valid, double T, const Mat& XT) = 0;
-  // After the update from x_{n+1} (at t_{n+1}) to x_n (at t_n).
-  virtual void step(int n, double t_n, double dt, const Mat& Xn, const Mat& Xnext) = 0;
+  // After the update from x_{n+1} (at t_{n+1}) to x_n (at t_n); S = s(x_{n+1}, t_{n+1}), the score
+  // the update used.
+  virtual void step(int n, double t_n, double dt, const Mat& Xn, const Mat& Xnext, const Mat& S) = 0;
   virtual void end(double t_min, const Mat& X0) = 0;
 };
 using ReverseObserverFactory = std::function<std::unique_ptr<ReverseObserver>()>;
@@ -82,6 +83,10 @@ Mat sample_reverse_sde(const Process& process, const TimeGrid& grid, const Score
                        const EnsembleSpec& spec, const InitFn& init, const NoiseSource& noise);
 Mat sample_pf_ode_rk4(const Process& process, const TimeGrid& grid, const Score& score,
                       const EnsembleSpec& spec, const InitFn& init);
+
+// Deterministic EDM sampler (Heun's 2nd order, EDM Algorithm 1) on a descending sigma list, with a
+// final Euler step to sigma = 0. `samples` draws from N(0, sigmas[0]^2 I) (Stream::Prior).
+Mat sample_edm_heun(const Score& score, const std::vector<double>& sigmas, int samples, uint64_t seed);
 
 // Initial states from the prior N(0, prior_var I) of the process, drawn from `key` at step 0
 // (normally Stream::Prior).

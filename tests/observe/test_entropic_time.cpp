@@ -9,6 +9,7 @@
 #include "common.hpp"
 #include "core/error.hpp"
 #include "observe/entropic_time.hpp"
+#include "sim/ensemble.hpp"
 #include "score/mixture_score.hpp"
 
 namespace td {

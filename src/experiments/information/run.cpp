@@ -8,6 +8,7 @@
 #include "data/points_file.hpp"
 #include "experiments/models.hpp"
 #include "observe/entropic_time.hpp"
+#include "sim/ensemble.hpp"
 #include "observe/pathwise_entropy.hpp"
 #include "observe/speciation.hpp"
 #include "score/mixture_kernels.hpp"
