@@ -25,25 +25,29 @@ json mixture_json(const GaussianMixture& g) {
   return m;
 }
 
-void run_section(const RunContext& ctx, const char* name, json& out, json& timing, const std::function<json()>& fn) {
+void StageClock::run(const char* name, const std::function<void()>& fn) {
+  const auto t0 = Clock::now();
+  set_progress_stage(name);
+  fn();
+  timing_[name] = timing_.value(name, 0.0) + seconds_since(t0);
+}
+
+void StageClock::section(const RunContext& ctx, const char* name, json& out, const std::function<json()>& fn) {
   const std::string saved = ctx.checkpoint_dir.empty() ? "" : ctx.checkpoint_dir + "/section-" + name + ".json";
   if (!saved.empty() && std::filesystem::exists(saved)) {
     std::ifstream f(saved);
     const json j = json::parse(f, nullptr, false);
     if (!j.is_discarded() && j.contains("result") && j.contains("seconds")) {
       out[name] = j["result"];
-      timing[name] = j["seconds"];
+      timing_[name] = j["seconds"];
       ctx.log(fmt::format("{}: taken from the interrupted run ({:.1f} s then)", name, j["seconds"].get<double>()));
       return;
     }
   }
-  const auto t0 = Clock::now();
   ctx.log(fmt::format("{} ...", name));
-  set_progress_stage(name);
-  out[name] = fn();
-  timing[name] = seconds_since(t0);
-  ctx.log(fmt::format("{}: {:.1f} s", name, timing[name].get<double>()));
-  if (!saved.empty()) write_file_atomically(saved, json{{"result", out[name]}, {"seconds", timing[name]}}.dump());
+  run(name, [&] { out[name] = fn(); });
+  ctx.log(fmt::format("{}: {:.1f} s", name, timing_[name].get<double>()));
+  if (!saved.empty()) write_file_atomically(saved, json{{"result", out[name]}, {"seconds", timing_[name]}}.dump());
 }
 
 std::shared_ptr<const Score> train_mlp_score(const std::string& name, const MlpSpec& mlp, TrainSpec train,

@@ -51,12 +51,20 @@ inline nlohmann::json running_json(const RunningCurve& rc) {
 // A mixture as results.json records it: K, d, weights, means and variances (rows per component).
 nlohmann::json mixture_json(const GaussianMixture& g);
 
-// Runs one analysis of an experiment: out[name] = fn(), its wall time into timing[name], progress
-// lines through the context's log. With a checkpoint directory the result is saved there, and a
-// resumed run takes it from there instead of computing it again (the same numbers: every analysis
-// is a function of the config and seed).
-void run_section(const RunContext& ctx, const char* name, nlohmann::json& out, nlohmann::json& timing,
-                 const std::function<nlohmann::json()>& fn);
+// The named stages of a runner, timed: each stage's wall time adds to timing()[name] (results.json's
+// timing_s) and names the progress line while it runs. A runner reads as its list of stages.
+class StageClock {
+ public:
+  void run(const char* name, const std::function<void()>& fn);
+  // A stage whose result is out[name] = fn(), logged through the context. With a checkpoint
+  // directory the result is saved there, and a resumed run takes it from there instead of computing
+  // it again (the same numbers: every such stage is a function of the config and seed).
+  void section(const RunContext& ctx, const char* name, nlohmann::json& out, const std::function<nlohmann::json()>& fn);
+  nlohmann::json& timing() { return timing_; }
+
+ private:
+  nlohmann::json timing_ = nlohmann::json::object();
+};
 
 // Trains `mlp` by DSM on `data` (seed, threads and progress from the run) and returns its score
 // with the EMA parameters (the last ones when ema = 0); `info` gets the training record for

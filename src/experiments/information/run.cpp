@@ -257,7 +257,7 @@ json run_entropic_time(const InformationConfig& c) {
 json run_information_experiment(const InformationConfig& c, const RunContext& ctx) {
   const auto t0 = Clock::now();
   json out = {{"experiment", "information"}, {"title", c.title}, {"seed", c.seed}, {"threads", ctx.threads}};
-  json timing;
+  StageClock clock;
   const Process p(c.process);
   out["process"] = {{"name", process_kind_name(c.process.kind)}, {"describe", p.describe()}, {"t_min", p.t_min()}, {"T", p.T()}};
   std::shared_ptr<const MixtureScore> s;
@@ -272,7 +272,7 @@ json run_information_experiment(const InformationConfig& c, const RunContext& ct
     out["data"]["t_S"] = speciation_time(L);  // Biroli et al.'s, in OU time
     s = std::make_shared<MixtureScore>(*c.data, p);
   }
-  auto timed = [&](const char* name, const std::function<json()>& fn) { run_section(ctx, name, out, timing, fn); };
+  auto timed = [&](const char* name, const std::function<json()>& fn) { clock.section(ctx, name, out, fn); };
   if (c.rates) timed("rates", [&] { return run_rates(c, p, s, ctx); });
   if (c.fixed_points) timed("fixed_points", [&] { return run_fixed_points(c, p); });
   if (c.pathwise) timed("pathwise", [&] { return run_pathwise(c, p, *s); });
@@ -290,8 +290,8 @@ json run_information_experiment(const InformationConfig& c, const RunContext& ct
       if (data.points) j["n"] = data.points->rows();
       return j;
     });
-  timing["total"] = seconds_since(t0);
-  out["timing_s"] = timing;
+  out["timing_s"] = clock.timing();
+  out["timing_s"]["total"] = seconds_since(t0);
   return out;
 }
 

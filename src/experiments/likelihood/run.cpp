@@ -91,16 +91,24 @@ json bound_without_s0_json(const LikelihoodBound& b, double nll, double nll_se, 
 
 // NLL, entropy rates and bound of one score on one (data, process); the gap decomposition when
 // the data's entropy is known, with the score error when the exact score is given (and differs).
+// Stages "nll" and "entropy_rates" (timed by `clock`, summed over models).
 json measure(const LikelihoodConfig& cfg, const LikelihoodRun& run, const Process& process, const Score& score,
-             const Score* exact, const Mat& X0, const RunContext& ctx, const char* label) {
+             const Score* exact, const Mat& X0, const RunContext& ctx, const char* label, StageClock& clock) {
   const Dataset& data = *run.data;
   const int D = data.dim;
-  auto t0 = Clock::now();
-  const NllResult nr = pf_ode_nll(process, score, X0, cfg.nll, gaussian_prior(process, D));
-  const double nll_s = seconds_since(t0);
-  t0 = Clock::now();
-  const EntropyRates er = entropy_rates(process, score, data.sampler({cfg.seed, Stream::Test, 1}), cfg.rates, exact);
-  const double rates_s = seconds_since(t0);
+  NllResult nr;
+  EntropyRates er;
+  double nll_s = 0, rates_s = 0;
+  clock.run("nll", [&] {
+    const auto t0 = Clock::now();
+    nr = pf_ode_nll(process, score, X0, cfg.nll, gaussian_prior(process, D));
+    nll_s = seconds_since(t0);
+  });
+  clock.run("entropy_rates", [&] {
+    const auto t0 = Clock::now();
+    er = entropy_rates(process, score, data.sampler({cfg.seed, Stream::Test, 1}), cfg.rates, exact);
+    rates_s = seconds_since(t0);
+  });
   const std::optional<double> S0 = data.entropy();
   const LikelihoodBound b = likelihood_bound(S0.value_or(0.0), prior_entropy(process, D), er.forward.integral);
   json j = {{"nll", nll_json(nr, data, nll_s)}, {"rates", rates_json(er)}};
@@ -152,10 +160,7 @@ json data_json(const Dataset& d) {
   return j;
 }
 
-}  // namespace
-
-json run_likelihood_experiment(const LikelihoodConfig& cfg, const RunContext& ctx) {
-  const auto t_start = Clock::now();
+json header_json(const LikelihoodConfig& cfg, const RunContext& ctx) {
   json out;
   out["experiment"] = "likelihood";
   out["title"] = cfg.title;
@@ -169,37 +174,51 @@ json run_likelihood_experiment(const LikelihoodConfig& cfg, const RunContext& ct
                           {"hutchinson_probes", cfg.rates.hutchinson_probes}};
   out["units"] = {{"nll", "nats (total); per_dim: nats/dim; bits_per_dim for 8-bit data"},
                   {"rates", "nats per unit time"}, {"integrals", "nats"}};
-  out["models"] = json::array();
+  return out;
+}
+
+// One model on its (data, process): stage "model" (built, an MLP trained), then its NLL, rates and
+// bound, and the data's exact score beside it when asked.
+json measure_run(const LikelihoodConfig& cfg, const LikelihoodRun& run, const RunContext& ctx, StageClock& clock) {
+  const Process process(run.process);
+  const Dataset& data = *run.data;
+  ctx.log(fmt::format("likelihood: {} — {}; {}", run.name, data.description, process.describe()));
+  json m = {{"name", run.name}, {"data", data_json(data)}, {"process", process_json(run, process)}};
+  std::shared_ptr<const Score> exact, score;
+  clock.run("model", [&] {
+    json info;
+    exact = exact_score(data, process);
+    score = build_model(run.model, data, data.description, exact, process, cfg.seed, ctx, info);
+    if (!info.is_null()) m["training"] = info;
+  });
+  if (run.model.network) m["network"] = network_json(*run.model.network);
+  m["kind"] = run.model.kind();
+  const Mat X0 = evaluation_points(data, cfg.seed, cfg.test_samples);
+  const bool is_exact = score == exact;
+  m.update(measure(cfg, run, process, *score, is_exact ? nullptr : exact.get(), X0, ctx,
+                   run.model.kind() == "mlp" ? "trained:" : "model:", clock));
+  if (cfg.exact_references && exact && !is_exact)
+    m["exact"] = measure(cfg, run, process, *exact, nullptr, X0, ctx, "exact score:", clock);
+  return m;
+}
+
+// Across models: NLL against gap (trained models, the paper's correlation) and the sweep's best run.
+void summarize(const LikelihoodConfig& cfg, json& out) {
   std::vector<double> nll_pd, gap_pd;
   std::string best;
   double best_nll = INFINITY;
-  for (const LikelihoodRun& run : cfg.runs) {
-    const Process process(run.process);
-    const Dataset& data = *run.data;
-    ctx.log(fmt::format("likelihood: {} — {}; {}", run.name, data.description, process.describe()));
-    json m = {{"name", run.name}, {"data", data_json(data)}, {"process", process_json(run, process)}};
-    json info;
-    const std::shared_ptr<const Score> exact = exact_score(data, process);
-    const auto score = build_model(run.model, data, data.description, exact, process, cfg.seed, ctx, info);
-    if (!info.is_null()) m["training"] = info;
-    if (run.model.network) m["network"] = network_json(*run.model.network);
-    m["kind"] = run.model.kind();
-    const Mat X0 = evaluation_points(data, cfg.seed, cfg.test_samples);
-    const bool is_exact = score == exact;
-    m.update(measure(cfg, run, process, *score, is_exact ? nullptr : exact.get(), X0, ctx,
-                     run.model.kind() == "mlp" ? "trained:" : "model:"));
-    if (cfg.exact_references && exact && !is_exact)
-      m["exact"] = measure(cfg, run, process, *exact, nullptr, X0, ctx, "exact score:");
+  for (size_t i = 0; i < cfg.runs.size(); ++i) {
+    const LikelihoodRun& run = cfg.runs[i];
+    const json& m = out["models"][i];
     if (!m["gap"].is_null()) {
       nll_pd.push_back(m["nll"]["per_dim"].get<double>());
       gap_pd.push_back(m["gap"]["per_dim"].get<double>());
     }
-    if (cfg.sweep && data.synthetic->kind == ImageKind::Uniform8 && run.process_name == "ve" &&
+    if (cfg.sweep && run.data->synthetic->kind == ImageKind::Uniform8 && run.process_name == "ve" &&
         m["nll"]["per_dim"].get<double>() < best_nll) {
       best_nll = m["nll"]["per_dim"].get<double>();
       best = run.name;
     }
-    out["models"].push_back(m);
   }
   if (nll_pd.size() >= 3) {
     out["correlation"] = {{"pearson", finite_or_null(pearson(nll_pd, gap_pd))},
@@ -209,7 +228,19 @@ json run_likelihood_experiment(const LikelihoodConfig& cfg, const RunContext& ct
                           {"paper", {{"pearson", 0.694}, {"spearman", 0.882}}}};
   }
   if (!best.empty()) out["best_uniform_ve"] = best;
-  out["timing_s"] = {{"total", seconds_since(t_start)}};
+}
+
+}  // namespace
+
+json run_likelihood_experiment(const LikelihoodConfig& cfg, const RunContext& ctx) {
+  const auto t_start = Clock::now();
+  StageClock clock;
+  json out = header_json(cfg, ctx);
+  out["models"] = json::array();
+  for (const LikelihoodRun& run : cfg.runs) out["models"].push_back(measure_run(cfg, run, ctx, clock));
+  clock.run("summary", [&] { summarize(cfg, out); });
+  out["timing_s"] = clock.timing();
+  out["timing_s"]["total"] = seconds_since(t_start);
   return out;
 }
 

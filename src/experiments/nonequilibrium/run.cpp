@@ -190,8 +190,8 @@ json run_franz_parisi(const FranzParisiSpec& s, uint64_t seed) {
 json run_nonequilibrium_experiment(const NonequilibriumConfig& c, const RunContext& ctx) {
   const auto t0 = Clock::now();
   json out = {{"experiment", "nonequilibrium"}, {"title", c.title}, {"seed", c.seed}, {"threads", ctx.threads}};
-  json timing;
-  auto timed = [&](const char* name, const std::function<json()>& fn) { run_section(ctx, name, out, timing, fn); };
+  StageClock clock;
+  auto timed = [&](const char* name, const std::function<json()>& fn) { clock.section(ctx, name, out, fn); };
   if (c.ift)
     timed("ift", [&] {
       return json{{"trajectories", c.ift->trajectories}, {"forward", run_leg(c.ift->forward, *c.ift, false, c.mixture, c.seed)},
@@ -200,8 +200,8 @@ json run_nonequilibrium_experiment(const NonequilibriumConfig& c, const RunConte
   if (c.flow) timed("flow", [&] { return run_flow(*c.flow, c.mixture, c.seed); });
   if (c.potential) timed("potential", [&] { return run_potential(*c.potential); });
   if (c.franz_parisi) timed("franz_parisi", [&] { return run_franz_parisi(*c.franz_parisi, c.seed); });
-  timing["total"] = seconds_since(t0);
-  out["timing_s"] = timing;
+  out["timing_s"] = clock.timing();
+  out["timing_s"]["total"] = seconds_since(t0);
   return out;
 }
 

@@ -200,12 +200,7 @@ class TaepRun {
         d_(cfg.target.dim()), target_(std::make_shared<MixtureScore>(cfg.target, process_)), rows_(cfg.models.size()) {}
 
   // Runs a stage, its wall time into timing_s[name].
-  void stage(const char* name, const std::function<void()>& fn) {
-    const auto t0 = Clock::now();
-    set_progress_stage(name);
-    fn();
-    timing_[name] = timing_.value(name, 0.0) + seconds_since(t0);
-  }
+  void stage(const char* name, const std::function<void()>& fn) { clock_.run(name, fn); }
 
   // Every model's score (MLPs are trained here) and, for an MLP trained on a mixture, its exact-score
   // companion: run in the same ensemble, it is what a perfectly trained network would give.
@@ -394,7 +389,7 @@ class TaepRun {
     }
     out_["models"] = jm;
     out_["report"] = {{"side_by_side", cfg_.side_by_side}};
-    out_["timing_s"] = timing_;
+    out_["timing_s"] = clock_.timing();
     return out_;
   }
 
@@ -461,7 +456,8 @@ class TaepRun {
   std::vector<json> training_ = std::vector<json>(cfg_.models.size()), rows_;
   std::vector<TaepTrajectories> traj_;
   Mat Y_;
-  json out_, timing_ = json::object();
+  json out_;
+  StageClock clock_;
 };
 
 }  // namespace
