@@ -25,11 +25,13 @@ class Field {
     const int n = int(Y.rows()), d = int(Y.cols()) - 1;
     K.resize(n, d + 1);
     if (n == 0) return;
-    std::vector<Mat> pr(probes.size());
-    for (size_t q = 0; q < probes.size(); ++q) pr[q] = probes[q](rows, Eigen::all);
+    // Rows are ascending indices into the block: as many as the probes' rows means all of them.
+    const bool all = probes.empty() || Eigen::Index(rows.size()) == probes.front().rows();
+    std::vector<Mat> pr(all ? 0 : probes.size());
+    for (size_t q = 0; q < pr.size(); ++q) pr[q] = probes[q](rows, Eigen::all);
     Mat S;
     Vec div;
-    score_and_divergence(s_, Y.leftCols(d), 0, pr, S, div, &t);
+    score_and_divergence(s_, Y.leftCols(d), 0, all ? probes : pr, S, div, &t);
     for (int i = 0; i < n; ++i) {
       const double a = p_.drift_coef(t[i]), hg2 = 0.5 * p_.g2(t[i]);
       K.row(i).head(d) = a * Y.row(i).head(d) - hg2 * S.row(i);
