@@ -45,6 +45,7 @@ struct RunOptions {
   bool quiet = false;
   bool resume = false;
   std::string rng_audit;  // file for the audit of the run's random streams ("" = none)
+  bool markdown = false;  // describe: one Markdown table of every key (README's key tables)
 };
 
 // Loads CONFIG (a file, or the name of a built-in experiment; empty = the quickstart) and applies
@@ -158,6 +159,21 @@ std::vector<ConfigKey> keys_read(const toml::table& t, const std::string& source
   return std::move(rec.keys);
 }
 
+// The keys as one Markdown table (key, type, default, meaning): the README's key tables are this
+// output (scripts/update_readme_keys.sh; a test keeps them equal).
+void print_markdown_keys(const std::vector<ConfigKey>& keys, const std::vector<ConfigKey>& others) {
+  auto md = [](std::string s) {
+    std::string out;
+    for (char c : s) out += c == '|' ? std::string("\\|") : std::string(1, c);
+    return out;
+  };
+  std::cout << "| key | type | default | meaning |\n|---|---|---|---|\n";
+  for (const auto* list : {&keys, &others})
+    for (const ConfigKey& k : *list)
+      std::cout << fmt::format("| `{}` | {} | {} | {} |\n", k.path, k.type,
+                               k.default_value.empty() ? "–" : "`" + md(k.default_value) + "`", md(k.meaning));
+}
+
 // Every key the experiment's parser reads, with its type, default, this config's value and meaning
 // (all from the readers); then the keys the kind's built-ins read that this config did not.
 int cmd_describe(const RunOptions& o) {
@@ -179,6 +195,10 @@ int cmd_describe(const RunOptions& o) {
     if (bt["experiment"].value_or(std::string("taep")) != ex.kind) continue;
     for (const ConfigKey& k : keys_read(bt, "<built-in " + b.name + ">"))
       if (read.insert(k.path).second) others.push_back(k);
+  }
+  if (o.markdown) {
+    print_markdown_keys(keys, others);
+    return kExitOk;
   }
   std::array<size_t, 4> width{};
   for (const auto& r : rows)
@@ -236,6 +256,8 @@ int main(int argc, char** argv) {
   CLI::App* describe = app.add_subcommand(
       "describe", "list an experiment's config keys: type, default, this config's value and meaning");
   add_config_opts(describe);
+  describe->add_flag("--markdown", o.markdown,
+                     "one Markdown table of the keys this config and the kind's built-ins read (key, type, default, meaning)");
 
   CLI::App* list = app.add_subcommand("list", "list the built-in experiments");
   std::string shown;

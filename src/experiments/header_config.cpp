@@ -14,7 +14,7 @@ ConfigHeader read_header(ConfigReader& r, const char* kind, const char* default_
   h.title = r.string("title", default_title, "report title");
   const int64_t seed =
       r.integer("seed", 1,
-          "seed of every random stream (results are identical for any thread count, block size or rank count)");
+          "seed of every random stream (results are identical for any thread count or block size)");
   r.require(seed >= 0, "seed", "must be >= 0");
   h.seed = uint64_t(seed);
   return h;

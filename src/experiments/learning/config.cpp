@@ -83,9 +83,9 @@ LearningConfig parse_learning_config(const toml::table& root, const std::string&
   {
     ConfigReader t = r.section("curvature", "DSM-loss Hessian vs mini-batch gradient covariance on parameter subsets");
     for (ConfigReader& s : t.table_array("subsets",
-        "[[curvature.subsets]] { kind = conv | attention | linear | norm, layer, out, in }")) {
+        "[[curvature.subsets]] { kind, layer, out, in } (default: down0_0.c1, mid1.c1, up0_0.c2 3 x 3, mid_attn 2 x 3, mid1.t 3 x 3, mid1.n1 8); the DSM loss Hessian by double backward, the covariance of mini-batch gradients")) {
       LayerSubset cs;
-      cs.kind = s.string("kind", cs.kind, "conv, attention, linear or norm");
+      cs.kind = s.string("kind", cs.kind, "conv (a convolution's first out x in channels with full kernels), attention (an attention block's matched q/k/v channels), linear (a linear layer's first out x in nodes with the outputs' biases) or norm (a GroupNorm's first out scales and shifts)");
       s.require(cs.kind == "conv" || cs.kind == "attention" || cs.kind == "linear" || cs.kind == "norm", "kind",
                 "must be \"conv\", \"attention\", \"linear\" or \"norm\"");
       cs.layer = s.string("layer", kRequired, "the module's name (e.g. mid1.c1)");

@@ -73,14 +73,14 @@ void read_sweep(ConfigReader& r, LikelihoodConfig& c) {
   s.require(!c.sigmas.empty(), "sigma", "needs at least one value");
   for (double v : c.sigmas) s.require(v > 1 && v <= 1e6, "sigma", fmt::format("values must be in (1, 1e6] (got {})", v));
   c.processes = s.strings("process", c.processes,
-      "ve (Song's VE, g = sigma^t) and/or vp (linear beta with matching sigma(T)/alpha(T))");
+      "ve: Song's VE, g = sigma^t, sigma(t)^2 = (sigma^(2t) - 1)/(2 ln sigma); vp: linear beta from beta_min, beta_max set so that sigma(T)/alpha(T) equals the VE run's sigma(T) (a sweep of terminal SNR for both)");
   s.require(!c.processes.empty(), "process", "needs at least one of \"ve\", \"vp\"");
   for (const auto& p : c.processes) s.require(p == "ve" || p == "vp", "process", fmt::format("'{}' is not ve or vp", p));
   std::vector<std::string> names;
   for (ImageKind k : c.datasets) names.push_back(image_kind_name(k));
   c.datasets.clear();
   for (const auto& d : s.strings("data", names,
-      "uniform8 (dequantized 8-bit pixels, 8 bits/dim) and/or gaussian pixels")) {
+      "uniform8: 8-bit pixels k ~ U{0..255} dequantized x = (k + u)/256 (U[0,1)^D, S0 = 0 = 8 bits/dim); gaussian: pixels N(mean, std^2)")) {
     try {
       c.datasets.push_back(parse_image_kind(d));
     } catch (const InputError& e) {
