@@ -1,9 +1,10 @@
 #!/usr/bin/python3
 """Rewrites the README's key tables from the config readers themselves.
 
-Every block between `<!-- keys: BUILTIN -->` and `<!-- /keys -->` becomes the output of
-`thermodiff describe BUILTIN --markdown` (the keys that built-in and its kind's other built-ins
-read: type, default, meaning). Cli.ReadmeKeyTablesAreTheReaders fails when they differ.
+Every block between `<!-- keys: ARGS -->` and `<!-- /keys -->` becomes the output of
+`thermodiff describe ARGS --markdown`, run in the repository root (ARGS: a built-in and `--also
+CONFIG` files for the keys no built-in reads; the table lists the keys they and the kind's other
+built-ins read: type, default, meaning). Cli.ReadmeKeyTablesAreTheReaders fails when they differ.
 Usage: scripts/update_readme_keys.py [path/to/thermodiff]   (default build/thermodiff)
 """
 import pathlib
@@ -18,12 +19,13 @@ text = readme.read_text()
 
 
 def table(match):
-    name = match.group(1)
-    out = subprocess.run([binary, "describe", name, "--markdown"], check=True, capture_output=True, text=True).stdout
-    return f"<!-- keys: {name} -->\n\n{out}\n<!-- /keys -->"
+    args = match.group(1)
+    out = subprocess.run([binary, "describe", *args.split(), "--markdown"], check=True, capture_output=True, text=True,
+                         cwd=root).stdout
+    return f"<!-- keys: {args} -->\n\n{out}\n<!-- /keys -->"
 
 
-new = re.sub(r"<!-- keys: ([\w-]+) -->\n.*?<!-- /keys -->", table, text, flags=re.S)
+new = re.sub(r"<!-- keys: ([^>]+?) -->\n.*?<!-- /keys -->", table, text, flags=re.S)
 if new != text:
     readme.write_text(new)
     print("README.md: key tables rewritten")

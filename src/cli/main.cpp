@@ -46,6 +46,7 @@ struct RunOptions {
   bool resume = false;
   std::string rng_audit;  // file for the audit of the run's random streams ("" = none)
   bool markdown = false;  // describe: one Markdown table of every key (README's key tables)
+  std::vector<std::string> also;  // describe: more configs whose keys join the built-ins' "other keys"
 };
 
 // Loads CONFIG (a file, or the name of a built-in experiment; empty = the quickstart) and applies
@@ -190,10 +191,13 @@ int cmd_describe(const RunOptions& o) {
     read.insert(k.path);
   }
   std::vector<ConfigKey> others;  // read by the kind's built-ins, not by this config
-  for (const BuiltinExperiment& b : builtin_experiments()) {
-    const toml::table bt = parse_toml_text(b.toml, "<built-in " + b.name + ">");
-    if (bt["experiment"].value_or(std::string("taep")) != ex.kind) continue;
-    for (const ConfigKey& k : keys_read(bt, "<built-in " + b.name + ">"))
+  std::vector<std::pair<toml::table, std::string>> more;  // the kind's built-ins, then --also configs
+  for (const BuiltinExperiment& b : builtin_experiments())
+    more.emplace_back(parse_toml_text(b.toml, "<built-in " + b.name + ">"), "<built-in " + b.name + ">");
+  for (const std::string& f : o.also) more.emplace_back(load_toml_file(f), f);
+  for (const auto& [mt, msource] : more) {
+    if (mt["experiment"].value_or(std::string("taep")) != ex.kind) continue;
+    for (const ConfigKey& k : keys_read(mt, msource))
       if (read.insert(k.path).second) others.push_back(k);
   }
   if (o.markdown) {
@@ -258,6 +262,7 @@ int main(int argc, char** argv) {
   add_config_opts(describe);
   describe->add_flag("--markdown", o.markdown,
                      "one Markdown table of the keys this config and the kind's built-ins read (key, type, default, meaning)");
+  describe->add_option("--also", o.also, "more configs (files) whose keys are listed among the other keys");
 
   CLI::App* list = app.add_subcommand("list", "list the built-in experiments");
   std::string shown;

@@ -646,18 +646,20 @@ TEST_F(Cli, DescribeDocumentsEveryKeyOfEveryBuiltin) {
   EXPECT_EQ(run("describe nonequilibrium --set ift.trajectoriez=7").code, 2);
 }
 
-// The README's key tables are the readers' own: each block between <!-- keys: NAME --> and
-// <!-- /keys --> is `describe NAME --markdown` (scripts/update_readme_keys.py rewrites them).
+// The README's key tables are the readers' own: each block between <!-- keys: ARGS --> and
+// <!-- /keys --> is `describe ARGS --markdown` in the source root (scripts/update_readme_keys.py
+// rewrites them).
 TEST_F(Cli, ReadmeKeyTablesAreTheReaders) {
   std::ifstream f(std::string(THERMODIFF_SOURCE_DIR) + "/README.md");
   std::stringstream ss;
   ss << f.rdbuf();
   const std::string readme = ss.str();
-  const std::regex block(R"(<!-- keys: ([\w-]+) -->\n\n([\s\S]*?)\n<!-- /keys -->)");
+  const std::regex block(R"(<!-- keys: ([^>]+?) -->\n\n([\s\S]*?)\n<!-- /keys -->)");
   int n = 0;
   for (std::sregex_iterator it(readme.begin(), readme.end(), block), end; it != end; ++it, ++n) {
     const std::string name = (*it)[1];
-    const Result r = run("describe " + name + " --markdown");
+    const Result r = run_shell(std::string("cd ") + THERMODIFF_SOURCE_DIR + " && " + THERMODIFF_BINARY + " describe " + name +
+                               " --markdown 2>&1");
     ASSERT_EQ(r.code, 0) << r.output;
     EXPECT_EQ((*it)[2].str(), r.output) << name << ": run scripts/update_readme_keys.py";
   }
