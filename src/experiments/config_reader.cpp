@@ -69,8 +69,6 @@ toml::table* ConfigReader::out_table(const std::string& key, bool inline_table) 
   return out_->get(key)->as_table();
 }
 
-
-
 bool ConfigReader::has(const std::string& key) const { return table_.contains(key); }
 
 std::string ConfigReader::key_path(const std::string& key) const {
