@@ -4,6 +4,8 @@
 
 #include <CLI/CLI.hpp>
 #include <array>
+#include <charconv>
+#include <climits>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -17,6 +19,7 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "core/nonfinite.hpp"
 #include "core/progress.hpp"
 #include "core/rng_audit.hpp"
 #include "core/file_io.hpp"
@@ -24,6 +27,7 @@
 #include "experiments/config_reader.hpp"
 #include "experiments/registry.hpp"
 #include "experiments/toml_writer.hpp"
+#include "nn/torchscript_net.hpp"
 #include "report/html_report.hpp"
 #include "report/run_dir.hpp"
 
@@ -39,8 +43,11 @@ struct RunOptions {
   std::string config;
   std::string out;
   std::vector<std::string> sets;
-  int64_t seed = -1;
-  int threads = 0;
+  std::string seed;       // --seed as given: checked as an integer in [0, 2^63 - 1], never clamped
+  std::string threads;    // --threads as given: checked against the machine (see thread_count)
+  bool verbose = false;   // library errors in full (LibTorch's stack frames, TorchScript tracebacks)
+  bool remove = false;    // clean: remove the abandoned incomplete runs it lists
+  std::vector<std::string> args;  // the command line, for the command that resumes a run
   bool overwrite = false;
   bool quiet = false;
   bool resume = false;
@@ -48,6 +55,48 @@ struct RunOptions {
   bool markdown = false;  // describe: one Markdown table of every key (README's key tables)
   std::vector<std::string> also;  // describe: more configs whose keys join the built-ins' "other keys"
 };
+
+// A whole number in [lo, hi] from a flag's text; anything else (a sign, a fraction, an overflow) is
+// an error naming the flag and the range, never a clamp.
+int64_t parse_count(const char* flag, const std::string& text, int64_t lo, int64_t hi) {
+  int64_t v = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size() || v < lo || v > hi)
+    throw InputError(fmt::format("{} '{}': expected a whole number from {} to {}", flag, text, lo, hi));
+  return v;
+}
+
+// The one owner of the thread count: OpenMP's pool and LibTorch's intra-op threads (which share
+// it) are set here, once, to --threads (default: every core). At most 4 per core: more only slows
+// the run, and tens of thousands make the runtime fail to create them.
+int set_thread_count(const std::string& flag) {
+  const int cores = std::max(1, omp_get_num_procs()), most = 4 * cores;
+  const int n = flag.empty() ? cores
+                             : int(parse_count("--threads", flag, 1, most));
+  omp_set_num_threads(n);
+  set_torch_threads(n);
+  return n;
+}
+
+// The run's memory estimate against the machine's memory, before any work: a run that cannot fit is
+// bad input (exit 2) naming its largest term, not a std::bad_alloc hours later.
+std::string check_memory(const Experiment& ex) {
+  double total = 0;
+  const MemoryTerm* largest = nullptr;
+  for (const MemoryTerm& m : ex.memory) {
+    total += m.bytes;
+    if (!largest || m.bytes > largest->bytes) largest = &m;
+  }
+  const double machine = double(sysconf(_SC_PHYS_PAGES)) * double(sysconf(_SC_PAGESIZE));
+  auto gb = [](double b) { return fmt::format("{:.3g} GB", b / 1e9); };
+  if (largest && machine > 0 && total > 0.8 * machine)
+    throw InputError(fmt::format("the run would need about {} of memory, more than 80% of this machine's {}; the largest "
+                                 "part is {}: {} (lower those keys)",
+                                 gb(total), gb(machine), largest->what, gb(largest->bytes)));
+  return largest ? fmt::format("memory: about {} (largest: {}, {}); the machine has {}", gb(total), largest->what,
+                               gb(largest->bytes), gb(machine))
+                 : "";
+}
 
 // Loads CONFIG (a file, or the name of a built-in experiment; empty = the quickstart) and applies
 // --set and --seed. Returns the table and the name errors should cite.
@@ -64,7 +113,7 @@ toml::table load_config(const RunOptions& o, std::string& source, std::string& n
     t = load_toml_file(arg);
   }
   for (const auto& s : o.sets) apply_override(t, s);
-  if (o.seed >= 0) t.insert_or_assign("seed", o.seed);
+  if (!o.seed.empty()) t.insert_or_assign("seed", int64_t(parse_count("--seed", o.seed, 0, INT64_MAX)));
   return t;
 }
 
@@ -77,10 +126,11 @@ extern "C" void on_interrupt(int sig) {
   if (g_interrupt_len) (void)!write(2, g_interrupt_msg, g_interrupt_len);
   _exit(128 + sig);
 }
-void on_interrupt_leave(const RunDir& dir) {
+void on_interrupt_leave(const RunDir& dir, const std::string& resume_cmd) {
   const int n = std::snprintf(g_interrupt_msg, sizeof g_interrupt_msg,
-                              "\nthermodiff: interrupted; the incomplete run is left in %s (it never becomes %s)\n",
-                              dir.tmp().c_str(), dir.final_path().c_str());
+                              "\nthermodiff: interrupted; the incomplete run is left in %s (it never becomes %s).\n"
+                              "Continue it with: %s\nRemove it with: thermodiff clean %s --remove\n",
+                              dir.tmp().c_str(), dir.final_path().c_str(), resume_cmd.c_str(), dir.final_path().c_str());
   g_interrupt_len = n > 0 ? std::min(size_t(n), sizeof g_interrupt_msg - 1) : 0;
   struct sigaction sa {};
   sa.sa_handler = on_interrupt;
@@ -103,16 +153,50 @@ void write_rng_audit(const RngAudit& audit, const std::string& file) {
                                          j["conflicts"].size(), file, j["conflicts"][0].get<std::string>()));
 }
 
+// The command line that resumes the run in `out`: this one, with --out OUT --resume.
+std::string resume_command(const std::vector<std::string>& args, const std::string& out) {
+  auto quote = [](const std::string& a) {
+    if (!a.empty() && a.find_first_of(" \t'\"$`\\;&|<>()*?[]#~!{}") == std::string::npos) return a;
+    std::string q = "'";
+    for (char c : a) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return q + "'";
+  };
+  std::string cmd = "thermodiff";
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--resume" || a == "--overwrite" || a.rfind("--out=", 0) == 0) continue;
+    if (a == "--out") {
+      ++i;
+      continue;
+    }
+    cmd += " " + quote(a);
+  }
+  return cmd + " --out " + quote(out) + " --resume";
+}
+
+void log_incomplete(const RunContext& ctx, const RunDir& dir, const std::string& resume_cmd) {
+  // The others ran another config (or none was resumed): resuming one needs its config.
+  if (!dir.resumed_from().empty()) ctx.log(fmt::format("--resume: continuing the incomplete run {}", dir.resumed_from()));
+  for (const IncompleteRun& r : dir.others())
+    ctx.log(fmt::format("note: an incomplete run of {} is left in {} (started {}, {:.1f} MB{}); {}", dir.final_path(), r.path,
+                        r.started, double(r.bytes) / 1e6, r.running ? ", still running" : "",
+                        r.running ? "it is still running"
+                                  : "continue it with " + resume_cmd + " (if it ran this config), or remove it with "
+                                                                       "thermodiff clean " + dir.final_path() + " --remove"));
+}
+
 int cmd_run(const RunOptions& o) {
   std::string source, name;
   const toml::table t = load_config(o, source, name);
+  const int threads = set_thread_count(o.threads);  // first: the memory estimate counts per-thread blocks
   const Experiment ex = parse_experiment(t, source);
-  if (o.threads > 0) omp_set_num_threads(o.threads);
-  const int threads = omp_get_max_threads();
+  const std::string memory = check_memory(ex);
+  ex.check();
   if (o.resume && o.out.empty()) throw InputError("--resume needs --out DIR: the run directory to resume");
   const std::string resolved = toml_text(ex.resolved);
   RunDir dir(o.out.empty() ? default_run_dir(name) : o.out, o.overwrite, resolved, o.resume);
-  on_interrupt_leave(dir);
+  const std::string resume_cmd = resume_command(o.args, dir.final_path());
+  on_interrupt_leave(dir, resume_cmd);
   RunContext ctx;
   ctx.threads = threads;
   ctx.out_dir = dir.tmp();
@@ -122,11 +206,26 @@ int cmd_run(const RunOptions& o) {
   enable_progress(!o.quiet && isatty(fileno(stderr)));
   ctx.log(fmt::format("thermodiff {}: running '{}' from {} with seed {} on {} threads", THERMODIFF_VERSION, name,
                       source, ex.seed, threads));
-  if (o.resume)
-    ctx.log(dir.resumed_from().empty() ? fmt::format("--resume: no incomplete run of {} found; starting afresh", o.out)
-                                       : fmt::format("--resume: continuing the incomplete run {}", dir.resumed_from()));
+  if (!memory.empty()) ctx.log(memory);
+  if (o.resume && dir.resumed_from().empty())
+    ctx.log(fmt::format("--resume: no incomplete run of {} found; starting afresh", o.out));
+  log_incomplete(ctx, dir, resume_cmd);
   std::unique_ptr<RngAudit> audit = o.rng_audit.empty() ? nullptr : std::make_unique<RngAudit>();
-  nlohmann::json results = ex.run(ctx);
+  NonFiniteScope nonfinite(ex.nonfinite);
+  nlohmann::json results;
+  try {
+    results = ex.run(ctx);
+  } catch (const std::exception& e) {
+    if (!dir.keep()) throw;
+    const std::string kept = fmt::format("\nthe incomplete run is kept in {} (its checkpoints); after fixing the cause, "
+                                         "continue it with: {}", dir.tmp(), resume_cmd);
+    if (dynamic_cast<const InputError*>(&e)) throw InputError(e.what() + kept);
+    throw RunError(e.what() + kept);
+  }
+  for (const auto& [where, count] : nonfinite_counts()) {
+    results["nonfinite"][where] = count;
+    ctx.log(fmt::format("warning: {} values not finite, left out of every estimate (nonfinite = \"exclude\"): {}", count, where));
+  }
   if (audit) write_rng_audit(*audit, o.rng_audit);
   results["version"] = THERMODIFF_VERSION;
   results["git"] = THERMODIFF_GIT;
@@ -144,11 +243,34 @@ int cmd_run(const RunOptions& o) {
   return kExitOk;
 }
 
+// Lists the incomplete runs of PATH (a run directory: its .NAME.incomplete-PID siblings) and in
+// PATH (a folder of runs); with --remove, removes those whose process is gone.
+int cmd_clean(const std::string& path, bool remove) {
+  std::vector<IncompleteRun> runs = incomplete_runs_of(path);
+  if (std::filesystem::is_directory(path))
+    for (IncompleteRun& r : incomplete_runs_in(path)) runs.push_back(std::move(r));
+  if (runs.empty()) {
+    std::cout << "no incomplete runs of or in " << path << "\n";
+    return kExitOk;
+  }
+  for (const IncompleteRun& r : runs) {
+    const bool gone = !r.running && remove && remove_tree(r.path);
+    std::cout << fmt::format("{}  started {}  {:.1f} MB  {}\n", r.path, r.started, double(r.bytes) / 1e6,
+                             r.running ? "still running (PID " + std::to_string(r.pid) + "): kept"
+                             : gone    ? "removed"
+                                       : "abandoned (thermodiff clean " + path + " --remove removes it)");
+  }
+  return kExitOk;
+}
+
 int cmd_validate(const RunOptions& o) {
   std::string source, name;
   const toml::table t = load_config(o, source, name);
-  const std::string summary = parse_experiment(t, source).summary;  // before anything is printed
-  std::cout << source << ": ok (" << summary << ")\n";
+  const Experiment ex = parse_experiment(t, source);
+  const std::string memory = check_memory(ex);
+  ex.check();  // every model loaded and probed before "ok" is printed
+  std::cout << source << ": ok (" << ex.summary << ")\n";
+  if (!memory.empty()) std::cout << memory << "\n";
   return kExitOk;
 }
 
@@ -238,14 +360,16 @@ int main(int argc, char** argv) {
     c->add_option("config", o.config, "TOML config file or built-in experiment name (default: the quickstart, " +
                                           std::string(kQuickstart) + ")");
     c->add_option("--set", o.sets, "override a config key: --set sim.trajectories=50000 (repeatable)");
-    c->add_option("--seed", o.seed, "override the seed")->check(CLI::NonNegativeNumber);
+    c->add_option("--seed", o.seed, "override the seed: a whole number from 0 to 2^63 - 1");
+    c->add_flag("--verbose", o.verbose, "print library errors in full (LibTorch's stack frames, TorchScript tracebacks)");
   };
   CLI::App* run = app.add_subcommand("run", "run an experiment and write its run directory and report");
   add_config_opts(run);
   run->add_option("--out", o.out, "run directory (default runs/NAME-DATE-TIME); written atomically");
-  run->add_option("--threads", o.threads, "OpenMP threads (default: all cores); results do not depend on it")
-      ->check(CLI::PositiveNumber);
-  run->add_flag("--overwrite", o.overwrite, "replace an existing run directory");
+  run->add_option("--threads", o.threads,
+                  "threads for OpenMP and LibTorch (default: all cores; at most 4 per core); results do not depend on it");
+  run->add_flag("--overwrite", o.overwrite,
+                "replace an existing run directory, only if thermodiff wrote everything in it (its .thermodiff-run marker)");
   run->add_flag("--quiet", o.quiet, "no progress lines on stderr");
   run->add_option("--rng-audit", o.rng_audit,
                   "write every random stream the run drew from (seed, stream, substream, steps, where its key was "
@@ -264,6 +388,12 @@ int main(int argc, char** argv) {
                      "one Markdown table of the keys this config and the kind's built-ins read (key, type, default, meaning)");
   describe->add_option("--also", o.also, "more configs (files) whose keys are listed among the other keys");
 
+  std::string cleaned;
+  CLI::App* clean = app.add_subcommand(
+      "clean", "list the incomplete runs (interrupted or failed) of a run directory, or in a folder of runs");
+  clean->add_option("path", cleaned, "a run directory (--out) or a folder of runs (e.g. runs)")->required();
+  clean->add_flag("--remove", o.remove, "remove the listed incomplete runs whose process has ended");
+
   CLI::App* list = app.add_subcommand("list", "list the built-in experiments");
   std::string shown;
   CLI::App* show = app.add_subcommand("show", "print a built-in experiment's config (a starting point for your own)");
@@ -275,8 +405,11 @@ int main(int argc, char** argv) {
     const int rc = app.exit(e);
     return rc == 0 ? 0 : kExitBadInput;
   }
+  o.args.assign(argv + 1, argv + argc);
+  verbose_errors() = o.verbose;
   try {
     if (run->parsed()) return cmd_run(o);
+    if (clean->parsed()) return cmd_clean(cleaned, o.remove);
     if (validate->parsed()) return cmd_validate(o);
     if (describe->parsed()) return cmd_describe(o);
     if (list->parsed()) {
@@ -295,8 +428,15 @@ int main(int argc, char** argv) {
   } catch (const InputError& e) {
     std::cerr << "error: " << e.what() << "\n";
     return kExitBadInput;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "failed: out of memory (the run needed more than the machine could give; see the memory estimate "
+                 "that `thermodiff validate` prints)\n";
+    return kExitFailure;
   } catch (const std::exception& e) {
     std::cerr << "failed: " << e.what() << "\n";
+    return kExitFailure;
+  } catch (...) {
+    std::cerr << "failed: an error of unknown type\n";
     return kExitFailure;
   }
   return kExitOk;

@@ -15,6 +15,11 @@ struct RunError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Library errors (LibTorch's stack frames and TorchScript tracebacks) are shortened to their last
+// line, the one that says what went wrong, unless the user asked for everything (--verbose).
+bool& verbose_errors();
+std::string library_error_text(const std::string& full);
+
 constexpr int kExitOk = 0;
 constexpr int kExitFailure = 1;
 constexpr int kExitBadInput = 2;

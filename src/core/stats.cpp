@@ -5,11 +5,25 @@
 #include <limits>
 #include <numeric>
 
+#include <fmt/format.h>
+
 #include "core/error.hpp"
+#include "core/nonfinite.hpp"
 
 namespace td {
 
+// The one gate between per-trajectory values and the estimators: a value that is not finite never
+// enters a mean; the run's policy (core/nonfinite) fails on it or counts it.
+namespace {
+bool admit(double x, const char* into) {
+  if (std::isfinite(x)) return true;
+  note_nonfinite(fmt::format("values entering {}", into), fmt::format("a per-trajectory value is {}", x));
+  return false;
+}
+}  // namespace
+
 void Moments::add(double x) {
+  if (!admit(x, "an estimate")) return;
   Moments one;
   one.n_ = 1;
   one.mean_ = x;
@@ -55,7 +69,12 @@ double Moments::k4() const {
 }
 
 void LogMeanExp::add(double a) {
-  if (n_ == 0) {
+  if (a == -INFINITY) {  // a zero weight: counted, adds nothing to the sums
+    if (n_++ == 0) max_ = a;
+    return;
+  }
+  if (!admit(a, "an exponential average")) return;
+  if (n_ == 0 || max_ == -INFINITY) {
     max_ = a;
   } else if (a > max_) {  // rescale the sums to the new maximum
     const double r = std::exp(max_ - a);
@@ -98,19 +117,21 @@ Histogram histogram(const std::vector<double>& x, int bins, double lo, double hi
   for (int i = 0; i <= bins; ++i) h.edges[i] = lo + (hi - lo) * double(i) / bins;
   h.counts.assign(bins, 0);
   for (double v : x) {
+    if (!admit(v, "a histogram")) continue;
     if (v < lo) {
       ++h.below;
     } else if (v > hi) {
       ++h.above;
     } else {
-      int b = int((v - lo) / (hi - lo) * bins);
-      h.counts[std::min(b, bins - 1)]++;
+      const double f = (v - lo) / (hi - lo) * bins;  // clamped before the cast: a huge f is UB as int
+      h.counts[f >= bins || !(f >= 0) ? (f >= bins ? bins - 1 : 0) : size_t(f)]++;
     }
   }
   return h;
 }
 
 double quantile(std::vector<double> x, double q) {
+  x.erase(std::remove_if(x.begin(), x.end(), [](double v) { return !admit(v, "a quantile"); }), x.end());
   if (x.empty()) return std::numeric_limits<double>::quiet_NaN();
   std::sort(x.begin(), x.end());
   const double pos = q * double(x.size() - 1);
@@ -120,7 +141,11 @@ double quantile(std::vector<double> x, double q) {
 }
 
 Histogram histogram_auto(const std::vector<double>& x, int bins, double q) {
-  double lo = quantile(x, q), hi = quantile(x, 1 - q);
+  std::vector<double> finite;  // the range from the finite values (histogram() notes the others)
+  for (double v : x)
+    if (std::isfinite(v)) finite.push_back(v);
+  double lo = quantile(finite, q), hi = quantile(finite, 1 - q);
+  if (finite.empty()) lo = hi = 0;
   const double pad = 0.05 * (hi - lo);
   return histogram(x, bins, lo - pad, hi + pad);
 }

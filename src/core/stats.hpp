@@ -3,6 +3,7 @@
 // fixed (trajectory) order by the callers, so results do not depend on threads or block sizes.
 #include <cstdint>
 #include <vector>
+#include <limits>
 
 namespace td {
 
@@ -12,7 +13,7 @@ class Moments {
   void add(double x);
   void merge(const Moments& o);
   int64_t count() const { return n_; }
-  double mean() const { return mean_; }
+  double mean() const { return n_ ? mean_ : std::numeric_limits<double>::quiet_NaN(); }  // NaN of nothing, never 0
   double variance() const;     // unbiased, n - 1
   double mean_se() const;      // sqrt(var / n)
   double variance_se() const;  // sqrt((m4 - m2^2 (n-3)/(n-1)) / n), central sample moments

@@ -30,17 +30,34 @@ bool parse_row(const std::string& line, std::vector<double>& v) {
   return !v.empty();
 }
 
+// A header line: comma-separated names, none of which reads as a number; `names` gets their count.
+bool is_header(const std::string& line, int& names) {
+  std::stringstream ss(line);
+  std::string field;
+  names = 0;
+  while (std::getline(ss, field, ',')) {
+    const char* b = field.c_str();
+    char* e = nullptr;
+    std::strtod(b, &e);
+    if (e != b) return false;  // starts like a number
+    ++names;
+  }
+  return names > 0;
+}
+
 Mat parse_csv(const std::string& text, const std::string& path) {
   std::istringstream f(text);
   std::vector<double> all, row;
   std::string line;
-  int lineno = 0, d = -1;
+  int lineno = 0, d = -1, header = -1;  // header: the header's number of names (-1: none)
   bool first_content = true;
   while (std::getline(f, line)) {
     ++lineno;
     if (line.find_first_not_of(" \t\r") == std::string::npos || line[0] == '#') continue;
     if (!parse_row(line, row)) {
-      if (first_content) {  // a header
+      // A header is a first line of names only: a line mixing numbers and text is an error at its
+      // own line, never silently skipped.
+      if (first_content && is_header(line, header)) {
         first_content = false;
         continue;
       }
@@ -48,6 +65,9 @@ Mat parse_csv(const std::string& text, const std::string& path) {
     }
     first_content = false;
     if (d < 0) d = int(row.size());
+    if (header >= 0 && header != d)
+      throw InputError(fmt::format("data file '{}': the header (line 1) names {} columns, but line {} has {} values", path,
+                                   header, lineno, d));
     if (int(row.size()) != d)
       throw InputError(fmt::format("data file '{}', line {}: {} values, but the first row has {}", path, lineno,
                                    row.size(), d));

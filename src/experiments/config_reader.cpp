@@ -124,6 +124,13 @@ int64_t ConfigReader::integer(const std::string& key, std::optional<int64_t> def
   return v;
 }
 
+int ConfigReader::int32(const std::string& key, std::optional<int> def, const char* doc) {
+  const int64_t v = integer(key, def ? std::optional<int64_t>(*def) : std::nullopt, doc);
+  if (v > INT32_MAX || v < INT32_MIN)  // an error, never a wrap-around into a "must be >= 1"
+    fail(key, fmt::format("{} is out of range: at most {} in absolute value", v, INT32_MAX));
+  return int(v);
+}
+
 double ConfigReader::number(const std::string& key, std::optional<double> def, const char* doc) {
   const toml::node* n = get(key, "number", doc);
   if (def) record(key, "number", default_text(*def), default_text(*def), doc);
@@ -175,7 +182,13 @@ std::string relative_to_config(const std::string& config_file, const std::string
 std::string ConfigReader::path(const std::string& key, std::optional<std::string> def, const char* doc) {
   const std::string s = string(key, def, doc);
   require(!s.empty(), key, "must name a file");
-  return relative_to_config(file_, s);
+  const std::string p = relative_to_config(file_, s);
+  std::error_code ec;
+  if (!std::filesystem::exists(p, ec))  // named here with its key and where it was looked for
+    fail(key, fmt::format("file '{}' does not exist (looked for {}; names are relative to {})", s,
+                          std::filesystem::absolute(p, ec).lexically_normal().string(),
+                          p == s ? "the working directory" : "the config file's folder"));
+  return p;
 }
 
 std::vector<std::string> ConfigReader::paths(const std::string& key, std::optional<std::vector<std::string>> def, const char* doc) {
@@ -327,7 +340,12 @@ toml::table parse_toml_text(const std::string& text, const std::string& source) 
 }
 
 toml::table load_toml_file(const std::string& path) {
-  if (!std::filesystem::exists(path)) throw InputError(fmt::format("config file '{}' does not exist", path));
+  if (!std::filesystem::exists(path))
+    throw InputError(fmt::format("config file '{}' does not exist (nor is it a built-in experiment: thermodiff list)", path));
+  if (!std::filesystem::is_regular_file(path))
+    throw InputError(fmt::format("config file '{}' is a directory or device, not a file: give a TOML config file or a "
+                                 "built-in experiment's name (thermodiff list)",
+                                 path));
   try {
     return toml::parse_file(path);
   } catch (const toml::parse_error& e) {

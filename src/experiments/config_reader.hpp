@@ -44,6 +44,7 @@ class ConfigReader {
   // Every read names what the key means (`doc`, for `thermodiff describe`): the key docs come from
   // the readers themselves. A required key has no default (kRequired).
   int64_t integer(const std::string& key, std::optional<int64_t> def, const char* doc);
+  int int32(const std::string& key, std::optional<int> def, const char* doc);  // an integer that fits an int
   double number(const std::string& key, std::optional<double> def, const char* doc);  // integer accepted
   bool boolean(const std::string& key, std::optional<bool> def, const char* doc);
   std::string string(const std::string& key, std::optional<std::string> def, const char* doc);

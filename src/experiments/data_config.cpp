@@ -167,7 +167,7 @@ std::optional<DataRead> read_data(ConfigReader& t, const DataRules& rules, uint6
     if (kind == "uniform8" || kind == "gaussian") {
       ImageSpec s;
       s.kind = parse_image_kind(kind);
-      s.side = int(t.integer("side", s.side, "synthetic images: image side"));
+      s.side = t.int32("side", s.side, "synthetic images: image side");
       if (s.kind == ImageKind::Gaussian) {
         s.mean = t.number("mean", s.mean, "gaussian images: pixel mean");
         s.std = t.number("std", s.std, "gaussian images: pixel std");

@@ -2,6 +2,8 @@
 
 #include <filesystem>
 #include <fmt/format.h>
+
+#include "core/error.hpp"
 #include <fstream>
 
 #include "core/file_io.hpp"
@@ -28,7 +30,13 @@ json mixture_json(const GaussianMixture& g) {
 void StageClock::run(const char* name, const std::function<void()>& fn) {
   const auto t0 = Clock::now();
   set_progress_stage(name);
-  fn();
+  try {  // a failure names the stage it happened in
+    fn();
+  } catch (const InputError& e) {
+    throw InputError(fmt::format("stage '{}': {}", name, e.what()));
+  } catch (const RunError& e) {
+    throw RunError(fmt::format("stage '{}': {}", name, e.what()));
+  }
   timing_[name] = timing_.value(name, 0.0) + seconds_since(t0);
 }
 
@@ -77,7 +85,7 @@ std::shared_ptr<const Score> train_mlp_score(const std::string& name, const MlpS
           {"resumed_from", tr.resumed_from}, {"data", source}, {"curve", curve},
           {"evaluated_with", ts.ema > 0 ? "EMA parameters" : "last parameters"}};
   return std::make_shared<NetworkScore>(std::make_shared<MlpNet>(ts.ema > 0 ? tr.ema : tr.model), process,
-                                        mlp.prediction);
+                                        mlp.prediction, name);
 }
 
 }  // namespace td

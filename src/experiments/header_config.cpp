@@ -17,6 +17,11 @@ ConfigHeader read_header(ConfigReader& r, const char* kind, const char* default_
           "seed of every random stream (results are identical for any thread count or block size)");
   r.require(seed >= 0, "seed", "must be >= 0");
   h.seed = uint64_t(seed);
+  const std::string nonfinite = r.string("nonfinite", "fail",
+      "values that are not finite (a model's NaN, an overflow): fail stops the run at the first, naming it; exclude "
+      "counts them, leaves them out of every estimate and reports the counts (docs/robustness.md#nonfinite)");
+  r.require(nonfinite == "fail" || nonfinite == "exclude", "nonfinite", fmt::format("'{}' is not fail or exclude", nonfinite));
+  h.nonfinite = parse_nonfinite_policy(nonfinite);
   return h;
 }
 

@@ -1,8 +1,9 @@
 #pragma once
-// The keys every experiment's config starts with: experiment, title, seed.
+// The keys every experiment's config starts with: experiment, title, seed, nonfinite.
 #include <cstdint>
 #include <string>
 
+#include "core/nonfinite.hpp"
 #include "experiments/config_reader.hpp"
 
 namespace td {
@@ -10,6 +11,7 @@ namespace td {
 struct ConfigHeader {
   std::string title;
   uint64_t seed = 1;
+  NonFinitePolicy nonfinite = NonFinitePolicy::Fail;
 };
 
 // `experiment` must name `kind` (it may be absent only for taep, the default experiment); `title`

@@ -84,8 +84,8 @@ std::vector<ModelSpec> read_models(ConfigReader& r, const Dataset& data, const M
         ms.collapse = ms.network->data->collapse;
         ms.collapse_K = ms.network->data->ring_K;
       }
-      ms.network->hutchinson_probes = int(m.integer("hutchinson_probes", rules.default_probes,
-          "network models: Rademacher probes per divergence, keyed by trajectory and step (0: exact divergence, d + 1 network passes; default 0 for d <= 64, else 1 in TAEP, 1 in likelihood and information)"));
+      ms.network->hutchinson_probes = m.int32("hutchinson_probes", rules.default_probes,
+          "network models: Rademacher probes per divergence, keyed by trajectory and step (0: exact divergence, d + 1 network passes; default 0 for d <= 64, else 1 in TAEP, 1 in likelihood and information)");
       m.require(ms.network->hutchinson_probes >= 0 && ms.network->hutchinson_probes <= rules.max_probes, "hutchinson_probes",
                 fmt::format("must be in [0, {}] (0: exact divergence, d + 1 network passes)", rules.max_probes));
     } else {

@@ -18,8 +18,8 @@ std::shared_ptr<const Score> build_model(const ModelSpec& ms, const Dataset& dat
                                          uint64_t seed, const RunContext& ctx, json& info) {
   std::shared_ptr<const Score> s;
   if (ms.network && ms.network->torchscript) {
-    s = std::make_shared<NetworkScore>(std::make_shared<TorchScriptNet>(ms.network->file, data.dim), process,
-                                       ms.network->prediction);
+    s = std::make_shared<NetworkScore>(std::make_shared<TorchScriptNet>(ms.network->file, data.dim, std::vector<double>{process.t_min()}), process,
+                                       ms.network->prediction, ms.name);
   } else if (ms.network) {
     const NetworkModelSpec& ns = *ms.network;
     const Dataset& train_on = ns.data ? ns.data->data : data;
@@ -35,6 +35,21 @@ std::shared_ptr<const Score> build_model(const ModelSpec& ms, const Dataset& dat
   }
   if (ms.perturb) s = std::make_shared<PerturbedScore>(s, ms.perturb->kind, ms.perturb->eps);
   return s;
+}
+
+namespace {
+std::vector<double> probe_times(const ProcessParams& p) { return {p.t_min, 0.5 * (p.t_min + p.T), p.T}; }
+}  // namespace
+
+void probe_models(const std::vector<ModelSpec>& models, int d, const ProcessParams& process) {
+  for (const ModelSpec& ms : models)
+    if (ms.network && ms.network->torchscript) {
+      try {
+        TorchScriptNet(ms.network->file, d, probe_times(process));
+      } catch (const InputError& e) {
+        throw InputError(fmt::format("model '{}': {}", ms.name, e.what()));
+      }
+    }
 }
 
 std::shared_ptr<const Score> companion_score(const ModelSpec& ms, const Process& process) {

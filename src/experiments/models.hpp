@@ -21,6 +21,10 @@ std::shared_ptr<const Score> build_model(const ModelSpec& ms, const Dataset& dat
                                          const std::shared_ptr<const Score>& data_exact, const Process& process,
                                          uint64_t seed, const RunContext& ctx, nlohmann::json& info);
 
+// Loads every TorchScript model of `models` and checks its contract (docs/models.md#contract) on a
+// probe batch at the process's t_min, middle and T: run at validation, before any work.
+void probe_models(const std::vector<ModelSpec>& models, int d, const ProcessParams& process);
+
 // For an MLP trained on its own mixture: the exact score of that mixture, what a perfectly trained
 // network would give (null for every other model).
 std::shared_ptr<const Score> companion_score(const ModelSpec& ms, const Process& process);

@@ -18,11 +18,11 @@ LossWeighting parse_weighting_key(ConfigReader& r, const std::string& key, const
 
 MlpSpec read_mlp(ConfigReader& a, const MlpSpec& base) {
   MlpSpec s = base;
-  s.width = int(a.integer("width", s.width, "hidden width"));
+  s.width = a.int32("width", s.width, "hidden width");
   a.require(s.width >= 1 && s.width <= 65536, "width", "must be in [1, 65536]");
-  s.hidden = int(a.integer("hidden", s.hidden, "hidden layers"));
+  s.hidden = a.int32("hidden", s.hidden, "hidden layers");
   a.require(s.hidden >= 1 && s.hidden <= 64, "hidden", "must be in [1, 64]");
-  s.embed = int(a.integer("embed", s.embed, "time-embedding size (even)"));
+  s.embed = a.int32("embed", s.embed, "time-embedding size (even)");
   a.require(s.embed >= 2 && s.embed % 2 == 0 && s.embed <= 4096, "embed", "must be even, in [2, 4096]");
   s.prediction = parse_prediction_key(a, "prediction", prediction_name(s.prediction));
   a.finish();
@@ -35,7 +35,7 @@ TrainSpec read_training(ConfigReader& tr, const TrainSpec& base, bool top_level)
     tr.require(!tr.has("checkpoint"), "checkpoint",
         "set checkpoint per model ([[models]].training), not for all models");
   t.steps = tr.integer("steps", t.steps, "Adam steps");
-  t.batch = int(tr.integer("batch", t.batch, "samples per step"));
+  t.batch = tr.int32("batch", t.batch, "samples per step");
   t.lr = tr.number("lr", t.lr, "peak learning rate");
   t.warmup = tr.integer("warmup", t.warmup, "linear warm-up steps");
   t.decay = tr.string("decay", t.decay, "none or cosine (to 0 at the last step)");

@@ -2,10 +2,13 @@
 
 #include <memory>
 
+#include <omp.h>
+
 #include <fmt/format.h>
 
 #include "core/error.hpp"
 #include "experiments/information/run.hpp"
+#include "experiments/models.hpp"
 #include "experiments/learning/run.hpp"
 #include "experiments/likelihood/run.hpp"
 #include "experiments/nonequilibrium/run.hpp"
@@ -15,13 +18,68 @@ namespace td {
 namespace {
 
 // An Experiment from a parsed config: its run and report bound to it.
+// The models each kind's config names, on its data's dimension and process (none: no models).
+void probe_config(const TaepConfig& c) { probe_models(c.models, c.data.dim, c.process); }
+void probe_config(const LikelihoodConfig& c) {
+  for (const LikelihoodRun& r : c.runs) probe_models({r.model}, r.data->dim, r.process);
+}
+void probe_config(const InformationConfig& c) {
+  if (c.dataset) probe_models(c.models, c.dataset->dim, c.process);
+}
+void probe_config(const NonequilibriumConfig&) {}
+void probe_config(const LearningConfig&) {}
+
+// The dominant arrays of each kind's run, from its config: per-trajectory values, stored samples and
+// paths, per-thread working blocks (d doubles per point, a few copies each). An estimate, within a
+// small factor: enough to refuse a run that cannot fit before it starts, not a budget.
+constexpr double kDouble = 8;
+std::vector<MemoryTerm> memory_of(const TaepConfig& c) {
+  const double d = c.data.dim, m = double(c.models.size()), threads = omp_get_max_threads();
+  return {{"per-trajectory values (sim.trajectories x models)", double(c.trajectories) * 2 * m * 6 * kDouble},
+          {"DFT reverse paths (sim.dft_trajectories x models)", c.dft ? double(c.dft_trajectories ? c.dft_trajectories : c.trajectories) * m * 6 * kDouble : 0},
+          {"exact-reference samples (sim.exact_samples x d)", double(c.exact_samples) * d * 4 * kDouble},
+          {"generated samples (sim.generated_samples x d x models)", double(c.generated_samples) * d * (m + 1) * 2 * kDouble},
+          {"working blocks (sim.block x d per thread)", threads * double(c.block) * d * 40 * kDouble}};
+}
+std::vector<MemoryTerm> memory_of(const LikelihoodConfig& c) {
+  double most = 0;
+  for (const LikelihoodRun& r : c.runs)
+    most = std::max(most, double(r.data->dim) * (double(c.test_samples) * 16 + double(c.rates.samples) * 8) * kDouble);
+  return {{"NLL solver states and entropy-rate samples (likelihood.samples, entropy_rates.samples x d)", most}};
+}
+std::vector<MemoryTerm> memory_of(const InformationConfig& c) {
+  const double d = c.dataset ? c.dataset->dim : 1;
+  std::vector<MemoryTerm> out;
+  if (c.rates) out.push_back({"rate samples (rates.samples x d)", double(c.rates->samples) * d * 8 * kDouble});
+  if (c.pathwise)
+    out.push_back({"pathwise samples and records (pathwise.samples, generative_samples x records)",
+                   (double(c.pathwise->samples) * double(c.pathwise->nodes) +
+                    double(c.pathwise->generative_samples) * double(c.pathwise->records)) * 2 * kDouble});
+  if (c.cloning)
+    for (int dc : c.cloning->d) out.push_back({"cloning paths (cloning.samples x d)", double(c.cloning->samples) * dc * 4 * kDouble});
+  if (c.collapse)
+    for (int dc : c.collapse->d) out.push_back({"collapse training points (collapse.P x d)", double(c.collapse->P) * dc * 2 * kDouble});
+  return out;
+}
+std::vector<MemoryTerm> memory_of(const NonequilibriumConfig& c) {
+  std::vector<MemoryTerm> out;
+  if (c.ift) out.push_back({"per-trajectory values (ift.trajectories x 2 directions)", double(c.ift->trajectories) * 2 * 8 * kDouble});
+  if (c.flow) out.push_back({"flow samples (flow.samples)", double(c.flow->samples) * double(c.flow->data.d) * 4 * kDouble});
+  if (c.franz_parisi) out.push_back({"Franz-Parisi pairs (franz_parisi.pairs)", double(c.franz_parisi->pairs) * 4 * kDouble});
+  return out;
+}
+std::vector<MemoryTerm> memory_of(const LearningConfig&) { return {}; }  // a fixed-size U-Net on a fixed image set
+
 template <class Config, class Run, class Render>
 Experiment make_experiment(Config cfg, const char* kind, std::string summary, Run run, Render render) {
   auto c = std::make_shared<const Config>(std::move(cfg));
   Experiment e;
+  e.check = [c] { probe_config(*c); };
+  e.memory = memory_of(*c);
   e.kind = kind;
   e.seed = c->seed;
   e.resolved = c->resolved;
+  e.nonfinite = parse_nonfinite_policy(c->resolved["nonfinite"].value_or(std::string("fail")));
   e.summary = std::move(summary);
   e.run = [c, run](const RunContext& ctx) { return run(*c, ctx); };
   e.render = render;

@@ -9,15 +9,29 @@
 #include <nlohmann/json.hpp>
 #include <toml++/toml.h>
 
+#include "core/nonfinite.hpp"
 #include "experiments/experiment_common.hpp"
 
 namespace td {
 
+// One term of a run's memory estimate: what it holds (naming the keys that size it) and its bytes.
+struct MemoryTerm {
+  std::string what;
+  double bytes = 0;
+};
+
 struct Experiment {
   std::string kind;     // the config's `experiment` key
   uint64_t seed = 1;
+  NonFinitePolicy nonfinite = NonFinitePolicy::Fail;  // the config's `nonfinite` (core/nonfinite.hpp)
   toml::table resolved; // the config with every default written out
   std::string summary;  // one line for `validate`
+  // Loads every model and checks its contract on a probe batch (data files are read by the parser):
+  // the part of validation that needs LibTorch. `validate` and `run` call it before any work.
+  std::function<void()> check;
+  // The largest arrays the run will hold, from the config alone (docs/robustness.md#memory): the CLI
+  // compares their sum with the machine's memory before any work.
+  std::vector<MemoryTerm> memory;
   std::function<nlohmann::json(const RunContext&)> run;
   std::function<std::string(const nlohmann::json&, const std::string&)> render;
 };

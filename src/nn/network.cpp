@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "core/nonfinite.hpp"
 #include "core/rng.hpp"
 
 namespace td {
@@ -72,8 +73,8 @@ void Network::check_batch(const Mat& X, const Vec& t) const {
     throw InputError(fmt::format("{}: {} times for {} points (give one, or one per point)", describe(), t.size(), X.rows()));
 }
 
-NetworkScore::NetworkScore(std::shared_ptr<const Network> net, Process process, Prediction prediction)
-    : net_(std::move(net)), process_(std::move(process)), prediction_(prediction) {
+NetworkScore::NetworkScore(std::shared_ptr<const Network> net, Process process, Prediction prediction, std::string name)
+    : net_(std::move(net)), process_(std::move(process)), prediction_(prediction), name_(std::move(name)) {
   if (!net_) throw InputError("network score: no network");
 }
 
@@ -81,10 +82,41 @@ std::string NetworkScore::describe() const {
   return fmt::format("{} ({}-prediction)", net_->describe(), prediction_name(prediction_));
 }
 
+void NetworkScore::check_output(const Mat& X, const Vec& t, const Mat& F, const Vec* tr) const {
+  auto bad = [&](Eigen::Index i) { return !F.row(i).allFinite() || (tr && !std::isfinite((*tr)[i])); };
+  Eigen::Index first = -1, count = 0;
+  for (Eigen::Index i = 0; i < F.rows(); ++i)
+    if (bad(i)) count++, first = first < 0 ? i : first;
+  if (!count) return;
+  std::string what = fmt::format("the divergence (Jacobian trace) of row {} is {}", first, tr ? (*tr)[first] : 0.0);
+  for (Eigen::Index k = F.cols() - 1; k >= 0; --k)  // the first bad coordinate
+    if (!std::isfinite(F(first, k))) what = fmt::format("output[{}, {}] = {}", first, k, F(first, k));
+  std::string x;
+  for (Eigen::Index k = 0; k < std::min<Eigen::Index>(X.cols(), 4); ++k) x += fmt::format("{}{:.4g}", k ? ", " : "", X(first, k));
+  note_nonfinite(fmt::format("{}{}: outputs", name_.empty() ? "" : "model '" + name_ + "', ", describe()),
+                 fmt::format("{} at t = {:.6g} (first bad row {} of {}, x = [{}{}]; {} rows bad)", what,
+                             t.size() == 1 ? t[0] : t[first], first, F.rows(), x, X.cols() > 4 ? ", ..." : "", count),
+                 count);
+}
+
+// A failure inside the network names the config's model too.
+template <class F>
+void NetworkScore::named(F&& call) const {
+  if (name_.empty()) return call();
+  try {
+    call();
+  } catch (const InputError& e) {
+    throw InputError(fmt::format("model '{}': {}", name_, e.what()));
+  } catch (const RunError& e) {
+    throw RunError(fmt::format("model '{}': {}", name_, e.what()));
+  }
+}
+
 void NetworkScore::score(const Mat& X, double t, Mat& S) const {
   Mat F;
   const Vec tv = Vec::Constant(1, t);
-  net_->forward(X, tv, F);
+  named([&] { net_->forward(X, tv, F); });
+  check_output(X, tv, F, nullptr);
   prediction_to_score(prediction_, process_, X, tv, F, S);
 }
 
@@ -100,19 +132,21 @@ void NetworkScore::evaluate(const ScoreRequest& q, ScoreResult& r) const {
   const Vec tv = q.times ? *q.times : Vec::Constant(1, q.t);
   Mat F;
   if (q.divergence == Divergence::None) {
-    net_->forward(q.X, tv, F);
+    named([&] { net_->forward(q.X, tv, F); });
+    check_output(q.X, tv, F, nullptr);
     prediction_to_score(prediction_, process_, q.X, tv, F, r.score);
     return;
   }
   Vec tr;
   Mat per;  // Hutchinson: the per-probe estimates v . J v
   if (q.divergence == Divergence::Exact) {
-    net_->forward_trace(q.X, tv, F, tr);
+    named([&] { net_->forward_trace(q.X, tv, F, tr); });
   } else {
     if (!q.probes || q.probes->empty()) throw InputError("Hutchinson divergence: at least one probe is needed");
-    net_->forward_quadratic(q.X, tv, *q.probes, F, per);
+    named([&] { net_->forward_quadratic(q.X, tv, *q.probes, F, per); });
     tr = per.rowwise().mean();
   }
+  check_output(q.X, tv, F, &tr);
   prediction_to_score(prediction_, process_, q.X, tv, F, r.score, &tr, &r.div);
   const Eigen::Index n = q.X.rows(), k = per.cols();
   r.div_var.setZero(n);

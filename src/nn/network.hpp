@@ -56,7 +56,8 @@ void prediction_to_score(Prediction p, const Process& process, const Mat& X, con
 
 class NetworkScore final : public Score {
  public:
-  NetworkScore(std::shared_ptr<const Network> net, Process process, Prediction prediction);
+  // `name`: the config's model name, which every error about the network's output cites.
+  NetworkScore(std::shared_ptr<const Network> net, Process process, Prediction prediction, std::string name = "");
   int dim() const override { return net_->dim(); }
   std::string describe() const override;
   void score(const Mat& X, double t, Mat& S) const override;
@@ -72,9 +73,14 @@ class NetworkScore final : public Score {
   Prediction prediction() const { return prediction_; }
 
  private:
+  // A network's output must be finite (core/nonfinite): the time, first bad row and its input name a fault.
+  void check_output(const Mat& X, const Vec& t, const Mat& F, const Vec* tr) const;
+  template <class F>
+  void named(F&& call) const;
   std::shared_ptr<const Network> net_;
   Process process_;
   Prediction prediction_;
+  std::string name_;
 };
 
 }  // namespace td

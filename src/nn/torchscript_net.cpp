@@ -17,29 +17,6 @@ struct TorchScriptNet::Impl {
   mutable torch::jit::Module module;
 };
 
-TorchScriptNet::TorchScriptNet(const std::string& path, int d) : impl_(std::make_unique<Impl>()), path_(path), d_(d) {
-  if (!std::filesystem::exists(path)) throw InputError(fmt::format("TorchScript model '{}' does not exist", path));
-  try {
-    impl_->module = torch::jit::load(path);
-  } catch (const std::exception& e) {
-    throw InputError(fmt::format("TorchScript model '{}' cannot be loaded: {}", path, e.what()));
-  }
-  impl_->module.eval();
-  // Contract check on a probe batch: output [n, d], finite.
-  Mat out;
-  try {
-    forward(Mat::Zero(3, d), 0.5, out);
-  } catch (const InputError&) {
-    throw;
-  } catch (const std::exception& e) {
-    throw InputError(fmt::format("TorchScript model '{}' fails on x[3, {}], t[3]: {}", path, d, e.what()));
-  }
-}
-
-TorchScriptNet::~TorchScriptNet() = default;
-
-std::string TorchScriptNet::describe() const { return fmt::format("TorchScript model '{}' (d = {})", path_, d_); }
-
 namespace {
 
 std::string shape(const torch::Tensor& f) {
@@ -48,46 +25,121 @@ std::string shape(const torch::Tensor& f) {
   return o.str();
 }
 
-torch::Tensor call(torch::jit::Module& m, const torch::Tensor& x, const Vec& t, const std::string& path, int d) {
+std::string times(const Vec& t) {
+  return t.size() == 1 || t.minCoeff() == t.maxCoeff() ? fmt::format("t = {:.6g}", t[0]) : fmt::format("t in [{:.6g}, {:.6g}]", t.minCoeff(), t.maxCoeff());
+}
+
+// Runs a LibTorch call; its errors (a TorchScript `raise`, an autograd failure) become one line
+// naming the model and the time (the full text with --verbose).
+template <class F>
+void guarded(const std::string& model, const Vec& t, F&& f) {
+  try {
+    f();
+  } catch (const InputError&) {
+    throw;
+  } catch (const RunError&) {
+    throw;
+  } catch (const c10::Error& e) {
+    throw RunError(fmt::format("{} failed at {}: {}", model, times(t), library_error_text(e.what_without_backtrace())));
+  } catch (const std::exception& e) {
+    throw RunError(fmt::format("{} failed at {}: {}", model, times(t), library_error_text(e.what())));
+  }
+}
+
+// forward(x, t) with the contract's checks: a tensor of shape [n, d] and a real floating dtype;
+// `grad`: it must depend on x through autograd (the divergence is taken by autograd).
+torch::Tensor call(torch::jit::Module& m, const torch::Tensor& x, const Vec& t, const std::string& model, int d, bool grad) {
   const auto tt = t.size() == 1 ? torch::full({x.size(0)}, t[0], torch::kFloat)
                                 : to_tensor(Mat(t), torch::kFloat).reshape({x.size(0)});
   const torch::IValue r = m.forward({x, tt});
-  if (!r.isTensor()) throw InputError(fmt::format("TorchScript model '{}': forward must return a Tensor", path));
+  if (!r.isTensor()) throw InputError(fmt::format("{}: forward must return a Tensor (at {})", model, times(t)));
   const auto f = r.toTensor();
   if (f.dim() != 2 || f.size(0) != x.size(0) || f.size(1) != d)
-    throw InputError(fmt::format("TorchScript model '{}': forward(x[{}, {}], t[{}]) returned shape {}, expected [{}, {}]",
-                                 path, x.size(0), d, x.size(0), shape(f), x.size(0), d));
+    throw InputError(fmt::format("{}: forward(x[{}, {}], t[{}]) returned shape {} at {}, expected [{}, {}]", model,
+                                 x.size(0), d, x.size(0), shape(f), times(t), x.size(0), d));
+  if (!f.is_floating_point())
+    throw InputError(fmt::format("{}: forward returned dtype {} at {}; the contract is a real floating tensor (float32)",
+                                 model, std::string(c10::toString(f.scalar_type())), times(t)));
+  if (grad && !f.requires_grad())
+    throw InputError(fmt::format("{}: forward's output at {} does not depend on x through autograd (detached, or "
+                                 "computed under no_grad), so its divergence cannot be taken",
+                                 model, times(t)));
   return f;
 }
 
 }  // namespace
 
+TorchScriptNet::TorchScriptNet(const std::string& path, int d, const std::vector<double>& probe_times)
+    : impl_(std::make_unique<Impl>()), path_(path), d_(d) {
+  if (!std::filesystem::exists(path)) throw InputError(fmt::format("TorchScript model '{}' does not exist", path));
+  try {
+    impl_->module = torch::jit::load(path);
+  } catch (const c10::Error& e) {
+    throw InputError(fmt::format("TorchScript model '{}' cannot be loaded: {}", path, library_error_text(e.what_without_backtrace())));
+  } catch (const std::exception& e) {
+    throw InputError(fmt::format("TorchScript model '{}' cannot be loaded: {}", path, library_error_text(e.what())));
+  }
+  impl_->module.eval();
+  probe(probe_times);
+}
+
+// The contract on a probe batch (three points) at each probe time: shape, dtype, finite values, and
+// one vector-Jacobian product (what every divergence needs). Any failure is bad input.
+void TorchScriptNet::probe(const std::vector<double>& probe_times) const {
+  Mat X(3, d_), out, Q;
+  X.row(0).setZero(), X.row(1).setConstant(0.5), X.row(2).setConstant(-1.0);
+  const std::vector<Mat> v = {Mat::Ones(3, d_)};
+  for (double t : probe_times) {
+    try {
+      forward_quadratic(X, t, v, out, Q);
+    } catch (const std::exception& e) {
+      throw InputError(fmt::format("{} (on its probe batch x[3, {}]: rows 0, 0.5, -1)", e.what(), d_));
+    }
+    for (Eigen::Index i = 0; i < 3; ++i)
+      if (!out.row(i).allFinite() || !std::isfinite(Q(i, 0)))
+        throw InputError(fmt::format("{}: output not finite on its probe batch at t = {:.6g}, row {} (x = {})", describe(),
+                                     t, i, X(i, 0)));
+  }
+}
+
+TorchScriptNet::~TorchScriptNet() = default;
+
+std::string TorchScriptNet::describe() const { return fmt::format("TorchScript model '{}' (d = {})", path_, d_); }
+
 void TorchScriptNet::forward(const Mat& X, const Vec& t, Mat& out) const {
   check_batch(X, t);
-  torch::NoGradGuard ng;
-  out = to_mat(call(impl_->module, to_tensor(X, torch::kFloat), t, path_, d_));
+  guarded(describe(), t, [&] {
+    torch::NoGradGuard ng;
+    out = to_mat(call(impl_->module, to_tensor(X, torch::kFloat), t, describe(), d_, false));
+  });
 }
 
 void TorchScriptNet::forward_quadratic(const Mat& X, const Vec& t, const std::vector<Mat>& V, Mat& out, Mat& Q) const {
   check_batch(X, t);
-  const int n = int(X.rows()), k = int(V.size());
-  auto x = to_tensor(X, torch::kFloat).requires_grad_(true);
-  const auto f = call(impl_->module, x, t, path_, d_);
-  Q.resize(n, k);
-  for (int p = 0; p < k; ++p) {
-    const auto v = to_tensor(V[p], torch::kFloat);
-    const auto g = torch::autograd::grad({(f * v).sum()}, {x}, {}, /*retain_graph=*/true)[0];  // J^T v
-    Q.col(p) = to_mat((g * v).sum(1, true)).col(0);  // v . J^T v = v . J v
-  }
-  out = to_mat(f);
+  guarded(describe(), t, [&] {
+    const int n = int(X.rows()), k = int(V.size());
+    auto x = to_tensor(X, torch::kFloat).requires_grad_(true);
+    const auto f = call(impl_->module, x, t, describe(), d_, true);
+    Q.resize(n, k);
+    for (int p = 0; p < k; ++p) {
+      const auto v = to_tensor(V[p], torch::kFloat);
+      const auto g = torch::autograd::grad({(f * v).sum()}, {x}, {}, /*retain_graph=*/true)[0];  // J^T v
+      Q.col(p) = to_mat((g * v).sum(1, true)).col(0);  // v . J^T v = v . J v
+    }
+    out = to_mat(f);
+  });
 }
 
 void TorchScriptNet::forward_trace(const Mat& X, const Vec& t, Mat& out, Vec& tr) const {
   check_batch(X, t);
-  auto x = to_tensor(X, torch::kFloat).requires_grad_(true);
-  const auto f = call(impl_->module, x, t, path_, d_);
-  tr = autograd_trace(f, x);
-  out = to_mat(f);
+  guarded(describe(), t, [&] {
+    auto x = to_tensor(X, torch::kFloat).requires_grad_(true);
+    const auto f = call(impl_->module, x, t, describe(), d_, true);
+    tr = autograd_trace(f, x);
+    out = to_mat(f);
+  });
 }
+
+void set_torch_threads(int n) { torch::set_num_threads(n); }
 
 }  // namespace td

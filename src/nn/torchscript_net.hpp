@@ -6,6 +6,7 @@
 // per probe. Loading checks the contract on a probe batch and names the file in every error.
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "nn/network.hpp"
 
@@ -13,7 +14,9 @@ namespace td {
 
 class TorchScriptNet final : public Network {
  public:
-  TorchScriptNet(const std::string& path, int d);
+  // Loads the module and checks the contract on a probe batch at each of `probe_times` (the
+  // process's t_min, middle and T, so a model that fails late is refused before any work).
+  TorchScriptNet(const std::string& path, int d, const std::vector<double>& probe_times = {0.5});
   ~TorchScriptNet() override;
   int dim() const override { return d_; }
   std::string describe() const override;
@@ -25,10 +28,14 @@ class TorchScriptNet final : public Network {
   void forward_trace(const Mat& X, const Vec& t, Mat& out, Vec& tr) const override;
 
  private:
+  void probe(const std::vector<double>& probe_times) const;
   struct Impl;  // keeps torch headers out of this one
   std::unique_ptr<Impl> impl_;
   std::string path_;
   int d_;
 };
+
+// LibTorch's intra-op threads (LibTorch lives in nn/ and train/; the CLI's thread owner calls this).
+void set_torch_threads(int n);
 
 }  // namespace td

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "core/parallel.hpp"
 #include "core/quadrature.hpp"
 #include "core/rng.hpp"
 #include "core/stats.hpp"
@@ -99,13 +100,16 @@ ConditionalEntropyRates conditional_entropy_rates(const Process& p, const Score&
       normal_block(keys.noise, id.data(), nb, 0, d, Z);  // the same points as the rates at this node
       const Mat Xt = a * X0 + sg * Z;
       Mat eig(o.spectrum_samples, d);
+      ParallelFailure failure;
 #pragma omp parallel for schedule(static) private(J)
-      for (int i = 0; i < o.spectrum_samples; ++i) {
-        score.jacobian(Xt.row(i), t, J);
-        // Symmetric for exact scores; a model's Jacobian is symmetrized (its gradient part).
-        Eigen::SelfAdjointEigenSolver<Mat> es(0.5 * (J + J.transpose()), Eigen::EigenvaluesOnly);
-        eig.row(i) = es.eigenvalues().transpose();
-      }
+      for (int i = 0; i < o.spectrum_samples; ++i)
+        failure.run(i, [&] {
+          score.jacobian(Xt.row(i), t, J);
+          // Symmetric for exact scores; a model's Jacobian is symmetrized (its gradient part).
+          Eigen::SelfAdjointEigenSolver<Mat> es(0.5 * (J + J.transpose()), Eigen::EigenvaluesOnly);
+          eig.row(i) = es.eigenvalues().transpose();
+        });
+      failure.rethrow();
       r.spectrum.row(Eigen::Index(k)) = eig.colwise().mean();
     }
   }

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/parallel.hpp"
 
 namespace td {
 
@@ -16,17 +17,21 @@ DensityCoverage density_coverage(const Mat& real, const Mat& fake, int k) {
   if (M < 1) throw InputError("density/coverage: no generated samples");
   // Squared k-NN radii among the reals (excluding the point itself).
   std::vector<double> r2(N);
+  ParallelFailure failure;  // the per-thread buffer's allocation may fail
 #pragma omp parallel
   {
-    std::vector<double> dist(N);
+    std::vector<double> dist;
+    failure.run(0, [&] { dist.resize(size_t(N)); });
 #pragma omp for schedule(static)
     for (int64_t i = 0; i < N; ++i) {
+      if (failure.failed()) continue;
       for (int64_t j = 0; j < N; ++j) dist[j] = (real.row(i) - real.row(j)).squaredNorm();
       dist[i] = INFINITY;
       std::nth_element(dist.begin(), dist.begin() + (k - 1), dist.end());
       r2[i] = dist[k - 1];
     }
   }
+  failure.rethrow();
   int64_t inside = 0, covered = 0;
 #pragma omp parallel for schedule(static) reduction(+ : inside, covered)
   for (int64_t i = 0; i < N; ++i) {

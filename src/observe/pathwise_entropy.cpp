@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "core/parallel.hpp"
 #include "core/quadrature.hpp"
 #include "core/rng.hpp"
 #include "core/stats.hpp"
@@ -115,20 +116,23 @@ EntropyVariance pathwise_entropy_quadrature(const GaussianMixture& data, const P
   resize(r, t.size());
   const GaussRule& gh = gauss_hermite(nodes);
   const int K = data.K(), q = int(gh.x.size());
+  ParallelFailure failure;
 #pragma omp parallel for schedule(dynamic)
-  for (size_t k = 0; k < t.size(); ++k) {
-    const Kernel ker = kernel_at(p, t[k]);
-    Mat X(K * q, 1);
-    Vec w(K * q), h;
-    for (int c = 0; c < K; ++c) {
-      const double m = ker.alpha * data.means(c, 0), sd = std::sqrt(ker.alpha * ker.alpha * data.vars(c, 0) + ker.sigma2);
-      for (int i = 0; i < q; ++i) X(c * q + i, 0) = m + sd * gh.x[size_t(i)], w[c * q + i] = data.weights[c] * gh.w[size_t(i)];
-    }
-    posterior_entropy(data, ker, X, h, nodes);
-    const double m1 = w.dot(h), m2 = w.dot(h.cwiseProduct(h));
-    r.mean[k] = m1, r.var[k] = std::max(0.0, m2 - m1 * m1);
-    r.mean_se[k] = r.var_se[k] = 0;
-  }
+  for (size_t k = 0; k < t.size(); ++k)
+    failure.run(int64_t(k), [&] {
+      const Kernel ker = kernel_at(p, t[k]);
+      Mat X(K * q, 1);
+      Vec w(K * q), h;
+      for (int c = 0; c < K; ++c) {
+        const double m = ker.alpha * data.means(c, 0), sd = std::sqrt(ker.alpha * ker.alpha * data.vars(c, 0) + ker.sigma2);
+        for (int i = 0; i < q; ++i) X(c * q + i, 0) = m + sd * gh.x[size_t(i)], w[c * q + i] = data.weights[c] * gh.w[size_t(i)];
+      }
+      posterior_entropy(data, ker, X, h, nodes);
+      const double m1 = w.dot(h), m2 = w.dot(h.cwiseProduct(h));
+      r.mean[k] = m1, r.var[k] = std::max(0.0, m2 - m1 * m1);
+      r.mean_se[k] = r.var_se[k] = 0;
+    });
+  failure.rethrow();
   r.peak = curve_peak(r.t, r.var);
   return r;
 }

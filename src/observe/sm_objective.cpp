@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "core/stats.hpp"
+#include "core/parallel.hpp"
 
 namespace td {
 
@@ -19,19 +20,22 @@ SmObjective sm_objective(const Process& process, const TimeGrid& grid, const Sco
   std::vector<Moments> node(N);
   std::vector<std::vector<double>> vals(N, std::vector<double>(size_t(samples_per_node)));
   // One batch per node, ids node * m + i; results are stored per node and reduced in order.
+  ParallelFailure failure;
 #pragma omp parallel for schedule(dynamic, 1)
-  for (int n = 0; n < N; ++n) {
-    const int m = (samples_per_node + kLanes - 1) / kLanes * kLanes;
-    std::vector<uint64_t> ids(m);
-    for (int i = 0; i < m; ++i) ids[i] = uint64_t(n) * uint64_t(m) + uint64_t(i);
-    Mat X, St, Sm;
-    const double t = grid.t(n);
-    sample(t, ids.data(), m, uint64_t(2 * n), X);
-    target.score(X, t, St);
-    model.score(X, t, Sm);
-    const Vec e = (Sm - St).rowwise().squaredNorm();
-    for (int i = 0; i < samples_per_node; ++i) vals[n][i] = e[i];
-  }
+  for (int n = 0; n < N; ++n)
+    failure.run(n, [&] {
+      const int m = (samples_per_node + kLanes - 1) / kLanes * kLanes;
+      std::vector<uint64_t> ids(m);
+      for (int i = 0; i < m; ++i) ids[i] = uint64_t(n) * uint64_t(m) + uint64_t(i);
+      Mat X, St, Sm;
+      const double t = grid.t(n);
+      sample(t, ids.data(), m, uint64_t(2 * n), X);
+      target.score(X, t, St);
+      model.score(X, t, Sm);
+      const Vec e = (Sm - St).rowwise().squaredNorm();
+      for (int i = 0; i < samples_per_node; ++i) vals[n][i] = e[i];
+    });
+  failure.rethrow();
   SmObjective out;
   double total = 0, var = 0;
   for (int n = 0; n < N; ++n) {

@@ -67,6 +67,15 @@ std::string run_record_html(const json& r) {
   return h + "</table>\n";
 }
 
+// Values left out under nonfinite = "exclude" (core/nonfinite.hpp): said first, where no reader misses it.
+std::string nonfinite_html(const json& r) {
+  if (!r.contains("nonfinite") || r["nonfinite"].empty()) return "";
+  std::string h = "<p class=\"warn\"><b>Values not finite were left out of every estimate</b> "
+                  "(<code>nonfinite = \"exclude\"</code>; docs/robustness.md#nonfinite):</p>\n<ul class=\"warn\">";
+  for (const auto& [where, n] : r["nonfinite"].items()) h += "<li>" + html_escape(where) + ": " + n.dump() + "</li>";
+  return h + "</ul>\n";
+}
+
 // The docs pages as the report's appendix (section ids doc-s0, doc-s2.4, ...).
 std::string physics_appendix(const std::vector<std::string>& docs) {
   std::string h = "<h2 id=\"physics\">Physics (from the engine's docs)</h2>\n<div class=\"docs\">\n";
@@ -101,6 +110,7 @@ pre{background:#f6f8fa;padding:10px;overflow:auto;font-size:.8em} .meta td{paddi
   h += "<script>" + script_safe(chart_library_js()) + "</script>\n";
   h += "<script type=\"application/json\" id=\"results\">" + script_safe(r.dump()) + "</script>\n";
   h += "</head><body>\n<h1>" + title + "</h1>\n";
+  h += nonfinite_html(r);
   h += body;
   h += "<div id=\"figures\"></div>\n";
   h += "<h2>Resolved configuration</h2>\n<pre>" + html_escape(config) + "</pre>\n";

@@ -1,9 +1,11 @@
 #include "report/run_dir.hpp"
 
-#include <chrono>
+#include <algorithm>
+#include <csignal>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <fmt/format.h>
 #include <unistd.h>
@@ -17,6 +19,9 @@ namespace td {
 
 namespace {
 
+constexpr const char* kMarker = ".thermodiff-run";
+constexpr size_t kNameMax = 255;  // bytes in one path component on Linux file systems
+
 std::string read_text(const fs::path& p) {
   std::ifstream f(p, std::ios::binary);
   std::ostringstream s;
@@ -24,41 +29,160 @@ std::string read_text(const fs::path& p) {
   return s.str();
 }
 
-// The newest .NAME.incomplete-PID directory next to `final` ("" if none).
-std::string newest_incomplete(const fs::path& parent, const std::string& name) {
-  std::string best;
-  fs::file_time_type best_t{};
+// The files the marker lists ("" entries skipped); empty when there is no marker.
+std::set<std::string> marker_entries(const fs::path& dir) {
+  std::set<std::string> out;
+  std::istringstream in(read_text(dir / kMarker));
+  std::string line;
+  for (bool first = true; std::getline(in, line); first = false)
+    if (!first && !line.empty()) out.insert(line);
+  return out;
+}
+
+long long tree_bytes(const fs::path& dir) {
+  long long n = 0;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+    if (it->is_regular_file(ec)) n += (long long)it->file_size(ec);
+  return n;
+}
+
+std::string local_time(fs::file_time_type t) {
+  const auto sys = std::chrono::time_point_cast<std::chrono::system_clock::duration>(
+      t - fs::file_time_type::clock::now() + std::chrono::system_clock::now());
+  const std::time_t tt = std::chrono::system_clock::to_time_t(sys);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", std::localtime(&tt));
+  return buf;
+}
+
+// An entry .NAME.incomplete-PID of `parent` as an IncompleteRun (false if it is not one).
+bool as_incomplete(const fs::directory_entry& e, const std::string& name, IncompleteRun& r) {
+  const std::string f = e.path().filename().string();
+  const std::string prefix = name.empty() ? "." : "." + name + ".incomplete-";
+  std::error_code ec;
+  if (f.rfind(prefix, 0) != 0 || !e.is_directory(ec)) return false;
+  const size_t at = f.rfind(".incomplete-");
+  if (at == std::string::npos || at == 0) return false;
+  const std::string pid = f.substr(at + 12);
+  if (pid.empty() || pid.size() > 9 || !std::all_of(pid.begin(), pid.end(), ::isdigit)) return false;
+  r.path = e.path().string();
+  r.pid = std::stol(pid);
+  r.running = r.pid != getpid() && kill(pid_t(r.pid), 0) == 0;
+  r.config = read_text(e.path() / "config.toml");
+  r.started = local_time(fs::last_write_time(fs::exists(e.path() / "config.toml") ? e.path() / "config.toml" : e.path(), ec));
+  r.bytes = tree_bytes(e.path());
+  return true;
+}
+
+std::vector<IncompleteRun> incomplete_in(const fs::path& parent, const std::string& name) {
+  std::vector<IncompleteRun> out;
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(parent, ec)) {
-    const std::string f = e.path().filename().string();
-    if (f.rfind("." + name + ".incomplete-", 0) != 0 || !e.is_directory()) continue;
-    const auto t = fs::last_write_time(e.path(), ec);
-    if (best.empty() || t > best_t) best = e.path().string(), best_t = t;
+    IncompleteRun r;
+    if (as_incomplete(e, name, r)) out.push_back(std::move(r));
   }
-  return best;
+  std::sort(out.begin(), out.end(), [](const IncompleteRun& a, const IncompleteRun& b) {
+    return std::tie(a.started, a.path) < std::tie(b.started, b.path);
+  });
+  return out;
+}
+
+// --out must name a directory the run can own: checked before any work.
+void check_out_path(const std::string& final_path) {
+  if (final_path.empty()) throw InputError("--out: empty directory name");
+  fs::path p = fs::absolute(final_path).lexically_normal();
+  if (p.filename().empty()) p = p.parent_path();  // a trailing slash
+  const std::string name = p.filename().string();
+  const std::string tmp_name = fmt::format(".{}.incomplete-{}", name, 4194304);  // the longest PID
+  if (name.empty() || name == "." || name == "..")
+    throw InputError(fmt::format("--out '{}': name a directory for the run (not the file system's root)", final_path));
+  if (tmp_name.size() > kNameMax)
+    throw InputError(fmt::format("--out '{}': the directory name has {} characters, at most {} (the file system takes {} "
+                                 "and the run is written under .NAME.incomplete-PID first)",
+                                 final_path, name.size(), kNameMax - (tmp_name.size() - name.size()), kNameMax));
+  for (const auto& part : p)
+    if (part.string().size() > kNameMax)
+      throw InputError(fmt::format("--out '{}': a directory name has {} characters, at most {}", final_path, part.string().size(), kNameMax));
+  if (p.string().size() > 3800) throw InputError(fmt::format("--out: the path has {} characters, at most 3800", p.string().size()));
+  p = fs::weakly_canonical(p);  // links resolved, so the working directory is recognised under any name
+  const fs::path cwd = fs::current_path();
+  const auto [end, _] = std::mismatch(p.begin(), p.end(), cwd.begin(), cwd.end());
+  if (end == p.end())
+    throw InputError(fmt::format("--out '{}' is the working directory or contains it: name a new directory for the run",
+                                 final_path));
+  std::error_code ec;
+  if (fs::is_symlink(fs::symlink_status(final_path, ec)))
+    throw InputError(fmt::format("--out '{}' is a symbolic link: name the directory itself", final_path));
+  if (fs::exists(final_path, ec) && !fs::is_directory(final_path, ec))
+    throw InputError(fmt::format("--out '{}' exists and is not a directory: name a directory for the run", final_path));
+}
+
+// An existing, non-empty `final_path` may be replaced only with --overwrite, and only if everything
+// in it was written by thermodiff (its marker lists it).
+void check_replaceable(const std::string& final_path, bool overwrite) {
+  std::error_code ec;
+  if (!fs::exists(final_path, ec) || fs::is_empty(final_path, ec)) return;
+  if (!overwrite)
+    throw InputError(fmt::format("output directory '{}' exists and is not empty (--overwrite replaces it if thermodiff "
+                                 "wrote it)", final_path));
+  if (!fs::exists(fs::path(final_path) / kMarker))
+    throw InputError(fmt::format("--overwrite: '{}' was not written by thermodiff (it has no {} marker), so it is not "
+                                 "replaced; choose another --out, or remove it yourself",
+                                 final_path, kMarker));
+  const std::set<std::string> ours = marker_entries(final_path);
+  for (const auto& e : fs::directory_iterator(final_path, ec)) {
+    const std::string f = e.path().filename().string();
+    if (f != kMarker && !ours.count(f))
+      throw InputError(fmt::format("--overwrite: '{}' holds '{}', which thermodiff did not write there, so it is not "
+                                   "replaced; move it out first, or choose another --out",
+                                   final_path, f));
+  }
 }
 
 }  // namespace
 
+std::vector<IncompleteRun> incomplete_runs_of(const std::string& final_path) {
+  const fs::path p = fs::weakly_canonical(fs::absolute(final_path));
+  return incomplete_in(p.parent_path(), p.filename().string());
+}
+
+std::vector<IncompleteRun> incomplete_runs_in(const std::string& dir) { return incomplete_in(dir, ""); }
+
 RunDir::RunDir(std::string final_path, bool overwrite, const std::string& config_text, bool resume)
-    : final_(std::move(final_path)), overwrite_(overwrite) {
+    : final_(std::move(final_path)) {
+  check_out_path(final_);
+  std::vector<IncompleteRun> incomplete = incomplete_runs_of(final_);
   std::error_code ec;
-  if (fs::exists(final_, ec) && !overwrite_ && !(fs::is_directory(final_) && fs::is_empty(final_)))
-    throw InputError(fmt::format("output directory '{}' exists and is not empty (use --overwrite)", final_));
-  const fs::path parent = fs::absolute(final_).parent_path();
+  if (resume && incomplete.empty() && fs::exists(fs::path(final_) / kMarker))
+    throw InputError(fmt::format("--resume: '{}' is a finished run, there is nothing to resume (--overwrite runs it again)",
+                                 final_));
+  check_replaceable(final_, overwrite);
+  const fs::path parent = fs::weakly_canonical(fs::absolute(final_)).parent_path();
   fs::create_directories(parent, ec);
   if (ec) throw InputError(fmt::format("cannot create output parent '{}': {}", parent.string(), ec.message()));
-  const std::string name = fs::path(final_).filename().string();
+  const std::string name = fs::weakly_canonical(fs::absolute(final_)).filename().string();
   tmp_ = (parent / fmt::format(".{}.incomplete-{}", name, getpid())).string();
   remove_tree(tmp_);
-  const std::string old = resume ? newest_incomplete(parent, name) : "";
-  if (!old.empty()) {
-    if (read_text(fs::path(old) / "config.toml") != config_text)
-      throw InputError(fmt::format("--resume: the incomplete run '{}' was started with a different config (its "
-                                   "config.toml); run without --resume to start afresh", old));
-    fs::rename(old, tmp_, ec);
-    if (ec) throw InputError(fmt::format("--resume: cannot take over '{}': {}", old, ec.message()));
-    resumed_from_ = old;
+  const IncompleteRun* taken = nullptr;
+  if (resume) {
+    for (const IncompleteRun& r : incomplete)  // the newest that ran this config and is not running
+      if (!r.running && r.config == config_text) taken = &r;
+    if (!taken && !incomplete.empty()) {
+      std::string list;
+      for (const IncompleteRun& r : incomplete)
+        list += fmt::format("\n  {} (started {}{})", r.path, r.started, r.running ? ", still running" : "");
+      throw InputError(fmt::format("--resume: no incomplete run of '{}' was started with this config (their config.toml "
+                                   "differs); run without --resume to start afresh. Incomplete runs:{}",
+                                   final_, list));
+    }
+  }
+  for (const IncompleteRun& r : incomplete)
+    if (&r != taken) others_.push_back(r);
+  if (taken) {
+    fs::rename(taken->path, tmp_, ec);
+    if (ec) throw InputError(fmt::format("--resume: cannot take over '{}': {}", taken->path, ec.message()));
+    resumed_from_ = taken->path;
   } else if (!fs::create_directory(tmp_, ec) || ec) {
     throw InputError(fmt::format("output directory '{}' cannot be written: creating '{}' failed ({})", final_, tmp_,
                                  ec ? ec.message() : "unknown error"));
@@ -68,20 +192,29 @@ RunDir::RunDir(std::string final_path, bool overwrite, const std::string& config
 }
 
 RunDir::~RunDir() {
-  if (!committed_) {
-    remove_tree(tmp_);
-  }
+  if (!committed_) remove_tree(tmp_);
 }
 
-void RunDir::write(const std::string& name, const std::string& content) const {
-  write_file(tmp_ + "/" + name, content);
+void RunDir::write(const std::string& name, const std::string& content) { write_file(tmp_ + "/" + name, content); }
+
+bool RunDir::keep() {
+  std::error_code ec;
+  if (committed_ || !fs::exists(checkpoint_dir(), ec) || fs::is_empty(checkpoint_dir(), ec)) return false;
+  committed_ = true;  // left in place, under its temporary name
+  return true;
 }
 
 void RunDir::commit() {
   std::error_code ec;
   remove_tree(checkpoint_dir());
+  // The marker: everything here was written by this run (a later --overwrite may replace it).
+  std::string marker = "thermodiff run directory; thermodiff wrote these files (--overwrite replaces the directory only "
+                       "if it holds nothing else):\n";
+  for (const auto& e : fs::directory_iterator(tmp_, ec)) marker += e.path().filename().string() + "\n";
+  write(kMarker, marker);
   std::string trash;
   if (fs::exists(final_)) {
+    check_replaceable(final_, true);  // again: something may have been put there while the run ran
     trash = final_ + fmt::format(".old-{}", getpid());
     fs::rename(final_, trash, ec);
     if (ec) throw RunError(fmt::format("cannot replace '{}': {}", final_, ec.message()));

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/error.hpp"
+#include "core/parallel.hpp"
 #include "core/progress.hpp"
 #include "core/rng.hpp"
 #include "score/score.hpp"
@@ -21,16 +22,19 @@ void for_each_block(const EnsembleSpec& spec, Fn&& fn) {
   const std::pair<int64_t, int64_t> range = ensemble_range(spec);  // no structured binding: clang's OpenMP cannot capture one
   const int64_t b0 = range.first / block, b1 = (range.second + block - 1) / block;
   ProgressLine progress(range.second - range.first, "trajectories");
+  ParallelFailure failure;
 #pragma omp parallel for schedule(dynamic, 1)
-  for (int64_t b = b0; b < b1; ++b) {
-    const int64_t first = b * block;
-    const int n_valid = int(std::min<int64_t>(block, spec.trajectories - first));
-    const int n = round_up_lanes(n_valid);
-    std::vector<uint64_t> ids(n);
-    for (int i = 0; i < n; ++i) ids[i] = uint64_t(first + i);
-    fn(ids.data(), n, n_valid, first);
-    progress.add(n_valid);
-  }
+  for (int64_t b = b0; b < b1; ++b)
+    failure.run(b, [&] {
+      const int64_t first = b * block;
+      const int n_valid = int(std::min<int64_t>(block, spec.trajectories - first));
+      const int n = round_up_lanes(n_valid);
+      std::vector<uint64_t> ids(n);
+      for (int i = 0; i < n; ++i) ids[i] = uint64_t(first + i);
+      fn(ids.data(), n, n_valid, first);
+      progress.add(n_valid);
+    });
+  failure.rethrow();
 }
 
 }  // namespace

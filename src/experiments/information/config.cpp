@@ -34,10 +34,10 @@ InformationConfig parse_information_config(const toml::table& root, const std::s
       "conditional entropy rates dH[x0|x_t]/dt [nats/t] by score norm, divergence, posterior variance, x0 error")) {
     need_data("rates");
     ConditionalEntropyOptions o;
-    o.nodes = int(t->integer("nodes", 120, "grid nodes, half geometric near t_min"));
-    o.samples = int(t->integer("samples", 4000, "samples of p_t per node"));
-    o.spectrum_samples = int(t->integer("spectrum_samples", 0,
-        "points per node for the Jacobian spectrum (d <= 512; 0 = none)"));
+    o.nodes = t->int32("nodes", 120, "grid nodes, half geometric near t_min");
+    o.samples = t->int32("samples", 4000, "samples of p_t per node");
+    o.spectrum_samples = t->int32("spectrum_samples", 0,
+        "points per node for the Jacobian spectrum (d <= 512; 0 = none)");
     t->require(o.nodes >= 2 && o.nodes <= 100000, "nodes", "must be in [2, 100000]");
     t->require(o.samples >= 2 && o.samples <= 1 << 26, "samples", "must be in [2, 2^26]");
     t->require(o.spectrum_samples >= 0 && o.spectrum_samples <= o.samples, "spectrum_samples", "must be in [0, samples]");
@@ -61,7 +61,7 @@ InformationConfig parse_information_config(const toml::table& root, const std::s
   if (auto t = r.optional_table("fixed_points", "fixed-point tree of the exact score (merge times, lambda_max)")) {
     need_data("fixed_points");
     FixedPointOptions o;
-    o.nodes = int(t->integer("nodes", o.nodes, "continuation grid nodes"));
+    o.nodes = t->int32("nodes", o.nodes, "continuation grid nodes");
     t->require(o.nodes >= 2 && o.nodes <= 100000, "nodes", "must be in [2, 100000]");
     t->require(c.data->K() <= 2000, "nodes", "the data has more than 2000 components (the tree is quadratic in them)");
     t->finish();
@@ -70,13 +70,13 @@ InformationConfig parse_information_config(const toml::table& root, const std::s
   if (auto t = r.optional_table("pathwise", "pathwise entropy V_h(t) = Var H[p(x0|x_t)] [nats^2]")) {
     need_data("pathwise");
     PathwiseSpec s;
-    s.nodes = int(t->integer("nodes", s.nodes, "forward times, uniform on [t_min, T]"));
-    s.samples = int(t->integer("samples", s.samples, "exact forward samples per time"));
-    s.generative_samples = int(t->integer("generative_samples", s.generative_samples,
-        "reverse-SDE paths of the exact score"));
-    s.steps = int(t->integer("steps", s.steps, "reverse-SDE steps"));
-    s.records = int(t->integer("records", s.records, "recorded times along the reverse paths"));
-    s.paths = int(t->integer("paths", s.paths, "example paths kept for the figure"));
+    s.nodes = t->int32("nodes", s.nodes, "forward times, uniform on [t_min, T]");
+    s.samples = t->int32("samples", s.samples, "exact forward samples per time");
+    s.generative_samples = t->int32("generative_samples", s.generative_samples,
+        "reverse-SDE paths of the exact score");
+    s.steps = t->int32("steps", s.steps, "reverse-SDE steps");
+    s.records = t->int32("records", s.records, "recorded times along the reverse paths");
+    s.paths = t->int32("paths", s.paths, "example paths kept for the figure");
     t->require(s.nodes >= 2 && s.nodes <= 100000, "nodes", "must be in [2, 100000]");
     t->require(s.samples >= 2 && s.samples <= 1 << 26, "samples", "must be in [2, 2^26]");
     t->require(s.generative_samples >= 2 && s.generative_samples <= 1 << 26, "generative_samples", "must be in [2, 2^26]");
@@ -90,7 +90,7 @@ InformationConfig parse_information_config(const toml::table& root, const std::s
   if (auto t = r.optional_table("speciation", "V_h by quadrature for the 1-D mixture +-sqrt(4d/3), OU and EDM")) {
     SpeciationSpec s;
     s.d = t->numbers("d", s.d, "dimensions d (> 1)");
-    s.nodes = int(t->integer("nodes", s.nodes, "time nodes"));
+    s.nodes = t->int32("nodes", s.nodes, "time nodes");
     t->require(!s.d.empty() && s.d.size() <= 20, "d", "needs 1 to 20 values");
     for (double v : s.d)
       t->require(v > 1 && v <= 1e8, "d", fmt::format("values must be in (1, 1e8] (got {}; t_S = 1/2 ln d must be > 0)", v));
@@ -101,8 +101,8 @@ InformationConfig parse_information_config(const toml::table& root, const std::s
   if (auto t = r.optional_table("cloning", "Biroli's cloning probability phi(t) on N(+-1, I)")) {
     CloningSpec s;
     s.d = t->integers("d", s.d, 1, 1 << 20, "dimensions");
-    s.samples = int(t->integer("samples", s.samples, "main paths"));
-    s.steps = int(t->integer("steps", s.steps, "reverse steps"));
+    s.samples = t->int32("samples", s.samples, "main paths");
+    s.steps = t->int32("steps", s.steps, "reverse steps");
     s.t_min = t->number("t_min", s.t_min, "end of the reverse paths [t]");
     s.T = t->number("T", s.T, "start of the reverse paths [t]");
     for (double b = 1.0; b <= s.T + 1e-9; b += 0.5) s.branch_times.push_back(b);
@@ -120,9 +120,9 @@ InformationConfig parse_information_config(const toml::table& root, const std::s
   if (auto t = r.optional_table("collapse", "excess entropy f^e(t) of P training points against the REM theory")) {
     CollapseSpec s;
     s.d = t->integers("d", s.d, 1, 1 << 20, "dimensions");
-    s.P = int(t->integer("P", s.P, "training points"));
-    s.samples = int(t->integer("samples", s.samples, "samples per time node"));
-    s.nodes = int(t->integer("nodes", s.nodes, "time nodes on (0, 3 t_C]"));
+    s.P = t->int32("P", s.P, "training points");
+    s.samples = t->int32("samples", s.samples, "samples per time node");
+    s.nodes = t->int32("nodes", s.nodes, "time nodes on (0, 3 t_C]");
     t->require(!s.d.empty(), "d", "needs at least one value");
     t->require(s.P >= 2 && s.P <= 1 << 22, "P", "must be in [2, 2^22]");
     t->require(s.samples >= 2 && s.samples <= 1 << 20, "samples", "must be in [2, 2^20]");
@@ -134,9 +134,9 @@ InformationConfig parse_information_config(const toml::table& root, const std::s
       "entropic vs EDM schedules with the Heun sampler, KL(generated || true) on 1-D mixtures")) {
     EntropicTimeSpec s;
     s.steps = t->integers("steps", s.steps, 2, 100000, "noise levels compared");
-    s.samples = int(t->integer("samples", s.samples, "generated samples per schedule"));
-    s.base_nodes = int(t->integer("base_nodes", s.base_nodes, "EDM base grid for eps^2(sigma)"));
-    s.mc_samples = int(t->integer("mc_samples", s.mc_samples, "Monte Carlo samples per base node"));
+    s.samples = t->int32("samples", s.samples, "generated samples per schedule");
+    s.base_nodes = t->int32("base_nodes", s.base_nodes, "EDM base grid for eps^2(sigma)");
+    s.mc_samples = t->int32("mc_samples", s.mc_samples, "Monte Carlo samples per base node");
     s.sigma_min = t->number("sigma_min", s.sigma_min, "smallest noise level");
     s.sigma_max = t->number("sigma_max", s.sigma_max, "largest noise level");
     s.rho = t->number("rho", s.rho, "EDM schedule exponent");
@@ -152,6 +152,10 @@ InformationConfig parse_information_config(const toml::table& root, const std::s
   if (auto t = r.optional_table("speciation_time",
       "t_S = 1/2 ln Lambda of any data table's covariance (a points file, an image set, a mixture)")) {
     c.speciation_data = read_data(*t, DataRules{}, c.seed)->data;
+    const Dataset& sd = *c.speciation_data;
+    if (sd.kind != DataKind::Mixture && sd.points)
+      t->require(sd.points->rows() >= 2, t->has("file") ? "file" : t->has("points") ? "points" : "kind",
+                 fmt::format("{} has {} point(s); a covariance needs at least 2", sd.description, sd.points->rows()));
     t->finish();
   }
   r.require(c.rates || c.fixed_points || c.pathwise || c.speciation || c.cloning || c.collapse || c.entropic_time ||

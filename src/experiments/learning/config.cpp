@@ -38,11 +38,11 @@ LearningConfig parse_learning_config(const toml::table& root, const std::string&
   c.unet.base = 16, c.unet.mult = {1, 2}, c.unet.res_blocks = 1, c.unet.attn_res = {c.unet.side / 2}, c.unet.groups = 8;
   {
     ConfigReader u = r.section("unet", "DDPM-layout U-Net { base, mult, res_blocks, attn_res, groups, prediction }");
-    c.unet.base = int(u.integer("base", c.unet.base, "channels at full resolution"));
+    c.unet.base = u.int32("base", c.unet.base, "channels at full resolution");
     c.unet.mult = u.integers("mult", c.unet.mult, 1, 64, "channel multiplier per resolution");
-    c.unet.res_blocks = int(u.integer("res_blocks", c.unet.res_blocks, "residual blocks per resolution"));
+    c.unet.res_blocks = u.int32("res_blocks", c.unet.res_blocks, "residual blocks per resolution");
     c.unet.attn_res = u.integers("attn_res", c.unet.attn_res, 1, 4096, "resolutions (image sides) with self-attention");
-    c.unet.groups = int(u.integer("groups", c.unet.groups, "GroupNorm groups"));
+    c.unet.groups = u.int32("groups", c.unet.groups, "GroupNorm groups");
     c.unet.prediction = parse_prediction_key(u, "prediction");
     u.finish();
   }
@@ -57,16 +57,16 @@ LearningConfig parse_learning_config(const toml::table& root, const std::string&
   {
     ConfigReader t = r.section("training",
         "the U-Net's DSM training { steps, batch, lr, warmup, decay, clip, ema, weighting, snapshots, ... }");
-    c.snapshots = int(t.integer("snapshots", c.snapshots, "evenly spaced snapshots of the one run (exact resumes)"));
+    c.snapshots = t.int32("snapshots", c.snapshots, "evenly spaced snapshots of the one run (exact resumes)");
     t.require(c.snapshots >= 2 && c.snapshots <= 100, "snapshots", "must be in [2, 100]");
     c.train = read_training(t, base, true);
   }
   {
     ConfigReader t = r.section("taep", "TAEP of each snapshot's EMA model against the final one");
-    c.taep_trajectories = int(t.integer("trajectories", c.taep_trajectories, "paths"));
-    c.taep_steps = int(t.integer("steps", c.taep_steps, "Euler-Maruyama steps"));
-    c.hutchinson_probes = int(t.integer("hutchinson_probes", c.hutchinson_probes,
-        "Rademacher probes per divergence (0: exact divergence)"));
+    c.taep_trajectories = t.int32("trajectories", c.taep_trajectories, "paths");
+    c.taep_steps = t.int32("steps", c.taep_steps, "Euler-Maruyama steps");
+    c.hutchinson_probes = t.int32("hutchinson_probes", c.hutchinson_probes,
+        "Rademacher probes per divergence (0: exact divergence)");
     t.require(c.taep_trajectories >= 8 && c.taep_trajectories <= 1 << 22, "trajectories", "must be in [8, 2^22]");
     t.require(c.taep_steps >= 1 && c.taep_steps <= 100000, "steps", "must be in [1, 10^5]");
     t.require(c.hutchinson_probes >= 1 && c.hutchinson_probes <= 16, "hutchinson_probes", "must be in [1, 16]");
@@ -74,8 +74,8 @@ LearningConfig parse_learning_config(const toml::table& root, const std::string&
   }
   {
     ConfigReader t = r.section("samples", "reverse-SDE samples per snapshot for density/coverage (k = 5)");
-    c.samples = int(t.integer("n", c.samples, "samples"));
-    c.sample_steps = int(t.integer("steps", c.sample_steps, "reverse-SDE steps"));
+    c.samples = t.int32("n", c.samples, "samples");
+    c.sample_steps = t.int32("steps", c.sample_steps, "reverse-SDE steps");
     t.require(c.samples >= 8 && c.samples <= 1 << 20, "n", "must be in [8, 2^20]");
     t.require(c.sample_steps >= 1 && c.sample_steps <= 100000, "steps", "must be in [1, 10^5]");
     t.finish();
@@ -89,15 +89,15 @@ LearningConfig parse_learning_config(const toml::table& root, const std::string&
       s.require(cs.kind == "conv" || cs.kind == "attention" || cs.kind == "linear" || cs.kind == "norm", "kind",
                 "must be \"conv\", \"attention\", \"linear\" or \"norm\"");
       cs.layer = s.string("layer", kRequired, "the module's name (e.g. mid1.c1)");
-      cs.out = int(s.integer("out", cs.out, "output channels / nodes"));
-      cs.in = int(s.integer("in", cs.in, "input channels / nodes"));
+      cs.out = s.int32("out", cs.out, "output channels / nodes");
+      cs.in = s.int32("in", cs.in, "input channels / nodes");
       s.require(cs.out >= 1 && cs.in >= 1 && cs.out * cs.in <= 64, "out", "out x in must be in [1, 64] channel pairs");
       s.finish();
       c.subsets.push_back(cs);
     }
-    c.hessian_batches = int(t.integer("hessian_batches", c.hessian_batches, "mini-batches averaged for the Hessian"));
-    c.covariance_batches = int(t.integer("covariance_batches", c.covariance_batches,
-        "mini-batch gradients for the covariance"));
+    c.hessian_batches = t.int32("hessian_batches", c.hessian_batches, "mini-batches averaged for the Hessian");
+    c.covariance_batches = t.int32("covariance_batches", c.covariance_batches,
+        "mini-batch gradients for the covariance");
     t.require(c.hessian_batches >= 1 && c.hessian_batches <= 1000, "hessian_batches", "must be in [1, 1000]");
     t.require(c.covariance_batches >= 2 && c.covariance_batches <= 100000, "covariance_batches", "must be in [2, 10^5]");
     t.finish();

@@ -97,7 +97,7 @@ void read_sweep(ConfigReader& r, LikelihoodConfig& c) {
   s.finish();
 
   ConfigReader im = r.section("images", "{ side, gaussian_mean, gaussian_std }");
-  c.images.side = int(im.integer("side", c.images.side, "image side; D = side^2 pixels"));
+  c.images.side = im.int32("side", c.images.side, "image side; D = side^2 pixels");
   c.images.mean = im.number("gaussian_mean", c.images.mean, "pixel mean of the gaussian data");
   c.images.std = im.number("gaussian_std", c.images.std, "pixel std of the gaussian data");
   im.require(c.images.side >= 1 && c.images.side <= 64, "side", "must be in [1, 64]");
@@ -161,9 +161,9 @@ LikelihoodConfig parse_likelihood_config(const toml::table& root, const std::str
     c.nll.atol = l.number("atol", c.nll.atol, "dopri5 absolute tolerance");
     c.nll.max_steps = l.integer("max_steps", c.nll.max_steps,
         "dopri5 step budget per sample (out of budget: flagged incomplete)");
-    c.nll.rk4_steps = int(l.integer("rk4_steps", c.nll.rk4_steps, "rk4 steps"));
-    c.nll.hutchinson_probes = int(l.integer("hutchinson_probes", c.nll.hutchinson_probes,
-        "Rademacher probes per divergence of the NLL (0 = exact divergence)"));
+    c.nll.rk4_steps = l.int32("rk4_steps", c.nll.rk4_steps, "rk4 steps");
+    c.nll.hutchinson_probes = l.int32("hutchinson_probes", c.nll.hutchinson_probes,
+        "Rademacher probes per divergence of the NLL (0 = exact divergence)");
     c.exact_references = l.boolean("exact_references", c.exact_references,
         "also measure the data's exact score (closed form)");
     l.require(c.nll.rtol > 0 && c.nll.rtol < 1, "rtol", "must be in (0, 1)");
@@ -180,10 +180,10 @@ LikelihoodConfig parse_likelihood_config(const toml::table& root, const std::str
   {
     ConfigReader e = r.section("entropy_rates",
         "entropy-rate profile on a grid half geometric near t_min, half uniform");
-    c.rates.nodes = int(e.integer("nodes", c.rates.nodes, "grid nodes"));
-    c.rates.samples = int(e.integer("samples", c.rates.samples, "samples of p_t per node"));
-    c.rates.hutchinson_probes = int(e.integer("hutchinson_probes", c.rates.hutchinson_probes,
-        "Rademacher probes per divergence of the entropy rates (0 = exact divergence)"));
+    c.rates.nodes = e.int32("nodes", c.rates.nodes, "grid nodes");
+    c.rates.samples = e.int32("samples", c.rates.samples, "samples of p_t per node");
+    c.rates.hutchinson_probes = e.int32("hutchinson_probes", c.rates.hutchinson_probes,
+        "Rademacher probes per divergence of the entropy rates (0 = exact divergence)");
     e.require(c.rates.nodes >= 4 && c.rates.nodes <= 100000, "nodes", "must be in [4, 10^5]");
     e.require(c.rates.samples >= 2 && c.rates.samples <= 1 << 24, "samples", "must be in [2, 2^24]");
     e.require(c.rates.hutchinson_probes >= 0 && c.rates.hutchinson_probes <= 1024, "hutchinson_probes", "must be in [0, 1024]");

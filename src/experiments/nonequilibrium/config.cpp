@@ -15,7 +15,7 @@ PairData read_pair(ConfigReader& r, const PairData& base) {
   PairData p = base;
   p.mu = r.number("mu", p.mu, "norm of the component means");
   p.s2 = r.number("s2", p.s2, "component variance");
-  p.d = int(r.integer("d", p.d, "dimension"));
+  p.d = r.int32("d", p.d, "dimension");
   r.require(p.mu >= 0 && p.mu <= 100, "mu", fmt::format("must be in [0, 100] (got {})", p.mu));
   r.require(p.s2 > 0 && p.s2 <= 100, "s2", fmt::format("must be in (0, 100] (got {})", p.s2));
   r.require(p.d >= 1 && p.d <= 4096, "d", fmt::format("must be in [1, 4096] (got {})", p.d));
@@ -25,7 +25,7 @@ PairData read_pair(ConfigReader& r, const PairData& base) {
 IftLeg read_leg(ConfigReader r, const IftLeg& base) {
   IftLeg l = base;
   l.data = read_pair(r, base.data);
-  l.steps = int(r.integer("steps", l.steps, "Euler-Maruyama steps"));
+  l.steps = r.int32("steps", l.steps, "Euler-Maruyama steps");
   l.dt = r.number("dt", l.dt, "step [t]");
   r.require(l.steps >= 1 && l.steps <= 1000000, "steps", "must be in [1, 10^6]");
   r.require(l.dt > 0 && l.dt * l.steps <= 100, "dt", "must be > 0 with steps x dt <= 100");
@@ -58,7 +58,7 @@ NonequilibriumConfig parse_nonequilibrium_config(const toml::table& root, const 
     IftSpec s;
     s.forward.data = s.reverse.data = data;
     s.trajectories = t->integer("trajectories", s.trajectories, "paths per direction");
-    s.bins = int(t->integer("bins", s.bins, "histogram bins"));
+    s.bins = t->int32("bins", s.bins, "histogram bins");
     t->require(s.trajectories >= 2 && s.trajectories <= int64_t(1) << 30, "trajectories", "must be in [2, 2^30]");
     t->require(s.bins >= 4 && s.bins <= 10000, "bins", "must be in [4, 10000]");
     if (t->has("forward")) s.forward = read_leg(t->table("forward", "forward leg { steps, dt, mu, s2, d }"), s.forward);
@@ -74,8 +74,8 @@ NonequilibriumConfig parse_nonequilibrium_config(const toml::table& root, const 
     FlowSpec s;
     s.data = read_pair(*t, data);
     s.t_max = t->number("t_max", s.t_max, "end of the time range [t]");
-    s.nodes = int(t->integer("nodes", s.nodes, "time nodes"));
-    s.samples = int(t->integer("samples", s.samples, "Monte Carlo samples per node"));
+    s.nodes = t->int32("nodes", s.nodes, "time nodes");
+    s.samples = t->int32("samples", s.samples, "Monte Carlo samples per node");
     t->require(s.t_max > 0 && s.t_max <= 50, "t_max", "must be in (0, 50]");
     t->require(s.nodes >= 4 && s.nodes <= 100000, "nodes", "must be in [4, 10^5]");
     t->require(s.samples >= 2 && s.samples <= 1 << 24, "samples", "must be in [2, 2^24]");
@@ -87,7 +87,7 @@ NonequilibriumConfig parse_nonequilibrium_config(const toml::table& root, const 
     s.data = read_pair(*t, data);
     s.mu_max = t->number("mu_max", s.mu_max, "phase diagram: largest |mu|");
     s.s2_max = t->number("s2_max", s.s2_max, "phase diagram: largest s2");
-    s.grid = int(t->integer("grid", s.grid, "phase diagram points per axis"));
+    s.grid = t->int32("grid", s.grid, "phase diagram points per axis");
     s.x_range = t->number("x_range", s.x_range, "U profiles on [-x_range, x_range] along mu");
     t->require(s.mu_max > 0 && s.s2_max > 0, "mu_max", "mu_max and s2_max must be > 0");
     t->require(s.grid >= 3 && s.grid <= 2000, "grid", "must be in [3, 2000]");
@@ -99,14 +99,14 @@ NonequilibriumConfig parse_nonequilibrium_config(const toml::table& root, const 
     FranzParisiSpec s;
     s.data = read_pair(*t, data);
     s.t = t->numbers("t", s.t, "times [t]");
-    s.pairs = int(t->integer("pairs", s.pairs, "planted pairs per time"));
+    s.pairs = t->int32("pairs", s.pairs, "planted pairs per time");
     s.q0 = t->number("q0", s.q0, "first overlap q");
     s.dq = t->number("dq", s.dq, "overlap step");
-    s.nq = int(t->integer("nq", s.nq, "overlap points"));
-    s.P = int(t->integer("P", s.P, "points of the binned empirical version (0 = skip)"));
-    s.d_emp = int(t->integer("d_empirical", s.d_emp, "their dimension"));
-    s.bins = int(t->integer("bins", s.bins, "overlap bins"));
-    s.samples = int(t->integer("samples", s.samples, "samples of x_t per time"));
+    s.nq = t->int32("nq", s.nq, "overlap points");
+    s.P = t->int32("P", s.P, "points of the binned empirical version (0 = skip)");
+    s.d_emp = t->int32("d_empirical", s.d_emp, "their dimension");
+    s.bins = t->int32("bins", s.bins, "overlap bins");
+    s.samples = t->int32("samples", s.samples, "samples of x_t per time");
     t->require(!s.t.empty(), "t", "needs at least one time");
     for (double v : s.t) t->require(v > 0 && v <= 20, "t", fmt::format("times must be in (0, 20] (got {})", v));
     t->require(s.pairs >= 2 && s.pairs <= 1 << 24, "pairs", "must be in [2, 2^24]");
