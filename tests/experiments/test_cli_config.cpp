@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "cli_run.hpp"
 #include "experiments/builtin.hpp"
 #include "experiments/config_reader.hpp"
 #include "experiments/registry.hpp"
@@ -44,20 +45,8 @@ ring = { K = 8, radius = 2.0, std = 0.1 }
 collapse = { m = 1, alpha = 0.25 }
 )";
 
-struct Result {
-  int code;
-  std::string output;
-};
-
-Result run_shell(const std::string& cmd) {
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
-  const int status = pclose(p);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
+using td::test::Result;
+using td::test::run_shell;
 
 Result run(const std::string& args) { return run_shell(std::string(THERMODIFF_BINARY) + " " + args + " 2>&1"); }
 
@@ -599,6 +588,9 @@ TEST_F(Cli, InterruptedRunNeverLooksFinished) {
   std::ifstream e(dir_ / "err.txt");
   const std::string err((std::istreambuf_iterator<char>(e)), std::istreambuf_iterator<char>());
   EXPECT_NE(err.find("interrupted; the incomplete run is left in"), std::string::npos) << err;
+  EXPECT_NE(err.find("Continue it with: thermodiff run dynamical-regimes --out " + out.string() + " --resume"), std::string::npos)
+      << err;
+  EXPECT_NE(err.find("Remove it with: thermodiff clean " + out.string() + " --remove"), std::string::npos) << err;
   int incomplete = 0;
   for (const auto& entry : fs::directory_iterator(dir_)) incomplete += entry.path().filename().string().find(".incomplete-") != std::string::npos;
   EXPECT_EQ(incomplete, 1);

@@ -18,6 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli_run.hpp"
 #include "data/image_sets.hpp"
 
 namespace fs = std::filesystem;
@@ -99,19 +100,8 @@ std::vector<Cell> cells() {
 
 void PrintTo(const Cell& c, std::ostream* os) { *os << c.experiment << " x " << c.model << " x " << c.data.name; }
 
-struct Result {
-  int code;
-  std::string output;
-};
-
-Result run(const std::string& cmd) {
-  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buf;
-  for (size_t n; (n = fread(buf.data(), 1, buf.size(), p)) > 0;) out.append(buf.data(), n);
-  const int status = pclose(p);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
+using td::test::Result;
+td::test::Result run(const std::string& cmd) { return td::test::run_shell(cmd + " 2>&1"); }
 
 void write_npy(const fs::path& f, const std::vector<std::array<double, 2>>& rows) {
   std::string header = "{'descr': '<f8', 'fortran_order': False, 'shape': (" + std::to_string(rows.size()) + ", 2), }";
