@@ -353,6 +353,33 @@ TEST_F(Robust, IncompleteRunsAreNamedResumedAndCleaned) {
   EXPECT_TRUE(fs::exists(done / "results.json"));
 }
 
+// Data-file and config-file mistakes name the file, the key and the line: a first row that mixes
+// numbers and text is an error at line 1 (not a skipped header), a header must name every column,
+// a covariance of one point names its file, a directory is not a config.
+TEST_F(Robust, DataAndConfigFileMistakesNameTheFile) {
+  struct Case {
+    const char* csv;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {"1,abc\n1,2\n3,4\n", "data file '" + (sub_ / "p.csv").string() + "', line 1: not a row of numbers: '1,abc'"},
+      {"a,b,c\n1,2\n3,4\n", "the header (line 1) names 3 columns, but line 2 has 2 values"},
+      {"x,y\n1,2\n", "p.csv (1 points, d = 2) has 1 point(s); a covariance needs at least 2"},
+  };
+  for (const Case& c : cases) {
+    std::ofstream(sub_ / "p.csv") << c.csv;
+    const Result r = cli("validate " + write("s.toml", "experiment = \"information\"\n[speciation_time]\nfile = \"p.csv\"\n"));
+    EXPECT_EQ(r.code, 2) << r.output;
+    EXPECT_NE(r.output.find("key 'speciation_time.file'"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find(c.message), std::string::npos) << "expected '" << c.message << "' in: " << r.output;
+  }
+  std::ofstream(sub_ / "p.csv") << "x,y\n1,2\n3,5\n";  // a header of names, then rows: fine
+  EXPECT_EQ(cli("validate " + (sub_ / "s.toml").string()).code, 0);
+  const Result dir_as_config = cli("run " + sub_.string() + " --quiet");
+  EXPECT_EQ(dir_as_config.code, 2);
+  EXPECT_NE(dir_as_config.output.find("is a directory or device, not a file"), std::string::npos) << dir_as_config.output;
+}
+
 // A model that raises: one line naming the model and the time; the whole traceback with --verbose.
 TEST_F(Robust, LibraryErrorsAreOneLineUnlessVerbose) {
   copy_models();
