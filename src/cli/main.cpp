@@ -188,8 +188,8 @@ void log_incomplete(const RunContext& ctx, const RunDir& dir, const std::string&
 int cmd_run(const RunOptions& o) {
   std::string source, name;
   const toml::table t = load_config(o, source, name);
-  const int threads = set_thread_count(o.threads);  // first: the memory estimate counts per-thread blocks
   const Experiment ex = parse_experiment(t, source);
+  const int threads = set_thread_count(o.threads);
   const std::string memory = check_memory(ex);
   ex.check();
   if (o.resume && o.out.empty()) throw InputError("--resume needs --out DIR: the run directory to resume");

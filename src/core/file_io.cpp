@@ -37,7 +37,9 @@ bool remove_tree(const std::string& path) {
 void check_regular_file(const std::string& path, const std::string& what) {
   std::error_code ec;
   const auto st = std::filesystem::status(path, ec);
-  if (ec || !std::filesystem::exists(st)) throw InputError(fmt::format("{} '{}' does not exist", what, path));
+  if (ec || !std::filesystem::exists(st))  // where it was looked for: names in a config are relative to its folder
+    throw InputError(fmt::format("{} '{}' does not exist (looked for {})", what, path,
+                                 std::filesystem::absolute(path, ec).lexically_normal().string()));
   if (!std::filesystem::is_regular_file(st)) throw InputError(fmt::format("{} '{}' is not a regular file", what, path));
 }
 

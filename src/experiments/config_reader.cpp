@@ -182,13 +182,7 @@ std::string relative_to_config(const std::string& config_file, const std::string
 std::string ConfigReader::path(const std::string& key, std::optional<std::string> def, const char* doc) {
   const std::string s = string(key, def, doc);
   require(!s.empty(), key, "must name a file");
-  const std::string p = relative_to_config(file_, s);
-  std::error_code ec;
-  if (!std::filesystem::exists(p, ec))  // named here with its key and where it was looked for
-    fail(key, fmt::format("file '{}' does not exist (looked for {}; names are relative to {})", s,
-                          std::filesystem::absolute(p, ec).lexically_normal().string(),
-                          p == s ? "the working directory" : "the config file's folder"));
-  return p;
+  return relative_to_config(file_, s);  // opened where it is used: data at parse, models at validation
 }
 
 std::vector<std::string> ConfigReader::paths(const std::string& key, std::optional<std::vector<std::string>> def, const char* doc) {

@@ -20,6 +20,8 @@ namespace {
 
 void check_name(ConfigReader& m, const std::string& name, std::set<std::string>& names) {
   m.require(!name.empty(), "name", "must not be empty");
+  // Names become file names (taep_NAME.csv, checkpoints): within any file system's 255 bytes.
+  m.require(name.size() <= 100, "name", fmt::format("has {} characters, at most 100", name.size()));
   m.require(names.insert(name).second, "name", fmt::format("'{}' is used by two models", name));
   for (char ch : name)
     m.require(std::isalnum((unsigned char)ch) || ch == '-' || ch == '_' || ch == '.', "name",

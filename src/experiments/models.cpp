@@ -42,12 +42,12 @@ std::vector<double> probe_times(const ProcessParams& p) { return {p.t_min, 0.5 *
 }  // namespace
 
 void probe_models(const std::vector<ModelSpec>& models, int d, const ProcessParams& process) {
-  for (const ModelSpec& ms : models)
-    if (ms.network && ms.network->torchscript) {
+  for (size_t i = 0; i < models.size(); ++i)
+    if (const ModelSpec& ms = models[i]; ms.network && ms.network->torchscript) {
       try {
         TorchScriptNet(ms.network->file, d, probe_times(process));
       } catch (const InputError& e) {
-        throw InputError(fmt::format("model '{}': {}", ms.name, e.what()));
+        throw InputError(fmt::format("model '{}' (models[{}].torchscript): {}", ms.name, i, e.what()));
       }
     }
 }

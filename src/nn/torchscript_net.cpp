@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "core/file_io.hpp"
 #include "nn/torch_convert.hpp"
 
 namespace td {
@@ -71,7 +72,7 @@ torch::Tensor call(torch::jit::Module& m, const torch::Tensor& x, const Vec& t, 
 
 TorchScriptNet::TorchScriptNet(const std::string& path, int d, const std::vector<double>& probe_times)
     : impl_(std::make_unique<Impl>()), path_(path), d_(d) {
-  if (!std::filesystem::exists(path)) throw InputError(fmt::format("TorchScript model '{}' does not exist", path));
+  check_regular_file(path, "TorchScript model");
   try {
     impl_->module = torch::jit::load(path);
   } catch (const c10::Error& e) {

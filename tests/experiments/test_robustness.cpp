@@ -151,8 +151,8 @@ TEST_F(Robust, ValidateLoadsEveryModel) {
   // A missing file: the key, the name and the folder it was looked for in (the config's).
   const Result missing = cli("validate " + write("missing.toml", config("taep", torchscript("models/none.pt"))));
   EXPECT_EQ(missing.code, 2) << missing.output;
-  EXPECT_NE(missing.output.find("key 'models[0].torchscript.file': file 'models/none.pt' does not exist (looked for " +
-                                (sub_ / "models/none.pt").string()),
+  EXPECT_NE(missing.output.find("model 'm' (models[0].torchscript): TorchScript model '" + (sub_ / "models/none.pt").string() +
+                                "' does not exist (looked for " + (sub_ / "models/none.pt").string() + ")"),
             std::string::npos)
       << missing.output;
   const Result good = cli("validate " + write("good.toml", config("taep", torchscript("models/nan-at-0.3-0.35.pt"))));
@@ -234,6 +234,10 @@ TEST_F(Robust, SizesAreCheckedBeforeAnyWork) {
   const Result steps = cli("validate mode-collapse --set sim.steps=1000000000000");
   EXPECT_EQ(steps.code, 2);
   EXPECT_NE(steps.output.find("key 'sim.steps': must be from 1 to 100000000 (got 1000000000000)"), std::string::npos) << steps.output;
+  const Result long_name = cli("validate " + write("long.toml", std::string(kTiny).replace(std::string(kTiny).find("name = \"m\""), 10,
+                                                                                        "name = \"" + std::string(300, 'n') + "\"")));
+  EXPECT_EQ(long_name.code, 2);
+  EXPECT_NE(long_name.output.find("key 'models[0].name': has 300 characters, at most 100"), std::string::npos) << long_name.output;
   const Result wide = cli("validate nonequilibrium --set ift.forward.steps=4294967297");  // 2^32 + 1 would wrap to 1
   EXPECT_EQ(wide.code, 2);
   EXPECT_NE(wide.output.find("key 'ift.forward.steps': 4294967297 is out of range"), std::string::npos) << wide.output;
