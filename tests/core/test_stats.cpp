@@ -1,4 +1,6 @@
 #include "common.hpp"
+#include "core/error.hpp"
+#include "core/nonfinite.hpp"
 #include "core/stats.hpp"
 
 namespace td {
@@ -54,6 +56,62 @@ TEST(Stats, HistogramCountsEverything) {
   EXPECT_EQ(h.below, 1);
   EXPECT_EQ(h.above, 1);
   EXPECT_DOUBLE_EQ(quantile({1, 2, 3, 4}, 0.5), 2.5);
+}
+
+}  // namespace td
+
+
+namespace td {
+
+// The non-finite gate (core/nonfinite.hpp): under "fail" the first NaN stops with a RunError naming
+// it; under "exclude" every estimator leaves such values out and counts them; an estimate of
+// nothing is NaN, never 0; histograms never index with a NaN (the SIGSEGV).
+TEST(NonFinite, FailStopsAtTheFirstValue) {
+  NonFiniteScope scope(NonFinitePolicy::Fail);
+  Moments m;
+  m.add(1.0);
+  try {
+    m.add(NAN);
+    ADD_FAILURE() << "a NaN entered an estimate under nonfinite = fail";
+  } catch (const RunError& e) {
+    EXPECT_NE(std::string(e.what()).find("values entering an estimate not finite: a per-trajectory value is nan"),
+              std::string::npos)
+        << e.what();
+  }
+  EXPECT_THROW(histogram({1.0, INFINITY}, 4, 0.0, 2.0), RunError);
+  EXPECT_EQ(m.count(), 1);
+}
+
+TEST(NonFinite, ExcludeLeavesThemOutOfEveryEstimatorAndCountsThem) {
+  NonFiniteScope scope(NonFinitePolicy::Exclude);
+  const std::vector<double> x = {1.0, NAN, 2.0, INFINITY, 3.0, -INFINITY};
+  Moments m;
+  for (double v : x) m.add(v);
+  EXPECT_EQ(m.count(), 3);
+  EXPECT_EQ(m.mean(), 2.0);
+  LogMeanExp l;
+  for (double v : {0.0, double(NAN), std::log(3.0), double(INFINITY)}) l.add(v);
+  EXPECT_EQ(l.count(), 2);
+  EXPECT_NEAR(l.mean(), 2.0, 1e-15);
+  const Histogram h = histogram(x, 3, 0.5, 3.5);
+  EXPECT_EQ(h.counts, (std::vector<int64_t>{1, 1, 1}));
+  EXPECT_EQ(h.below + h.above, 0);
+  EXPECT_EQ(quantile(x, 0.5), 2.0);
+  const Histogram all_bad = histogram_auto({NAN, NAN}, 4);  // no finite value: no range, no crash
+  EXPECT_EQ(all_bad.counts.size(), 4u);
+  const auto counts = nonfinite_counts();
+  EXPECT_EQ(counts.at("values entering an estimate"), 3);
+  EXPECT_EQ(counts.at("values entering an exponential average"), 2);
+  EXPECT_GE(counts.at("values entering a histogram"), 3);
+}
+
+TEST(NonFinite, AnEstimateOfNothingIsNaN) {
+  Moments m;
+  EXPECT_TRUE(std::isnan(m.mean()));
+  LogMeanExp l;
+  l.add(-INFINITY);  // a zero weight: counted, the mean of exp is 0
+  EXPECT_EQ(l.count(), 1);
+  EXPECT_EQ(l.mean(), 0.0);
 }
 
 }  // namespace td

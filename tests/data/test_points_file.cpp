@@ -25,6 +25,19 @@ TEST(PointsFile, CsvAndNpyLoadAndBadFilesAreRejected) {
   };
   const Mat X = load_points(write("a.csv", "x,y\n# comment\n1.5,-2\n\n3,4e-1\n"));
   ASSERT_EQ(X.rows(), 2);
+  // A header is names only, one per column: a first row mixing numbers and text is an error at
+  // line 1 (never a skipped "header"), and so is a header with another column count.
+  auto error = [&](const std::string& name, const std::string& text) {
+    try {
+      load_points(write(name, text));
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_NE(error("h1.csv", "1,abc\n1,2\n").find("h1.csv', line 1: not a row of numbers: '1,abc'"), std::string::npos);
+  EXPECT_NE(error("h2.csv", "a,b,c\n1,2\n").find("the header (line 1) names 3 columns, but line 2 has 2 values"),
+            std::string::npos);
   EXPECT_EQ(X(0, 0), 1.5);
   EXPECT_EQ(X(1, 1), 0.4);
   auto npy = [](const std::string& descr, bool fortran, const std::string& shape, const std::string& data) {
