@@ -67,12 +67,14 @@ int64_t parse_count(const char* flag, const std::string& text, int64_t lo, int64
 }
 
 // The one owner of the thread count: OpenMP's pool and LibTorch's intra-op threads (which share
-// it) are set here, once, to --threads (default: every core). At most 4 per core: more only slows
-// the run, and tens of thousands make the runtime fail to create them.
+// it) are set here, once, to --threads (default: OMP_NUM_THREADS, else every core). At most 4 per
+// core: more only slows the run, and tens of thousands make the runtime fail to create them.
 int set_thread_count(const std::string& flag) {
   const int cores = std::max(1, omp_get_num_procs()), most = 4 * cores;
-  const int n = flag.empty() ? cores
-                             : int(parse_count("--threads", flag, 1, most));
+  // Without --threads, OpenMP's own default: OMP_NUM_THREADS when set (as on a cluster), else every core.
+  const int n = !flag.empty() ? int(parse_count("--threads", flag, 1, most)) : omp_get_max_threads();
+  if (n > most)
+    throw InputError(fmt::format("OMP_NUM_THREADS asks for {} threads: at most {} (4 per core) on this machine", n, most));
   omp_set_num_threads(n);
   set_torch_threads(n);
   return n;
@@ -174,15 +176,16 @@ std::string resume_command(const std::vector<std::string>& args, const std::stri
   return cmd + " --out " + quote(out) + " --resume";
 }
 
+// On stderr even with --quiet: hours of checkpoints must not stay hidden.
 void log_incomplete(const RunContext& ctx, const RunDir& dir, const std::string& resume_cmd) {
   // The others ran another config (or none was resumed): resuming one needs its config.
   if (!dir.resumed_from().empty()) ctx.log(fmt::format("--resume: continuing the incomplete run {}", dir.resumed_from()));
   for (const IncompleteRun& r : dir.others())
-    ctx.log(fmt::format("note: an incomplete run of {} is left in {} (started {}, {:.1f} MB{}); {}", dir.final_path(), r.path,
-                        r.started, double(r.bytes) / 1e6, r.running ? ", still running" : "",
-                        r.running ? "it is still running"
-                                  : "continue it with " + resume_cmd + " (if it ran this config), or remove it with "
-                                                                       "thermodiff clean " + dir.final_path() + " --remove"));
+    std::cerr << fmt::format("note: an incomplete run of {} is left in {} (started {}, {:.1f} MB{}); {}\n", dir.final_path(),
+                             r.path, r.started, double(r.bytes) / 1e6, r.running ? ", still running" : "",
+                             r.running ? "it is still running"
+                                       : "continue it with " + resume_cmd + " (if it ran this config), or remove it with "
+                                                                            "thermodiff clean " + dir.final_path() + " --remove");
 }
 
 int cmd_run(const RunOptions& o) {

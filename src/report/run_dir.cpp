@@ -214,7 +214,12 @@ void RunDir::commit() {
   write(kMarker, marker);
   std::string trash;
   if (fs::exists(final_)) {
-    check_replaceable(final_, true);  // again: something may have been put there while the run ran
+    try {  // again: something may have been put there while the run ran
+      check_replaceable(final_, true);
+    } catch (const InputError& e) {  // the finished run stays, under its temporary name
+      committed_ = true;
+      throw RunError(fmt::format("{}; the finished run is kept in {}", e.what(), tmp_));
+    }
     trash = final_ + fmt::format(".old-{}", getpid());
     fs::rename(final_, trash, ec);
     if (ec) throw RunError(fmt::format("cannot replace '{}': {}", final_, ec.message()));

@@ -251,6 +251,9 @@ TEST_F(Robust, ThreadAndSeedFlagsAreChecked) {
     EXPECT_NE(r.output.find(std::string("--threads '") + t + "': expected a whole number from 1 to"), std::string::npos) << r.output;
     EXPECT_LT(r.output.size(), 300u) << r.output;
   }
+  const Result env = td::test::run_shell("OMP_NUM_THREADS=100000 " + std::string(THERMODIFF_BINARY) + " run mode-collapse --quiet 2>&1");
+  EXPECT_EQ(env.code, 2) << env.output;
+  EXPECT_NE(env.output.find("OMP_NUM_THREADS asks for 100000 threads: at most"), std::string::npos) << env.output;
   for (const char* s : {"-1", "99999999999999999999", "1.5", "x"}) {
     const Result r = cli(std::string("validate mode-collapse --seed ") + s);
     EXPECT_EQ(r.code, 2) << r.output;
@@ -326,7 +329,14 @@ TEST_F(Robust, IncompleteRunsAreNamedResumedAndCleaned) {
   std::ofstream(same / "config.toml") << resolved;
   std::ofstream(other / "config.toml") << resolved << "# another config\n";
   const fs::path out = sub_ / "out";
-  const Result resumed = cli("run " + cfg + " --out " + out.string() + " --resume");
+  // A plain run into `out` names both, even with --quiet, and says how to resume or remove them.
+  const Result plain = cli("run " + cfg + " --quiet --out " + out.string());
+  EXPECT_EQ(plain.code, 0) << plain.output;
+  for (const fs::path& p : {same, other})
+    EXPECT_NE(plain.output.find("note: an incomplete run of " + out.string() + " is left in " + p.string()), std::string::npos)
+        << plain.output;
+  EXPECT_NE(plain.output.find("--out " + out.string() + " --resume (if it ran this config)"), std::string::npos) << plain.output;
+  const Result resumed = cli("run " + cfg + " --out " + out.string() + " --overwrite --resume");
   EXPECT_EQ(resumed.code, 0) << resumed.output;
   EXPECT_NE(resumed.output.find("--resume: continuing the incomplete run " + same.string()), std::string::npos) << resumed.output;
   EXPECT_NE(resumed.output.find("note: an incomplete run of " + out.string() + " is left in " + other.string()), std::string::npos)
