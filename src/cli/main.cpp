@@ -188,6 +188,20 @@ void log_incomplete(const RunContext& ctx, const RunDir& dir, const std::string&
                                                                             "thermodiff clean " + dir.final_path() + " --remove");
 }
 
+// The experiment's run; a failure after it saved checkpoints keeps them for --resume and says how.
+nlohmann::json run_keeping_checkpoints(const Experiment& ex, const RunContext& ctx, RunDir& dir, const std::string& resume_cmd) {
+  try {
+    return ex.run(ctx);
+  } catch (const std::exception& e) {
+    if (!dir.keep()) throw;
+    const std::string what = dynamic_cast<const std::bad_alloc*>(&e) ? "out of memory" : e.what();
+    const std::string kept = fmt::format("\nthe incomplete run is kept in {} (its checkpoints); after fixing the cause, "
+                                         "continue it with: {}", dir.tmp(), resume_cmd);
+    if (dynamic_cast<const InputError*>(&e)) throw InputError(what + kept);
+    throw RunError(what + kept);
+  }
+}
+
 int cmd_run(const RunOptions& o) {
   std::string source, name;
   const toml::table t = load_config(o, source, name);
@@ -215,16 +229,7 @@ int cmd_run(const RunOptions& o) {
   log_incomplete(ctx, dir, resume_cmd);
   std::unique_ptr<RngAudit> audit = o.rng_audit.empty() ? nullptr : std::make_unique<RngAudit>();
   NonFiniteScope nonfinite(ex.nonfinite);
-  nlohmann::json results;
-  try {
-    results = ex.run(ctx);
-  } catch (const std::exception& e) {
-    if (!dir.keep()) throw;
-    const std::string kept = fmt::format("\nthe incomplete run is kept in {} (its checkpoints); after fixing the cause, "
-                                         "continue it with: {}", dir.tmp(), resume_cmd);
-    if (dynamic_cast<const InputError*>(&e)) throw InputError(e.what() + kept);
-    throw RunError(e.what() + kept);
-  }
+  nlohmann::json results = run_keeping_checkpoints(ex, ctx, dir, resume_cmd);
   for (const auto& [where, count] : nonfinite_counts()) {
     results["nonfinite"][where] = count;
     ctx.log(fmt::format("warning: {} values not finite, left out of every estimate (nonfinite = \"exclude\"): {}", count, where));
