@@ -37,6 +37,7 @@
 #include "data/mixture.hpp"
 #include "nn/mlp.hpp"
 #include "nn/network.hpp"
+#include "nn/torchscript_net.hpp"
 #include "bench_python.hpp"
 #include "observe/taep.hpp"
 #include "score/mixture_score.hpp"
@@ -72,6 +73,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   omp_set_num_threads(threads);
+  set_torch_threads(threads);  // as the CLI does: one count for OpenMP and LibTorch
   const std::string py = fmt::format("OMP_NUM_THREADS={0} /usr/bin/python3 {1}/bench/", threads, THERMODIFF_SOURCE_DIR);
   const Process p(default_process(ProcessKind::VP));
   const GaussianMixture ring = ring_mixture(8, 2.0, 0.1);
@@ -88,7 +90,6 @@ int main(int argc, char** argv) {
       ts.batch = batch;
       ts.lr = 1e-2;
       ts.decay = "cosine";
-      ts.threads = threads;
       ts.progress = false;
       const auto t0 = Clock::now();  // includes building the model and optimizer: conservative
       train_dsm(spec, p, data, ts);
@@ -157,7 +158,6 @@ int main(int argc, char** argv) {
       ts.steps = nll_train_steps;
       ts.lr = 2e-3;
       ts.decay = "cosine";
-      ts.threads = threads;
       ts.progress = false;
       const MlpWeights w = train_dsm(ms, ve, train_data, ts).ema;
       const NetworkScore model(std::make_shared<MlpNet>(w), ve, Prediction::Eps);

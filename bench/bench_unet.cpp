@@ -14,6 +14,7 @@
 
 #include "bench_python.hpp"
 #include "data/mixture.hpp"
+#include "nn/torchscript_net.hpp"  // set_torch_threads
 #include "train/unet_train.hpp"
 
 using namespace td;
@@ -39,12 +40,13 @@ int main(int argc, char** argv) {
     return 2;
   }
   omp_set_num_threads(threads);
+  set_torch_threads(threads);  // as the CLI does: one count for OpenMP and LibTorch
   UNetSpec s;
   s.channels = 3, s.side = side, s.base = base, s.mult = {1, 2}, s.res_blocks = 1, s.attn_res = {side / 2}, s.groups = 8;
   const Process p(default_process(ProcessKind::VP));
   const GaussianMixture g = symmetric_pair(s.dim(), 0.0, 0.25);
   TrainSpec ts;
-  ts.steps = steps + 1, ts.batch = batch, ts.lr = 1e-3, ts.threads = threads, ts.progress = false;
+  ts.steps = steps + 1, ts.batch = batch, ts.lr = 1e-3, ts.progress = false;
   const UNetTrainResult r = train_unet(s, p, mixture_data(g, {1, Stream::Train}), ts);
   TrainSpec one = ts;
   one.steps = 1;

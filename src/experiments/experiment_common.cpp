@@ -61,9 +61,8 @@ void StageClock::section(const RunContext& ctx, const char* name, json& out, con
 std::shared_ptr<const Score> train_mlp_score(const std::string& name, const MlpSpec& mlp, TrainSpec train,
                                              const Process& process, const DataFn& data, const std::string& source,
                                              uint64_t seed, const RunContext& ctx, json& info) {
-  TrainSpec& ts = train;  // a copy: the run's seed and threads go in
+  TrainSpec& ts = train;  // a copy: the run's seed goes in (its threads: the CLI set them)
   ts.seed = seed;
-  ts.threads = ctx.threads;
   ts.progress = !ctx.quiet;
   // In the run's checkpoint directory unless the config names a checkpoint: an interrupted run
   // resumed with --resume continues the training exactly where it stopped.

@@ -86,7 +86,6 @@ void mlp_autograd_trace(const MlpWeights& w, const Mat& X, double t, Mat& out, V
 TrainResult train_dsm(const MlpSpec& spec, const Process& process, const DataFn& data, const TrainSpec& ts) {
   spec.validate("MLP");
   ts.validate("training");
-  torch::set_num_threads(ts.threads);
   torch::manual_seed(ts.seed);
   TorchMlp model(spec);
   TorchMlp ema(spec);

@@ -2,8 +2,8 @@
 // Denoising score matching for the MLP (LibTorch, CPU). Every random number of training (data
 // points, times, noise) is keyed by (seed, Stream::Train, sample id = step * batch + i), so a run
 // is a function of its seed, and resuming from a checkpoint (model, EMA, Adam state, step)
-// continues exactly where the uninterrupted run would be (1 thread; more threads change the
-// order of GEMM reductions).
+// continues exactly where the uninterrupted run would be (at the same thread count, which the
+// CLI alone sets: docs/robustness.md#threads; another count changes the order of GEMM reductions).
 //
 // Loss per sample: lambda(t) |s_theta(x_t, t) - s_target|^2 / d with x_t = alpha x_0 + sigma eps,
 // s_target = -eps / sigma, t ~ U[t_min, T], and lambda = sigma^2 ("eps": for an eps-predicting
@@ -34,7 +34,6 @@ struct TrainSpec {
   double ema = 0.999;          // EMA decay of the parameters (0 = no EMA: the EMA equals the model)
   LossWeighting weighting = LossWeighting::Eps;
   uint64_t seed = 1;
-  int threads = 1;             // LibTorch intra-op threads
   std::string checkpoint;      // file; empty = no checkpoints
   int64_t checkpoint_every = 1000;
   int64_t stop_at = -1;        // stop (after writing a checkpoint) when this step is reached: an interruption

@@ -23,7 +23,6 @@ void TrainSpec::validate(const std::string& where) const {
   if (decay != "none" && decay != "cosine") bad("decay must be \"none\" or \"cosine\", not \"" + decay + "\"");
   if (!(clip >= 0)) bad("clip must be >= 0");
   if (!(ema >= 0 && ema < 1)) bad("ema must be in [0, 1)");
-  if (threads < 1) bad("threads must be >= 1");
   if (checkpoint_every < 1) bad("checkpoint_every must be >= 1");
 }
 

@@ -8,7 +8,6 @@ namespace td {
 UNetTrainResult train_unet(const UNetSpec& spec, const Process& process, const DataFn& data, const TrainSpec& ts) {
   spec.validate("unet");
   ts.validate("training");
-  torch::set_num_threads(ts.threads);
   UNetSpec s = spec;
   s.double_precision = false;  // trained in float32, like the MLP
   UNetTrainResult res;

@@ -7,6 +7,7 @@
 
 #include "common.hpp"
 #include "core/error.hpp"
+#include "nn/torchscript_net.hpp"  // set_torch_threads
 #include "nn/unet.hpp"
 #include "train/unet_curvature.hpp"
 #include "train/unet_train.hpp"
@@ -114,7 +115,8 @@ TEST(UNetTraining, LearnsDeterministicAndResumesExactly) {
   g.means.setConstant(0.3);
   const DataFn data = mixture_data(g, {141, Stream::Train}, 2);
   TrainSpec ts;
-  ts.steps = 200, ts.batch = 32, ts.lr = 3e-3, ts.seed = 142, ts.threads = 1, ts.progress = false;
+  ts.steps = 200, ts.batch = 32, ts.lr = 3e-3, ts.seed = 142, ts.progress = false;
+  set_torch_threads(1);  // the thread count's owner (the CLI's, here the test's): one thread
   const UNetTrainResult a = train_unet(s, p, data, ts), b = train_unet(s, p, data, ts);
   std::printf("loss: first interval %.4f, last %.4f\n", a.curve.front().second, a.curve.back().second);
   EXPECT_LT(a.curve.back().second, 0.8 * a.curve.front().second);
@@ -150,7 +152,8 @@ TEST(UNetCurvature, SubsetHessianAndCovariance) {
   const Process p(default_process(ProcessKind::VP));
   const DataFn data = mixture_data(test::isotropic_gaussian(16, 0.25), {161, Stream::Train}, 2);
   TrainSpec ts;
-  ts.steps = 50, ts.batch = 16, ts.seed = 162, ts.threads = 1, ts.progress = false;
+  ts.steps = 50, ts.batch = 16, ts.seed = 162, ts.progress = false;
+  set_torch_threads(1);
   const UNetTrainResult r = train_unet(s, p, data, ts);
   const std::vector<std::string> layers = unet_conv_layers(*r.ema);
   EXPECT_EQ(layers.front(), "conv_in");

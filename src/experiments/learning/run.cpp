@@ -97,7 +97,7 @@ class LearningRun {
       const fs::path snap = dir / fmt::format("unet-snapshot-{}.ckpt", k), record = dir / fmt::format("unet-snapshot-{}.json", k);
       const bool saved = fs::exists(snap) && fs::exists(record);
       TrainSpec ts = c_.train;
-      ts.seed = c_.seed, ts.threads = ctx_.threads, ts.progress = !ctx_.quiet;
+      ts.seed = c_.seed, ts.progress = !ctx_.quiet;
       ts.checkpoint = saved ? snap.string() : work;  // a saved snapshot loads and trains no step
       ts.checkpoint_every = c_.train.steps;          // only at the segment ends
       const int64_t stop = c_.train.steps * k / c_.snapshots;
