@@ -11,39 +11,16 @@ REPS="${2:-3}"
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 cp tests/fixtures/tiny_eps_mlp.pt "$WORK/"
-cat >"$WORK/dsm.toml" <<'TOML'
-experiment = "taep"
-[process]
-kind = "vp"
-[sim]
-trajectories = 256
-steps = 50
-objective_samples = 8
-exact_samples = 256
-generated_samples = 16
-[target]
-ring = { K = 8, radius = 2.0, std = 0.1 }
-[[models]]
-name = "mlp"
+# A TAEP on a K = 8 ring with TRAJECTORIES x STEPS and one model (its TOML lines).
+taep_config() {
+  printf 'experiment = "taep"\n[process]\nkind = "vp"\n[sim]\ntrajectories = %s\nsteps = %s\nobjective_samples = 8\n' "$1" "$2"
+  printf 'exact_samples = 256\ngenerated_samples = 16\n[target]\nring = { K = 8, radius = 2.0, std = 0.1 }\n[[models]]\n%s\n' "$3"
+}
+taep_config 256 50 'name = "mlp"
 mlp = { width = 128, hidden = 3 }
-training = { steps = 3000, batch = 512 }
-TOML
-cat >"$WORK/torchscript.toml" <<'TOML'
-experiment = "taep"
-[process]
-kind = "vp"
-[sim]
-trajectories = 20000
-steps = 200
-objective_samples = 8
-exact_samples = 256
-generated_samples = 16
-[target]
-ring = { K = 8, radius = 2.0, std = 0.1 }
-[[models]]
-name = "torchscript"
-torchscript = { file = "tiny_eps_mlp.pt", prediction = "eps" }
-TOML
+training = { steps = 3000, batch = 512 }' >"$WORK/dsm.toml"
+taep_config 20000 200 'name = "torchscript"
+torchscript = { file = "tiny_eps_mlp.pt", prediction = "eps" }' >"$WORK/torchscript.toml"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); load: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "date: $(date -u +%Y-%m-%dT%H:%MZ); binary: $BIN ($("$BIN" --version))"
 median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }

@@ -202,13 +202,20 @@ nlohmann::json run_keeping_checkpoints(const Experiment& ex, const RunContext& c
   }
 }
 
-int cmd_run(const RunOptions& o) {
-  std::string source, name;
+// What `validate` and `run` both do before any work: the config parsed (its data files read), the
+// memory estimate against the machine's (returned as a line to print), every model loaded and probed.
+Experiment checked_experiment(const RunOptions& o, std::string& source, std::string& name, std::string& memory) {
   const toml::table t = load_config(o, source, name);
-  const Experiment ex = parse_experiment(t, source);
-  const int threads = set_thread_count(o.threads);
-  const std::string memory = check_memory(ex);
+  Experiment ex = parse_experiment(t, source);
+  memory = check_memory(ex);
   ex.check();
+  return ex;
+}
+
+int cmd_run(const RunOptions& o) {
+  const int threads = set_thread_count(o.threads);  // first: the memory estimate counts per-thread blocks
+  std::string source, name, memory;
+  const Experiment ex = checked_experiment(o, source, name, memory);
   if (o.resume && o.out.empty()) throw InputError("--resume needs --out DIR: the run directory to resume");
   const std::string resolved = toml_text(ex.resolved);
   RunDir dir(o.out.empty() ? default_run_dir(name) : o.out, o.overwrite, resolved, o.resume);
@@ -272,11 +279,8 @@ int cmd_clean(const std::string& path, bool remove) {
 }
 
 int cmd_validate(const RunOptions& o) {
-  std::string source, name;
-  const toml::table t = load_config(o, source, name);
-  const Experiment ex = parse_experiment(t, source);
-  const std::string memory = check_memory(ex);
-  ex.check();  // every model loaded and probed before "ok" is printed
+  std::string source, name, memory;
+  const Experiment ex = checked_experiment(o, source, name, memory);  // before "ok" is printed
   std::cout << source << ": ok (" << ex.summary << ")\n";
   if (!memory.empty()) std::cout << memory << "\n";
   return kExitOk;

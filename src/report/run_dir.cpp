@@ -140,6 +140,22 @@ void check_replaceable(const std::string& final_path, bool overwrite) {
   }
 }
 
+// --resume: the newest incomplete run that ran `config_text` and is not running (null when there
+// is none at all: a fresh start); InputError, listing them, when there are some and none matches.
+const IncompleteRun* run_to_resume(const std::vector<IncompleteRun>& incomplete, const std::string& config_text,
+                                   const std::string& final_path) {
+  const IncompleteRun* taken = nullptr;
+  for (const IncompleteRun& r : incomplete)  // oldest first: the last match is the newest
+    if (!r.running && r.config == config_text) taken = &r;
+  if (taken || incomplete.empty()) return taken;
+  std::string list;
+  for (const IncompleteRun& r : incomplete)
+    list += fmt::format("\n  {} (started {}{})", r.path, r.started, r.running ? ", still running" : "");
+  throw InputError(fmt::format("--resume: no incomplete run of '{}' was started with this config (their config.toml "
+                               "differs); run without --resume to start afresh. Incomplete runs:{}",
+                               final_path, list));
+}
+
 }  // namespace
 
 std::vector<IncompleteRun> incomplete_runs_of(const std::string& final_path) {
@@ -164,19 +180,7 @@ RunDir::RunDir(std::string final_path, bool overwrite, const std::string& config
   const std::string name = fs::weakly_canonical(fs::absolute(final_)).filename().string();
   tmp_ = (parent / fmt::format(".{}.incomplete-{}", name, getpid())).string();
   remove_tree(tmp_);
-  const IncompleteRun* taken = nullptr;
-  if (resume) {
-    for (const IncompleteRun& r : incomplete)  // the newest that ran this config and is not running
-      if (!r.running && r.config == config_text) taken = &r;
-    if (!taken && !incomplete.empty()) {
-      std::string list;
-      for (const IncompleteRun& r : incomplete)
-        list += fmt::format("\n  {} (started {}{})", r.path, r.started, r.running ? ", still running" : "");
-      throw InputError(fmt::format("--resume: no incomplete run of '{}' was started with this config (their config.toml "
-                                   "differs); run without --resume to start afresh. Incomplete runs:{}",
-                                   final_, list));
-    }
-  }
+  const IncompleteRun* taken = resume ? run_to_resume(incomplete, config_text, final_) : nullptr;
   for (const IncompleteRun& r : incomplete)
     if (&r != taken) others_.push_back(r);
   if (taken) {
