@@ -241,6 +241,8 @@ int cmd_run(const RunOptions& o) {
     results["nonfinite"][where] = count;
     ctx.log(fmt::format("warning: {} values not finite, left out of every estimate (nonfinite = \"exclude\"): {}", count, where));
   }
+  if (results.contains("flags"))  // on stderr even with --quiet: a number not to trust is never silent
+    for (const auto& f : results["flags"]) std::cerr << "warning: " << f.get<std::string>() << "\n";
   if (audit) write_rng_audit(*audit, o.rng_audit);
   results["version"] = THERMODIFF_VERSION;
   results["git"] = THERMODIFF_GIT;

@@ -201,10 +201,10 @@ GenerativeEntropy pathwise_entropy_generative(const GaussianMixture& data, const
   data.validate("generative pathwise entropy: data");
   if (score.dim() != data.dim())
     throw InputError(fmt::format("generative pathwise entropy: score d = {}, data d = {}", score.dim(), data.dim()));
-  if (samples < 2 || stride < 1 || stride > grid.steps || keep < 0 || keep > samples)
+  if (samples < 2 || stride < 1 || stride > grid.steps() || keep < 0 || keep > samples)
     throw InputError("generative pathwise entropy: samples >= 2, 1 <= stride <= steps, 0 <= keep <= samples");
   std::vector<int> steps;  // ascending step indices
-  for (int n = grid.steps; n >= 0; n -= stride) steps.push_back(n);
+  for (int n = grid.steps(); n >= 0; n -= stride) steps.push_back(n);
   if (steps.back() != 0) steps.push_back(0);
   std::reverse(steps.begin(), steps.end());
   const size_t m = steps.size();

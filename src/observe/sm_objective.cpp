@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "core/quadrature.hpp"
 #include "core/stats.hpp"
 #include "core/parallel.hpp"
 
@@ -15,7 +16,8 @@ MarginalSampler mixture_marginal_sampler(const GaussianMixture& gm, const Proces
 
 SmObjective sm_objective(const Process& process, const TimeGrid& grid, const Score& target, const Score& model,
                          const MarginalSampler& sample, int samples_per_node) {
-  const int N = grid.steps;
+  const int N = grid.steps() + 1;  // nodes, T included
+  const std::vector<double> weight = trapezoid_weights(grid.times());
   // err[n][i] = |s_theta - s*|^2 at sample i of node n; nodes run in parallel as "trajectories".
   std::vector<Moments> node(N);
   std::vector<std::vector<double>> vals(N, std::vector<double>(size_t(samples_per_node)));
@@ -44,8 +46,8 @@ SmObjective sm_objective(const Process& process, const TimeGrid& grid, const Sco
     out.t.push_back(t);
     out.rate.push_back(c * node[n].mean());
     out.rate_se.push_back(c * node[n].mean_se());
-    total += c * grid.dt() * node[n].mean();
-    const double se = c * grid.dt() * node[n].mean_se();
+    total += c * weight[size_t(n)] * node[n].mean();
+    const double se = c * weight[size_t(n)] * node[n].mean_se();
     var += se * se;
   }
   out.total = {total, std::sqrt(var)};

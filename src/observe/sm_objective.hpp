@@ -1,7 +1,7 @@
 #pragma once
 // The score-matching objective 1/2 int g^2 E_{p_t} |s_theta - s*|^2 dt (docs §2.4, eq. 33),
-// estimated independently of the TAEP paths: fresh exact samples x ~ p_{t_n} at every node of the
-// same grid, left Riemann sum (the sum whose expectation the discrete TAEP mean has).
+// estimated independently of the TAEP paths: fresh exact samples x ~ p_{t_n} at every node of a
+// grid (T included), trapezoid rule (second order: a reference for the first-order TAEP sum).
 #include <cstdint>
 #include <functional>
 

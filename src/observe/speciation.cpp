@@ -53,25 +53,26 @@ double covariance_top_eigenvalue(const GaussianMixture& g) {
 }
 
 CloningResult cloning_probability(const GaussianMixture& data, const Process& p, const Score& score,
-                                  const TimeGrid& grid, const CloningOptions& o) {
+                                  const TimeGrid& base_grid, const CloningOptions& o) {
   data.validate("cloning: data");
   const int d = data.dim();
   if (score.dim() != d) throw InputError(fmt::format("cloning: score d = {}, data d = {}", score.dim(), d));
   if (o.samples < 2 || o.branch_times.empty()) throw InputError("cloning: samples >= 2 and at least one branch time");
-  // Branch steps on the grid, met in descending order by the reverse sampler.
+  // Every branch time becomes a node (the step before it is split), so a clone starts exactly
+  // there; the branch steps are met in descending order by the reverse sampler.
+  for (double tb : o.branch_times)
+    if (!(tb >= base_grid.t_min() && tb <= base_grid.T()))
+      throw InputError(fmt::format("cloning: branch time {} outside [{}, {}]", tb, base_grid.t_min(), base_grid.T()));
+  const TimeGrid grid = base_grid.with_nodes(o.branch_times);
   std::vector<int> bstep;
-  for (double tb : o.branch_times) {
-    if (!(tb >= grid.t_min && tb <= grid.T))
-      throw InputError(fmt::format("cloning: branch time {} outside [{}, {}]", tb, grid.t_min, grid.T));
-    bstep.push_back(int(std::lround((tb - grid.t_min) / grid.dt())));
-  }
+  for (double tb : o.branch_times) bstep.push_back(grid.node_of(tb));
   std::sort(bstep.begin(), bstep.end(), std::greater<int>());
   bstep.erase(std::unique(bstep.begin(), bstep.end()), bstep.end());
   const size_t nb = bstep.size(), ns = size_t(o.samples);
   std::vector<std::vector<char>> same(nb, std::vector<char>(ns));
-  const Kernel end_kernel{p.alpha(grid.t_min), p.sigma2(grid.t_min)};
-  const double dt = grid.dt(), prior_sd = std::sqrt(p.prior_var());
-  const uint64_t stride = uint64_t(grid.steps) + 1;
+  const Kernel end_kernel{p.alpha(grid.t_min()), p.sigma2(grid.t_min())};
+  const double prior_sd = std::sqrt(p.prior_var());
+  const uint64_t stride = uint64_t(grid.steps()) + 1;
 
   parallel_blocks({o.samples, 256}, [&](const uint64_t* ids, int n, int nv, int64_t first) {
     Mat X, Xn, Z, S, C, Cn, R;
@@ -90,16 +91,16 @@ CloningResult cloning_probability(const GaussianMixture& data, const Process& p,
       C = X;
       for (int u = s - 1; u >= 0; --u) {
         normal_block({o.seed, Stream::Clone}, ids, n, uint64_t(j) * stride + uint64_t(u), d, Z);
-        reverse_em_step(p, score, grid.t(u + 1), dt, C, Z, S, Cn);
+        reverse_em_step(p, score, grid.t(u + 1), grid.dt(u), C, Z, S, Cn);
         C.swap(Cn);
       }
       classes(C, clone_cls[j]);
     };
     size_t next = 0;
-    while (next < nb && bstep[next] == grid.steps) clone(next++, grid.steps);
-    for (int s = grid.steps - 1; s >= 0; --s) {
+    while (next < nb && bstep[next] == grid.steps()) clone(next++, grid.steps());
+    for (int s = grid.steps() - 1; s >= 0; --s) {
       normal_block({o.seed, Stream::Reverse}, ids, n, uint64_t(s), d, Z);
-      reverse_em_step(p, score, grid.t(s + 1), dt, X, Z, S, Xn);
+      reverse_em_step(p, score, grid.t(s + 1), grid.dt(s), X, Z, S, Xn);
       X.swap(Xn);
       while (next < nb && bstep[next] == s) clone(next++, s);
     }

@@ -24,12 +24,12 @@ inline double speciation_time(double top_eigenvalue) { return 0.5 * std::log(top
 
 struct CloningOptions {
   int samples = 10000;                // trajectories (each cloned at every branch time)
-  std::vector<double> branch_times;   // snapped to the grid
+  std::vector<double> branch_times;   // each becomes a node of the grid (exact; equal times are one)
   uint64_t seed = 1;
 };
 
 struct CloningResult {
-  std::vector<double> t;              // branch times on the grid, descending as the sampler meets them
+  std::vector<double> t;              // the branch times, descending as the sampler meets them
   std::vector<double> phi, phi_se;    // P(same class) and its SE (binomial)
   std::vector<double> theory, theory_se;  // E_x sum_k P(k|x)^2 at x ~ p_t by Monte Carlo (same samples count)
 };

@@ -41,8 +41,10 @@ class TaepObserver final : public ForwardObserver {
     const size_t M = models_.size();
     kernel_.assign(M, Vec::Zero(n));
     noise_.assign(M, Vec::Zero(n));
+    coarse_.assign(M, Vec::Zero(n));
+    pair_J_.assign(M, Vec());
+    pair_ds_.assign(M, Mat());
     prev_ds_.assign(M, Mat());
-    prev_coef_ = 0;
     exact_.assign(M, Vec());
     if (target_.has_log_density()) {
       target_.log_density(X0, t0, lp_);
@@ -54,8 +56,88 @@ class TaepObserver final : public ForwardObserver {
     }
   }
 
-  void step(int step_index, double t, double dt, const Mat& X, const Mat& Z, const Mat&) override {
-    const double g2 = process_.g2(t), kc = g2 * dt, nc = std::sqrt(g2 * dt);
+  void step(const ForwardStep& st) override {
+    const double w = st.w;
+    evaluate(st.X, st.t, st.n, w);
+    const int n = n_, d = int(st.X.cols());
+    // Steps 2k and 2k + 1 form step k of the grid of twice the step: its sum takes the integrand
+    // at the pair's first node with the pair's increments (Richardson, on the same noise).
+    const bool pair_start = st.n % 2 == 0;
+    const Mat& St = S_[0];
+    for (size_t m = 0; m < models_.size(); ++m) {
+      const Mat& Sm = S_[m + 1];
+      J_.resize(n);
+      const double *dvm = div_[m + 1].data(), *dvt = div_[0].data();
+      double* J = J_.data();
+      for (int i = 0; i < n; ++i) J[i] = dvm[i] - dvt[i];
+      if (pair_start) pair_ds_[m].resize(n, d);
+      double* noi = noise_[m].data();
+      double* crs = coarse_[m].data();
+      // J = div s_m - div s* + (|s_m|^2 - |s*|^2)/2; noise: (s_m - s*) . int g dW.
+      for (int j = 0; j < d; ++j) {
+        const double *sm = Sm.col(j).data(), *sv = St.col(j).data(), *dw = st.dW.col(j).data();
+        double* pds = pair_ds_[m].col(j).data();
+        if (pair_start)
+          for (int i = 0; i < n; ++i) pds[i] = sm[i] - sv[i];
+        for (int i = 0; i < n; ++i) {
+          const double ds = sm[i] - sv[i];
+          J[i] += 0.5 * ds * (sm[i] + sv[i]);
+          if (opt_.product == NoiseProduct::Ito) noi[i] += ds * dw[i];
+          crs[i] += pds[i] * dw[i];
+        }
+      }
+      if (pair_start) pair_J_[m] = J_;
+      kernel_[m] += w * J_;
+      coarse_[m] += w * pair_J_[m];
+      if (opt_.product == NoiseProduct::Midpoint) midpoint_noise(m, Sm - St, st.dW);
+    }
+    if (opt_.product == NoiseProduct::Midpoint) prev_dW_ = st.dW;
+  }
+
+  void end(double T, const Mat& XT) override {
+    const size_t M = models_.size();
+    if (opt_.product == NoiseProduct::Midpoint) {
+      target_.score(XT, T, St_);
+      for (size_t m = 0; m < M; ++m) {
+        models_[m]->score(XT, T, Sm_);
+        Sm_ -= St_;
+        noise_[m] += 0.5 * (Sm_.cwiseProduct(prev_dW_)).rowwise().sum();
+      }
+    }
+    bool need_lp = false;
+    for (size_t m = 0; m < M; ++m) need_lp |= exact_[m].size() > 0;
+    if (need_lp) target_.log_density(XT, T, lp_);
+    for (size_t m = 0; m < M; ++m) {
+      TaepTrajectories& o = out_[m];
+      if (exact_[m].size()) {
+        models_[m]->log_density(XT, T, lq_);
+        exact_[m] -= lp_ - lq_;
+      }
+      for (int i = 0; i < n_valid_; ++i) {
+        const size_t id = size_t(first_ + i);
+        o.kernel[id] = kernel_[m][i];
+        o.noise[id] = noise_[m][i];
+        o.sigma[id] = kernel_[m][i] + noise_[m][i];
+        if (!o.sigma_coarse.empty()) o.sigma_coarse[id] = coarse_[m][i];
+        if (!o.exact.empty()) o.exact[id] = exact_[m][i];
+        if (!o.hutchinson_var.empty()) o.hutchinson_var[id] = hvar_[m][i];
+      }
+    }
+  }
+
+ private:
+  const Process& process_;
+  const Score& target_;
+  const std::vector<const Score*>& models_;
+  std::vector<size_t> slots_;  // where each ScoreSet entry belongs (declared before set_: filled by its initializer)
+  ScoreSet set_;
+  std::vector<TaepTrajectories>& out_;
+  TaepOptions opt_;
+  int64_t first_ = 0;
+  int n_ = 0, n_valid_ = 0;
+  // Evaluates the target and every model at (X, t) into S_, div_ (target at 0, model m at 1 + m).
+  // w weights the probes' variance of the kernel term.
+  void evaluate(const Mat& X, double t, int step_index, double w) {
     set_.score_divergence(X, t, S_, div_);  // the exact-divergence scores, in slot order
     S_.resize(1 + models_.size());
     div_.resize(1 + models_.size());
@@ -74,80 +156,20 @@ class TaepObserver final : public ForwardObserver {
     if (opt_.target_hutchinson_probes > 0) hutchinson(target_, opt_.target_hutchinson_probes, S_[0], div_[0]);
     for (size_t m : hutch_) {
       hutchinson(*models_[m], probes(m), S_[1 + m], div_[1 + m]);
-      hvar_[m] += (kc * kc) * res_.div_var;
-    }
-    const int n = n_, d = int(X.cols());
-    const Mat& St = S_[0];
-    for (size_t m = 0; m < models_.size(); ++m) {
-      const Mat& Sm = S_[m + 1];
-      double* ker = kernel_[m].data();
-      double* noi = noise_[m].data();
-      const double *dvm = div_[m + 1].data(), *dvt = div_[0].data();
-      // kernel: g^2 dt [div s_m - div s* + (|s_m|^2 - |s*|^2)/2]; noise: g sqrt(dt) (s_m - s*) . z
-      for (int i = 0; i < n; ++i) ker[i] += kc * (dvm[i] - dvt[i]);
-      for (int j = 0; j < d; ++j) {
-        const double *sm = Sm.col(j).data(), *st = St.col(j).data(), *z = Z.col(j).data();
-        for (int i = 0; i < n; ++i) {
-          ker[i] += (0.5 * kc) * (sm[i] - st[i]) * (sm[i] + st[i]);
-          if (opt_.product == NoiseProduct::Ito) noi[i] += nc * (sm[i] - st[i]) * z[i];
-        }
-      }
-      if (opt_.product == NoiseProduct::Midpoint) {
-        // Trapezoid: the previous step's noise gets half of Delta s at its post-point (here).
-        const Mat ds = Sm - St;
-        if (prev_ds_[m].size()) noise_[m] += (0.5 * prev_coef_) * (ds.cwiseProduct(prevZ_)).rowwise().sum();
-        noise_[m] += (0.5 * nc) * (ds.cwiseProduct(Z)).rowwise().sum();
-        prev_ds_[m] = ds;
-      }
-    }
-    if (opt_.product == NoiseProduct::Midpoint) {
-      prevZ_ = Z;
-      prev_coef_ = nc;
+      hvar_[m] += (w * w) * res_.div_var;
     }
   }
-
-  void end(double T, const Mat& XT) override {
-    const size_t M = models_.size();
-    if (opt_.product == NoiseProduct::Midpoint) {
-      target_.score(XT, T, St_);
-      for (size_t m = 0; m < M; ++m) {
-        models_[m]->score(XT, T, Sm_);
-        Sm_ -= St_;
-        noise_[m] += (0.5 * prev_coef_) * (Sm_.cwiseProduct(prevZ_)).rowwise().sum();
-      }
-    }
-    bool need_lp = false;
-    for (size_t m = 0; m < M; ++m) need_lp |= exact_[m].size() > 0;
-    if (need_lp) target_.log_density(XT, T, lp_);
-    for (size_t m = 0; m < M; ++m) {
-      TaepTrajectories& o = out_[m];
-      if (exact_[m].size()) {
-        models_[m]->log_density(XT, T, lq_);
-        exact_[m] -= lp_ - lq_;
-      }
-      for (int i = 0; i < n_valid_; ++i) {
-        const size_t id = size_t(first_ + i);
-        o.kernel[id] = kernel_[m][i];
-        o.noise[id] = noise_[m][i];
-        o.sigma[id] = kernel_[m][i] + noise_[m][i];
-        if (!o.exact.empty()) o.exact[id] = exact_[m][i];
-        if (!o.hutchinson_var.empty()) o.hutchinson_var[id] = hvar_[m][i];
-      }
-    }
+  // The trapezoid (Stratonovich) noise product of the negative control: each step's increment gets
+  // half of Delta s at its pre-point and half at its post-point (here, for the previous step).
+  void midpoint_noise(size_t m, const Mat& ds, const Mat& dW) {
+    if (prev_ds_[m].size()) noise_[m] += 0.5 * (ds.cwiseProduct(prev_dW_)).rowwise().sum();
+    noise_[m] += 0.5 * (ds.cwiseProduct(dW)).rowwise().sum();
+    prev_ds_[m] = ds;
   }
-
- private:
-  const Process& process_;
-  const Score& target_;
-  const std::vector<const Score*>& models_;
-  std::vector<size_t> slots_;  // where each ScoreSet entry belongs (declared before set_: filled by its initializer)
-  ScoreSet set_;
-  std::vector<TaepTrajectories>& out_;
-  TaepOptions opt_;
-  int64_t first_ = 0;
-  int n_ = 0, n_valid_ = 0;
-  std::vector<Vec> kernel_, noise_, exact_;
-  std::vector<Mat> prev_ds_;
+  std::vector<Vec> kernel_, noise_, coarse_, exact_;
+  std::vector<Vec> pair_J_;  // the integrand at the first node of the current pair of steps
+  std::vector<Mat> pair_ds_, prev_ds_;
+  Vec J_;
   int probes(size_t m) const { return m < opt_.hutchinson_probes.size() ? opt_.hutchinson_probes[m] : 0; }
   std::vector<size_t> hutch_;  // models with Hutchinson divergences
   std::vector<uint64_t> ids_;
@@ -155,9 +177,8 @@ class TaepObserver final : public ForwardObserver {
   ScoreResult res_;  // Hutchinson evaluations
   std::vector<Mat> S_;
   std::vector<Vec> div_;
-  Mat St_, Sm_, prevZ_;
+  Mat St_, Sm_, prev_dW_;
   Vec lp_, lq_;
-  double prev_coef_ = 0;
 };
 
 void check_inputs(const Score& target, const std::vector<const Score*>& models) {
@@ -184,6 +205,7 @@ std::vector<TaepTrajectories> run_taep(const Process& process, const TimeGrid& g
     out[m].sigma.resize(n);
     out[m].kernel.resize(n);
     out[m].noise.resize(n);
+    if (opt.product == NoiseProduct::Ito) out[m].sigma_coarse.resize(n);
     if (target.has_log_density() && models[m]->has_log_density()) out[m].exact.resize(n);
     if (m < opt.hutchinson_probes.size() && opt.hutchinson_probes[m] > 0) {
       require_support(*models[m], Divergence::Hutchinson, "TAEP model");
@@ -222,6 +244,20 @@ TaepSummary summarize_taep(const TaepTrajectories& tr) {
   s.kernel_mean_se = ker.mean_se();
   s.noise_mean = noi.mean();
   s.noise_mean_se = noi.mean_se();
+  if (tr.sigma_coarse.size() == tr.sigma.size()) {
+    // Richardson for a first-order sum: error(dt) ~ value(dt) - value(2 dt), on the same noise.
+    Moments c;
+    LogMeanExp cift;
+    for (size_t i = 0; i < tr.sigma.size(); ++i) {
+      c.add(tr.sigma_coarse[i]);
+      cift.add(-tr.sigma_coarse[i]);
+    }
+    s.mean_dt = s.mean - c.mean();
+    s.var_dt = s.var - c.variance();
+    s.k3_dt = s.k3 - c.k3();
+    s.k4_dt = s.k4 - c.k4();
+    s.ift_dt = s.ift - cift.mean();
+  }
   return s;
 }
 
@@ -233,9 +269,8 @@ TaepTrajectories run_taep_reference(const Process& process, const TimeGrid& grid
   check_inputs(target, {&model});
   if (opt.product != NoiseProduct::Ito) throw InputError("TAEP reference: only the Ito product");
   TaepTrajectories o;
-  const int d = target.dim();
-  const double dt = grid.dt();
-  Mat X, Z, St, Sm;
+  const int d = target.dim(), dz = process.driftless() ? d : 2 * d;
+  Mat X, St, Sm;
   Vec dvt, dvm;
   for (int64_t id = 0; id < trajectories; ++id) {
     // The init/noise sources are block functions; call them with a single id padded to kLanes so
@@ -245,26 +280,38 @@ TaepTrajectories run_taep_reference(const Process& process, const TimeGrid& grid
     Mat Xb, Zb;
     init(ids, kLanes, Xb);
     RowVec x = Xb.row(0);
-    double ker = 0, noi = 0;
-    for (int s = 0; s < grid.steps; ++s) {
-      const double t = grid.t(s), g2 = process.g2(t);
-      noise.fill(ids, kLanes, uint64_t(s), d, Zb);
+    std::vector<double> pair_ds(size_t(d), 0.0);
+    double ker = 0, noi = 0, coarse = 0, pair_J = 0;
+    for (int s = 0; s < grid.steps(); ++s) {
+      const double t = grid.t(s);
+      const StepNoise sn = process.step_noise(t, grid.t(s + 1));
+      noise.fill(ids, kLanes, uint64_t(s), dz, Zb);
       X = x;
       target.score_divergence(X, t, St, dvt);
       model.score_divergence(X, t, Sm, dvm);
-      double jd = dvm[0] - dvt[0], proj = 0;
-      for (int j = 0; j < d; ++j) {
-        jd += 0.5 * (Sm(0, j) * Sm(0, j) - St(0, j) * St(0, j));
-        proj += (Sm(0, j) - St(0, j)) * Zb(0, j);
+      double J = dvm[0] - dvt[0], proj = 0;
+      for (int j = 0; j < d; ++j) J += 0.5 * (Sm(0, j) * Sm(0, j) - St(0, j) * St(0, j));
+      if (s % 2 == 0) {
+        pair_J = J;
+        for (int j = 0; j < d; ++j) pair_ds[size_t(j)] = Sm(0, j) - St(0, j);
       }
-      ker += g2 * dt * jd;
-      noi += std::sqrt(g2 * dt) * proj;
-      for (int j = 0; j < d; ++j)
-        x[j] = x[j] + process.drift_coef(t) * x[j] * dt + std::sqrt(g2 * dt) * Zb(0, j);
+      ker += sn.w * J;
+      coarse += sn.w * pair_J;
+      for (int j = 0; j < d; ++j) {
+        const double z1 = Zb(0, j), z2 = process.driftless() ? 0.0 : Zb(0, d + j);
+        const double I1 = std::sqrt(sn.w) * z1;
+        const double I2 = process.driftless() ? I1
+                          : sn.cov / std::sqrt(sn.w) * z1 + std::sqrt(std::max(0.0, sn.var2 - sn.cov * sn.cov / sn.w)) * z2;
+        proj += (Sm(0, j) - St(0, j)) * I1;
+        coarse += pair_ds[size_t(j)] * I1;
+        x[j] = sn.a * x[j] + I2;
+      }
+      noi += proj;
     }
     o.kernel.push_back(ker);
     o.noise.push_back(noi);
     o.sigma.push_back(ker + noi);
+    o.sigma_coarse.push_back(coarse);
   }
   return o;
 }

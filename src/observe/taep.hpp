@@ -1,9 +1,12 @@
 #pragma once
 // Time-asymmetry entropy production of score matching (Ding, Quan, Tu; docs §2).
-// Per trajectory, on the forward Euler-Maruyama path x_{n+1} = x_n + f dt + g sqrt(dt) z_n:
-//   Sigma = sum_n g^2 dt [J(s_theta) - J(s*)](x_n, t_n)        (kernel part)
-//         + sum_n g sqrt(dt) (s_theta - s*)(x_n, t_n) . z_n    (noise part, Ito pre-point)
-// with Hyvarinen's kernel J(s) = div s + |s|^2 / 2 and s* the data's exact score.
+// Per trajectory, on the forward path stepped by the exact Gaussian transition (sim/ensemble.hpp):
+//   Sigma = sum_n w_n [J(s_theta) - J(s*)](x_n, t_n)           (kernel part, w_n = int g^2 dt)
+//         + sum_n (s_theta - s*)(x_n, t_n) . int g dW         (noise part, Ito pre-point)
+// with Hyvarinen's kernel J(s) = div s + |s|^2 / 2 and s* the data's exact score. The path is exact
+// in law; the remaining error is the pre-point quadrature's, O(dt) in the mean, estimated by the
+// same sum on the grid of twice the step with the same noise (sigma_coarse; docs/discretization.md).
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -35,6 +38,8 @@ struct TaepOptions {
 // Per-trajectory values of one model, indexed by trajectory id.
 struct TaepTrajectories {
   std::vector<double> sigma, kernel, noise;
+  // Sigma on the grid of every other node, the same paths and noise (Ito product only; else empty).
+  std::vector<double> sigma_coarse;
   // For exact-score-field models (log-densities known): ln(p/q)(x_tmin) - ln(p/q)(x_T) on the
   // same path (docs §2.5); empty otherwise.
   std::vector<double> exact;
@@ -56,6 +61,8 @@ struct TaepSummary {
   bool ift_reliable = false;                // Var Sigma <= 2 (docs §2.4)
   double kernel_mean = 0, kernel_mean_se = 0, noise_mean = 0, noise_mean_se = 0;
   double hutchinson_var = 0;  // mean probe variance per trajectory (0 for exact divergences)
+  // Discretization errors (value at dt minus value at 2 dt on the same noise); NaN if not estimated.
+  double mean_dt = NAN, var_dt = NAN, k3_dt = NAN, k4_dt = NAN, ift_dt = NAN;
 };
 TaepSummary summarize_taep(const TaepTrajectories& tr);
 

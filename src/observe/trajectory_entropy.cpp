@@ -15,8 +15,7 @@ namespace {
 void check(const GaussianMixture& data, const TimeGrid& grid, const TrajectoryEntropyOptions& o, const char* who) {
   data.validate(fmt::format("{}: data", who));
   if (o.trajectories < 1) throw InputError(fmt::format("{}: trajectories must be >= 1", who));
-  if (grid.steps < 1 || !(grid.T > grid.t_min) || grid.t_min < 0)
-    throw InputError(fmt::format("{}: need steps >= 1 and 0 <= t_min < T", who));
+  if (grid.t_min() < 0) throw InputError(fmt::format("{}: need 0 <= t_min", who));
 }
 
 // Per-trajectory values of one run, reduced in trajectory order (independent of threads and blocks).
@@ -69,9 +68,10 @@ class ForwardEntropyObserver final : public ForwardObserver {
  public:
   ForwardEntropyObserver(const Process& p, bool midpoint, EntropySink sink) : p_(p), mid_(midpoint), sink_(std::move(sink)) {}
   void begin(const uint64_t* ids, int n, int n_valid, double t0, const Mat& X0) override { sink_.start(ids, n, n_valid, t0, X0); }
-  void step(int, double t, double dt, const Mat& X, const Mat&, const Mat& Xn) override {
+  void step(const ForwardStep& s) override {
     // f . dx / D with f = a x: at the midpoint state and time, or at the pre-point.
-    const double tm = mid_ ? t + 0.5 * dt : t, c = p_.drift_coef(tm) / (0.5 * p_.g2(tm));
+    const Mat &X = s.X, &Xn = s.Xn;
+    const double tm = mid_ ? s.t + 0.5 * s.dt : s.t, c = p_.drift_coef(tm) / (0.5 * p_.g2(tm));
     if (mid_)
       sink_.medium += c * ((Xn - X).array() * (Xn + X).array() * 0.5).rowwise().sum();
     else
@@ -135,7 +135,7 @@ TrajectoryEntropy reverse_trajectory_entropy(const GaussianMixture& data, const 
     throw InputError(fmt::format("reverse trajectory entropy: score d = {}, data d = {}", score.dim(), data.dim()));
   const MixtureScore density(data, p);
   std::vector<double> dS(size_t(o.trajectories)), dSE(size_t(o.trajectories));
-  const GaussianMixture at_T = data.marginal(p.alpha(grid.T), p.sigma2(grid.T));
+  const GaussianMixture at_T = data.marginal(p.alpha(grid.T()), p.sigma2(grid.T()));
   const InitFn init = [&](const uint64_t* ids, int n, Mat& X) {
     sample_mixture(at_T, {o.seed, Stream::Init, 1}, ids, n, 0, X);  // substream 1: not the forward leg's starts
   };

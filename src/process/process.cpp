@@ -120,6 +120,35 @@ void Process::transition(double s, double t, double& a, double& b) const {
   b = std::sqrt(std::max(0.0, sigma2(t) - a * a * sigma2(s)));
 }
 
+StepNoise Process::step_noise(double t0, double t1) const {
+  StepNoise s;
+  switch (p_.kind) {
+    case ProcessKind::VP:
+    case ProcessKind::OU: {
+      // B = int beta = 2 (-ln alpha): a = e^{-dB/2}, Var I2 = 1 - e^{-dB}, Cov = 2 (1 - e^{-dB/2}).
+      const double dB = 2.0 * (log_alpha_neg(p_, t1) - log_alpha_neg(p_, t0));
+      s.a = std::exp(-0.5 * dB);
+      s.w = dB;
+      s.var2 = -std::expm1(-dB);
+      s.cov = -2.0 * std::expm1(-0.5 * dB);
+      return s;
+    }
+    case ProcessKind::VE: {
+      const double r = std::log(p_.sigma_max / p_.sigma_min);
+      s.w = p_.sigma_min * p_.sigma_min * std::exp(2.0 * r * t0) * std::expm1(2.0 * r * (t1 - t0));
+      break;
+    }
+    case ProcessKind::VESong: {
+      const double l = std::log(p_.sigma_base);
+      s.w = std::exp(2.0 * l * t0) * std::expm1(2.0 * l * (t1 - t0)) / (2.0 * l);
+      break;
+    }
+    case ProcessKind::EDM: s.w = (t1 - t0) * (t1 + t0); break;
+  }
+  s.var2 = s.cov = s.w;  // driftless: I2 = I1, the change of sigma^2
+  return s;
+}
+
 double Process::prior_var() const {
   switch (p_.kind) {
     case ProcessKind::VP:

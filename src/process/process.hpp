@@ -7,6 +7,15 @@ namespace td {
 
 enum class ProcessKind { VP, OU, VE, VESong, EDM };
 
+// The exact Gaussian step of the forward process from t0 to t1 (docs/discretization.md):
+// x(t1) = a x(t0) + I2, and I1 = int g dW over the step, the increment that multiplies a pre-point
+// integrand (TAEP's noise term). Per coordinate (I1, I2) are jointly Gaussian with zero mean,
+// Var I1 = w = int g^2 dt (also the kernel term's weight), Var I2 = var2, Cov = cov.
+// Driftless processes (VE, EDM): a = 1 and I1 = I2.
+struct StepNoise {
+  double a = 1, w = 0, var2 = 0, cov = 0;
+};
+
 struct ProcessParams {
   ProcessKind kind = ProcessKind::VP;
   double beta_min = 0.1, beta_max = 20.0;   // VP, linear beta(t)
@@ -35,12 +44,14 @@ class Process {
   double sigma2(double t) const;  // marginal variance of the noise part
   double sigma(double t) const;
   double sigma_tilde(double t) const { return sigma(t) / alpha(t); }  // EDM-equivalent noise level
+  bool driftless() const { return kind() == ProcessKind::VE || kind() == ProcessKind::VESong || kind() == ProcessKind::EDM; }
   double drift_coef(double t) const;                                  // a(t): f(x,t) = a(t) x
   double div_f(double t, int d) const { return d * drift_coef(t); }   // div f = d a(t)
   double g2(double t) const;
   double g(double t) const;
   // Exact transition from s to t > s: x_t = a x_s + b z.
   void transition(double s, double t, double& a, double& b) const;
+  StepNoise step_noise(double t0, double t1) const;
   // Prior N(0, prior_var I) that samplers start from at T.
   double prior_var() const;
   std::string describe() const;

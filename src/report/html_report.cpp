@@ -35,6 +35,14 @@ std::string html_pm(const json& obj, const char* key, const char* se_key) {
   return html_num(obj[key]) + (obj.contains(se_key) ? " &plusmn; " + html_num(obj[se_key], 2) : "");
 }
 
+std::string html_pm_dt(const json& obj, const char* key, const char* se_key, const char* dt_key) {
+  std::string h = html_pm(obj, key, se_key);
+  if (!obj.contains(dt_key) || !obj[dt_key].is_number()) return h;
+  const double e = obj[dt_key].get<double>(), se = obj.contains(se_key) && obj[se_key].is_number() ? obj[se_key].get<double>() : 0;
+  const std::string cell = h + " <small>(dt " + fmt::format("{:+.2g}", e) + ")</small>";
+  return std::abs(e) > se ? "<span class=\"warn\" title=\"discretization error larger than the standard error\">" + cell + "</span>" : cell;
+}
+
 namespace {
 
 // Inside <script>, "</" could close the element early.
@@ -76,6 +84,16 @@ std::string nonfinite_html(const json& r) {
   return h + "</ul>\n";
 }
 
+// What the experiment flagged (results.json "flags": discretization error above the standard
+// error, a broken hard constraint): said first, with the non-finite values.
+std::string flags_html(const json& r) {
+  if (!r.contains("flags") || !r["flags"].is_array() || r["flags"].empty()) return "";
+  std::string h = "<p class=\"warn\"><b>Flags: do not trust these numbers as they stand</b> "
+                  "(docs/discretization.md#flags):</p>\n<ul class=\"warn\">";
+  for (const auto& f : r["flags"]) h += "<li>" + html_escape(f.get<std::string>()) + "</li>";
+  return h + "</ul>\n";
+}
+
 // The docs pages as the report's appendix (section ids doc-s0, doc-s2.4, ...).
 std::string physics_appendix(const std::vector<std::string>& docs) {
   std::string h = "<h2 id=\"physics\">Physics (from the engine's docs)</h2>\n<div class=\"docs\">\n";
@@ -111,6 +129,7 @@ pre{background:#f6f8fa;padding:10px;overflow:auto;font-size:.8em} .meta td{paddi
   h += "<script type=\"application/json\" id=\"results\">" + script_safe(r.dump()) + "</script>\n";
   h += "</head><body>\n<h1>" + title + "</h1>\n";
   h += nonfinite_html(r);
+  h += flags_html(r);
   h += body;
   h += "<div id=\"figures\"></div>\n";
   h += "<h2>Resolved configuration</h2>\n<pre>" + html_escape(config) + "</pre>\n";

@@ -18,6 +18,8 @@ std::string report_page(const std::string& title, const nlohmann::json& results,
 // A number for a table cell (&ndash; when not a number), and "value ± se" of obj[key], obj[se_key].
 std::string html_num(const nlohmann::json& v, int prec = 4);
 std::string html_pm(const nlohmann::json& obj, const char* key, const char* se_key);
+// value +- SE (dt e): with the discretization error, highlighted when it exceeds the SE.
+std::string html_pm_dt(const nlohmann::json& obj, const char* key, const char* se_key, const char* dt_key);
 
 // Escapes text for HTML element content and attribute values.
 std::string html_escape(const std::string& s);

@@ -53,24 +53,41 @@ void parallel_blocks(const EnsembleSpec& spec,
   for_each_block(spec, fn);
 }
 
+void exact_forward_step(const Process& process, const StepNoise& sn, const uint64_t* ids, int n, int step,
+                        const NoiseSource& noise, const Mat& X, Mat& dW, Mat& Xn) {
+  const int d = int(X.cols());
+  const double sw = std::sqrt(sn.w);
+  if (process.driftless()) {  // driftless: I2 = I1
+    noise.fill(ids, n, uint64_t(step), d, dW);
+    dW *= sw;
+    Xn = X + dW;
+    return;
+  }
+  thread_local Mat Z;
+  noise.fill(ids, n, uint64_t(step), 2 * d, Z);
+  dW = sw * Z.leftCols(d);
+  // I2 = (cov / sqrt w) z1 + sqrt(var2 - cov^2 / w) z2: the regression of I2 on I1 plus the rest.
+  const double b1 = sn.cov / sw, b2 = std::sqrt(std::max(0.0, sn.var2 - sn.cov * sn.cov / sn.w));
+  Xn = sn.a * X + b1 * Z.leftCols(d) + b2 * Z.rightCols(d);
+}
+
 void run_forward_ensemble(const Process& process, const TimeGrid& grid, int d, const EnsembleSpec& spec,
                           const InitFn& init, const NoiseSource& noise,
                           const ForwardObserverFactory& make_observer) {
-  const double dt = grid.dt();
+  std::vector<StepNoise> steps;
+  for (int s = 0; s < grid.steps(); ++s) steps.push_back(process.step_noise(grid.t(s), grid.t(s + 1)));
   for_each_block(spec, [&](const uint64_t* ids, int n, int n_valid, int64_t) {
-    Mat X, Z;
+    Mat X, dW, Xn;
     init(ids, n, X);
+    if (X.cols() != d) throw InputError("forward ensemble: the initial states have the wrong dimension");
     auto obs = make_observer();
-    obs->begin(ids, n, n_valid, grid.t_min, X);
-    Mat Xn;
-    for (int s = 0; s < grid.steps; ++s) {
-      const double t = grid.t(s);
-      noise.fill(ids, n, uint64_t(s), d, Z);
-      em_forward_step(process, t, dt, X, Z, Xn);
-      obs->step(s, t, dt, X, Z, Xn);
+    obs->begin(ids, n, n_valid, grid.t_min(), X);
+    for (int s = 0; s < grid.steps(); ++s) {
+      exact_forward_step(process, steps[size_t(s)], ids, n, s, noise, X, dW, Xn);
+      obs->step({s, grid.t(s), grid.dt(s), steps[size_t(s)].w, X, dW, Xn});
       X.swap(Xn);
     }
-    obs->end(grid.T, X);
+    obs->end(grid.T(), X);
   });
 }
 
@@ -84,20 +101,19 @@ void reverse_em_step(const Process& process, const Score& score, double t1, doub
 void run_reverse_ensemble(const Process& process, const TimeGrid& grid, const Score& score,
                           const EnsembleSpec& spec, const InitFn& init, const NoiseSource& noise,
                           const ReverseObserverFactory& make_observer) {
-  const double dt = grid.dt();
   const int d = score.dim();
   for_each_block(spec, [&](const uint64_t* ids, int n, int n_valid, int64_t) {
     Mat X, Xn, Z, S;
     init(ids, n, X);
     std::unique_ptr<ReverseObserver> obs = make_observer ? make_observer() : nullptr;
-    if (obs) obs->begin(ids, n, n_valid, grid.T, X);
-    for (int s = grid.steps - 1; s >= 0; --s) {
+    if (obs) obs->begin(ids, n, n_valid, grid.T(), X);
+    for (int s = grid.steps() - 1; s >= 0; --s) {
       noise.fill(ids, n, uint64_t(s), d, Z);
-      reverse_em_step(process, score, grid.t(s + 1), dt, X, Z, S, Xn);
-      if (obs) obs->step(s, grid.t(s), dt, Xn, X, S);
+      reverse_em_step(process, score, grid.t(s + 1), grid.dt(s), X, Z, S, Xn);
+      if (obs) obs->step(s, grid.t(s), grid.dt(s), Xn, X, S);
       X.swap(Xn);
     }
-    if (obs) obs->end(grid.t_min, X);
+    if (obs) obs->end(grid.t_min(), X);
   });
 }
 
@@ -138,12 +154,11 @@ Mat sample_pf_ode_rk4(const Process& process, const TimeGrid& grid, const Score&
     score.score(X, t[0], S);
     K = process.drift_coef(t[0]) * X - (0.5 * process.g2(t[0])) * S;
   };
-  const double h = -grid.dt();
   for_each_block(spec, [&](const uint64_t* ids, int n, int n_valid, int64_t first) {
     Mat X, Xn;
     init(ids, n, X);
-    for (int s = grid.steps; s > 0; --s) {
-      rk4_step(rhs, X, Vec::Constant(1, grid.t(s)), h, Vec::Constant(1, grid.t(s - 1)), Xn);
+    for (int s = grid.steps(); s > 0; --s) {
+      rk4_step(rhs, X, Vec::Constant(1, grid.t(s)), -grid.dt(s - 1), Vec::Constant(1, grid.t(s - 1)), Xn);
       X.swap(Xn);
     }
     out.middleRows(first, n_valid) = X.topRows(n_valid);
@@ -161,8 +176,8 @@ InitFn prior_init(const Process& process, int d, RngKey key) {
 
 PathRecorder::PathRecorder(int64_t count, int stride, const TimeGrid& grid, int d)
     : count_(count), stride_(std::max(stride, 1)) {
-  for (int s = 0; s <= grid.steps; s += stride_) times_.push_back(grid.t(s));
-  if (grid.steps % stride_ != 0) times_.push_back(grid.T);
+  for (int s = 0; s <= grid.steps(); s += stride_) times_.push_back(grid.t(s));
+  if (grid.steps() % stride_ != 0) times_.push_back(grid.T());
   paths_.assign(size_t(count), Mat::Zero(Eigen::Index(times_.size()), d));
 }
 
@@ -177,8 +192,8 @@ class PathObserver final : public ForwardObserver {
     n_valid_ = n_valid;
     record(0, X0);
   }
-  void step(int n, double, double, const Mat& X, const Mat&, const Mat&) override {
-    if (n > 0 && n % stride_ == 0) record(n / stride_, X);
+  void step(const ForwardStep& s) override {
+    if (s.n > 0 && s.n % stride_ == 0) record(s.n / stride_, s.X);
   }
   void end(double, const Mat& XT) override {
     record(Eigen::Index(paths_.empty() ? 0 : paths_[0].rows() - 1), XT);

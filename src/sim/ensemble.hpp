@@ -38,15 +38,31 @@ void parallel_blocks(const EnsembleSpec& spec,
 // Draws the initial states of trajectories ids[0..n) (n x d).
 using InitFn = std::function<void(const uint64_t* ids, int n, Mat& X)>;
 
-// Sees one block of a forward Euler-Maruyama ensemble
-//   x_{n+1} = x_n + f(x_n, t_n) dt + g(t_n) sqrt(dt) z_n.
+// One step of a forward ensemble, x_n -> x_{n+1} by the exact Gaussian transition of the process
+// (Process::step_noise): exact in law for any grid, so only what observers integrate along the
+// path carries a discretization error.
+struct ForwardStep {
+  int n;          // step index: t_n -> t_{n+1}
+  double t, dt;   // t_n and t_{n+1} - t_n
+  double w;       // int g^2 dt over the step
+  const Mat& X;   // x_n (n x d)
+  const Mat& dW;  // int g dW over the step, jointly Gaussian with the transition's noise
+  const Mat& Xn;  // x_{n+1}
+};
+
+// The increments of step n of trajectories ids from the noise source: dW = int g dW and the
+// state x_{n+1} = a x_n + I2 (I2 drawn jointly with dW; for driftless processes I2 = dW). The
+// normals are components 0..d-1 (and d..2d-1 for I2's independent part) of (ids, step n).
+void exact_forward_step(const Process& process, const StepNoise& sn, const uint64_t* ids, int n, int step,
+                        const NoiseSource& noise, const Mat& X, Mat& dW, Mat& Xn);
+
+// Sees one block of a forward ensemble.
 class ForwardObserver {
  public:
   virtual ~ForwardObserver() = default;
   // ids has n entries; the first n_valid are real trajectories.
   virtual void begin(const uint64_t* ids, int n, int n_valid, double t0, const Mat& X0) = 0;
-  // Step n: the state x_n, the noise z_n that moved it and the state x_{n+1} it moved to.
-  virtual void step(int n, double t, double dt, const Mat& X, const Mat& Z, const Mat& Xn) = 0;
+  virtual void step(const ForwardStep& s) = 0;
   virtual void end(double T, const Mat& XT) = 0;
 };
 using ForwardObserverFactory = std::function<std::unique_ptr<ForwardObserver>()>;

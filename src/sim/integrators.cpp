@@ -60,10 +60,4 @@ void em_forward_step(const Process& p, double t, double dt, const Mat& X, const 
   Xn = a * X + b * Z;
 }
 
-void exact_forward_step(const Process& p, double t, double dt, const Mat& X, const Mat& Z, Mat& Xn) {
-  double a, b;
-  p.transition(t, t + dt, a, b);
-  Xn = a * X + b * Z;
-}
-
 }  // namespace td

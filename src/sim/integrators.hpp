@@ -42,10 +42,8 @@ void rk4_step(const BatchRhs& f, const Mat& Y, const Vec& t, double h, const Vec
 // solutions). Six evaluations.
 void dopri5_step(const BatchRhs& f, const Mat& Y, const Vec& t, const Vec& h, const Mat& K0, Mat& Yn, Mat& Err, Mat& K6);
 
-// The forward process dx = a(t) x dt + g(t) dW from t to t + dt, with the normals Z:
-// Euler-Maruyama, and the exact transition x' = (alpha(t')/alpha(t)) x + s z with s^2 = sigma(t')^2
-// - (alpha(t')/alpha(t))^2 sigma(t)^2 (the kernel of the process between the two times).
+// The forward process dx = a(t) x dt + g(t) dW from t to t + dt by Euler-Maruyama with the normals
+// Z. (Ensembles step by the exact transition instead: exact_forward_step in sim/ensemble.hpp.)
 void em_forward_step(const Process& p, double t, double dt, const Mat& X, const Mat& Z, Mat& Xn);
-void exact_forward_step(const Process& p, double t, double dt, const Mat& X, const Mat& Z, Mat& Xn);
 
 }  // namespace td

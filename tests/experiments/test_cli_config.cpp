@@ -34,9 +34,10 @@ const char* kIssueConfig = R"(experiment = "taep"
 seed = 1
 [process]   # kind = vp|ou|ve|edm, beta_min, beta_max, t_min, T
 kind = "vp"
+[grid]
+steps = 1000
 [sim]
 trajectories = 20000
-steps = 1000
 [target]    # the data distribution p_0
 ring = { K = 8, radius = 2.0, std = 0.1 }
 [[models]]  # one entry per model score
@@ -87,7 +88,7 @@ TEST_F(Cli, IssueConfigWorksAsWrittenAndWritesTheDocumentedRunDirectory) {
   const Result v = run("validate " + f);
   EXPECT_EQ(v.code, 0) << v.output;
   const fs::path out = dir_ / "run";
-  const Result r = run("run " + f + " --quiet --threads 2 --set sim.trajectories=2000 --set sim.steps=200 "
+  const Result r = run("run " + f + " --quiet --threads 2 --set sim.trajectories=2000 --set grid.steps=200 "
                        "--set output.per_trajectory=true --out " + out.string());
   ASSERT_EQ(r.code, 0) << r.output;
   for (const char* name : {"config.toml", "results.json", "report.html", "taep_collapse-m1-a0.25.csv"})
@@ -107,7 +108,7 @@ TEST_F(Cli, IssueConfigWorksAsWrittenAndWritesTheDocumentedRunDirectory) {
     EXPECT_EQ(e.path().filename().string().find(".incomplete"), std::string::npos) << e.path();
   // The same seed gives the same numbers with another thread count.
   const fs::path out1 = dir_ / "run1";
-  ASSERT_EQ(run("run " + f + " --quiet --threads 1 --set sim.trajectories=2000 --set sim.steps=200 --out " +
+  ASSERT_EQ(run("run " + f + " --quiet --threads 1 --set sim.trajectories=2000 --set grid.steps=200 --out " +
                 out1.string()).code, 0);
   nlohmann::json j1;
   std::ifstream(out1 / "results.json") >> j1;
@@ -127,7 +128,7 @@ TEST(BuiltinConfigs, RoundTripThroughTheTomlWriter) {
   }
 }
 
-TEST_F(Cli, UnknownKey) { expect_bad(variant("steps = 1000", "steps = 1000\nstepz = 3"), "key 'sim.stepz': unknown key"); }
+TEST_F(Cli, UnknownKey) { expect_bad(variant("steps = 1000", "steps = 1000\nstepz = 3"), "key 'grid.stepz': unknown key"); }
 TEST_F(Cli, WrongType) {
   expect_bad(variant("trajectories = 20000", "trajectories = \"many\""), "key 'sim.trajectories': expected an integer, got string");
 }
@@ -147,7 +148,7 @@ TEST_F(Cli, NegativeWeight) {
 }
 TEST_F(Cli, TminNotBelowT) { expect_bad(variant("kind = \"vp\"", "kind = \"vp\"\nt_min = 1.0\nT = 1.0"), "key 'process.T': must be > t_min"); }
 TEST_F(Cli, ZeroTrajectories) { expect_bad(variant("trajectories = 20000", "trajectories = 0"), "key 'sim.trajectories': must be >= 1"); }
-TEST_F(Cli, ZeroSteps) { expect_bad(variant("steps = 1000", "steps = 0"), "key 'sim.steps': must be from 1 to 100000000 (got 0)"); }
+TEST_F(Cli, ZeroSteps) { expect_bad(variant("steps = 1000", "steps = 0"), "key 'grid.steps': must be from 1 to 100000000 (got 0)"); }
 TEST_F(Cli, UnknownProcessKind) { expect_bad(variant("kind = \"vp\"", "kind = \"vq\""), "key 'process.kind': unknown process kind 'vq'"); }
 TEST_F(Cli, ModelDimensionMismatch) {
   expect_bad(variant("name = \"collapse-m1-a0.25\"\nring = { K = 8, radius = 2.0, std = 0.1 }\ncollapse = { m = 1, alpha = 0.25 }",
@@ -170,8 +171,8 @@ TEST_F(Cli, NoModels) {
 }
 TEST_F(Cli, TomlSyntaxError) { expect_bad(variant("seed = 1", "seed = = 1"), "c.toml:2:"); }
 TEST_F(Cli, MissingFile) { expect_bad((dir_ / "nope.toml").string(), "does not exist"); }
-TEST_F(Cli, BadSetSyntax) { expect_bad(write(kIssueConfig), "--set 'sim.steps': expected key=value", "--set sim.steps"); }
-TEST_F(Cli, SetWrongType) { expect_bad(write(kIssueConfig), "key 'sim.steps': expected an integer, got float", "--set sim.steps=0.5"); }
+TEST_F(Cli, BadSetSyntax) { expect_bad(write(kIssueConfig), "--set 'grid.steps': expected key=value", "--set grid.steps"); }
+TEST_F(Cli, SetWrongType) { expect_bad(write(kIssueConfig), "key 'grid.steps': expected an integer, got float", "--set grid.steps=0.5"); }
 // Neural models in a config: an MLP trained in the run, and the errors of its keys.
 const char* kMlpModel = "[[models]]\nname = \"net\"\nmlp = { width = 16, embed = 8 }\n"
                         "data = { ring = { K = 8, radius = 2.0, std = 0.1 }, collapse = { m = 1, alpha = 0.5 } }\n"
@@ -180,7 +181,7 @@ const char* kMlpModel = "[[models]]\nname = \"net\"\nmlp = { width = 16, embed =
 TEST_F(Cli, MlpModelTrainsAndReportsTrainingCoverageAndExactField) {
   const std::string f = write(std::string(kIssueConfig) + kMlpModel);
   const fs::path out = dir_ / "net";
-  const Result r = run("run " + f + " --quiet --threads 2 --set sim.trajectories=256 --set sim.steps=50 "
+  const Result r = run("run " + f + " --quiet --threads 2 --set sim.trajectories=256 --set grid.steps=50 "
                        "--set sim.generated_samples=200 --set sim.objective_samples=64 --out " + out.string());
   ASSERT_EQ(r.code, 0) << r.output;
   nlohmann::json j;
@@ -241,7 +242,7 @@ TEST_F(Cli, TopLevelTrainingAndMlpDefaults) {
                               "[[models]]\nname = \"a\"\nmlp = {}\n" +
                               "[[models]]\nname = \"b\"\nmlp = { width = 10 }\ntraining = { steps = 20 }\n");
   const fs::path out = dir_ / "defaults";
-  const Result r = run("run " + f + " --quiet --set sim.trajectories=64 --set sim.steps=20 --set sim.generated_samples=0 "
+  const Result r = run("run " + f + " --quiet --set sim.trajectories=64 --set grid.steps=20 --set sim.generated_samples=0 "
                        "--set sim.objective_samples=8 --out " + out.string());
   ASSERT_EQ(r.code, 0) << r.output;
   nlohmann::json j;
@@ -788,7 +789,7 @@ TEST_F(Cli, LearningResumesFromItsLastSnapshot) {
 // A TAEP ensemble interrupted after its first checkpointed chunk of trajectories: --resume loads
 // the finished chunks and computes the rest; every model's numbers equal an uninterrupted run's.
 TEST_F(Cli, TaepEnsembleResumesFromItsFinishedChunks) {
-  const std::string args = "run mode-collapse --set sim.trajectories=160000 --set sim.steps=200 --set sim.exact_samples=2000 "
+  const std::string args = "run mode-collapse --set sim.trajectories=160000 --set grid.steps=200 --set sim.exact_samples=2000 "
                            "--set sim.objective_samples=50 --set sim.generated_samples=0 --threads 1";
   const Resumed r = resume_against_whole(dir_, args, "taep-chunk-0.bin");
   EXPECT_NE(r.log.find("trajectories taken from the interrupted run"), std::string::npos) << r.log;
@@ -806,9 +807,10 @@ TEST_F(Cli, RngAuditKeepsModelsAndSeedsApart) {
   const std::string f = write(R"(experiment = "taep"
 [process]
 kind = "vp"
+[grid]
+steps = 40
 [sim]
 trajectories = 256
-steps = 40
 objective_samples = 16
 exact_samples = 512
 generated_samples = 64

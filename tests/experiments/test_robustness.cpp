@@ -215,7 +215,7 @@ TEST_F(Robust, ExtremeParametersEndCleanly) {
             << r.output;
     }
   // The crash: the quickstart's mode-collapse at beta_max = 1e4.
-  const Result mc = cli("run mode-collapse --quiet --set process.beta_max=1e4 --set sim.trajectories=2000 --set sim.steps=200 "
+  const Result mc = cli("run mode-collapse --quiet --set process.beta_max=1e4 --set sim.trajectories=2000 --set grid.steps=200 "
                         "--out " + (sub_ / "mc").string());
   expect_clean_ending(mc);
   EXPECT_EQ(mc.code, 1) << mc.output;
@@ -231,9 +231,9 @@ TEST_F(Robust, SizesAreCheckedBeforeAnyWork) {
     EXPECT_NE(r.output.find(std::string(key).substr(4)), std::string::npos) << r.output;
     EXPECT_FALSE(fs::exists(sub_ / "o"));
   }
-  const Result steps = cli("validate mode-collapse --set sim.steps=1000000000000");
+  const Result steps = cli("validate mode-collapse --set grid.steps=1000000000000");
   EXPECT_EQ(steps.code, 2);
-  EXPECT_NE(steps.output.find("key 'sim.steps': must be from 1 to 100000000 (got 1000000000000)"), std::string::npos) << steps.output;
+  EXPECT_NE(steps.output.find("key 'grid.steps': must be from 1 to 100000000 (got 1000000000000)"), std::string::npos) << steps.output;
   const Result long_name = cli("validate " + write("long.toml", std::string(kTiny).replace(std::string(kTiny).find("name = \"m\""), 10,
                                                                                         "name = \"" + std::string(300, 'n') + "\"")));
   EXPECT_EQ(long_name.code, 2);

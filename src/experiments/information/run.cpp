@@ -116,7 +116,7 @@ json run_fixed_points(const InformationConfig& c, const Process& p) {
 json run_pathwise(const InformationConfig& c, const Process& p, const MixtureScore& s) {
   const PathwiseSpec& ps = *c.pathwise;
   const EntropyVariance fw = pathwise_entropy_forward(*c.data, p, uniform(p.t_min(), p.T(), ps.nodes), ps.samples, c.seed);
-  const TimeGrid grid{p.t_min(), p.T(), ps.steps};
+  const TimeGrid grid(p.t_min(), p.T(), ps.steps);
   const GenerativeEntropy ge = pathwise_entropy_generative(*c.data, p, s, grid, ps.generative_samples,
                                                            std::max(1, ps.steps / ps.records), ps.paths, c.seed);
   json px = json::array(), ph = json::array();

@@ -142,7 +142,7 @@ class LearningRun {
     o.hutchinson_probes.assign(models.size(), c_.hutchinson_probes);
     o.target_hutchinson_probes = c_.hutchinson_probes;
     o.probes_key = {c_.seed, Stream::TaepProbes};
-    const auto tr = run_taep(p_, {p_.t_min(), p_.T(), c_.taep_steps}, *scores_.back(), models, {c_.taep_trajectories, 64},
+    const auto tr = run_taep(p_, TimeGrid(p_.t_min(), p_.T(), c_.taep_steps), *scores_.back(), models, {c_.taep_trajectories, 64},
                              init, PhiloxNoise({c_.seed, Stream::Forward}), o);
     // Common bins for the distributions (Fig. 3a).
     std::vector<double> all;

@@ -49,7 +49,7 @@ json run_leg(const IftLeg& leg, const IftSpec& s, bool reverse, const std::optio
   const GaussianMixture g = mixture ? *mixture : pair_mixture(leg.data);
   const Process p = ou(leg.steps * leg.dt);
   const MixtureScore score(g, p);
-  const TimeGrid grid{0.0, leg.steps * leg.dt, leg.steps};
+  const TimeGrid grid(0.0, leg.steps * leg.dt, leg.steps);
   TrajectoryEntropyOptions o;
   o.trajectories = s.trajectories;
   o.seed = seed;

@@ -29,13 +29,11 @@ TaepConfig parse_taep_config(const toml::table& root, const std::string& file) {
   c.process = read_process(r.section("process",
       "forward process: { kind, beta_min, beta_max, sigma_min, sigma_max, sigma, t_min, T }"));
 
+  c.grid = read_grid(r, c.process.kind, 1000);
   {
     ConfigReader s = r.section("sim", "the trajectory ensemble");
     c.trajectories = s.integer("trajectories", c.trajectories, "forward paths (all models share them)");
     s.require(c.trajectories >= 1, "trajectories", fmt::format("must be >= 1 (got {})", c.trajectories));
-    const int64_t steps = s.integer("steps", c.steps, "Euler-Maruyama steps on [t_min, T]");
-    s.require(steps >= 1 && steps <= 100000000, "steps", fmt::format("must be from 1 to 100000000 (got {})", steps));
-    c.steps = int(steps);
     const int64_t block = s.integer("block", c.block,
         "trajectories per block (performance only; results do not depend on it)");
     s.require(block >= 1 && block <= 65536, "block", "must be in [1, 65536]");

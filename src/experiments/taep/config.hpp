@@ -10,6 +10,7 @@
 #include "data/mixture.hpp"
 #include "observe/taep.hpp"
 #include "process/process.hpp"
+#include "experiments/grid_config.hpp"
 #include "experiments/model_config.hpp"
 #include "train/dsm_train.hpp"
 
@@ -20,7 +21,7 @@ struct TaepConfig {
   uint64_t seed = 1;
   ProcessParams process;
   int64_t trajectories = 20000;
-  int steps = 1000;
+  GridConfig grid;
   int block = 256;
   int objective_samples = 1000;
   int64_t exact_samples = 200000;

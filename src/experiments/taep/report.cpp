@@ -25,9 +25,9 @@ std::string summary_table(const json& r) {
     const bool reliable = t["ift_reliable"].get<bool>();
     h += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"{}\">{}{}</td>"
                      "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-                     html_escape(m["name"].get<std::string>()), html_pm(t, "mean", "mean_se"),
-                     html_pm(t, "sm_objective", "sm_objective_se"), html_pm(t, "var", "var_se"), html_num(t["k3"], 3),
-                     html_num(t["k4"], 3), reliable ? "" : "warn", html_pm(t, "ift", "ift_se"),
+                     html_escape(m["name"].get<std::string>()), html_pm_dt(t, "mean", "mean_se", "mean_dt_error"),
+                     html_pm(t, "sm_objective", "sm_objective_se"), html_pm_dt(t, "var", "var_se", "var_dt_error"), html_num(t["k3"], 3),
+                     html_num(t["k4"], 3), reliable ? "" : "warn", html_pm_dt(t, "ift", "ift_se", "ift_dt_error"),
                      reliable ? "" : " <span title=\"Var &Sigma; &gt; 2: the exponential average is dominated by rare trajectories and under-sampled\">(unreliable)</span>",
                      html_num(t["ift_ess"], 3), html_pm(ex, "sigma_mean", "sigma_mean_se"), html_pm(ex, "sigma_var", "sigma_var_se"),
                      html_pm(ex, "kl", "kl_se"), html_pm(ex, "relvar", "relvar_se"),
@@ -99,20 +99,29 @@ difference is the training error. Separated: the closed forms of eqs 53&ndash;55
   return h + "</tbody></table>\n";
 }
 
+std::string grid_refinement(const json& g) {
+  if (!g.value("refine", false)) return "";
+  return fmt::format("; refined from {} steps, {}", g["configured_steps"].get<int>(),
+                     g.value("refine_converged", false) ? "every dt error below SE/2" : "stopped at max_steps with dt errors above SE/2");
+}
+
 }  // namespace
 
 std::string render_taep_report(const json& r, const std::string& config) {
   std::string h;
   h += fmt::format(
       "<table class=\"meta\"><tr><td>process</td><td>{}</td></tr><tr><td>ensemble</td><td>{} trajectories &times; {} "
-      "steps (dt = {:.4g}), noise product: {}</td></tr><tr><td>seed / threads</td><td>{} / {}</td></tr>"
+      "steps ({} grid, dt from {:.3g} to {:.3g}{}), exact Gaussian transitions, noise product: {}</td></tr><tr><td>seed / threads</td><td>{} / {}</td></tr>"
       "<tr><td>thermodiff</td><td>{} (git {})</td></tr><tr><td>wall time</td><td>{:.2f} s</td></tr></table>\n",
       html_escape(r["process"]["description"].get<std::string>()), r["sim"]["trajectories"].get<int64_t>(),
-      r["sim"]["steps"].get<int>(), r["sim"]["dt"].get<double>(), r["sim"]["noise_product"].get<std::string>(),
+      r["grid"]["steps"].get<int>(), r["grid"]["kind"].get<std::string>(), r["grid"]["min_dt"].get<double>(),
+      r["grid"]["max_dt"].get<double>(), grid_refinement(r["grid"]), r["sim"]["noise_product"].get<std::string>(),
       r["seed"].get<uint64_t>(), r["threads"].get<int>(), html_escape(r.value("version", "?")),
       html_escape(r.value("git", "unknown")), r["timing_s"]["total"].get<double>());
   h += "<h2>Summary</h2>\n<p class=\"cap\">TAEP &Sigma; per trajectory (docs §2.3, eq. 28, It&ocirc; pre-point). "
-       "Means &plusmn; one standard error. The mean should equal the independently estimated score-matching "
+       "Means &plusmn; one standard error; (dt &hellip;): the discretization error, the value on this grid minus "
+       "the value on the grid of twice the step with the same noise (docs/discretization.md), highlighted where it "
+       "exceeds the standard error. The mean should equal the independently estimated score-matching "
        "objective (eq. 33); &lang;e<sup>&minus;&Sigma;</sup>&rang; should be 1 (integral FT, eq. 30), reliable only "
        "when Var &Sigma; &le; 2. &ldquo;Exact&rdquo; columns: ln(p/q)(x<sub>t_min</sub>) &minus; ln(p/q)(x<sub>T</sub>) "
        "with exact transition sampling (§2.5); KL and V at t_min; V separated: eq. 55.</p>\n";

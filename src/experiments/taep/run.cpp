@@ -18,6 +18,7 @@
 #include "observe/sm_objective.hpp"
 #include "observe/taep.hpp"
 #include "observe/taep_dft.hpp"
+#include "process/grids.hpp"
 #include "data/points_file.hpp"
 #include "nn/mlp.hpp"
 #include "experiments/models.hpp"
@@ -30,12 +31,40 @@ namespace {
 
 using json = nlohmann::json;
 
+// Every estimate with its standard error and its discretization error (value at dt minus value at
+// 2 dt on the same noise; null where not estimated).
 json summary_json(const TaepSummary& s) {
-  return {{"mean", s.mean}, {"mean_se", s.mean_se}, {"var", s.var}, {"var_se", s.var_se},
-          {"k3", s.k3}, {"k4", s.k4}, {"ift", finite_or_null(s.ift)}, {"ift_se", finite_or_null(s.ift_se)},
+  return {{"mean", s.mean}, {"mean_se", s.mean_se}, {"mean_dt_error", finite_or_null(s.mean_dt)},
+          {"var", s.var}, {"var_se", s.var_se}, {"var_dt_error", finite_or_null(s.var_dt)},
+          {"k3", s.k3}, {"k3_dt_error", finite_or_null(s.k3_dt)}, {"k4", s.k4}, {"k4_dt_error", finite_or_null(s.k4_dt)},
+          {"ift", finite_or_null(s.ift)}, {"ift_se", finite_or_null(s.ift_se)}, {"ift_dt_error", finite_or_null(s.ift_dt)},
           {"ift_ess", finite_or_null(s.ift_ess)}, {"ift_reliable", s.ift_reliable},
           {"kernel_mean", s.kernel_mean}, {"kernel_mean_se", s.kernel_mean_se},
           {"noise_mean", s.noise_mean}, {"noise_mean_se", s.noise_mean_se}, {"n", s.n}};
+}
+
+// What a reader must not miss about a model's TAEP: a discretization error above the standard
+// error, and a negative mean (a KL between path measures is >= 0).
+std::vector<std::string> taep_flags(const std::string& model, const TaepSummary& s) {
+  std::vector<std::string> f;
+  auto dt = [&](const char* what, double v, double se, double e) {
+    if (std::isfinite(e) && std::abs(e) > se)
+      f.push_back(fmt::format("{}: {} = {:.5g} has discretization error {:.3g}, larger than its standard error {:.3g}; "
+                              "refine the grid ([grid] steps, or refine = true)", model, what, v, e, se));
+  };
+  dt("<Sigma>", s.mean, s.mean_se, s.mean_dt);
+  dt("Var Sigma", s.var, s.var_se, s.var_dt);
+  if (s.ift_reliable) dt("<e^-Sigma>", s.ift, s.ift_se, s.ift_dt);
+  if (s.mean < -4 * s.mean_se)
+    f.push_back(fmt::format("{}: <Sigma> = {:.5g} +- {:.3g} is negative by more than 4 standard errors, but it is a KL "
+                            "divergence (>= 0): the time grid is far too coarse or the model's output is wrong", model, s.mean, s.mean_se));
+  return f;
+}
+
+// True when every estimate's discretization error is below half its standard error.
+bool dt_error_small(const TaepSummary& s) {
+  auto ok = [](double se, double e) { return !std::isfinite(e) || std::abs(e) <= 0.5 * se; };
+  return ok(s.mean_se, s.mean_dt) && ok(s.var_se, s.var_dt) && (!s.ift_reliable || ok(s.ift_se, s.ift_dt));
 }
 
 json exact_json(const ExactReference& e) {
@@ -53,8 +82,8 @@ json coverage_json(const Mat& real, const Mat& generated) {
 
 
 // The per-trajectory arrays of a model's TAEP, in a fixed order (for chunk files).
-std::array<std::vector<double>*, 5> fields(TaepTrajectories& t) {
-  return {&t.sigma, &t.kernel, &t.noise, &t.exact, &t.hutchinson_var};
+std::array<std::vector<double>*, 6> fields(TaepTrajectories& t) {
+  return {&t.sigma, &t.kernel, &t.noise, &t.exact, &t.hutchinson_var, &t.sigma_coarse};
 }
 
 // A chunk [lo, hi) of every model's arrays as bytes: lo, hi, then per model and field the count
@@ -125,7 +154,7 @@ std::vector<TaepTrajectories> run_taep_resumable(const RunContext& ctx, const Pr
   for (int64_t first = 0, c = 0; first < n; first += chunk, ++c) {
     spec.first = first, spec.last = first + chunk;
     const auto [lo, hi] = ensemble_range(spec);
-    const std::string file = fmt::format("{}/taep-chunk-{}.bin", ctx.checkpoint_dir, c);
+    const std::string file = fmt::format("{}/taep-{}-steps-chunk-{}.bin", ctx.checkpoint_dir, grid.steps(), c);
     if (std::filesystem::exists(file) && read_chunk(file, out, n, lo, hi)) {
       loaded += hi - lo;
       continue;
@@ -196,7 +225,7 @@ json series_json(const TaepConfig& cfg) {
 class TaepRun {
  public:
   TaepRun(const TaepConfig& cfg, const RunContext& ctx)
-      : cfg_(cfg), ctx_(ctx), process_(cfg.process), grid_{cfg.process.t_min, cfg.process.T, cfg.steps},
+      : cfg_(cfg), ctx_(ctx), process_(cfg.process), base_grid_(make_grid(process_, cfg.grid.spec)), grid_(base_grid_),
         d_(cfg.target.dim()), target_(std::make_shared<MixtureScore>(cfg.target, process_)), rows_(cfg.models.size()) {}
 
   // Runs a stage, its wall time into timing_s[name].
@@ -225,21 +254,39 @@ class TaepRun {
     if (!opt_.hutchinson_probes.empty()) opt_.hutchinson_probes.resize(scores_.size(), 0);
   }
 
-  // TAEP of every score on one forward ensemble from p_{t_min} (docs §2.3).
+  // TAEP of every score on one forward ensemble from p_{t_min} (docs §2.3); with grid.refine, again
+  // on a grid of twice the steps until every discretization error is below half its SE.
   void ensemble() {
-    ctx_.log(fmt::format("taep: {} models{}, {} trajectories x {} steps, d = {}", models_.size(),
+    for (;;) {
+      run_ensemble();
+      bool small = true;
+      for (const TaepTrajectories& t : traj_) small &= dt_error_small(summarize_taep(t));
+      refine_converged_ = small;
+      if (!cfg_.grid.refine || small) break;
+      if (int64_t(grid_.steps()) * 2 > cfg_.grid.max_steps) {
+        ctx_.log(fmt::format("taep: refinement stopped at {} steps (max_steps = {}) with a discretization error above SE/2",
+                             grid_.steps(), cfg_.grid.max_steps));
+        break;
+      }
+      grid_ = grid_.refined(2);
+      ctx_.log(fmt::format("taep: discretization error above SE/2; refining to {} steps", grid_.steps()));
+    }
+    for (size_t m = 0; m < models_.size(); ++m) rows_[m] = model_record(m);
+  }
+
+  void run_ensemble() {
+    ctx_.log(fmt::format("taep: {} models{}, {} trajectories x {} steps ({} grid), d = {}", models_.size(),
                          companions_.empty() ? "" : fmt::format(" + {} exact-field companions", companions_.size()),
-                         cfg_.trajectories, cfg_.steps, d_));
+                         cfg_.trajectories, grid_.steps(), grid_kind_name(cfg_.grid.spec.kind), d_));
     const MarginalSampler init_sampler = mixture_marginal_sampler(cfg_.target, process_, {cfg_.seed, Stream::Init});
-    const InitFn init = [&](const uint64_t* ids, int n, Mat& X) { init_sampler(grid_.t_min, ids, n, 0, X); };
+    const InitFn init = [&](const uint64_t* ids, int n, Mat& X) { init_sampler(grid_.t_min(), ids, n, 0, X); };
     const auto t0 = Clock::now();
     traj_ = run_taep_resumable(ctx_, process_, grid_, *target_, scores_, {cfg_.trajectories, cfg_.block}, init,
                                PhiloxNoise({cfg_.seed, Stream::Forward}), opt_);
-    const double s = seconds_since(t0);
+    const double s = seconds_since(t0), work = double(cfg_.trajectories) * grid_.steps();
     ctx_.log(fmt::format("taep: ensemble done in {:.2f} s ({:.3g} trajectory-steps/s per model)", s,
-                         double(cfg_.trajectories) * cfg_.steps * scores_.size() / s));
-    out_["throughput"] = {{"trajectory_steps_per_s_per_model", double(cfg_.trajectories) * cfg_.steps * models_.size() / s}};
-    for (size_t m = 0; m < models_.size(); ++m) rows_[m] = model_record(m);
+                         work * double(scores_.size()) / s));
+    out_["throughput"] = {{"trajectory_steps_per_s_per_model", work * double(models_.size()) / s}};
   }
 
   // The run's description: process, grid, target (its law in full when small) and its samples.
@@ -253,8 +300,9 @@ class TaepRun {
                      {"sm_rate", "nats per unit time"}};
     out_["process"] = {{"kind", process_kind_name(cfg_.process.kind)}, {"description", process_.describe()},
                        {"t_min", cfg_.process.t_min}, {"T", cfg_.process.T}};
-    out_["sim"] = {{"trajectories", cfg_.trajectories}, {"steps", cfg_.steps}, {"dt", grid_.dt()},
-                   {"block", cfg_.block}, {"noise_product", cfg_.product == NoiseProduct::Ito ? "ito" : "midpoint"},
+    out_["grid"] = grid_json();
+    out_["sim"] = {{"trajectories", cfg_.trajectories}, {"steps", grid_.steps()},
+                   {"block", cfg_.block}, {"forward_steps", "exact Gaussian transition"}, {"noise_product", cfg_.product == NoiseProduct::Ito ? "ito" : "midpoint"},
                    {"objective_samples_per_node", cfg_.objective_samples}, {"exact_samples", cfg_.exact_samples}};
     const GaussianMixture& g = cfg_.target;
     out_["target"] = {{"K", g.K()}, {"dim", d_}, {"description", cfg_.data.description}};
@@ -279,7 +327,7 @@ class TaepRun {
   // The score-matching objective of every model, independently of the paths (docs §2.4, eq. 33).
   void objective() {
     for (size_t m = 0; m < models_.size(); ++m) {
-      const SmObjective obj = sm_objective(process_, grid_, *target_, *models_[m],
+      const SmObjective obj = sm_objective(process_, base_grid_, *target_, *models_[m],
                                            mixture_marginal_sampler(cfg_.target, process_, {cfg_.seed, Stream::Objective, sub(m)}),
                                            cfg_.objective_samples);
       rows_[m]["taep"]["sm_objective"] = obj.total.value;
@@ -322,7 +370,7 @@ class TaepRun {
   void detailed_ft() {
     const int64_t nd = cfg_.dft_trajectories > 0 ? cfg_.dft_trajectories : cfg_.trajectories;
     const MarginalSampler pT = mixture_marginal_sampler(cfg_.target, process_, {cfg_.seed, Stream::DftInit});
-    const InitFn init_T = [&](const uint64_t* ids, int n, Mat& X) { pT(grid_.T, ids, n, 0, X); };
+    const InitFn init_T = [&](const uint64_t* ids, int n, Mat& X) { pT(grid_.T(), ids, n, 0, X); };
     for (size_t m = 0; m < models_.size(); ++m) {
       const auto rev = run_taep_on_reverse_paths(process_, grid_, *target_, *models_[m], {nd, cfg_.block}, init_T,
                                                  PhiloxNoise({cfg_.seed, Stream::ReverseDft, sub(m)}));
@@ -376,11 +424,14 @@ class TaepRun {
 
   json results() {
     json jm = json::array();
+    out_["flags"] = json::array();
     for (size_t m = 0; m < models_.size(); ++m) {
       jm.push_back(rows_[m]);
       const TaepSummary s = summarize_taep(traj_[m]);
-      ctx_.log(fmt::format("  {:<24} <Sigma> = {:.5f} +- {:.5f}  Var = {:.5f} +- {:.5f}  <e^-Sigma> = {:.4f} +- {:.4f}",
-                           cfg_.models[m].name, s.mean, s.mean_se, s.var, s.var_se, s.ift, s.ift_se));
+      ctx_.log(fmt::format("  {:<24} <Sigma> = {:.5f} +- {:.5f} (dt {:+.1e})  Var = {:.5f} +- {:.5f} (dt {:+.1e})  "
+                           "<e^-Sigma> = {:.4f} +- {:.4f} (dt {:+.1e})  [nats; +- standard error, dt: discretization error]",
+                           cfg_.models[m].name, s.mean, s.mean_se, s.mean_dt, s.var, s.var_se, s.var_dt, s.ift, s.ift_se, s.ift_dt));
+      for (const std::string& f : taep_flags(cfg_.models[m].name, s)) out_["flags"].push_back(f);
       if (companion_of_[m] >= 0) {
         const TaepSummary cs = summarize_taep(traj_[size_t(companion_of_[m])]);
         ctx_.log(fmt::format("  {:<24} <Sigma> = {:.5f} +- {:.5f}  Var = {:.5f} +- {:.5f}  (exact score of its training mixture)",
@@ -394,6 +445,18 @@ class TaepRun {
   }
 
  private:
+  // The grid the ensemble used, and what refinement did.
+  json grid_json() const {
+    double lo = 1e300;
+    for (int n = 0; n < grid_.steps(); ++n) lo = std::min(lo, grid_.dt(n));
+    json g = {{"kind", grid_kind_name(cfg_.grid.spec.kind)}, {"rho", cfg_.grid.spec.rho}, {"steps", grid_.steps()},
+              {"configured_steps", base_grid_.steps()}, {"min_dt", lo}, {"max_dt", grid_.max_dt()},
+              {"dt_error", "value at dt minus value at 2 dt on the same noise (Richardson, first order)"},
+              {"refine", cfg_.grid.refine}};
+    if (cfg_.grid.refine) g["refine_converged"] = refine_converged_, g["max_steps"] = cfg_.grid.max_steps;
+    return g;
+  }
+
   // Per-model Monte Carlo streams: substream m + 1 (companions follow the models: c + 1).
   static uint32_t sub(size_t m) { return uint32_t(m) + 1; }
 
@@ -422,6 +485,7 @@ class TaepRun {
                                      {"eps", ms.perturb->eps}}
                               : json(nullptr);
     r["taep"] = summary_json(s);
+    r["flags"] = taep_flags(ms.name, s);
     const Histogram h = histogram_auto(traj_[m].sigma, cfg_.histogram_bins);
     r["histogram"] = histogram_json(h);
     std::vector<double> neg(traj_[m].sigma.size());
@@ -446,7 +510,9 @@ class TaepRun {
   const TaepConfig& cfg_;
   const RunContext& ctx_;
   const Process process_;
-  const TimeGrid grid_;
+  const TimeGrid base_grid_;  // as configured (the objective's quadrature nodes)
+  TimeGrid grid_;             // the ensemble's (refined when grid.refine asks)
+  bool refine_converged_ = false;
   const int d_;
   std::shared_ptr<const MixtureScore> target_;
   TaepOptions opt_;

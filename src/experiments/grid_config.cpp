@@ -1,0 +1,32 @@
+#include "experiments/grid_config.hpp"
+
+#include <fmt/format.h>
+
+namespace td {
+
+GridConfig read_grid(ConfigReader& root, ProcessKind kind, int default_steps) {
+  ConfigReader g = root.section("grid", "the time grid { kind, steps, rho, refine, max_steps }");
+  GridConfig c;
+  c.spec = default_grid(kind, default_steps);
+  const std::string k = g.string("kind", grid_kind_name(c.spec.kind),
+      "sigma (EDM-rho in the noise level sigma/alpha: dense near t_min), geometric (steps proportional to t) or uniform");
+  g.require(k == "sigma" || k == "geometric" || k == "uniform", "kind",
+            fmt::format("must be \"sigma\", \"geometric\" or \"uniform\" (got \"{}\")", k));
+  c.spec.kind = parse_grid_kind(k);
+  const int64_t steps = g.integer("steps", c.spec.steps, "time steps on [t_min, T]");
+  g.require(steps >= 1 && steps <= 100000000, "steps", fmt::format("must be from 1 to 100000000 (got {})", steps));
+  c.spec.steps = int(steps);
+  c.spec.rho = g.number("rho", c.spec.rho, "the exponent of the sigma grid (7: Karras et al.; 1: uniform in sigma)");
+  g.require(c.spec.rho >= 1 && c.spec.rho <= 100, "rho", fmt::format("must be in [1, 100] (got {})", c.spec.rho));
+  c.refine = g.boolean("refine", false,
+      "double the steps until every estimate's |dt_error| is below half its standard error (up to max_steps)");
+  const int64_t max_steps = g.integer("max_steps", std::min<int64_t>(int64_t(c.spec.steps) * 16, 100000000),
+      "the most steps refinement may use");
+  g.require(max_steps >= c.spec.steps && max_steps <= 100000000, "max_steps",
+            fmt::format("must be from steps ({}) to 100000000 (got {})", c.spec.steps, max_steps));
+  c.max_steps = int(max_steps);
+  g.finish();
+  return c;
+}
+
+}  // namespace td

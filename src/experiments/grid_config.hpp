@@ -1,0 +1,20 @@
+#pragma once
+// The [grid] block every experiment that steps in time shares (README, "Configuration";
+// docs/discretization.md): the kind of time grid, its steps, and whether to refine it until the
+// discretization error is small against the statistical one.
+#include "experiments/config_reader.hpp"
+#include "process/grids.hpp"
+
+namespace td {
+
+struct GridConfig {
+  GridSpec spec;
+  // Refinement: double the steps while any estimate's |dt_error| > SE/2, up to max_steps.
+  bool refine = false;
+  int max_steps = 0;
+};
+
+// Reads [grid] (absent: the defaults of the process kind, `default_steps` steps).
+GridConfig read_grid(ConfigReader& root, ProcessKind kind, int default_steps);
+
+}  // namespace td

@@ -1,0 +1,39 @@
+#pragma once
+// The time grids an experiment can step on ([grid] in every config; docs/discretization.md):
+//   uniform    t_n = t_min + n (T - t_min) / N
+//   geometric  t_n = t_min (T / t_min)^(n/N): steps proportional to t (needs t_min > 0)
+//   sigma      EDM-rho in the EDM-equivalent noise level s = sigma(t)/alpha(t):
+//              s_n = (s_min^(1/rho) + n/N (s_max^(1/rho) - s_min^(1/rho)))^rho, t_n = s^-1(s_n).
+//              Dense where s is small (near t_min), where the score changes fastest.
+// The default is `sigma` with rho = 7 for every process: for VE and EDM it is Karras et al.'s
+// schedule; for VP and OU, s ~ sqrt(t) near t_min, so the grid is dense there too.
+#include <string>
+
+#include "core/time_grid.hpp"
+#include "process/process.hpp"
+
+namespace td {
+
+enum class GridKind { Uniform, Geometric, Sigma };
+
+struct GridSpec {
+  GridKind kind = GridKind::Sigma;
+  int steps = 1000;
+  double rho = 7.0;
+  bool operator==(const GridSpec&) const = default;
+};
+
+GridKind parse_grid_kind(const std::string& name);  // throws InputError naming the choices
+std::string grid_kind_name(GridKind kind);
+GridSpec default_grid(ProcessKind kind, int steps);
+
+// The grid of `spec` on the process's [t_min, T]. Throws InputError when the kind cannot be built
+// there (geometric with t_min = 0).
+TimeGrid make_grid(const Process& process, const GridSpec& spec);
+// On [t0, t1] instead of the process's window (e.g. a leg of a reverse run).
+TimeGrid make_grid(const Process& process, const GridSpec& spec, double t0, double t1);
+
+// t with sigma(t)/alpha(t) = s, for s in [s(lo), s(hi)] (bisection; the map is increasing).
+double time_of_noise_level(const Process& process, double s, double lo, double hi);
+
+}  // namespace td
