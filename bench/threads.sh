@@ -13,7 +13,7 @@ trap 'rm -rf "$WORK"' EXIT
 cp tests/fixtures/tiny_eps_mlp.pt "$WORK/"
 # A TAEP on a K = 8 ring with TRAJECTORIES x STEPS and one model (its TOML lines).
 taep_config() {
-  printf 'experiment = "taep"\n[process]\nkind = "vp"\n[sim]\ntrajectories = %s\nsteps = %s\nobjective_samples = 8\n' "$1" "$2"
+  printf 'experiment = "taep"\n[process]\nkind = "vp"\n[grid]\nsteps = %s\n[sim]\ntrajectories = %s\nobjective_samples = 8\n' "$2" "$1"
   printf 'exact_samples = 256\ngenerated_samples = 16\n[target]\nring = { K = 8, radius = 2.0, std = 0.1 }\n[[models]]\n%s\n' "$3"
 }
 taep_config 256 50 'name = "mlp"

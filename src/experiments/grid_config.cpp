@@ -4,14 +4,15 @@
 
 namespace td {
 
-GridConfig read_grid(ConfigReader& root, ProcessKind kind, int default_steps) {
+GridConfig read_grid(ConfigReader& root, ProcessKind kind, double t_min, int default_steps) {
   ConfigReader g = root.section("grid", "the time grid { kind, steps, rho, refine, max_steps }");
   GridConfig c;
-  c.spec = default_grid(kind, default_steps);
+  c.spec = default_grid(kind, default_steps, t_min);
   const std::string k = g.string("kind", grid_kind_name(c.spec.kind),
-      "sigma (EDM-rho in the noise level sigma/alpha: dense near t_min), geometric (steps proportional to t) or uniform");
-  g.require(k == "sigma" || k == "geometric" || k == "uniform", "kind",
-            fmt::format("must be \"sigma\", \"geometric\" or \"uniform\" (got \"{}\")", k));
+      "sigma (EDM-rho in the noise level s = sigma/alpha; default for VE, EDM), log_sigma (uniform in ln s; default for VP, OU), "
+      "geometric (steps proportional to t) or uniform");
+  g.require(k == "sigma" || k == "log_sigma" || k == "geometric" || k == "uniform", "kind",
+            fmt::format("must be \"sigma\", \"log_sigma\", \"geometric\" or \"uniform\" (got \"{}\")", k));
   c.spec.kind = parse_grid_kind(k);
   const int64_t steps = g.integer("steps", c.spec.steps, "time steps on [t_min, T]");
   g.require(steps >= 1 && steps <= 100000000, "steps", fmt::format("must be from 1 to 100000000 (got {})", steps));

@@ -14,7 +14,7 @@ struct GridConfig {
   int max_steps = 0;
 };
 
-// Reads [grid] (absent: the defaults of the process kind, `default_steps` steps).
-GridConfig read_grid(ConfigReader& root, ProcessKind kind, int default_steps);
+// Reads [grid] (absent: the defaults of the process kind on [t_min, T], `default_steps` steps).
+GridConfig read_grid(ConfigReader& root, ProcessKind kind, double t_min, int default_steps);
 
 }  // namespace td

@@ -12,7 +12,8 @@ GridKind parse_grid_kind(const std::string& n) {
   if (n == "uniform") return GridKind::Uniform;
   if (n == "geometric") return GridKind::Geometric;
   if (n == "sigma") return GridKind::Sigma;
-  throw InputError(fmt::format("unknown grid kind '{}' (expected uniform, geometric or sigma)", n));
+  if (n == "log_sigma") return GridKind::LogSigma;
+  throw InputError(fmt::format("unknown grid kind '{}' (expected uniform, geometric, sigma or log_sigma)", n));
 }
 
 std::string grid_kind_name(GridKind k) {
@@ -20,17 +21,21 @@ std::string grid_kind_name(GridKind k) {
     case GridKind::Uniform: return "uniform";
     case GridKind::Geometric: return "geometric";
     case GridKind::Sigma: return "sigma";
+    case GridKind::LogSigma: return "log_sigma";
   }
   return "?";
 }
 
-GridSpec default_grid(ProcessKind, int steps) { return GridSpec{GridKind::Sigma, steps, 7.0}; }
+GridSpec default_grid(ProcessKind kind, int steps, double t_min) {
+  const bool drift = kind == ProcessKind::VP || kind == ProcessKind::OU;
+  return GridSpec{drift && t_min > 0 ? GridKind::LogSigma : GridKind::Sigma, steps, 7.0};
+}
 
-double time_of_noise_level(const Process& p, double s, double lo, double hi) {
+double time_of_log_noise_level(const Process& p, double ls, double lo, double hi) {
   // 200 halvings reach the resolution of a double on any interval.
   for (int i = 0; i < 200 && hi - lo > 4e-16 * std::abs(hi); ++i) {
     const double mid = 0.5 * (lo + hi);
-    (p.sigma_tilde(mid) < s ? lo : hi) = mid;
+    (p.log_sigma_tilde(mid) < ls ? lo : hi) = mid;
   }
   return 0.5 * (lo + hi);
 }
@@ -48,8 +53,20 @@ TimeGrid make_grid(const Process& p, const GridSpec& g, double t0, double t1) {
       break;
     case GridKind::Sigma: {
       if (!(g.rho >= 1 && g.rho <= 100)) throw InputError(fmt::format("grid: rho must be in [1, 100] (got {})", g.rho));
-      const double a = std::pow(p.sigma_tilde(t0), 1 / g.rho), b = std::pow(p.sigma_tilde(t1), 1 / g.rho);
-      for (int n = 0; n <= N; ++n) t[size_t(n)] = time_of_noise_level(p, std::pow(a + (b - a) * n / N, g.rho), t0, t1);
+      // u = s^(1/rho) from ln s, so that a noise level beyond a double's range still has its root.
+      const double a = std::exp(p.log_sigma_tilde(t0) / g.rho), b = std::exp(p.log_sigma_tilde(t1) / g.rho);
+      if (!std::isfinite(b))
+        throw InputError(fmt::format("grid: sigma/alpha at T = {} is beyond range for kind = \"sigma\" with rho = {}; "
+                                     "use kind = \"log_sigma\" or a larger rho", t1, g.rho));
+      for (int n = 0; n <= N; ++n)
+        t[size_t(n)] = time_of_log_noise_level(p, g.rho * std::log(a + (b - a) * n / N), t0, t1);
+      break;
+    }
+    case GridKind::LogSigma: {
+      if (!(t0 > 0))
+        throw InputError(fmt::format("grid: kind = \"log_sigma\" needs t_min > 0 (got {}); use \"sigma\" or \"uniform\"", t0));
+      const double a = p.log_sigma_tilde(t0), b = p.log_sigma_tilde(t1);
+      for (int n = 0; n <= N; ++n) t[size_t(n)] = time_of_log_noise_level(p, a + (b - a) * n / N, t0, t1);
       break;
     }
   }

@@ -88,6 +88,8 @@ double Process::sigma2(double t) const {
   return 0;
 }
 
+double Process::log_sigma_tilde(double t) const { return 0.5 * std::log(sigma2(t)) + log_alpha_neg(p_, t); }
+
 double Process::sigma(double t) const { return std::sqrt(sigma2(t)); }
 
 double Process::drift_coef(double t) const {

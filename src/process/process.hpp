@@ -44,6 +44,7 @@ class Process {
   double sigma2(double t) const;  // marginal variance of the noise part
   double sigma(double t) const;
   double sigma_tilde(double t) const { return sigma(t) / alpha(t); }  // EDM-equivalent noise level
+  double log_sigma_tilde(double t) const;  // ln(sigma/alpha), finite where sigma/alpha overflows
   bool driftless() const { return kind() == ProcessKind::VE || kind() == ProcessKind::VESong || kind() == ProcessKind::EDM; }
   double drift_coef(double t) const;                                  // a(t): f(x,t) = a(t) x
   double div_f(double t, int d) const { return d * drift_coef(t); }   // div f = d a(t)

@@ -61,7 +61,7 @@ std::string model_table(const std::string& kind, int dim) {
 std::string config(const std::string& experiment, const std::string& model, const DataKind& d) {
   std::string c;
   if (experiment == "taep")
-    c = "experiment = \"taep\"\n[process]\nkind = \"vp\"\n[sim]\ntrajectories = 64\nsteps = 20\nobjective_samples = 8\n"
+    c = "experiment = \"taep\"\n[process]\nkind = \"vp\"\n[grid]\nsteps = 20\n[sim]\ntrajectories = 64\nobjective_samples = 8\n"
         "exact_samples = 64\ngenerated_samples = 16\n[target]\n";
   else if (experiment == "likelihood")
     c = "experiment = \"likelihood\"\n[process]\nkind = \"vp\"\n[likelihood]\nsamples = 8\nsolver = \"rk4\"\nrk4_steps = 20\n"

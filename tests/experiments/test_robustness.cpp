@@ -9,6 +9,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <string>
 #include <unistd.h>
 #include <vector>
@@ -34,7 +35,7 @@ std::string read(const fs::path& f) {
 std::string config(const std::string& experiment, const std::string& model_table, const std::string& extra = "") {
   std::string c;
   if (experiment == "taep")
-    c = "experiment = \"taep\"\n" + extra + "[process]\nkind = \"vp\"\n[sim]\ntrajectories = 64\nsteps = 20\n"
+    c = "experiment = \"taep\"\n" + extra + "[process]\nkind = \"vp\"\n[grid]\nsteps = 20\n[sim]\ntrajectories = 64\n"
         "objective_samples = 8\nexact_samples = 64\ngenerated_samples = 16\n[target]\n";
   else if (experiment == "likelihood")
     c = "experiment = \"likelihood\"\n" + extra + "[process]\nkind = \"vp\"\n[likelihood]\nsamples = 8\nsolver = \"rk4\"\n"
@@ -49,7 +50,7 @@ std::string torchscript(const std::string& file) {
   return "torchscript = { file = \"" + file + "\", prediction = \"eps\" }\n";
 }
 
-const char* kTiny = "experiment = \"taep\"\n[process]\nkind = \"vp\"\n[sim]\ntrajectories = 64\nsteps = 20\n"
+const char* kTiny = "experiment = \"taep\"\n[process]\nkind = \"vp\"\n[grid]\nsteps = 20\n[sim]\ntrajectories = 64\n"
                     "objective_samples = 8\nexact_samples = 64\ngenerated_samples = 16\n[target]\n"
                     "ring = { K = 4, radius = 2.0, std = 0.2 }\n[[models]]\nname = \"m\"\n"
                     "perturb = { kind = \"scale\", eps = 0.1 }\n";
@@ -214,12 +215,15 @@ TEST_F(Robust, ExtremeParametersEndCleanly) {
         EXPECT_TRUE(r.output.find("key '") != std::string::npos || r.output.find("not finite") != std::string::npos)
             << r.output;
     }
-  // The issue's crash: the quickstart's mode-collapse at beta_max = 1e4.
+  // Issue 17's crash: the quickstart's mode-collapse at beta_max = 1e4. Its paths are exact
+  // transitions now (issue 18), so they stay finite, but 200 steps cannot resolve a process that
+  // does all its work before t = 0.03: the run finishes and says its numbers are not to be trusted.
   const Result mc = cli("run mode-collapse --quiet --set process.beta_max=1e4 --set sim.trajectories=2000 --set grid.steps=200 "
-                        "--out " + (sub_ / "mc").string());
+                        "--set grid.refine=false --out " + (sub_ / "mc").string());
   expect_clean_ending(mc);
-  EXPECT_EQ(mc.code, 1) << mc.output;
-  EXPECT_NE(mc.output.find("stage 'taep_ensemble': values entering an estimate not finite"), std::string::npos) << mc.output;
+  EXPECT_EQ(mc.code, 0) << mc.output;
+  EXPECT_NE(mc.output.find("warning: single-m1-a0.25: "), std::string::npos) << mc.output;
+  EXPECT_NE(mc.output.find("larger than its standard error"), std::string::npos) << mc.output;
 }
 
 // Sizes are checked before any work: a run that cannot fit in memory, a count that overflows.
@@ -400,7 +404,9 @@ TEST_F(Robust, LibraryErrorsAreOneLineUnlessVerbose) {
   const std::string cfg = write("raise.toml", config("taep", torchscript("models/raise-at-0.3-0.35.pt")));
   const Result r = cli("run " + cfg + " --quiet --out " + (sub_ / "o").string());
   EXPECT_EQ(r.code, 1);
-  EXPECT_NE(r.output.find("failed at t = 0.3007: builtins.ValueError: the model refuses t = 0.30"), std::string::npos) << r.output;
+  // The first grid time in [0.3, 0.35], whatever the grid.
+  EXPECT_TRUE(std::regex_search(r.output, std::regex("failed at t = 0\\.3[0-4][0-9]*: builtins.ValueError: the model refuses t = 0\\.3")))
+      << r.output;
   EXPECT_EQ(r.output.find("Traceback"), std::string::npos) << r.output;
   const Result v = cli("run " + cfg + " --quiet --verbose --out " + (sub_ / "o").string());
   EXPECT_EQ(v.code, 1);

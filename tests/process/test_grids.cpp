@@ -29,6 +29,12 @@ TEST(Grids, EveryKindPlacesItsNodesAsDefined) {
   for (int n = 1; n < 50; ++n)
     EXPECT_NEAR(std::pow(vp.sigma_tilde(v.t(n)), 1 / 7.0), lo + (hi - lo) * n / 50, 1e-12);
   EXPECT_LT(v.dt(0), v.dt(49) / 10);  // dense near t_min
+  // log_sigma: uniform in ln(sigma/alpha), also where sigma/alpha overflows a double (OU, T = 800).
+  const Process ou(process_on(ProcessKind::OU, 1e-3, 800.0));
+  const TimeGrid l = make_grid(ou, {GridKind::LogSigma, 40, 7});
+  const double la = ou.log_sigma_tilde(ou.t_min()), lb = ou.log_sigma_tilde(ou.T());
+  for (int n = 0; n <= 40; ++n) EXPECT_NEAR(ou.log_sigma_tilde(l.t(n)), la + (lb - la) * n / 40, 1e-9 * std::abs(lb));
+  EXPECT_THROW(make_grid(ou, {GridKind::Sigma, 40, 1}), InputError);  // s^(1/rho) beyond range: said, not NaN
   EXPECT_EQ(v.t_min(), vp.t_min());
   EXPECT_EQ(v.T(), vp.T());
 }

@@ -29,7 +29,7 @@ TaepConfig parse_taep_config(const toml::table& root, const std::string& file) {
   c.process = read_process(r.section("process",
       "forward process: { kind, beta_min, beta_max, sigma_min, sigma_max, sigma, t_min, T }"));
 
-  c.grid = read_grid(r, c.process.kind, 1000);
+  c.grid = read_grid(r, c.process.kind, c.process.t_min, 1000);
   {
     ConfigReader s = r.section("sim", "the trajectory ensemble");
     c.trajectories = s.integer("trajectories", c.trajectories, "forward paths (all models share them)");

@@ -128,7 +128,7 @@ std::string render_taep_report(const json& r, const std::string& config) {
   h += summary_table(r);
   h += network_table(r);
   h += coverage_table(r);
-  return report_page(r.value("title", "thermodiff report"), r, h, config, std::string(embedded_file("experiments/taep/report.js")), {"mixtures", "taep"});
+  return report_page(r.value("title", "thermodiff report"), r, h, config, std::string(embedded_file("experiments/taep/report.js")), {"mixtures", "taep", "discretization"});
 }
 
 

@@ -154,7 +154,7 @@ std::vector<TaepTrajectories> run_taep_resumable(const RunContext& ctx, const Pr
   for (int64_t first = 0, c = 0; first < n; first += chunk, ++c) {
     spec.first = first, spec.last = first + chunk;
     const auto [lo, hi] = ensemble_range(spec);
-    const std::string file = fmt::format("{}/taep-{}-steps-chunk-{}.bin", ctx.checkpoint_dir, grid.steps(), c);
+    const std::string file = fmt::format("{}/taep-chunk-{}-steps-{}.bin", ctx.checkpoint_dir, c, grid.steps());
     if (std::filesystem::exists(file) && read_chunk(file, out, n, lo, hi)) {
       loaded += hi - lo;
       continue;
