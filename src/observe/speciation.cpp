@@ -91,7 +91,7 @@ CloningResult cloning_probability(const GaussianMixture& data, const Process& p,
       C = X;
       for (int u = s - 1; u >= 0; --u) {
         normal_block({o.seed, Stream::Clone}, ids, n, uint64_t(j) * stride + uint64_t(u), d, Z);
-        reverse_em_step(p, score, grid.t(u + 1), grid.dt(u), C, Z, S, Cn);
+        reverse_step(ReverseScheme::EulerMaruyama, p, score, grid.t(u + 1), grid.t(u), C, Z, S, Cn);
         C.swap(Cn);
       }
       classes(C, clone_cls[j]);
@@ -100,7 +100,7 @@ CloningResult cloning_probability(const GaussianMixture& data, const Process& p,
     while (next < nb && bstep[next] == grid.steps()) clone(next++, grid.steps());
     for (int s = grid.steps() - 1; s >= 0; --s) {
       normal_block({o.seed, Stream::Reverse}, ids, n, uint64_t(s), d, Z);
-      reverse_em_step(p, score, grid.t(s + 1), grid.dt(s), X, Z, S, Xn);
+      reverse_step(ReverseScheme::EulerMaruyama, p, score, grid.t(s + 1), grid.t(s), X, Z, S, Xn);
       X.swap(Xn);
       while (next < nb && bstep[next] == s) clone(next++, s);
     }

@@ -245,18 +245,18 @@ TaepSummary summarize_taep(const TaepTrajectories& tr) {
   s.noise_mean = noi.mean();
   s.noise_mean_se = noi.mean_se();
   if (tr.sigma_coarse.size() == tr.sigma.size()) {
-    // Richardson for a first-order sum: error(dt) ~ value(dt) - value(2 dt), on the same noise.
+    // Richardson for a first-order sum: value(h) = V + C h, so error(h) = C h ~ value(2 h) - value(h).
     Moments c;
     LogMeanExp cift;
     for (size_t i = 0; i < tr.sigma.size(); ++i) {
       c.add(tr.sigma_coarse[i]);
       cift.add(-tr.sigma_coarse[i]);
     }
-    s.mean_dt = s.mean - c.mean();
-    s.var_dt = s.var - c.variance();
-    s.k3_dt = s.k3 - c.k3();
-    s.k4_dt = s.k4 - c.k4();
-    s.ift_dt = s.ift - cift.mean();
+    s.mean_dt = c.mean() - s.mean;
+    s.var_dt = c.variance() - s.var;
+    s.k3_dt = c.k3() - s.k3;
+    s.k4_dt = c.k4() - s.k4;
+    s.ift_dt = cift.mean() - s.ift;
   }
   return s;
 }

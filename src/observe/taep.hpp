@@ -61,7 +61,8 @@ struct TaepSummary {
   bool ift_reliable = false;                // Var Sigma <= 2 (docs §2.4)
   double kernel_mean = 0, kernel_mean_se = 0, noise_mean = 0, noise_mean_se = 0;
   double hutchinson_var = 0;  // mean probe variance per trajectory (0 for exact divergences)
-  // Discretization errors (value at dt minus value at 2 dt on the same noise); NaN if not estimated.
+  // Discretization errors: the leading error of each value, estimated as value(2 dt) - value(dt) on the
+  // same noise (first-order sum, Richardson: value - dt_error is the extrapolation); NaN if not estimated.
   double mean_dt = NAN, var_dt = NAN, k3_dt = NAN, k4_dt = NAN, ift_dt = NAN;
 };
 TaepSummary summarize_taep(const TaepTrajectories& tr);

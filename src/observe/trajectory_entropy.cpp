@@ -114,18 +114,54 @@ class ReverseEntropyObserver final : public ReverseObserver {
   Mat Xm_, Sm_;
 };
 
+// One leg's ensemble with the given noise (the fine grid's, or the coarsened grid's coupled noise).
+TrajectoryEntropy forward_leg(const GaussianMixture& data, const Process& p, const TimeGrid& grid,
+                              const TrajectoryEntropyOptions& o, const NoiseSource& noise, bool keep) {
+  const MixtureScore density(data, p);
+  std::vector<double> dS(size_t(o.trajectories)), dSE(size_t(o.trajectories));
+  const InitFn init = [&](const uint64_t* ids, int n, Mat& X) { sample_mixture(data, {o.seed, Stream::Init}, ids, n, 0, X); };
+  run_forward_ensemble(p, grid, data.dim(), {o.trajectories, 256}, init, noise, [&] {
+    return std::make_unique<ForwardEntropyObserver>(p, o.rule == MediumRule::Midpoint, EntropySink(density, dS, dSE));
+  });
+  return reduce(dS, dSE, keep);
+}
+
+TrajectoryEntropy reverse_leg(const GaussianMixture& data, const Process& p, const Score& score, const TimeGrid& grid,
+                              const TrajectoryEntropyOptions& o, const NoiseSource& noise, bool keep) {
+  const MixtureScore density(data, p);
+  std::vector<double> dS(size_t(o.trajectories)), dSE(size_t(o.trajectories));
+  const GaussianMixture at_T = data.marginal(p.alpha(grid.T()), p.sigma2(grid.T()));
+  const InitFn init = [&](const uint64_t* ids, int n, Mat& X) {
+    sample_mixture(at_T, {o.seed, Stream::Init, 1}, ids, n, 0, X);  // substream 1: not the forward leg's starts
+  };
+  run_reverse_ensemble(p, grid, score, {o.trajectories, 256}, init, noise, [&] {
+    return std::make_unique<ReverseEntropyObserver>(p, score, grid, o.rule == MediumRule::Midpoint,
+                                                    EntropySink(density, dS, dSE));
+  }, o.scheme);
+  return reduce(dS, dSE, keep);
+}
+
+// The leg again on the grid of twice the step with the coupled noise: dt errors = coarse - fine.
+template <class Leg>
+TrajectoryEntropy with_dt_error(const Process& p, const TimeGrid& grid, const TrajectoryEntropyOptions& o, RngKey key,
+                                const Leg& leg) {
+  const PhiloxNoise noise(key);
+  TrajectoryEntropy r = leg(grid, noise, o.keep);
+  if (!o.dt_error || grid.steps() < 2) return r;
+  const TrajectoryEntropy c = leg(grid.coarsened(), CoarsenedNoise(noise, step_weights(p, grid)), false);
+  r.total_mean_dt = c.total.mean() - r.total.mean();
+  r.ift_dt = c.ift.mean() - r.ift.mean();
+  return r;
+}
+
 }  // namespace
 
 TrajectoryEntropy forward_trajectory_entropy(const GaussianMixture& data, const Process& p, const TimeGrid& grid,
                                              const TrajectoryEntropyOptions& o) {
   check(data, grid, o, "forward trajectory entropy");
-  const MixtureScore density(data, p);
-  std::vector<double> dS(size_t(o.trajectories)), dSE(size_t(o.trajectories));
-  const InitFn init = [&](const uint64_t* ids, int n, Mat& X) { sample_mixture(data, {o.seed, Stream::Init}, ids, n, 0, X); };
-  run_forward_ensemble(p, grid, data.dim(), {o.trajectories, 256}, init, PhiloxNoise({o.seed, Stream::Forward}), [&] {
-    return std::make_unique<ForwardEntropyObserver>(p, o.rule == MediumRule::Midpoint, EntropySink(density, dS, dSE));
+  return with_dt_error(p, grid, o, {o.seed, Stream::Forward}, [&](const TimeGrid& g, const NoiseSource& noise, bool keep) {
+    return forward_leg(data, p, g, o, noise, keep);
   });
-  return reduce(dS, dSE, o.keep);
 }
 
 TrajectoryEntropy reverse_trajectory_entropy(const GaussianMixture& data, const Process& p, const Score& score,
@@ -133,17 +169,9 @@ TrajectoryEntropy reverse_trajectory_entropy(const GaussianMixture& data, const 
   check(data, grid, o, "reverse trajectory entropy");
   if (score.dim() != data.dim())
     throw InputError(fmt::format("reverse trajectory entropy: score d = {}, data d = {}", score.dim(), data.dim()));
-  const MixtureScore density(data, p);
-  std::vector<double> dS(size_t(o.trajectories)), dSE(size_t(o.trajectories));
-  const GaussianMixture at_T = data.marginal(p.alpha(grid.T()), p.sigma2(grid.T()));
-  const InitFn init = [&](const uint64_t* ids, int n, Mat& X) {
-    sample_mixture(at_T, {o.seed, Stream::Init, 1}, ids, n, 0, X);  // substream 1: not the forward leg's starts
-  };
-  run_reverse_ensemble(p, grid, score, {o.trajectories, 256}, init, PhiloxNoise({o.seed, Stream::Reverse}), [&] {
-    return std::make_unique<ReverseEntropyObserver>(p, score, grid, o.rule == MediumRule::Midpoint,
-                                                    EntropySink(density, dS, dSE));
+  return with_dt_error(p, grid, o, {o.seed, Stream::Reverse}, [&](const TimeGrid& g, const NoiseSource& noise, bool keep) {
+    return reverse_leg(data, p, score, g, o, noise, keep);
   });
-  return reduce(dS, dSE, o.keep);
 }
 
 }  // namespace td

@@ -8,6 +8,7 @@
 //            down); system dS = ln p_T(x~_0) - ln p(x~_end, t_min); medium sum b(x_mid, t_mid) . dx / D
 // and dS_tot = dS + dS_E with <exp(-dS_tot)> = 1 (integral fluctuation theorem) in both directions.
 // The pre-point rule (drift at the step's start) is kept as the negative control: it breaks the IFT.
+#include <cmath>
 #include <cstdint>
 #include <vector>
 
@@ -16,6 +17,7 @@
 #include "data/mixture.hpp"
 #include "process/process.hpp"
 #include "score/score.hpp"
+#include "sim/ensemble.hpp"
 
 namespace td {
 
@@ -26,12 +28,16 @@ struct TrajectoryEntropyOptions {
   MediumRule rule = MediumRule::Midpoint;
   uint64_t seed = 1;
   bool keep = true;  // keep the per-trajectory values (histograms, convergence curves)
+  ReverseScheme scheme = ReverseScheme::EulerMaruyama;  // the reverse leg's integrator
+  bool dt_error = true;  // also run on the grid of twice the step with the coupled noise
 };
 
 struct TrajectoryEntropy {
   Moments system, medium, total;  // dS, dS_E, dS_tot [nats]
   LogMeanExp ift;                 // of -dS_tot: <e^{-dS_tot}> with SE and ESS
   std::vector<double> dS, dS_E, dS_tot;  // per trajectory (if kept)
+  // Discretization errors, value(2 dt) - value(dt) on the coupled noise (NaN unless estimated).
+  double total_mean_dt = NAN, ift_dt = NAN;
 };
 
 // Forward: x_0 from `data` exactly; the density of the marginal mixture at both ends.

@@ -71,6 +71,12 @@ void exact_forward_step(const Process& process, const StepNoise& sn, const uint6
   Xn = sn.a * X + b1 * Z.leftCols(d) + b2 * Z.rightCols(d);
 }
 
+std::vector<double> step_weights(const Process& process, const TimeGrid& grid) {
+  std::vector<double> w;
+  for (int s = 0; s < grid.steps(); ++s) w.push_back(process.step_noise(grid.t(s), grid.t(s + 1)).w);
+  return w;
+}
+
 void run_forward_ensemble(const Process& process, const TimeGrid& grid, int d, const EnsembleSpec& spec,
                           const InitFn& init, const NoiseSource& noise,
                           const ForwardObserverFactory& make_observer) {
@@ -91,16 +97,35 @@ void run_forward_ensemble(const Process& process, const TimeGrid& grid, int d, c
   });
 }
 
-void reverse_em_step(const Process& process, const Score& score, double t1, double dt, const Mat& X, const Mat& Z,
-                     Mat& S, Mat& Xn) {
+ReverseScheme parse_reverse_scheme(const std::string& n) {
+  if (n == "euler-maruyama") return ReverseScheme::EulerMaruyama;
+  if (n == "heun") return ReverseScheme::Heun;
+  throw InputError("unknown reverse scheme '" + n + "' (expected heun or euler-maruyama)");
+}
+
+std::string reverse_scheme_name(ReverseScheme s) { return s == ReverseScheme::Heun ? "heun" : "euler-maruyama"; }
+
+void reverse_step(ReverseScheme scheme, const Process& process, const Score& score, double t1, double t0, const Mat& X,
+                  const Mat& Z, Mat& S, Mat& Xn) {
+  const double h = t1 - t0;
   score.score(X, t1, S);
   const double a = process.drift_coef(t1), g2 = process.g2(t1);
-  Xn = X - (a * dt) * X + (g2 * dt) * S + (std::sqrt(g2) * std::sqrt(dt)) * Z;
+  if (scheme == ReverseScheme::EulerMaruyama) {
+    Xn = X - (a * h) * X + (g2 * h) * S + (std::sqrt(g2) * std::sqrt(h)) * Z;
+    return;
+  }
+  thread_local Mat K1, N, S0;
+  K1 = g2 * S - a * X;
+  N = std::sqrt(process.step_noise(t0, t1).w) * Z;
+  Xn = X + h * K1 + N;  // predictor
+  score.score(Xn, t0, S0);
+  K1 += process.g2(t0) * S0 - process.drift_coef(t0) * Xn;
+  Xn = X + (0.5 * h) * K1 + N;
 }
 
 void run_reverse_ensemble(const Process& process, const TimeGrid& grid, const Score& score,
                           const EnsembleSpec& spec, const InitFn& init, const NoiseSource& noise,
-                          const ReverseObserverFactory& make_observer) {
+                          const ReverseObserverFactory& make_observer, ReverseScheme scheme) {
   const int d = score.dim();
   for_each_block(spec, [&](const uint64_t* ids, int n, int n_valid, int64_t) {
     Mat X, Xn, Z, S;
@@ -109,7 +134,7 @@ void run_reverse_ensemble(const Process& process, const TimeGrid& grid, const Sc
     if (obs) obs->begin(ids, n, n_valid, grid.T(), X);
     for (int s = grid.steps() - 1; s >= 0; --s) {
       noise.fill(ids, n, uint64_t(s), d, Z);
-      reverse_em_step(process, score, grid.t(s + 1), grid.dt(s), X, Z, S, Xn);
+      reverse_step(scheme, process, score, grid.t(s + 1), grid.t(s), X, Z, S, Xn);
       if (obs) obs->step(s, grid.t(s), grid.dt(s), Xn, X, S);
       X.swap(Xn);
     }
@@ -138,10 +163,10 @@ class FinalStateSink final : public ReverseObserver {
 }  // namespace
 
 Mat sample_reverse_sde(const Process& process, const TimeGrid& grid, const Score& score,
-                       const EnsembleSpec& spec, const InitFn& init, const NoiseSource& noise) {
+                       const EnsembleSpec& spec, const InitFn& init, const NoiseSource& noise, ReverseScheme scheme) {
   Mat out(spec.trajectories, score.dim());
   run_reverse_ensemble(process, grid, score, spec, init, noise,
-                       [&] { return std::make_unique<FinalStateSink>(out); });
+                       [&] { return std::make_unique<FinalStateSink>(out); }, scheme);
   return out;
 }
 

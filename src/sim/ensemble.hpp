@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -56,6 +57,9 @@ struct ForwardStep {
 void exact_forward_step(const Process& process, const StepNoise& sn, const uint64_t* ids, int n, int step,
                         const NoiseSource& noise, const Mat& X, Mat& dW, Mat& Xn);
 
+// w_n = int g^2 over every step of the grid (the weights CoarsenedNoise combines normals with).
+std::vector<double> step_weights(const Process& process, const TimeGrid& grid);
+
 // Sees one block of a forward ensemble.
 class ForwardObserver {
  public:
@@ -85,18 +89,27 @@ class ReverseObserver {
 using ReverseObserverFactory = std::function<std::unique_ptr<ReverseObserver>()>;
 
 class Score;
-// One Euler-Maruyama step of the reverse SDE from t1 to t1 - dt with the normals Z (S is scratch):
-// Xn = X - [a(t1) X - g^2(t1) s(X, t1)] dt + g(t1) sqrt(dt) Z.
-void reverse_em_step(const Process& process, const Score& score, double t1, double dt, const Mat& X, const Mat& Z,
-                     Mat& S, Mat& Xn);
+// How the reverse SDE dx = [-a x + g^2 s] d(-t) + g dW is stepped from t1 down to t0
+// (docs/discretization.md#reverse):
+//  - EulerMaruyama: Xn = X + h b(X, t1) + g(t1) sqrt(h) Z, b = -a x + g^2 s; weak order 1.
+//  - Heun: the predictor Xp = X + h b(X, t1) + N, then Xn = X + h [b(X, t1) + b(Xp, t0)]/2 + N with
+//    the same N = sqrt(int g^2) Z: the explicit weak order-2 scheme for additive noise (two score
+//    evaluations per step).
+enum class ReverseScheme { EulerMaruyama, Heun };
+ReverseScheme parse_reverse_scheme(const std::string& name);  // throws InputError
+std::string reverse_scheme_name(ReverseScheme s);
+// One step with the normals Z; S = s(X, t1) on return (the score the step started from).
+void reverse_step(ReverseScheme scheme, const Process& process, const Score& score, double t1, double t0, const Mat& X,
+                  const Mat& Z, Mat& S, Mat& Xn);
 void run_reverse_ensemble(const Process& process, const TimeGrid& grid, const Score& score,
                           const EnsembleSpec& spec, const InitFn& init, const NoiseSource& noise,
-                          const ReverseObserverFactory& make_observer);
+                          const ReverseObserverFactory& make_observer, ReverseScheme scheme = ReverseScheme::EulerMaruyama);
 
-// Samples: reverse SDE (Euler-Maruyama) or probability-flow ODE (RK4), from init at T to t_min.
+// Samples: reverse SDE or probability-flow ODE (RK4), from init at T to t_min.
 // Returns trajectories x spec.trajectories rows of final states.
 Mat sample_reverse_sde(const Process& process, const TimeGrid& grid, const Score& score,
-                       const EnsembleSpec& spec, const InitFn& init, const NoiseSource& noise);
+                       const EnsembleSpec& spec, const InitFn& init, const NoiseSource& noise,
+                       ReverseScheme scheme = ReverseScheme::EulerMaruyama);
 Mat sample_pf_ode_rk4(const Process& process, const TimeGrid& grid, const Score& score,
                       const EnsembleSpec& spec, const InitFn& init);
 

@@ -54,3 +54,47 @@ TEST(Samplers, ReverseSdeReproducesModeWeights) {
 }
 
 }  // namespace td
+
+namespace td {
+
+// Weak order of the reverse schemes (sim/ensemble.hpp): Gaussian data N(0, c I) under VP with the
+// exact score, paths from the exact p_T, f = mean x^2 at t_min. Every level is driven by the same
+// Brownian paths (RefinedNoise sums the finest level's normals), so the differences to the finest
+// level are nearly free of Monte Carlo noise; the order is the slope of ln |f_h - f_fine| on ln h.
+// Euler-Maruyama must show 1, Heun 2 (additive noise).
+TEST(Samplers, ReverseSchemesHaveTheirWeakOrders) {
+  const uint64_t seed = 29;
+  test::print_seed(seed);
+  const Process p(default_process(ProcessKind::VP));
+  GaussianMixture g;
+  g.weights = Vec::Ones(1);
+  g.means = Mat::Zero(1, 4);
+  g.vars = Mat::Constant(1, 4, 0.3);
+  const MixtureScore s(g, p);
+  const int n = 1 << 14, finest = 1024, levels = 4;
+  const InitFn init = test::init_at(g, p, p.T(), {seed, Stream::Init});
+  for (ReverseScheme scheme : {ReverseScheme::EulerMaruyama, ReverseScheme::Heun}) {
+    auto moment = [&](int steps) {
+      const int L = int(std::lround(std::log2(double(finest) / steps)));
+      const Mat X = sample_reverse_sde(p, TimeGrid(p.t_min(), p.T(), steps), s, {n, 256}, init,
+                                       RefinedNoise({seed, Stream::Reverse}, L), scheme);
+      return X.squaredNorm() / double(X.size());
+    };
+    const double fine = moment(finest);
+    std::vector<double> h, e;
+    for (int l = 0; l < levels; ++l) {
+      const int steps = 16 << l;
+      h.push_back(1.0 / steps);
+      e.push_back(std::abs(moment(steps) - fine));
+    }
+    const double order = test::fit_order(h, e);
+    const double exact = p.alpha(p.t_min()) * p.alpha(p.t_min()) * 0.3 + p.sigma2(p.t_min());
+    std::printf("  %-15s |E x^2(h) - E x^2(h_fine)| at 16..128 steps:", reverse_scheme_name(scheme).c_str());
+    for (double x : e) std::printf(" %.3e", x);
+    std::printf("  -> order %.3f; E x^2 at %d steps %.5f, exact %.5f\n", order, finest, fine, exact);
+    EXPECT_NEAR(order, scheme == ReverseScheme::Heun ? 2.0 : 1.0, 0.25);
+    EXPECT_NEAR(fine, exact, 4 * exact * std::sqrt(2.0 / (double(n) * 4)));  // 4 SE of a mean of x^2 (Var x^2 = 2 v^2)
+  }
+}
+
+}  // namespace td

@@ -22,10 +22,16 @@ PairData read_pair(ConfigReader& r, const PairData& base) {
   return p;
 }
 
-IftLeg read_leg(ConfigReader r, const IftLeg& base) {
+IftLeg read_leg(ConfigReader r, const IftLeg& base, bool reverse) {
   IftLeg l = base;
   l.data = read_pair(r, base.data);
-  l.steps = r.int32("steps", l.steps, "Euler-Maruyama steps");
+  l.steps = r.int32("steps", l.steps, reverse ? "reverse-SDE steps" : "steps (exact Gaussian transitions)");
+  if (reverse) {
+    const std::string sc = r.string("scheme", reverse_scheme_name(l.scheme),
+        "heun (weak order 2) or euler-maruyama (weak order 1, the paper's) for the reverse SDE (docs/discretization.md#reverse)");
+    r.require(sc == "heun" || sc == "euler-maruyama", "scheme", fmt::format("must be \"heun\" or \"euler-maruyama\" (got \"{}\")", sc));
+    l.scheme = parse_reverse_scheme(sc);
+  }
   l.dt = r.number("dt", l.dt, "step [t]");
   r.require(l.steps >= 1 && l.steps <= 1000000, "steps", "must be in [1, 10^6]");
   r.require(l.dt > 0 && l.dt * l.steps <= 100, "dt", "must be > 0 with steps x dt <= 100");
@@ -61,8 +67,8 @@ NonequilibriumConfig parse_nonequilibrium_config(const toml::table& root, const 
     s.bins = t->int32("bins", s.bins, "histogram bins");
     t->require(s.trajectories >= 2 && s.trajectories <= int64_t(1) << 30, "trajectories", "must be in [2, 2^30]");
     t->require(s.bins >= 4 && s.bins <= 10000, "bins", "must be in [4, 10000]");
-    if (t->has("forward")) s.forward = read_leg(t->table("forward", "forward leg { steps, dt, mu, s2, d }"), s.forward);
-    if (t->has("reverse")) s.reverse = read_leg(t->table("reverse", "reverse leg { steps, dt, mu, s2, d }"), s.reverse);
+    if (t->has("forward")) s.forward = read_leg(t->table("forward", "forward leg { steps, dt, mu, s2, d }"), s.forward, false);
+    if (t->has("reverse")) s.reverse = read_leg(t->table("reverse", "reverse leg { steps, dt, scheme, mu, s2, d }"), s.reverse, true);
     if (c.mixture)
       t->require(s.forward.data.s2 == data.s2 && s.reverse.data.s2 == data.s2 && s.forward.data.mu == data.mu &&
                      s.reverse.data.mu == data.mu,

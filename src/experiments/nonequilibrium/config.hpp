@@ -6,6 +6,8 @@
 // for different figures).
 #include <cstdint>
 #include <optional>
+
+#include "sim/ensemble.hpp"
 #include <string>
 #include <vector>
 
@@ -24,6 +26,7 @@ struct IftLeg {
   PairData data;
   int steps = 1000;
   double dt = 0.01;
+  ReverseScheme scheme = ReverseScheme::Heun;  // the reverse leg's integrator
 };
 
 struct IftSpec {

@@ -30,8 +30,10 @@ json entropy_json(const TrajectoryEntropy& r, int bins) {
   return {{"system", mom(r.system)},
           {"medium", mom(r.medium)},
           {"total", mom(r.total)},
+          {"total_mean_dt_error", finite_or_null(r.total_mean_dt)},
           {"ift", r.ift.mean()},
           {"ift_se", r.ift.mean_se()},
+          {"ift_dt_error", finite_or_null(r.ift_dt)},
           {"ift_ess", r.ift.ess()},
           // As for TAEP (docs §2.4): with Var dS_tot > 2 the mean of e^{-dS_tot} is carried by rare
           // trajectories and its sample SE understates the error.
@@ -45,6 +47,20 @@ json entropy_json(const TrajectoryEntropy& r, int bins) {
 }
 
 
+// A leg's flags (docs/discretization.md#flags): the discretization error of <dS_tot> or of
+// <e^-dS_tot> above its standard error.
+std::vector<std::string> leg_flags(const char* leg, const TrajectoryEntropy& r) {
+  std::vector<std::string> f;
+  auto dt = [&](const char* what, double v, double se, double e) {
+    if (std::isfinite(e) && std::abs(e) > se)
+      f.push_back(fmt::format("ift {} leg: {} = {:.5g} has discretization error {:.3g}, larger than its standard error "
+                              "{:.3g}; use more steps (a smaller dt)", leg, what, v, e, se));
+  };
+  dt("<dS_tot>", r.total.mean(), r.total.mean_se(), r.total_mean_dt);
+  if (r.total.variance() <= 2.0) dt("<e^-dS_tot>", r.ift.mean(), r.ift.mean_se(), r.ift_dt);
+  return f;
+}
+
 json run_leg(const IftLeg& leg, const IftSpec& s, bool reverse, const std::optional<GaussianMixture>& mixture, uint64_t seed) {
   const GaussianMixture g = mixture ? *mixture : pair_mixture(leg.data);
   const Process p = ou(leg.steps * leg.dt);
@@ -53,17 +69,22 @@ json run_leg(const IftLeg& leg, const IftSpec& s, bool reverse, const std::optio
   TrajectoryEntropyOptions o;
   o.trajectories = s.trajectories;
   o.seed = seed;
+  o.scheme = leg.scheme;
   auto run = [&](const TrajectoryEntropyOptions& oo) {
     return reverse ? reverse_trajectory_entropy(g, p, score, grid, oo) : forward_trajectory_entropy(g, p, grid, oo);
   };
-  json j = entropy_json(run(o), s.bins);
+  const TrajectoryEntropy main = run(o);
+  json j = entropy_json(main, s.bins);
+  j["flags"] = leg_flags(reverse ? "reverse" : "forward", main);
   o.rule = MediumRule::PrePoint;  // the negative control
   o.keep = false;
+  o.dt_error = false;
   const TrajectoryEntropy pre = run(o);
   j["pre_point"] = {{"ift", pre.ift.mean()}, {"ift_se", pre.ift.mean_se()}, {"total_mean", pre.total.mean()}};
   j["data"] = mixture ? mixture_json(g) : data_json(leg.data);
   j["steps"] = leg.steps;
   j["dt"] = leg.dt;
+  j["integrator"] = reverse ? reverse_scheme_name(leg.scheme) : "exact Gaussian transition";
   return j;
 }
 
@@ -200,6 +221,10 @@ json run_nonequilibrium_experiment(const NonequilibriumConfig& c, const RunConte
   if (c.flow) timed("flow", [&] { return run_flow(*c.flow, c.mixture, c.seed); });
   if (c.potential) timed("potential", [&] { return run_potential(*c.potential); });
   if (c.franz_parisi) timed("franz_parisi", [&] { return run_franz_parisi(*c.franz_parisi, c.seed); });
+  out["flags"] = json::array();
+  if (out.contains("ift"))
+    for (const char* leg : {"forward", "reverse"})
+      for (const auto& f : out["ift"][leg].value("flags", json::array())) out["flags"].push_back(f);
   out["timing_s"] = clock.timing();
   out["timing_s"]["total"] = seconds_since(t0);
   return out;

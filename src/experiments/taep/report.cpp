@@ -119,8 +119,8 @@ std::string render_taep_report(const json& r, const std::string& config) {
       r["seed"].get<uint64_t>(), r["threads"].get<int>(), html_escape(r.value("version", "?")),
       html_escape(r.value("git", "unknown")), r["timing_s"]["total"].get<double>());
   h += "<h2>Summary</h2>\n<p class=\"cap\">TAEP &Sigma; per trajectory (docs §2.3, eq. 28, It&ocirc; pre-point). "
-       "Means &plusmn; one standard error; (dt &hellip;): the discretization error, the value on this grid minus "
-       "the value on the grid of twice the step with the same noise (docs/discretization.md), highlighted where it "
+       "Means &plusmn; one standard error; (dt &hellip;): the discretization error, the leading error of the value: "
+       "the value on the grid of twice the step minus the value on this grid, with the same noise (docs/discretization.md), highlighted where it "
        "exceeds the standard error. The mean should equal the independently estimated score-matching "
        "objective (eq. 33); &lang;e<sup>&minus;&Sigma;</sup>&rang; should be 1 (integral FT, eq. 30), reliable only "
        "when Var &Sigma; &le; 2. &ldquo;Exact&rdquo; columns: ln(p/q)(x<sub>t_min</sub>) &minus; ln(p/q)(x<sub>T</sub>) "

@@ -31,8 +31,8 @@ namespace {
 
 using json = nlohmann::json;
 
-// Every estimate with its standard error and its discretization error (value at dt minus value at
-// 2 dt on the same noise; null where not estimated).
+// Every estimate with its standard error and its discretization error (value at 2 dt minus value
+// at dt on the same noise; null where not estimated).
 json summary_json(const TaepSummary& s) {
   return {{"mean", s.mean}, {"mean_se", s.mean_se}, {"mean_dt_error", finite_or_null(s.mean_dt)},
           {"var", s.var}, {"var_se", s.var_se}, {"var_dt_error", finite_or_null(s.var_dt)},
@@ -451,7 +451,7 @@ class TaepRun {
     for (int n = 0; n < grid_.steps(); ++n) lo = std::min(lo, grid_.dt(n));
     json g = {{"kind", grid_kind_name(cfg_.grid.spec.kind)}, {"rho", cfg_.grid.spec.rho}, {"steps", grid_.steps()},
               {"configured_steps", base_grid_.steps()}, {"min_dt", lo}, {"max_dt", grid_.max_dt()},
-              {"dt_error", "value at dt minus value at 2 dt on the same noise (Richardson, first order)"},
+              {"dt_error", "the leading error of each value: value at 2 dt minus value at dt on the same noise (Richardson, first order)"},
               {"refine", cfg_.grid.refine}};
     if (cfg_.grid.refine) g["refine_converged"] = refine_converged_, g["max_steps"] = cfg_.grid.max_steps;
     return g;
