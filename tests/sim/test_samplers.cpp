@@ -3,14 +3,20 @@
 
 namespace td {
 
+// N(0, c I) in d dimensions as a one-component mixture.
+GaussianMixture centered_gaussian(int d, double c) {
+  GaussianMixture g;
+  g.weights = Vec::Ones(1);
+  g.means = Mat::Zero(1, d);
+  g.vars = Mat::Constant(1, d, c);
+  return g;
+}
+
 // PF-ODE for Gaussian data N(0, c I): the exact flow is x_t = sqrt(v_t / v_T) x_T, v = alpha^2 c + sigma^2.
 // RK4 must converge at order 4.
 TEST(Samplers, ProbabilityFlowRk4ConvergesAtOrderFour) {
   const Process p(default_process(ProcessKind::VP));
-  GaussianMixture g;
-  g.weights = Vec::Ones(1);
-  g.means = Mat::Zero(1, 2);
-  g.vars = Mat::Constant(1, 2, 0.5);
+  const GaussianMixture g = centered_gaussian(2, 0.5);
   const MixtureScore s(g, p);
   auto v = [&](double t) { return p.alpha(t) * p.alpha(t) * 0.5 + p.sigma2(t); };
   const InitFn init = prior_init(p, 2, {3, Stream::Prior});
@@ -66,10 +72,7 @@ TEST(Samplers, ReverseSchemesHaveTheirWeakOrders) {
   const uint64_t seed = 29;
   test::print_seed(seed);
   const Process p(default_process(ProcessKind::VP));
-  GaussianMixture g;
-  g.weights = Vec::Ones(1);
-  g.means = Mat::Zero(1, 4);
-  g.vars = Mat::Constant(1, 4, 0.3);
+  const GaussianMixture g = centered_gaussian(4, 0.3);
   const MixtureScore s(g, p);
   const int n = 1 << 14, finest = 1024, levels = 4;
   const InitFn init = test::init_at(g, p, p.T(), {seed, Stream::Init});
