@@ -152,18 +152,29 @@ double cloning_theory_two_gaussians(const Process& p, double m_norm, double s2, 
   return phi;
 }
 
-CollapseResult excess_entropy(const Mat& A, const Process& p, const std::vector<double>& t, int samples, uint64_t seed) {
+double crossing_from_above(const std::vector<double>& t, const std::vector<double>& f, double level) {
+  for (size_t k = t.size(); k-- > 1;)
+    if (f[k] > level && f[k - 1] <= level) return t[k - 1] + (level - f[k - 1]) * (t[k] - t[k - 1]) / (f[k] - f[k - 1]);
+  return NAN;
+}
+
+CollapseResult excess_entropy(const Mat& A, const Process& p, const std::vector<double>& t, int samples, uint64_t seed,
+                              double threshold, int bootstrap) {
   const int P = int(A.rows()), d = int(A.cols());
   if (P < 2 || d < 1) throw InputError("excess entropy: need at least 2 training points");
   if (samples < 2) throw InputError("excess entropy: samples must be >= 2");
+  if (!(threshold > 0 && threshold < 1)) throw InputError(fmt::format("excess entropy: threshold must be in (0, 1) (got {})", threshold));
   for (size_t k = 0; k < t.size(); ++k)
     if (!(t[k] > 0) || (k > 0 && !(t[k] > t[k - 1])))
       throw InputError(fmt::format("excess entropy: times must be positive and increasing (entry {} is {})", k, t[k]));
   const Vec A2 = A.rowwise().squaredNorm();
   CollapseResult r;
   r.t = t;
-  std::vector<double> f(static_cast<size_t>(samples));
+  r.threshold = threshold;
+  r.bootstrap = bootstrap;
+  std::vector<std::vector<double>> per_node(t.size(), std::vector<double>(static_cast<size_t>(samples)));
   for (size_t k = 0; k < t.size(); ++k) {
+    std::vector<double>& f = per_node[k];
     const double a = p.alpha(t[k]), D = p.sigma2(t[k]);
     // Blocks of 64 keep the 64 x P distance matrix small; rows are whole samples, so the result
     // does not depend on the blocking.
@@ -191,12 +202,30 @@ CollapseResult excess_entropy(const Mat& A, const Process& p, const std::vector<
     r.fe.push_back(m.mean());
     r.fe_se.push_back(m.mean_se());
   }
-  const double thr = 0.05 * std::log(double(P)) / d;
-  for (size_t k = t.size(); k-- > 1;)
-    if (r.fe[k] > thr && r.fe[k - 1] <= thr) {
-      r.t_collapse = t[k - 1] + (thr - r.fe[k - 1]) * (t[k] - t[k - 1]) / (r.fe[k] - r.fe[k - 1]);
-      break;
+  const double level = threshold * std::log(double(P)) / d;
+  r.t_collapse = crossing_from_above(t, r.fe, level);
+  // Bootstrap: resample every node's samples (indices from one key, so the interval is the same for
+  // any thread count); a resampled curve that never crosses counts as later than every crossing.
+  std::vector<double> tb;
+  int never = 0;
+  for (int b = 0; b < bootstrap; ++b) {
+    std::vector<double> fb(t.size());
+    for (size_t k = 0; k < t.size(); ++k) {
+      double sum = 0;
+      for (int i = 0; i < samples; ++i)
+        sum += per_node[k][size_t(std::min(samples - 1, int(uniform_at({seed, Stream::Entropy, 1}, uint64_t(b), k, i) * samples)))];
+      fb[k] = sum / samples;
     }
+    const double c = crossing_from_above(t, fb, level);
+    if (std::isfinite(c)) tb.push_back(c);
+    else ++never;
+  }
+  std::sort(tb.begin(), tb.end());
+  auto rank = [&](double q) {  // nearest rank among all resamplings; NaN where it falls on a non-crossing
+    const size_t i = size_t(std::lround(q * (bootstrap - 1)));
+    return i < tb.size() ? tb[i] : NAN;
+  };
+  if (bootstrap > 0) r.t_collapse_lo = rank(0.025), r.t_collapse_hi = rank(0.975);
   return r;
 }
 
@@ -213,6 +242,11 @@ double excess_entropy_theory(const Process& p, double m_norm, double s2, int d, 
   }
   const double H_over_d = 0.5 * std::log(2 * M_PI * M_E * G) + (std::log(2.0) - resolved) / d;
   return std::max(0.0, std::log(P) / d + 0.5 * (1 + std::log(2 * M_PI * D)) - H_over_d);
+}
+
+double excess_entropy_rem(const Process& p, double, double s2, int d, double P, double t) {
+  const double a = p.alpha(t), D = p.sigma2(t), G = a * a * s2 + D;
+  return std::max(0.0, std::log(P) / d + 0.5 * std::log(D / G));
 }
 
 double collapse_time_theory(double s2, int d, double P) { return 0.5 * std::log1p(s2 / std::expm1(2 * std::log(P) / d)); }

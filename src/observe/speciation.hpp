@@ -48,15 +48,24 @@ double cloning_theory_two_gaussians(const Process& process, double m_norm, doubl
 
 struct CollapseResult {
   std::vector<double> t, fe, fe_se;  // excess entropy per dimension [nats]
-  // Collapse time read off the curve: where f^e, coming down from large t, falls to 5% of its
-  // large-t value alpha_P = ln P / d (linear interpolation; NaN if it never does on the grid). At
-  // finite d the REM's sharp zero is smoothed, so a zero crossing is not observable.
+  // Collapse time read off the curve: where f^e, coming down from large t, falls to `threshold`
+  // times its large-t value alpha_P = ln P / d (linear interpolation; NaN if it never does on the
+  // grid). At finite d the REM's sharp zero is smoothed, so a zero crossing is not observable.
+  double threshold = 0.05;
   double t_collapse = NAN;
+  // 95% bootstrap interval of t_collapse: the samples of every node resampled (percentile method).
+  double t_collapse_lo = NAN, t_collapse_hi = NAN;
+  int bootstrap = 0;
 };
 
-// f^e(t) for training points A (P x d) at the given times, `samples` draws x ~ P^e_t per time.
+// Where the curve f, coming down from large t, first falls to `level` (linear interpolation), NaN
+// if it never does on these nodes.
+double crossing_from_above(const std::vector<double>& t, const std::vector<double>& f, double level);
+
+// f^e(t) for training points A (P x d) at the given times, `samples` draws x ~ P^e_t per time;
+// t_collapse at threshold x alpha_P with a bootstrap interval from `bootstrap` resamplings.
 CollapseResult excess_entropy(const Mat& A, const Process& process, const std::vector<double>& t, int samples,
-                              uint64_t seed);
+                              uint64_t seed, double threshold = 0.05, int bootstrap = 400);
 
 // REM theory for P points of two Gaussians N(+-m, s2 I) (equal weights) in d dimensions: above the
 // collapse P^e_t ~ p_t, so f^e = max(0, alpha_P + 1/2 (1 + ln 2 pi Delta) - H(p_t)/d) (condensed
@@ -64,6 +73,8 @@ CollapseResult excess_entropy(const Mat& A, const Process& process, const std::v
 // class entropy not yet resolved at t, in [0, ln 2], by quadrature along m). Its d -> infinity
 // zero is t_C = 1/2 ln(1 + s2 / (P^{2/d} - 1)) (OU).
 double excess_entropy_theory(const Process& process, double m_norm, double s2, int d, double P, double t);
+// Its d -> infinity (REM) limit: max(0, alpha_P + 1/2 ln(Delta_t / G_t)), zero at collapse_time_theory.
+double excess_entropy_rem(const Process& process, double m_norm, double s2, int d, double P, double t);
 double collapse_time_theory(double s2, int d, double P);
 
 }  // namespace td

@@ -53,6 +53,9 @@ TEST(Speciation, CloningAgreesWithTheory) {
     EXPECT_LT(std::abs(r.theory[j] - th), 4 * r.theory_se[j] + 1e-9);
   }
   EXPECT_GT(r.t[0], r.t[1]);  // met in descending order
+  // Branches at exactly the requested times (t_S = 1/2 ln(d + 1) is no node of the 400-step grid):
+  // each is a node of the grid the sampler steps on, never snapped.
+  for (size_t j = 0; j < r.t.size(); ++j) EXPECT_EQ(r.t[j], o.branch_times[o.branch_times.size() - 1 - j]);
   EXPECT_THROW(cloning_probability(g, p, s, {pp.t_min, pp.T, 400}, CloningOptions{10, {9.0}, 1}), InputError);
 }
 
@@ -86,6 +89,29 @@ TEST(Speciation, CollapseExcessEntropyApproachesTheory) {
   EXPECT_LT(tc_err[1], tc_err[0]);
   EXPECT_LT(tc_err[2], tc_err[1]);
   EXPECT_LT(tc_err[2], 0.1);
+}
+
+// t_C's bootstrap interval covers the collapse time of the expected curve: 20 independent runs of
+// 128 samples per node against a reference read from 8192 samples per node; a 95% interval must
+// cover it in at least 15 of 20 (binomial: P(< 15 | 0.95) < 0.3%), and none may be degenerate.
+TEST(Speciation, CollapseTimeBootstrapIntervalCovers) {
+  const Process p(default_process(ProcessKind::OU));
+  const int d = 256, P = 1000;
+  const Mat A = draw_dataset(symmetric_pair(d), {87, Stream::Data}, P);
+  const double tC = collapse_time_theory(1.0, d, P);
+  std::vector<double> t;
+  for (int i = 1; i <= 24; ++i) t.push_back(tC * 2.0 * i / 24);
+  const double ref = excess_entropy(A, p, t, 8192, 1000, 0.05, 0).t_collapse;
+  int covered = 0;
+  for (uint64_t seed = 1; seed <= 20; ++seed) {
+    const CollapseResult r = excess_entropy(A, p, t, 128, seed, 0.05, 200);
+    ASSERT_TRUE(r.t_collapse_lo < r.t_collapse_hi) << "seed " << seed;
+    covered += r.t_collapse_lo <= ref && ref <= r.t_collapse_hi;
+    if (seed <= 3) std::printf("  seed %d: t_C %.4f, 95%% interval [%.4f, %.4f], reference %.4f\n", int(seed), r.t_collapse,
+                               r.t_collapse_lo, r.t_collapse_hi, ref);
+  }
+  std::printf("  covered %d of 20\n", covered);
+  EXPECT_GE(covered, 15);
 }
 
 }  // namespace

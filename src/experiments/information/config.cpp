@@ -123,6 +123,11 @@ InformationConfig parse_information_config(const toml::table& root, const std::s
     s.P = t->int32("P", s.P, "training points");
     s.samples = t->int32("samples", s.samples, "samples per time node");
     s.nodes = t->int32("nodes", s.nodes, "time nodes on (0, 3 t_C]");
+    s.threshold = t->number("threshold", s.threshold,
+        "t_C is read where f^e, coming down, falls to threshold x alpha_P (alpha_P = ln P / d)");
+    s.bootstrap = t->int32("bootstrap", s.bootstrap, "bootstrap resamplings for t_C's 95% interval (0: none)");
+    t->require(s.threshold > 0 && s.threshold < 1, "threshold", fmt::format("must be in (0, 1) (got {})", s.threshold));
+    t->require(s.bootstrap >= 0 && s.bootstrap <= 100000, "bootstrap", "must be in [0, 100000]");
     t->require(!s.d.empty(), "d", "needs at least one value");
     t->require(s.P >= 2 && s.P <= 1 << 22, "P", "must be in [2, 2^22]");
     t->require(s.samples >= 2 && s.samples <= 1 << 20, "samples", "must be in [2, 2^20]");

@@ -54,6 +54,8 @@ struct CloningSpec {
 struct CollapseSpec {
   std::vector<int> d = {256, 1024, 4096};
   int P = 20000, samples = 256, nodes = 40;
+  double threshold = 0.05;  // t_C where f^e falls to threshold x alpha_P
+  int bootstrap = 400;      // resamplings for t_C's 95% interval
 };
 
 struct EntropicTimeSpec {

@@ -73,8 +73,12 @@ std::string render_information_report(const json& r, const std::string& config) 
                        x["d"].get<int>(), html_num(x["t_S"]), html_num(x["theory_at_t_S"]));
   if (r.contains("collapse"))
     for (const json& x : r["collapse"]["runs"])
-      h += fmt::format("<tr><td>collapse d = {}, P = {}</td><td>t<sub>C</sub> read {} (theory &frac12;ln(1 + 1/(P<sup>2/d</sup>&minus;1)) = {})</td></tr>\n",
-                       x["d"].get<int>(), x["P"].get<int>(), html_num(x["t_collapse"]), html_num(x["t_collapse_theory"]));
+      h += fmt::format("<tr><td>collapse d = {}, P = {}</td><td>t<sub>C</sub> read {} (95% bootstrap interval {} &ndash; {}) at "
+                       "f<sup>e</sup> = {} &alpha;<sub>P</sub>; the finite-d theory at the same threshold {}; REM limit "
+                       "&frac12;ln(1 + 1/(P<sup>2/d</sup>&minus;1)) = {}</td></tr>\n",
+                       x["d"].get<int>(), x["P"].get<int>(), html_num(x["t_collapse"]), html_num(x["t_collapse_ci95"][0]),
+                       html_num(x["t_collapse_ci95"][1]), html_num(r["collapse"]["threshold"]),
+                       html_num(x["t_collapse_theory_finite_d"]), html_num(x["t_collapse_theory"]));
   if (r.contains("speciation_time")) {
     const json& x = r["speciation_time"];
     h += fmt::format("<tr><td>speciation time of {}</td><td>t<sub>S</sub> = &frac12;ln &Lambda; = {} "

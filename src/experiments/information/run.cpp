@@ -181,16 +181,25 @@ json run_collapse(const InformationConfig& c, const RunContext& ctx) {
     const Mat A = draw_dataset(symmetric_pair(d), {c.seed, Stream::Data}, s.P);
     const double tC = collapse_time_theory(1.0, d, s.P);
     const std::vector<double> t = uniform(tC * 3.0 / s.nodes, tC * 3.0, s.nodes);
-    const CollapseResult r = excess_entropy(A, p, t, s.samples, c.seed);
-    std::vector<double> th;
-    for (double x : t) th.push_back(excess_entropy_theory(p, std::sqrt(double(d)), 1.0, d, s.P, x));
+    const CollapseResult r = excess_entropy(A, p, t, s.samples, c.seed, s.threshold, s.bootstrap);
+    std::vector<double> th, rem;
+    for (double x : t) {
+      th.push_back(excess_entropy_theory(p, std::sqrt(double(d)), 1.0, d, s.P, x));
+      rem.push_back(excess_entropy_rem(p, std::sqrt(double(d)), 1.0, d, s.P, x));
+    }
+    const double aP = std::log(double(s.P)) / d;
     runs.push_back({{"d", d}, {"P", s.P}, {"t", vec_json(t)}, {"fe", vec_json(r.fe)}, {"fe_se", vec_json(r.fe_se)},
-                    {"theory", vec_json(th)}, {"t_collapse", finite_or_null(r.t_collapse)}, {"t_collapse_theory", tC},
-                    {"alpha_P", std::log(double(s.P)) / d}, {"seconds", seconds_since(t0)}});
+                    {"theory", vec_json(th)}, {"theory_rem", vec_json(rem)}, {"t_collapse", finite_or_null(r.t_collapse)},
+                    {"t_collapse_ci95", {finite_or_null(r.t_collapse_lo), finite_or_null(r.t_collapse_hi)}},
+                    // the finite-d theory read at the same threshold (the like-for-like comparison)
+                    // and the REM limit's zero (the d -> infinity value)
+                    {"t_collapse_theory_finite_d", finite_or_null(crossing_from_above(t, th, s.threshold * aP))},
+                    {"t_collapse_theory", tC}, {"alpha_P", aP}, {"seconds", seconds_since(t0)}});
     ctx.log(fmt::format("  collapse d = {}: {:.1f} s", d, seconds_since(t0)));
   }
-  return {{"runs", runs}, {"samples", s.samples},
-          {"data", "P points of two Gaussians N(+-1, I); OU; t_C read where f^e falls to 5% of alpha_P"}};
+  return {{"runs", runs}, {"samples", s.samples}, {"threshold", s.threshold}, {"bootstrap", s.bootstrap},
+          {"data", fmt::format("P points of two Gaussians N(+-1, I); OU; t_C read where f^e falls to {} x alpha_P, "
+                               "95% bootstrap interval over the samples", s.threshold)}};
 }
 
 // The entropic-time paper's 1-D test data: 15 points in [-3, 3] with positive weights (drawn once,
