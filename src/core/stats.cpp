@@ -202,4 +202,10 @@ std::vector<double> ranks(const std::vector<double>& v) {
 
 double spearman(const std::vector<double>& x, const std::vector<double>& y) { return pearson(ranks(x), ranks(y)); }
 
+Interval correlation_ci95(double r, size_t n, bool spearman) {
+  if (n <= 3 || !(std::abs(r) < 1)) return {};
+  const double z = std::atanh(r), s = std::sqrt((spearman ? 1.06 : 1.0) / double(n - 3));
+  return {std::tanh(z - 1.959963984540054 * s), std::tanh(z + 1.959963984540054 * s)};
+}
+
 }  // namespace td

@@ -1,9 +1,10 @@
 #pragma once
 // Streaming statistics. Every estimator carries its standard error. Accumulators are fed in a
 // fixed (trajectory) order by the callers, so results do not depend on threads or block sizes.
+#include <cmath>
 #include <cstdint>
-#include <vector>
 #include <limits>
+#include <vector>
 
 namespace td {
 
@@ -56,6 +57,12 @@ double quantile(std::vector<double> x, double q);  // linear interpolation, q in
 // Correlation coefficients of paired samples (n >= 2; NaN when a sample is constant).
 double pearson(const std::vector<double>& x, const std::vector<double>& y);
 double spearman(const std::vector<double>& x, const std::vector<double>& y);  // Pearson of ranks, ties averaged
+// 95% interval of a correlation r from n pairs by Fisher's z: tanh(atanh r -+ 1.96 s), s = 1/sqrt(n - 3)
+// for Pearson, sqrt(1.06 / (n - 3)) for Spearman (Fieller, Hartley & Pearson 1957). NaN for n <= 3.
+struct Interval {
+  double lo = NAN, hi = NAN;
+};
+Interval correlation_ci95(double r, size_t n, bool spearman);
 
 // Running estimate of mean(exp(a_1..n)) at roughly log-spaced n, for convergence plots.
 struct RunningCurve {

@@ -123,6 +123,12 @@ double prior_mismatch(const Process& process, int d, double m2) {
   return (a * a * m2 + d * process.sigma2(T) - d * v) / (2 * v);
 }
 
+Estimate plugin_nll(const Process& p, int d, double ce1, const EntropyRates& r) {
+  const double lo = r.t.front(), hi = r.t.back();
+  const double drift = d * std::log(p.alpha(hi) / p.alpha(lo));  // int E[div f] dt = d int a dt
+  return {ce1 - drift + 0.5 * r.exchange.integral.value, 0.5 * r.exchange.integral.se};
+}
+
 GapDecomposition decompose_gap(double nll, const LikelihoodBound& bound, double prior, const Estimate& score_error) {
   GapDecomposition g;
   g.gap = nll - bound.bound.value;

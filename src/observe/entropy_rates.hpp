@@ -80,6 +80,16 @@ double prior_entropy(const Process& process, int d);
 // E|x_0|^2: (alpha(T)^2 E|x_0|^2 + d sigma(T)^2 - d v) / (2 v), v = prior_var [nats].
 double prior_mismatch(const Process& process, int d, double data_second_moment);
 
+// The plug-in NLL: the PF-ODE's NLL integrand with expectations over the data's forward marginals
+// p_t instead of along the model's own flow,
+//   NLL_plugin = CE1 - int E[div f] dt + 1/2 int g^2 E_{p_t}[div s_theta] dt
+//              = CE1 - d ln(alpha(t_hi)/alpha(t_lo)) + 1/2 int S_e dt,
+// CE1 = E_{p_T}[-ln pi] = S1 + prior_mismatch, the integral over the rates' window [t_lo, t_hi].
+// It is the NLL the bound constrains: NLL_plugin - bound = (CE1 - S1)/2 + (CE1 - H(p_T))/2
+// + 1/4 int g^2 E|s_theta - s|^2 dt >= (CE1 - S1)/2 (integration by parts, E div s_theta = -E s_theta.s).
+// The true NLL departs from it by the plug-in error: its x_t follows the model's flow, not p_t.
+Estimate plugin_nll(const Process& process, int d, double ce1, const EntropyRates& rates);
+
 struct GapDecomposition {
   double gap = 0;          // NLL - bound [nats]
   double prior = 0;        // CE1 - S1

@@ -115,3 +115,21 @@ TEST(NonFinite, AnEstimateOfNothingIsNaN) {
 }
 
 }  // namespace td
+
+namespace td {
+
+// Fisher-z intervals in closed form: r = 0, n = 12 gives tanh(+-1.96/3); Spearman's variance is
+// 1.06 times Pearson's; r = 0.694 from 20 pairs gives 0.363 .. 0.869; n <= 3 and |r| = 1 give NaN.
+TEST(Stats, CorrelationIntervalsAreFisherZ) {
+  const Interval p = correlation_ci95(0.0, 12, false), s = correlation_ci95(0.0, 12, true);
+  EXPECT_NEAR(p.hi, std::tanh(1.959963984540054 / 3), 1e-14);
+  EXPECT_NEAR(p.lo, -p.hi, 1e-15);
+  EXPECT_NEAR(s.hi, std::tanh(1.959963984540054 * std::sqrt(1.06 / 9)), 1e-14);
+  const Interval q = correlation_ci95(0.694, 20, false);
+  EXPECT_NEAR(q.lo, 0.3629, 1e-4);
+  EXPECT_NEAR(q.hi, 0.8695, 1e-4);
+  EXPECT_TRUE(std::isnan(correlation_ci95(0.5, 3, false).lo));
+  EXPECT_TRUE(std::isnan(correlation_ci95(1.0, 30, false).hi));
+}
+
+}  // namespace td

@@ -147,8 +147,22 @@ TEST(EntropyRates, ScaledScoreGapDecomposition) {
     if (e >= 0.05) err_term.push_back(se.value);
     if (e > 0 && e < 0.05) nll_excess.push_back(nr.nll.mean() - nll0);  // same samples: deterministic excess
     if (e < 0) {
-      EXPECT_LT(nll, b.bound.value - 4 * b.bound.se) << "the plug-in bound is exceeded for eps < 0";
+      EXPECT_LT(nll, b.bound.value - 4 * b.bound.se) << "the true NLL falls below the bound for eps < 0";
     }
+    // The plug-in NLL (pi = p_T: CE1 = S1) is S0 - eps (d/2) ln r in closed form, and the bound holds
+    // for it at every eps, with margin exactly the score-error term eps^2 (d/4) ln r.
+    const Estimate plug = plugin_nll(p, d, S1, r);
+    double q_exch = 0;  // the trapezoid on the same nodes of the closed-form exchange rate -(1 + eps) g^2 d / v
+    for (size_t k = 0; k + 1 < r.t.size(); ++k) {
+      auto rate = [&](double t) { return -(1 + e) * p.g2(t) * d / (c + p.sigma2(t)); };
+      q_exch += (r.t[k + 1] - r.t[k]) * 0.5 * (rate(r.t[k]) + rate(r.t[k + 1]));
+    }
+    std::printf("         plug-in NLL - S0 %+.5f +- %.5f (closed form %+.5f, on the nodes %+.5f); margin over the bound %.5f\n",
+                plug.value - S0, plug.se, -e * 0.5 * d * lr, S1 + 0.5 * q_exch - S0, plug.value - b.bound.value);
+    EXPECT_LT(std::abs(plug.value - (S1 + 0.5 * q_exch)), 4 * plug.se + 1e-12);
+    EXPECT_LT(std::abs(S1 + 0.5 * q_exch - (S0 - e * 0.5 * d * lr)), 2e-3 * 0.5 * d * lr);  // quadrature
+    EXPECT_GT(plug.value - b.bound.value, -4 * std::hypot(plug.se, b.bound.se)) << "eps " << e;
+    EXPECT_LT(std::abs(plug.value - b.bound.value - se.value), 4 * std::hypot(std::hypot(plug.se, b.bound.se), se.se) + 2e-3 * d * lr);
   }
   // The process's own prior N(0, sigma_T^2 I) against data N(30, c) (a visible mismatch): CE1 - S1
   // from the second moment against Monte Carlo over p_T.
