@@ -241,15 +241,18 @@ ForwardObserverFactory PathRecorder::factory() {
   return [this] { return std::make_unique<PathObserver>(paths_, count_, stride_); };
 }
 
-Mat sample_edm_heun(const Score& score, const std::vector<double>& sg, int samples, uint64_t seed) {
+Mat sample_edm_heun(const Score& score, const std::vector<double>& sg, int samples, uint64_t seed, const EdmChurn& ch,
+                    uint32_t replicate) {
   if (sg.size() < 2) throw InputError("EDM sampler: needs at least two noise levels");
   for (size_t i = 1; i < sg.size(); ++i)
     if (!(sg[i] < sg[i - 1]) || !(sg[i] > 0)) throw InputError("EDM sampler: noise levels must be positive and descending");
+  if (!(ch.churn >= 0) || !(ch.noise > 0)) throw InputError("EDM sampler: churn must be >= 0 and its noise > 0");
   const int d = score.dim();
+  const double gamma = std::min(ch.churn / double(sg.size() - 1), std::sqrt(2.0) - 1);
   Mat out(samples, d);
   parallel_blocks({samples, 256}, [&](const uint64_t* ids, int n, int nv, int64_t first) {
-    Mat X, Xe, S;
-    normal_block({seed, Stream::Prior}, ids, n, 0, d, X);
+    Mat X, Xe, S, Z;
+    normal_block({seed, Stream::Prior, replicate}, ids, n, 0, d, X);
     X *= sg[0];
     // dx/dsigma = -sigma s(x, sigma), Heun's steps between the noise levels.
     const BatchRhs rhs = [&](const Mat& Y, const Vec& s, Mat& K) {
@@ -257,7 +260,13 @@ Mat sample_edm_heun(const Score& score, const std::vector<double>& sg, int sampl
       K *= -s[0];
     };
     for (size_t i = 0; i + 1 < sg.size(); ++i) {
-      heun_step(rhs, X, sg[i], sg[i + 1] - sg[i], Xe);
+      double from = sg[i];
+      if (gamma > 0 && sg[i] >= ch.t_min && sg[i] <= ch.t_max) {  // churn: noise up to sigma^ first
+        from = sg[i] * (1 + gamma);
+        normal_block({seed, Stream::Reverse, replicate}, ids, n, uint64_t(i), d, Z);
+        X += (std::sqrt(from * from - sg[i] * sg[i]) * ch.noise) * Z;
+      }
+      heun_step(rhs, X, from, sg[i + 1] - from, Xe);
       X.swap(Xe);
     }
     score.score(X, sg.back(), S);

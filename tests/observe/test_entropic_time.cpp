@@ -63,6 +63,15 @@ TEST(EntropicTime, HeunSamplerAndKlEstimator) {
   const double var = x.squaredNorm() / x.rows(), se = 1.69 * std::sqrt(2.0 / x.rows());
   std::printf("Heun sample variance %.4f (exact 1.69 +- %.4f)\n", var, se);
   EXPECT_NEAR(var, 1.69, 4 * se);
+  // The stochastic sampler (churn, EDM Algorithm 2 with S_noise = 1) too, at 256 levels (its churn
+  // error is first order in the step); and its replicates are independent draws.
+  const EdmChurn churn{40, 0.05, 50, 1.0};
+  const Mat y = sample_edm_heun(s, edm_sigmas(256, 0.002, 80), 20000, seed, churn);
+  const double vy = y.squaredNorm() / y.rows();
+  std::printf("churn sample variance %.4f (exact 1.69 +- %.4f)\n", vy, se);
+  EXPECT_NEAR(vy, 1.69, 4 * se);
+  const Mat y1 = sample_edm_heun(s, edm_sigmas(256, 0.002, 80), 64, seed, churn, 1);
+  EXPECT_GT((y1 - y.topRows(64)).cwiseAbs().minCoeff(), 0.0);
   GaussianMixture pts;
   pts.weights = Vec::Constant(3, 1.0 / 3);
   pts.means = Mat(3, 1);

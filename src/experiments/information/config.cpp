@@ -145,6 +145,15 @@ InformationConfig parse_information_config(const toml::table& root, const std::s
     s.sigma_min = t->number("sigma_min", s.sigma_min, "smallest noise level");
     s.sigma_max = t->number("sigma_max", s.sigma_max, "largest noise level");
     s.rho = t->number("rho", s.rho, "EDM schedule exponent");
+    s.replicates = t->int32("replicates", s.replicates, "independent sample sets per point: KL as mean +- SE over them");
+    s.churn.churn = t->number("churn", s.churn.churn, "S_churn of the stochastic sampler (EDM Algorithm 2)");
+    s.churn.t_min = t->number("churn_sigma_min", s.churn.t_min, "S_tmin: churn only at sigma >= this");
+    s.churn.t_max = t->number("churn_sigma_max", s.churn.t_max, "S_tmax: churn only at sigma <= this");
+    s.churn.noise = t->number("churn_noise", s.churn.noise, "S_noise: the churn noise's inflation");
+    t->require(s.replicates >= 2 && s.replicates <= 1000, "replicates", "must be in [2, 1000] (an SE needs two)");
+    t->require(s.churn.churn > 0 && s.churn.churn <= 1000, "churn", "must be in (0, 1000]");
+    t->require(s.churn.t_min >= 0 && s.churn.t_max > s.churn.t_min, "churn_sigma_max", "need 0 <= churn_sigma_min < churn_sigma_max");
+    t->require(s.churn.noise > 0 && s.churn.noise <= 2, "churn_noise", "must be in (0, 2]");
     t->require(!s.steps.empty(), "steps", "needs at least one value");
     t->require(s.samples >= 2 && s.samples <= 1 << 24, "samples", "must be in [2, 2^24]");
     t->require(s.base_nodes >= 4 && s.base_nodes <= 100000, "base_nodes", "must be in [4, 10^5]");

@@ -19,6 +19,8 @@
 #include <string>
 #include <vector>
 
+#include "sim/ensemble.hpp"
+
 #include <toml++/toml.h>
 
 #include "data/mixture.hpp"
@@ -64,6 +66,8 @@ struct EntropicTimeSpec {
   int base_nodes = 128;    // EDM base grid on which eps^2 is estimated
   int mc_samples = 1024;   // Monte Carlo samples per base node
   double sigma_min = 0.002, sigma_max = 80, rho = 7;
+  int replicates = 4;        // independent sample sets per (data, schedule, steps, sampler): mean and SE of KL
+  EdmChurn churn{40, 0.05, 50, 1.003};  // the stochastic sampler (EDM Algorithm 2)
 };
 
 struct InformationConfig {

@@ -120,13 +120,20 @@
   }
   if (R.entropic_time) {
     const e = R.entropic_time;
+    const claim = r => 'entropic lower at ' + r.claim.entropic_lower + ', higher at ' + r.claim.entropic_higher + ', within 2 SE at ' + r.claim.within_2_se;
     const g = section('Entropic time schedules [§5.4]',
       'Noise levels placed uniformly in the rescaled entropic time φ̃ = ∫ε²(σ)/σ² dσ (ε² by Monte Carlo, ' + e.mc_samples + ' samples on ' + e.base_nodes +
-      ' EDM nodes) against EDM’s ρ = 7 schedule; ' + e.sampler + '. Left: ' + e.kl + ', ' + e.samples + ' samples, against the number of noise levels. ' +
-      'Right: normalized φ̃(σ) and the two schedules at one step count.', 'grid');
+      ' EDM nodes) against EDM’s ρ = 7 schedule, under the ' + e.sampler + ' (solid: EDM, dashed: entropic) and the ' + e.stochastic_sampler +
+      ' (dotted: EDM, dash-dot: entropic). Left: ' + e.kl + ', ' + e.samples + ' samples, mean ± 1 SE over ' + e.replicates +
+      ' independent sample sets, against the number of noise levels. The paper’s claim as measured (paired difference over the same draws, ' +
+      'per step count): ' + e.runs.map(r => r.data + ': deterministic ' + claim(r) + '; stochastic ' + claim(r.stochastic)).join('. ') +
+      '. Right: normalized φ̃(σ) and the two schedules at one step count.', 'grid');
     const ds = [];
-    e.runs.forEach((r, i) => { ds.push(line('EDM, ' + r.data, r.steps, r.kl_edm, color(2 * i), { pointRadius: 3 }));
-      ds.push(line('entropic, ' + r.data, r.steps, r.kl_entropic, color(2 * i + 1), { pointRadius: 3, borderDash: [5, 3] })); });
+    e.runs.forEach((r, i) => {
+      ds.push(line('EDM, Heun, ' + r.data, r.steps, r.kl_edm, color(2 * i), { pointRadius: 3, errorBars: r.kl_edm_se }));
+      ds.push(line('entropic, Heun, ' + r.data, r.steps, r.kl_entropic, color(2 * i + 1), { pointRadius: 3, borderDash: [5, 3], errorBars: r.kl_entropic_se }));
+      ds.push(line('EDM, churn, ' + r.data, r.steps, r.stochastic.kl_edm, color(2 * i), { pointRadius: 2, borderDash: [1, 3], errorBars: r.stochastic.kl_edm_se }));
+      ds.push(line('entropic, churn, ' + r.data, r.steps, r.stochastic.kl_entropic, color(2 * i + 1), { pointRadius: 2, borderDash: [8, 3, 2, 3], errorBars: r.stochastic.kl_entropic_se })); });
     chart(g, 320, ds, axes('noise levels', 'KL(generated ‖ true) [nats]', 'logarithmic', 'logarithmic'));
     const ds2 = e.runs.map((r, i) => line('φ̃, ' + r.data, r.base_sigma, r.phi, color(2 * i)));
     e.runs.forEach((r, i) => { ds2.push(line('entropic σ_i, ' + r.data, r.schedule.entropic, r.schedule.entropic.map((_, j, a) => 1 - j / (a.length - 1)), color(2 * i + 1), { showLine: false, pointRadius: 3 })); });

@@ -232,6 +232,51 @@ GaussianMixture fifteen(bool gaussian) {
   return g;
 }
 
+// KL(generated || true) of one schedule and sampler over the replicates: mean and SE, and the
+// per-replicate values (for paired differences).
+struct KlOverReplicates {
+  Moments m;
+  std::vector<double> each;
+};
+KlOverReplicates kl_over_replicates(const Score& score, const GaussianMixture& g, const std::vector<double>& sigmas,
+                                    const EntropicTimeSpec& s, uint64_t seed, const EdmChurn& churn) {
+  KlOverReplicates k;
+  for (int r = 0; r < s.replicates; ++r) {
+    k.each.push_back(kl_generated_to_true(sample_edm_heun(score, sigmas, s.samples, seed, churn, uint32_t(r)), g));
+    k.m.add(k.each.back());
+  }
+  return k;
+}
+
+// Both schedules under one sampler at every step count: KL mean +- SE, and entropic - EDM paired
+// by replicate (the same prior draws and churn noise for both schedules).
+json compare_schedules(const Score& score, const GaussianMixture& g, const X0Error& err, const EntropicTimeSpec& s,
+                       uint64_t seed, const EdmChurn& churn) {
+  json j = {{"kl_edm", json::array()}, {"kl_edm_se", json::array()}, {"kl_entropic", json::array()},
+            {"kl_entropic_se", json::array()}, {"diff", json::array()}, {"diff_se", json::array()}};
+  for (int n : s.steps) {
+    const KlOverReplicates e = kl_over_replicates(score, g, edm_sigmas(n, s.sigma_min, s.sigma_max, s.rho), s, seed, churn);
+    const KlOverReplicates h = kl_over_replicates(score, g, entropic_schedule(err, n).sigmas, s, seed, churn);
+    Moments diff;
+    for (size_t r = 0; r < e.each.size(); ++r) diff.add(h.each[r] - e.each[r]);
+    j["kl_edm"].push_back(e.m.mean()), j["kl_edm_se"].push_back(e.m.mean_se());
+    j["kl_entropic"].push_back(h.m.mean()), j["kl_entropic_se"].push_back(h.m.mean_se());
+    j["diff"].push_back(diff.mean()), j["diff_se"].push_back(diff.mean_se());
+  }
+  return j;
+}
+
+// The paper's claim as measured: at how many step counts the entropic schedule's KL is lower than
+// EDM's by more than 2 SE of the paired difference, higher by more than 2 SE, or neither.
+json claim_json(const json& cmp) {
+  int better = 0, worse = 0, even = 0;
+  for (size_t i = 0; i < cmp["diff"].size(); ++i) {
+    const double d = cmp["diff"][i], se = cmp["diff_se"][i];
+    (d < -2 * se ? better : d > 2 * se ? worse : even) += 1;
+  }
+  return {{"entropic_lower", better}, {"entropic_higher", worse}, {"within_2_se", even}};
+}
+
 json run_entropic_time(const InformationConfig& c) {
   const EntropicTimeSpec& s = *c.entropic_time;
   const Process p(process_on(ProcessKind::EDM, s.sigma_min, s.sigma_max));
@@ -242,22 +287,27 @@ json run_entropic_time(const InformationConfig& c) {
     std::vector<double> base = edm_sigmas(s.base_nodes, s.sigma_min, s.sigma_max, s.rho);
     std::reverse(base.begin(), base.end());
     const X0Error err = x0_prediction_error(score, mixture_data(g, {c.seed, Stream::Data}), base, s.mc_samples, c.seed);
-    json kl_edm = json::array(), kl_ent = json::array(), sched = json::object();
-    for (int n : s.steps) {
-      const std::vector<double> edm = edm_sigmas(n, s.sigma_min, s.sigma_max, s.rho);
-      const EntropicSchedule ent = entropic_schedule(err, n);
-      kl_edm.push_back(kl_generated_to_true(sample_edm_heun(score, edm, s.samples, c.seed), g));
-      kl_ent.push_back(kl_generated_to_true(sample_edm_heun(score, ent.sigmas, s.samples, c.seed), g));
-      if (n == s.steps[s.steps.size() / 2]) sched = {{"n", n}, {"edm", edm}, {"entropic", ent.sigmas}};
-    }
+    const int mid = s.steps[s.steps.size() / 2];
+    const json sched = {{"n", mid}, {"edm", edm_sigmas(mid, s.sigma_min, s.sigma_max, s.rho)},
+                        {"entropic", entropic_schedule(err, mid).sigmas}};
+    json heun = compare_schedules(score, g, err, s, c.seed, EdmChurn{}), churn = compare_schedules(score, g, err, s, c.seed, s.churn);
+    heun["claim"] = claim_json(heun);
+    churn["claim"] = claim_json(churn);
     const EntropicSchedule full = entropic_schedule(err, 2);
-    runs.push_back({{"data", gaussian ? "15 Gaussians (std 0.1)" : "15 points"}, {"mixture", mixture_json(g)},
-                    {"steps", s.steps}, {"kl_edm", kl_edm}, {"kl_entropic", kl_ent}, {"schedule", sched},
-                    {"base_sigma", vec_json(err.sigma)}, {"eps2", vec_json(err.eps2)}, {"eps2_se", vec_json(err.eps2_se)},
-                    {"phi", vec_json(full.phi)}});
+    json run = {{"data", gaussian ? "15 Gaussians (std 0.1)" : "15 points"}, {"mixture", mixture_json(g)},
+                {"steps", s.steps}, {"schedule", sched}, {"stochastic", churn},
+                {"base_sigma", vec_json(err.sigma)}, {"eps2", vec_json(err.eps2)}, {"eps2_se", vec_json(err.eps2_se)},
+                {"phi", vec_json(full.phi)}};
+    run.update(heun);  // the deterministic sampler's KL at the top level
+    runs.push_back(run);
   }
-  return {{"runs", runs}, {"samples", s.samples}, {"mc_samples", s.mc_samples}, {"base_nodes", s.base_nodes},
+  return {{"runs", runs}, {"samples", s.samples}, {"replicates", s.replicates}, {"mc_samples", s.mc_samples},
+          {"base_nodes", s.base_nodes},
           {"sampler", "deterministic Heun (EDM Algorithm 1), final Euler step to sigma = 0"},
+          {"stochastic_sampler", fmt::format("EDM Algorithm 2: Heun with churn S_churn = {}, S_tmin = {}, S_tmax = {}, "
+                                             "S_noise = {}", s.churn.churn, s.churn.t_min, s.churn.t_max, s.churn.noise)},
+          {"claim", "entropic_lower / entropic_higher: step counts where the paired KL difference (entropic - EDM) is "
+                    "below / above -+2 SE over the replicates"},
           {"kl", "plug-in KL(generated || true): Voronoi cells of the points, or 400 histogram bins over the range +- 5 std"}};
 }
 
