@@ -54,6 +54,17 @@ TimeGrid TimeGrid::with_nodes(const std::vector<double>& extra) const {
   return TimeGrid(std::move(r));
 }
 
+TimeGrid TimeGrid::with_even_nodes(const std::vector<double>& extra) const {
+  TimeGrid g = with_nodes(extra);
+  std::vector<double> sorted = extra;
+  std::sort(sorted.begin(), sorted.end());
+  for (double x : sorted) {  // ascending: a split shifts only the nodes after it
+    const int k = g.node_of(x);
+    if (k > 0 && k % 2 == 1) g = g.with_nodes({0.5 * (g.t(k - 1) + g.t(k))});
+  }
+  return g;
+}
+
 int TimeGrid::node_of(double t) const {
   const auto it = std::lower_bound(t_.begin(), t_.end(), t - 1e-12 * std::max(1.0, std::abs(t)));
   if (it != t_.end() && std::abs(*it - t) <= 1e-12 * std::max(1.0, std::abs(t))) return int(it - t_.begin());

@@ -30,6 +30,9 @@ class TimeGrid {
   TimeGrid refined(int k) const;
   // The grid with every time of `extra` in (t_min, T) added as a node (so a step ends there).
   TimeGrid with_nodes(const std::vector<double>& extra) const;
+  // The grid with every time of `extra` in (t_min, T] as a node at an even index (the step before
+  // one at an odd index is split at its midpoint), so that coarsened() keeps them all as nodes.
+  TimeGrid with_even_nodes(const std::vector<double>& extra) const;
   // The index of node t (exact match within 1e-12 relative), or -1.
   int node_of(double t) const;
 

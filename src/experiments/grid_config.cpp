@@ -30,4 +30,12 @@ GridConfig read_grid(ConfigReader& root, ProcessKind kind, double t_min, int def
   return c;
 }
 
+// The key `scheme` of a table that runs the reverse SDE.
+ReverseScheme read_reverse_scheme(ConfigReader& t, ReverseScheme def) {
+  const std::string sc = t.string("scheme", reverse_scheme_name(def),
+      "heun (weak order 2) or euler-maruyama (weak order 1) for the reverse SDE (docs/discretization.md#reverse)");
+  t.require(sc == "heun" || sc == "euler-maruyama", "scheme", fmt::format("must be \"heun\" or \"euler-maruyama\" (got \"{}\")", sc));
+  return parse_reverse_scheme(sc);
+}
+
 }  // namespace td

@@ -4,6 +4,7 @@
 // discretization error is small against the statistical one.
 #include "experiments/config_reader.hpp"
 #include "process/grids.hpp"
+#include "sim/ensemble.hpp"
 
 namespace td {
 
@@ -16,5 +17,8 @@ struct GridConfig {
 
 // Reads [grid] (absent: the defaults of the process kind on [t_min, T], `default_steps` steps).
 GridConfig read_grid(ConfigReader& root, ProcessKind kind, double t_min, int default_steps);
+
+// The key `scheme` of a table that runs the reverse SDE: heun or euler-maruyama.
+ReverseScheme read_reverse_scheme(ConfigReader& table, ReverseScheme def);
 
 }  // namespace td

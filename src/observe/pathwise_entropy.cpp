@@ -197,7 +197,8 @@ RowVec principal_axis(const GaussianMixture& g) {
 }  // namespace
 
 GenerativeEntropy pathwise_entropy_generative(const GaussianMixture& data, const Process& p, const Score& score,
-                                              const TimeGrid& grid, int samples, int stride, int keep, uint64_t seed) {
+                                              const TimeGrid& grid, int samples, int stride, int keep, uint64_t seed,
+                                              ReverseScheme scheme, bool dt_error) {
   data.validate("generative pathwise entropy: data");
   if (score.dim() != data.dim())
     throw InputError(fmt::format("generative pathwise entropy: score d = {}, data d = {}", score.dim(), data.dim()));
@@ -207,24 +208,43 @@ GenerativeEntropy pathwise_entropy_generative(const GaussianMixture& data, const
   for (int n = grid.steps(); n >= 0; n -= stride) steps.push_back(n);
   if (steps.back() != 0) steps.push_back(0);
   std::reverse(steps.begin(), steps.end());
-  const size_t m = steps.size();
-  std::vector<std::vector<double>> h(m, std::vector<double>(static_cast<size_t>(samples)));
   GenerativeEntropy g;
-  g.paths_x.setZero(keep, Eigen::Index(m));
-  g.paths_h.setZero(keep, Eigen::Index(m));
+  g.paths_x.setZero(keep, Eigen::Index(steps.size()));
+  g.paths_h.setZero(keep, Eigen::Index(steps.size()));
   const RowVec axis = data.dim() == 1 ? RowVec::Ones(1) : principal_axis(data);
+  const std::string rule = posterior_entropy_rule_name(posterior_entropy_rule(data));
+  // h at the recorded steps of one ensemble on `on` (the fine grid, or the coarse one's nodes).
+  auto run = [&](const TimeGrid& on, const std::vector<int>& rec, const NoiseSource& noise, int kept) {
+    std::vector<std::vector<double>> h(rec.size(), std::vector<double>(static_cast<size_t>(samples)));
+    run_reverse_ensemble(p, on, score, {samples, 256}, prior_init(p, data.dim(), {seed, Stream::Prior}), noise, [&]() {
+      return std::make_unique<EntropyRecorder>(data, p, rec, axis, h, g.paths_x, g.paths_h, kept);
+    }, scheme);
+    EntropyVariance r;
+    r.rule = rule;
+    resize(r, rec.size());
+    for (size_t j = 0; j < rec.size(); ++j) {
+      r.t.push_back(on.t(rec[j]));
+      reduce(r, j, h[j]);
+    }
+    return r;
+  };
   const PhiloxNoise noise({seed, Stream::Reverse});
-  run_reverse_ensemble(p, grid, score, {samples, 256}, prior_init(p, data.dim(), {seed, Stream::Prior}), noise, [&]() {
-    return std::make_unique<EntropyRecorder>(data, p, steps, axis, h, g.paths_x, g.paths_h, keep);
-  });
-  EntropyVariance& r = g.v;
-  r.rule = posterior_entropy_rule_name(posterior_entropy_rule(data));
-  resize(r, m);
-  for (size_t j = 0; j < m; ++j) {
-    r.t.push_back(grid.t(steps[j]));
-    reduce(r, j, h[j]);
+  g.v = run(grid, steps, noise, keep);
+  g.v.mean_dt.assign(steps.size(), NAN);
+  g.v.var_dt.assign(steps.size(), NAN);
+  if (dt_error && grid.steps() >= 2) {
+    const TimeGrid coarse = grid.coarsened();
+    std::vector<int> rec;
+    std::vector<size_t> at;  // fine record index of each coarse record
+    for (size_t j = 0; j < steps.size(); ++j)
+      if (const int c = coarse.node_of(grid.t(steps[j])); c >= 0) rec.push_back(c), at.push_back(j);
+    const EntropyVariance c = run(coarse, rec, CoarsenedNoise(noise, step_weights(p, grid)), 0);
+    for (size_t k = 0; k < at.size(); ++k) {
+      g.v.mean_dt[at[k]] = c.mean[k] - g.v.mean[at[k]];
+      g.v.var_dt[at[k]] = c.var[k] - g.v.var[at[k]];
+    }
   }
-  r.peak = curve_peak(r.t, r.var);
+  g.v.peak = curve_peak(g.v.t, g.v.var);
   return g;
 }
 

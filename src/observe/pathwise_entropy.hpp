@@ -12,6 +12,7 @@
 #include "data/mixture.hpp"
 #include "process/process.hpp"
 #include "score/score.hpp"
+#include "sim/ensemble.hpp"
 
 namespace td {
 
@@ -26,6 +27,9 @@ struct EntropyVariance {
   std::vector<double> t;
   std::vector<double> mean, mean_se;  // E h_t(x_t) = H[x_0 | x_t] [nats]
   std::vector<double> var, var_se;    // V_h(t) [nats^2]
+  // Generative only: the discretization errors of mean and var, value(2 dt) - value(dt) on the
+  // coupled noise (docs/discretization.md), at the nodes the coarse grid shares (else NaN).
+  std::vector<double> mean_dt, var_dt;
   CurvePeak peak;                     // of V_h
   std::string rule;                   // how h was computed
 };
@@ -39,7 +43,7 @@ EntropyVariance pathwise_entropy_forward(const GaussianMixture& data, const Proc
 EntropyVariance pathwise_entropy_quadrature(const GaussianMixture& data, const Process& process,
                                             const std::vector<double>& t, int nodes = 160);
 
-// Along generative trajectories: reverse-SDE (Euler-Maruyama) ensemble from the prior at T driven
+// Along generative trajectories: reverse-SDE ensemble (`scheme`) from the prior at T driven
 // by `score`, h recorded every `stride` steps (times grid.t(n) for n = steps, steps - stride, ...,
 // down to 0, returned ascending). The first `keep` trajectories' states and h are kept as paths.
 struct GenerativeEntropy {
@@ -47,8 +51,10 @@ struct GenerativeEntropy {
   Mat paths_x;  // keep x times (1-D data: coordinate 0; else the projection on the data's first principal axis)
   Mat paths_h;  // keep x times
 };
+// With dt_error, the ensemble runs again on grid.coarsened() with the coupled noise.
 GenerativeEntropy pathwise_entropy_generative(const GaussianMixture& data, const Process& process, const Score& score,
-                                              const TimeGrid& grid, int samples, int stride, int keep, uint64_t seed);
+                                              const TimeGrid& grid, int samples, int stride, int keep, uint64_t seed,
+                                              ReverseScheme scheme = ReverseScheme::EulerMaruyama, bool dt_error = false);
 
 // The paper's speciation data: 1-D two-Gaussian mixture, means +-sqrt(4 d / 3), unit variances,
 // equal weights (d is the scaling parameter, the data stay 1-D).

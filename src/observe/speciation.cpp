@@ -52,28 +52,31 @@ double covariance_top_eigenvalue(const GaussianMixture& g) {
   });
 }
 
-CloningResult cloning_probability(const GaussianMixture& data, const Process& p, const Score& score,
-                                  const TimeGrid& base_grid, const CloningOptions& o) {
-  data.validate("cloning: data");
+namespace {
+
+// The noise of branch j's clone: (key, step j * stride + u) at its step u.
+class CloneNoise final : public NoiseSource {
+ public:
+  CloneNoise(RngKey key, size_t j, uint64_t stride) : key_(key), j_(j), stride_(stride) {}
+  void fill(const uint64_t* ids, int n, uint64_t step, int d, Mat& Z) const override {
+    normal_block(key_, ids, n, uint64_t(j_) * stride_ + step, d, Z);
+  }
+ private:
+  RngKey key_;
+  size_t j_;
+  uint64_t stride_;
+};
+
+// same[j][i] = 1 when sample i's main path and its clone from branch step bstep[j] (descending) end
+// in the same class, on `grid` with the main path's and each clone's noise.
+std::vector<std::vector<char>> same_class(const GaussianMixture& data, const Process& p, const Score& score,
+                                          const TimeGrid& grid, const std::vector<int>& bstep, const CloningOptions& o,
+                                          const NoiseSource& main_noise, const std::vector<const NoiseSource*>& clone_noise) {
   const int d = data.dim();
-  if (score.dim() != d) throw InputError(fmt::format("cloning: score d = {}, data d = {}", score.dim(), d));
-  if (o.samples < 2 || o.branch_times.empty()) throw InputError("cloning: samples >= 2 and at least one branch time");
-  // Every branch time becomes a node (the step before it is split), so a clone starts exactly
-  // there; the branch steps are met in descending order by the reverse sampler.
-  for (double tb : o.branch_times)
-    if (!(tb >= base_grid.t_min() && tb <= base_grid.T()))
-      throw InputError(fmt::format("cloning: branch time {} outside [{}, {}]", tb, base_grid.t_min(), base_grid.T()));
-  const TimeGrid grid = base_grid.with_nodes(o.branch_times);
-  std::vector<int> bstep;
-  for (double tb : o.branch_times) bstep.push_back(grid.node_of(tb));
-  std::sort(bstep.begin(), bstep.end(), std::greater<int>());
-  bstep.erase(std::unique(bstep.begin(), bstep.end()), bstep.end());
   const size_t nb = bstep.size(), ns = size_t(o.samples);
   std::vector<std::vector<char>> same(nb, std::vector<char>(ns));
   const Kernel end_kernel{p.alpha(grid.t_min()), p.sigma2(grid.t_min())};
   const double prior_sd = std::sqrt(p.prior_var());
-  const uint64_t stride = uint64_t(grid.steps()) + 1;
-
   parallel_blocks({o.samples, 256}, [&](const uint64_t* ids, int n, int nv, int64_t first) {
     Mat X, Xn, Z, S, C, Cn, R;
     normal_block({o.seed, Stream::Prior}, ids, n, 0, d, X);
@@ -90,8 +93,8 @@ CloningResult cloning_probability(const GaussianMixture& data, const Process& p,
     auto clone = [&](size_t j, int s) {
       C = X;
       for (int u = s - 1; u >= 0; --u) {
-        normal_block({o.seed, Stream::Clone}, ids, n, uint64_t(j) * stride + uint64_t(u), d, Z);
-        reverse_step(ReverseScheme::EulerMaruyama, p, score, grid.t(u + 1), grid.t(u), C, Z, S, Cn);
+        clone_noise[j]->fill(ids, n, uint64_t(u), d, Z);
+        reverse_step(o.scheme, p, score, grid.t(u + 1), grid.t(u), C, Z, S, Cn);
         C.swap(Cn);
       }
       classes(C, clone_cls[j]);
@@ -99,8 +102,8 @@ CloningResult cloning_probability(const GaussianMixture& data, const Process& p,
     size_t next = 0;
     while (next < nb && bstep[next] == grid.steps()) clone(next++, grid.steps());
     for (int s = grid.steps() - 1; s >= 0; --s) {
-      normal_block({o.seed, Stream::Reverse}, ids, n, uint64_t(s), d, Z);
-      reverse_step(ReverseScheme::EulerMaruyama, p, score, grid.t(s + 1), grid.t(s), X, Z, S, Xn);
+      main_noise.fill(ids, n, uint64_t(s), d, Z);
+      reverse_step(o.scheme, p, score, grid.t(s + 1), grid.t(s), X, Z, S, Xn);
       X.swap(Xn);
       while (next < nb && bstep[next] == s) clone(next++, s);
     }
@@ -109,15 +112,64 @@ CloningResult cloning_probability(const GaussianMixture& data, const Process& p,
     for (size_t j = 0; j < nb; ++j)
       for (int i = 0; i < nv; ++i) same[j][size_t(first + i)] = main_cls[i] == clone_cls[j][i];
   });
+  return same;
+}
+
+double fraction(const std::vector<char>& v) {
+  double k = 0;
+  for (char c : v) k += c;
+  return k / double(v.size());
+}
+
+}  // namespace
+
+CloningResult cloning_probability(const GaussianMixture& data, const Process& p, const Score& score,
+                                  const TimeGrid& base_grid, const CloningOptions& o) {
+  data.validate("cloning: data");
+  const int d = data.dim();
+  if (score.dim() != d) throw InputError(fmt::format("cloning: score d = {}, data d = {}", score.dim(), d));
+  if (o.samples < 2 || o.branch_times.empty()) throw InputError("cloning: samples >= 2 and at least one branch time");
+  // Every branch time becomes a node at an even index (a step before it is split), so a clone starts
+  // exactly there, on this grid and on the coarsened one of the dt error; the branch steps are met
+  // in descending order by the reverse sampler.
+  for (double tb : o.branch_times)
+    if (!(tb >= base_grid.t_min() && tb <= base_grid.T()))
+      throw InputError(fmt::format("cloning: branch time {} outside [{}, {}]", tb, base_grid.t_min(), base_grid.T()));
+  const TimeGrid grid = base_grid.with_even_nodes(o.branch_times);
+  auto branch_steps = [&](const TimeGrid& g) {
+    std::vector<int> b;
+    for (double tb : o.branch_times) b.push_back(g.node_of(tb));
+    std::sort(b.begin(), b.end(), std::greater<int>());
+    b.erase(std::unique(b.begin(), b.end()), b.end());
+    return b;
+  };
+  const std::vector<int> bstep = branch_steps(grid);
+  const size_t nb = bstep.size(), ns = size_t(o.samples);
+  const uint64_t stride = uint64_t(grid.steps()) + 1;
+  const PhiloxNoise main_noise({o.seed, Stream::Reverse});
+  std::vector<std::unique_ptr<NoiseSource>> clones, coarse_clones;
+  std::vector<const NoiseSource*> clone_ptr, coarse_ptr;
+  const std::vector<double> w = step_weights(p, grid);
+  for (size_t j = 0; j < nb; ++j) {
+    clones.push_back(std::make_unique<CloneNoise>(RngKey{o.seed, Stream::Clone}, j, stride));
+    coarse_clones.push_back(std::make_unique<CoarsenedNoise>(*clones.back(), w));
+    clone_ptr.push_back(clones.back().get());
+    coarse_ptr.push_back(coarse_clones.back().get());
+  }
+  const auto same = same_class(data, p, score, grid, bstep, o, main_noise, clone_ptr);
+  std::vector<std::vector<char>> coarse_same;
+  if (o.dt_error && grid.steps() >= 2) {
+    const TimeGrid coarse = grid.coarsened();
+    coarse_same = same_class(data, p, score, coarse, branch_steps(coarse), o, CoarsenedNoise(main_noise, w), coarse_ptr);
+  }
 
   CloningResult r;
   for (size_t j = 0; j < nb; ++j) {
     const double t = grid.t(bstep[j]);
     r.t.push_back(t);
-    double k = 0;
-    for (char c : same[j]) k += c;
-    const double phi = k / double(ns);
+    const double phi = fraction(same[j]);
     r.phi.push_back(phi);
+    r.phi_dt.push_back(coarse_same.empty() ? NAN : fraction(coarse_same[j]) - phi);
     r.phi_se.push_back(std::sqrt(std::max(phi * (1 - phi), 1.0 / double(ns)) / double(ns)));
     // Theory by Monte Carlo over exact samples of p_t: E sum_k P(k|x)^2.
     const Kernel ker{p.alpha(t), p.sigma2(t)};

@@ -13,6 +13,7 @@
 #include "data/mixture.hpp"
 #include "process/process.hpp"
 #include "score/score.hpp"
+#include "sim/ensemble.hpp"
 
 namespace td {
 
@@ -26,11 +27,14 @@ struct CloningOptions {
   int samples = 10000;                // trajectories (each cloned at every branch time)
   std::vector<double> branch_times;   // each becomes a node of the grid (exact; equal times are one)
   uint64_t seed = 1;
+  ReverseScheme scheme = ReverseScheme::EulerMaruyama;
+  bool dt_error = false;  // also on the coarsened grid with the coupled noise: phi_dt
 };
 
 struct CloningResult {
   std::vector<double> t;              // the branch times, descending as the sampler meets them
   std::vector<double> phi, phi_se;    // P(same class) and its SE (binomial)
+  std::vector<double> phi_dt;         // phi(2 dt) - phi(dt) on the coupled noise (NaN unless asked)
   std::vector<double> theory, theory_se;  // E_x sum_k P(k|x)^2 at x ~ p_t by Monte Carlo (same samples count)
 };
 

@@ -57,6 +57,16 @@ TEST(Speciation, CloningAgreesWithTheory) {
   // each is a node of the grid the sampler steps on, never snapped.
   for (size_t j = 0; j < r.t.size(); ++j) EXPECT_EQ(r.t[j], o.branch_times[o.branch_times.size() - 1 - j]);
   EXPECT_THROW(cloning_probability(g, p, s, {pp.t_min, pp.T, 400}, CloningOptions{10, {9.0}, 1}), InputError);
+  // Heun with the discretization error: phi agrees with the theory within 4 sqrt(SE^2 + dt^2) + 0.01.
+  o.scheme = ReverseScheme::Heun;
+  o.dt_error = true;
+  const CloningResult h = cloning_probability(g, p, s, {pp.t_min, pp.T, 400}, o);
+  for (size_t j = 0; j < h.t.size(); ++j) {
+    const double th = cloning_theory_two_gaussians(p, std::sqrt(double(d)), 1.0, h.t[j]);
+    std::printf("Heun t %.3f: phi %.4f +- %.4f (dt %+.4f), theory %.4f\n", h.t[j], h.phi[j], h.phi_se[j], h.phi_dt[j], th);
+    ASSERT_TRUE(std::isfinite(h.phi_dt[j]));
+    EXPECT_LT(std::abs(h.phi[j] - th), 4 * std::hypot(h.phi_se[j], h.phi_dt[j]) + 0.01);
+  }
 }
 
 // f^e for P = 1000 training points of the two-Gaussian data against the REM theory: zero in the

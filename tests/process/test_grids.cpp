@@ -53,6 +53,15 @@ TEST(Grids, CoarsenedRefinedAndExtraNodes) {
   EXPECT_EQ(e.steps(), 7);  // only 0.45 is new: 0.3 and 2.1 are nodes, 5.0 is outside
   EXPECT_EQ(e.node_of(0.45), 3);
   EXPECT_EQ(e.node_of(0.44), -1);
+  // Even nodes: 0.45 lands at index 3 above, so the step before it is split (0.375); that moves 1.5
+  // from 6 to 7, so the step before it is split too (1.25); the coarsened grid keeps both.
+  const TimeGrid ev = g.with_even_nodes({1.5, 0.45});
+  EXPECT_EQ(ev.node_of(0.45) % 2, 0);
+  EXPECT_EQ(ev.node_of(1.5) % 2, 0);
+  EXPECT_GE(ev.coarsened().node_of(0.45), 0);
+  EXPECT_GE(ev.coarsened().node_of(1.5), 0);
+  EXPECT_EQ(ev.steps(), g.steps() + 3);  // 0.45 added, and two splits
+  EXPECT_EQ(ev.node_of(1.25), 7);
 }
 
 TEST(Grids, BadGridsAreErrors) {

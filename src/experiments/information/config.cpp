@@ -4,6 +4,7 @@
 
 #include "core/error.hpp"
 #include "experiments/config_reader.hpp"
+#include "experiments/grid_config.hpp"
 #include "experiments/header_config.hpp"
 #include "experiments/data_config.hpp"
 #include "experiments/distribution_config.hpp"
@@ -11,6 +12,7 @@
 #include "experiments/network_config.hpp"
 
 namespace td {
+
 
 InformationConfig parse_information_config(const toml::table& root, const std::string& file) {
   ConfigReader r(root, file);
@@ -77,6 +79,7 @@ InformationConfig parse_information_config(const toml::table& root, const std::s
     s.steps = t->int32("steps", s.steps, "reverse-SDE steps");
     s.records = t->int32("records", s.records, "recorded times along the reverse paths");
     s.paths = t->int32("paths", s.paths, "example paths kept for the figure");
+    s.scheme = read_reverse_scheme(*t, s.scheme);
     t->require(s.nodes >= 2 && s.nodes <= 100000, "nodes", "must be in [2, 100000]");
     t->require(s.samples >= 2 && s.samples <= 1 << 26, "samples", "must be in [2, 2^26]");
     t->require(s.generative_samples >= 2 && s.generative_samples <= 1 << 26, "generative_samples", "must be in [2, 2^26]");
@@ -107,6 +110,7 @@ InformationConfig parse_information_config(const toml::table& root, const std::s
     s.T = t->number("T", s.T, "start of the reverse paths [t]");
     for (double b = 1.0; b <= s.T + 1e-9; b += 0.5) s.branch_times.push_back(b);
     s.branch_times = t->numbers("branch_times", s.branch_times, "times at which a clone branches off [t]");
+    s.scheme = read_reverse_scheme(*t, s.scheme);
     t->require(!s.d.empty(), "d", "needs at least one value");
     t->require(s.samples >= 2 && s.samples <= 1 << 24, "samples", "must be in [2, 2^24]");
     t->require(s.steps >= 1 && s.steps <= 1000000, "steps", "must be in [1, 10^6]");

@@ -39,6 +39,7 @@ struct PathwiseSpec {
   int steps = 1000;               // reverse-SDE steps
   int records = 100;              // recorded times along the generative paths
   int paths = 6;                  // example paths kept for the figure
+  ReverseScheme scheme = ReverseScheme::Heun;  // the reverse SDE's integrator
 };
 
 struct SpeciationSpec {
@@ -48,9 +49,10 @@ struct SpeciationSpec {
 
 struct CloningSpec {
   std::vector<int> d = {256, 1024, 4096};
-  int samples = 2000, steps = 1000;
+  int samples = 2000, steps = 400;  // Heun steps (docs/discretization.md#reverse)
   double t_min = 0.01, T = 10;
   std::vector<double> branch_times;  // default 1.0, 1.5, ..., 10.0
+  ReverseScheme scheme = ReverseScheme::Heun;
 };
 
 struct CollapseSpec {

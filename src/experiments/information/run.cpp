@@ -29,8 +29,27 @@ json peak_json(const CurvePeak& p) {
 }
 
 json variance_json(const EntropyVariance& v) {
-  return {{"t", vec_json(v.t)},     {"mean", vec_json(v.mean)},       {"mean_se", vec_json(v.mean_se)},
-          {"var", vec_json(v.var)}, {"var_se", vec_json(v.var_se)}, {"peak", peak_json(v.peak)}, {"rule", v.rule}};
+  json j = {{"t", vec_json(v.t)},     {"mean", vec_json(v.mean)},       {"mean_se", vec_json(v.mean_se)},
+            {"var", vec_json(v.var)}, {"var_se", vec_json(v.var_se)}, {"peak", peak_json(v.peak)}, {"rule", v.rule}};
+  if (!v.var_dt.empty()) j["mean_dt_error"] = vec_json(v.mean_dt), j["var_dt_error"] = vec_json(v.var_dt);
+  return j;
+}
+
+// Flags of a curve (docs/discretization.md#flags): the nodes whose V_h has a discretization error
+// above its standard error, said once with the worst of them.
+std::vector<std::string> variance_flags(const char* what, const EntropyVariance& v) {
+  size_t n = 0, worst = 0;
+  double worst_ratio = 0;
+  for (size_t i = 0; i < v.var_dt.size(); ++i)
+    if (std::isfinite(v.var_dt[i]) && std::abs(v.var_dt[i]) > v.var_se[i]) {
+      ++n;
+      const double r = std::abs(v.var_dt[i]) / std::max(v.var_se[i], 1e-300);
+      if (r > worst_ratio) worst_ratio = r, worst = i;
+    }
+  if (!n) return {};
+  return {fmt::format("{}: V_h has a discretization error above its standard error at {} of {} times (worst t = {:.4g}: "
+                      "V_h = {:.4g} +- {:.2g}, dt error {:.2g}); use more steps", what, n, v.var_dt.size(), v.t[worst],
+                      v.var[worst], v.var_se[worst], v.var_dt[worst])};
 }
 
 
@@ -118,13 +137,14 @@ json run_pathwise(const InformationConfig& c, const Process& p, const MixtureSco
   const EntropyVariance fw = pathwise_entropy_forward(*c.data, p, uniform(p.t_min(), p.T(), ps.nodes), ps.samples, c.seed);
   const TimeGrid grid(p.t_min(), p.T(), ps.steps);
   const GenerativeEntropy ge = pathwise_entropy_generative(*c.data, p, s, grid, ps.generative_samples,
-                                                           std::max(1, ps.steps / ps.records), ps.paths, c.seed);
+                                                           std::max(1, ps.steps / ps.records), ps.paths, c.seed, ps.scheme, true);
   json px = json::array(), ph = json::array();
   for (Eigen::Index i = 0; i < ge.paths_x.rows(); ++i) {
     px.push_back(vec_json(RowVec(ge.paths_x.row(i))));
     ph.push_back(vec_json(RowVec(ge.paths_h.row(i))));
   }
   return {{"forward", variance_json(fw)}, {"generative", variance_json(ge.v)}, {"steps", ps.steps},
+          {"scheme", reverse_scheme_name(ps.scheme)}, {"flags", variance_flags("pathwise (generative)", ge.v)},
           {"samples", ps.samples}, {"generative_samples", ps.generative_samples},
           {"paths", {{"t", vec_json(ge.v.t)}, {"x", px}, {"h", ph}, {"axis", c.data->dim() == 1 ? "x" : "first principal axis"}}}};
 }
@@ -150,7 +170,7 @@ json run_speciation(const SpeciationSpec& s) {
 json run_cloning(const InformationConfig& c, const RunContext& ctx) {
   const CloningSpec& s = *c.cloning;
   const Process p(process_on(ProcessKind::OU, s.t_min, s.T));
-  json runs = json::array();
+  json runs = json::array(), flags = json::array();
   for (int d : s.d) {
     const auto t0 = Clock::now();
     const GaussianMixture g = symmetric_pair(d);
@@ -160,15 +180,23 @@ json run_cloning(const InformationConfig& c, const RunContext& ctx) {
     o.samples = s.samples;
     o.branch_times = s.branch_times;
     o.seed = c.seed;
-    const CloningResult r = cloning_probability(g, p, score, {s.t_min, s.T, s.steps}, o);
+    o.scheme = s.scheme;
+    o.dt_error = true;
+    const CloningResult r = cloning_probability(g, p, score, TimeGrid(s.t_min, s.T, s.steps), o);
     std::vector<double> th;
     for (double t : r.t) th.push_back(cloning_theory_two_gaussians(p, std::sqrt(double(d)), 1.0, t));
+    for (size_t j = 0; j < r.t.size(); ++j)
+      if (std::isfinite(r.phi_dt[j]) && std::abs(r.phi_dt[j]) > r.phi_se[j])
+        flags.push_back(fmt::format("cloning d = {}: phi(t = {:.4g}) = {:.4f} +- {:.4f} has discretization error {:.2g}, larger "
+                                    "than its standard error; use more steps", d, r.t[j], r.phi[j], r.phi_se[j], r.phi_dt[j]));
     runs.push_back({{"d", d}, {"t_S", tS}, {"t", vec_json(r.t)}, {"phi", vec_json(r.phi)}, {"phi_se", vec_json(r.phi_se)},
+                    {"phi_dt_error", vec_json(r.phi_dt)},
                     {"theory", vec_json(th)}, {"theory_at_t_S", cloning_theory_two_gaussians(p, std::sqrt(double(d)), 1.0, tS)},
                     {"seconds", seconds_since(t0)}});
     ctx.log(fmt::format("  cloning d = {}: {:.1f} s", d, seconds_since(t0)));
   }
   return {{"runs", runs}, {"samples", s.samples}, {"steps", s.steps}, {"t_min", s.t_min}, {"T", s.T},
+          {"scheme", reverse_scheme_name(s.scheme)}, {"flags", flags},
           {"data", "two Gaussians N(+-1, I), equal weights; t_S = 1/2 ln Lambda, Lambda = d + 1"}};
 }
 
@@ -349,6 +377,10 @@ json run_information_experiment(const InformationConfig& c, const RunContext& ct
       if (data.points) j["n"] = data.points->rows();
       return j;
     });
+  out["flags"] = json::array();
+  for (const char* section : {"pathwise", "cloning"})
+    if (out.contains(section))
+      for (const auto& f : out[section].value("flags", json::array())) out["flags"].push_back(f);
   out["timing_s"] = clock.timing();
   out["timing_s"]["total"] = seconds_since(t0);
   return out;

@@ -4,6 +4,7 @@
 
 #include "core/error.hpp"
 #include "experiments/config_reader.hpp"
+#include "experiments/grid_config.hpp"
 #include "experiments/header_config.hpp"
 #include "experiments/distribution_config.hpp"
 
@@ -26,12 +27,7 @@ IftLeg read_leg(ConfigReader r, const IftLeg& base, bool reverse) {
   IftLeg l = base;
   l.data = read_pair(r, base.data);
   l.steps = r.int32("steps", l.steps, reverse ? "reverse-SDE steps" : "steps (exact Gaussian transitions)");
-  if (reverse) {
-    const std::string sc = r.string("scheme", reverse_scheme_name(l.scheme),
-        "heun (weak order 2) or euler-maruyama (weak order 1, the paper's) for the reverse SDE (docs/discretization.md#reverse)");
-    r.require(sc == "heun" || sc == "euler-maruyama", "scheme", fmt::format("must be \"heun\" or \"euler-maruyama\" (got \"{}\")", sc));
-    l.scheme = parse_reverse_scheme(sc);
-  }
+  if (reverse) l.scheme = read_reverse_scheme(r, l.scheme);
   l.dt = r.number("dt", l.dt, "step [t]");
   r.require(l.steps >= 1 && l.steps <= 1000000, "steps", "must be in [1, 10^6]");
   r.require(l.dt > 0 && l.dt * l.steps <= 100, "dt", "must be > 0 with steps x dt <= 100");
