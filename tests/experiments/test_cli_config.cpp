@@ -575,7 +575,7 @@ TEST_F(Cli, NonequilibriumBadInput) {
 // The learning experiment at a size that runs in seconds (steps and snapshots set per test).
 constexpr const char* kTinyLearning =
     "--set data.n=64 --set unet.base=8 --set unet.groups=4 --set training.batch=16 --set taep.trajectories=16 "
-    "--set taep.steps=10 --set samples.n=16 --set samples.steps=10 --set curvature.covariance_batches=4 "
+    "--set grid.steps=10 --set samples.n=16 --set samples.steps=10 --set curvature.covariance_batches=4 "
     "--set curvature.hessian_batches=1";
 
 // The learning experiment (issue 7) end to end at a tiny size: snapshots, TAEP (last snapshot is the

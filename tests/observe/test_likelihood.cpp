@@ -81,15 +81,24 @@ TEST(Likelihood, Rk4ConvergesAtOrderFour) {
   const MixtureScore s(gaussian(m, 0.5), p);
   const Mat X0 = test::points(8, 2, 13);
   const Vec ref = gaussian_nll_closed_form(p, m, 0.5, X0);
-  std::vector<double> nv, ev;
+  std::vector<double> nv, ev, mean;
   for (int n : {20, 40, 80, 160}) {
     NllOptions o;
     o.solver = OdeSolver::RK4;
     o.rk4_steps = n;
-    const double err = (pf_ode_nll(p, s, X0, o, gaussian_prior(p, 2)).nll - ref).cwiseAbs().maxCoeff();
+    const Vec nll = pf_ode_nll(p, s, X0, o, gaussian_prior(p, 2)).nll;
+    const double err = (nll - ref).cwiseAbs().maxCoeff();
     std::printf("RK4 %4d steps: max error %.3e\n", n, err);
     nv.push_back(n);
     ev.push_back(err);
+    mean.push_back(nll.mean());
+  }
+  // The likelihood experiment's dt_error for fixed steps, (NLL(2h) - NLL(h)) / 15, against the true
+  // error of the mean NLL at 40, 80 and 160 steps.
+  for (size_t i = 1; i < mean.size(); ++i) {
+    const double predicted = (mean[i - 1] - mean[i]) / 15, actual = mean[i] - ref.mean();
+    std::printf("RK4 %4.0f steps: dt_error %.3e, actual error %.3e\n", nv[i], predicted, actual);
+    EXPECT_NEAR(predicted, actual, 0.25 * std::abs(actual));
   }
   const double order = -test::fit_order(nv, ev);
   std::printf("fitted order %.3f\n", order);

@@ -66,7 +66,7 @@ TEST(ReportBrowser, EveryFamilyRendersWithoutErrors) {
                          "--set franz_parisi.P=100 --set franz_parisi.samples=100"},
       {"user-likelihood", std::string(THERMODIFF_FIXTURES) + "/user-likelihood.toml"},
       {"learning", "learning --set data.n=64 --set unet.base=8 --set unet.groups=4 --set training.steps=40 --set training.batch=16 "
-                   "--set training.snapshots=2 --set taep.trajectories=16 --set taep.steps=10 --set samples.n=16 --set samples.steps=10 "
+                   "--set training.snapshots=2 --set taep.trajectories=16 --set grid.steps=10 --set samples.n=16 --set samples.steps=10 "
                    "--set curvature.covariance_batches=4 --set curvature.hessian_batches=1"},
   };
   for (const Case& c : cases) {

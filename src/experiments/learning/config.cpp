@@ -4,6 +4,7 @@
 
 #include "core/error.hpp"
 #include "experiments/config_reader.hpp"
+#include "experiments/grid_config.hpp"
 #include "experiments/header_config.hpp"
 #include "experiments/data_config.hpp"
 #include "experiments/distribution_config.hpp"
@@ -33,6 +34,8 @@ LearningConfig parse_learning_config(const toml::table& root, const std::string&
   }
   c.process = read_process(r.section("process",
       "forward process: { kind, beta_min, beta_max, sigma_min, sigma_max, sigma, t_min, T }"));
+  c.grid = read_grid(r, c.process.kind, c.process.t_min, 100);
+  r.require(!c.grid.refine, "grid", "refine is not offered for learning (each refinement would rerun every U-Net snapshot)");
   c.unet.channels = c.data.channels;
   c.unet.side = c.data.height;
   c.unet.base = 16, c.unet.mult = {1, 2}, c.unet.res_blocks = 1, c.unet.attn_res = {c.unet.side / 2}, c.unet.groups = 8;
@@ -64,11 +67,9 @@ LearningConfig parse_learning_config(const toml::table& root, const std::string&
   {
     ConfigReader t = r.section("taep", "TAEP of each snapshot's EMA model against the final one");
     c.taep_trajectories = t.int32("trajectories", c.taep_trajectories, "paths");
-    c.taep_steps = t.int32("steps", c.taep_steps, "Euler-Maruyama steps");
     c.hutchinson_probes = t.int32("hutchinson_probes", c.hutchinson_probes,
         "Rademacher probes per divergence (0: exact divergence)");
     t.require(c.taep_trajectories >= 8 && c.taep_trajectories <= 1 << 22, "trajectories", "must be in [8, 2^22]");
-    t.require(c.taep_steps >= 1 && c.taep_steps <= 100000, "steps", "must be in [1, 10^5]");
     t.require(c.hutchinson_probes >= 1 && c.hutchinson_probes <= 16, "hutchinson_probes", "must be in [1, 16]");
     t.finish();
   }

@@ -12,6 +12,7 @@
 
 #include "data/dataset.hpp"
 #include "nn/unet.hpp"
+#include "experiments/grid_config.hpp"
 #include "process/process.hpp"
 #include "train/dsm_train.hpp"
 #include "train/unet_curvature.hpp"
@@ -27,7 +28,8 @@ struct LearningConfig {
   UNetSpec unet;
   TrainSpec train;
   int snapshots = 6;
-  int taep_trajectories = 256, taep_steps = 100, hutchinson_probes = 1;
+  GridConfig grid;  // the TAEP ensemble's time grid ([grid]; refinement is not offered here)
+  int taep_trajectories = 256, hutchinson_probes = 1;
   int samples = 256, sample_steps = 200;   // generated images per snapshot, for coverage
   std::vector<LayerSubset> subsets;     // empty: down0_0.c1, mid1.c1, up0_0.c2, 3 x 3 channels each
   int hessian_batches = 2, covariance_batches = 48;

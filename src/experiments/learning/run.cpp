@@ -142,7 +142,7 @@ class LearningRun {
     o.hutchinson_probes.assign(models.size(), c_.hutchinson_probes);
     o.target_hutchinson_probes = c_.hutchinson_probes;
     o.probes_key = {c_.seed, Stream::TaepProbes};
-    const auto tr = run_taep(p_, TimeGrid(p_.t_min(), p_.T(), c_.taep_steps), *scores_.back(), models, {c_.taep_trajectories, 64},
+    const auto tr = run_taep(p_, make_grid(p_, c_.grid.spec), *scores_.back(), models, {c_.taep_trajectories, 64},
                              init, PhiloxNoise({c_.seed, Stream::Forward}), o);
     // Common bins for the distributions (Fig. 3a).
     std::vector<double> all;
@@ -151,8 +151,10 @@ class LearningRun {
     for (size_t k = 0; k < tr.size(); ++k) {
       const TaepSummary s = summarize_taep(tr[k]);
       var_sigma_.push_back(s.var);
-      taep_.push_back({{"step", at_[k]}, {"mean", s.mean}, {"mean_se", s.mean_se}, {"var", s.var}, {"var_se", s.var_se},
-                       {"ift", s.ift}, {"ift_se", s.ift_se}, {"hutchinson_var", s.hutchinson_var},
+      taep_.push_back({{"step", at_[k]}, {"mean", s.mean}, {"mean_se", s.mean_se}, {"mean_dt_error", finite_or_null(s.mean_dt)},
+                       {"var", s.var}, {"var_se", s.var_se}, {"var_dt_error", finite_or_null(s.var_dt)},
+                       {"ift", s.ift}, {"ift_se", s.ift_se}, {"ift_dt_error", finite_or_null(s.ift_dt)},
+                       {"hutchinson_var", s.hutchinson_var},
                        {"histogram", histogram_json(histogram(tr[k].sigma, 60, range.edges.front(), range.edges.back()))}});
     }
   }
@@ -217,7 +219,8 @@ class LearningRun {
             {"unet", {{"describe", final_net.describe()}, {"parameters", final_net.parameter_count()}}},
             {"training", {{"steps", c_.train.steps}, {"batch", c_.train.batch}, {"lr", c_.train.lr}, {"snapshots", at_},
                           {"curve", {{"step", curve_step_}, {"loss", curve_loss_}}}}},
-            {"taep", {{"trajectories", c_.taep_trajectories}, {"steps", c_.taep_steps},
+            {"taep", {{"trajectories", c_.taep_trajectories}, {"steps", c_.grid.spec.steps},
+                      {"grid", grid_kind_name(c_.grid.spec.kind)},
                       {"hutchinson_probes", c_.hutchinson_probes}, {"target", "the final model (EMA)"}, {"snapshots", taep_}}},
             {"coverage", {{"samples", c_.samples}, {"steps", c_.sample_steps}, {"k", 5}, {"snapshots", coverage_}}},
             {"loss_variance", {{"snapshots", lossvar_}, {"samples_per_snapshot", 16 * c_.train.batch},

@@ -107,6 +107,7 @@ json bound_without_s0_json(const LikelihoodBound& b, double nll, double nll_se, 
 // Stages "nll" and "entropy_rates" (timed by `clock`, summed over models).
 json measure(const LikelihoodConfig& cfg, const LikelihoodRun& run, const Process& process, const Score& score,
              const Score* exact, const Mat& X0, const RunContext& ctx, const char* label, StageClock& clock) {
+  std::vector<std::string> nll_flags;
   const Dataset& data = *run.data;
   const int D = data.dim;
   NllResult nr;
@@ -118,6 +119,20 @@ json measure(const LikelihoodConfig& cfg, const LikelihoodRun& run, const Proces
     nr = pf_ode_nll(process, score, X0, cfg.nll, gaussian_prior(process, D));
     nll_s = seconds_since(t0);
     nll_j = nll_json(nr, data, nll_s);
+    if (cfg.nll.solver == OdeSolver::RK4 && cfg.nll.rk4_steps >= 2) {
+      // Fixed steps: the same solve at twice the step (the same probes); RK4 is fourth order, so the
+      // leading error of the value is (NLL(2h) - NLL(h)) / (2^4 - 1) (Richardson).
+      NllOptions half = cfg.nll;
+      half.rk4_steps = cfg.nll.rk4_steps / 2;
+      const double coarse = pf_ode_nll(process, score, X0, half, gaussian_prior(process, D)).nll.mean();
+      const double e = (coarse - nr.nll.mean()) / 15.0;
+      nll_j["dt_error"] = e;
+      nll_j["per_dim_dt_error"] = e / D;
+      if (std::abs(e) > nll_j["se"].get<double>())
+        nll_flags.push_back(fmt::format("{}: NLL = {:.5g} nats/dim has discretization error {:.2g} nats/dim (RK4, {} steps), "
+                                        "larger than its standard error; use more rk4_steps", label, nll_j["per_dim"].get<double>(),
+                                        e / D, cfg.nll.rk4_steps));
+    }
   });
   clock.run("entropy_rates", [&] {
     const auto t0 = Clock::now();
@@ -126,7 +141,7 @@ json measure(const LikelihoodConfig& cfg, const LikelihoodRun& run, const Proces
   });
   const std::optional<double> S0 = data.entropy();
   const LikelihoodBound b = likelihood_bound(S0.value_or(0.0), prior_entropy(process, D), er.forward.integral);
-  json j = {{"nll", nll_j}, {"rates", rates_json(er)}};
+  json j = {{"nll", nll_j}, {"rates", rates_json(er)}, {"flags", nll_flags}};
   j["rates"]["seconds"] = rates_s;
   const double nll = j["nll"]["mean"].get<double>(), nll_se = j["nll"]["se"].get<double>();
   const Estimate plugin = plugin_nll(process, D, prior_entropy(process, D) + prior_mismatch(process, D, data.second_moment()), er);
@@ -256,6 +271,12 @@ void summarize(const LikelihoodConfig& cfg, json& out) {
                           {"paper", {{"pearson", 0.694}, {"spearman", 0.882}}}};
   }
   if (!best.empty()) out["best_uniform_ve"] = best;
+  out["flags"] = json::array();
+  for (const json& m : out["models"]) {
+    for (const auto& f : m.value("flags", json::array())) out["flags"].push_back(f);
+    if (m.contains("exact"))
+      for (const auto& f : m["exact"].value("flags", json::array())) out["flags"].push_back(f);
+  }
 }
 
 }  // namespace
