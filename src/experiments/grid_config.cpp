@@ -5,7 +5,7 @@
 namespace td {
 
 GridConfig read_grid(ConfigReader& root, ProcessKind kind, double t_min, int default_steps) {
-  ConfigReader g = root.section("grid", "the time grid { kind, steps, rho, refine, max_steps }");
+  ConfigReader g = root.section("grid", "the time grid { kind, steps, rho, refine, max_steps, scheme }");
   GridConfig c;
   c.spec = default_grid(kind, default_steps, t_min);
   const std::string k = g.string("kind", grid_kind_name(c.spec.kind),
@@ -26,6 +26,7 @@ GridConfig read_grid(ConfigReader& root, ProcessKind kind, double t_min, int def
   g.require(max_steps >= c.spec.steps && max_steps <= 100000000, "max_steps",
             fmt::format("must be from steps ({}) to 100000000 (got {})", c.spec.steps, max_steps));
   c.max_steps = int(max_steps);
+  c.reverse = read_reverse_scheme(g, c.reverse);
   g.finish();
   return c;
 }

@@ -13,6 +13,7 @@ struct GridConfig {
   // Refinement: double the steps while any estimate's |dt_error| > SE/2, up to max_steps.
   bool refine = false;
   int max_steps = 0;
+  ReverseScheme reverse = ReverseScheme::Heun;  // the reverse SDE's integrator where one is sampled
 };
 
 // Reads [grid] (absent: the defaults of the process kind on [t_min, T], `default_steps` steps).

@@ -57,8 +57,11 @@ std::vector<MemoryTerm> memory_of(const InformationConfig& c) {
                     double(c.pathwise->generative_samples) * double(c.pathwise->records)) * 2 * kDouble});
   if (c.cloning)
     for (int dc : c.cloning->d) out.push_back({"cloning paths (cloning.samples x d)", double(c.cloning->samples) * dc * 4 * kDouble});
-  if (c.collapse)
+  if (c.collapse) {
     for (int dc : c.collapse->d) out.push_back({"collapse training points (collapse.P x d)", double(c.collapse->P) * dc * 2 * kDouble});
+    out.push_back({"collapse per-sample values kept for the bootstrap (collapse.samples x nodes)",
+                   double(c.collapse->samples) * double(c.collapse->nodes) * kDouble});
+  }
   return out;
 }
 std::vector<MemoryTerm> memory_of(const NonequilibriumConfig& c) {

@@ -41,10 +41,10 @@ class ReverseTaepObserver final : public ReverseObserver {
 
 std::vector<double> run_taep_on_reverse_paths(const Process& process, const TimeGrid& grid, const Score& target,
                                               const Score& model, const EnsembleSpec& spec, const InitFn& init_T,
-                                              const NoiseSource& noise) {
+                                              const NoiseSource& noise, ReverseScheme scheme) {
   std::vector<double> out(size_t(spec.trajectories));
   run_reverse_ensemble(process, grid, model, spec, init_T, noise,
-                       [&] { return std::make_unique<ReverseTaepObserver>(process, target, model, out); });
+                       [&] { return std::make_unique<ReverseTaepObserver>(process, target, model, out); }, scheme);
   return out;
 }
 

@@ -13,7 +13,7 @@ namespace td {
 
 std::vector<double> run_taep_on_reverse_paths(const Process& process, const TimeGrid& grid, const Score& target,
                                               const Score& model, const EnsembleSpec& spec, const InitFn& init_T,
-                                              const NoiseSource& noise);
+                                              const NoiseSource& noise, ReverseScheme scheme = ReverseScheme::EulerMaruyama);
 
 struct DftCheck {
   double slope = 0, slope_se = 0;    // fit of ln P(s) - ln P_Q(s) = slope * s + c (expect slope 1)

@@ -163,8 +163,9 @@ class LearningRun {
   void coverage() {
     const Mat real = images_.points->topRows(std::min<int64_t>(n_images_, c_.samples));
     for (size_t k = 0; k < scores_.size(); ++k) {
-      const Mat gen = sample_reverse_sde(p_, {p_.t_min(), p_.T(), c_.sample_steps}, *scores_[k], {c_.samples, 64},
-                                         prior_init(p_, d_, {c_.seed, Stream::Prior}), PhiloxNoise({c_.seed, Stream::Reverse}));
+      const Mat gen = sample_reverse_sde(p_, TimeGrid(p_.t_min(), p_.T(), c_.sample_steps), *scores_[k], {c_.samples, 64},
+                                         prior_init(p_, d_, {c_.seed, Stream::Prior}), PhiloxNoise({c_.seed, Stream::Reverse}),
+                                         c_.grid.reverse);
       const DensityCoverage dc = density_coverage(real, gen, 5);
       coverage_.push_back({{"step", at_[k]}, {"density", dc.density}, {"coverage", dc.coverage}, {"taep_var", var_sigma_[k]}});
     }

@@ -373,7 +373,7 @@ class TaepRun {
     const InitFn init_T = [&](const uint64_t* ids, int n, Mat& X) { pT(grid_.T(), ids, n, 0, X); };
     for (size_t m = 0; m < models_.size(); ++m) {
       const auto rev = run_taep_on_reverse_paths(process_, grid_, *target_, *models_[m], {nd, cfg_.block}, init_T,
-                                                 PhiloxNoise({cfg_.seed, Stream::ReverseDft, sub(m)}));
+                                                 PhiloxNoise({cfg_.seed, Stream::ReverseDft, sub(m)}), cfg_.grid.reverse);
       const DftCheck c = dft_check(traj_[m].sigma, rev);
       rows_[m]["dft"] = {{"trajectories", nd}, {"slope", finite_or_null(c.slope)}, {"slope_se", finite_or_null(c.slope_se)},
                          {"intercept", finite_or_null(c.intercept)}, {"ift_reverse", finite_or_null(c.ift_reverse)},
@@ -391,11 +391,11 @@ class TaepRun {
     for (size_t m = 0; m < models_.size(); ++m) {
       const Score& model = *models_[m];
       const Mat G = sample_reverse_sde(process_, grid_, model, {ng, cfg_.block}, prior,
-                                       PhiloxNoise({cfg_.seed, Stream::Reverse, sub(m)}));
+                                       PhiloxNoise({cfg_.seed, Stream::Reverse, sub(m)}), cfg_.grid.reverse);
       const Mat H = sample_pf_ode_rk4(process_, grid_, model, {ng, cfg_.block}, prior);
       json& r = rows_[m];
       if (d_ >= 2) {
-        r["generated"] = {{"x", vec_json(G.col(0))}, {"y", vec_json(G.col(1))}, {"sampler", "reverse SDE (Euler-Maruyama)"}};
+        r["generated"] = {{"x", vec_json(G.col(0))}, {"y", vec_json(G.col(1))}, {"sampler", "reverse SDE (" + reverse_scheme_name(cfg_.grid.reverse) + ")"}};
         r["generated_pf_ode"] = {{"x", vec_json(H.col(0))}, {"y", vec_json(H.col(1))}, {"sampler", "probability-flow ODE (RK4)"}};
       }
       if (ng > 5) {
