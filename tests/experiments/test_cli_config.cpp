@@ -389,6 +389,11 @@ TEST_F(Cli, LikelihoodBuiltinRunsAndDecomposesTheGap) {
       EXPECT_NEAR(g["value"].get<double>(), (*v)["nll"]["mean"].get<double>() - (*v)["bound"]["value"].get<double>(), 1e-9);
       EXPECT_EQ((*v)["nll"]["incomplete"], 0) << name;
       EXPECT_EQ((*v)["rates"]["t"].size(), (*v)["rates"]["intrinsic"]["value"].size());
+      // Trained networks and exact scores alike: the bound holds for the plug-in NLL (issue 18).
+      const auto& b = (*v)["bound"];
+      EXPECT_TRUE(b["holds_for_plugin"].get<bool>()) << name << ": plug-in margin " << b["plugin_margin"] << " +- "
+                                                      << b["plugin_margin_se"];
+      EXPECT_NEAR(b["plugin_margin"].get<double>(), (*v)["nll_plugin"]["value"].get<double>() - b["value"].get<double>(), 1e-9);
     }
     // The exact score: NLL and bound at S0 within 4 SE + 0.01 nats/dim (t_min = 1e-4 and prior effects).
     const double S0 = m["data"]["S0"];
