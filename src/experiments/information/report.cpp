@@ -1,5 +1,8 @@
 // The report of an "information" experiment (docs §5): a summary table of the headline numbers
 // of each analysis that ran, then figures (information_script.cpp).
+#include <algorithm>
+#include <cmath>
+
 #include <fmt/format.h>
 
 #include "report/html_report.hpp"
@@ -60,6 +63,15 @@ std::string render_information_report(const json& r, const std::string& config) 
     const json& pk = r["pathwise"]["forward"]["peak"];
     h += fmt::format("<tr><td>V<sub>h</sub>(t) peak (forward)</td><td>t = {}, height {} nats&sup2;, FWHM {}</td></tr>\n",
                      html_num(pk["t"]), html_num(pk["height"]), html_num(pk["width"]));
+    // At t_min, forward (exact samples) against generative (the reverse sampler, with its dt error).
+    const json& fw = r["pathwise"]["forward"];
+    const json& ge = r["pathwise"]["generative"];
+    if (!fw["var"].empty() && !ge["var"].empty() && ge.contains("var_dt_error")) {
+      const json f0 = {{"v", fw["var"][0]}, {"se", fw["var_se"][0]}};
+      const json g0 = {{"v", ge["var"][0]}, {"se", ge["var_se"][0]}, {"dt", ge["var_dt_error"][0]}};
+      h += fmt::format("<tr><td>V<sub>h</sub>(t<sub>min</sub>), forward vs generative ({})</td><td>{} vs {} nats&sup2;</td></tr>\n",
+                       html_escape(r["pathwise"].value("scheme", "")), html_pm(f0, "v", "se"), html_pm_dt(g0, "v", "se", "dt"));
+    }
   }
   if (r.contains("speciation"))
     for (const json& x : r["speciation"]["runs"])
@@ -69,8 +81,15 @@ std::string render_information_report(const json& r, const std::string& config) 
                          html_num(x["peak"]["width"]));
   if (r.contains("cloning"))
     for (const json& x : r["cloning"]["runs"])
-      h += fmt::format("<tr><td>cloning d = {}</td><td>t<sub>S</sub> = &frac12;ln &Lambda; = {}; &phi;(t<sub>S</sub>) theory {}</td></tr>\n",
-                       x["d"].get<int>(), html_num(x["t_S"]), html_num(x["theory_at_t_S"]));
+    {
+      double worst = 0;  // the largest |phi_dt| / SE over the branch times
+      for (size_t j = 0; j < x["phi"].size() && x.contains("phi_dt_error"); ++j)
+        if (x["phi_dt_error"][j].is_number())
+          worst = std::max(worst, std::abs(x["phi_dt_error"][j].get<double>()) / std::max(x["phi_se"][j].get<double>(), 1e-300));
+      h += fmt::format("<tr><td>cloning d = {}</td><td>t<sub>S</sub> = &frac12;ln &Lambda; = {}; &phi;(t<sub>S</sub>) theory {}; "
+                       "largest |discretization error| / SE over the branch times {}</td></tr>\n",
+                       x["d"].get<int>(), html_num(x["t_S"]), html_num(x["theory_at_t_S"]), html_num(json(worst), 2));
+    }
   if (r.contains("collapse"))
     for (const json& x : r["collapse"]["runs"])
       h += fmt::format("<tr><td>collapse d = {}, P = {}</td><td>t<sub>C</sub> read {} (95% bootstrap interval {} &ndash; {}) at "

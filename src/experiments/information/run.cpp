@@ -132,12 +132,15 @@ json run_fixed_points(const InformationConfig& c, const Process& p) {
   return j;
 }
 
-json run_pathwise(const InformationConfig& c, const Process& p, const MixtureScore& s) {
+json run_pathwise(const InformationConfig& c, const Process& p, const MixtureScore& s, const RunContext& ctx) {
   const PathwiseSpec& ps = *c.pathwise;
   const EntropyVariance fw = pathwise_entropy_forward(*c.data, p, uniform(p.t_min(), p.T(), ps.nodes), ps.samples, c.seed);
   const TimeGrid grid(p.t_min(), p.T(), ps.steps);
   const GenerativeEntropy ge = pathwise_entropy_generative(*c.data, p, s, grid, ps.generative_samples,
                                                            std::max(1, ps.steps / ps.records), ps.paths, c.seed, ps.scheme, true);
+  if (!ge.v.var.empty())
+    ctx.log(fmt::format("  V_h(t_min): forward {:.5f} +- {:.5f}, generative ({}) {:.5f} +- {:.5f} (dt {:+.1e}) nats^2", fw.var[0],
+                        fw.var_se[0], reverse_scheme_name(ps.scheme), ge.v.var[0], ge.v.var_se[0], ge.v.var_dt[0]));
   json px = json::array(), ph = json::array();
   for (Eigen::Index i = 0; i < ge.paths_x.rows(); ++i) {
     px.push_back(vec_json(RowVec(ge.paths_x.row(i))));
@@ -362,7 +365,7 @@ json run_information_experiment(const InformationConfig& c, const RunContext& ct
   auto timed = [&](const char* name, const std::function<json()>& fn) { clock.section(ctx, name, out, fn); };
   if (c.rates) timed("rates", [&] { return run_rates(c, p, s, ctx); });
   if (c.fixed_points) timed("fixed_points", [&] { return run_fixed_points(c, p); });
-  if (c.pathwise) timed("pathwise", [&] { return run_pathwise(c, p, *s); });
+  if (c.pathwise) timed("pathwise", [&] { return run_pathwise(c, p, *s, ctx); });
   if (c.speciation) timed("speciation", [&] { return run_speciation(*c.speciation); });
   if (c.cloning) timed("cloning", [&] { return run_cloning(c, ctx); });
   if (c.collapse) timed("collapse", [&] { return run_collapse(c, ctx); });

@@ -31,12 +31,14 @@ std::string render_nonequilibrium_report(const json& r, const std::string& confi
   if (r.contains("ift"))
     for (const char* dir : {"forward", "reverse"}) {
       const json& x = r["ift"][dir];
-      h += fmt::format("<tr><td>{} process, {} ({} steps of {})</td><td>&lang;e<sup>&minus;&Delta;S<sub>tot</sub></sup>&rang; = {} &plusmn; {} "
-                       "(ESS {:.0f}{}); &lang;&Delta;S<sub>tot</sub>&rang; = {} &plusmn; {} nats; pre-point rule (control): {} &plusmn; {}</td></tr>\n",
-                       dir, pair_text(x["data"]), x["steps"].get<int>(), html_num(x["dt"]), html_num(x["ift"]), html_num(x["ift_se"], 2),
-                       x["ift_ess"].get<double>(),
-                       x["ift_reliable"].get<bool>() ? "" : "; <b>unreliable</b>: Var &Delta;S<sub>tot</sub> &gt; 2, rare trajectories carry the mean", html_num(x["total"]["mean"]), html_num(x["total"]["mean_se"], 2),
-                       html_num(x["pre_point"]["ift"]), html_num(x["pre_point"]["ift_se"], 2));
+      const json tot = {{"mean", x["total"]["mean"]}, {"mean_se", x["total"]["mean_se"]},
+                        {"mean_dt_error", x.value("total_mean_dt_error", json())}};
+      h += fmt::format("<tr><td>{} process, {} ({} steps of {}, {})</td><td>&lang;e<sup>&minus;&Delta;S<sub>tot</sub></sup>&rang; = {} "
+                       "(ESS {:.0f}{}); &lang;&Delta;S<sub>tot</sub>&rang; = {} nats; pre-point rule (control): {} &plusmn; {}</td></tr>\n",
+                       dir, pair_text(x["data"]), x["steps"].get<int>(), html_num(x["dt"]), html_escape(x.value("integrator", "")),
+                       html_pm_dt(x, "ift", "ift_se", "ift_dt_error"), x["ift_ess"].get<double>(),
+                       x["ift_reliable"].get<bool>() ? "" : "; <b>unreliable</b>: Var &Delta;S<sub>tot</sub> &gt; 2, rare trajectories carry the mean",
+                       html_pm_dt(tot, "mean", "mean_se", "mean_dt_error"), html_num(x["pre_point"]["ift"]), html_num(x["pre_point"]["ift_se"], 2));
     }
   if (r.contains("flow")) {
     const json& f = r["flow"];

@@ -215,8 +215,17 @@ json run_nonequilibrium_experiment(const NonequilibriumConfig& c, const RunConte
   auto timed = [&](const char* name, const std::function<json()>& fn) { clock.section(ctx, name, out, fn); };
   if (c.ift)
     timed("ift", [&] {
-      return json{{"trajectories", c.ift->trajectories}, {"forward", run_leg(c.ift->forward, *c.ift, false, c.mixture, c.seed)},
-                  {"reverse", run_leg(c.ift->reverse, *c.ift, true, c.mixture, c.seed)}};
+      json j = {{"trajectories", c.ift->trajectories}, {"forward", run_leg(c.ift->forward, *c.ift, false, c.mixture, c.seed)},
+                {"reverse", run_leg(c.ift->reverse, *c.ift, true, c.mixture, c.seed)}};
+      for (const char* leg : {"forward", "reverse"}) {
+        const json& x = j[leg];
+        ctx.log(fmt::format("  {:<8} <e^-dS_tot> = {:.5f} +- {:.5f} (dt {:+.1e})  <dS_tot> = {:.5f} +- {:.5f} (dt {:+.1e}) nats  [{}]",
+                            leg, x["ift"].get<double>(), x["ift_se"].get<double>(), x["ift_dt_error"].is_number() ? x["ift_dt_error"].get<double>() : NAN,
+                            x["total"]["mean"].get<double>(), x["total"]["mean_se"].get<double>(),
+                            x["total_mean_dt_error"].is_number() ? x["total_mean_dt_error"].get<double>() : NAN,
+                            x["integrator"].get<std::string>()));
+      }
+      return j;
     });
   if (c.flow) timed("flow", [&] { return run_flow(*c.flow, c.mixture, c.seed); });
   if (c.potential) timed("potential", [&] { return run_potential(*c.potential); });
