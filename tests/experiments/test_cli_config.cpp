@@ -824,7 +824,7 @@ TEST_F(Cli, LearningResumesFromItsLastSnapshot) {
 // the finished chunks and computes the rest; every model's numbers equal an uninterrupted run's.
 TEST_F(Cli, TaepEnsembleResumesFromItsFinishedChunks) {
   const std::string args = "run mode-collapse --set sim.trajectories=160000 --set grid.steps=200 --set sim.exact_samples=2000 "
-                           "--set sim.objective_samples=50 --set sim.generated_samples=0 --threads 1";
+                           "--set sim.objective_samples=50 --set sim.generated_samples=0 --set grid.refine=false --threads 1";
   const Resumed r = resume_against_whole(dir_, args, "taep-chunk-0-steps-*.bin");
   EXPECT_NE(r.log.find("trajectories taken from the interrupted run"), std::string::npos) << r.log;
   ASSERT_EQ(r.resumed["models"].size(), r.whole["models"].size());
