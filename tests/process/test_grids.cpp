@@ -121,3 +121,36 @@ TEST(Grids, ExactStepDrawsTheJointGaussianOfThePrePointIncrement) {
 }
 
 }  // namespace td
+
+namespace td {
+
+// CoarsenedNoise: coarse step k's increment sqrt(w_a + w_b) z_c is exactly the sum of the fine
+// increments sqrt(w_a) z_a + sqrt(w_b) z_b (so a coarse run sees the same Brownian path), a last
+// odd step is passed through, and z_c is standard normal (mean 0, variance 1 within 4 SE).
+TEST(Grids, CoarsenedNoiseSumsTheFineIncrements) {
+  const uint64_t seed = 37;
+  test::print_seed(seed);
+  const PhiloxNoise fine({seed, Stream::Forward});
+  const std::vector<double> w = {0.3, 1.7, 0.01, 2.0, 0.5};  // 5 fine steps: coarse steps 0, 1, 2 (alone)
+  const CoarsenedNoise coarse(fine, w);
+  const int n = 1 << 14, d = 3;
+  std::vector<uint64_t> ids(n);
+  for (int i = 0; i < n; ++i) ids[size_t(i)] = uint64_t(i);
+  Mat za, zb, zc;
+  for (int k = 0; k < 2; ++k) {
+    fine.fill(ids.data(), n, uint64_t(2 * k), d, za);
+    fine.fill(ids.data(), n, uint64_t(2 * k + 1), d, zb);
+    coarse.fill(ids.data(), n, uint64_t(k), d, zc);
+    const Mat sum = std::sqrt(w[size_t(2 * k)]) * za + std::sqrt(w[size_t(2 * k + 1)]) * zb;
+    EXPECT_LT((std::sqrt(w[size_t(2 * k)] + w[size_t(2 * k + 1)]) * zc - sum).cwiseAbs().maxCoeff(), 1e-12);
+    Moments m, v;
+    for (Eigen::Index i = 0; i < zc.size(); ++i) m.add(zc.data()[i]), v.add(zc.data()[i] * zc.data()[i]);
+    EXPECT_NEAR(m.mean(), 0.0, 4 * m.mean_se());
+    EXPECT_NEAR(v.mean(), 1.0, 4 * v.mean_se());
+  }
+  fine.fill(ids.data(), n, 4, d, za);
+  coarse.fill(ids.data(), n, 2, d, zc);
+  EXPECT_EQ(zc, za);
+}
+
+}  // namespace td
