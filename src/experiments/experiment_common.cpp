@@ -87,4 +87,11 @@ std::shared_ptr<const Score> train_mlp_score(const std::string& name, const MlpS
                                         mlp.prediction, name);
 }
 
+void flag_dt_error(std::vector<std::string>& flags, const std::string& what, double value, double se, double dt_error,
+                   const char* remedy) {
+  if (std::isfinite(dt_error) && std::abs(dt_error) > se)
+    flags.push_back(fmt::format("{} = {:.5g} has discretization error {:.3g}, larger than its standard error {:.3g}; {}", what,
+                                value, dt_error, se, remedy));
+}
+
 }  // namespace td

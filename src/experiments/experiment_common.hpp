@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -30,6 +31,12 @@ struct RunContext {
 
 using Clock = std::chrono::steady_clock;
 inline double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+// A flag (docs/discretization.md#flags) when an estimate's discretization error exceeds its standard
+// error: "WHAT = VALUE has discretization error E, larger than its standard error SE; REMEDY".
+// Appended to `flags`; nothing when the error is within the SE or was not estimated (NaN).
+void flag_dt_error(std::vector<std::string>& flags, const std::string& what, double value, double se, double dt_error,
+                   const char* remedy);
 
 // JSON has no NaN or infinity: they become null.
 inline nlohmann::json finite_or_null(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }

@@ -71,17 +71,22 @@ void exact_forward_step(const Process& process, const StepNoise& sn, const uint6
   Xn = sn.a * X + b1 * Z.leftCols(d) + b2 * Z.rightCols(d);
 }
 
+std::vector<StepNoise> step_noises(const Process& process, const TimeGrid& grid) {
+  std::vector<StepNoise> n;
+  for (int s = 0; s < grid.steps(); ++s) n.push_back(process.step_noise(grid.t(s), grid.t(s + 1)));
+  return n;
+}
+
 std::vector<double> step_weights(const Process& process, const TimeGrid& grid) {
   std::vector<double> w;
-  for (int s = 0; s < grid.steps(); ++s) w.push_back(process.step_noise(grid.t(s), grid.t(s + 1)).w);
+  for (const StepNoise& n : step_noises(process, grid)) w.push_back(n.w);
   return w;
 }
 
 void run_forward_ensemble(const Process& process, const TimeGrid& grid, int d, const EnsembleSpec& spec,
                           const InitFn& init, const NoiseSource& noise,
                           const ForwardObserverFactory& make_observer) {
-  std::vector<StepNoise> steps;
-  for (int s = 0; s < grid.steps(); ++s) steps.push_back(process.step_noise(grid.t(s), grid.t(s + 1)));
+  const std::vector<StepNoise> steps = step_noises(process, grid);
   for_each_block(spec, [&](const uint64_t* ids, int n, int n_valid, int64_t) {
     Mat X, dW, Xn;
     init(ids, n, X);

@@ -57,7 +57,9 @@ struct ForwardStep {
 void exact_forward_step(const Process& process, const StepNoise& sn, const uint64_t* ids, int n, int step,
                         const NoiseSource& noise, const Mat& X, Mat& dW, Mat& Xn);
 
-// w_n = int g^2 over every step of the grid (the weights CoarsenedNoise combines normals with).
+// Process::step_noise of every step of the grid, and its w_n = int g^2 alone (the weights
+// CoarsenedNoise combines normals with).
+std::vector<StepNoise> step_noises(const Process& process, const TimeGrid& grid);
 std::vector<double> step_weights(const Process& process, const TimeGrid& grid);
 
 // Sees one block of a forward ensemble.

@@ -173,7 +173,8 @@ json run_speciation(const SpeciationSpec& s) {
 json run_cloning(const InformationConfig& c, const RunContext& ctx) {
   const CloningSpec& s = *c.cloning;
   const Process p(process_on(ProcessKind::OU, s.t_min, s.T));
-  json runs = json::array(), flags = json::array();
+  json runs = json::array();
+  std::vector<std::string> flags;
   for (int d : s.d) {
     const auto t0 = Clock::now();
     const GaussianMixture g = symmetric_pair(d);
@@ -189,9 +190,8 @@ json run_cloning(const InformationConfig& c, const RunContext& ctx) {
     std::vector<double> th;
     for (double t : r.t) th.push_back(cloning_theory_two_gaussians(p, std::sqrt(double(d)), 1.0, t));
     for (size_t j = 0; j < r.t.size(); ++j)
-      if (std::isfinite(r.phi_dt[j]) && std::abs(r.phi_dt[j]) > r.phi_se[j])
-        flags.push_back(fmt::format("cloning d = {}: phi(t = {:.4g}) = {:.4f} +- {:.4f} has discretization error {:.2g}, larger "
-                                    "than its standard error; use more steps", d, r.t[j], r.phi[j], r.phi_se[j], r.phi_dt[j]));
+      flag_dt_error(flags, fmt::format("cloning d = {}: phi(t = {:.4g})", d, r.t[j]), r.phi[j], r.phi_se[j], r.phi_dt[j],
+                    "use more steps");
     runs.push_back({{"d", d}, {"t_S", tS}, {"t", vec_json(r.t)}, {"phi", vec_json(r.phi)}, {"phi_se", vec_json(r.phi_se)},
                     {"phi_dt_error", vec_json(r.phi_dt)},
                     {"theory", vec_json(th)}, {"theory_at_t_S", cloning_theory_two_gaussians(p, std::sqrt(double(d)), 1.0, tS)},

@@ -128,10 +128,8 @@ json measure(const LikelihoodConfig& cfg, const LikelihoodRun& run, const Proces
       const double e = (coarse - nr.nll.mean()) / 15.0;
       nll_j["dt_error"] = e;
       nll_j["per_dim_dt_error"] = e / D;
-      if (std::abs(e) > nll_j["se"].get<double>())
-        nll_flags.push_back(fmt::format("{}: NLL = {:.5g} nats/dim has discretization error {:.2g} nats/dim (RK4, {} steps), "
-                                        "larger than its standard error; use more rk4_steps", label, nll_j["per_dim"].get<double>(),
-                                        e / D, cfg.nll.rk4_steps));
+      flag_dt_error(nll_flags, fmt::format("{}: NLL per dim (RK4, {} steps)", label, cfg.nll.rk4_steps),
+                    nll_j["per_dim"].get<double>(), nll_j["per_dim_se"].get<double>(), e / D, "use more rk4_steps");
     }
   });
   clock.run("entropy_rates", [&] {

@@ -51,13 +51,10 @@ json entropy_json(const TrajectoryEntropy& r, int bins) {
 // <e^-dS_tot> above its standard error.
 std::vector<std::string> leg_flags(const char* leg, const TrajectoryEntropy& r) {
   std::vector<std::string> f;
-  auto dt = [&](const char* what, double v, double se, double e) {
-    if (std::isfinite(e) && std::abs(e) > se)
-      f.push_back(fmt::format("ift {} leg: {} = {:.5g} has discretization error {:.3g}, larger than its standard error "
-                              "{:.3g}; use more steps (a smaller dt)", leg, what, v, e, se));
-  };
-  dt("<dS_tot>", r.total.mean(), r.total.mean_se(), r.total_mean_dt);
-  if (r.total.variance() <= 2.0) dt("<e^-dS_tot>", r.ift.mean(), r.ift.mean_se(), r.ift_dt);
+  const std::string head = fmt::format("ift {} leg: ", leg);
+  const char* remedy = "use more steps (a smaller dt)";
+  flag_dt_error(f, head + "<dS_tot>", r.total.mean(), r.total.mean_se(), r.total_mean_dt, remedy);
+  if (r.total.variance() <= 2.0) flag_dt_error(f, head + "<e^-dS_tot>", r.ift.mean(), r.ift.mean_se(), r.ift_dt, remedy);
   return f;
 }
 

@@ -47,14 +47,10 @@ json summary_json(const TaepSummary& s) {
 // error, and a negative mean (a KL between path measures is >= 0).
 std::vector<std::string> taep_flags(const std::string& model, const TaepSummary& s) {
   std::vector<std::string> f;
-  auto dt = [&](const char* what, double v, double se, double e) {
-    if (std::isfinite(e) && std::abs(e) > se)
-      f.push_back(fmt::format("{}: {} = {:.5g} has discretization error {:.3g}, larger than its standard error {:.3g}; "
-                              "refine the grid ([grid] steps, or refine = true)", model, what, v, e, se));
-  };
-  dt("<Sigma>", s.mean, s.mean_se, s.mean_dt);
-  dt("Var Sigma", s.var, s.var_se, s.var_dt);
-  if (s.ift_reliable) dt("<e^-Sigma>", s.ift, s.ift_se, s.ift_dt);
+  const char* remedy = "refine the grid ([grid] steps, or refine = true)";
+  flag_dt_error(f, model + ": <Sigma>", s.mean, s.mean_se, s.mean_dt, remedy);
+  flag_dt_error(f, model + ": Var Sigma", s.var, s.var_se, s.var_dt, remedy);
+  if (s.ift_reliable) flag_dt_error(f, model + ": <e^-Sigma>", s.ift, s.ift_se, s.ift_dt, remedy);
   if (s.mean < -4 * s.mean_se)
     f.push_back(fmt::format("{}: <Sigma> = {:.5g} +- {:.3g} is negative by more than 4 standard errors, but it is a KL "
                             "divergence (>= 0): the time grid is far too coarse or the model's output is wrong", model, s.mean, s.mean_se));
