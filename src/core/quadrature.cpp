@@ -20,6 +20,16 @@ std::vector<double> trapezoid_weights(const std::vector<double>& t) {
   return w;
 }
 
+std::vector<double> coarse_trapezoid_weights(const std::vector<double>& t) {
+  std::vector<double> w(t.size(), 0.0);
+  for (size_t i = 0; i + 1 < t.size(); i += 2) {
+    const size_t j = std::min(i + 2, t.size() - 1);
+    w[i] += 0.5 * (t[j] - t[i]);
+    w[j] += 0.5 * (t[j] - t[i]);
+  }
+  return w;
+}
+
 std::vector<double> mixed_grid(double lo, double hi, int nodes) {
   std::vector<double> t;
   const int ng = nodes / 2, nu = nodes - ng;

@@ -6,6 +6,9 @@ namespace td {
 
 // Trapezoid weights on a sorted grid: sum_i w_i f(t_i) ~ int f dt.
 std::vector<double> trapezoid_weights(const std::vector<double>& t);
+// The trapezoid rule on every other node (0, 2, 4, ..., and the last), as weights on all of t
+// (zero at the skipped nodes): the coarse twin whose difference estimates the quadrature error.
+std::vector<double> coarse_trapezoid_weights(const std::vector<double>& t);
 
 // Nodes on [lo, hi] (0 < lo < hi): half geometric (resolves 1/t behaviour near lo), half uniform
 // (bounds the spacing at large t), merged and deduplicated.

@@ -87,6 +87,11 @@ std::shared_ptr<const Score> train_mlp_score(const std::string& name, const MlpS
                                         mlp.prediction, name);
 }
 
+nlohmann::json rate_curve_json(const RateCurve& c) {
+  return {{"value", vec_json(c.value)}, {"se", vec_json(c.se)}, {"integral", finite_or_null(c.integral.value)},
+          {"integral_se", finite_or_null(c.integral.se)}, {"integral_dt_error", finite_or_null(c.integral_dt)}};
+}
+
 void flag_dt_error(std::vector<std::string>& flags, const std::string& what, double value, double se, double dt_error,
                    const char* remedy) {
   if (std::isfinite(dt_error) && std::abs(dt_error) > se)

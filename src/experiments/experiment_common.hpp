@@ -14,6 +14,7 @@
 #include "data/data_fn.hpp"
 #include "data/mixture.hpp"
 #include "nn/mlp.hpp"
+#include "observe/entropy_rates.hpp"
 #include "process/process.hpp"
 #include "score/score.hpp"
 #include "train/dsm_train.hpp"
@@ -40,6 +41,12 @@ void flag_dt_error(std::vector<std::string>& flags, const std::string& what, dou
 
 // JSON has no NaN or infinity: they become null.
 inline nlohmann::json finite_or_null(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+template <class V>
+nlohmann::json vec_json(const V& v);
+
+// A rate curve [nats/t]: per-node values and SEs, its integral [nats] with SE and quadrature error.
+nlohmann::json rate_curve_json(const RateCurve& c);
+
 template <class V>
 nlohmann::json vec_json(const V& v) {
   nlohmann::json a = nlohmann::json::array();

@@ -3,22 +3,53 @@
 #include <fmt/format.h>
 
 namespace td {
+namespace {
+
+constexpr const char* kKindDoc =
+    "sigma (EDM-rho in the noise level s = sigma/alpha; default for VE, EDM), log_sigma (uniform in ln s; default for "
+    "VP, OU), geometric (steps proportional to t), uniform, or mixed (half geometric, half uniform)";
+
+// The keys kind and rho of a [grid] table; `def` is the kind's default name ("auto" allowed when
+// `allow_auto`: empty kind).
+GridShape read_kind_and_rho(ConfigReader& g, const std::string& def, bool allow_auto) {
+  GridShape s;
+  const std::string k = g.string("kind", def, kKindDoc);
+  const bool known = k == "sigma" || k == "log_sigma" || k == "geometric" || k == "uniform" || k == "mixed";
+  g.require(known || (allow_auto && k == "auto"), "kind",
+            fmt::format("must be {}\"sigma\", \"log_sigma\", \"geometric\", \"uniform\" or \"mixed\" (got \"{}\")",
+                        allow_auto ? "\"auto\" (the process's default), " : "", k));
+  if (known) s.kind = parse_grid_kind(k);
+  s.rho = g.number("rho", s.rho, "the exponent of the sigma grid (7: Karras et al.; 1: uniform in sigma)");
+  g.require(s.rho >= 1 && s.rho <= 100, "rho", fmt::format("must be in [1, 100] (got {})", s.rho));
+  return s;
+}
+
+}  // namespace
+
+GridSpec GridShape::spec(ProcessKind process, int steps, double t_min) const {
+  GridSpec g = default_grid(process, steps, t_min);
+  if (kind) g.kind = *kind;
+  g.rho = rho;
+  return g;
+}
+
+GridShape read_grid_shape(ConfigReader& root, const char* used_by, std::optional<GridKind> def) {
+  ConfigReader g = root.section("grid", fmt::format("the kind of every time grid ({}) {{ kind, rho }}", used_by).c_str());
+  GridShape s = read_kind_and_rho(g, def ? grid_kind_name(*def) : "auto", true);
+  g.finish();
+  return s;
+}
 
 GridConfig read_grid(ConfigReader& root, ProcessKind kind, double t_min, int default_steps) {
   ConfigReader g = root.section("grid", "the time grid { kind, steps, rho, refine, max_steps, scheme }");
   GridConfig c;
   c.spec = default_grid(kind, default_steps, t_min);
-  const std::string k = g.string("kind", grid_kind_name(c.spec.kind),
-      "sigma (EDM-rho in the noise level s = sigma/alpha; default for VE, EDM), log_sigma (uniform in ln s; default for VP, OU), "
-      "geometric (steps proportional to t) or uniform");
-  g.require(k == "sigma" || k == "log_sigma" || k == "geometric" || k == "uniform", "kind",
-            fmt::format("must be \"sigma\", \"log_sigma\", \"geometric\" or \"uniform\" (got \"{}\")", k));
-  c.spec.kind = parse_grid_kind(k);
+  const GridShape shape = read_kind_and_rho(g, grid_kind_name(c.spec.kind), false);
+  c.spec.kind = *shape.kind;
+  c.spec.rho = shape.rho;
   const int64_t steps = g.integer("steps", c.spec.steps, "time steps on [t_min, T]");
   g.require(steps >= 1 && steps <= 100000000, "steps", fmt::format("must be from 1 to 100000000 (got {})", steps));
   c.spec.steps = int(steps);
-  c.spec.rho = g.number("rho", c.spec.rho, "the exponent of the sigma grid (7: Karras et al.; 1: uniform in sigma)");
-  g.require(c.spec.rho >= 1 && c.spec.rho <= 100, "rho", fmt::format("must be in [1, 100] (got {})", c.spec.rho));
   c.refine = g.boolean("refine", false,
       "double the steps until every estimate's |dt_error| is below half its standard error (up to max_steps)");
   const int64_t max_steps = g.integer("max_steps", std::min<int64_t>(int64_t(c.spec.steps) * 16, 100000000),

@@ -38,7 +38,7 @@ ConditionalEntropyRates conditional_entropy_rates(const Process& p, const Score&
     throw InputError(fmt::format("conditional entropy: data mixture has d = {}, the score {}", mixture->dim(), d));
 
   ConditionalEntropyRates r;
-  r.t = mixed_grid(lo, hi, o.nodes);
+  r.t = rate_nodes(p, o.grid, o.rho, o.nodes, lo, hi);
   const size_t nodes = r.t.size();
   std::vector<RateCurve*> curves = {&r.score_norm, &r.divergence, &r.x0_error, &r.marginal};
   if (mixture) curves.push_back(&r.posterior_var);
@@ -113,8 +113,7 @@ ConditionalEntropyRates conditional_entropy_rates(const Process& p, const Score&
       r.spectrum.row(Eigen::Index(k)) = eig.colwise().mean();
     }
   }
-  const std::vector<double> w = trapezoid_weights(r.t);
-  for (RateCurve* c : curves) integrate(*c, w);
+  for (RateCurve* c : curves) integrate(*c, r.t);
   return r;
 }
 

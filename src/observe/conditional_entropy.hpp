@@ -23,7 +23,9 @@
 namespace td {
 
 struct ConditionalEntropyOptions {
-  int nodes = 200;            // grid nodes, half geometric and half uniform on [t_lo, t_hi]
+  int nodes = 200;            // grid nodes on [t_lo, t_hi]
+  GridKind grid = GridKind::Mixed;  // their kind (experiments: the process's default, [grid])
+  double rho = 7.0;
   int samples = 4000;         // samples (x_0, z) per node
   int hutchinson_probes = 0;  // divergence exact (0) or Hutchinson with k Rademacher probes
   int spectrum_samples = 0;   // samples per node whose Jacobian spectrum is taken (0: none)

@@ -38,7 +38,7 @@ EntropyRates entropy_rates(const Process& p, const Score& score, const DataFn& d
   if (exact && exact->dim() != d)
     throw InputError(fmt::format("entropy rates: exact score '{}' has d = {}, the model {}", exact->describe(), exact->dim(), d));
   EntropyRates r;
-  r.t = mixed_grid(lo, hi, o.nodes);
+  r.t = rate_nodes(p, o.grid, o.rho, o.nodes, lo, hi);
   const int nodes = int(r.t.size());
   std::vector<RateCurve*> curves = {&r.intrinsic, &r.exchange, &r.exchange_z, &r.system, &r.forward};
   if (exact) curves.push_back(&r.score_error);
@@ -91,18 +91,24 @@ EntropyRates entropy_rates(const Process& p, const Score& score, const DataFn& d
       r.score_error.se[kk] = mq.mean_se();
     }
   }
-  const std::vector<double> w = trapezoid_weights(r.t);
-  for (RateCurve* c : curves) integrate(*c, w);
+  for (RateCurve* c : curves) integrate(*c, r.t);
   return r;
 }
 
-void integrate(RateCurve& c, const std::vector<double>& w) {
-  double v = 0, s2 = 0;
+std::vector<double> rate_nodes(const Process& p, GridKind kind, double rho, int nodes, double lo, double hi) {
+  return make_grid(p, GridSpec{kind, nodes - 1, rho}, lo, hi).times();
+}
+
+void integrate(RateCurve& c, const std::vector<double>& t) {
+  const std::vector<double> w = trapezoid_weights(t), wc = coarse_trapezoid_weights(t);
+  double v = 0, vc = 0, s2 = 0;
   for (size_t i = 0; i < w.size(); ++i) {
     v += w[i] * c.value[i];
+    vc += wc[i] * c.value[i];
     s2 += w[i] * w[i] * c.se[i] * c.se[i];
   }
   c.integral = {v, std::sqrt(s2)};
+  c.integral_dt = (vc - v) / 3.0;
 }
 
 LikelihoodBound likelihood_bound(double S0, double S1, const Estimate& forward_integral) {

@@ -21,13 +21,20 @@
 
 #include "data/data_fn.hpp"
 #include "observe/sm_objective.hpp"
+#include "process/grids.hpp"
 #include "process/process.hpp"
 #include "score/score.hpp"
 
 namespace td {
 
+// The nodes of a rate estimator: `nodes` points of a grid of `kind` on [lo, hi] (the process's
+// noise-level grids, docs/discretization.md#grids; mixed: half geometric, half uniform).
+std::vector<double> rate_nodes(const Process& process, GridKind kind, double rho, int nodes, double lo, double hi);
+
 struct EntropyRateOptions {
-  int nodes = 200;            // grid nodes: half geometric, half uniform on [t_lo, t_hi]
+  int nodes = 200;            // grid nodes on [t_lo, t_hi]
+  GridKind grid = GridKind::Mixed;  // their kind (experiments: the process's default, [grid])
+  double rho = 7.0;
   int samples = 4000;         // samples of p_t per node (sample ids node * samples + i)
   int hutchinson_probes = 0;  // S_e by the divergence: exact (0) or Hutchinson with k probes
   uint64_t seed = 1;
@@ -37,9 +44,12 @@ struct EntropyRateOptions {
 struct RateCurve {
   std::vector<double> value, se;  // per node [nats per unit t]
   Estimate integral;              // over [t_lo, t_hi] [nats]
+  double integral_dt = 0;         // its quadrature error: (I on every other node - I) / 3 [nats]
 };
-// Sets c.integral from quadrature weights w (nodes independent: SE^2 = sum w^2 se^2).
-void integrate(RateCurve& c, const std::vector<double>& w);
+// Sets c.integral and c.integral_dt by the trapezoid rule on the nodes t (nodes independent:
+// SE^2 = sum w^2 se^2). The rule is second order, so the every-other-node rule's difference
+// over 2^2 - 1 is the leading error of the fine one (docs/discretization.md#quadrature).
+void integrate(RateCurve& c, const std::vector<double>& t);
 
 struct EntropyRates {
   std::vector<double> t;

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "core/quadrature.hpp"
 
 namespace td {
 
@@ -13,7 +14,8 @@ GridKind parse_grid_kind(const std::string& n) {
   if (n == "geometric") return GridKind::Geometric;
   if (n == "sigma") return GridKind::Sigma;
   if (n == "log_sigma") return GridKind::LogSigma;
-  throw InputError(fmt::format("unknown grid kind '{}' (expected uniform, geometric, sigma or log_sigma)", n));
+  if (n == "mixed") return GridKind::Mixed;
+  throw InputError(fmt::format("unknown grid kind '{}' (expected uniform, geometric, sigma, log_sigma or mixed)", n));
 }
 
 std::string grid_kind_name(GridKind k) {
@@ -22,6 +24,7 @@ std::string grid_kind_name(GridKind k) {
     case GridKind::Geometric: return "geometric";
     case GridKind::Sigma: return "sigma";
     case GridKind::LogSigma: return "log_sigma";
+    case GridKind::Mixed: return "mixed";
   }
   return "?";
 }
@@ -69,6 +72,11 @@ TimeGrid make_grid(const Process& p, const GridSpec& g, double t0, double t1) {
       for (int n = 0; n <= N; ++n) t[size_t(n)] = time_of_log_noise_level(p, a + (b - a) * n / N, t0, t1);
       break;
     }
+    case GridKind::Mixed:
+      if (!(t0 > 0))
+        throw InputError(fmt::format("grid: kind = \"mixed\" needs t_min > 0 (got {}); use \"sigma\" or \"uniform\"", t0));
+      t = mixed_grid(t0, t1, N + 1);  // the two halves share their ends: N - 1 nodes
+      break;
   }
   t.front() = t0, t.back() = t1;
   for (size_t i = 1; i < t.size(); ++i)

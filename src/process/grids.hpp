@@ -6,6 +6,8 @@
 //              s_n = (s_min^(1/rho) + n/N (s_max^(1/rho) - s_min^(1/rho)))^rho, t_n = s^-1(s_n).
 //              Dense where s is small (near t_min), where the score changes fastest.
 //   log_sigma  uniform in ln s (the limit rho -> infinity; needs t_min > 0).
+//   mixed      half geometric, half uniform (the rate integrals' grid before [grid] existed; its
+//              every-other-node twin is irregular, so its quadrature error estimate is not reliable).
 // Defaults: VE and EDM `sigma` with rho = 7 (Karras et al.'s schedule). VP and OU `log_sigma`:
 // ln s ~ (1/2) ln t near t_min (geometric, dense near the data) and ~ int beta / 2 at large t
 // (bounded spacing), where any finite rho would crowd the steps at large t, since s grows
@@ -17,7 +19,7 @@
 
 namespace td {
 
-enum class GridKind { Uniform, Geometric, Sigma, LogSigma };
+enum class GridKind { Uniform, Geometric, Sigma, LogSigma, Mixed };
 
 struct GridSpec {
   GridKind kind = GridKind::Sigma;

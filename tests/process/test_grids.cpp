@@ -3,6 +3,7 @@
 
 #include "common.hpp"
 #include "core/error.hpp"
+#include "core/quadrature.hpp"
 #include "core/stats.hpp"
 #include "process/grids.hpp"
 #include "sim/ensemble.hpp"
@@ -37,6 +38,16 @@ TEST(Grids, EveryKindPlacesItsNodesAsDefined) {
   EXPECT_THROW(make_grid(ou, {GridKind::Sigma, 40, 1}), InputError);  // s^(1/rho) beyond range: said, not NaN
   EXPECT_EQ(v.t_min(), vp.t_min());
   EXPECT_EQ(v.T(), vp.T());
+}
+
+// mixed: the rate integrals' grid before [grid] (half geometric, half uniform; shared ends merged).
+TEST(Grids, MixedKindIsHalfGeometricHalfUniform) {
+  const Process vp(default_process(ProcessKind::VP));
+  const TimeGrid m = make_grid(vp, {GridKind::Mixed, 59, 7});
+  EXPECT_EQ(m.times(), mixed_grid(vp.t_min(), vp.T(), 60));
+  EXPECT_EQ(m.times().size(), 58u);  // 30 geometric + 30 uniform, t_min and T in both
+  EXPECT_EQ(parse_grid_kind("mixed"), GridKind::Mixed);
+  EXPECT_THROW(make_grid(Process(process_on(ProcessKind::EDM, 0.0, 80.0)), {GridKind::Mixed, 10, 7}), InputError);
 }
 
 TEST(Grids, CoarsenedRefinedAndExtraNodes) {

@@ -23,6 +23,7 @@ InformationConfig parse_information_config(const toml::table& root, const std::s
   c.process = default_process(ProcessKind::OU);
   c.process = read_process(r.section("process",
       "forward process: { kind, beta_min, beta_max, sigma_min, sigma_max, sigma, t_min, T }"), ProcessKind::OU);
+  c.grid = read_grid_shape(r, "rates' nodes, pathwise times and reverse steps, cloning's reverse steps");
   if (auto d = r.optional_table("data",
       "p_0: ring, mixture, points = { file, std }, file, or an image set (kind) as its empirical law (std); feeds rates, fixed_points, pathwise")) {
     c.dataset = read_data(*d, DataRules{.need_law = true}, c.seed)->data;
@@ -36,7 +37,7 @@ InformationConfig parse_information_config(const toml::table& root, const std::s
       "conditional entropy rates dH[x0|x_t]/dt [nats/t] by score norm, divergence, posterior variance, x0 error")) {
     need_data("rates");
     ConditionalEntropyOptions o;
-    o.nodes = t->int32("nodes", 120, "grid nodes, half geometric near t_min");
+    o.nodes = t->int32("nodes", 120, "grid nodes (kind: [grid])");
     o.samples = t->int32("samples", 4000, "samples of p_t per node");
     o.spectrum_samples = t->int32("spectrum_samples", 0,
         "points per node for the Jacobian spectrum (d <= 512; 0 = none)");
@@ -46,6 +47,8 @@ InformationConfig parse_information_config(const toml::table& root, const std::s
     t->require(o.spectrum_samples == 0 || c.data->dim() <= 512, "spectrum_samples",
         "needs d <= 512 (a dense eigensolve per sample)");
     o.seed = c.seed;
+    const GridSpec g = c.grid.spec(c.process.kind, o.nodes - 1, c.process.t_min);
+    o.grid = g.kind, o.rho = g.rho;
     t->finish();
     c.rates = o;
   }
@@ -72,11 +75,11 @@ InformationConfig parse_information_config(const toml::table& root, const std::s
   if (auto t = r.optional_table("pathwise", "pathwise entropy V_h(t) = Var H[p(x0|x_t)] [nats^2]")) {
     need_data("pathwise");
     PathwiseSpec s;
-    s.nodes = t->int32("nodes", s.nodes, "forward times, uniform on [t_min, T]");
+    s.nodes = t->int32("nodes", s.nodes, "forward times on [t_min, T] (kind: [grid])");
     s.samples = t->int32("samples", s.samples, "exact forward samples per time");
     s.generative_samples = t->int32("generative_samples", s.generative_samples,
         "reverse-SDE paths of the exact score");
-    s.steps = t->int32("steps", s.steps, "reverse-SDE steps");
+    s.steps = t->int32("steps", s.steps, "reverse-SDE steps (kind: [grid])");
     s.records = t->int32("records", s.records, "recorded times along the reverse paths");
     s.paths = t->int32("paths", s.paths, "example paths kept for the figure");
     s.scheme = read_reverse_scheme(*t, s.scheme);
@@ -105,7 +108,7 @@ InformationConfig parse_information_config(const toml::table& root, const std::s
     CloningSpec s;
     s.d = t->integers("d", s.d, 1, 1 << 20, "dimensions");
     s.samples = t->int32("samples", s.samples, "main paths");
-    s.steps = t->int32("steps", s.steps, "reverse steps");
+    s.steps = t->int32("steps", s.steps, "reverse steps (kind: [grid]; auto: OU's default)");
     s.t_min = t->number("t_min", s.t_min, "end of the reverse paths [t]");
     s.T = t->number("T", s.T, "start of the reverse paths [t]");
     for (double b = 1.0; b <= s.T + 1e-9; b += 0.5) s.branch_times.push_back(b);

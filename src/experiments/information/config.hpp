@@ -1,6 +1,7 @@
 #pragma once
 // Configuration of the "information" experiment (Stancevic & Ambrogioni; Biroli et al.; docs §5;
 // README, "Configuration: information"). Every analysis is an optional table; the ones present run.
+//   [grid]              the kind of every time grid below (auto: the process's default; cloning: OU's)
 //   [data] + [process]  p_0 (a ring, a mixture, a points file's or an image set's empirical law)
 //                       whose exact score the first three analyses use
 //   [rates]             conditional entropy rates by all estimators, marginal rate, Fisher trace,
@@ -25,6 +26,7 @@
 
 #include "data/mixture.hpp"
 #include "data/dataset.hpp"
+#include "experiments/grid_config.hpp"
 #include "experiments/model_config.hpp"
 #include "observe/conditional_entropy.hpp"
 #include "observe/fixed_points.hpp"
@@ -33,10 +35,10 @@
 namespace td {
 
 struct PathwiseSpec {
-  int nodes = 60;                 // forward times (uniform on [t_min, T])
+  int nodes = 60;                 // forward times on [t_min, T] ([grid])
   int samples = 4000;             // forward samples per time
   int generative_samples = 4000;  // reverse-SDE trajectories (exact score)
-  int steps = 1000;               // reverse-SDE steps
+  int steps = 1000;               // reverse-SDE steps ([grid])
   int records = 100;              // recorded times along the generative paths
   int paths = 6;                  // example paths kept for the figure
   ReverseScheme scheme = ReverseScheme::Heun;  // the reverse SDE's integrator
@@ -78,6 +80,7 @@ struct InformationConfig {
   std::optional<GaussianMixture> data;    // p_0 exactly (a ring or mixture, or a data set's empirical law)
   std::optional<Dataset> dataset;         // the same as data: samplers, description
   ProcessParams process;
+  GridShape grid;  // [grid]: the kind of the rates' nodes, pathwise times and steps, cloning's steps
   std::optional<ConditionalEntropyOptions> rates;
   std::vector<ModelSpec> models;  // [[models]]: models whose rates are measured beside the exact score's
   std::optional<FixedPointOptions> fixed_points;

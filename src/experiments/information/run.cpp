@@ -19,11 +19,6 @@ namespace {
 
 using json = nlohmann::json;
 
-json curve_json(const RateCurve& c) {
-  return {{"value", vec_json(c.value)}, {"se", vec_json(c.se)}, {"integral", finite_or_null(c.integral.value)},
-          {"integral_se", finite_or_null(c.integral.se)}};
-}
-
 json peak_json(const CurvePeak& p) {
   return {{"t", finite_or_null(p.t)}, {"height", finite_or_null(p.height)}, {"width", finite_or_null(p.width)}};
 }
@@ -59,9 +54,19 @@ std::vector<double> uniform(double a, double b, int n) {
   return t;
 }
 
+// Flags of the rate integrals (docs/discretization.md#quadrature) of the score called `who`.
+void rate_flags(std::vector<std::string>& flags, const std::string& who, const ConditionalEntropyRates& r) {
+  const std::pair<const char*, const RateCurve*> curves[] = {{"score norm", &r.score_norm}, {"divergence", &r.divergence},
+      {"x0 error", &r.x0_error}, {"posterior variance", &r.posterior_var}, {"marginal", &r.marginal}};
+  for (const auto& [name, c] : curves)
+    if (!c->value.empty())
+      flag_dt_error(flags, fmt::format("rates ({}): integral of the {} rate [nats]", who, name), c->integral.value,
+                    c->integral.se, c->integral_dt, "use more [rates] nodes");
+}
+
 json rate_curves_json(const ConditionalEntropyRates& r) {
-  return {{"score_norm", curve_json(r.score_norm)}, {"divergence", curve_json(r.divergence)},
-          {"x0_error", curve_json(r.x0_error)}, {"marginal", curve_json(r.marginal)}, {"div", vec_json(r.div)},
+  return {{"score_norm", rate_curve_json(r.score_norm)}, {"divergence", rate_curve_json(r.divergence)},
+          {"x0_error", rate_curve_json(r.x0_error)}, {"marginal", rate_curve_json(r.marginal)}, {"div", vec_json(r.div)},
           {"div_se", vec_json(r.div_se)}};
 }
 
@@ -71,6 +76,8 @@ json run_rates(const InformationConfig& c, const Process& p, const std::shared_p
                const RunContext& ctx) {
   const DataFn data = c.dataset->sampler({c.seed, Stream::Data});
   const ConditionalEntropyRates r = conditional_entropy_rates(p, *s, data, *c.rates, &*c.data);
+  std::vector<std::string> flags;
+  rate_flags(flags, "exact score", r);
   json models = json::array();
   for (const ModelSpec& ms : c.models) {
     json training;
@@ -78,7 +85,9 @@ json run_rates(const InformationConfig& c, const Process& p, const std::shared_p
     ConditionalEntropyOptions o = *c.rates;
     o.hutchinson_probes = ms.network ? ms.network->hutchinson_probes : 0;
     o.spectrum_samples = 0;  // the Jacobian spectrum is the exact score's
-    json m = rate_curves_json(conditional_entropy_rates(p, *score, data, o));
+    const ConditionalEntropyRates mr = conditional_entropy_rates(p, *score, data, o);
+    rate_flags(flags, ms.name, mr);
+    json m = rate_curves_json(mr);
     m["name"] = ms.name;
     m["kind"] = ms.kind();
     if (ms.network) m["network"] = network_json(*ms.network);
@@ -86,13 +95,14 @@ json run_rates(const InformationConfig& c, const Process& p, const std::shared_p
     m["hutchinson_probes"] = o.hutchinson_probes;
     models.push_back(m);
   }
-  json j = {{"nodes", c.rates->nodes},       {"samples", c.rates->samples},
+  json j = {{"nodes", c.rates->nodes}, {"grid", grid_kind_name(c.rates->grid)}, {"samples", c.rates->samples},
             {"t", vec_json(r.t)},            {"sigma_tilde", vec_json(r.sigma_tilde)},
-            {"score_norm", curve_json(r.score_norm)}, {"divergence", curve_json(r.divergence)},
-            {"posterior_var", curve_json(r.posterior_var)}, {"x0_error", curve_json(r.x0_error)},
-            {"marginal", curve_json(r.marginal)}, {"total", vec_json(r.total)},
+            {"score_norm", rate_curve_json(r.score_norm)}, {"divergence", rate_curve_json(r.divergence)},
+            {"posterior_var", rate_curve_json(r.posterior_var)}, {"x0_error", rate_curve_json(r.x0_error)},
+            {"marginal", rate_curve_json(r.marginal)}, {"total", vec_json(r.total)},
             {"div", vec_json(r.div)},        {"div_se", vec_json(r.div_se)},
-            {"fisher_trace", vec_json(r.fisher_trace)}, {"spectrum_samples", c.rates->spectrum_samples}};
+            {"fisher_trace", vec_json(r.fisher_trace)}, {"spectrum_samples", c.rates->spectrum_samples},
+            {"flags", flags}};
   if (!models.empty()) j["models"] = models;
   if (r.spectrum.size()) {
     json sp = json::array();
@@ -134,8 +144,10 @@ json run_fixed_points(const InformationConfig& c, const Process& p) {
 
 json run_pathwise(const InformationConfig& c, const Process& p, const MixtureScore& s, const RunContext& ctx) {
   const PathwiseSpec& ps = *c.pathwise;
-  const EntropyVariance fw = pathwise_entropy_forward(*c.data, p, uniform(p.t_min(), p.T(), ps.nodes), ps.samples, c.seed);
-  const TimeGrid grid(p.t_min(), p.T(), ps.steps);
+  const std::vector<double> times = make_grid(p, c.grid.spec(p.kind(), ps.nodes - 1, p.t_min())).times();
+  const EntropyVariance fw = pathwise_entropy_forward(*c.data, p, times, ps.samples, c.seed);
+  const GridSpec spec = c.grid.spec(p.kind(), ps.steps, p.t_min());
+  const TimeGrid grid = make_grid(p, spec);
   const GenerativeEntropy ge = pathwise_entropy_generative(*c.data, p, s, grid, ps.generative_samples,
                                                            std::max(1, ps.steps / ps.records), ps.paths, c.seed, ps.scheme, true);
   if (!ge.v.var.empty())
@@ -147,6 +159,7 @@ json run_pathwise(const InformationConfig& c, const Process& p, const MixtureSco
     ph.push_back(vec_json(RowVec(ge.paths_h.row(i))));
   }
   return {{"forward", variance_json(fw)}, {"generative", variance_json(ge.v)}, {"steps", ps.steps},
+          {"grid", grid_kind_name(spec.kind)},
           {"scheme", reverse_scheme_name(ps.scheme)}, {"flags", variance_flags("pathwise (generative)", ge.v)},
           {"samples", ps.samples}, {"generative_samples", ps.generative_samples},
           {"paths", {{"t", vec_json(ge.v.t)}, {"x", px}, {"h", ph}, {"axis", c.data->dim() == 1 ? "x" : "first principal axis"}}}};
@@ -173,6 +186,7 @@ json run_speciation(const SpeciationSpec& s) {
 json run_cloning(const InformationConfig& c, const RunContext& ctx) {
   const CloningSpec& s = *c.cloning;
   const Process p(process_on(ProcessKind::OU, s.t_min, s.T));
+  const GridSpec spec = c.grid.spec(ProcessKind::OU, s.steps, s.t_min);
   json runs = json::array();
   std::vector<std::string> flags;
   for (int d : s.d) {
@@ -186,7 +200,7 @@ json run_cloning(const InformationConfig& c, const RunContext& ctx) {
     o.seed = c.seed;
     o.scheme = s.scheme;
     o.dt_error = true;
-    const CloningResult r = cloning_probability(g, p, score, TimeGrid(s.t_min, s.T, s.steps), o);
+    const CloningResult r = cloning_probability(g, p, score, make_grid(p, spec), o);
     std::vector<double> th;
     for (double t : r.t) th.push_back(cloning_theory_two_gaussians(p, std::sqrt(double(d)), 1.0, t));
     for (size_t j = 0; j < r.t.size(); ++j)
@@ -198,7 +212,8 @@ json run_cloning(const InformationConfig& c, const RunContext& ctx) {
                     {"seconds", seconds_since(t0)}});
     ctx.log(fmt::format("  cloning d = {}: {:.1f} s", d, seconds_since(t0)));
   }
-  return {{"runs", runs}, {"samples", s.samples}, {"steps", s.steps}, {"t_min", s.t_min}, {"T", s.T},
+  return {{"runs", runs}, {"samples", s.samples}, {"steps", s.steps}, {"grid", grid_kind_name(spec.kind)},
+          {"t_min", s.t_min}, {"T", s.T},
           {"scheme", reverse_scheme_name(s.scheme)}, {"flags", flags},
           {"data", "two Gaussians N(+-1, I), equal weights; t_S = 1/2 ln Lambda, Lambda = d + 1"}};
 }
@@ -381,7 +396,7 @@ json run_information_experiment(const InformationConfig& c, const RunContext& ct
       return j;
     });
   out["flags"] = json::array();
-  for (const char* section : {"pathwise", "cloning"})
+  for (const char* section : {"rates", "pathwise", "cloning"})
     if (out.contains(section))
       for (const auto& f : out[section].value("flags", json::array())) out["flags"].push_back(f);
   out["timing_s"] = clock.timing();

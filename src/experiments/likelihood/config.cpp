@@ -174,13 +174,12 @@ LikelihoodConfig parse_likelihood_config(const toml::table& root, const std::str
                "must be in [0, 1024] (0 = exact divergence, 1 + D network passes)");
     l.finish();
   }
-  c.rates.nodes = 60;
+  c.rates.nodes = 120;
   c.rates.samples = 1000;
   c.rates.hutchinson_probes = 1;
   {
-    ConfigReader e = r.section("entropy_rates",
-        "entropy-rate profile on a grid half geometric near t_min, half uniform");
-    c.rates.nodes = e.int32("nodes", c.rates.nodes, "grid nodes");
+    ConfigReader e = r.section("entropy_rates", "entropy-rate profile on the nodes of a [grid] of the run's process");
+    c.rates.nodes = e.int32("nodes", c.rates.nodes, "grid nodes (kind: [grid])");
     c.rates.samples = e.int32("samples", c.rates.samples, "samples of p_t per node");
     c.rates.hutchinson_probes = e.int32("hutchinson_probes", c.rates.hutchinson_probes,
         "Rademacher probes per divergence of the entropy rates (0 = exact divergence)");
@@ -190,6 +189,7 @@ LikelihoodConfig parse_likelihood_config(const toml::table& root, const std::str
     e.finish();
   }
   c.nll.seed = c.rates.seed = c.seed;
+  c.grid = read_grid_shape(r, "the entropy rates' nodes");
 
   c.mlp_defaults.d = c.images.pixels();
   {

@@ -20,6 +20,7 @@
 #include "data/image_data.hpp"
 #include "experiments/model_config.hpp"
 #include "nn/mlp.hpp"
+#include "experiments/grid_config.hpp"
 #include "observe/entropy_rates.hpp"
 #include "observe/likelihood.hpp"
 #include "process/process.hpp"
@@ -50,7 +51,8 @@ struct LikelihoodConfig {
   // ... or [process] + [data] + [[models]]: every model on the user's data.
   int64_t test_samples = 256;  // held-out points per model for the NLL
   NllOptions nll;
-  EntropyRateOptions rates;
+  EntropyRateOptions rates;    // its grid kind and rho are set per run from `grid`
+  GridShape grid;              // [grid]: the kind of the rates' nodes (auto: the process's default)
   bool exact_references = true;  // also run the exact score of the data, where it has one
   MlpSpec mlp_defaults;
   TrainSpec train_defaults;

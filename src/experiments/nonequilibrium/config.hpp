@@ -14,6 +14,7 @@
 #include <toml++/toml.h>
 
 #include "data/mixture.hpp"
+#include "experiments/grid_config.hpp"
 
 namespace td {
 
@@ -66,6 +67,9 @@ struct NonequilibriumConfig {
   // pair; [potential] and [franz_parisi] keep the pair (their closed forms are for it).
   std::optional<GaussianMixture> mixture;
   std::optional<IftSpec> ift;
+  // [grid]: the kind of the legs' grids on [0, steps x dt] (default uniform, the paper's dt; the
+  // legs start at t = 0, so uniform or sigma).
+  GridShape grid;
   std::optional<FlowSpec> flow;
   std::optional<PotentialSpec> potential;
   std::optional<FranzParisiSpec> franz_parisi;

@@ -58,11 +58,13 @@ std::vector<std::string> leg_flags(const char* leg, const TrajectoryEntropy& r) 
   return f;
 }
 
-json run_leg(const IftLeg& leg, const IftSpec& s, bool reverse, const std::optional<GaussianMixture>& mixture, uint64_t seed) {
+json run_leg(const IftLeg& leg, const IftSpec& s, const GridShape& shape, bool reverse, const std::optional<GaussianMixture>& mixture,
+             uint64_t seed) {
   const GaussianMixture g = mixture ? *mixture : pair_mixture(leg.data);
   const Process p = ou(leg.steps * leg.dt);
   const MixtureScore score(g, p);
-  const TimeGrid grid(0.0, leg.steps * leg.dt, leg.steps);
+  const GridSpec spec = shape.spec(ProcessKind::OU, leg.steps, 0.0);
+  const TimeGrid grid = make_grid(p, spec, 0.0, leg.steps * leg.dt);
   TrajectoryEntropyOptions o;
   o.trajectories = s.trajectories;
   o.seed = seed;
@@ -81,6 +83,7 @@ json run_leg(const IftLeg& leg, const IftSpec& s, bool reverse, const std::optio
   j["data"] = mixture ? mixture_json(g) : data_json(leg.data);
   j["steps"] = leg.steps;
   j["dt"] = leg.dt;
+  j["grid"] = grid_kind_name(spec.kind);
   j["integrator"] = reverse ? reverse_scheme_name(leg.scheme) : "exact Gaussian transition";
   return j;
 }
@@ -212,8 +215,8 @@ json run_nonequilibrium_experiment(const NonequilibriumConfig& c, const RunConte
   auto timed = [&](const char* name, const std::function<json()>& fn) { clock.section(ctx, name, out, fn); };
   if (c.ift)
     timed("ift", [&] {
-      json j = {{"trajectories", c.ift->trajectories}, {"forward", run_leg(c.ift->forward, *c.ift, false, c.mixture, c.seed)},
-                {"reverse", run_leg(c.ift->reverse, *c.ift, true, c.mixture, c.seed)}};
+      json j = {{"trajectories", c.ift->trajectories}, {"forward", run_leg(c.ift->forward, *c.ift, c.grid, false, c.mixture, c.seed)},
+                {"reverse", run_leg(c.ift->reverse, *c.ift, c.grid, true, c.mixture, c.seed)}};
       for (const char* leg : {"forward", "reverse"}) {
         const json& x = j[leg];
         ctx.log(fmt::format("  {:<8} <e^-dS_tot> = {:.5f} +- {:.5f} (dt {:+.1e})  <dS_tot> = {:.5f} +- {:.5f} (dt {:+.1e}) nats  [{}]",
