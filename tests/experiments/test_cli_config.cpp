@@ -80,6 +80,11 @@ class Cli : public ::testing::Test {
     EXPECT_NE(r.output.find(message), std::string::npos) << "expected '" << message << "' in: " << r.output;
     EXPECT_FALSE(fs::exists(out)) << "a failed run must not leave a run directory";
   }
+  static nlohmann::json results(const fs::path& out) {
+    nlohmann::json j;
+    std::ifstream(out / "results.json") >> j;
+    return j;
+  }
   fs::path dir_;
 };
 
@@ -126,6 +131,36 @@ TEST(BuiltinConfigs, RoundTripThroughTheTomlWriter) {
     const toml::table again = td::parse_toml_text(td::toml_text(resolved), b.name);
     EXPECT_EQ(td::parse_experiment(again, b.name).resolved, resolved) << b.name << "\n" << td::toml_text(resolved);
   }
+}
+
+// [grid] reaches the experiments whose sections count their own nodes: the kind each used is in
+// results.json (auto: the process's default; cloning: OU's), and a kind that has no nodes where
+// an experiment's grid starts is refused by name.
+TEST_F(Cli, GridKindReachesTheRatesPathwiseAndLegs) {
+  const std::string info = "run information-dynamics --quiet --threads 2 --set rates.nodes=20 --set rates.samples=200 --set rates.spectrum_samples=0 "
+                           "--set pathwise.nodes=10 --set pathwise.samples=200 --set pathwise.generative_samples=100 "
+                           "--set pathwise.steps=40 --set pathwise.records=4 --set fixed_points.nodes=40 --out ";
+  for (const std::string kind : {"auto", "sigma"}) {
+    const fs::path out = dir_ / ("info-" + kind);
+    const Result r = run(info + out.string() + " --set grid.kind=" + kind);
+    ASSERT_EQ(r.code, 0) << r.output;
+    const nlohmann::json j = results(out);
+    const std::string expect = kind == "auto" ? "log_sigma" : "sigma";  // information-dynamics is OU
+    EXPECT_EQ(j["rates"]["grid"], expect);
+    EXPECT_EQ(j["pathwise"]["grid"], expect);
+    EXPECT_TRUE(j["rates"]["score_norm"]["integral_dt_error"].is_number());
+  }
+  const fs::path neq = dir_ / "neq";
+  const Result n = run("run nonequilibrium --quiet --threads 2 --set ift.trajectories=500 --set flow.samples=200 "
+                       "--set franz_parisi.pairs=1000 --set grid.kind=sigma --out " + neq.string());
+  ASSERT_EQ(n.code, 0) << n.output;
+  EXPECT_EQ(results(neq)["ift"]["reverse"]["grid"], "sigma");
+  const Result bad = run("validate nonequilibrium --set grid.kind=log_sigma");
+  EXPECT_EQ(bad.code, 2) << bad.output;
+  EXPECT_NE(bad.output.find("the [ift] legs start at t = 0"), std::string::npos) << bad.output;
+  const Result unknown = run("validate nll-bound --set grid.kind=cubic");
+  EXPECT_EQ(unknown.code, 2) << unknown.output;
+  EXPECT_NE(unknown.output.find("\"auto\" (the process's default)"), std::string::npos) << unknown.output;
 }
 
 TEST_F(Cli, UnknownKey) { expect_bad(variant("steps = 1000", "steps = 1000\nstepz = 3"), "key 'grid.stepz': unknown key"); }
