@@ -1,5 +1,6 @@
 #include "experiments/grid_config.hpp"
 
+#include <cmath>
 #include <fmt/format.h>
 
 namespace td {
@@ -33,11 +34,29 @@ GridSpec GridShape::spec(ProcessKind process, int steps, double t_min) const {
   return g;
 }
 
-GridShape read_grid_shape(ConfigReader& root, const char* used_by, std::optional<GridKind> def) {
-  ConfigReader g = root.section("grid", fmt::format("the kind of every time grid ({}) {{ kind, rho }}", used_by).c_str());
+GridShape read_grid_shape(ConfigReader& root, const char* used_by, std::optional<GridKind> def, bool refinable) {
+  ConfigReader g = root.section("grid", fmt::format("the kind of every time grid ({}) {{ kind, rho{} }}", used_by,
+                                                    refinable ? ", refine, max_doublings" : "").c_str());
   GridShape s = read_kind_and_rho(g, def ? grid_kind_name(*def) : "auto", true);
+  if (refinable) {
+    s.refine = g.boolean("refine", s.refine,
+        "double each section's steps until every estimate's |dt_error| is below half its standard error");
+    s.max_doublings = g.int32("max_doublings", s.max_doublings, "the most doublings refinement may use");
+    g.require(s.max_doublings >= 0 && s.max_doublings <= 10, "max_doublings",
+              fmt::format("must be in [0, 10] (got {})", s.max_doublings));
+  }
   g.finish();
   return s;
+}
+
+nlohmann::json Refinement::json() const {
+  return {{"configured_steps", configured}, {"steps", used}, {"converged", converged}};
+}
+
+bool dt_errors_small(const std::vector<double>& dt, const std::vector<double>& se) {
+  for (size_t i = 0; i < dt.size(); ++i)
+    if (std::isfinite(dt[i]) && !(std::abs(dt[i]) < 0.5 * se[i])) return false;
+  return true;
 }
 
 GridConfig read_grid(ConfigReader& root, ProcessKind kind, double t_min, int default_steps) {

@@ -3,6 +3,9 @@
 // docs/discretization.md): the kind of time grid, its steps, and whether to refine it until the
 // discretization error is small against the statistical one.
 #include <optional>
+#include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "experiments/config_reader.hpp"
 #include "process/grids.hpp"
@@ -27,10 +30,41 @@ GridConfig read_grid(ConfigReader& root, ProcessKind kind, double t_min, int def
 struct GridShape {
   std::optional<GridKind> kind;  // empty: auto
   double rho = 7.0;
+  // Where offered (information, nonequilibrium): double a section's steps until every estimate's
+  // |dt_error| < SE/2, at most max_doublings times.
+  bool refine = false;
+  int max_doublings = 4;
   GridSpec spec(ProcessKind process, int steps, double t_min) const;
 };
-// `def`: the kind when [grid] names none (empty: auto).
-GridShape read_grid_shape(ConfigReader& root, const char* used_by, std::optional<GridKind> def = std::nullopt);
+// `def`: the kind when [grid] names none (empty: auto); `refinable`: the keys refine and
+// max_doublings are offered.
+GridShape read_grid_shape(ConfigReader& root, const char* used_by, std::optional<GridKind> def = std::nullopt,
+                          bool refinable = false);
+
+// What a refined section used: results.json's "refinement" { configured_steps, steps, converged }.
+struct Refinement {
+  int configured = 0, used = 0;
+  bool converged = true;  // every |dt_error| < SE/2 at the steps used
+  nlohmann::json json() const;
+};
+// Runs run(steps) and, with shape.refine, again at twice the steps while small(result) is false
+// (each run's steps split every step of the one before in two on the same kind of grid).
+template <class Run, class Small>
+auto refine_steps(const GridShape& shape, int steps, Run run, Small small, Refinement& rf) {
+  rf.configured = steps;
+  auto r = run(steps);
+  bool ok = small(r);
+  for (int k = 0; shape.refine && !ok && k < shape.max_doublings; ++k) {
+    steps *= 2;
+    r = run(steps);
+    ok = small(r);
+  }
+  rf.used = steps;
+  rf.converged = ok;
+  return r;
+}
+// |dt| < se/2 at every index where dt is finite (the refinement criterion).
+bool dt_errors_small(const std::vector<double>& dt, const std::vector<double>& se);
 
 // The key `scheme` of a table that runs the reverse SDE: heun or euler-maruyama.
 ReverseScheme read_reverse_scheme(ConfigReader& table, ReverseScheme def);

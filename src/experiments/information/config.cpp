@@ -23,7 +23,7 @@ InformationConfig parse_information_config(const toml::table& root, const std::s
   c.process = default_process(ProcessKind::OU);
   c.process = read_process(r.section("process",
       "forward process: { kind, beta_min, beta_max, sigma_min, sigma_max, sigma, t_min, T }"), ProcessKind::OU);
-  c.grid = read_grid_shape(r, "rates' nodes, pathwise times and reverse steps, cloning's reverse steps");
+  c.grid = read_grid_shape(r, "rates' nodes, pathwise times and reverse steps, cloning's reverse steps", std::nullopt, true);
   if (auto d = r.optional_table("data",
       "p_0: ring, mixture, points = { file, std }, file, or an image set (kind) as its empirical law (std); feeds rates, fixed_points, pathwise")) {
     c.dataset = read_data(*d, DataRules{.need_law = true}, c.seed)->data;

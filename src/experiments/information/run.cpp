@@ -147,9 +147,14 @@ json run_pathwise(const InformationConfig& c, const Process& p, const MixtureSco
   const std::vector<double> times = make_grid(p, c.grid.spec(p.kind(), ps.nodes - 1, p.t_min())).times();
   const EntropyVariance fw = pathwise_entropy_forward(*c.data, p, times, ps.samples, c.seed);
   const GridSpec spec = c.grid.spec(p.kind(), ps.steps, p.t_min());
-  const TimeGrid grid = make_grid(p, spec);
-  const GenerativeEntropy ge = pathwise_entropy_generative(*c.data, p, s, grid, ps.generative_samples,
-                                                           std::max(1, ps.steps / ps.records), ps.paths, c.seed, ps.scheme, true);
+  Refinement rf;
+  const GenerativeEntropy ge = refine_steps(c.grid, ps.steps, [&](int steps) {
+    GridSpec sp = spec;
+    sp.steps = steps;  // the recorded times stay nodes: every `steps / records`-th
+    return pathwise_entropy_generative(*c.data, p, s, make_grid(p, sp), ps.generative_samples, std::max(1, steps / ps.records),
+                                       ps.paths, c.seed, ps.scheme, true);
+  }, [](const GenerativeEntropy& g) { return dt_errors_small(g.v.var_dt, g.v.var_se) && dt_errors_small(g.v.mean_dt, g.v.mean_se); },
+  rf);
   if (!ge.v.var.empty())
     ctx.log(fmt::format("  V_h(t_min): forward {:.5f} +- {:.5f}, generative ({}) {:.5f} +- {:.5f} (dt {:+.1e}) nats^2", fw.var[0],
                         fw.var_se[0], reverse_scheme_name(ps.scheme), ge.v.var[0], ge.v.var_se[0], ge.v.var_dt[0]));
@@ -158,8 +163,8 @@ json run_pathwise(const InformationConfig& c, const Process& p, const MixtureSco
     px.push_back(vec_json(RowVec(ge.paths_x.row(i))));
     ph.push_back(vec_json(RowVec(ge.paths_h.row(i))));
   }
-  return {{"forward", variance_json(fw)}, {"generative", variance_json(ge.v)}, {"steps", ps.steps},
-          {"grid", grid_kind_name(spec.kind)},
+  return {{"forward", variance_json(fw)}, {"generative", variance_json(ge.v)}, {"steps", rf.used},
+          {"grid", grid_kind_name(spec.kind)}, {"refinement", rf.json()},
           {"scheme", reverse_scheme_name(ps.scheme)}, {"flags", variance_flags("pathwise (generative)", ge.v)},
           {"samples", ps.samples}, {"generative_samples", ps.generative_samples},
           {"paths", {{"t", vec_json(ge.v.t)}, {"x", px}, {"h", ph}, {"axis", c.data->dim() == 1 ? "x" : "first principal axis"}}}};
@@ -200,14 +205,19 @@ json run_cloning(const InformationConfig& c, const RunContext& ctx) {
     o.seed = c.seed;
     o.scheme = s.scheme;
     o.dt_error = true;
-    const CloningResult r = cloning_probability(g, p, score, make_grid(p, spec), o);
+    Refinement rf;
+    const CloningResult r = refine_steps(c.grid, s.steps, [&](int steps) {
+      GridSpec sp = spec;
+      sp.steps = steps;
+      return cloning_probability(g, p, score, make_grid(p, sp), o);
+    }, [](const CloningResult& x) { return dt_errors_small(x.phi_dt, x.phi_se); }, rf);
     std::vector<double> th;
     for (double t : r.t) th.push_back(cloning_theory_two_gaussians(p, std::sqrt(double(d)), 1.0, t));
     for (size_t j = 0; j < r.t.size(); ++j)
       flag_dt_error(flags, fmt::format("cloning d = {}: phi(t = {:.4g})", d, r.t[j]), r.phi[j], r.phi_se[j], r.phi_dt[j],
                     "use more steps");
     runs.push_back({{"d", d}, {"t_S", tS}, {"t", vec_json(r.t)}, {"phi", vec_json(r.phi)}, {"phi_se", vec_json(r.phi_se)},
-                    {"phi_dt_error", vec_json(r.phi_dt)},
+                    {"phi_dt_error", vec_json(r.phi_dt)}, {"refinement", rf.json()},
                     {"theory", vec_json(th)}, {"theory_at_t_S", cloning_theory_two_gaussians(p, std::sqrt(double(d)), 1.0, tS)},
                     {"seconds", seconds_since(t0)}});
     ctx.log(fmt::format("  cloning d = {}: {:.1f} s", d, seconds_since(t0)));

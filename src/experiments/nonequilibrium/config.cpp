@@ -71,7 +71,7 @@ NonequilibriumConfig parse_nonequilibrium_config(const toml::table& root, const 
                  "forward", "mu and s2 overrides apply to the pair, not to [data] mixture");
     t->finish();
     c.ift = s;
-    c.grid = read_grid_shape(r, "the [ift] legs' steps", GridKind::Uniform);
+    c.grid = read_grid_shape(r, "the [ift] legs' steps", GridKind::Uniform, true);
     r.require(!c.grid.kind || *c.grid.kind == GridKind::Uniform || *c.grid.kind == GridKind::Sigma, "grid",
               "kind must be \"uniform\" or \"sigma\" here: the [ift] legs start at t = 0, where the other kinds have no nodes");
   }

@@ -61,19 +61,28 @@ std::vector<std::string> leg_flags(const char* leg, const TrajectoryEntropy& r) 
 json run_leg(const IftLeg& leg, const IftSpec& s, const GridShape& shape, bool reverse, const std::optional<GaussianMixture>& mixture,
              uint64_t seed) {
   const GaussianMixture g = mixture ? *mixture : pair_mixture(leg.data);
-  const Process p = ou(leg.steps * leg.dt);
+  const double T = leg.steps * leg.dt;
+  const Process p = ou(T);
   const MixtureScore score(g, p);
-  const GridSpec spec = shape.spec(ProcessKind::OU, leg.steps, 0.0);
-  const TimeGrid grid = make_grid(p, spec, 0.0, leg.steps * leg.dt);
+  GridSpec spec = shape.spec(ProcessKind::OU, leg.steps, 0.0);
   TrajectoryEntropyOptions o;
   o.trajectories = s.trajectories;
   o.seed = seed;
   o.scheme = leg.scheme;
   auto run = [&](const TrajectoryEntropyOptions& oo) {
+    const TimeGrid grid = make_grid(p, spec, 0.0, T);
     return reverse ? reverse_trajectory_entropy(g, p, score, grid, oo) : forward_trajectory_entropy(g, p, grid, oo);
   };
-  const TrajectoryEntropy main = run(o);
+  Refinement rf;
+  const TrajectoryEntropy main = refine_steps(shape, leg.steps, [&](int steps) {
+    spec.steps = steps;
+    return run(o);
+  }, [](const TrajectoryEntropy& e) {
+    return dt_errors_small({e.total_mean_dt}, {e.total.mean_se()}) &&
+           (e.total.variance() > 2.0 || dt_errors_small({e.ift_dt}, {e.ift.mean_se()}));
+  }, rf);
   json j = entropy_json(main, s.bins);
+  j["refinement"] = rf.json();
   j["flags"] = leg_flags(reverse ? "reverse" : "forward", main);
   o.rule = MediumRule::PrePoint;  // the negative control
   o.keep = false;
@@ -81,8 +90,8 @@ json run_leg(const IftLeg& leg, const IftSpec& s, const GridShape& shape, bool r
   const TrajectoryEntropy pre = run(o);
   j["pre_point"] = {{"ift", pre.ift.mean()}, {"ift_se", pre.ift.mean_se()}, {"total_mean", pre.total.mean()}};
   j["data"] = mixture ? mixture_json(g) : data_json(leg.data);
-  j["steps"] = leg.steps;
-  j["dt"] = leg.dt;
+  j["steps"] = rf.used;
+  j["dt"] = T / rf.used;  // the mean step
   j["grid"] = grid_kind_name(spec.kind);
   j["integrator"] = reverse ? reverse_scheme_name(leg.scheme) : "exact Gaussian transition";
   return j;
