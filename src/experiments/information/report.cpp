@@ -28,23 +28,18 @@ std::string render_information_report(const json& r, const std::string& config) 
   h += "<h2>Summary</h2>\n<table class=\"summary\"><thead><tr><th>analysis</th><th>result</th></tr></thead><tbody>\n";
   if (r.contains("rates")) {
     const json& q = r["rates"];
-    h += fmt::format("<tr><td>conditional entropy H[x<sub>0</sub>|x<sub>t</sub>] gained over [t<sub>min</sub>, T] [nats]</td>"
-                     "<td>score norm {} &plusmn; {}; divergence {} &plusmn; {}; posterior variance {} &plusmn; {}; "
-                     "x<sub>0</sub> error {} &plusmn; {}</td></tr>\n",
-                     html_num(q["score_norm"]["integral"]), html_num(q["score_norm"]["integral_se"], 2),
-                     html_num(q["divergence"]["integral"]), html_num(q["divergence"]["integral_se"], 2),
-                     html_num(q["posterior_var"]["integral"]), html_num(q["posterior_var"]["integral_se"], 2),
-                     html_num(q["x0_error"]["integral"]), html_num(q["x0_error"]["integral_se"], 2));
-    if (q.contains("model")) {
-      const json& m = q["model"];
-      h += fmt::format("<tr><td>the same for the {} model</td><td>score norm {} &plusmn; {}; divergence ({}) {} &plusmn; {}; "
-                       "x<sub>0</sub> error (upper bound) {} &plusmn; {}</td></tr>\n",
-                       html_escape(m["network"]["kind"].get<std::string>()), html_num(m["score_norm"]["integral"]),
-                       html_num(m["score_norm"]["integral_se"], 2),
+    // Each integral with its SE and quadrature error (docs/discretization.md#quadrature).
+    auto integral = [](const json& c) { return html_pm_dt(c, "integral", "integral_se", "integral_dt_error"); };
+    h += fmt::format("<tr><td>conditional entropy H[x<sub>0</sub>|x<sub>t</sub>] gained over [t<sub>min</sub>, T] [nats] "
+                     "({} nodes, {} grid)</td><td>score norm {}; divergence {}; posterior variance {}; x<sub>0</sub> error {}</td></tr>\n",
+                     q["nodes"].get<int>(), html_escape(q.value("grid", "?")), integral(q["score_norm"]), integral(q["divergence"]),
+                     integral(q["posterior_var"]), integral(q["x0_error"]));
+    for (const json& m : q.value("models", json::array()))
+      h += fmt::format("<tr><td>the same for model {} ({})</td><td>score norm {}; divergence ({}) {}; "
+                       "x<sub>0</sub> error (upper bound) {}</td></tr>\n",
+                       html_escape(m["name"].get<std::string>()), html_escape(m["kind"].get<std::string>()), integral(m["score_norm"]),
                        m["hutchinson_probes"].get<int>() ? fmt::format("Hutchinson, {} probes", m["hutchinson_probes"].get<int>()) : "exact",
-                       html_num(m["divergence"]["integral"]), html_num(m["divergence"]["integral_se"], 2),
-                       html_num(m["x0_error"]["integral"]), html_num(m["x0_error"]["integral_se"], 2));
-    }
+                       integral(m["divergence"]), integral(m["x0_error"]));
   }
   if (r.contains("fixed_points")) {
     std::string m;

@@ -20,7 +20,7 @@ std::string row(const std::string& name, const json& m, const json& v, bool quan
   const double D = m["data"]["D"].get<double>();
   auto pd = [&](const json& x) { return x.is_number() ? html_num(x.get<double>() / D) : std::string("&ndash;"); };
   const bool known = b["value"].is_number();  // the data's entropy S0 is known
-  const std::string bound = known ? html_pm(b, "per_dim", "per_dim_se")
+  const std::string bound = known ? html_pm_dt(b, "per_dim", "per_dim_se", "per_dim_dt_error")
                                   : "S<sub>0</sub> &le; " + html_num(b["S0_upper_per_dim"]) + " (S<sub>0</sub> unknown)";
   const json pl = v.contains("nll_plugin") ? v["nll_plugin"] : json::object();
   const bool violated = known && b.contains("holds_for_plugin") && !b["holds_for_plugin"].get<bool>();
@@ -29,7 +29,7 @@ std::string row(const std::string& name, const json& m, const json& v, bool quan
       "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.0f}{}</td></tr>\n",
       html_escape(name), html_escape(m["data"]["kind"].get<std::string>()), html_escape(m["process"]["name"].get<std::string>()),
       m["process"]["sigma"].get<double>() > 0 ? html_num(m["process"]["sigma"]) : "&ndash;", html_num(n["per_dim"]),
-      html_num(n["per_dim_se"], 2), quantized ? html_num(n["bits_per_dim"]) : "&ndash;", html_pm(pl, "per_dim", "per_dim_se"),
+      html_num(n["per_dim_se"], 2), quantized ? html_num(n["bits_per_dim"]) : "&ndash;", html_pm_dt(pl, "per_dim", "per_dim_se", "per_dim_dt_error"),
       pl.contains("true_minus_plugin_per_dim") ? html_num(pl["true_minus_plugin_per_dim"]) : "&ndash;",
       violated ? " class=\"warn\"" : "", bound,
       quantized && known ? html_num(b["clamped_bits_per_dim"]) : "&ndash;", known ? html_num(g["per_dim"]) : "&ndash;",

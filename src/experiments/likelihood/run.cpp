@@ -155,6 +155,7 @@ json measure(const LikelihoodConfig& cfg, const LikelihoodRun& run, const Proces
   const double plugin_dt = 0.5 * er.exchange.integral_dt, bound_dt = -0.5 * er.forward.integral_dt;
   j["nll_plugin"] = plugin_json(plugin, nll, nll_se, data);
   j["nll_plugin"]["dt_error"] = plugin_dt;
+  j["nll_plugin"]["per_dim_dt_error"] = plugin_dt / D;
   // Flagged where it matters: in the comparisons the report draws (the bound against the plug-in
   // NLL, the bound or S0 against the NLL), whose SEs include the NLL's.
   const char* more_nodes = "use more [entropy_rates] nodes";
@@ -175,6 +176,7 @@ json measure(const LikelihoodConfig& cfg, const LikelihoodRun& run, const Proces
   }
   j["bound"] = bound_json(b, data);
   j["bound"]["dt_error"] = bound_dt;
+  j["bound"]["per_dim_dt_error"] = bound_dt / D;
   // The bound constrains the plug-in NLL (docs §3): its margin there, and whether it holds.
   const double margin = plugin.value - b.bound.value, margin_se = std::hypot(plugin.se, b.bound.se);
   j["bound"]["plugin_margin"] = margin;
