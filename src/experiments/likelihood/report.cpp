@@ -87,8 +87,10 @@ std::string render_likelihood_report(const json& r, const std::string& config) {
        "(expectations over p<sub>t</sub>, not along the model's flow), in which alone the bound holds. "
        "<b>Which NLL the bound constrains:</b> the plug-in NLL = CE<sub>1</sub> &minus; &int;E[&nabla;&middot;f]dt + "
        "&frac12;&int;g&sup2;E<sub>p<sub>t</sub></sub>[&nabla;&middot;s<sub>&theta;</sub>]dt, the same integrand as the "
-       "true NLL with expectations over the data's forward marginals; the bound must hold for it (a bound cell is "
-       "highlighted where it does not, by more than 4 SE). &ldquo;NLL &minus; plug-in&rdquo; is by how much the true "
+       "true NLL with expectations over the data's forward marginals; the bound must hold for it, up to half the "
+       "prior mismatch (CE<sub>1</sub> &minus; S<sub>1</sub>)/2 when the prior is wider than p<sub>T</sub> (a bound cell is "
+       "highlighted where it does not, by more than 4 &radic;(SE&sup2; + dt&sup2;)). Beside each plug-in NLL and bound: "
+       "its quadrature error (dt), from the rate integrals on every other node. &ldquo;NLL &minus; plug-in&rdquo; is by how much the true "
        "NLL departs from it: where it is negative enough, the true NLL may fall below the bound. "
        "&ldquo;Exact score&rdquo; rows: the same measurements with the data's exact score (NLL &asymp; S<sub>0</sub> + "
        "the t<sub>min</sub> and prior effects; its bound &asymp; S<sub>0</sub>).</p>\n";
