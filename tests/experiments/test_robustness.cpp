@@ -41,7 +41,9 @@ std::string config(const std::string& experiment, const std::string& model_table
     c = "experiment = \"likelihood\"\n" + extra + "[process]\nkind = \"vp\"\n[likelihood]\nsamples = 8\nsolver = \"rk4\"\n"
         "rk4_steps = 20\n[entropy_rates]\nnodes = 4\nsamples = 16\n[data]\n";
   else
-    c = "experiment = \"information\"\n" + extra + "[process]\nkind = \"ou\"\nt_min = 0.01\nT = 1.0\n[rates]\nnodes = 8\n"
+    // The mixed grid's 8 nodes include t = 0.34, inside the faulty models' window (0.3, 0.35).
+    c = "experiment = \"information\"\n" + extra + "[process]\nkind = \"ou\"\nt_min = 0.01\nT = 1.0\n[grid]\nkind = \"mixed\"\n"
+        "[rates]\nnodes = 8\n"
         "samples = 16\n[data]\n";
   return c + "ring = { K = 4, radius = 2.0, std = 0.2 }\n[[models]]\nname = \"m\"\n" + model_table;
 }
