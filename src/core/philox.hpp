@@ -1,32 +1,13 @@
 #pragma once
-// Philox4x32-10 (Salmon et al. 2011, as in Random123), written with plain integer arithmetic so
-// that GCC vectorizes it across trajectories inside `omp simd` loops. tests/core/test_rng.cpp checks
+// Philox4x32-10 on eight counters at once (the scalar generator is core/philox_draw.hpp), written with
+// plain integer arithmetic so that GCC vectorizes it. tests/core/test_rng.cpp checks
 // it bit for bit against Random123's philox4x32.
 #include <cstdint>
 
 #include "core/lanes.hpp"
+#include "core/philox_draw.hpp"  // the scalar generator (host and device)
 
 namespace td {
-
-struct Philox4 {
-  uint32_t v[4];
-};
-
-#pragma omp declare simd
-inline void philox4x32_10(uint32_t c0, uint32_t c1, uint32_t c2, uint32_t c3, uint32_t k0,
-                          uint32_t k1, uint32_t out[4]) {
-  constexpr uint64_t M0 = 0xD2511F53u, M1 = 0xCD9E8D57u;
-  constexpr uint32_t W0 = 0x9E3779B9u, W1 = 0xBB67AE85u;
-  for (int r = 0; r < 10; ++r) {
-    const uint64_t p0 = M0 * c0, p1 = M1 * c2;
-    const uint32_t hi0 = uint32_t(p0 >> 32), lo0 = uint32_t(p0);
-    const uint32_t hi1 = uint32_t(p1 >> 32), lo1 = uint32_t(p1);
-    const uint32_t n0 = hi1 ^ c1 ^ k0, n1 = lo1, n2 = hi0 ^ c3 ^ k1, n3 = lo0;
-    c0 = n0; c1 = n1; c2 = n2; c3 = n3;
-    k0 += W0; k1 += W1;
-  }
-  out[0] = c0; out[1] = c1; out[2] = c2; out[3] = c3;
-}
 
 // The same generator on eight counters at once, 32-bit words held in 64-bit lanes so that each
 // multiply is one 32x32->64 lane multiply (vpmuludq) rather than a general 64-bit one.

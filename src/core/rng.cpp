@@ -5,7 +5,7 @@
 #include <string>
 
 #include "core/rng_audit.hpp"
-#include "core/rng_draw.hpp"
+#include "core/philox_draw.hpp"
 
 namespace td {
 
@@ -23,24 +23,14 @@ void check_draw(const RngKey& key, uint64_t max_id, uint64_t step, int component
   if (RngAudit* a = active_rng_audit()) a->record(key, step, kind);
 }
 
-namespace {
-void draw_at(const RngKey& key, uint64_t id, uint64_t step, int component, DrawKind kind, double& u0, double& u1) {
-  check_draw(key, id, step, component + 1, kind);
-  draw(key.seed, uint32_t(key.stream), key.substream, id, step, uint32_t(component / 2), u0, u1);
-}
-}  // namespace
-
 double normal_at(const RngKey& key, uint64_t id, uint64_t step, int component) {
-  double u0, u1;
-  draw_at(key, id, step, component, DrawKind::Normal, u0, u1);
-  const double r = std::sqrt(-2.0 * std::log(1.0 - u0));  // 1 - u0 in (0, 1]
-  return (component % 2 == 0) ? r * std::cos(kTwoPi * u1) : r * std::sin(kTwoPi * u1);
+  check_draw(key, id, step, component + 1, DrawKind::Normal);
+  return normal_component(key.seed, uint32_t(key.stream), key.substream, id, step, component);
 }
 
 double uniform_at(const RngKey& key, uint64_t id, uint64_t step, int component) {
-  double u0, u1;
-  draw_at(key, id, step, component, DrawKind::Uniform, u0, u1);
-  return (component % 2 == 0) ? u0 : u1;
+  check_draw(key, id, step, component + 1, DrawKind::Uniform);
+  return uniform_component(key.seed, uint32_t(key.stream), key.substream, id, step, component);
 }
 
 }  // namespace td

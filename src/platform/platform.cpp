@@ -1,5 +1,7 @@
 #include "platform/platform.hpp"
 
+#include "core/error.hpp"
+#include "platform/cuda/cuda_platform.hpp"
 #include "score/mixture_kernels.hpp"
 
 namespace td {
@@ -44,11 +46,19 @@ class CpuPlatform final : public Platform {
 const Platform& platform(PlatformKind kind) {
   static const ReferencePlatform reference;
   static const CpuPlatform cpu;
+  if (kind == PlatformKind::Cuda) {
+    if (const Platform* p = cuda_platform()) return *p;
+    throw RunError("the CUDA platform is unavailable: " + cuda_status().reason);
+  }
   return kind == PlatformKind::Reference ? static_cast<const Platform&>(reference) : cpu;
 }
 
 const std::vector<PlatformKind>& platform_kinds() {
-  static const std::vector<PlatformKind> all = {PlatformKind::Reference, PlatformKind::Cpu};
+  static const std::vector<PlatformKind> all = [] {
+    std::vector<PlatformKind> k = {PlatformKind::Reference, PlatformKind::Cpu};
+    if (cuda_platform()) k.push_back(PlatformKind::Cuda);
+    return k;
+  }();
   return all;
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 // The hot kernels behind one interface (DESIGN: layers 6). Every platform computes the same numbers
 // from the same identities: `reference` in plain scalar double (the oracle), `cpu` with lanes and
-// OpenMP-friendly blocks; the CUDA platform plugs in here next. platform/compare.hpp runs every kernel
+// OpenMP-friendly blocks, `cuda` on the GPU (platform/cuda, when built and a device is present). platform/compare.hpp runs every kernel
 // on two platforms, compares them (NMSE) and times them; a test and bench/bench_platforms use it.
 #include <cstdint>
 #include <string>
@@ -24,8 +24,10 @@ class Platform {
   virtual void mixture(const GaussianMixture& marg, const Mat& X, Mat* S, Vec* div, Vec* logp) const = 0;
 };
 
-enum class PlatformKind { Reference, Cpu };
+enum class PlatformKind { Reference, Cpu, Cuda };
+// Throws RunError for Cuda where it is unavailable (cuda_status() says why).
 const Platform& platform(PlatformKind kind);
+// The platforms usable here: reference, cpu, and cuda when a device is present.
 const std::vector<PlatformKind>& platform_kinds();
 
 }  // namespace td

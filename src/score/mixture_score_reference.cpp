@@ -3,69 +3,37 @@
 #include <vector>
 
 #include "score/mixture_kernels.hpp"
+#include "score/mixture_point.hpp"
 
 namespace td {
 namespace {
-
-// log w_k - sum_j (x_j - m_kj)^2 / (2 v_kj) - 1/2 sum_j ln(2 pi v_kj)
-double component_logit(const GaussianMixture& g, int k, const double* x, int stride) {
-  double l = std::log(g.weights[k]);
-  for (int j = 0; j < g.dim(); ++j) {
-    const double v = g.vars(k, j), diff = x[j * stride] - g.means(k, j);
-    l -= 0.5 * diff * diff / v + 0.5 * std::log(2.0 * M_PI * v);
-  }
-  return l;
+MixtureArrays arrays(const GaussianMixture& g) {
+  return {g.K(), g.dim(), g.weights.data(), g.means.data(), g.vars.data()};
 }
-
-// Responsibilities of point i and log p at it.
-double point_responsibilities(const GaussianMixture& g, const Mat& X, int i, std::vector<double>& r) {
-  const int K = g.K();
-  r.resize(K);
-  double mx = -INFINITY;
-  for (int k = 0; k < K; ++k) {
-    r[k] = component_logit(g, k, X.data() + i, int(X.rows()));
-    mx = std::max(mx, r[k]);
-  }
-  double sum = 0;
-  for (int k = 0; k < K; ++k) sum += (r[k] = std::exp(r[k] - mx));
-  for (int k = 0; k < K; ++k) r[k] /= sum;
-  return mx + std::log(sum);
-}
-
 }  // namespace
 
+// The arithmetic is score/mixture_point.hpp's, shared with the CUDA platform.
 void mixture_eval_reference(const GaussianMixture& g, const Mat& X, Mat* S, Vec* div, Vec* logp) {
-  const int n = int(X.rows()), d = g.dim(), K = g.K();
-  if (S) S->setZero(n, d);
-  if (div) div->setZero(n);
+  const int n = int(X.rows()), d = g.dim();
+  const MixtureArrays a = arrays(g);
+  if (S) S->resize(n, d);
+  if (div) div->resize(n);
   if (logp) logp->resize(n);
-  std::vector<double> r;
-  Vec s(d), sk(d);
+  std::vector<double> r(static_cast<size_t>(g.K()));
+  Vec s(d);
   for (int i = 0; i < n; ++i) {
-    const double lp = point_responsibilities(g, X, i, r);
+    // The score goes straight into S's row (stride n), or into s when only the divergence is wanted.
+    double* si = S ? S->data() + i : (div ? s.data() : nullptr);
+    const double lp = mixture_point(a, X.data() + i, n, r.data(), si, S ? n : 1, div ? div->data() + i : nullptr);
     if (logp) (*logp)[i] = lp;
-    s.setZero();
-    double acc = 0;  // sum_k r_k (|s_k|^2 - sum_j 1/v_kj)
-    for (int k = 0; k < K; ++k) {
-      double sq = 0, tr = 0;
-      for (int j = 0; j < d; ++j) {
-        sk[j] = (g.means(k, j) - X(i, j)) / g.vars(k, j);
-        sq += sk[j] * sk[j];
-        tr += 1.0 / g.vars(k, j);
-      }
-      s += r[k] * sk;
-      acc += r[k] * (sq - tr);
-    }
-    if (S) S->row(i) = s.transpose();
-    if (div) (*div)[i] = acc - s.squaredNorm();
   }
 }
 
 void mixture_responsibilities(const GaussianMixture& g, const Mat& X, Mat& R) {
   R.resize(X.rows(), g.K());
-  std::vector<double> r;
+  std::vector<double> r(static_cast<size_t>(g.K()));
   for (int i = 0; i < X.rows(); ++i) {
-    point_responsibilities(g, X, i, r);
+    mixture_responsibilities_at(arrays(g), X.data() + i, int(X.rows()), r.data());
     for (int k = 0; k < g.K(); ++k) R(i, k) = r[k];
   }
 }
@@ -73,8 +41,8 @@ void mixture_responsibilities(const GaussianMixture& g, const Mat& X, Mat& R) {
 void mixture_jacobian(const GaussianMixture& g, const RowVec& x, Mat& J) {
   const int d = g.dim(), K = g.K();
   Mat X = x;
-  std::vector<double> r;
-  point_responsibilities(g, X, 0, r);
+  std::vector<double> r(static_cast<size_t>(K));
+  mixture_responsibilities_at(arrays(g), X.data(), 1, r.data());
   J.setZero(d, d);
   Vec s = Vec::Zero(d), sk(d);
   for (int k = 0; k < K; ++k) {

@@ -5,7 +5,9 @@
 
 #include <cstdio>
 
+#include "core/error.hpp"
 #include "platform/compare.hpp"
+#include "platform/cuda/cuda_platform.hpp"
 
 namespace td {
 
@@ -23,6 +25,29 @@ TEST(Platforms, EveryKernelMatchesTheReference) {
     }
   }
   EXPECT_GE(compared, 6);
+}
+
+// The CUDA platform is compiled wherever nvcc is (CI included) and compared with the reference where
+// a device is; elsewhere the test says why it cannot run.
+TEST(Platforms, CudaMatchesTheReferenceWhereThereIsAGpu) {
+  const CudaStatus& s = cuda_status();
+#ifdef THERMODIFF_CUDA_BUILT
+  EXPECT_TRUE(s.compiled);
+#else
+  EXPECT_FALSE(s.compiled);
+#endif
+  if (!s.available) {
+    EXPECT_FALSE(s.reason.empty());
+    EXPECT_EQ(cuda_platform(), nullptr);
+    EXPECT_THROW(platform(PlatformKind::Cuda), RunError);
+    GTEST_SKIP() << "no GPU: " << s.reason;
+  }
+  std::printf("  device: %s\n", s.device.c_str());
+  const Platform& cuda = platform(PlatformKind::Cuda);
+  for (const KernelComparison& c : compare_platforms(platform(PlatformKind::Reference), cuda, 4, 1)) {
+    std::printf("  cuda %-40s %-28s NMSE %.2e (allowed %.0e)\n", c.kernel.c_str(), c.shape.c_str(), c.nmse, c.tolerance);
+    EXPECT_TRUE(c.ok()) << c.kernel << " " << c.shape << ": NMSE " << c.nmse;
+  }
 }
 
 }  // namespace td

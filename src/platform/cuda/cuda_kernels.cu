@@ -1,0 +1,144 @@
+// The CUDA platform's kernels: one thread per row, the arithmetic of core/philox_draw.hpp and
+// score/mixture_point.hpp (the same functions the CPU runs). Compiled with --fmad=false, so that
+// +, -, *, / round as on the host; the device's exp/log/sin/cos differ from glibc's in the last bits,
+// hence per-row agreement to ~1e-15 relative, not bit for bit (tests/platform: NMSE <= 1e-24).
+#include <cuda_runtime.h>
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "core/philox_draw.hpp"
+#include "platform/cuda/cuda_kernels.hpp"
+
+namespace td::cuda {
+namespace {
+
+void check(cudaError_t e, const char* what) {
+  if (e != cudaSuccess) throw std::runtime_error(std::string("CUDA: ") + what + ": " + cudaGetErrorString(e));
+}
+
+// A device array freed on scope exit.
+template <class T>
+struct DeviceArray {
+  T* p = nullptr;
+  explicit DeviceArray(size_t n) {
+    if (n) check(cudaMalloc(&p, n * sizeof(T)), "cudaMalloc");
+  }
+  ~DeviceArray() { cudaFree(p); }
+  DeviceArray(const DeviceArray&) = delete;
+  DeviceArray& operator=(const DeviceArray&) = delete;
+};
+template <class T>
+void to_device(T* dst, const T* src, size_t n) {
+  if (n) check(cudaMemcpy(dst, src, n * sizeof(T), cudaMemcpyHostToDevice), "copy to device");
+}
+template <class T>
+void to_host(T* dst, const T* src, size_t n) {
+  if (n) check(cudaMemcpy(dst, src, n * sizeof(T), cudaMemcpyDeviceToHost), "copy to host");
+}
+void finish(const char* kernel) {
+  check(cudaGetLastError(), kernel);
+  check(cudaDeviceSynchronize(), kernel);
+}
+constexpr int kThreads = 128;
+int blocks(int n) { return (n + kThreads - 1) / kThreads; }
+
+__global__ void normals_kernel(uint64_t seed, uint32_t stream, uint32_t sub, const uint64_t* ids, int n, uint64_t step,
+                               int d, bool uniform, double* Z) {
+  const int i = blockIdx.x * blockDim.x + threadIdx.x;
+  if (i >= n) return;
+  for (int j = 0; j < d; ++j)
+    Z[i + size_t(j) * n] = uniform ? uniform_component(seed, stream, sub, ids[i], step, j)
+                                   : normal_component(seed, stream, sub, ids[i], step, j);
+}
+
+void draws(uint64_t seed, uint32_t stream, uint32_t sub, const uint64_t* ids, int n, uint64_t step, int d, bool uniform,
+           double* Z) {
+  DeviceArray<uint64_t> dids(n);
+  DeviceArray<double> dz(size_t(n) * d);
+  to_device(dids.p, ids, n);
+  normals_kernel<<<blocks(n), kThreads>>>(seed, stream, sub, dids.p, n, step, d, uniform, dz.p);
+  finish("normals kernel");
+  to_host(Z, dz.p, size_t(n) * d);
+}
+
+// Row i of a chunk of rows: x_j at X[i + j n], s_j at S[i + j n]; r is the row's K doubles of scratch.
+__global__ void mixture_kernel(MixtureArrays g, const double* X, int n, double* S, double* div, double* logp,
+                               double* scratch) {
+  const int i = blockIdx.x * blockDim.x + threadIdx.x;
+  if (i >= n) return;
+  double* r = scratch + size_t(i) * g.K;
+  const double lp = mixture_point(g, X + i, n, r, S ? S + i : nullptr, n, div ? div + i : nullptr);
+  if (logp) logp[i] = lp;
+}
+
+}  // namespace
+
+DeviceInfo probe() {
+  DeviceInfo info;
+  int count = 0;
+  const cudaError_t e = cudaGetDeviceCount(&count);
+  if (e != cudaSuccess) {
+    info.reason = std::string("no usable CUDA device: ") + cudaGetErrorString(e);
+    cudaGetLastError();  // clear it
+    return info;
+  }
+  if (count == 0) {
+    info.reason = "no CUDA device on this machine";
+    return info;
+  }
+  cudaDeviceProp p;
+  if (cudaGetDeviceProperties(&p, 0) != cudaSuccess) {
+    info.reason = "cudaGetDeviceProperties failed";
+    return info;
+  }
+  info.available = true;
+  info.name = p.name;
+  info.memory = p.totalGlobalMem;
+  info.major = p.major;
+  info.minor = p.minor;
+  info.multiprocessors = p.multiProcessorCount;
+  return info;
+}
+
+void normals(uint64_t seed, uint32_t stream, uint32_t sub, const uint64_t* ids, int n, uint64_t step, int d, double* Z) {
+  draws(seed, stream, sub, ids, n, step, d, false, Z);
+}
+void uniforms(uint64_t seed, uint32_t stream, uint32_t sub, const uint64_t* ids, int n, uint64_t step, int m, double* U) {
+  draws(seed, stream, sub, ids, n, step, m, true, U);
+}
+
+void mixture(const MixtureArrays& g, const double* X, int n, double* S, double* div, double* logp) {
+  const size_t kd = size_t(g.K) * g.d;
+  DeviceArray<double> w(g.K), m(kd), v(kd);
+  to_device(w.p, g.weights, g.K);
+  to_device(m.p, g.means, kd);
+  to_device(v.p, g.vars, kd);
+  const MixtureArrays dg{g.K, g.d, w.p, m.p, v.p};
+  // Chunks of rows: X, S and the scratch of a chunk in at most a quarter of the free memory.
+  size_t free_bytes = 0, total = 0;
+  check(cudaMemGetInfo(&free_bytes, &total), "cudaMemGetInfo");
+  const size_t per_row = sizeof(double) * (2 * size_t(g.d) + g.K + 2);
+  const int chunk = int(std::max<size_t>(1, std::min<size_t>(size_t(n), free_bytes / 4 / per_row)));
+  DeviceArray<double> dx(size_t(chunk) * g.d), ds(S ? size_t(chunk) * g.d : 0), ddiv(div ? chunk : 0),
+      dlp(logp ? chunk : 0), scratch(size_t(chunk) * g.K);
+  std::vector<double> buf(size_t(chunk) * g.d);
+  for (int lo = 0; lo < n; lo += chunk) {
+    const int c = std::min(chunk, n - lo);
+    for (int j = 0; j < g.d; ++j) std::copy(X + lo + size_t(j) * n, X + lo + c + size_t(j) * n, buf.begin() + size_t(j) * c);
+    to_device(dx.p, buf.data(), size_t(c) * g.d);
+    mixture_kernel<<<blocks(c), kThreads>>>(dg, dx.p, c, S ? ds.p : nullptr, div ? ddiv.p : nullptr,
+                                            logp ? dlp.p : nullptr, scratch.p);
+    finish("mixture kernel");
+    if (S) {
+      to_host(buf.data(), ds.p, size_t(c) * g.d);
+      for (int j = 0; j < g.d; ++j) std::copy(buf.begin() + size_t(j) * c, buf.begin() + size_t(j + 1) * c, S + lo + size_t(j) * n);
+    }
+    if (div) to_host(div + lo, ddiv.p, c);
+    if (logp) to_host(logp + lo, dlp.p, c);
+  }
+}
+
+}  // namespace td::cuda

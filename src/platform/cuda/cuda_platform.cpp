@@ -1,0 +1,95 @@
+#include "platform/cuda/cuda_platform.hpp"
+
+#include <fmt/format.h>
+
+#include <stdexcept>
+
+#include "core/error.hpp"
+#include "platform/cuda/cuda_kernels.hpp"
+
+namespace td {
+
+#ifdef THERMODIFF_CUDA
+namespace {
+
+// Runs a device call, turning CUDA's errors into RunError (exit 3 with the message).
+template <class F>
+void on_device(const char* what, F&& f) {
+  try {
+    f();
+  } catch (const std::runtime_error& e) {
+    throw RunError(fmt::format("CUDA platform, {}: {}", what, e.what()));
+  }
+}
+
+class CudaPlatform final : public Platform {
+ public:
+  std::string name() const override { return "cuda"; }
+  void normals(const RngKey& key, const uint64_t* ids, int n, uint64_t step, int d, Mat& Z) const override {
+    check_draw(key, max_id(ids, n), step, d, DrawKind::Normal);
+    Z.resize(n, d);
+    on_device("normals", [&] { cuda::normals(key.seed, uint32_t(key.stream), key.substream, ids, n, step, d, Z.data()); });
+  }
+  void uniforms(const RngKey& key, const uint64_t* ids, int n, uint64_t step, int m, Mat& U) const override {
+    check_draw(key, max_id(ids, n), step, m, DrawKind::Uniform);
+    U.resize(n, m);
+    on_device("uniforms", [&] { cuda::uniforms(key.seed, uint32_t(key.stream), key.substream, ids, n, step, m, U.data()); });
+  }
+  void mixture(const GaussianMixture& g, const Mat& X, Mat* S, Vec* div, Vec* logp) const override {
+    const int n = int(X.rows());
+    if (S) S->resize(n, g.dim());
+    if (div) div->resize(n);
+    if (logp) logp->resize(n);
+    const MixtureArrays a{g.K(), g.dim(), g.weights.data(), g.means.data(), g.vars.data()};
+    on_device("mixture", [&] {
+      cuda::mixture(a, X.data(), n, S ? S->data() : nullptr, div ? div->data() : nullptr, logp ? logp->data() : nullptr);
+    });
+  }
+
+ private:
+  static uint64_t max_id(const uint64_t* ids, int n) {
+    uint64_t m = 0;
+    for (int i = 0; i < n; ++i) m |= ids[i];
+    return m;
+  }
+};
+
+CudaStatus probe_status() {
+  CudaStatus s;
+  s.compiled = true;
+  const cuda::DeviceInfo info = cuda::probe();
+  s.available = info.available;
+  s.reason = info.reason;
+  if (info.available)
+    s.device = fmt::format("{} ({:.1f} GiB, sm_{}{}, {} SMs)", info.name, double(info.memory) / (1ull << 30), info.major,
+                           info.minor, info.multiprocessors);
+  return s;
+}
+
+}  // namespace
+
+const CudaStatus& cuda_status() {
+  static const CudaStatus s = probe_status();
+  return s;
+}
+
+const Platform* cuda_platform() {
+  static const CudaPlatform p;
+  return cuda_status().available ? &p : nullptr;
+}
+
+#else
+
+const CudaStatus& cuda_status() {
+  static const CudaStatus s{false, false,
+                            "this thermodiff was built without CUDA (nvcc not found when CMake configured it, or "
+                            "-DTHERMODIFF_CUDA=OFF)",
+                            ""};
+  return s;
+}
+
+const Platform* cuda_platform() { return nullptr; }
+
+#endif
+
+}  // namespace td
