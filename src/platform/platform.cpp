@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 #include "platform/cuda/cuda_platform.hpp"
 #include "score/mixture_kernels.hpp"
+#include "sim/fused_taep_setup.hpp"
 
 namespace td {
 namespace {
@@ -24,6 +25,9 @@ class ReferencePlatform final : public Platform {
   void mixture(const GaussianMixture& marg, const Mat& X, Mat* S, Vec* div, Vec* logp) const override {
     mixture_eval_reference(marg, X, S, div, logp);
   }
+  void taep_mixture(const FusedTaepProblem& p, uint64_t first, int n, FusedTaepOut out) const override {
+    fused_taep_host(p, first, n, out, false);
+  }
 };
 
 // Lanes: Philox eight ids at a time with vector Box-Muller; the register-resident mixture kernel.
@@ -38,6 +42,10 @@ class CpuPlatform final : public Platform {
   }
   void mixture(const GaussianMixture& marg, const Mat& X, Mat* S, Vec* div, Vec* logp) const override {
     mixture_eval_fast(marg, X, S, div, logp);
+  }
+  // The fused trajectory with OpenMP (the production TAEP path is run_taep's blocks, faster on a CPU).
+  void taep_mixture(const FusedTaepProblem& p, uint64_t first, int n, FusedTaepOut out) const override {
+    fused_taep_host(p, first, n, out, true);
   }
 };
 

@@ -10,6 +10,7 @@
 #include "core/rng.hpp"
 #include "core/types.hpp"
 #include "data/mixture.hpp"
+#include "sim/fused_taep.hpp"
 
 namespace td {
 
@@ -22,6 +23,8 @@ class Platform {
   virtual void uniforms(const RngKey& key, const uint64_t* ids, int n, uint64_t step, int m, Mat& U) const = 0;
   // The score, divergence and log-density of mixture `marg` at the rows of X (any output may be null).
   virtual void mixture(const GaussianMixture& marg, const Mat& X, Mat* S, Vec* div, Vec* logp) const = 0;
+  // Whole TAEP trajectories first .. first + n - 1 of exact-mixture scores (sim/fused_taep.hpp).
+  virtual void taep_mixture(const FusedTaepProblem& p, uint64_t first, int n, FusedTaepOut out) const = 0;
 };
 
 enum class PlatformKind { Reference, Cpu, Cuda };

@@ -8,19 +8,24 @@
 
 namespace td {
 
-// A mixture as raw arrays in Eigen's column-major layout: element (k, j) at [k + j K].
+// A mixture as raw arrays in Eigen's column-major layout: element (k, j) at [k + j K], seen through
+// a forward kernel (alpha, sigma2): the marginal N(alpha mu_k, alpha^2 s_k^2 + sigma2), with the
+// arithmetic of GaussianMixture::marginal (exact for the defaults 1, 0: the arrays as they are).
 struct MixtureArrays {
   int K = 0, d = 0;
   const double* weights = nullptr;  // K
   const double* means = nullptr;    // K x d
-  const double* vars = nullptr;     // K x d, all > 0
+  const double* vars = nullptr;     // K x d; the marginal's must be > 0
+  double alpha = 1, sigma2 = 0;
+  TD_HD double mean(int k, int j) const { return alpha * means[k + j * K]; }
+  TD_HD double var(int k, int j) const { return (alpha * alpha) * vars[k + j * K] + sigma2; }
 };
 
 // log w_k - sum_j (x_j - m_kj)^2 / (2 v_kj) - 1/2 sum_j ln(2 pi v_kj); x_j at x[j xs].
 TD_HD double mixture_logit(const MixtureArrays& g, int k, const double* x, int xs) {
   double l = log(g.weights[k]);
   for (int j = 0; j < g.d; ++j) {
-    const double v = g.vars[k + j * g.K], diff = x[j * xs] - g.means[k + j * g.K];
+    const double v = g.var(k, j), diff = x[j * xs] - g.mean(k, j);
     l -= 0.5 * diff * diff / v + 0.5 * log(2.0 * 3.14159265358979323846 * v);
   }
   return l;
@@ -50,7 +55,7 @@ TD_HD double mixture_point(const MixtureArrays& g, const double* x, int xs, doub
   for (int k = 0; k < g.K; ++k) {
     double sq = 0, tr = 0;
     for (int j = 0; j < g.d; ++j) {
-      const double v = g.vars[k + j * g.K], sk = (g.means[k + j * g.K] - x[j * xs]) / v;
+      const double v = g.var(k, j), sk = (g.mean(k, j) - x[j * xs]) / v;
       sq += sk * sk;
       tr += 1.0 / v;
       s[j * ss] += r[k] * sk;

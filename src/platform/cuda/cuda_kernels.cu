@@ -5,6 +5,7 @@
 #include <cuda_runtime.h>
 
 #include <algorithm>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -74,6 +75,27 @@ __global__ void mixture_kernel(MixtureArrays g, const double* X, int n, double* 
   if (logp) logp[i] = lp;
 }
 
+__global__ void taep_kernel(FusedTaepProblem p, uint64_t first, int n, FusedTaepOut out, double* scratch, int per) {
+  const int i = blockIdx.x * blockDim.x + threadIdx.x;
+  if (i >= n) return;
+  fused_taep_trajectory(p, first + uint64_t(i), i, n, scratch + size_t(i) * per, out);
+}
+
+// A mixture's arrays copied to the device (freed with the owner).
+struct DeviceMixture {
+  DeviceArray<double> w, m, v;
+  MixtureArrays a;
+  explicit DeviceMixture(const MixtureArrays& g)
+      : w(size_t(g.K)), m(size_t(g.K) * g.d), v(size_t(g.K) * g.d), a(g) {
+    to_device(w.p, g.weights, size_t(g.K));
+    to_device(m.p, g.means, size_t(g.K) * g.d);
+    to_device(v.p, g.vars, size_t(g.K) * g.d);
+    a.weights = w.p;
+    a.means = m.p;
+    a.vars = v.p;
+  }
+};
+
 }  // namespace
 
 DeviceInfo probe() {
@@ -116,7 +138,10 @@ void mixture(const MixtureArrays& g, const double* X, int n, double* S, double* 
   to_device(w.p, g.weights, g.K);
   to_device(m.p, g.means, kd);
   to_device(v.p, g.vars, kd);
-  const MixtureArrays dg{g.K, g.d, w.p, m.p, v.p};
+  MixtureArrays dg = g;  // its kernel (alpha, sigma2) too
+  dg.weights = w.p;
+  dg.means = m.p;
+  dg.vars = v.p;
   // Chunks of rows: X, S and the scratch of a chunk in at most a quarter of the free memory.
   size_t free_bytes = 0, total = 0;
   check(cudaMemGetInfo(&free_bytes, &total), "cudaMemGetInfo");
@@ -138,6 +163,44 @@ void mixture(const MixtureArrays& g, const double* X, int n, double* S, double* 
     }
     if (div) to_host(div + lo, ddiv.p, c);
     if (logp) to_host(logp + lo, dlp.p, c);
+  }
+}
+
+
+void taep_mixture(const FusedTaepProblem& p, uint64_t first, int n, FusedTaepOut out) {
+  const int M = p.models;
+  DeviceArray<FusedStep> steps{size_t(p.steps)};
+  to_device(steps.p, p.step, size_t(p.steps));
+  const DeviceMixture target(p.target);
+  std::vector<std::unique_ptr<DeviceMixture>> models;
+  std::vector<MixtureArrays> model_arrays;
+  for (int m = 0; m < M; ++m) {
+    models.push_back(std::make_unique<DeviceMixture>(p.model[m]));
+    model_arrays.push_back(models.back()->a);
+  }
+  DeviceArray<MixtureArrays> dmodels{size_t(M)};
+  to_device(dmodels.p, model_arrays.data(), size_t(M));
+  FusedTaepProblem dp = p;
+  dp.step = steps.p;
+  dp.target = target.a;
+  dp.model = dmodels.p;
+  // Chunks: each trajectory's scratch and its 4 M results in at most a quarter of the free memory.
+  size_t free_bytes = 0, total = 0;
+  check(cudaMemGetInfo(&free_bytes, &total), "cudaMemGetInfo");
+  const int per = fused_taep_scratch(p);
+  const size_t per_traj = sizeof(double) * (size_t(per) + 4 * size_t(M));
+  const int chunk = int(std::max<size_t>(1, std::min<size_t>(size_t(n), free_bytes / 4 / per_traj)));
+  DeviceArray<double> scratch(size_t(chunk) * per), res(4 * size_t(M) * chunk);
+  for (int lo = 0; lo < n; lo += chunk) {
+    const int c = std::min(chunk, n - lo);
+    double* r = res.p;
+    const FusedTaepOut dout{r, r + size_t(M) * c, r + 2 * size_t(M) * c, out.exact ? r + 3 * size_t(M) * c : nullptr};
+    taep_kernel<<<blocks(c), kThreads>>>(dp, first + uint64_t(lo), c, dout, scratch.p, per);
+    finish("TAEP kernel");
+    double* host[4] = {out.kernel, out.noise, out.coarse, out.exact};
+    for (int q = 0; q < 4; ++q)
+      if (host[q])
+        for (int m = 0; m < M; ++m) to_host(host[q] + size_t(m) * n + lo, r + (size_t(q) * M + m) * c, size_t(c));
   }
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "score/mixture_point.hpp"
+#include "sim/fused_taep.hpp"
 
 namespace td::cuda {
 
@@ -28,5 +29,9 @@ void uniforms(uint64_t seed, uint32_t stream, uint32_t substream, const uint64_t
 // Score (n x d), divergence and log-density (n) of the mixture at the n rows of X; any output may be
 // null. Rows are processed in chunks that fit the device's memory.
 void mixture(const MixtureArrays& g, const double* X, int n, double* S, double* div, double* logp);
+
+// Whole TAEP trajectories first .. first + n - 1 (sim/fused_taep.hpp), one thread each, in chunks
+// that fit the device's memory; out's arrays are host arrays of models x n.
+void taep_mixture(const FusedTaepProblem& p, uint64_t first, int n, FusedTaepOut out);
 
 }  // namespace td::cuda

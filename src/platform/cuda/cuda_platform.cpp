@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "platform/cuda/cuda_kernels.hpp"
+#include "sim/fused_taep_setup.hpp"
 
 namespace td {
 
@@ -44,6 +45,10 @@ class CudaPlatform final : public Platform {
     on_device("mixture", [&] {
       cuda::mixture(a, X.data(), n, S ? S->data() : nullptr, div ? div->data() : nullptr, logp ? logp->data() : nullptr);
     });
+  }
+  void taep_mixture(const FusedTaepProblem& p, uint64_t first, int n, FusedTaepOut out) const override {
+    check_fused_taep_draws(p, first, n);
+    on_device("TAEP", [&] { cuda::taep_mixture(p, first, n, out); });
   }
 
  private:
