@@ -28,6 +28,7 @@
 #include "experiments/registry.hpp"
 #include "experiments/toml_writer.hpp"
 #include "nn/torchscript_net.hpp"
+#include "platform/cuda/cuda_platform.hpp"
 #include "report/html_report.hpp"
 #include "report/run_dir.hpp"
 
@@ -44,6 +45,7 @@ struct RunOptions {
   std::string out;
   std::vector<std::string> sets;
   std::string seed;       // --seed as given: checked as an integer in [0, 2^63 - 1], never clamped
+  std::string device;     // --device: the config's `device` (cpu or cuda), checked by the config reader
   std::string threads;    // --threads as given: checked against the machine (see thread_count)
   bool verbose = false;   // library errors in full (LibTorch's stack frames, TorchScript tracebacks)
   bool remove = false;    // clean: remove the abandoned incomplete runs it lists
@@ -116,6 +118,7 @@ toml::table load_config(const RunOptions& o, std::string& source, std::string& n
   }
   for (const auto& s : o.sets) apply_override(t, s);
   if (!o.seed.empty()) t.insert_or_assign("seed", int64_t(parse_count("--seed", o.seed, 0, INT64_MAX)));
+  if (!o.device.empty()) t.insert_or_assign("device", o.device);
   return t;
 }
 
@@ -202,12 +205,30 @@ nlohmann::json run_keeping_checkpoints(const Experiment& ex, const RunContext& c
   }
 }
 
+// device = "cuda" where the CUDA platform is unusable is bad input (exit 2), never a quiet CPU run.
+void check_device(const std::string& device) {
+  if (device != "cuda" || cuda_status().available) return;
+  throw InputError(fmt::format("device = \"cuda\" (or --device cuda): {}; run with --device cpu, or on a machine with "
+                               "a GPU (docs/gpu.md)", cuda_status().reason));
+}
+
+// Where the run computed, for results.json: the device asked for, the GPU's name, and (from the
+// experiment) which parts ran on it and which on the CPU.
+nlohmann::json device_json(const Experiment& ex, const nlohmann::json& from_run) {
+  nlohmann::json d = from_run.is_object() ? from_run : nlohmann::json::object();
+  d["requested"] = ex.device;
+  d["cuda_built"] = cuda_status().compiled;
+  if (ex.device == "cuda") d["gpu"] = cuda_status().device;
+  return d;
+}
+
 // What `validate` and `run` both do before any work: the config parsed (its data files read), the
 // memory estimate against the machine's (returned as a line to print), every model loaded and probed.
 Experiment checked_experiment(const RunOptions& o, std::string& source, std::string& name, std::string& memory) {
   const toml::table t = load_config(o, source, name);
   Experiment ex = parse_experiment(t, source);
   memory = check_memory(ex);
+  check_device(ex.device);
   ex.check();
   return ex;
 }
@@ -226,10 +247,11 @@ int cmd_run(const RunOptions& o) {
   ctx.out_dir = dir.tmp();
   ctx.checkpoint_dir = dir.checkpoint_dir();
   ctx.quiet = o.quiet;
+  ctx.cuda = ex.device == "cuda";
   if (!o.quiet) ctx.log = [](const std::string& s) { std::cerr << s << std::endl; };
   enable_progress(!o.quiet && isatty(fileno(stderr)));
-  ctx.log(fmt::format("thermodiff {}: running '{}' from {} with seed {} on {} threads", THERMODIFF_VERSION, name,
-                      source, ex.seed, threads));
+  ctx.log(fmt::format("thermodiff {}: running '{}' from {} with seed {} on {} threads{}", THERMODIFF_VERSION, name,
+                      source, ex.seed, threads, ctx.cuda ? " and " + cuda_status().device : ""));
   if (!memory.empty()) ctx.log(memory);
   if (o.resume && dir.resumed_from().empty())
     ctx.log(fmt::format("--resume: no incomplete run of {} found; starting afresh", o.out));
@@ -244,6 +266,7 @@ int cmd_run(const RunOptions& o) {
   if (results.contains("flags"))  // on stderr even with --quiet: a number not to trust is never silent
     for (const auto& f : results["flags"]) std::cerr << "warning: " << f.get<std::string>() << "\n";
   if (audit) write_rng_audit(*audit, o.rng_audit);
+  results["device"] = device_json(ex, results.value("device", nlohmann::json()));
   results["version"] = THERMODIFF_VERSION;
   results["git"] = THERMODIFF_GIT;
   results["config_source"] = source;
@@ -375,6 +398,8 @@ int main(int argc, char** argv) {
                                           std::string(kQuickstart) + ")");
     c->add_option("--set", o.sets, "override a config key: --set sim.trajectories=50000 (repeatable)");
     c->add_option("--seed", o.seed, "override the seed: a whole number from 0 to 2^63 - 1");
+    c->add_option("--device", o.device,
+                  "cpu or cuda: where the run computes (overrides the config's `device`; cuda needs a GPU, docs/gpu.md)");
     c->add_flag("--verbose", o.verbose, "print library errors in full (LibTorch's stack frames, TorchScript tracebacks)");
   };
   CLI::App* run = app.add_subcommand("run", "run an experiment and write its run directory and report");

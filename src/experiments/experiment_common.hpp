@@ -27,6 +27,7 @@ struct RunContext {
   // Where what a resumed run reuses goes ("" = no checkpoints): finished sections, training checkpoints.
   std::string checkpoint_dir;
   bool quiet = false;   // no progress lines
+  bool cuda = false;    // device = "cuda": the parts that have a CUDA path run on the GPU (checked present)
   std::function<void(const std::string&)> log = [](const std::string&) {};
 };
 

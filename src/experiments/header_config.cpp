@@ -22,6 +22,10 @@ ConfigHeader read_header(ConfigReader& r, const char* kind, const char* default_
       "counts them, leaves them out of every estimate and reports the counts (docs/robustness.md#nonfinite)");
   r.require(nonfinite == "fail" || nonfinite == "exclude", "nonfinite", fmt::format("'{}' is not fail or exclude", nonfinite));
   h.nonfinite = parse_nonfinite_policy(nonfinite);
+  h.device = r.string("device", "cpu",
+      "where the run computes: cpu, or cuda (the first GPU; exact-mixture TAEP ensembles run there, the rest on the "
+      "CPU, as results.json's device section lists; an error on a machine without one, docs/gpu.md)");
+  r.require(h.device == "cpu" || h.device == "cuda", "device", fmt::format("'{}' is not cpu or cuda", h.device));
   return h;
 }
 

@@ -1,5 +1,5 @@
 #pragma once
-// The keys every experiment's config starts with: experiment, title, seed, nonfinite.
+// The keys every experiment's config starts with: experiment, title, seed, nonfinite, device.
 #include <cstdint>
 #include <string>
 
@@ -12,6 +12,7 @@ struct ConfigHeader {
   std::string title;
   uint64_t seed = 1;
   NonFinitePolicy nonfinite = NonFinitePolicy::Fail;
+  std::string device = "cpu";  // cpu or cuda (docs/gpu.md)
 };
 
 // `experiment` must name `kind` (it may be absent only for taep, the default experiment); `title`

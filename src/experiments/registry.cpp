@@ -83,6 +83,7 @@ Experiment make_experiment(Config cfg, const char* kind, std::string summary, Ru
   e.seed = c->seed;
   e.resolved = c->resolved;
   e.nonfinite = parse_nonfinite_policy(c->resolved["nonfinite"].value_or(std::string("fail")));
+  e.device = c->resolved["device"].value_or(std::string("cpu"));
   e.summary = std::move(summary);
   e.run = [c, run](const RunContext& ctx) { return run(*c, ctx); };
   e.render = render;

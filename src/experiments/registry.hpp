@@ -24,6 +24,7 @@ struct Experiment {
   std::string kind;     // the config's `experiment` key
   uint64_t seed = 1;
   NonFinitePolicy nonfinite = NonFinitePolicy::Fail;  // the config's `nonfinite` (core/nonfinite.hpp)
+  std::string device = "cpu";  // the config's `device` (or --device): cpu or cuda
   toml::table resolved; // the config with every default written out
   std::string summary;  // one line for `validate`
   // Loads every model and checks its contract on a probe batch (data files are read by the parser):

@@ -68,6 +68,14 @@ std::string run_record_html(const json& r) {
   row("config", r.value("config_source", "?"));
   if (r.contains("seed")) row("seed", r["seed"].dump());
   if (r.contains("threads")) row("threads", r["threads"].dump());
+  if (r.contains("device") && r["device"].is_object()) {  // where it computed: the device, its GPU, each part's
+    const json& d = r["device"];
+    std::string v = d.value("requested", "cpu");
+    if (d.contains("gpu")) v += ": " + d["gpu"].get<std::string>();
+    for (const auto& [part, where] : d.items())
+      if (part != "requested" && part != "gpu" && where.is_string()) v += "; " + part + " on " + where.get<std::string>();
+    row("device", v);
+  }
   row("created (UTC)", r.value("created", "?"));
   if (r.contains("timing_s") && r["timing_s"].is_object())
     for (const auto& [stage, s] : r["timing_s"].items())

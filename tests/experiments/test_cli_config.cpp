@@ -2,7 +2,8 @@
 // naming the key and file, exit code 2, and no run directory.
 #include <gtest/gtest.h>
 
-#include "core/file_io.hpp"  // remove_tree: LibTorch 2.x re-exports std::filesystem::remove_all, and it crashed
+#include "core/file_io.hpp"
+#include "platform/cuda/cuda_platform.hpp"  // remove_tree: LibTorch 2.x re-exports std::filesystem::remove_all, and it crashed
 
 #include <array>
 #include <cmath>
@@ -951,4 +952,22 @@ data = { ring = { K = 8, radius = 2.0, std = 0.1 }, collapse = { m = 1, alpha = 
   }
   for (const auto& k : keys[0]) EXPECT_EQ(keys[1].count(k), 0u) << "seeds 1 and 2 share a stream";
   EXPECT_GT(keys[0].size(), 15u);
+}
+
+// --device / `device`: cpu is recorded in results.json; cuda where the CUDA platform is unusable is
+// bad input (exit 2) naming why, never a quiet CPU run; an unknown device names the key.
+TEST_F(Cli, DeviceIsRecordedAndCudaWithoutAGpuIsRefused) {
+  const std::string small = variant("trajectories = 20000", "trajectories = 256");
+  const fs::path out = dir_ / "cpu";
+  const Result r = run("run " + small + " --quiet --set grid.steps=50 --device cpu --out " + out.string());
+  ASSERT_EQ(r.code, 0) << r.output;
+  const nlohmann::json j = results(out);
+  EXPECT_EQ(j["device"]["requested"], "cpu");
+  EXPECT_EQ(j["device"]["cuda_built"].get<bool>(), td::cuda_status().compiled);
+  expect_bad(small, "key 'device': 'gpu' is not cpu or cuda", "--device gpu");
+  if (td::cuda_status().available) GTEST_SKIP() << "this machine has a GPU: " << td::cuda_status().device;
+  expect_bad(small, "device = \"cuda\" (or --device cuda): ", "--device cuda");
+  const Result v = run("validate " + variant("seed = 1", "seed = 1\ndevice = \"cuda\""));
+  EXPECT_EQ(v.code, 2) << v.output;
+  EXPECT_NE(v.output.find(td::cuda_status().reason), std::string::npos) << v.output;
 }

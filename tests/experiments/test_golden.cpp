@@ -92,11 +92,12 @@ std::string read_text(const fs::path& p) {
   return s.str();
 }
 
-// Run-time figures and run identity: they differ between any two runs.
+// Run-time figures and run identity: they differ between any two runs (device: where it ran, so
+// that a GPU run is compared with the same goldens).
 bool ignored(const std::string& key) {
-  static const std::array<const char*, 10> keys = {"timing_s", "throughput", "threads", "created", "git",
+  static const std::array<const char*, 11> keys = {"timing_s", "throughput", "threads", "created", "git",
                                                     "version", "config_source", "seconds", "samples_per_s",
-                                                    "trajectory_steps_per_s_per_model"};
+                                                    "trajectory_steps_per_s_per_model", "device"};
   for (const char* k : keys)
     if (key == k) return true;
   return false;
@@ -213,6 +214,8 @@ std::string run_builtin(const Builtin& b, const fs::path& out, const fs::path& a
   std::string cmd = std::string(THERMODIFF_BINARY) + " run " + b.name + " --quiet --threads 2 --out " + out.string() +
                     " --rng-audit " + audit.string();
   for (const auto& kv : b.sets) cmd += " --set '" + kv + "'";
+  // THERMODIFF_GOLDEN_DEVICE=cuda: the same goldens on the GPU (scripts/gpu_check.sh).
+  if (const char* d = std::getenv("THERMODIFF_GOLDEN_DEVICE"); d && *d) cmd += std::string(" --device ") + d;
   cmd += " 2>&1";
   FILE* p = popen(cmd.c_str(), "r");
   std::string log;

@@ -1,4 +1,5 @@
 #include "experiments/taep/run.hpp"
+#include "experiments/taep/fused.hpp"
 
 #include <array>
 #include <chrono>
@@ -138,14 +139,14 @@ bool read_chunk(const std::string& path, std::vector<TaepTrajectories>& out, int
 // The TAEP ensemble; with a checkpoint directory, in chunks of trajectory ids saved as they finish,
 // so that a resumed run (--resume) computes only the missing ones. Per-trajectory values depend only
 // on the trajectory's id, so the result is the same (tests: Taep.ChunkedEnsembleEqualsTheWholeOne).
-std::vector<TaepTrajectories> run_taep_resumable(const RunContext& ctx, const Process& process, const TimeGrid& grid,
-                                                 const Score& target, const std::vector<const Score*>& models,
-                                                 EnsembleSpec spec, const InitFn& init, const NoiseSource& noise,
-                                                 const TaepOptions& opt) {
-  if (ctx.checkpoint_dir.empty()) return run_taep(process, grid, target, models, spec, init, noise, opt);
+// `run` computes the ensemble of a spec's range (run_taep on the CPU, run_taep_fused on a platform).
+using TaepEnsembleFn = std::function<std::vector<TaepTrajectories>(const EnsembleSpec&)>;
+std::vector<TaepTrajectories> run_taep_resumable(const RunContext& ctx, const TimeGrid& grid, size_t models,
+                                                 EnsembleSpec spec, const TaepEnsembleFn& run) {
+  if (ctx.checkpoint_dir.empty()) return run(spec);
   const int64_t n = spec.trajectories, B = ensemble_block(spec);
   const int64_t chunk = (std::max<int64_t>((n + 15) / 16, 16 * B) + B - 1) / B * B;  // <= 16 chunks, whole blocks
-  std::vector<TaepTrajectories> out(models.size());
+  std::vector<TaepTrajectories> out(models);
   int64_t loaded = 0;
   for (int64_t first = 0, c = 0; first < n; first += chunk, ++c) {
     spec.first = first, spec.last = first + chunk;
@@ -155,9 +156,9 @@ std::vector<TaepTrajectories> run_taep_resumable(const RunContext& ctx, const Pr
       loaded += hi - lo;
       continue;
     }
-    auto part = run_taep(process, grid, target, models, spec, init, noise, opt);
+    auto part = run(spec);
     write_file_atomically(file, chunk_bytes(part, lo, hi));
-    for (size_t m = 0; m < models.size(); ++m) merge_chunk(part[m], out[m], lo, hi);
+    for (size_t m = 0; m < models; ++m) merge_chunk(part[m], out[m], lo, hi);
   }
   if (loaded) ctx.log(fmt::format("taep: {} of {} trajectories taken from the interrupted run", loaded, n));
   return out;
@@ -274,11 +275,24 @@ class TaepRun {
     ctx_.log(fmt::format("taep: {} models{}, {} trajectories x {} steps ({} grid), d = {}", models_.size(),
                          companions_.empty() ? "" : fmt::format(" + {} exact-field companions", companions_.size()),
                          cfg_.trajectories, grid_.steps(), grid_kind_name(cfg_.grid.spec.kind), d_));
-    const MarginalSampler init_sampler = mixture_marginal_sampler(cfg_.target, process_, {cfg_.seed, Stream::Init});
+    const RngKey init_key{cfg_.seed, Stream::Init}, noise_key{cfg_.seed, Stream::Forward};
+    const MarginalSampler init_sampler = mixture_marginal_sampler(cfg_.target, process_, init_key);
     const InitFn init = [&](const uint64_t* ids, int n, Mat& X) { init_sampler(grid_.t_min(), ids, n, 0, X); };
+    TaepEnsembleFn run = [&](const EnsembleSpec& spec) {
+      return run_taep(process_, grid_, *target_, scores_, spec, init, PhiloxNoise(noise_key), opt_);
+    };
+    if (ctx_.cuda) {  // the fused kernel on the GPU where it applies; the reason logged and recorded where not
+      const std::string why = fused_taep_unsupported(*target_, scores_, opt_);
+      out_["device"]["taep_ensemble"] = why.empty() ? "cuda (fused exact-mixture kernel)" : "cpu: " + why;
+      if (why.empty())
+        run = [&](const EnsembleSpec& spec) {
+          return run_taep_fused(platform(PlatformKind::Cuda), process_, grid_, *target_, scores_, spec, init_key, noise_key);
+        };
+      else
+        ctx_.log("taep: device = cuda, but the ensemble runs on the CPU: " + why);
+    }
     const auto t0 = Clock::now();
-    traj_ = run_taep_resumable(ctx_, process_, grid_, *target_, scores_, {cfg_.trajectories, cfg_.block}, init,
-                               PhiloxNoise({cfg_.seed, Stream::Forward}), opt_);
+    traj_ = run_taep_resumable(ctx_, grid_, scores_.size(), {cfg_.trajectories, cfg_.block}, run);
     const double s = seconds_since(t0), work = double(cfg_.trajectories) * grid_.steps();
     ctx_.log(fmt::format("taep: ensemble done in {:.2f} s ({:.3g} trajectory-steps/s per model)", s,
                          work * double(scores_.size()) / s));

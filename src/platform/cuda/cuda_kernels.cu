@@ -103,7 +103,7 @@ DeviceInfo probe() {
   int count = 0;
   const cudaError_t e = cudaGetDeviceCount(&count);
   if (e != cudaSuccess) {
-    info.reason = std::string("no usable CUDA device: ") + cudaGetErrorString(e);
+    info.reason = std::string("no GPU usable here (CUDA runtime: ") + cudaGetErrorString(e) + ")";
     cudaGetLastError();  // clear it
     return info;
   }
