@@ -206,10 +206,17 @@ nlohmann::json run_keeping_checkpoints(const Experiment& ex, const RunContext& c
 }
 
 // device = "cuda" where the CUDA platform is unusable is bad input (exit 2), never a quiet CPU run.
-void check_device(const std::string& device) {
-  if (device != "cuda" || cuda_status().available) return;
+// Returns where TorchScript models will run (set here, before any is loaded).
+std::string check_device(const std::string& device) {
+  if (device != "cuda" || cuda_status().available) return set_torch_device(device == "cuda");
   throw InputError(fmt::format("device = \"cuda\" (or --device cuda): {}; run with --device cpu, or on a machine with "
                                "a GPU (docs/gpu.md)", cuda_status().reason));
+}
+
+// Where TorchScript models run in this process (set_torch_device's answer).
+std::string& torchscript_device() {
+  static std::string d = "cpu";
+  return d;
 }
 
 // Where the run computed, for results.json: the device asked for, the GPU's name, and (from the
@@ -218,7 +225,10 @@ nlohmann::json device_json(const Experiment& ex, const nlohmann::json& from_run)
   nlohmann::json d = from_run.is_object() ? from_run : nlohmann::json::object();
   d["requested"] = ex.device;
   d["cuda_built"] = cuda_status().compiled;
-  if (ex.device == "cuda") d["gpu"] = cuda_status().device;
+  if (ex.device == "cuda") {
+    d["gpu"] = cuda_status().device;
+    d["torchscript_models"] = torchscript_device();
+  }
   return d;
 }
 
@@ -228,7 +238,7 @@ Experiment checked_experiment(const RunOptions& o, std::string& source, std::str
   const toml::table t = load_config(o, source, name);
   Experiment ex = parse_experiment(t, source);
   memory = check_memory(ex);
-  check_device(ex.device);
+  torchscript_device() = check_device(ex.device);
   ex.check();
   return ex;
 }

@@ -16,7 +16,7 @@ inline torch::Tensor to_tensor(const Mat& X, torch::Dtype dtype = torch::kDouble
 
 // [n, d] tensor -> n x d matrix (double).
 inline Mat to_mat(const torch::Tensor& T) {
-  const auto c = T.detach().to(torch::kDouble).contiguous();
+  const auto c = T.detach().to(torch::kCPU).to(torch::kDouble).contiguous();  // from any device
   return Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
       c.data_ptr<double>(), c.size(0), c.size(1));
 }

@@ -16,9 +16,15 @@ namespace td {
 
 struct TorchScriptNet::Impl {
   mutable torch::jit::Module module;
+  torch::Device device{torch::kCPU};
 };
 
 namespace {
+
+torch::Device& network_device() {
+  static torch::Device d{torch::kCPU};
+  return d;
+}
 
 std::string shape(const torch::Tensor& f) {
   std::ostringstream o;
@@ -50,8 +56,8 @@ void guarded(const std::string& model, const Vec& t, F&& f) {
 // forward(x, t) with the contract's checks: a tensor of shape [n, d] and a real floating dtype;
 // `grad`: it must depend on x through autograd (the divergence is taken by autograd).
 torch::Tensor call(torch::jit::Module& m, const torch::Tensor& x, const Vec& t, const std::string& model, int d, bool grad) {
-  const auto tt = t.size() == 1 ? torch::full({x.size(0)}, t[0], torch::kFloat)
-                                : to_tensor(Mat(t), torch::kFloat).reshape({x.size(0)});
+  const auto tt = t.size() == 1 ? torch::full({x.size(0)}, t[0], torch::TensorOptions(torch::kFloat).device(x.device()))
+                                : to_tensor(Mat(t), torch::kFloat).reshape({x.size(0)}).to(x.device());
   const torch::IValue r = m.forward({x, tt});
   if (!r.isTensor()) throw InputError(fmt::format("{}: forward must return a Tensor (at {})", model, times(t)));
   const auto f = r.toTensor();
@@ -81,6 +87,14 @@ TorchScriptNet::TorchScriptNet(const std::string& path, int d, const std::vector
     throw InputError(fmt::format("TorchScript model '{}' cannot be loaded: {}", path, library_error_text(e.what())));
   }
   impl_->module.eval();
+  impl_->device = network_device();
+  if (impl_->device.is_cuda()) {
+    try {
+      impl_->module.to(impl_->device);
+    } catch (const std::exception& e) {
+      throw InputError(fmt::format("TorchScript model '{}' cannot be moved to the GPU: {}", path, library_error_text(e.what())));
+    }
+  }
   probe(probe_times);
 }
 
@@ -111,7 +125,7 @@ void TorchScriptNet::forward(const Mat& X, const Vec& t, Mat& out) const {
   check_batch(X, t);
   guarded(describe(), t, [&] {
     torch::NoGradGuard ng;
-    out = to_mat(call(impl_->module, to_tensor(X, torch::kFloat), t, describe(), d_, false));
+    out = to_mat(call(impl_->module, to_tensor(X, torch::kFloat).to(impl_->device), t, describe(), d_, false));
   });
 }
 
@@ -119,11 +133,11 @@ void TorchScriptNet::forward_quadratic(const Mat& X, const Vec& t, const std::ve
   check_batch(X, t);
   guarded(describe(), t, [&] {
     const int n = int(X.rows()), k = int(V.size());
-    auto x = to_tensor(X, torch::kFloat).requires_grad_(true);
+    auto x = to_tensor(X, torch::kFloat).to(impl_->device).requires_grad_(true);
     const auto f = call(impl_->module, x, t, describe(), d_, true);
     Q.resize(n, k);
     for (int p = 0; p < k; ++p) {
-      const auto v = to_tensor(V[p], torch::kFloat);
+      const auto v = to_tensor(V[p], torch::kFloat).to(impl_->device);
       const auto g = torch::autograd::grad({(f * v).sum()}, {x}, {}, /*retain_graph=*/true)[0];  // J^T v
       Q.col(p) = to_mat((g * v).sum(1, true)).col(0);  // v . J^T v = v . J v
     }
@@ -134,7 +148,7 @@ void TorchScriptNet::forward_quadratic(const Mat& X, const Vec& t, const std::ve
 void TorchScriptNet::forward_trace(const Mat& X, const Vec& t, Mat& out, Vec& tr) const {
   check_batch(X, t);
   guarded(describe(), t, [&] {
-    auto x = to_tensor(X, torch::kFloat).requires_grad_(true);
+    auto x = to_tensor(X, torch::kFloat).to(impl_->device).requires_grad_(true);
     const auto f = call(impl_->module, x, t, describe(), d_, true);
     tr = autograd_trace(f, x);
     out = to_mat(f);
@@ -142,5 +156,14 @@ void TorchScriptNet::forward_trace(const Mat& X, const Vec& t, Mat& out, Vec& tr
 }
 
 void set_torch_threads(int n) { torch::set_num_threads(n); }
+
+std::string set_torch_device(bool cuda) {
+  network_device() = torch::Device(torch::kCPU);
+  if (!cuda) return "cpu";
+  if (!torch::cuda::is_available())
+    return fmt::format("cpu: this LibTorch ({}) has no CUDA (build against PyTorch's LibTorch, docs/gpu.md)", TORCH_VERSION);
+  network_device() = torch::Device(torch::kCUDA, 0);
+  return "cuda (LibTorch)";
+}
 
 }  // namespace td

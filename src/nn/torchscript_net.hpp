@@ -37,5 +37,9 @@ class TorchScriptNet final : public Network {
 
 // LibTorch's intra-op threads (LibTorch lives in nn/ and train/; the CLI's thread owner calls this).
 void set_torch_threads(int n);
+// Where TorchScript models run: the first GPU when `cuda` and this LibTorch has CUDA (PyTorch's on a
+// GPU machine; Debian's 1.13 has none), else the CPU. Returns what it chose, for results.json
+// ("cuda", or "cpu: why"). Set once by the CLI before any model is loaded.
+std::string set_torch_device(bool cuda);
 
 }  // namespace td
