@@ -106,7 +106,7 @@ std::set<std::string> anchors(const fs::path& page) {
 // Every "docs/PAGE.md" or "docs/PAGE.md#ANCHOR" in `text` exists; returns how many it checked.
 int check_docs_links(const std::string& text, const std::string& where) {
   const fs::path root = fs::path(THERMODIFF_FIXTURES) / "../..";
-  const std::regex re("docs/([a-z]+)\\.md(#([A-Za-z0-9.]+))?");
+  const std::regex re("docs/([a-z]+)\\.md(#([A-Za-z0-9.]+(-[A-Za-z0-9]+)*))?");
   int n = 0;
   for (std::sregex_iterator it(text.begin(), text.end(), re), end; it != end; ++it, ++n) {
     const fs::path page = root / "docs" / ((*it)[1].str() + ".md");
