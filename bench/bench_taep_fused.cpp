@@ -77,7 +77,7 @@ int main(int argc, char** argv) {
   }
 
   // PyTorch eager, float64, on the same device.
-  if (python.empty()) python = std::system("python3 -c 'import torch' 2>/dev/null") == 0 ? "python3" : "/usr/bin/python3";
+  if (python.empty()) python = python_with_torch();
   nlohmann::json torch;
   try {
     torch = run_python(fmt::format("{} {}/bench/taep_ring_torch.py --trajectories {} --steps {} --device {}", python,

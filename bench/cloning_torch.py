@@ -17,11 +17,13 @@ p.add_argument("--t-min", type=float, default=0.01)
 p.add_argument("--T", type=float, default=10.0)
 p.add_argument("--branch", type=float, default=3.5)
 p.add_argument("--threads", type=int, default=2)
+p.add_argument("--device", default="cpu")
 a = p.parse_args()
+dev = torch.device(a.device)
 torch.set_num_threads(a.threads)
 torch.manual_seed(1)
 dt = (a.T - a.t_min) / a.steps
-means = torch.ones(2, a.d, dtype=torch.float64)
+means = torch.ones(2, a.d, dtype=torch.float64, device=dev)
 means[1] *= -1
 
 
@@ -45,7 +47,7 @@ def t_of(n):
 
 b = round((a.branch - a.t_min) / dt)
 start = time.perf_counter()
-x = torch.randn(a.samples, a.d, dtype=torch.float64)   # prior N(0, 1)
+x = torch.randn(a.samples, a.d, dtype=torch.float64, device=dev)   # prior N(0, 1)
 for s in range(a.steps - 1, -1, -1):
     if s == b - 1:
         y = x.clone()                                  # the copy; the main path is the other one
@@ -53,7 +55,7 @@ for s in range(a.steps - 1, -1, -1):
 for s in range(b - 1, -1, -1):
     y = step(y, t_of(s + 1))
 same = torch.argmax(x @ means.T, 1) == torch.argmax(y @ means.T, 1)
-phi = same.double().mean().item()
+phi = same.double().mean().item()  # .item() waits for the device
 secs = time.perf_counter() - start
 print(json.dumps({"seconds": secs, "phi": phi, "branch_step": b, "total_steps": a.steps + b,
                   "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))

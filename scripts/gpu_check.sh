@@ -6,7 +6,8 @@
 # It builds thermodiff against PyTorch's LibTorch with the CUDA platform, then runs
 #   1. the GPU tests: every platform kernel against the reference, the fused TAEP against run_taep, --device;
 #   2. the golden results of every built-in with --device cuda (statistical mode: another machine);
-#   3. the GPU benchmarks with PyTorch in the same run: the platform kernels and the fused TAEP ring.
+#   3. the GPU benchmarks with PyTorch in the same run: the platform kernels, the fused TAEP ring, and
+#      cloning at d = 16384 (10^4 samples, 1000 steps).
 # Logs go to OUT_DIR (default $OUT, else /tmp/gpu-check). Within 5 minutes on one H100/H200.
 # `--local BUILD` skips the build and uses BUILD (to try the script's steps where there is no GPU).
 set -u
@@ -49,6 +50,11 @@ step "3. benchmarks (PyTorch in the same run)"
 tee -a "$out/summary.txt" < "$out/bench_platforms.txt"
 "$build/bench_taep_fused" > "$out/bench_taep_fused.txt" 2>&1 || status=1
 tee -a "$out/summary.txt" < "$out/bench_taep_fused.txt"
+if nvidia-smi -L > /dev/null 2>&1; then  # Biroli's cloning at the paper's largest d: fused kernel vs PyTorch on the card
+  timeout 240 "$build/bench_cloning" --d 16384 --samples 10000 --steps 1000 --platform cuda --threads "$(nproc)" \
+    > "$out/bench_cloning.txt" 2>&1 || status=1
+  tee -a "$out/summary.txt" < "$out/bench_cloning.txt"
+fi
 
 step "done, status $status"
 exit $status

@@ -228,6 +228,7 @@ nlohmann::json device_json(const Experiment& ex, const nlohmann::json& from_run)
   if (ex.device == "cuda") {
     d["gpu"] = cuda_status().device;
     d["torchscript_models"] = torchscript_device();
+    d["everything_else"] = "cpu (no GPU path yet, docs/gpu.md#what)";
   }
   return d;
 }

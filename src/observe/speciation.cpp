@@ -9,7 +9,9 @@
 #include "core/rng.hpp"
 #include "core/stats.hpp"
 #include "data/mixture_posterior.hpp"
+#include "score/mixture_score.hpp"
 #include "sim/ensemble.hpp"
+#include "sim/fused_cloning_setup.hpp"
 
 namespace td {
 namespace {
@@ -115,6 +117,22 @@ std::vector<std::vector<char>> same_class(const GaussianMixture& data, const Pro
   return same;
 }
 
+// same_class by the fused sample on o.fused's platform: the data's exact score only.
+std::vector<std::vector<char>> fused_same_class(const GaussianMixture& data, const Process& p, const Score& score,
+                                                const TimeGrid& grid, const std::vector<int>& bstep, const CloningOptions& o,
+                                                uint64_t stride, const std::vector<double>* fine_weights) {
+  const auto* exact = dynamic_cast<const MixtureScore*>(&score);
+  if (!exact || exact->data().weights != data.weights || exact->data().means != data.means || exact->data().vars != data.vars)
+    throw InputError("cloning: the fused (GPU) path runs the data's exact score only");
+  const FusedCloningSetup setup(data, p, grid, bstep, o.scheme, o.seed, stride, fine_weights);
+  std::vector<unsigned char> flat(bstep.size() * size_t(o.samples));
+  o.fused(setup.problem(), 0, o.samples, flat.data());
+  std::vector<std::vector<char>> same(bstep.size(), std::vector<char>(size_t(o.samples)));
+  for (size_t b = 0; b < bstep.size(); ++b)
+    for (size_t i = 0; i < size_t(o.samples); ++i) same[b][i] = char(flat[b * size_t(o.samples) + i]);
+  return same;
+}
+
 double fraction(const std::vector<char>& v) {
   double k = 0;
   for (char c : v) k += c;
@@ -156,11 +174,14 @@ CloningResult cloning_probability(const GaussianMixture& data, const Process& p,
     clone_ptr.push_back(clones.back().get());
     coarse_ptr.push_back(coarse_clones.back().get());
   }
-  const auto same = same_class(data, p, score, grid, bstep, o, main_noise, clone_ptr);
+  const auto same = o.fused ? fused_same_class(data, p, score, grid, bstep, o, stride, nullptr)
+                            : same_class(data, p, score, grid, bstep, o, main_noise, clone_ptr);
   std::vector<std::vector<char>> coarse_same;
   if (o.dt_error && grid.steps() >= 2) {
     const TimeGrid coarse = grid.coarsened();
-    coarse_same = same_class(data, p, score, coarse, branch_steps(coarse), o, CoarsenedNoise(main_noise, w), coarse_ptr);
+    coarse_same = o.fused ? fused_same_class(data, p, score, coarse, branch_steps(coarse), o, stride, &w)
+                          : same_class(data, p, score, coarse, branch_steps(coarse), o, CoarsenedNoise(main_noise, w),
+                                       coarse_ptr);
   }
 
   CloningResult r;

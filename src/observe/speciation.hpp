@@ -6,6 +6,7 @@
 //    with independent noise, phi(t_b) = P(both end in the same class); theory E_x sum_k P(k|x)^2;
 //  - collapse: excess entropy f^e(t) = alpha_P + 1/2 (1 + ln 2 pi Delta_t) + (1/d) E ln P^e_t(x) of
 //    the empirical (delta-mixture) marginal of P training points, t_C where it reaches 0.
+#include <functional>
 #include <vector>
 
 #include "core/time_grid.hpp"
@@ -14,6 +15,7 @@
 #include "process/process.hpp"
 #include "score/score.hpp"
 #include "sim/ensemble.hpp"
+#include "sim/fused_cloning.hpp"
 
 namespace td {
 
@@ -23,12 +25,18 @@ double covariance_top_eigenvalue(const Mat& X);
 double covariance_top_eigenvalue(const GaussianMixture& g);
 inline double speciation_time(double top_eigenvalue) { return 0.5 * std::log(top_eigenvalue); }
 
+// Runs fused cloning samples [first, first + n) (sim/fused_cloning.hpp) on a platform: same[b n + i].
+using FusedCloningLaunch = std::function<void(const FusedCloningProblem&, uint64_t first, int n, unsigned char* same)>;
+
 struct CloningOptions {
   int samples = 10000;                // trajectories (each cloned at every branch time)
   std::vector<double> branch_times;   // each becomes a node of the grid (exact; equal times are one)
   uint64_t seed = 1;
   ReverseScheme scheme = ReverseScheme::EulerMaruyama;
   bool dt_error = false;  // also on the coarsened grid with the coupled noise: phi_dt
+  // Set: every sample runs as one fused sample on this launch (the GPU's path; the score must be the
+  // data's exact mixture score); the same classes as the block path. Empty: the CPU block path.
+  FusedCloningLaunch fused;
 };
 
 struct CloningResult {

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "process/process.hpp"
+#include "sim/fused_cloning_setup.hpp"
 #include "sim/fused_taep_setup.hpp"
 
 namespace td {
@@ -57,6 +58,26 @@ KernelComparison compare_taep(const Platform& a, const Platform& b, int size, in
   return c;
 }
 
+// Whole fused cloning samples: two Gaussians in d = 16 under OU, Heun, three branch times. The
+// "NMSE" is the fraction of (sample, branch) outcomes that differ: a class decided by the last bits
+// of a libm call may flip, rarely.
+KernelComparison compare_cloning(const Platform& a, const Platform& b, int size, int repeats) {
+  const Process process{default_process(ProcessKind::OU)};
+  const TimeGrid grid(process.t_min(), process.T(), 40);
+  const int n = 64 * size;
+  const std::vector<int> branches = {40, 20, 10};
+  const FusedCloningSetup setup(symmetric_pair(16), process, grid, branches, ReverseScheme::Heun, 7, 41);
+  std::vector<unsigned char> sa(branches.size() * size_t(n)), sb(sa.size());
+  KernelComparison c{"fused cloning samples (Heun, 3 branches)", fmt::format("{} x {} steps, d = 16", n, grid.steps())};
+  c.seconds_a = best_of(repeats, [&] { a.cloning(setup.problem(), uint64_t(1) << 33, n, sa.data()); });
+  c.seconds_b = best_of(repeats, [&] { b.cloning(setup.problem(), uint64_t(1) << 33, n, sb.data()); });
+  double differ = 0;
+  for (size_t i = 0; i < sa.size(); ++i) differ += sa[i] != sb[i];
+  c.nmse = differ / double(sa.size());
+  c.tolerance = 0.01;
+  return c;
+}
+
 }  // namespace
 
 std::vector<KernelComparison> compare_platforms(const Platform& a, const Platform& b, int size, int repeats) {
@@ -95,6 +116,7 @@ std::vector<KernelComparison> compare_platforms(const Platform& a, const Platfor
     out.push_back(c);
   }
   out.push_back(compare_taep(a, b, size, repeats));
+  out.push_back(compare_cloning(a, b, size, repeats));
   return out;
 }
 

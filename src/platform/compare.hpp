@@ -11,7 +11,7 @@ namespace td {
 
 struct KernelComparison {
   std::string kernel, shape;
-  double nmse = 0;       // sum (b - a)^2 / sum a^2 over every output
+  double nmse = 0;       // sum (b - a)^2 / sum a^2 over every output (cloning: the fraction of outcomes that differ)
   double tolerance = 0;  // what the kernel's contract allows (its fast math differs in the last bits)
   double seconds_a = 0, seconds_b = 0;
   bool ok() const { return nmse <= tolerance; }

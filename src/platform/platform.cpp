@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 #include "platform/cuda/cuda_platform.hpp"
 #include "score/mixture_kernels.hpp"
+#include "sim/fused_cloning_setup.hpp"
 #include "sim/fused_taep_setup.hpp"
 
 namespace td {
@@ -28,6 +29,9 @@ class ReferencePlatform final : public Platform {
   void taep_mixture(const FusedTaepProblem& p, uint64_t first, int n, FusedTaepOut out) const override {
     fused_taep_host(p, first, n, out, false);
   }
+  void cloning(const FusedCloningProblem& p, uint64_t first, int n, unsigned char* same) const override {
+    fused_cloning_host(p, first, n, same, false);
+  }
 };
 
 // Lanes: Philox eight ids at a time with vector Box-Muller; the register-resident mixture kernel.
@@ -46,6 +50,9 @@ class CpuPlatform final : public Platform {
   // The fused trajectory with OpenMP (the production TAEP path is run_taep's blocks, faster on a CPU).
   void taep_mixture(const FusedTaepProblem& p, uint64_t first, int n, FusedTaepOut out) const override {
     fused_taep_host(p, first, n, out, true);
+  }
+  void cloning(const FusedCloningProblem& p, uint64_t first, int n, unsigned char* same) const override {
+    fused_cloning_host(p, first, n, same, true);
   }
 };
 

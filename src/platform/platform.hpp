@@ -10,6 +10,7 @@
 #include "core/rng.hpp"
 #include "core/types.hpp"
 #include "data/mixture.hpp"
+#include "sim/fused_cloning.hpp"
 #include "sim/fused_taep.hpp"
 
 namespace td {
@@ -25,6 +26,8 @@ class Platform {
   virtual void mixture(const GaussianMixture& marg, const Mat& X, Mat* S, Vec* div, Vec* logp) const = 0;
   // Whole TAEP trajectories first .. first + n - 1 of exact-mixture scores (sim/fused_taep.hpp).
   virtual void taep_mixture(const FusedTaepProblem& p, uint64_t first, int n, FusedTaepOut out) const = 0;
+  // Whole cloning samples first .. first + n - 1 (sim/fused_cloning.hpp): same[b n + i].
+  virtual void cloning(const FusedCloningProblem& p, uint64_t first, int n, unsigned char* same) const = 0;
 };
 
 enum class PlatformKind { Reference, Cpu, Cuda };

@@ -8,6 +8,7 @@
 #include "data/points_file.hpp"
 #include "experiments/models.hpp"
 #include "observe/entropic_time.hpp"
+#include "platform/platform.hpp"
 #include "sim/ensemble.hpp"
 #include "observe/pathwise_entropy.hpp"
 #include "observe/speciation.hpp"
@@ -205,6 +206,10 @@ json run_cloning(const InformationConfig& c, const RunContext& ctx) {
     o.seed = c.seed;
     o.scheme = s.scheme;
     o.dt_error = true;
+    if (ctx.cuda)  // the fused sample kernel on the GPU: the same classes as the CPU's block path
+      o.fused = [](const FusedCloningProblem& q, uint64_t first, int n, unsigned char* same) {
+        platform(PlatformKind::Cuda).cloning(q, first, n, same);
+      };
     Refinement rf;
     const CloningResult r = refine_steps(c.grid, s.steps, [&](int steps) {
       GridSpec sp = spec;
@@ -393,6 +398,7 @@ json run_information_experiment(const InformationConfig& c, const RunContext& ct
   if (c.pathwise) timed("pathwise", [&] { return run_pathwise(c, p, *s, ctx); });
   if (c.speciation) timed("speciation", [&] { return run_speciation(*c.speciation); });
   if (c.cloning) timed("cloning", [&] { return run_cloning(c, ctx); });
+  if (c.cloning && ctx.cuda) out["device"]["cloning"] = "cuda (fused sample kernel)";
   if (c.collapse) timed("collapse", [&] { return run_collapse(c, ctx); });
   if (c.entropic_time) timed("entropic_time", [&] { return run_entropic_time(c); });
   if (c.speciation_data)

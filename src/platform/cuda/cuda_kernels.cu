@@ -81,6 +81,14 @@ __global__ void taep_kernel(FusedTaepProblem p, uint64_t first, int n, FusedTaep
   fused_taep_trajectory(p, first + uint64_t(i), i, n, scratch + size_t(i) * per, out);
 }
 
+__global__ void cloning_kernel(FusedCloningProblem p, uint64_t first, int n, double* vec, double* r, int* cls,
+                               unsigned char* same) {
+  const int i = blockIdx.x * blockDim.x + threadIdx.x;
+  if (i >= n) return;
+  // Sample i's vectors start at element i and stride n: neighbouring threads, neighbouring addresses.
+  fused_cloning_sample(p, first + uint64_t(i), i, n, vec + i, n, r + size_t(i) * p.K, cls + size_t(i) * p.branches, same);
+}
+
 // A mixture's arrays copied to the device (freed with the owner).
 struct DeviceMixture {
   DeviceArray<double> w, m, v;
@@ -201,6 +209,36 @@ void taep_mixture(const FusedTaepProblem& p, uint64_t first, int n, FusedTaepOut
     for (int q = 0; q < 4; ++q)
       if (host[q])
         for (int m = 0; m < M; ++m) to_host(host[q] + size_t(m) * n + lo, r + (size_t(q) * M + m) * c, size_t(c));
+  }
+}
+
+void cloning(const FusedCloningProblem& p, uint64_t first, int n, unsigned char* same) {
+  DeviceArray<ReverseCoef> steps{size_t(p.steps)};
+  to_device(steps.p, p.step, size_t(p.steps));
+  DeviceArray<int> branch{size_t(p.branches)};
+  to_device(branch.p, p.branch_step, size_t(p.branches));
+  DeviceArray<double> ca{p.ca ? size_t(p.steps) : 0}, cb{p.cb ? size_t(p.steps) : 0};
+  if (p.ca) to_device(ca.p, p.ca, size_t(p.steps)), to_device(cb.p, p.cb, size_t(p.steps));
+  const DeviceMixture data(p.data);
+  FusedCloningProblem dp = p;
+  dp.step = steps.p;
+  dp.branch_step = branch.p;
+  dp.data = data.a;
+  dp.ca = p.ca ? ca.p : nullptr;
+  dp.cb = p.cb ? cb.p : nullptr;
+  // Chunks: every sample's vectors, scratch and classes in at most half of the free memory.
+  size_t free_bytes = 0, total = 0;
+  check(cudaMemGetInfo(&free_bytes, &total), "cudaMemGetInfo");
+  const size_t per = sizeof(double) * (size_t(fused_cloning_vectors()) * p.d + p.K) + (sizeof(int) + 1) * size_t(p.branches);
+  const int chunk = int(std::max<size_t>(1, std::min<size_t>(size_t(n), free_bytes / 2 / per)));
+  DeviceArray<double> vec{size_t(fused_cloning_vectors()) * p.d * size_t(chunk)}, r{size_t(p.K) * chunk};
+  DeviceArray<int> cls{size_t(std::max(p.branches, 1)) * chunk};
+  DeviceArray<unsigned char> dsame{size_t(std::max(p.branches, 1)) * chunk};
+  for (int lo = 0; lo < n; lo += chunk) {
+    const int c = std::min(chunk, n - lo);
+    cloning_kernel<<<blocks(c), kThreads>>>(dp, first + uint64_t(lo), c, vec.p, r.p, cls.p, dsame.p);
+    finish("cloning kernel");
+    for (int b = 0; b < p.branches; ++b) to_host(same + size_t(b) * n + lo, dsame.p + size_t(b) * c, size_t(c));
   }
 }
 

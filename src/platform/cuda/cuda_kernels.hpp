@@ -7,6 +7,7 @@
 #include <string>
 
 #include "score/mixture_point.hpp"
+#include "sim/fused_cloning.hpp"
 #include "sim/fused_taep.hpp"
 
 namespace td::cuda {
@@ -33,5 +34,9 @@ void mixture(const MixtureArrays& g, const double* X, int n, double* S, double* 
 // Whole TAEP trajectories first .. first + n - 1 (sim/fused_taep.hpp), one thread each, in chunks
 // that fit the device's memory; out's arrays are host arrays of models x n.
 void taep_mixture(const FusedTaepProblem& p, uint64_t first, int n, FusedTaepOut out);
+// Whole cloning samples first .. first + n - 1 (sim/fused_cloning.hpp), one thread each, their
+// vectors strided by the chunk's size (coalesced), in chunks that fit the device's memory; same is a
+// host array of branches x n.
+void cloning(const FusedCloningProblem& p, uint64_t first, int n, unsigned char* same);
 
 }  // namespace td::cuda

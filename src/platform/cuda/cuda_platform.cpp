@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "platform/cuda/cuda_kernels.hpp"
+#include "sim/fused_cloning_setup.hpp"
 #include "sim/fused_taep_setup.hpp"
 
 namespace td {
@@ -49,6 +50,10 @@ class CudaPlatform final : public Platform {
   void taep_mixture(const FusedTaepProblem& p, uint64_t first, int n, FusedTaepOut out) const override {
     check_fused_taep_draws(p, first, n);
     on_device("TAEP", [&] { cuda::taep_mixture(p, first, n, out); });
+  }
+  void cloning(const FusedCloningProblem& p, uint64_t first, int n, unsigned char* same) const override {
+    check_fused_cloning_draws(p, first, n);
+    on_device("cloning", [&] { cuda::cloning(p, first, n, same); });
   }
 
  private:
