@@ -35,11 +35,12 @@ GaussianMixture test_mixture(int K, int d) {
   return g;
 }
 
-// Whole fused TAEP trajectories: a ring target and two models (reweighted, broadened) under VP.
-KernelComparison compare_taep(const Platform& a, const Platform& b, int size, int repeats) {
+// Whole fused TAEP trajectories: a ring target and two models (reweighted, broadened) under VP, in
+// d = 2 (the GPU keeps its scratch in registers and local memory) and d = 24 (in global memory).
+KernelComparison compare_taep(const Platform& a, const Platform& b, int size, int repeats, int d) {
   const Process process{default_process(ProcessKind::VP)};
   const TimeGrid grid(process.t_min(), process.T(), 40);
-  const GaussianMixture target = ring_mixture(8, 2.0, 0.3);
+  const GaussianMixture target = ring_mixture(8, 2.0, 0.3, d);
   GaussianMixture reweighted = target, broad = target;
   reweighted.weights = collapse_weights(8, 2, 0.4);
   broad.vars *= 1.3;
@@ -48,7 +49,7 @@ KernelComparison compare_taep(const Platform& a, const Platform& b, int size, in
   FusedTaepResults ra, rb;
   ra.resize(2, n);
   rb.resize(2, n);
-  KernelComparison c{"fused TAEP trajectories (2 models)", fmt::format("{} x {} steps, K = 8, d = 2", n, grid.steps())};
+  KernelComparison c{"fused TAEP trajectories (2 models)", fmt::format("{} x {} steps, K = 8, d = {}", n, grid.steps(), d)};
   c.seconds_a = best_of(repeats, [&] { a.taep_mixture(setup.problem(), uint64_t(1) << 33, n, ra.out()); });
   c.seconds_b = best_of(repeats, [&] { b.taep_mixture(setup.problem(), uint64_t(1) << 33, n, rb.out()); });
   auto as_mat = [](const std::vector<double>& v) { return Mat(Eigen::Map<const Mat>(v.data(), Eigen::Index(v.size()), 1)); };
@@ -115,7 +116,7 @@ std::vector<KernelComparison> compare_platforms(const Platform& a, const Platfor
     c.tolerance = 1e-24;
     out.push_back(c);
   }
-  out.push_back(compare_taep(a, b, size, repeats));
+  for (int d : {2, 24}) out.push_back(compare_taep(a, b, size, repeats, d));
   out.push_back(compare_cloning(a, b, size, repeats));
   return out;
 }

@@ -81,6 +81,16 @@ __global__ void taep_kernel(FusedTaepProblem p, uint64_t first, int n, FusedTaep
   fused_taep_trajectory(p, first + uint64_t(i), i, n, scratch + size_t(i) * per, out);
 }
 
+// Small problems (the paper's rings: K = 8, d = 2 needs 26 doubles) keep the scratch in a local
+// array: CUDA interleaves local memory across the threads of a warp (coalesced) and caches it in L1.
+template <int N>
+__global__ void taep_kernel_local(FusedTaepProblem p, uint64_t first, int n, FusedTaepOut out) {
+  const int i = blockIdx.x * blockDim.x + threadIdx.x;
+  if (i >= n) return;
+  double scratch[N];
+  fused_taep_trajectory(p, first + uint64_t(i), i, n, scratch, out);
+}
+
 __global__ void cloning_kernel(FusedCloningProblem p, uint64_t first, int n, double* vec, double* r, int* cls,
                                unsigned char* same) {
   const int i = blockIdx.x * blockDim.x + threadIdx.x;
@@ -198,12 +208,17 @@ void taep_mixture(const FusedTaepProblem& p, uint64_t first, int n, FusedTaepOut
   const int per = fused_taep_scratch(p);
   const size_t per_traj = sizeof(double) * (size_t(per) + 4 * size_t(M));
   const int chunk = int(std::max<size_t>(1, std::min<size_t>(size_t(n), free_bytes / 4 / per_traj)));
-  DeviceArray<double> scratch(size_t(chunk) * per), res(4 * size_t(M) * chunk);
+  DeviceArray<double> scratch(per > 128 ? size_t(chunk) * per : 0), res(4 * size_t(M) * chunk);
   for (int lo = 0; lo < n; lo += chunk) {
     const int c = std::min(chunk, n - lo);
     double* r = res.p;
     const FusedTaepOut dout{r, r + size_t(M) * c, r + 2 * size_t(M) * c, out.exact ? r + 3 * size_t(M) * c : nullptr};
-    taep_kernel<<<blocks(c), kThreads>>>(dp, first + uint64_t(lo), c, dout, scratch.p, per);
+    if (per <= 32)
+      taep_kernel_local<32><<<blocks(c), kThreads>>>(dp, first + uint64_t(lo), c, dout);
+    else if (per <= 128)
+      taep_kernel_local<128><<<blocks(c), kThreads>>>(dp, first + uint64_t(lo), c, dout);
+    else
+      taep_kernel<<<blocks(c), kThreads>>>(dp, first + uint64_t(lo), c, dout, scratch.p, per);
     finish("TAEP kernel");
     double* host[4] = {out.kernel, out.noise, out.coarse, out.exact};
     for (int q = 0; q < 4; ++q)
