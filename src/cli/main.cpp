@@ -238,8 +238,8 @@ nlohmann::json device_json(const Experiment& ex, const nlohmann::json& from_run)
 Experiment checked_experiment(const RunOptions& o, std::string& source, std::string& name, std::string& memory) {
   const toml::table t = load_config(o, source, name);
   Experiment ex = parse_experiment(t, source);
+  torchscript_device() = check_device(ex.device);  // first: a GPU config on a machine without one says so
   memory = check_memory(ex);
-  torchscript_device() = check_device(ex.device);
   ex.check();
   return ex;
 }

@@ -55,8 +55,13 @@ std::vector<MemoryTerm> memory_of(const InformationConfig& c) {
     out.push_back({"pathwise samples and records (pathwise.samples, generative_samples x records)",
                    (double(c.pathwise->samples) * double(c.pathwise->nodes) +
                     double(c.pathwise->generative_samples) * double(c.pathwise->records)) * 2 * kDouble});
+  // On the GPU the cloning paths live in the card's memory (in chunks); the host keeps the outcomes.
+  const bool gpu = c.resolved["device"].value_or(std::string("cpu")) == "cuda";
   if (c.cloning)
-    for (int dc : c.cloning->d) out.push_back({"cloning paths (cloning.samples x d)", double(c.cloning->samples) * dc * 4 * kDouble});
+    for (int dc : c.cloning->d)
+      out.push_back({"cloning paths (cloning.samples x d)",
+                     gpu ? double(c.cloning->samples) * double(c.cloning->branch_times.size()) * 2
+                         : double(c.cloning->samples) * dc * 4 * kDouble});
   if (c.collapse) {
     for (int dc : c.collapse->d) out.push_back({"collapse training points (collapse.P x d)", double(c.collapse->P) * dc * 2 * kDouble});
     out.push_back({"collapse per-sample values kept for the bootstrap (collapse.samples x nodes)",
