@@ -28,6 +28,7 @@ if [ $local_build -eq 0 ]; then
   cp "$build.build.log" "$out/build.log" 2>/dev/null
   [ -x "$build/thermodiff" ] || { echo "build failed (see $out/build.log)"; exit 1; }
   export LD_LIBRARY_PATH=/opt/deps/usr/lib/x86_64-linux-gnu:${LD_LIBRARY_PATH:-}
+  export THERMODIFF_DATASETS=/opt/deps/usr/share/datasets  # Fashion-MNIST, unpacked from its .deb
 fi
 nvidia-smi --query-gpu=name,memory.total,driver_version,clocks.max.sm --format=csv > "$out/gpu.txt" 2>&1 || true
 cat "$out/gpu.txt" >> "$out/summary.txt"

@@ -1,6 +1,7 @@
 #include "experiments/data_config.hpp"
 
 #include <cmath>
+#include <cstdlib>
 #include <vector>
 
 #include <fmt/format.h>
@@ -12,7 +13,12 @@
 
 namespace td {
 
-const char* const kFashionMnistDir = "/usr/share/datasets/fashion-mnist";
+// Debian's dataset-fashion-mnist, under $THERMODIFF_DATASETS when set (a GPU machine without Debian
+// packages has the package unpacked elsewhere: scripts/gpu/build.sh puts it under /opt/deps).
+std::string fashion_mnist_dir() {
+  const char* root = std::getenv("THERMODIFF_DATASETS");
+  return std::string(root && *root ? root : "/usr/share/datasets") + "/fashion-mnist";
+}
 
 std::optional<std::pair<int, double>> read_collapse(ConfigReader& r, int K) {
   auto col = r.optional_table("collapse",
@@ -77,7 +83,7 @@ Dataset read_images(ConfigReader& t, const std::string& kind, uint64_t seed) {
     train = synthetic_discs(int(n), int(channels), int(side), seed);
     what = fmt::format("synthetic discs ({} images {}x{}x{})", n, channels, side, side);
   } else {
-    const std::string dir = kFashionMnistDir;
+    const std::string dir = fashion_mnist_dir();
     const std::vector<std::string> def_train = {dir + "/train-images-idx3-ubyte.gz", dir + "/train-labels-idx1-ubyte.gz"};
     const std::vector<std::string> def_test = {dir + "/t10k-images-idx3-ubyte.gz", dir + "/t10k-labels-idx1-ubyte.gz"};
     const bool fashion = kind == "fashion-mnist";
