@@ -18,6 +18,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "core/distributed.hpp"
 #include "core/error.hpp"
 #include "core/nonfinite.hpp"
 #include "core/progress.hpp"
@@ -233,6 +234,24 @@ nlohmann::json device_json(const Experiment& ex, const nlohmann::json& from_run)
   return d;
 }
 
+// A rank other than 0 under mpirun: the same run on the same config, computing its parts of the
+// distributed ensembles; it writes nothing (file writes are rank 0's: core/file_io) and prints
+// nothing (main silences it). Its paths are rank 0's run directory, read for --resume.
+int run_other_rank(const Experiment& ex, int threads) {
+  agree_on_failure(nullptr);  // rank 0 made the run directory, or every rank stops here with its error
+  std::string where;
+  broadcast_bytes(where);
+  RunContext ctx;
+  ctx.threads = threads;
+  ctx.out_dir = where.substr(0, where.find('\n'));
+  ctx.checkpoint_dir = where.substr(where.find('\n') + 1);
+  ctx.quiet = true;
+  ctx.cuda = ex.device == "cuda";
+  NonFiniteScope nonfinite(ex.nonfinite);
+  ex.run(ctx);
+  return kExitOk;
+}
+
 // What `validate` and `run` both do before any work: the config parsed (its data files read), the
 // memory estimate against the machine's (returned as a line to print), every model loaded and probed.
 Experiment checked_experiment(const RunOptions& o, std::string& source, std::string& name, std::string& memory) {
@@ -250,7 +269,18 @@ int cmd_run(const RunOptions& o) {
   const Experiment ex = checked_experiment(o, source, name, memory);
   if (o.resume && o.out.empty()) throw InputError("--resume needs --out DIR: the run directory to resume");
   const std::string resolved = toml_text(ex.resolved);
-  RunDir dir(o.out.empty() ? default_run_dir(name) : o.out, o.overwrite, resolved, o.resume);
+  if (!ranks().root()) return run_other_rank(ex, threads);
+  std::unique_ptr<RunDir> made;
+  std::exception_ptr failed;
+  try {
+    made = std::make_unique<RunDir>(o.out.empty() ? default_run_dir(name) : o.out, o.overwrite, resolved, o.resume);
+  } catch (...) {
+    failed = std::current_exception();
+  }
+  agree_on_failure(failed);  // the other ranks wait for the run directory (run_other_rank)
+  RunDir& dir = *made;
+  std::string where = dir.tmp() + "\n" + dir.checkpoint_dir();
+  broadcast_bytes(where);
   const std::string resume_cmd = resume_command(o.args, dir.final_path());
   on_interrupt_leave(dir, resume_cmd);
   RunContext ctx;
@@ -261,8 +291,9 @@ int cmd_run(const RunOptions& o) {
   ctx.cuda = ex.device == "cuda";
   if (!o.quiet) ctx.log = [](const std::string& s) { std::cerr << s << std::endl; };
   enable_progress(!o.quiet && isatty(fileno(stderr)));
-  ctx.log(fmt::format("thermodiff {}: running '{}' from {} with seed {} on {} threads{}", THERMODIFF_VERSION, name,
-                      source, ex.seed, threads, ctx.cuda ? " and " + cuda_status().device : ""));
+  ctx.log(fmt::format("thermodiff {}: running '{}' from {} with seed {} on {} threads{}{}", THERMODIFF_VERSION, name,
+                      source, ex.seed, threads, ranks().size > 1 ? fmt::format(" x {} MPI ranks", ranks().size) : "",
+                      ctx.cuda ? " and " + cuda_status().device : ""));
   if (!memory.empty()) ctx.log(memory);
   if (o.resume && dir.resumed_from().empty())
     ctx.log(fmt::format("--resume: no incomplete run of {} found; starting afresh", o.out));
@@ -278,6 +309,7 @@ int cmd_run(const RunOptions& o) {
     for (const auto& f : results["flags"]) std::cerr << "warning: " << f.get<std::string>() << "\n";
   if (audit) write_rng_audit(*audit, o.rng_audit);
   results["device"] = device_json(ex, results.value("device", nlohmann::json()));
+  results["ranks"] = ranks().size;
   results["version"] = THERMODIFF_VERSION;
   results["git"] = THERMODIFF_GIT;
   results["config_source"] = source;
@@ -399,6 +431,11 @@ int cmd_describe(const RunOptions& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  DistributedSession mpi(&argc, &argv);  // one rank without mpirun (or without MPI)
+  if (!ranks().root()) {  // rank 0 speaks for every rank (errors are agreed on: core/distributed.hpp)
+    std::cout.setstate(std::ios::badbit);
+    std::cerr.setstate(std::ios::badbit);
+  }
   CLI::App app{"thermodiff: stochastic thermodynamics and information dynamics of diffusion models"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("thermodiff ") + THERMODIFF_VERSION + " (git " + THERMODIFF_GIT + ")");

@@ -1,5 +1,7 @@
 #include "core/file_io.hpp"
 
+#include "core/distributed.hpp"
+
 #include <ftw.h>
 #include <sys/stat.h>
 
@@ -15,6 +17,7 @@
 namespace td {
 
 void write_file(const std::string& path, const std::string& content) {
+  if (!ranks().root()) return;  // under mpirun rank 0 writes every file (core/distributed.hpp)
   errno = 0;
   std::ofstream f(path, std::ios::binary);
   f << content;
@@ -44,6 +47,7 @@ void check_regular_file(const std::string& path, const std::string& what) {
 }
 
 void write_file_atomically(const std::string& path, const std::string& content) {
+  if (!ranks().root()) return;
   write_file(path + ".part", content);
   std::error_code ec;
   std::filesystem::rename(path + ".part", path, ec);

@@ -16,6 +16,7 @@ bool remove_tree(const std::string& path);
 // which a reader could block on): "<what> '<path>' does not exist" / "... is not a regular file".
 void check_regular_file(const std::string& path, const std::string& what);
 // Through `path`.part and a rename: a reader (or a resumed run) sees the old file or the new one.
+// Both writers write on rank 0 only (under mpirun the other ranks compute and write nothing).
 void write_file_atomically(const std::string& path, const std::string& content);
 
 }  // namespace td

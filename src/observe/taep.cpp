@@ -212,9 +212,17 @@ std::vector<TaepTrajectories> run_taep(const Process& process, const TimeGrid& g
       out[m].hutchinson_var.resize(n);
     }
   }
-  run_forward_ensemble(process, grid, target.dim(), spec, init, noise, [&] {
-    return std::make_unique<TaepObserver>(process, target, models, out, opt);
-  });
+  // Under mpirun each rank runs its blocks of the range; every per-trajectory field is gathered.
+  const auto [lo, hi] = ensemble_range(spec);
+  std::vector<ItemArray> fields;
+  for (TaepTrajectories& o : out)
+    for (std::vector<double>* f : {&o.sigma, &o.kernel, &o.noise, &o.sigma_coarse, &o.exact, &o.hutchinson_var})
+      if (!f->empty()) fields.push_back(items(*f, lo, hi));
+  distributed_ensemble(spec, [&](const EnsembleSpec& part) {
+    run_forward_ensemble(process, grid, target.dim(), part, init, noise, [&] {
+      return std::make_unique<TaepObserver>(process, target, models, out, opt);
+    });
+  }, fields);
   return out;
 }
 

@@ -48,6 +48,16 @@ std::pair<int64_t, int64_t> ensemble_range(const EnsembleSpec& spec) {
   return {up(first), std::max(up(first), up(last))};
 }
 
+void distributed_ensemble(const EnsembleSpec& spec, const std::function<void(const EnsembleSpec& part)>& fn,
+                          const std::vector<ItemArray>& outputs) {
+  const auto [lo, hi] = ensemble_range(spec);
+  distributed_loop(lo, hi, ensemble_block(spec), [&](int64_t a, int64_t b) {
+    EnsembleSpec part = spec;
+    part.first = a, part.last = b;
+    fn(part);
+  }, outputs);
+}
+
 void parallel_blocks(const EnsembleSpec& spec,
                      const std::function<void(const uint64_t*, int, int, int64_t)>& fn) {
   for_each_block(spec, fn);

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/distributed.hpp"
 #include "core/time_grid.hpp"
 #include "core/types.hpp"
 #include "process/process.hpp"
@@ -30,6 +31,14 @@ struct EnsembleSpec {
 // [lo, hi) that the blocks of its range [first, last) cover.
 int ensemble_block(const EnsembleSpec& spec);
 std::pair<int64_t, int64_t> ensemble_range(const EnsembleSpec& spec);
+
+// Under mpirun: fn(part) for this rank's part of spec's range (whole blocks, contiguous, in rank
+// order), then the ranks agree on failure and gather `outputs` (arrays over the range, filled by fn
+// for the part) so that every rank holds the whole range's values (core/distributed.hpp); with one
+// rank, fn(spec). Per-trajectory values depend on the id alone, so the result is the same for any
+// number of ranks.
+void distributed_ensemble(const EnsembleSpec& spec, const std::function<void(const EnsembleSpec& part)>& fn,
+                          const std::vector<ItemArray>& outputs);
 
 // Calls fn(ids, n, n_valid, first) for every block of spec, in parallel (OpenMP, dynamic
 // schedule). ids = first, first+1, ...; n is n_valid rounded up to a multiple of kLanes.

@@ -24,25 +24,34 @@ std::vector<TaepTrajectories> run_taep_fused(const Platform& platform, const Pro
   std::vector<GaussianMixture> mixtures;
   for (const Score* m : models) mixtures.push_back(as_mixture(m)->data());
   const FusedTaepSetup setup(process, grid, as_mixture(&target)->data(), mixtures, init, noise);
-  const auto [lo, hi] = ensemble_range(spec);
-  const int M = int(models.size()), n = int(hi - lo);
-  FusedTaepResults r;
-  r.resize(M, n);
-  if (n > 0) platform.taep_mixture(setup.problem(), uint64_t(lo), n, r.out());
+  const int M = int(models.size());
   std::vector<TaepTrajectories> out(models.size());
-  const size_t total = size_t(spec.trajectories);
-  for (int m = 0; m < M; ++m) {
-    TaepTrajectories& o = out[size_t(m)];
-    for (auto* v : {&o.sigma, &o.kernel, &o.noise, &o.sigma_coarse, &o.exact}) v->assign(total, 0.0);
-    for (int i = 0; i < n; ++i) {
-      const size_t at = size_t(m) * size_t(n) + size_t(i), id = size_t(lo + i);
-      o.kernel[id] = r.kernel[at];
-      o.noise[id] = r.noise[at];
-      o.sigma[id] = r.kernel[at] + r.noise[at];
-      o.sigma_coarse[id] = r.coarse[at];
-      o.exact[id] = r.exact[at];
+  const auto [lo, hi] = ensemble_range(spec);
+  std::vector<ItemArray> fields;
+  for (TaepTrajectories& o : out)
+    for (auto* v : {&o.sigma, &o.kernel, &o.noise, &o.sigma_coarse, &o.exact}) {
+      v->assign(size_t(spec.trajectories), 0.0);
+      fields.push_back(items(*v, lo, hi));
     }
-  }
+  distributed_ensemble(spec, [&](const EnsembleSpec& part) {  // under mpirun, this rank's part
+    const auto [a, b] = ensemble_range(part);
+    const int n = int(b - a);
+    if (n <= 0) return;
+    FusedTaepResults r;
+    r.resize(M, n);
+    platform.taep_mixture(setup.problem(), uint64_t(a), n, r.out());
+    for (int m = 0; m < M; ++m) {
+      TaepTrajectories& o = out[size_t(m)];
+      for (int i = 0; i < n; ++i) {
+        const size_t at = size_t(m) * size_t(n) + size_t(i), id = size_t(a + i);
+        o.kernel[id] = r.kernel[at];
+        o.noise[id] = r.noise[at];
+        o.sigma[id] = r.kernel[at] + r.noise[at];
+        o.sigma_coarse[id] = r.coarse[at];
+        o.exact[id] = r.exact[at];
+      }
+    }
+  }, fields);
   return out;
 }
 

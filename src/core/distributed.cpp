@@ -1,0 +1,115 @@
+#include "core/distributed.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "core/error.hpp"
+
+#ifdef THERMODIFF_MPI
+#include <mpi.h>
+#endif
+
+namespace td {
+namespace {
+Ranks& current() {
+  static Ranks r;
+  return r;
+}
+}  // namespace
+
+const Ranks& ranks() { return current(); }
+
+std::pair<int64_t, int64_t> rank_part(int64_t first, int64_t last, int64_t granule, int rank, int size) {
+  const int64_t n = std::max<int64_t>(last - first, 0), g = std::max<int64_t>(granule, 1);
+  const int64_t granules = (n + g - 1) / g;
+  // Rank r takes granules [r G / size, (r + 1) G / size): contiguous, balanced within one granule.
+  auto edge = [&](int r) { return std::min(n, (granules * r / size) * g); };
+  return {first + edge(rank), first + edge(rank + 1)};
+}
+
+#ifdef THERMODIFF_MPI
+
+bool mpi_built() { return true; }
+
+DistributedSession::DistributedSession(int* argc, char*** argv) {
+  int initialized = 0;
+  MPI_Initialized(&initialized);
+  if (!initialized) MPI_Init(argc, argv);
+  MPI_Comm_rank(MPI_COMM_WORLD, &current().rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &current().size);
+}
+
+DistributedSession::~DistributedSession() {
+  int finalized = 0;
+  MPI_Finalized(&finalized);
+  if (!finalized) MPI_Finalize();
+}
+
+void agree_on_failure(const std::exception_ptr& error) {
+  const Ranks& r = ranks();
+  if (r.size == 1) {
+    if (error) std::rethrow_exception(error);
+    return;
+  }
+  // The lowest failing rank (size if none), then its message.
+  int mine = error ? r.rank : r.size, lowest = r.size;
+  MPI_Allreduce(&mine, &lowest, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+  if (lowest == r.size) return;
+  std::string msg;
+  if (r.rank == lowest) try {
+      std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+      msg = e.what();
+    } catch (...) {
+      msg = "unknown error";
+    }
+  uint64_t len = msg.size();
+  MPI_Bcast(&len, 1, MPI_UINT64_T, lowest, MPI_COMM_WORLD);
+  msg.resize(len);
+  MPI_Bcast(msg.data(), int(len), MPI_CHAR, lowest, MPI_COMM_WORLD);
+  if (r.rank == lowest) std::rethrow_exception(error);
+  throw RunError(msg + (lowest == 0 ? "" : " (on rank " + std::to_string(lowest) + ")"));
+}
+
+void gather_parts(const std::vector<ItemArray>& outputs, int64_t granule) {
+  const Ranks& r = ranks();
+  if (r.size == 1) return;
+  for (const ItemArray& a : outputs) {
+    // Each part is already in place on its owner; counts in items of a.width values (an MPI type of
+    // that many bytes), so arrays beyond 2^31 bytes gather too.
+    MPI_Datatype item;
+    MPI_Type_contiguous(int(int64_t(a.width) * int64_t(a.bytes)), MPI_BYTE, &item);
+    MPI_Type_commit(&item);
+    std::vector<int> counts(size_t(r.size)), displs(size_t(r.size));
+    for (int k = 0; k < r.size; ++k) {
+      const auto [lo, hi] = rank_part(a.first, a.last, granule, k, r.size);
+      counts[size_t(k)] = int(hi - lo);
+      displs[size_t(k)] = int(lo - a.first);
+    }
+    MPI_Allgatherv(MPI_IN_PLACE, 0, item, a.at, counts.data(), displs.data(), item, MPI_COMM_WORLD);
+    MPI_Type_free(&item);
+  }
+}
+
+void broadcast_bytes(std::string& bytes) {
+  if (ranks().size == 1) return;
+  uint64_t len = bytes.size();
+  MPI_Bcast(&len, 1, MPI_UINT64_T, 0, MPI_COMM_WORLD);
+  bytes.resize(len);
+  MPI_Bcast(bytes.data(), int(len), MPI_CHAR, 0, MPI_COMM_WORLD);
+}
+
+#else
+
+bool mpi_built() { return false; }
+DistributedSession::DistributedSession(int*, char***) {}
+DistributedSession::~DistributedSession() = default;
+void agree_on_failure(const std::exception_ptr& error) {
+  if (error) std::rethrow_exception(error);
+}
+void gather_parts(const std::vector<ItemArray>&, int64_t) {}
+void broadcast_bytes(std::string&) {}
+
+#endif
+
+}  // namespace td
