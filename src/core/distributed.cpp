@@ -1,6 +1,7 @@
 #include "core/distributed.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 
 #include "core/error.hpp"
@@ -43,6 +44,12 @@ DistributedSession::~DistributedSession() {
   int finalized = 0;
   MPI_Finalized(&finalized);
   if (!finalized) MPI_Finalize();
+}
+
+void fail_if_injected() {
+  static const char* v = std::getenv("THERMODIFF_TEST_FAIL_RANK");
+  if (v && *v && std::atoi(v) == ranks().rank && ranks().size > 1)
+    throw RunError("injected failure (THERMODIFF_TEST_FAIL_RANK=" + std::string(v) + ")");
 }
 
 void agree_on_failure(const std::exception_ptr& error) {
@@ -104,6 +111,7 @@ void broadcast_bytes(std::string& bytes) {
 bool mpi_built() { return false; }
 DistributedSession::DistributedSession(int*, char***) {}
 DistributedSession::~DistributedSession() = default;
+void fail_if_injected() {}
 void agree_on_failure(const std::exception_ptr& error) {
   if (error) std::rethrow_exception(error);
 }

@@ -61,6 +61,10 @@ void gather_parts(const std::vector<ItemArray>& outputs, int64_t granule);
 // it) — so no rank waits forever in a collective and no output is written.
 void agree_on_failure(const std::exception_ptr& error);
 
+// Fault injection for the tests of failure handling: THERMODIFF_TEST_FAIL_RANK=k makes rank k's part of
+// every distributed loop throw RunError (only under mpirun with more than one rank).
+void fail_if_injected();
+
 // A distributed loop over items [first, last): run_part(lo, hi) computes this rank's part (contiguous,
 // cut at multiples of `granule`), then the ranks agree on failure and gather `outputs`. With one rank
 // it is run_part(first, last), exceptions untouched.
@@ -71,6 +75,7 @@ void distributed_loop(int64_t first, int64_t last, int64_t granule, F&& run_part
   const auto [lo, hi] = rank_part(first, last, granule, r.rank, r.size);
   std::exception_ptr error;
   try {
+    fail_if_injected();
     run_part(lo, hi);
   } catch (...) {
     error = std::current_exception();

@@ -1,5 +1,9 @@
 #include "experiments/experiment_common.hpp"
 
+#include <cstring>
+
+#include "core/distributed.hpp"
+
 #include <filesystem>
 #include <fmt/format.h>
 
@@ -58,6 +62,83 @@ void StageClock::section(const RunContext& ctx, const char* name, json& out, con
   if (!saved.empty()) write_file_atomically(saved, json{{"result", out[name]}, {"seconds", timing_[name]}}.dump());
 }
 
+namespace {
+
+// A TrainResult as bytes and back (rank 0's training sent to the other ranks): plain values in a
+// fixed order; the weights' shapes come from the spec every rank already has.
+template <class T>
+void put(std::string& b, const T& v) {
+  b.append(reinterpret_cast<const char*>(&v), sizeof v);
+}
+template <class T>
+void take(const std::string& b, size_t& at, T& v) {
+  std::memcpy(&v, b.data() + at, sizeof v);
+  at += sizeof v;
+}
+void put_floats(std::string& b, const float* p, size_t n) { b.append(reinterpret_cast<const char*>(p), n * sizeof(float)); }
+void take_floats(const std::string& b, size_t& at, float* p, size_t n) {
+  std::memcpy(p, b.data() + at, n * sizeof(float));
+  at += n * sizeof(float);
+}
+
+std::string train_bytes(const TrainResult& r) {
+  std::string b;
+  put(b, r.last_loss), put(b, r.smoothed_loss), put(b, r.steps_done), put(b, r.resumed_from), put(b, r.seconds);
+  put(b, uint64_t(r.curve.size()));
+  for (const auto& [s, l] : r.curve) put(b, s), put(b, l);
+  for (const MlpWeights* w : {&r.model, &r.ema}) {
+    put(b, uint64_t(w->W.size()));
+    for (size_t l = 0; l < w->W.size(); ++l) {
+      put(b, int64_t(w->W[l].rows())), put(b, int64_t(w->W[l].cols())), put(b, int64_t(w->b[l].size()));
+      put_floats(b, w->W[l].data(), size_t(w->W[l].size()));
+      put_floats(b, w->b[l].data(), size_t(w->b[l].size()));
+    }
+  }
+  return b;
+}
+
+TrainResult train_from_bytes(const std::string& b, const MlpSpec& spec) {
+  TrainResult r;
+  size_t at = 0;
+  uint64_t n = 0;
+  take(b, at, r.last_loss), take(b, at, r.smoothed_loss), take(b, at, r.steps_done), take(b, at, r.resumed_from);
+  take(b, at, r.seconds), take(b, at, n);
+  r.curve.resize(n);
+  for (auto& [s, l] : r.curve) take(b, at, s), take(b, at, l);
+  for (MlpWeights* w : {&r.model, &r.ema}) {
+    w->spec = spec;
+    take(b, at, n);
+    w->W.resize(n), w->b.resize(n);
+    for (size_t l = 0; l < n; ++l) {
+      int64_t rows = 0, cols = 0, len = 0;
+      take(b, at, rows), take(b, at, cols), take(b, at, len);
+      w->W[l].resize(rows, cols), w->b[l].resize(len);
+      take_floats(b, at, w->W[l].data(), size_t(rows * cols));
+      take_floats(b, at, w->b[l].data(), size_t(len));
+    }
+  }
+  return r;
+}
+
+}  // namespace
+
+// Under mpirun, rank 0 trains (with the run's threads) and sends the weights to the others: a network
+// is trained once, so the ranks evaluate the same one as a run without MPI.
+TrainResult train_on_rank0(const MlpSpec& mlp, const Process& process, const DataFn& data, const TrainSpec& ts) {
+  if (ranks().size == 1) return train_dsm(mlp, process, data, ts);
+  TrainResult tr;
+  std::exception_ptr failed;
+  if (ranks().root()) try {
+      tr = train_dsm(mlp, process, data, ts);
+    } catch (...) {
+      failed = std::current_exception();
+    }
+  agree_on_failure(failed);
+  std::string bytes = ranks().root() ? train_bytes(tr) : std::string();
+  broadcast_bytes(bytes);
+  return ranks().root() ? tr : train_from_bytes(bytes, mlp);
+}
+
 std::shared_ptr<const Score> train_mlp_score(const std::string& name, const MlpSpec& mlp, TrainSpec train,
                                              const Process& process, const DataFn& data, const std::string& source,
                                              uint64_t seed, const RunContext& ctx, json& info) {
@@ -70,7 +151,7 @@ std::shared_ptr<const Score> train_mlp_score(const std::string& name, const MlpS
   set_progress_stage("train " + name);
   ctx.log(fmt::format("train: {}: MLP {}x{} ({}-prediction), {} steps of {} on {}", name, mlp.hidden, mlp.width,
                       prediction_name(mlp.prediction), ts.steps, ts.batch, source));
-  const TrainResult tr = train_dsm(mlp, process, data, ts);
+  const TrainResult tr = train_on_rank0(mlp, process, data, ts);
   ctx.log(fmt::format("train: {}: done in {:.1f} s, final loss {:.4f} (smoothed {:.4f}){}", name, tr.seconds,
                       tr.last_loss, tr.smoothed_loss,
                       tr.resumed_from ? fmt::format(", resumed from step {}", tr.resumed_from) : ""));

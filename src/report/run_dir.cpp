@@ -57,6 +57,17 @@ std::string local_time(fs::file_time_type t) {
 }
 
 // An entry .NAME.incomplete-PID of `parent` as an IncompleteRun (false if it is not one).
+// A process that exists and has not ended: a zombie (ended, not yet reaped — e.g. an MPI rank whose
+// mpirun was interrupted, in a container whose init does not reap) is not running.
+bool process_alive(long pid) {
+  if (kill(pid_t(pid), 0) != 0) return false;
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(stat, line)) return true;  // no /proc: trust kill
+  const size_t close = line.rfind(')');        // "pid (comm) state ...": comm may hold spaces
+  return close == std::string::npos || close + 2 >= line.size() || line[close + 2] != 'Z';
+}
+
 bool as_incomplete(const fs::directory_entry& e, const std::string& name, IncompleteRun& r) {
   const std::string f = e.path().filename().string();
   const std::string prefix = name.empty() ? "." : "." + name + ".incomplete-";
@@ -68,7 +79,7 @@ bool as_incomplete(const fs::directory_entry& e, const std::string& name, Incomp
   if (pid.empty() || pid.size() > 9 || !std::all_of(pid.begin(), pid.end(), ::isdigit)) return false;
   r.path = e.path().string();
   r.pid = std::stol(pid);
-  r.running = r.pid != getpid() && kill(pid_t(r.pid), 0) == 0;
+  r.running = r.pid != getpid() && process_alive(r.pid);
   r.config = read_text(e.path() / "config.toml");
   r.started = local_time(fs::last_write_time(fs::exists(e.path() / "config.toml") ? e.path() / "config.toml" : e.path(), ec));
   r.bytes = tree_bytes(e.path());

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fmt/format.h>
 
+#include "core/distributed.hpp"
 #include "core/error.hpp"
 #include "core/progress.hpp"
 #include "core/rng.hpp"
@@ -22,6 +23,7 @@ double lr_at(const TrainSpec& s, int64_t step) {
 }
 
 void save_checkpoint(const std::string& path, DsmModel& m, torch::optim::Adam& opt, int64_t step) {
+  if (!ranks().root()) return;  // under mpirun rank 0 writes every file
   torch::serialize::OutputArchive a, am, ae, ao;
   m.model->save(am);
   m.ema->save(ae);

@@ -2,8 +2,8 @@
 // naming the key and file, exit code 2, and no run directory.
 #include <gtest/gtest.h>
 
-#include "core/file_io.hpp"
-#include "platform/cuda/cuda_platform.hpp"  // remove_tree: LibTorch 2.x re-exports std::filesystem::remove_all, and it crashed
+#include "core/file_io.hpp"  // remove_tree: LibTorch 2.x re-exports std::filesystem::remove_all, and it crashed
+#include "platform/cuda/cuda_platform.hpp"
 
 #include <array>
 #include <cmath>

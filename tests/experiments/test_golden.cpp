@@ -211,8 +211,13 @@ double normal_two_sided(double p) {
 
 // Runs the built-in with the random-stream audit (core/rng_audit.hpp) written to `audit`.
 std::string run_builtin(const Builtin& b, const fs::path& out, const fs::path& audit) {
-  std::string cmd = std::string(THERMODIFF_BINARY) + " run " + b.name + " --quiet --threads 2 --out " + out.string() +
-                    " --rng-audit " + audit.string();
+  // THERMODIFF_GOLDEN_RANKS=N: the same goldens under `mpirun -np N` (docs/mpi.md); two threads per rank
+  // as without it (LibTorch training rounds differently for other thread counts).
+  const char* np = std::getenv("THERMODIFF_GOLDEN_RANKS");
+  const bool mpi = np && *np;
+  std::string cmd = (mpi ? std::string("mpirun --oversubscribe --allow-run-as-root -np ") + np + " " : std::string()) +
+                    THERMODIFF_BINARY + " run " + b.name + " --quiet --threads 2 --out " +
+                    out.string() + " --rng-audit " + audit.string();
   for (const auto& kv : b.sets) cmd += " --set '" + kv + "'";
   // THERMODIFF_GOLDEN_DEVICE=cuda: the same goldens on the GPU (scripts/gpu_check.sh).
   if (const char* d = std::getenv("THERMODIFF_GOLDEN_DEVICE"); d && *d) cmd += std::string(" --device ") + d;

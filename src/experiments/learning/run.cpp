@@ -1,5 +1,7 @@
 #include "experiments/learning/run.hpp"
 
+#include "core/distributed.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -87,11 +89,33 @@ class LearningRun {
   // Training in segments: each resumes the previous one's checkpoint exactly, so the snapshots lie on
   // one training run. Each snapshot's checkpoint and loss record stay in the checkpoint directory, so
   // a resumed run (--resume) loads the snapshots it has and trains on from the last one.
+  // Under mpirun rank 0 trains every snapshot into the run's checkpoint directory and the other ranks
+  // then load them from there (trained once; the run directory must be on a file system every rank
+  // sees, docs/mpi.md).
   void train() {
     namespace fs = std::filesystem;
     const bool own_dir = ctx_.checkpoint_dir.empty();
     const fs::path dir = own_dir ? fs::path(ctx_.out_dir) / ".learning-checkpoints" : fs::path(ctx_.checkpoint_dir);
-    fs::create_directories(dir);
+    if (ranks().size == 1) {
+      train_snapshots(dir);
+    } else {
+      std::exception_ptr failed;
+      if (ranks().root()) try {
+          train_snapshots(dir);
+        } catch (...) {
+          failed = std::current_exception();
+        }
+      agree_on_failure(failed);
+      if (!ranks().root()) train_snapshots(dir);  // every snapshot saved: loaded, no step trained
+      agree_on_failure(nullptr);                   // every rank has loaded them before rank 0 removes its own dir
+    }
+    if (own_dir && ranks().root()) remove_tree(dir.string());
+    for (const auto& s : snaps_) scores_.push_back(std::make_shared<NetworkScore>(s.ema, p_, c_.unet.prediction));
+  }
+
+  void train_snapshots(const std::filesystem::path& dir) {
+    namespace fs = std::filesystem;
+    if (ranks().root()) fs::create_directories(dir);
     const std::string work = (dir / "unet-training.ckpt").string();
     for (int k = 1; k <= c_.snapshots; ++k) {
       const fs::path snap = dir / fmt::format("unet-snapshot-{}.ckpt", k), record = dir / fmt::format("unet-snapshot-{}.json", k);
@@ -123,8 +147,6 @@ class LearningRun {
       for (const auto& [st, l] : s.curve) curve_step_.push_back(st), curve_loss_.push_back(l);
       ctx_.log(fmt::format("train: snapshot {} at step {}, loss {:.4f}", k, stop, s.smoothed_loss));
     }
-    if (own_dir) remove_tree(dir.string());
-    for (const auto& s : snaps_) scores_.push_back(std::make_shared<NetworkScore>(s.ema, p_, c_.unet.prediction));
   }
 
   // TAEP of every snapshot against the final model (the paper's stand-in for the optimal score).
