@@ -79,7 +79,7 @@ std::vector<std::vector<char>> same_class(const GaussianMixture& data, const Pro
   std::vector<std::vector<char>> same(nb, std::vector<char>(ns));
   const Kernel end_kernel{p.alpha(grid.t_min()), p.sigma2(grid.t_min())};
   const double prior_sd = std::sqrt(p.prior_var());
-  parallel_blocks({o.samples, 256}, [&](const uint64_t* ids, int n, int nv, int64_t first) {
+  const auto block = [&](const uint64_t* ids, int n, int nv, int64_t first) {
     Mat X, Xn, Z, S, C, Cn, R;
     normal_block({o.seed, Stream::Prior}, ids, n, 0, d, X);
     X *= prior_sd;
@@ -113,7 +113,10 @@ std::vector<std::vector<char>> same_class(const GaussianMixture& data, const Pro
     classes(X, main_cls);
     for (size_t j = 0; j < nb; ++j)
       for (int i = 0; i < nv; ++i) same[j][size_t(first + i)] = main_cls[i] == clone_cls[j][i];
-  });
+  };
+  std::vector<ItemArray> outputs;  // under mpirun each rank runs its samples; every outcome is gathered
+  for (auto& s : same) outputs.push_back(items(s, 0, o.samples));
+  distributed_ensemble({o.samples, 256}, [&](const EnsembleSpec& part) { parallel_blocks(part, block); }, outputs);
   return same;
 }
 
@@ -125,11 +128,16 @@ std::vector<std::vector<char>> fused_same_class(const GaussianMixture& data, con
   if (!exact || exact->data().weights != data.weights || exact->data().means != data.means || exact->data().vars != data.vars)
     throw InputError("cloning: the fused (GPU) path runs the data's exact score only");
   const FusedCloningSetup setup(data, p, grid, bstep, o.scheme, o.seed, stride, fine_weights);
-  std::vector<unsigned char> flat(bstep.size() * size_t(o.samples));
-  o.fused(setup.problem(), 0, o.samples, flat.data());
   std::vector<std::vector<char>> same(bstep.size(), std::vector<char>(size_t(o.samples)));
-  for (size_t b = 0; b < bstep.size(); ++b)
-    for (size_t i = 0; i < size_t(o.samples); ++i) same[b][i] = char(flat[b * size_t(o.samples) + i]);
+  std::vector<ItemArray> outputs;
+  for (auto& s : same) outputs.push_back(items(s, 0, o.samples));
+  distributed_loop(0, o.samples, 256, [&](int64_t lo, int64_t hi) {  // under mpirun, this rank's samples
+    const int n = int(hi - lo);
+    std::vector<unsigned char> flat(bstep.size() * size_t(n));
+    if (n > 0) o.fused(setup.problem(), uint64_t(lo), n, flat.data());
+    for (size_t b = 0; b < bstep.size(); ++b)
+      for (int i = 0; i < n; ++i) same[b][size_t(lo + i)] = char(flat[b * size_t(n) + size_t(i)]);
+  }, outputs);
   return same;
 }
 
@@ -195,15 +203,17 @@ CloningResult cloning_probability(const GaussianMixture& data, const Process& p,
     // Theory by Monte Carlo over exact samples of p_t: E sum_k P(k|x)^2.
     const Kernel ker{p.alpha(t), p.sigma2(t)};
     std::vector<double> v(ns);
-    parallel_blocks({o.samples, 256}, [&](const uint64_t* ids, int n, int nv, int64_t first) {
-      std::vector<uint64_t> id(static_cast<size_t>(n));
-      for (int i = 0; i < n; ++i) id[size_t(i)] = uint64_t(j) * ns + ids[i];
-      Mat X0, Z, R;
-      sample_mixture(data, {o.seed, Stream::ExactMC}, id.data(), n, 0, X0);
-      normal_block({o.seed, Stream::ExactMC}, id.data(), n, 2, d, Z);
-      posterior_weights(data, ker, ker.alpha * X0 + std::sqrt(ker.sigma2) * Z, R);
-      for (int i = 0; i < nv; ++i) v[size_t(first + i)] = R.row(i).squaredNorm();
-    });
+    distributed_ensemble({o.samples, 256}, [&](const EnsembleSpec& part) {
+      parallel_blocks(part, [&](const uint64_t* ids, int n, int nv, int64_t first) {
+        std::vector<uint64_t> id(static_cast<size_t>(n));
+        for (int i = 0; i < n; ++i) id[size_t(i)] = uint64_t(j) * ns + ids[i];
+        Mat X0, Z, R;
+        sample_mixture(data, {o.seed, Stream::ExactMC}, id.data(), n, 0, X0);
+        normal_block({o.seed, Stream::ExactMC}, id.data(), n, 2, d, Z);
+        posterior_weights(data, ker, ker.alpha * X0 + std::sqrt(ker.sigma2) * Z, R);
+        for (int i = 0; i < nv; ++i) v[size_t(first + i)] = R.row(i).squaredNorm();
+      });
+    }, {items(v, 0, o.samples)});
     Moments m;
     for (double x : v) m.add(x);
     r.theory.push_back(m.mean());
@@ -251,7 +261,7 @@ CollapseResult excess_entropy(const Mat& A, const Process& p, const std::vector<
     const double a = p.alpha(t[k]), D = p.sigma2(t[k]);
     // Blocks of 64 keep the 64 x P distance matrix small; rows are whole samples, so the result
     // does not depend on the blocking.
-    parallel_blocks({samples, 64}, [&](const uint64_t* ids, int n, int nv, int64_t first) {
+    const auto block = [&](const uint64_t* ids, int n, int nv, int64_t first) {
       Mat U, Z;
       uniform_block({seed, Stream::Entropy}, ids, n, 2 * k, 1, U);
       normal_block({seed, Stream::Entropy}, ids, n, 2 * k + 1, d, Z);
@@ -269,7 +279,9 @@ CollapseResult excess_entropy(const Mat& A, const Process& p, const std::vector<
         // dominate the SE; adding (|z|^2 - d)/(2d) (mean 0) removes it without bias.
         f[size_t(first + i)] = 0.5 + lse / d + (Z.row(i).squaredNorm() - d) / (2.0 * d);
       }
-    });
+    };
+    distributed_ensemble({samples, 64}, [&](const EnsembleSpec& part) { parallel_blocks(part, block); },
+                         {items(f, 0, samples)});  // under mpirun, this rank's samples
     Moments m;
     for (double v : f) m.add(v);
     r.fe.push_back(m.mean());

@@ -120,9 +120,12 @@ TrajectoryEntropy forward_leg(const GaussianMixture& data, const Process& p, con
   const MixtureScore density(data, p);
   std::vector<double> dS(size_t(o.trajectories)), dSE(size_t(o.trajectories));
   const InitFn init = [&](const uint64_t* ids, int n, Mat& X) { sample_mixture(data, {o.seed, Stream::Init}, ids, n, 0, X); };
-  run_forward_ensemble(p, grid, data.dim(), {o.trajectories, 256}, init, noise, [&] {
-    return std::make_unique<ForwardEntropyObserver>(p, o.rule == MediumRule::Midpoint, EntropySink(density, dS, dSE));
-  });
+  const EnsembleSpec spec{o.trajectories, 256};
+  distributed_ensemble(spec, [&](const EnsembleSpec& part) {  // under mpirun, this rank's trajectories
+    run_forward_ensemble(p, grid, data.dim(), part, init, noise, [&] {
+      return std::make_unique<ForwardEntropyObserver>(p, o.rule == MediumRule::Midpoint, EntropySink(density, dS, dSE));
+    });
+  }, {items(dS, 0, o.trajectories), items(dSE, 0, o.trajectories)});
   return reduce(dS, dSE, keep);
 }
 
@@ -134,10 +137,13 @@ TrajectoryEntropy reverse_leg(const GaussianMixture& data, const Process& p, con
   const InitFn init = [&](const uint64_t* ids, int n, Mat& X) {
     sample_mixture(at_T, {o.seed, Stream::Init, 1}, ids, n, 0, X);  // substream 1: not the forward leg's starts
   };
-  run_reverse_ensemble(p, grid, score, {o.trajectories, 256}, init, noise, [&] {
-    return std::make_unique<ReverseEntropyObserver>(p, score, grid, o.rule == MediumRule::Midpoint,
-                                                    EntropySink(density, dS, dSE));
-  }, o.scheme);
+  const EnsembleSpec spec{o.trajectories, 256};
+  distributed_ensemble(spec, [&](const EnsembleSpec& part) {
+    run_reverse_ensemble(p, grid, score, part, init, noise, [&] {
+      return std::make_unique<ReverseEntropyObserver>(p, score, grid, o.rule == MediumRule::Midpoint,
+                                                      EntropySink(density, dS, dSE));
+    }, o.scheme);
+  }, {items(dS, 0, o.trajectories), items(dSE, 0, o.trajectories)});
   return reduce(dS, dSE, keep);
 }
 
