@@ -78,7 +78,7 @@ void agree_on_failure(const std::exception_ptr& error) {
   throw RunError(msg + (lowest == 0 ? "" : " (on rank " + std::to_string(lowest) + ")"));
 }
 
-void gather_parts(const std::vector<ItemArray>& outputs, int64_t granule) {
+void gather_parts(const std::vector<ItemArray>& outputs, int64_t first, int64_t last, int64_t granule) {
   const Ranks& r = ranks();
   if (r.size == 1) return;
   for (const ItemArray& a : outputs) {
@@ -89,7 +89,8 @@ void gather_parts(const std::vector<ItemArray>& outputs, int64_t granule) {
     MPI_Type_commit(&item);
     std::vector<int> counts(size_t(r.size)), displs(size_t(r.size));
     for (int k = 0; k < r.size; ++k) {
-      const auto [lo, hi] = rank_part(a.first, a.last, granule, k, r.size);
+      const auto [p0, p1] = rank_part(first, last, granule, k, r.size);
+      const int64_t lo = std::clamp(p0, a.first, a.last), hi = std::clamp(p1, a.first, a.last);
       counts[size_t(k)] = int(hi - lo);
       displs[size_t(k)] = int(lo - a.first);
     }
@@ -115,7 +116,7 @@ void fail_if_injected() {}
 void agree_on_failure(const std::exception_ptr& error) {
   if (error) std::rethrow_exception(error);
 }
-void gather_parts(const std::vector<ItemArray>&, int64_t) {}
+void gather_parts(const std::vector<ItemArray>&, int64_t, int64_t, int64_t) {}
 void broadcast_bytes(std::string&) {}
 
 #endif

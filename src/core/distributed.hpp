@@ -35,8 +35,9 @@ class DistributedSession {
 // multiples of `granule` (ensemble blocks) counted from `first`.
 std::pair<int64_t, int64_t> rank_part(int64_t first, int64_t last, int64_t granule, int rank, int size);
 
-// An output of a distributed loop over items [first, last): `width` values each, item i's at
-// at[(i - first) * width .. + width).
+// An output of a distributed loop: items [first, last) of `width` values each, item i's at
+// at[(i - first) * width .. + width). It may cover part of the loop's items (the first `keep`
+// trajectories' paths, say): each rank's part of it is its part of the loop clipped to [first, last).
 struct ItemArray {
   void* at;  // item `first`
   int64_t first, last;
@@ -53,9 +54,10 @@ ItemArray items(T* indexed_from_0, int64_t first, int64_t last, int width = 1) {
   return {indexed_from_0 + first * width, first, last, width, sizeof(T)};
 }
 
-// After every rank computed its part [rank_part(first, last, granule)) of each output, every rank gets
-// every part (in place). Collective: every rank calls it with the same outputs.
-void gather_parts(const std::vector<ItemArray>& outputs, int64_t granule);
+// After every rank computed its part (rank_part(first, last, granule)) of the loop over items
+// [first, last) into each output, every rank gets every part (in place). Collective: every rank calls
+// it with the same outputs.
+void gather_parts(const std::vector<ItemArray>& outputs, int64_t first, int64_t last, int64_t granule);
 // The ranks agree on failure at the same point: if any rank's `error` is set, every rank throws —
 // the lowest failing rank its own exception, the others RunError with its message (rank 0 prints
 // it) — so no rank waits forever in a collective and no output is written.
@@ -81,7 +83,7 @@ void distributed_loop(int64_t first, int64_t last, int64_t granule, F&& run_part
     error = std::current_exception();
   }
   agree_on_failure(error);
-  gather_parts(outputs, granule);
+  gather_parts(outputs, first, last, granule);
 }
 // Rank 0's bytes on every rank.
 void broadcast_bytes(std::string& bytes);

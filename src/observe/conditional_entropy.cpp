@@ -53,7 +53,7 @@ ConditionalEntropyRates conditional_entropy_rates(const Process& p, const Score&
   const NodeKeys keys = node_keys(o.seed);
   for (size_t k = 0; k < nodes; ++k) {
     const double t = r.t[k], a = p.alpha(t), s2 = p.sigma2(t), sg = std::sqrt(s2), g2 = p.g2(t);
-    parallel_blocks({o.samples, 256}, [&](const uint64_t* ids, int n, int nv, int64_t first) {
+    const auto block = [&](const uint64_t* ids, int n, int nv, int64_t first) {
       NodeSamples q;
       Vec trv;
       node_samples(score, data, keys, o.hutchinson_probes, k, ns, ids, n, t, a, sg, q);
@@ -68,7 +68,11 @@ ConditionalEntropyRates conditional_entropy_rates(const Process& p, const Score&
         err[j] = (sg * Z.row(i) + s2 * S.row(i)).squaredNorm() / (a * a);
         if (mixture) pv[j] = trv[i];
       }
-    });
+    };
+    std::vector<ItemArray> out = {items(sq, 0, o.samples), items(dv, 0, o.samples), items(err, 0, o.samples)};
+    if (mixture) out.push_back(items(pv, 0, o.samples));
+    distributed_ensemble({o.samples, 256}, [&](const EnsembleSpec& part) { parallel_blocks(part, block); },
+                         out);  // under mpirun, this rank's samples; their values gathered
     const double cx = g2 * a * a / (2 * s2 * s2);
     Moments m_sn, m_dv, m_er, m_mg, m_pv, m_div;
     for (size_t i = 0; i < ns; ++i) {

@@ -52,7 +52,7 @@ EntropyRates entropy_rates(const Process& p, const Score& score, const DataFn& d
   const NodeKeys keys = node_keys(o.seed);
   for (int k = 0; k < nodes; ++k) {
     const double t = r.t[size_t(k)], a = p.alpha(t), sg = p.sigma(t), g2 = p.g2(t);
-    parallel_blocks({o.samples, 256}, [&](const uint64_t* ids, int n, int nv, int64_t first) {
+    const auto block = [&](const uint64_t* ids, int n, int nv, int64_t first) {
       NodeSamples ns;
       Mat Se;
       node_samples(score, data, keys, o.hutchinson_probes, size_t(k), size_t(o.samples), ids, n, t, a, sg, ns);
@@ -65,7 +65,11 @@ EntropyRates entropy_rates(const Process& p, const Score& score, const DataFn& d
         dv[size_t(first + i)] = div[i];
         sz[size_t(first + i)] = S.row(i).dot(Z.row(i)) / sg;
       }
-    });
+    };
+    std::vector<ItemArray> out = {items(sq, 0, o.samples), items(dv, 0, o.samples), items(sz, 0, o.samples)};
+    if (exact) out.push_back(items(se2, 0, o.samples));
+    distributed_ensemble({o.samples, 256}, [&](const EnsembleSpec& part) { parallel_blocks(part, block); },
+                         out);  // under mpirun, this rank's samples; their values gathered
     Moments mi, me, mz, ms, mq;
     for (int i = 0; i < o.samples; ++i) {
       if (exact) mq.add(0.25 * g2 * se2[size_t(i)]);

@@ -76,7 +76,7 @@ NllResult pf_ode_nll(const Process& process, const Score& score, const Mat& X0, 
   // Small batches are split so that every thread gets a block (results do not depend on blocks).
   const int per_thread = (n + omp_get_max_threads() - 1) / omp_get_max_threads();
   const int block = std::max(kLanes, std::min(o.block, (per_thread + kLanes - 1) / kLanes * kLanes));
-  parallel_blocks({n, block}, [&](const uint64_t* ids, int m, int nv, int64_t first) {
+  const auto solve = [&](const uint64_t* ids, int m, int nv, int64_t first) {
     std::vector<uint64_t> sid(static_cast<size_t>(m));
     for (int i = 0; i < m; ++i) sid[size_t(i)] = first_id + ids[i];
     Mat Y(m, d + 1);  // [x, l]: the state and the accumulated divergence integral
@@ -104,7 +104,13 @@ NllResult pf_ode_nll(const Process& process, const Score& score, const Mat& X0, 
       r.steps[size_t(g)] = st.steps[size_t(i)];
       r.incomplete[size_t(g)] = st.incomplete[size_t(i)];
     }
-  });
+  };
+  // Under mpirun each rank solves its samples; every per-sample value is gathered.
+  std::vector<ItemArray> out = {items(r.nll.data(), 0, n), items(r.log_prior.data(), 0, n), items(r.delta.data(), 0, n),
+                                items(r.t_reached.data(), 0, n), items(r.nfe, 0, n), items(r.steps, 0, n),
+                                items(r.incomplete, 0, n)};
+  for (int j = 0; j < d; ++j) out.push_back(items(r.xT.col(j).data(), 0, n));
+  distributed_ensemble({n, block}, [&](const EnsembleSpec& part) { parallel_blocks(part, solve); }, out);
   return r;
 }
 

@@ -89,7 +89,7 @@ EntropyVariance pathwise_entropy_forward(const GaussianMixture& data, const Proc
   const RngKey key{seed, Stream::Pathwise};
   for (size_t k = 0; k < t.size(); ++k) {
     const Kernel ker = kernel_at(p, t[k]);
-    parallel_blocks({samples, 256}, [&](const uint64_t* ids, int n, int nv, int64_t first) {
+    const auto block = [&](const uint64_t* ids, int n, int nv, int64_t first) {
       std::vector<uint64_t> id(static_cast<size_t>(n));
       for (int i = 0; i < n; ++i) id[size_t(i)] = uint64_t(k) * uint64_t(samples) + ids[i];
       Mat X0, Z;
@@ -98,7 +98,9 @@ EntropyVariance pathwise_entropy_forward(const GaussianMixture& data, const Proc
       normal_block(key, id.data(), n, 2, d, Z);
       posterior_entropy(data, ker, ker.alpha * X0 + std::sqrt(ker.sigma2) * Z, hb);
       for (int i = 0; i < nv; ++i) h[size_t(first + i)] = hb[i];
-    });
+    };
+    distributed_ensemble({samples, 256}, [&](const EnsembleSpec& part) { parallel_blocks(part, block); },
+                         {items(h, 0, samples)});  // under mpirun, this rank's samples
     reduce(r, k, h);
   }
   r.peak = curve_peak(r.t, r.var);
@@ -216,9 +218,16 @@ GenerativeEntropy pathwise_entropy_generative(const GaussianMixture& data, const
   // h at the recorded steps of one ensemble on `on` (the fine grid, or the coarse one's nodes).
   auto run = [&](const TimeGrid& on, const std::vector<int>& rec, const NoiseSource& noise, int kept) {
     std::vector<std::vector<double>> h(rec.size(), std::vector<double>(static_cast<size_t>(samples)));
-    run_reverse_ensemble(p, on, score, {samples, 256}, prior_init(p, data.dim(), {seed, Stream::Prior}), noise, [&]() {
-      return std::make_unique<EntropyRecorder>(data, p, rec, axis, h, g.paths_x, g.paths_h, kept);
-    }, scheme);
+    // Under mpirun each rank runs its paths; every recorded h is gathered, and the kept paths' rows.
+    std::vector<ItemArray> out;
+    for (auto& v : h) out.push_back(items(v, 0, samples));
+    for (Mat* m : {&g.paths_x, &g.paths_h})
+      for (Eigen::Index j = 0; j < m->cols(); ++j) out.push_back(items(m->col(j).data(), 0, kept));
+    distributed_ensemble({samples, 256}, [&](const EnsembleSpec& part) {
+      run_reverse_ensemble(p, on, score, part, prior_init(p, data.dim(), {seed, Stream::Prior}), noise, [&]() {
+        return std::make_unique<EntropyRecorder>(data, p, rec, axis, h, g.paths_x, g.paths_h, kept);
+      }, scheme);
+    }, out);
     EntropyVariance r;
     r.rule = rule;
     resize(r, rec.size());
