@@ -29,7 +29,7 @@ X0Error x0_prediction_error(const Score& score, const DataFn& data, const std::v
   std::vector<double> v(static_cast<size_t>(samples));
   for (size_t k = 0; k < sigmas.size(); ++k) {
     const double sg = sigmas[k];
-    parallel_blocks({samples, 256}, [&](const uint64_t* ids, int n, int nv, int64_t first) {
+    const auto block = [&](const uint64_t* ids, int n, int nv, int64_t first) {
       std::vector<uint64_t> id(static_cast<size_t>(n));
       for (int i = 0; i < n; ++i) id[size_t(i)] = uint64_t(k) * uint64_t(samples) + ids[i];
       Mat X0, Z, S;
@@ -38,7 +38,9 @@ X0Error x0_prediction_error(const Score& score, const DataFn& data, const std::v
       const Mat X = X0 + sg * Z;
       score.score(X, sg, S);
       for (int i = 0; i < nv; ++i) v[size_t(first + i)] = (X.row(i) + sg * sg * S.row(i) - X0.row(i)).squaredNorm();
-    });
+    };
+    distributed_ensemble({samples, 256}, [&](const EnsembleSpec& part) { parallel_blocks(part, block); },
+                         {items(v, 0, samples)});  // under mpirun, this rank's part; the values gathered
     Moments m;
     for (double x : v) m.add(x);
     r.sigma.push_back(sg), r.eps2.push_back(m.mean()), r.eps2_se.push_back(m.mean_se());

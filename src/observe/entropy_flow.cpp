@@ -37,12 +37,14 @@ std::vector<EntropyFlowPoint> entropy_flow_mc(const GaussianMixture& data, const
   const RngKey key{seed, Stream::EntropyFlow};
   for (size_t k = 0; k < t.size(); ++k) {
     const GaussianMixture m = data.marginal(p.alpha(t[k]), p.sigma2(t[k]));
-    parallel_blocks({samples, 256}, [&](const uint64_t* ids, int n, int nv, int64_t first) {
+    const auto block = [&](const uint64_t* ids, int n, int nv, int64_t first) {
       Mat X, S;
       sample_mixture(m, key, ids, n, 2 * uint64_t(k), X);  // steps 2k and 2k + 1
       mixture_eval_fast(m, X, &S, nullptr, nullptr);
       for (int i = 0; i < nv; ++i) x2[size_t(first + i)] = X.row(i).squaredNorm(), s2[size_t(first + i)] = S.row(i).squaredNorm();
-    });
+    };
+    distributed_ensemble({samples, 256}, [&](const EnsembleSpec& part) { parallel_blocks(part, block); },
+                         {items(x2, 0, samples), items(s2, 0, samples)});  // under mpirun, this rank's part; the values gathered
     // Each rate is a linear combination of per-sample values: its SE from those values directly.
     Moments mx, ms, mpi, mphi_rev;
     for (int i = 0; i < samples; ++i) {

@@ -17,7 +17,7 @@ ExactReference exact_reference(const Process& process, const Score& target, cons
   double a, b;
   process.transition(t0, T, a, b);
   std::vector<double> l0(static_cast<size_t>(samples)), lT(static_cast<size_t>(samples));
-  parallel_blocks(EnsembleSpec{samples, 1024}, [&](const uint64_t* ids, int n, int n_valid, int64_t first) {
+  const auto block = [&](const uint64_t* ids, int n, int n_valid, int64_t first) {
     Mat X0, Z, XT;
     Vec p, q;
     sample(t0, ids, n, 0, X0);
@@ -32,7 +32,9 @@ ExactReference exact_reference(const Process& process, const Score& target, cons
       l0[size_t(first + i)] = d0[i];
       lT[size_t(first + i)] = p[i] - q[i];
     }
-  });
+  };
+  distributed_ensemble(EnsembleSpec{samples, 1024}, [&](const EnsembleSpec& part) { parallel_blocks(part, block); },
+                       {items(l0, 0, samples), items(lT, 0, samples)});  // under mpirun, this rank's part; the values gathered
   Moments m0, mT, ms;
   for (int64_t i = 0; i < samples; ++i) {
     m0.add(l0[size_t(i)]);

@@ -58,7 +58,7 @@ FranzParisi franz_parisi_1d(const GaussianMixture& g, const Process& p, double t
   // Per pair, ln Z on the whole q grid (pairs x q), reduced per q in pair order.
   Mat L(pairs, Eigen::Index(q.size()));
   const RngKey key{seed, Stream::FranzParisi, 0};
-  parallel_blocks({pairs, 256}, [&](const uint64_t* ids, int n, int nv, int64_t first) {
+  const auto block = [&](const uint64_t* ids, int n, int nv, int64_t first) {
     Mat X0, Z;
     sample_mixture(g, key, ids, n, 0, X0);  // steps 0 and 1
     normal_block(key, ids, n, 2, 1, Z);
@@ -68,7 +68,9 @@ FranzParisi franz_parisi_1d(const GaussianMixture& g, const Process& p, double t
       log_z_row(g, a, sg * sg, a * x0p + sg * Z(i, 0), x0p, q, row.data());
       L.row(first + i) = row;
     }
-  });
+  };
+  distributed_ensemble({pairs, 256}, [&](const EnsembleSpec& part) { parallel_blocks(part, block); },
+                       columns(L, pairs));  // under mpirun, this rank's part; the values gathered
   FranzParisi r;
   r.t = t;
   r.q = q;
@@ -105,7 +107,7 @@ FranzParisiBinned franz_parisi_binned(const Mat& A, const Process& p, double t, 
   // Per sample and bin: ln sum_{mu in bin} w_mu (NaN when the bin is empty for that sample's nu).
   Mat L(samples, Eigen::Index(B));
   const RngKey key{seed, Stream::FranzParisi, 1};
-  parallel_blocks({samples, 64}, [&](const uint64_t* ids, int n, int nv, int64_t first) {
+  const auto block = [&](const uint64_t* ids, int n, int nv, int64_t first) {
     Mat U, Z;
     uniform_block(key, ids, n, 0, 1, U);
     normal_block(key, ids, n, 1, d, Z);
@@ -131,7 +133,9 @@ FranzParisiBinned franz_parisi_binned(const Mat& A, const Process& p, double t, 
       for (size_t b = 0; b < B; ++b)
         L(first + i, Eigen::Index(b)) = acc[b] > 0 ? bmax[b] + std::log(acc[b]) - lse : NAN;  // NaN: no point in the bin
     }
-  });
+  };
+  distributed_ensemble({samples, 64}, [&](const EnsembleSpec& part) { parallel_blocks(part, block); },
+                       columns(L, samples));  // under mpirun, this rank's part; the values gathered
   FranzParisiBinned r;
   r.t = t;
   r.edges = edges;

@@ -43,8 +43,11 @@ std::vector<double> run_taep_on_reverse_paths(const Process& process, const Time
                                               const Score& model, const EnsembleSpec& spec, const InitFn& init_T,
                                               const NoiseSource& noise, ReverseScheme scheme) {
   std::vector<double> out(size_t(spec.trajectories));
-  run_reverse_ensemble(process, grid, model, spec, init_T, noise,
-                       [&] { return std::make_unique<ReverseTaepObserver>(process, target, model, out); }, scheme);
+  const auto [lo, hi] = ensemble_range(spec);
+  distributed_ensemble(spec, [&](const EnsembleSpec& part) {  // under mpirun, this rank's paths
+    run_reverse_ensemble(process, grid, model, part, init_T, noise,
+                         [&] { return std::make_unique<ReverseTaepObserver>(process, target, model, out); }, scheme);
+  }, {items(out, lo, hi)});
   return out;
 }
 

@@ -58,6 +58,12 @@ void distributed_ensemble(const EnsembleSpec& spec, const std::function<void(con
   }, outputs);
 }
 
+std::vector<ItemArray> columns(Mat& M, int64_t n) {
+  std::vector<ItemArray> out;
+  for (Eigen::Index j = 0; j < M.cols(); ++j) out.push_back(items(M.col(j).data(), 0, n));
+  return out;
+}
+
 void parallel_blocks(const EnsembleSpec& spec,
                      const std::function<void(const uint64_t*, int, int, int64_t)>& fn) {
   for_each_block(spec, fn);
@@ -180,8 +186,9 @@ class FinalStateSink final : public ReverseObserver {
 Mat sample_reverse_sde(const Process& process, const TimeGrid& grid, const Score& score,
                        const EnsembleSpec& spec, const InitFn& init, const NoiseSource& noise, ReverseScheme scheme) {
   Mat out(spec.trajectories, score.dim());
-  run_reverse_ensemble(process, grid, score, spec, init, noise,
-                       [&] { return std::make_unique<FinalStateSink>(out); }, scheme);
+  distributed_ensemble(spec, [&](const EnsembleSpec& part) {  // under mpirun, this rank's samples
+    run_reverse_ensemble(process, grid, score, part, init, noise, [&] { return std::make_unique<FinalStateSink>(out); }, scheme);
+  }, columns(out, spec.trajectories));
   return out;
 }
 
@@ -194,15 +201,17 @@ Mat sample_pf_ode_rk4(const Process& process, const TimeGrid& grid, const Score&
     score.score(X, t[0], S);
     K = process.drift_coef(t[0]) * X - (0.5 * process.g2(t[0])) * S;
   };
-  for_each_block(spec, [&](const uint64_t* ids, int n, int n_valid, int64_t first) {
-    Mat X, Xn;
-    init(ids, n, X);
-    for (int s = grid.steps(); s > 0; --s) {
-      rk4_step(rhs, X, Vec::Constant(1, grid.t(s)), -grid.dt(s - 1), Vec::Constant(1, grid.t(s - 1)), Xn);
-      X.swap(Xn);
-    }
-    out.middleRows(first, n_valid) = X.topRows(n_valid);
-  });
+  distributed_ensemble(spec, [&](const EnsembleSpec& part) {  // under mpirun, this rank's samples
+    for_each_block(part, [&](const uint64_t* ids, int n, int n_valid, int64_t first) {
+      Mat X, Xn;
+      init(ids, n, X);
+      for (int s = grid.steps(); s > 0; --s) {
+        rk4_step(rhs, X, Vec::Constant(1, grid.t(s)), -grid.dt(s - 1), Vec::Constant(1, grid.t(s - 1)), Xn);
+        X.swap(Xn);
+      }
+      out.middleRows(first, n_valid) = X.topRows(n_valid);
+    });
+  }, columns(out, spec.trajectories));
   return out;
 }
 

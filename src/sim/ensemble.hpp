@@ -39,6 +39,8 @@ std::pair<int64_t, int64_t> ensemble_range(const EnsembleSpec& spec);
 // number of ranks.
 void distributed_ensemble(const EnsembleSpec& spec, const std::function<void(const EnsembleSpec& part)>& fn,
                           const std::vector<ItemArray>& outputs);
+// Every column of a matrix whose rows are items 0 .. n - 1, as outputs of a distributed loop.
+std::vector<ItemArray> columns(Mat& M, int64_t n);
 
 // Calls fn(ids, n, n_valid, first) for every block of spec, in parallel (OpenMP, dynamic
 // schedule). ids = first, first+1, ...; n is n_valid rounded up to a multiple of kLanes.
