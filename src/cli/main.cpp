@@ -310,6 +310,11 @@ int cmd_run(const RunOptions& o) {
   if (audit) write_rng_audit(*audit, o.rng_audit);
   results["device"] = device_json(ex, results.value("device", nlohmann::json()));
   results["ranks"] = ranks().size;
+  if (ranks().size > 1) {  // rank 0's share of the communication (an allgather is symmetric)
+    const CommStats& c = comm_stats();
+    results["mpi"] = {{"ranks", ranks().size}, {"rank0_bytes_received", c.bytes_received}, {"rank0_bytes_sent", c.bytes_sent},
+                      {"rank0_collectives", c.collectives}, {"rank0_seconds_in_gathers", c.seconds}};
+  }
   results["version"] = THERMODIFF_VERSION;
   results["git"] = THERMODIFF_GIT;
   results["config_source"] = source;

@@ -16,9 +16,14 @@ Ranks& current() {
   static Ranks r;
   return r;
 }
+CommStats& stats() {
+  static CommStats s;
+  return s;
+}
 }  // namespace
 
 const Ranks& ranks() { return current(); }
+const CommStats& comm_stats() { return stats(); }
 
 std::pair<int64_t, int64_t> rank_part(int64_t first, int64_t last, int64_t granule, int rank, int size) {
   const int64_t n = std::max<int64_t>(last - first, 0), g = std::max<int64_t>(granule, 1);
@@ -38,6 +43,10 @@ DistributedSession::DistributedSession(int* argc, char*** argv) {
   if (!initialized) MPI_Init(argc, argv);
   MPI_Comm_rank(MPI_COMM_WORLD, &current().rank);
   MPI_Comm_size(MPI_COMM_WORLD, &current().size);
+  MPI_Comm node;  // the ranks sharing this machine: a rank's GPU is its local rank modulo the GPUs
+  MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
+  MPI_Comm_rank(node, &current().local_rank);
+  MPI_Comm_free(&node);
 }
 
 DistributedSession::~DistributedSession() {
@@ -81,6 +90,7 @@ void agree_on_failure(const std::exception_ptr& error) {
 void gather_parts(const std::vector<ItemArray>& outputs, int64_t first, int64_t last, int64_t granule) {
   const Ranks& r = ranks();
   if (r.size == 1) return;
+  const double t0 = MPI_Wtime();
   for (const ItemArray& a : outputs) {
     // Each part is already in place on its owner; counts in items of a.width values (an MPI type of
     // that many bytes), so arrays beyond 2^31 bytes gather too.
@@ -96,7 +106,14 @@ void gather_parts(const std::vector<ItemArray>& outputs, int64_t first, int64_t 
     }
     MPI_Allgatherv(MPI_IN_PLACE, 0, item, a.at, counts.data(), displs.data(), item, MPI_COMM_WORLD);
     MPI_Type_free(&item);
+    int64_t all = 0;
+    for (int c : counts) all += c;
+    const double per_item = double(a.width) * double(a.bytes);
+    stats().bytes_sent += per_item * counts[size_t(r.rank)];
+    stats().bytes_received += per_item * double(all - counts[size_t(r.rank)]);
+    ++stats().collectives;
   }
+  stats().seconds += MPI_Wtime() - t0;
 }
 
 void broadcast_bytes(std::string& bytes) {

@@ -15,8 +15,15 @@ namespace td {
 
 struct Ranks {
   int rank = 0, size = 1;
+  int local_rank = 0;  // among the ranks on this machine (which GPU a rank takes)
   bool root() const { return rank == 0; }
 };
+// What this rank's collectives moved and how long they took (results.json's `mpi` section).
+struct CommStats {
+  double bytes_received = 0, bytes_sent = 0, seconds = 0;
+  int64_t collectives = 0;
+};
+const CommStats& comm_stats();
 // This process's rank and the number of ranks (MPI initialized by DistributedSession).
 const Ranks& ranks();
 // Whether this build has MPI.

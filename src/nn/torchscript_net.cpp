@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fmt/format.h>
 
+#include "core/distributed.hpp"
 #include "core/error.hpp"
 #include "core/file_io.hpp"
 #include "nn/torch_convert.hpp"
@@ -162,8 +163,10 @@ std::string set_torch_device(bool cuda) {
   if (!cuda) return "cpu";
   if (!torch::cuda::is_available())
     return fmt::format("cpu: this LibTorch ({}) has no CUDA (build against PyTorch's LibTorch, docs/gpu.md)", TORCH_VERSION);
-  network_device() = torch::Device(torch::kCUDA, 0);
-  return "cuda (LibTorch)";
+  // Under mpirun, one GPU per rank: the rank's place among the ranks on this machine.
+  const int index = ranks().local_rank % int(torch::cuda::device_count());
+  network_device() = torch::Device(torch::kCUDA, c10::DeviceIndex(index));
+  return fmt::format("cuda:{} (LibTorch)", index);
 }
 
 }  // namespace td

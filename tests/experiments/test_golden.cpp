@@ -92,12 +92,12 @@ std::string read_text(const fs::path& p) {
   return s.str();
 }
 
-// Run-time figures and run identity: they differ between any two runs (device: where it ran, so
-// that a GPU run is compared with the same goldens).
+// Run-time figures and run identity: they differ between any two runs (device and ranks: where it
+// ran, so that a GPU or MPI run is compared with the same goldens).
 bool ignored(const std::string& key) {
-  static const std::array<const char*, 11> keys = {"timing_s", "throughput", "threads", "created", "git",
+  static const std::array<const char*, 13> keys = {"timing_s", "throughput", "threads", "created", "git",
                                                     "version", "config_source", "seconds", "samples_per_s",
-                                                    "trajectory_steps_per_s_per_model", "device"};
+                                                    "trajectory_steps_per_s_per_model", "device", "ranks", "mpi"};
   for (const char* k : keys)
     if (key == k) return true;
   return false;

@@ -16,6 +16,11 @@
 namespace td::cuda {
 namespace {
 
+int& selected_device() {
+  static int d = 0;
+  return d;
+}
+
 void check(cudaError_t e, const char* what) {
   if (e != cudaSuccess) throw std::runtime_error(std::string("CUDA: ") + what + ": " + cudaGetErrorString(e));
 }
@@ -116,7 +121,7 @@ struct DeviceMixture {
 
 }  // namespace
 
-DeviceInfo probe() {
+DeviceInfo probe(int preferred) {
   DeviceInfo info;
   int count = 0;
   const cudaError_t e = cudaGetDeviceCount(&count);
@@ -129,8 +134,10 @@ DeviceInfo probe() {
     info.reason = "no CUDA device on this machine";
     return info;
   }
+  selected_device() = preferred % count;
+  cudaSetDevice(selected_device());
   cudaDeviceProp p;
-  if (cudaGetDeviceProperties(&p, 0) != cudaSuccess) {
+  if (cudaGetDeviceProperties(&p, selected_device()) != cudaSuccess) {
     info.reason = "cudaGetDeviceProperties failed";
     return info;
   }
@@ -140,17 +147,21 @@ DeviceInfo probe() {
   info.major = p.major;
   info.minor = p.minor;
   info.multiprocessors = p.multiProcessorCount;
+  info.index = selected_device();
   return info;
 }
 
 void normals(uint64_t seed, uint32_t stream, uint32_t sub, const uint64_t* ids, int n, uint64_t step, int d, double* Z) {
+  check(cudaSetDevice(selected_device()), "cudaSetDevice");
   draws(seed, stream, sub, ids, n, step, d, false, Z);
 }
 void uniforms(uint64_t seed, uint32_t stream, uint32_t sub, const uint64_t* ids, int n, uint64_t step, int m, double* U) {
+  check(cudaSetDevice(selected_device()), "cudaSetDevice");
   draws(seed, stream, sub, ids, n, step, m, true, U);
 }
 
 void mixture(const MixtureArrays& g, const double* X, int n, double* S, double* div, double* logp) {
+  check(cudaSetDevice(selected_device()), "cudaSetDevice");
   const size_t kd = size_t(g.K) * g.d;
   DeviceArray<double> w(g.K), m(kd), v(kd);
   to_device(w.p, g.weights, g.K);
@@ -186,6 +197,7 @@ void mixture(const MixtureArrays& g, const double* X, int n, double* S, double* 
 
 
 void taep_mixture(const FusedTaepProblem& p, uint64_t first, int n, FusedTaepOut out) {
+  check(cudaSetDevice(selected_device()), "cudaSetDevice");
   const int M = p.models;
   DeviceArray<FusedStep> steps{size_t(p.steps)};
   to_device(steps.p, p.step, size_t(p.steps));
@@ -228,6 +240,7 @@ void taep_mixture(const FusedTaepProblem& p, uint64_t first, int n, FusedTaepOut
 }
 
 void cloning(const FusedCloningProblem& p, uint64_t first, int n, unsigned char* same) {
+  check(cudaSetDevice(selected_device()), "cudaSetDevice");
   DeviceArray<ReverseCoef> steps{size_t(p.steps)};
   to_device(steps.p, p.step, size_t(p.steps));
   DeviceArray<int> branch{size_t(p.branches)};

@@ -18,9 +18,11 @@ struct DeviceInfo {
   std::string name;    // e.g. "NVIDIA H200"
   size_t memory = 0;   // bytes
   int major = 0, minor = 0, multiprocessors = 0;
+  int index = 0;  // which device
 };
-// The first device (or why there is none); never throws.
-DeviceInfo probe();
+// Device `preferred` modulo the number of devices (an MPI rank's local rank: one GPU per rank), made
+// the one every later call uses; or why there is none. Never throws.
+DeviceInfo probe(int preferred);
 
 // Z(i, j) = normal component j of (seed, stream, substream, ids[i], step), n x d column-major.
 void normals(uint64_t seed, uint32_t stream, uint32_t substream, const uint64_t* ids, int n, uint64_t step, int d,

@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 
+#include "core/distributed.hpp"
 #include "core/error.hpp"
 #include "platform/cuda/cuda_kernels.hpp"
 #include "sim/fused_cloning_setup.hpp"
@@ -67,12 +68,12 @@ class CudaPlatform final : public Platform {
 CudaStatus probe_status() {
   CudaStatus s;
   s.compiled = true;
-  const cuda::DeviceInfo info = cuda::probe();
+  const cuda::DeviceInfo info = cuda::probe(ranks().local_rank);
   s.available = info.available;
   s.reason = info.reason;
   if (info.available)
-    s.device = fmt::format("{} ({:.1f} GiB, sm_{}{}, {} SMs)", info.name, double(info.memory) / (1ull << 30), info.major,
-                           info.minor, info.multiprocessors);
+    s.device = fmt::format("{} ({:.1f} GiB, sm_{}{}, {} SMs; device {})", info.name, double(info.memory) / (1ull << 30),
+                           info.major, info.minor, info.multiprocessors, info.index);
   return s;
 }
 
