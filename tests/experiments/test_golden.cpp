@@ -211,12 +211,14 @@ double normal_two_sided(double p) {
 
 // Runs the built-in with the random-stream audit (core/rng_audit.hpp) written to `audit`.
 std::string run_builtin(const Builtin& b, const fs::path& out, const fs::path& audit) {
-  // THERMODIFF_GOLDEN_RANKS=N: the same goldens under `mpirun -np N` (docs/mpi.md); two threads per rank
-  // as without it (LibTorch training rounds differently for other thread counts).
+  // THERMODIFF_GOLDEN_RANKS=N: the same goldens under `mpirun -np N` (docs/mpi.md). Two threads per rank
+  // as without it, or THERMODIFF_GOLDEN_THREADS (only for built-ins that train no network: LibTorch's
+  // training rounds differently for other thread counts).
   const char* np = std::getenv("THERMODIFF_GOLDEN_RANKS");
+  const char* threads = std::getenv("THERMODIFF_GOLDEN_THREADS");
   const bool mpi = np && *np;
   std::string cmd = (mpi ? std::string("mpirun --oversubscribe --allow-run-as-root -np ") + np + " " : std::string()) +
-                    THERMODIFF_BINARY + " run " + b.name + " --quiet --threads 2 --out " +
+                    THERMODIFF_BINARY + " run " + b.name + " --quiet --threads " + (threads && *threads ? threads : "2") + " --out " +
                     out.string() + " --rng-audit " + audit.string();
   for (const auto& kv : b.sets) cmd += " --set '" + kv + "'";
   // THERMODIFF_GOLDEN_DEVICE=cuda: the same goldens on the GPU (scripts/gpu_check.sh).
