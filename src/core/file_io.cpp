@@ -1,7 +1,5 @@
 #include "core/file_io.hpp"
 
-#include "core/distributed.hpp"
-
 #include <ftw.h>
 #include <sys/stat.h>
 
@@ -12,6 +10,7 @@
 #include <fmt/format.h>
 #include <fstream>
 
+#include "core/distributed.hpp"
 #include "core/error.hpp"
 
 namespace td {

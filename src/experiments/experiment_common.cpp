@@ -2,11 +2,10 @@
 
 #include <cstring>
 
-#include "core/distributed.hpp"
-
 #include <filesystem>
 #include <fmt/format.h>
 
+#include "core/distributed.hpp"
 #include "core/error.hpp"
 #include <fstream>
 
@@ -120,10 +119,8 @@ TrainResult train_from_bytes(const std::string& b, const MlpSpec& spec) {
   return r;
 }
 
-}  // namespace
-
-// Under mpirun, rank 0 trains (with the run's threads) and sends the weights to the others: a network
-// is trained once, so the ranks evaluate the same one as a run without MPI.
+// train_dsm; under mpirun rank 0 trains (with the run's threads) and sends the result to the others:
+// a network is trained once, so the ranks evaluate the same one as a run without MPI.
 TrainResult train_on_rank0(const MlpSpec& mlp, const Process& process, const DataFn& data, const TrainSpec& ts) {
   if (ranks().size == 1) return train_dsm(mlp, process, data, ts);
   TrainResult tr;
@@ -138,6 +135,8 @@ TrainResult train_on_rank0(const MlpSpec& mlp, const Process& process, const Dat
   broadcast_bytes(bytes);
   return ranks().root() ? tr : train_from_bytes(bytes, mlp);
 }
+
+}  // namespace
 
 std::shared_ptr<const Score> train_mlp_score(const std::string& name, const MlpSpec& mlp, TrainSpec train,
                                              const Process& process, const DataFn& data, const std::string& source,

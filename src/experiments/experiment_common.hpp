@@ -81,9 +81,6 @@ class StageClock {
   nlohmann::json timing_ = nlohmann::json::object();
 };
 
-// train_dsm, under mpirun on rank 0 only, its result sent to every rank (the same network everywhere).
-TrainResult train_on_rank0(const MlpSpec& mlp, const Process& process, const DataFn& data, const TrainSpec& ts);
-
 // Trains `mlp` by DSM on `data` (seed, threads and progress from the run) and returns its score
 // with the EMA parameters (the last ones when ema = 0); `info` gets the training record for
 // results.json ("training" of a model: steps, loss curve, time, ...).

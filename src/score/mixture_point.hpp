@@ -19,6 +19,13 @@ struct MixtureArrays {
   double alpha = 1, sigma2 = 0;
   TD_HD double mean(int k, int j) const { return alpha * means[k + j * K]; }
   TD_HD double var(int k, int j) const { return (alpha * alpha) * vars[k + j * K] + sigma2; }
+  // The same arrays seen through the kernel (alpha, sigma2) of time t: the marginal p_t of p_0.
+  TD_HD MixtureArrays at(double alpha_t, double sigma2_t) const {
+    MixtureArrays g = *this;
+    g.alpha = alpha_t;
+    g.sigma2 = sigma2_t;
+    return g;
+  }
 };
 
 // log w_k - sum_j (x_j - m_kj)^2 / (2 v_kj) - 1/2 sum_j ln(2 pi v_kj); x_j at x[j xs].

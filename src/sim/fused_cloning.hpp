@@ -52,19 +52,13 @@ TD_HD double step_normal(const FusedCloningProblem& p, uint32_t stream, uint64_t
   return p.ca[s] * za + p.cb[s] * normal_component(p.seed, stream, 0, id, base + 2 * uint64_t(s) + 1, j);
 }
 
-TD_HD MixtureArrays at(MixtureArrays g, double alpha, double sigma2) {
-  g.alpha = alpha;
-  g.sigma2 = sigma2;
-  return g;
-}
-
 // x <- one reverse step s with noise (stream, base); w: four scratch vectors (s, K1, N, x_p).
 TD_HD void reverse_step(const FusedCloningProblem& p, int s, uint32_t stream, uint64_t id, uint64_t base, double* x,
                         double* w, int stride, double* r) {
   const ReverseCoef& c = p.step[s];
   const int d = p.d;
   double *sc = w, *k1 = w + size_t(d) * stride, *nn = k1 + size_t(d) * stride, *xp = nn + size_t(d) * stride;
-  mixture_point(at(p.data, c.alpha1, c.sigma2_1), x, stride, r, sc, stride, nullptr);
+  mixture_point(p.data.at(c.alpha1, c.sigma2_1), x, stride, r, sc, stride, nullptr);
   if (!p.heun) {
     for (int j = 0; j < d; ++j) {
       const size_t o = size_t(j) * stride;
@@ -78,7 +72,7 @@ TD_HD void reverse_step(const FusedCloningProblem& p, int s, uint32_t stream, ui
     nn[o] = c.sw * step_normal(p, stream, id, base, s, j);
     xp[o] = x[o] + c.h * k1[o] + nn[o];
   }
-  mixture_point(at(p.data, c.alpha0, c.sigma2_0), xp, stride, r, sc, stride, nullptr);
+  mixture_point(p.data.at(c.alpha0, c.sigma2_0), xp, stride, r, sc, stride, nullptr);
   for (int j = 0; j < d; ++j) {  // the corrector, with the same noise
     const size_t o = size_t(j) * stride;
     k1[o] += c.g2_0 * sc[o] - c.a0 * xp[o];

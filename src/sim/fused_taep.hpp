@@ -46,14 +46,9 @@ struct FusedTaepOut {
 TD_HD int fused_taep_scratch(const FusedTaepProblem& p) { return p.max_K + (5 + p.models) * p.d + 4 * p.models; }
 
 namespace fused_detail {
-TD_HD MixtureArrays at(MixtureArrays g, double alpha, double sigma2) {
-  g.alpha = alpha;
-  g.sigma2 = sigma2;
-  return g;
-}
 // The component of `g` chosen by the uniform u, then x_j = mean + sqrt(var) z_j (sample_mixture).
 TD_HD void draw_initial(const FusedTaepProblem& p, uint64_t id, double* x) {
-  const MixtureArrays g = at(p.target, p.alpha0, p.sigma2_0);
+  const MixtureArrays g = p.target.at(p.alpha0, p.sigma2_0);
   double c = 0;
   for (int k = 0; k < g.K; ++k) c += g.weights[k];
   const double u = uniform_component(p.seed, p.init_stream, p.init_substream, id, p.init_step, 0) * c;
@@ -67,8 +62,8 @@ TD_HD void draw_initial(const FusedTaepProblem& p, uint64_t id, double* x) {
 TD_HD void log_ratio(const FusedTaepProblem& p, const double* x, double alpha, double sigma2, double* r, double* e,
                      int n, bool subtract) {
   for (int m = 0; m < p.models; ++m) {
-    const double lp = mixture_point(at(p.target, alpha, sigma2), x, 1, r, nullptr, 1, nullptr);
-    const double v = lp - mixture_point(at(p.model[m], alpha, sigma2), x, 1, r, nullptr, 1, nullptr);
+    const double lp = mixture_point(p.target.at(alpha, sigma2), x, 1, r, nullptr, 1, nullptr);
+    const double v = lp - mixture_point(p.model[m].at(alpha, sigma2), x, 1, r, nullptr, 1, nullptr);
     if (subtract)
       e[size_t(m) * n] -= v;
     else
@@ -102,10 +97,10 @@ TD_HD void fused_taep_trajectory(const FusedTaepProblem& p, uint64_t id, int i, 
     for (int j = 0; j < (p.driftless ? d : 2 * d); ++j)
       z[j] = normal_component(p.seed, p.noise_stream, p.noise_substream, id, uint64_t(s), j);
     double dvt, dvm;
-    mixture_point(at(p.target, fs.alpha, fs.sigma2), x, 1, r, st, 1, &dvt);
+    mixture_point(p.target.at(fs.alpha, fs.sigma2), x, 1, r, st, 1, &dvt);
     const bool pair_start = s % 2 == 0;  // steps 2k, 2k + 1: step k of the coarse twin
     for (int m = 0; m < M; ++m) {
-      mixture_point(at(p.model[m], fs.alpha, fs.sigma2), x, 1, r, sm, 1, &dvm);
+      mixture_point(p.model[m].at(fs.alpha, fs.sigma2), x, 1, r, sm, 1, &dvm);
       double J = dvm - dvt;  // J = div s_m - div s* + (|s_m|^2 - |s*|^2) / 2
       double* pd = pds + size_t(m) * d;
       for (int j = 0; j < d; ++j) {

@@ -56,7 +56,11 @@ TEST(Speciation, CloningAgreesWithTheory) {
   // Branches at exactly the requested times (t_S = 1/2 ln(d + 1) is no node of the 400-step grid):
   // each is a node of the grid the sampler steps on, never snapped.
   for (size_t j = 0; j < r.t.size(); ++j) EXPECT_EQ(r.t[j], o.branch_times[o.branch_times.size() - 1 - j]);
-  EXPECT_THROW(cloning_probability(g, p, s, {pp.t_min, pp.T, 400}, CloningOptions{10, {9.0}, 1}), InputError);
+  EXPECT_THROW(cloning_probability(g, p, s, {pp.t_min, pp.T, 400}, [] {
+    CloningOptions o;
+    o.samples = 10, o.branch_times = {9.0}, o.seed = 1;
+    return o;
+  }()), InputError);
   // Heun with the discretization error: phi agrees with the theory within 4 sqrt(SE^2 + dt^2) + 0.01.
   o.scheme = ReverseScheme::Heun;
   o.dt_error = true;

@@ -162,15 +162,8 @@ void uniforms(uint64_t seed, uint32_t stream, uint32_t sub, const uint64_t* ids,
 
 void mixture(const MixtureArrays& g, const double* X, int n, double* S, double* div, double* logp) {
   check(cudaSetDevice(selected_device()), "cudaSetDevice");
-  const size_t kd = size_t(g.K) * g.d;
-  DeviceArray<double> w(g.K), m(kd), v(kd);
-  to_device(w.p, g.weights, g.K);
-  to_device(m.p, g.means, kd);
-  to_device(v.p, g.vars, kd);
-  MixtureArrays dg = g;  // its kernel (alpha, sigma2) too
-  dg.weights = w.p;
-  dg.means = m.p;
-  dg.vars = v.p;
+  const DeviceMixture mix(g);  // its kernel (alpha, sigma2) too
+  const MixtureArrays& dg = mix.a;
   // Chunks of rows: X, S and the scratch of a chunk in at most a quarter of the free memory.
   size_t free_bytes = 0, total = 0;
   check(cudaMemGetInfo(&free_bytes, &total), "cudaMemGetInfo");
