@@ -234,19 +234,26 @@ nlohmann::json device_json(const Experiment& ex, const nlohmann::json& from_run)
   return d;
 }
 
+// The run's context on every rank: rank 0's run directory (its paths sent to the other ranks, which
+// read its checkpoints for --resume and write nothing), the threads and the device.
+RunContext run_context(const Experiment& ex, int threads, std::string tmp, std::string checkpoints, bool quiet) {
+  std::string where = tmp + "\n" + checkpoints;
+  broadcast_bytes(where);  // rank 0's, on every rank
+  RunContext ctx;
+  ctx.threads = threads;
+  ctx.out_dir = where.substr(0, where.find('\n'));
+  ctx.checkpoint_dir = where.substr(where.find('\n') + 1);
+  ctx.quiet = quiet;
+  ctx.cuda = ex.device == "cuda";
+  return ctx;
+}
+
 // A rank other than 0 under mpirun: the same run on the same config, computing its parts of the
 // distributed ensembles; it writes nothing (file writes are rank 0's: core/file_io) and prints
 // nothing (main silences it). Its paths are rank 0's run directory, read for --resume.
 int run_other_rank(const Experiment& ex, int threads) {
   agree_on_failure(nullptr);  // rank 0 made the run directory, or every rank stops here with its error
-  std::string where;
-  broadcast_bytes(where);
-  RunContext ctx;
-  ctx.threads = threads;
-  ctx.out_dir = where.substr(0, where.find('\n'));
-  ctx.checkpoint_dir = where.substr(where.find('\n') + 1);
-  ctx.quiet = true;
-  ctx.cuda = ex.device == "cuda";
+  const RunContext ctx = run_context(ex, threads, "", "", true);
   NonFiniteScope nonfinite(ex.nonfinite);
   ex.run(ctx);
   return kExitOk;
@@ -279,16 +286,9 @@ int cmd_run(const RunOptions& o) {
   }
   agree_on_failure(failed);  // the other ranks wait for the run directory (run_other_rank)
   RunDir& dir = *made;
-  std::string where = dir.tmp() + "\n" + dir.checkpoint_dir();
-  broadcast_bytes(where);
   const std::string resume_cmd = resume_command(o.args, dir.final_path());
   on_interrupt_leave(dir, resume_cmd);
-  RunContext ctx;
-  ctx.threads = threads;
-  ctx.out_dir = dir.tmp();
-  ctx.checkpoint_dir = dir.checkpoint_dir();
-  ctx.quiet = o.quiet;
-  ctx.cuda = ex.device == "cuda";
+  RunContext ctx = run_context(ex, threads, dir.tmp(), dir.checkpoint_dir(), o.quiet);
   if (!o.quiet) ctx.log = [](const std::string& s) { std::cerr << s << std::endl; };
   enable_progress(!o.quiet && isatty(fileno(stderr)));
   ctx.log(fmt::format("thermodiff {}: running '{}' from {} with seed {} on {} threads{}{}", THERMODIFF_VERSION, name,
