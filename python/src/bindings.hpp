@@ -1,0 +1,33 @@
+#pragma once
+// The Python module thermodiff._core: each file adds one part (the commands, processes, mixtures,
+// models, ensembles, ...). numpy arrays cross as Eigen matrices (float64, copied); configs cross
+// as JSON text and are read by the engine's own config readers, so Python gets the command line's
+// checks and messages. Errors: td::InputError is thermodiff.InputError (a ValueError), every other
+// failure thermodiff.RunError (a RuntimeError), with the message the command line prints.
+#include <pybind11/eigen.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <string>
+#include <toml++/toml.h>
+
+#include "core/rng.hpp"
+#include "process/process.hpp"
+
+namespace td::py {
+
+namespace pb = pybind11;
+
+void add_commands(pb::module_& m);
+void add_processes(pb::module_& m);
+void add_mixtures(pb::module_& m);
+void add_models(pb::module_& m);
+void add_ensembles(pb::module_& m);
+
+// A random stream by its name (init, forward, reverse, prior, ...); InputError naming the choices.
+Stream stream_named(const std::string& name);
+
+// A Python dict's JSON (json.dumps, done by the Python side) as a config table; `what` names it.
+toml::table table_from_json(const std::string& json_text, const std::string& what);
+
+}  // namespace td::py

@@ -1,0 +1,71 @@
+// thermodiff.Score: any score model the engine evaluates — a mixture's exact score or a TorchScript
+// model read through the model contract (docs/models.md#contract) — on numpy arrays.
+#include <fmt/format.h>
+
+#include <memory>
+
+#include "bindings.hpp"
+#include "core/error.hpp"
+#include "nn/network.hpp"
+#include "nn/torchscript_net.hpp"
+#include "score/mixture_score.hpp"
+#include "score/score.hpp"
+
+namespace td::py {
+namespace {
+
+// One time for every row (a number) or one per row (an array of n).
+ScoreResult evaluate_at(const Score& s, const Mat& X, const pb::object& t, Divergence div, const char* who) {
+  if (X.cols() != s.dim())
+    throw InputError(fmt::format("{}: x has {} columns, the model's dimension is {} (x is [n, d])", who, X.cols(), s.dim()));
+  ScoreResult out;
+  if (pb::isinstance<pb::float_>(t) || pb::isinstance<pb::int_>(t)) {
+    s.evaluate({.X = X, .t = t.cast<double>(), .divergence = div}, out);
+    return out;
+  }
+  const Vec times = t.cast<Vec>();
+  if (times.size() != X.rows())
+    throw InputError(fmt::format("{}: t has {} entries for {} rows of x (one time, or one per row)", who, times.size(), X.rows()));
+  s.evaluate({.X = X, .times = &times, .divergence = div}, out);
+  return out;
+}
+
+}  // namespace
+
+void add_models(pb::module_& m) {
+  pb::class_<Score, std::shared_ptr<Score>>(m, "Score", "A score model s(x, t) the engine evaluates")
+      .def_property_readonly("dim", &Score::dim)
+      .def("describe", &Score::describe)
+      .def(
+          "score",
+          [](const Score& s, const Mat& X, const pb::object& t) {
+            return evaluate_at(s, X, t, Divergence::None, "Score.score").score;
+          },
+          pb::arg("x"), pb::arg("t"), "s(x, t) at the rows of x [n, d]; t one time or one per row.")
+      .def(
+          "divergence",
+          [](const Score& s, const Mat& X, const pb::object& t) {
+            require_support(s, Divergence::Exact, "Score.divergence");
+            return evaluate_at(s, X, t, Divergence::Exact, "Score.divergence").div;
+          },
+          pb::arg("x"), pb::arg("t"), "The exact divergence of s at the rows of x.");
+  m.def(
+      "mixture_score",
+      [](const GaussianMixture& gm, const Process& p) -> std::shared_ptr<Score> {
+        return std::make_shared<MixtureScore>(gm, p);
+      },
+      pb::arg("mixture"), pb::arg("process"), "The exact score of a mixture's marginals under a process.");
+  m.def(
+      "torchscript_score",
+      [](const std::string& file, const std::string& prediction, const Process& p, int d,
+         const std::string& name) -> std::shared_ptr<Score> {
+        const Prediction pred = parse_prediction(prediction);
+        pb::gil_scoped_release free;  // loading probes the model (LibTorch, no Python)
+        auto net = std::make_shared<TorchScriptNet>(file, d, std::vector<double>{p.t_min(), 0.5 * (p.t_min() + p.T()), p.T()});
+        return std::make_shared<NetworkScore>(net, p, pred, name);
+      },
+      pb::arg("file"), pb::arg("prediction"), pb::arg("process"), pb::arg("dim"), pb::arg("name") = "model",
+      "A TorchScript model file read through the model contract: forward(x[n, d], t[n]) -> prediction.");
+}
+
+}  // namespace td::py

@@ -1,0 +1,67 @@
+"""The engine's building blocks on numpy arrays: processes, mixtures and their exact scores, model
+scores read through the model contract, and the TAEP ensemble. Every constructor takes the keys a
+config would (read by the engine's own readers: the same checks and messages), and every random
+draw is keyed (seed, stream, id, step) as in the experiments, so the same seed gives the CLI's numbers."""
+import json
+
+import numpy as np
+
+from . import _core
+from ._core import InputError, Mixture, Process as _Process, Score
+from .runs import _json_default
+
+
+def Process(kind="vp", **params):
+    """A forward process (docs/processes.md): kind vp, ou, ve, ve_song or edm, with the keys of a
+    config's [process] table (beta_min, beta_max, sigma_min, sigma_max, sigma, t_min, T)."""
+    return _Process(json.dumps(dict(kind=kind, **params), default=_json_default))
+
+
+def mixture(weights, means, std=None, var=None):
+    """A Gaussian mixture: weights [K], means [K, d], and std [K] (isotropic) or var [K, d]."""
+    table = dict(weights=np.asarray(weights, float), means=np.atleast_2d(np.asarray(means, float)))
+    if std is not None:
+        table["std"] = np.asarray(std, float)
+    if var is not None:
+        table["var"] = np.atleast_2d(np.asarray(var, float))
+    return Mixture(json.dumps(dict(mixture=table), default=_json_default))
+
+
+def ring(K, radius, std, dim=2, **weights):
+    """K equal modes on a circle of radius `radius` (docs/mixtures.md); keys as in a config's ring table."""
+    return Mixture(json.dumps(dict(ring=dict(K=K, radius=radius, std=std, dim=dim, **weights)), default=_json_default))
+
+
+def symmetric_pair(dim, m=1.0, var=1.0):
+    """Two equal Gaussians N(+-m 1, var I) in `dim` dimensions (Biroli et al.'s speciation data)."""
+    means = np.stack([np.full(dim, m), np.full(dim, -m)])
+    return mixture([0.5, 0.5], means, var=np.full((2, dim), var))
+
+
+def exact_score(mix, process):
+    """The exact score of a mixture's marginals p_t under `process`, as a Score."""
+    return _core.mixture_score(mix, process)
+
+
+def torchscript_score(file, prediction, process, dim, name="model"):
+    """A TorchScript model file (docs/models.md#contract) as a Score: prediction eps, x0 or score."""
+    return _core.torchscript_score(str(file), prediction, process, int(dim), name)
+
+
+def grid(process, kind="", steps=1000, rho=7.0):
+    """The time grid of `kind` (uniform, geometric, sigma, log_sigma, mixed; '' = the process's default)."""
+    return np.asarray(_core.grid(process, kind, int(steps), float(rho)))
+
+
+def taep(process, target, models, trajectories, seed, steps=1000, grid_kind="", times=None, block=256,
+         hutchinson_probes=None):
+    """TAEP of each model (Scores) against `target` (a Mixture) on common forward paths (docs/taep.md).
+
+    Returns one dict per model: per-trajectory arrays sigma, kernel, noise, sigma_coarse (the same
+    sums on every other node: mean_dt = its mean - sigma's) and exact (the reference, for exact-score
+    fields), and `summary` (mean, mean_se, mean_dt, var, ift, ...), in nats."""
+    if isinstance(models, Score):
+        models = [models]
+    t = grid(process, grid_kind, steps) if times is None else np.asarray(times, float)
+    return _core.taep(process, target, list(models), int(trajectories), int(seed), t.tolist(), int(block),
+                      list(hutchinson_probes or []))
