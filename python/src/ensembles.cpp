@@ -17,11 +17,12 @@ namespace {
 pb::dict summary_dict(const TaepSummary& s) {
   pb::dict d;
   d["n"] = s.n;
-  d["mean"] = s.mean, d["mean_se"] = s.mean_se, d["mean_dt"] = s.mean_dt;
-  d["var"] = s.var, d["var_se"] = s.var_se, d["var_dt"] = s.var_dt;
-  d["k3"] = s.k3, d["k4"] = s.k4;
+  // The names of results.json's taep section.
+  d["mean"] = s.mean, d["mean_se"] = s.mean_se, d["mean_dt_error"] = s.mean_dt;
+  d["var"] = s.var, d["var_se"] = s.var_se, d["var_dt_error"] = s.var_dt;
+  d["k3"] = s.k3, d["k3_dt_error"] = s.k3_dt, d["k4"] = s.k4, d["k4_dt_error"] = s.k4_dt;
   d["ift"] = s.ift, d["ift_se"] = s.ift_se, d["ift_ess"] = s.ift_ess, d["ift_reliable"] = s.ift_reliable;
-  d["ift_dt"] = s.ift_dt;
+  d["ift_dt_error"] = s.ift_dt;
   d["kernel_mean"] = s.kernel_mean, d["kernel_mean_se"] = s.kernel_mean_se;
   d["noise_mean"] = s.noise_mean, d["noise_mean_se"] = s.noise_mean_se;
   d["hutchinson_var"] = s.hutchinson_var;

@@ -29,10 +29,12 @@ void check_points(const Mat& X, int d, const char* who) {
     throw InputError(fmt::format("{}: x has {} columns, the mixture's dimension is {} (x is [n, d])", who, X.cols(), d));
 }
 
+// Ids first .. first + n - 1, padded to a multiple of kLanes as the engine's blocks are: the
+// vector draws need it, and a padded batch draws each id's numbers exactly as the engine does.
 std::vector<uint64_t> ids_from(int64_t first, int64_t n) {
   if (n < 0 || first < 0) throw InputError(fmt::format("sample: n = {} and first = {} must not be negative", n, first));
-  std::vector<uint64_t> ids(static_cast<size_t>(n));
-  for (int64_t i = 0; i < n; ++i) ids[size_t(i)] = uint64_t(first + i);
+  std::vector<uint64_t> ids(static_cast<size_t>((n + kLanes - 1) / kLanes * kLanes));
+  for (size_t i = 0; i < ids.size(); ++i) ids[i] = uint64_t(first) + i;
   return ids;
 }
 
@@ -93,8 +95,8 @@ void add_mixtures(pb::module_& m) {
              int64_t first, uint64_t step) {
             const std::vector<uint64_t> ids = ids_from(first, n);
             Mat X;
-            mixture_marginal_sampler(gm, p, RngKey(seed, stream_named(stream)))(t, ids.data(), int(n), step, X);
-            return X;
+            mixture_marginal_sampler(gm, p, RngKey(seed, stream_named(stream)))(t, ids.data(), int(ids.size()), step, X);
+            return Mat(X.topRows(n));
           },
           pb::arg("process"), pb::arg("t"), pb::arg("n"), pb::arg("seed"), pb::arg("stream") = "init",
           pb::arg("first") = 0, pb::arg("step") = 0,

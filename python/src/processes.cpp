@@ -29,6 +29,16 @@ void add_processes(pb::module_& m) {
       .def_property_readonly("t_min", &Process::t_min)
       .def_property_readonly("T", &Process::T)
       .def_property_readonly("prior_var", &Process::prior_var)
+      .def_property_readonly("params",
+                             [](const Process& p) {
+                               const ProcessParams& q = p.params();
+                               pb::dict d;
+                               d["kind"] = process_kind_name(q.kind), d["beta_min"] = q.beta_min, d["beta_max"] = q.beta_max;
+                               d["sigma_min"] = q.sigma_min, d["sigma_max"] = q.sigma_max, d["sigma"] = q.sigma_base;
+                               d["t_min"] = q.t_min, d["T"] = q.T;
+                               return d;
+                             },
+                             "Every parameter, defaults included, as [process] keys")
       .def("describe", &Process::describe);
   m.def(
       "grid",

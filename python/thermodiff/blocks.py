@@ -58,7 +58,7 @@ def taep(process, target, models, trajectories, seed, steps=1000, grid_kind="", 
     """TAEP of each model (Scores) against `target` (a Mixture) on common forward paths (docs/taep.md).
 
     Returns one dict per model: per-trajectory arrays sigma, kernel, noise, sigma_coarse (the same
-    sums on every other node: mean_dt = its mean - sigma's) and exact (the reference, for exact-score
+    sums on every other node: mean_dt_error = its mean - sigma's) and exact (the reference, for exact-score
     fields), and `summary` (mean, mean_se, mean_dt, var, ift, ...), in nats."""
     if isinstance(models, Score):
         models = [models]

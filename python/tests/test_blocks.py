@@ -1,0 +1,116 @@
+"""The building blocks on numpy against closed forms, and against the command line's experiment
+with the same seed (the same keyed randomness gives the same numbers)."""
+import json
+import math
+import os
+
+import numpy as np
+import pytest
+
+import thermodiff as td
+
+
+def test_vp_process_closed_form():
+    p = td.Process("vp", beta_min=0.1, beta_max=20.0)
+    t = np.array([0.001, 0.1, 0.5, 1.0])
+    alpha = np.exp(-0.5 * 0.1 * t - 0.25 * 19.9 * t * t)
+    np.testing.assert_allclose(p.alpha(t), alpha, rtol=1e-14)
+    np.testing.assert_allclose(p.sigma2(t), 1 - alpha ** 2, rtol=1e-12)
+    np.testing.assert_allclose(p.g2(t), 0.1 + 19.9 * t, rtol=1e-14)
+    assert p.params["kind"] == "vp" and p.t_min == 0.001 and p.T == 1.0
+    with pytest.raises(td.InputError, match="key 'T'"):
+        td.Process("vp", t_min=0.5, T=0.1)
+
+
+def test_gaussian_score_divergence_and_log_density():
+    c2, d = 0.3, 4
+    p = td.Process("ve")
+    gauss = td.mixture([1.0], np.zeros((1, d)), std=[math.sqrt(c2)])
+    x = np.random.default_rng(1).normal(size=(7, d))
+    for t in (0.05, 0.5, 1.0):
+        v = p.alpha(t) ** 2 * c2 + p.sigma2(t)
+        np.testing.assert_allclose(gauss.score(p, x, t), -x / v, rtol=1e-12)
+        np.testing.assert_allclose(gauss.divergence(p, x, t), np.full(7, -d / v), rtol=1e-12)
+        np.testing.assert_allclose(gauss.log_density(p, x, t),
+                                   -0.5 * (x * x).sum(1) / v - 0.5 * d * math.log(2 * math.pi * v), rtol=1e-12)
+    with pytest.raises(td.InputError, match="x has 3 columns"):
+        gauss.score(p, np.zeros((2, 3)), 0.5)
+
+
+def test_samples_have_the_marginal_variance():
+    c2, d, n = 0.3, 3, 20000
+    p = td.Process("vp")
+    gauss = td.mixture([1.0], np.zeros((1, d)), std=[math.sqrt(c2)])
+    t = 0.3
+    x = gauss.sample(p, t, n, seed=11)
+    v = p.alpha(t) ** 2 * c2 + p.sigma2(t)
+    var, se = x.var(), v * math.sqrt(2 / (n * d))
+    print(f"sample variance {var:.5f} against {v:.5f} (SE {se:.5f}, seed 11)")
+    assert abs(var - v) < 5 * se
+    np.testing.assert_array_equal(gauss.sample(p, t, 5, seed=11, first=3), x[3:8])  # keyed by id
+
+
+def test_grids():
+    p = td.Process("vp")
+    g = td.grid(p, "uniform", 10)
+    np.testing.assert_allclose(g, np.linspace(0.001, 1.0, 11), rtol=1e-14)
+    assert np.all(np.diff(td.grid(p, "log_sigma", 50)) > 0)
+    with pytest.raises(td.InputError):
+        td.grid(p, "cubic", 10)
+
+
+def test_taep_of_the_exact_score_is_zero_and_of_a_model_is_the_experiments(tmp_path, cli):
+    p = td.Process("vp", t_min=0.001, T=1.0)
+    target, model = td.ring(K=4, radius=2.0, std=0.2), td.ring(K=4, radius=2.0, std=0.25)
+    times = td.grid(p, "uniform", 50)
+    exact, other = td.exact_score(target, p), td.exact_score(model, p)
+    res = td.taep(p, target, [exact, other], trajectories=512, seed=9, times=times)
+    assert res[0]["summary"]["mean"] == 0 and np.all(res[0]["sigma"] == 0)
+    s = res[1]["summary"]
+    print(f"TAEP of the wider ring: {s['mean']:.5f} +- {s['mean_se']:.5f} (dt error {s['mean_dt_error']:.2e}) nats")
+    # The exact reference ln(p/q) at the path's ends has the same mean (docs/taep.md).
+    assert abs(s["mean"] - res[1]["exact"].mean()) < 5 * math.hypot(s["mean_se"], res[1]["exact"].std() / math.sqrt(512)) \
+        + abs(s["mean_dt_error"])
+    config = tmp_path / "taep.toml"
+    config.write_text("""experiment = "taep"
+seed = 9
+[process]
+kind = "vp"
+t_min = 0.001
+T = 1.0
+[grid]
+kind = "uniform"
+steps = 50
+refine = false
+[sim]
+trajectories = 512
+objective_samples = 8
+exact_samples = 64
+generated_samples = 8
+[target]
+ring = { K = 4, radius = 2.0, std = 0.2 }
+[[models]]
+name = "wider"
+ring = { K = 4, radius = 2.0, std = 0.25 }
+""")
+    code, _, err = cli("run", config, "--out", tmp_path / "run", "--quiet", "--threads", 1)
+    assert code == 0, err
+    with open(tmp_path / "run" / "results.json") as f:
+        ran = json.load(f)["models"][0]["taep"]
+    for k in ("mean", "mean_se", "var", "mean_dt_error", "ift"):
+        assert ran[k] == pytest.approx(s[k], rel=1e-12, abs=1e-15), k
+
+
+def test_torchscript_score_reads_the_contract(fixtures):
+    p = td.Process("vp")
+    score = td.torchscript_score(os.path.join(fixtures, "tiny_eps_mlp.pt"), "eps", p, 2)
+    with open(os.path.join(fixtures, "tiny_eps_mlp_reference.json")) as f:
+        ref = json.load(f)
+    for case in ref["cases"]:
+        x, t = np.array(case["x"]), case["t"]
+        eps = np.array(case["out"])
+        np.testing.assert_allclose(score.score(x, t), -eps / p.sigma(t), rtol=1e-5, atol=1e-6)
+    with pytest.raises(td.InputError, match="t has 2 entries"):
+        score.score(np.zeros((3, 2)), np.array([0.1, 0.2]))
+    with pytest.raises(td.InputError, match="prediction"):
+        td.torchscript_score(os.path.join(fixtures, "tiny_eps_mlp.pt"), "noise", p, 2)

@@ -1,0 +1,126 @@
+"""thermodiff.run against the command line: the same seed gives the same numbers; errors are
+Python exceptions with the command line's messages; results survive a round trip."""
+import json
+import os
+
+import numpy as np
+import pytest
+
+import thermodiff as td
+
+# Entries that say when, where and from what a run was made, not what it computed.
+RECORD = {"created", "config_source", "timing_s", "throughput", "git"}
+
+
+def computed(results_json):
+    return {k: v for k, v in results_json.items() if k not in RECORD}
+
+
+def load(path):
+    with open(os.path.join(path, "results.json")) as f:
+        return json.load(f)
+
+
+def test_run_gives_exactly_what_the_command_line_gives(tmp_path, cli):
+    code, out, err = cli("run", "mode-collapse", "--out", tmp_path / "cli", "--seed", 3, "--threads", 2, "--quiet",
+                         "--set", "sim.trajectories=3000")
+    assert code == 0, err
+    res = td.run("mode-collapse", out=tmp_path / "py", seed=3, threads=2, quiet=True, **{"sim.trajectories": 3000})
+    assert computed(load(tmp_path / "cli")) == computed(load(res.path))
+    assert res["seed"] == 3 and res["sim"]["trajectories"] == 3000
+    taep = res["models"][1]["taep"]
+    print("mode-collapse seed 3, model 1: <Sigma> =", taep["mean"], "+-", taep["mean_se"], "dt", taep["mean_dt_error"])
+    assert taep["mean"] > 0 and os.path.isfile(res.report)
+
+
+def test_a_dict_config_is_the_same_run_as_its_file(tmp_path, cli):
+    config = td.builtin_config("mode-collapse")
+    config["sim"].update(trajectories=600, objective_samples=50, exact_samples=2000, generated_samples=50)
+    config["grid"].update(steps=100, refine=False)
+    config["models"] = config["models"][:2]
+    res = td.run(config, out=tmp_path / "dict", threads=1, quiet=True)
+    # The same config written by the run (config.toml) and run from the command line.
+    code, _, err = cli("run", os.path.join(res.path, "config.toml"), "--out", tmp_path / "file", "--threads", 1, "--quiet")
+    assert code == 0, err
+    assert computed(load(tmp_path / "file")) == computed(res.to_json())
+    assert res.config["grid"]["steps"] == 100
+
+
+def test_results_round_trip(tmp_path):
+    res = td.run("mode-collapse", out=tmp_path / "r", quiet=True,
+                 **{"sim.trajectories": 400, "grid.steps": 50, "grid.refine": False, "sim.exact_samples": 1000,
+                    "sim.objective_samples": 20, "sim.generated_samples": 20})
+    raw = load(res.path)
+    assert res.to_json() == raw
+    again = td.Results.load(res.path)
+    assert again.to_json() == raw
+    hist = res["models"][0]["histogram"]
+    arrays = [v for v in hist.values() if isinstance(v, np.ndarray)] if isinstance(hist, dict) else []
+    assert arrays, "numeric lists come back as numpy arrays"
+
+
+def cli_message(cli, *args):
+    code, _, err = cli(*args)
+    line = [l for l in err.splitlines() if l.startswith(("error: ", "failed: "))][-1]
+    return code, line.split(": ", 1)[1]
+
+
+def test_bad_input_is_input_error_with_the_command_lines_message(tmp_path, cli):
+    code, msg = cli_message(cli, "run", "mode-collapse", "--out", tmp_path / "c", "--set", "sim.trajectoires=5")
+    assert code == 2
+    with pytest.raises(td.InputError) as e:
+        td.run("mode-collapse", out=tmp_path / "p", **{"sim.trajectoires": 5})
+    assert str(e.value) == msg
+    assert isinstance(e.value, ValueError)
+    assert not os.path.exists(tmp_path / "p"), "no run directory for bad input"
+    with pytest.raises(td.InputError, match="config file 'no-such' does not exist"):
+        td.run("no-such")
+    with pytest.raises(td.InputError, match="None"):
+        td.run({"experiment": "taep", "seed": None})
+
+
+def test_a_model_with_nan_outputs_is_run_error_with_the_command_lines_message(tmp_path, cli, fixtures):
+    import subprocess, sys
+    subprocess.run([sys.executable, os.path.join(fixtures, "make_faulty_models.py"), str(tmp_path), "2", "nan@0.6:0.7"],
+                   check=True, capture_output=True)
+    config = {"experiment": "taep", "seed": 1, "process": {"kind": "vp"}, "grid": {"steps": 20, "refine": False},
+              "sim": {"trajectories": 64, "objective_samples": 8, "exact_samples": 64, "generated_samples": 8},
+              "target": {"ring": {"K": 4, "radius": 2.0, "std": 0.2}},
+              "models": [{"name": "faulty", "torchscript": {"file": str(tmp_path / "nan-at-0.6-0.7.pt"), "prediction": "eps"}}]}
+    with pytest.raises(td.RunError) as e:
+        td.run(config, out=tmp_path / "p", quiet=True)
+    assert "not finite" in str(e.value) and isinstance(e.value, RuntimeError)
+    # The same config from a file, on the command line: the same message.
+    toml_path = tmp_path / "faulty.toml"
+    toml_path.write_text(f"""experiment = "taep"
+seed = 1
+[process]
+kind = "vp"
+[grid]
+steps = 20
+refine = false
+[sim]
+trajectories = 64
+objective_samples = 8
+exact_samples = 64
+generated_samples = 8
+[target]
+ring = {{ K = 4, radius = 2.0, std = 0.2 }}
+[[models]]
+name = "faulty"
+torchscript = {{ file = "{tmp_path / 'nan-at-0.6-0.7.pt'}", prediction = "eps" }}
+""")
+    code, msg = cli_message(cli, "run", toml_path, "--out", tmp_path / "c", "--quiet")
+    assert code == 1
+    assert str(e.value) == msg
+
+
+def test_overrides_take_python_values():
+    assert td.runs._toml_value(True, "k") == "true"
+    assert td.runs._toml_value(3, "k") == "3"
+    assert td.runs._toml_value(0.25, "k") == "0.25"
+    assert td.runs._toml_value("log_sigma", "k") == '"log_sigma"'
+    assert td.runs._toml_value([1, 2.5], "k") == "[1, 2.5]"
+    assert td.runs._toml_value({"m": 1}, "k") == "{m = 1}"
+    with pytest.raises(td.InputError, match="override 'k'"):
+        td.runs._toml_value(object(), "k")
