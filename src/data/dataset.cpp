@@ -85,6 +85,11 @@ double Dataset::second_moment() const {
   return points->rowwise().squaredNorm().mean() + dim * (smoothing * smoothing + box * box / 12);
 }
 
+Mat Dataset::box_centres(const Mat& X) const {
+  const double box = quant_width / 256;
+  return X.unaryExpr([&](double x) { return quant_offset + box * (std::floor((x - quant_offset) / box) + 0.5); });
+}
+
 double Dataset::bits_per_dim(double nats) const {
   return nats / (dim * std::log(2.0)) + 8 - std::log2(quant_width);
 }
@@ -151,6 +156,7 @@ Dataset image_dataset(const ImageSet& train, const ImageSet* test, std::string d
   }
   d.quantized = true;
   d.quant_width = 2;
+  d.quant_offset = -1;
   return d;
 }
 

@@ -34,7 +34,7 @@ struct Dataset {
   double smoothing = 0;                // points: std s of the Gaussian around each point
   // 8-bit data: dequantized x = offset + width (k + u) / 256, so bits/dim = nats / (d ln 2) + 8 - log2(width).
   bool quantized = false;
-  double quant_width = 1;
+  double quant_width = 1, quant_offset = 0;
   int channels = 1, height = 0, width = 0;  // images: the layout of a row (channel-first)
 
   // Draws x_0 for sample ids: a function of (key, id, step); uses steps `step` and `step + 1`.
@@ -48,6 +48,9 @@ struct Dataset {
   double second_moment() const;
   // NLL in nats of a whole point -> bits per dimension of the 8-bit data (quantized only).
   double bits_per_dim(double nats) const;
+  // Quantized data: each coordinate moved to the centre of its dequantization box,
+  // offset + width (k + 1/2) / 256 (the 8-bit values themselves, without dequantization noise).
+  Mat box_centres(const Mat& X) const;
 };
 
 Dataset mixture_dataset(const GaussianMixture& law, std::string description);

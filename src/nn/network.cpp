@@ -150,14 +150,17 @@ void NetworkScore::evaluate(const ScoreRequest& q, ScoreResult& r) const {
   prediction_to_score(prediction_, process_, q.X, tv, F, r.score, &tr, &r.div);
   const Eigen::Index n = q.X.rows(), k = per.cols();
   r.div_var.setZero(n);
-  if (k < 2) return;
-  // The adapter is affine in the trace with slope c(t); the variance scales by c^2.
+  if (q.per_probe && k > 0) r.div_each.resize(n, k);
+  if (k < 2 && !q.per_probe) return;
+  // The adapter is affine in the trace with slope c(t): each probe's divergence is div + c (v.Jv - tr),
+  // and the variance scales by c^2.
   for (Eigen::Index i = 0; i < n; ++i) {
     const double t = tv.size() == 1 ? tv[0] : tv[i];
     const double c = prediction_ == Prediction::Eps  ? -1.0 / process_.sigma(t)
                      : prediction_ == Prediction::X0 ? process_.alpha(t) / process_.sigma2(t)
                                                      : 1.0;
-    r.div_var[i] = (per.row(i).array() - tr[i]).matrix().squaredNorm() / double(k - 1) / double(k) * (c * c);
+    if (k > 1) r.div_var[i] = (per.row(i).array() - tr[i]).matrix().squaredNorm() / double(k - 1) / double(k) * (c * c);
+    if (q.per_probe) r.div_each.row(i) = r.div[i] + c * (per.row(i).array() - tr[i]);
   }
 }
 

@@ -19,25 +19,29 @@ class Field {
  public:
   Field(const Process& p, const Score& s, int k) : p_(p), s_(s) { require_support(s, divergence_for(k), "likelihood"); }
 
-  // Right-hand side of [x, l] for rows `rows` of the block with times t (adaptive samples each have
-  // their own clock); each row keeps its own probes.
+  // Right-hand side of [x, l_1 .. l_m] for rows `rows` of the block with times t (adaptive samples
+  // each have their own clock); each row keeps its own probes. m = 1 (exact divergence, or one
+  // probe), else one integral per probe, whose spread across probes is the NLL's probe variance.
   void rhs(const Mat& Y, const Vec& t, const std::vector<int>& rows, const std::vector<Mat>& probes, Mat& K) const {
-    const int n = int(Y.rows()), d = int(Y.cols()) - 1;
-    K.resize(n, d + 1);
+    const int n = int(Y.rows()), m = integrals(probes.size()), d = int(Y.cols()) - m;
+    K.resize(n, d + m);
     if (n == 0) return;
     // Rows are ascending indices into the block: as many as the probes' rows means all of them.
     const bool all = probes.empty() || Eigen::Index(rows.size()) == probes.front().rows();
     std::vector<Mat> pr(all ? 0 : probes.size());
     for (size_t q = 0; q < pr.size(); ++q) pr[q] = probes[q](rows, Eigen::all);
-    Mat S;
-    Vec div;
-    score_and_divergence(s_, Y.leftCols(d), 0, all ? probes : pr, S, div, &t);
+    const Mat X = Y.leftCols(d);
+    ScoreResult r;
+    s_.evaluate({X, 0, &t, probes.empty() ? Divergence::Exact : Divergence::Hutchinson, all ? &probes : &pr, false, m > 1}, r);
     for (int i = 0; i < n; ++i) {
       const double a = p_.drift_coef(t[i]), hg2 = 0.5 * p_.g2(t[i]);
-      K.row(i).head(d) = a * Y.row(i).head(d) - hg2 * S.row(i);
-      K(i, d) = d * a - hg2 * div[i];
+      K.row(i).head(d) = a * Y.row(i).head(d) - hg2 * r.score.row(i);
+      for (int q = 0; q < m; ++q) K(i, d + q) = d * a - hg2 * (m > 1 ? r.div_each(i, q) : r.div[i]);
     }
   }
+
+  // The divergence integrals carried beside x: one per probe when there are two or more.
+  static int integrals(size_t probes) { return probes >= 2 ? int(probes) : 1; }
 
  private:
   const Process& p_;
@@ -72,18 +76,20 @@ NllResult pf_ode_nll(const Process& process, const Score& score, const Mat& X0, 
   r.nfe.assign(size_t(n), 0);
   r.steps.assign(size_t(n), 0);
   r.incomplete.assign(size_t(n), 0);
+  r.probe_var = Vec::Constant(n, o.hutchinson_probes == 0 ? 0.0 : NAN);
   if (n == 0) return r;
+  const int m = Field::integrals(size_t(o.hutchinson_probes));
   // Small batches are split so that every thread gets a block (results do not depend on blocks).
   const int per_thread = (n + omp_get_max_threads() - 1) / omp_get_max_threads();
   const int block = std::max(kLanes, std::min(o.block, (per_thread + kLanes - 1) / kLanes * kLanes));
-  const auto solve = [&](const uint64_t* ids, int m, int nv, int64_t first) {
-    std::vector<uint64_t> sid(static_cast<size_t>(m));
-    for (int i = 0; i < m; ++i) sid[size_t(i)] = first_id + ids[i];
-    Mat Y(m, d + 1);  // [x, l]: the state and the accumulated divergence integral
-    for (int i = 0; i < m; ++i) Y.row(i).head(d) = X0.row(first + std::min(i, nv - 1));  // padding repeats the last row
-    Y.col(d).setZero();
+  const auto solve = [&](const uint64_t* ids, int rows, int nv, int64_t first) {
+    std::vector<uint64_t> sid(static_cast<size_t>(rows));
+    for (int i = 0; i < rows; ++i) sid[size_t(i)] = first_id + ids[i];
+    Mat Y(rows, d + m);  // [x, l_1 .. l_m]: the state and the accumulated divergence integral(s)
+    for (int i = 0; i < rows; ++i) Y.row(i).head(d) = X0.row(first + std::min(i, nv - 1));  // padding repeats the last row
+    Y.rightCols(m).setZero();
     const std::vector<Mat> probes =
-        o.hutchinson_probes > 0 ? rademacher_probes({o.seed, Stream::Hutchinson}, sid.data(), m, 0, d, o.hutchinson_probes)
+        o.hutchinson_probes > 0 ? rademacher_probes({o.seed, Stream::Hutchinson}, sid.data(), rows, 0, d, o.hutchinson_probes)
                                 : std::vector<Mat>{};
     const RowsRhs rhs = [&](const Mat& Yk, const Vec& t, const std::vector<int>& rows, Mat& K) {
       f.rhs(Yk, t, rows, probes, K);
@@ -96,9 +102,11 @@ NllResult pf_ode_nll(const Process& process, const Score& score, const Mat& X0, 
     for (int i = 0; i < nv; ++i) {
       const int64_t g = first + i;
       r.xT.row(g) = Y.row(i).head(d);
-      r.delta[g] = Y(i, d);
+      r.delta[g] = Y.row(i).tail(m).mean();  // the probes' mean: Hutchinson's estimate with all of them
       r.log_prior[g] = lp[i];
-      r.nll[g] = -(lp[i] + Y(i, d));
+      r.nll[g] = -(lp[i] + r.delta[g]);
+      if (m > 1)  // the variance of the probe mean: the per-probe NLLs' sample variance / m
+        r.probe_var[g] = (Y.row(i).tail(m).array() - r.delta[g]).square().sum() / double(m - 1) / double(m);
       r.t_reached[g] = st.t[i];
       r.nfe[size_t(g)] = st.nfe[size_t(i)];
       r.steps[size_t(g)] = st.steps[size_t(i)];
@@ -108,7 +116,7 @@ NllResult pf_ode_nll(const Process& process, const Score& score, const Mat& X0, 
   // Under mpirun each rank solves its samples; every per-sample value is gathered.
   std::vector<ItemArray> out = {items(r.nll.data(), 0, n), items(r.log_prior.data(), 0, n), items(r.delta.data(), 0, n),
                                 items(r.t_reached.data(), 0, n), items(r.nfe, 0, n), items(r.steps, 0, n),
-                                items(r.incomplete, 0, n)};
+                                items(r.incomplete, 0, n), items(r.probe_var.data(), 0, n)};
   for (int j = 0; j < d; ++j) out.push_back(items(r.xT.col(j).data(), 0, n));
   distributed_ensemble({n, block}, [&](const EnsembleSpec& part) { parallel_blocks(part, solve); }, out);
   return r;

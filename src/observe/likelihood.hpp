@@ -4,7 +4,8 @@
 //   dx/dt = f(x, t) - g^2/2 s(x, t),   dl/dt = div f - g^2/2 div s(x, t),
 // and ln p(x_0) = ln pi(x_T) + l(T), pi the prior. The divergence is exact (Score::score_divergence)
 // or Hutchinson's estimate with k Rademacher probes drawn once per sample (keyed by the sample's
-// id) and held fixed for the whole solve (NetworkScore, or any score with a Jacobian).
+// id) and held fixed for the whole solve (NetworkScore, or any score with a Jacobian); with two or
+// more probes each carries its own integral, so their spread gives the NLL's probe variance.
 //
 // Solvers: adaptive Dormand-Prince 5(4) with per-sample step control (every sample has its own
 // clock and step; error norm = RMS over [x, l] of |y5 - y4| / (atol + rtol max(|y|, |y_new|)),
@@ -46,6 +47,9 @@ struct NllResult {
   std::vector<int64_t> nfe;     // score evaluations per sample
   std::vector<int64_t> steps;   // accepted steps per sample
   std::vector<char> incomplete; // 1: step budget or h_min hit (partial result)
+  // The variance that the Hutchinson probes add to each sample's NLL (the variance of their mean,
+  // from one divergence integral per probe): 0 for the exact divergence, NaN with one probe.
+  Vec probe_var;
 };
 
 // NLL of the rows of X0 (n x d), sample ids first_id, first_id + 1, ...

@@ -34,13 +34,16 @@ void evaluate_at(const Score& s, const Mat& X, double t, const ScoreRequest& q, 
       const size_t k = q.probes->size();
       r.div.setZero(X.rows());
       r.div_var.setZero(X.rows());
+      if (q.per_probe) r.div_each.resize(X.rows(), Eigen::Index(k));
       Mat J;
       for (Eigen::Index i = 0; i < X.rows(); ++i) {
         s.jacobian(X.row(i), t, J);
         double sum = 0, sum2 = 0;
-        for (const Mat& v : *q.probes) {
+        for (size_t p = 0; p < k; ++p) {
+          const Mat& v = (*q.probes)[p];
           const double e = v.row(i).dot(J * v.row(i).transpose());
           sum += e, sum2 += e * e;
+          if (q.per_probe) r.div_each(i, Eigen::Index(p)) = e;
         }
         r.div[i] = sum / double(k);
         if (k > 1) r.div_var[i] = std::max(0.0, sum2 - sum * sum / double(k)) / double(k - 1) / double(k);
@@ -70,6 +73,8 @@ void Score::evaluate(const ScoreRequest& q, ScoreResult& r) const {
   const Vec& t = *q.times;
   r.score.resize(n, q.X.cols());
   if (q.divergence != Divergence::None) r.div.resize(n), r.div_var.setZero(n);
+  const bool each = q.per_probe && q.divergence == Divergence::Hutchinson;
+  if (each) r.div_each.resize(n, Eigen::Index(q.probes->size()));
   if (q.log_density) r.log_density.resize(n);
   std::vector<Mat> pr(q.probes ? q.probes->size() : 0);
   ScoreResult part;
@@ -78,11 +83,12 @@ void Score::evaluate(const ScoreRequest& q, ScoreResult& r) const {
     while (j < n && t[j] == t[i]) ++j;
     for (size_t p = 0; p < pr.size(); ++p) pr[p] = (*q.probes)[p].middleRows(i, j - i);
     const Mat Xi = q.X.middleRows(i, j - i);
-    evaluate_at(*this, Xi, t[i], {Xi, t[i], nullptr, q.divergence, &pr, q.log_density}, part);
+    evaluate_at(*this, Xi, t[i], {Xi, t[i], nullptr, q.divergence, &pr, q.log_density, q.per_probe}, part);
     r.score.middleRows(i, j - i) = part.score;
     if (q.divergence != Divergence::None) {
       r.div.segment(i, j - i) = part.div;
       if (part.div_var.size()) r.div_var.segment(i, j - i) = part.div_var;
+      if (each) r.div_each.middleRows(i, j - i) = part.div_each;
     }
     if (q.log_density) r.log_density.segment(i, j - i) = part.log_density;
     i = j;

@@ -20,12 +20,14 @@ struct ScoreRequest {
   const std::vector<Mat>* probes = nullptr;  // Hutchinson: k >= 1 Rademacher probes, n x d each, drawn
                                              // by the caller (keyed by trajectory identity)
   bool log_density = false;
+  bool per_probe = false;  // Hutchinson: also each probe's estimate (ScoreResult::div_each)
 };
 
 struct ScoreResult {
   Mat score;        // n x d
   Vec div;          // divergence requested: n
   Vec div_var;      // Hutchinson: the variance of the probe mean per row (0 with one probe)
+  Mat div_each;     // Hutchinson with per_probe: n x k, each probe's estimate (their row mean is div)
   Vec log_density;  // requested: n
 };
 

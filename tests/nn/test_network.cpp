@@ -17,6 +17,7 @@
 #include "nn/torchscript_net.hpp"
 #include "observe/coverage.hpp"
 #include "observe/taep.hpp"
+#include "score/mixture_score.hpp"
 #include "train/dsm_train.hpp"
 
 namespace td {
@@ -222,6 +223,39 @@ TEST(NetworkScore, HutchinsonIsUnbiasedWithItsReportedVariance) {
     EXPECT_NEAR(m[i].mean(), exact[i], 4 * m[i].mean_se() + 1e-9) << "point " << i;
     // E[reported var] = Var(k-probe estimate): compare with the observed spread (its SE ~ sqrt(2/reps)).
     EXPECT_NEAR(mean_var[i] / m[i].variance(), 1.0, 4 * std::sqrt(2.0 / reps) + 0.05) << "point " << i;
+  }
+}
+
+// Each probe's divergence (per_probe, the NLL's per-probe integrals) is the estimate that probe alone
+// gives, for a network (its affine adapter) and for a score with a Jacobian (the default path), with a
+// time per row; their mean is the k-probe estimate.
+TEST(NetworkScore, EachProbesDivergenceIsThatProbesOwnEstimate) {
+  const Process p(default_process(ProcessKind::VP));
+  const int d = 3, n = 8, k = 3;
+  const NetworkScore net(std::make_shared<MlpNet>(init_mlp(small_spec(d), 5)), p, Prediction::X0);
+  GaussianMixture two;
+  two.weights = Vec::Constant(2, 0.5);
+  two.means = Mat::Zero(2, d);
+  two.means(0, 0) = 1, two.means(1, 1) = -1;
+  two.vars = Mat::Constant(2, d, 0.3);
+  const MixtureScore mix(two, p);
+  const Mat X = test::points(n, d, 12);
+  Vec times(n);
+  for (int i = 0; i < n; ++i) times[i] = 0.1 + 0.1 * (i / 2);  // runs of equal times
+  std::vector<uint64_t> ids(n);
+  for (int i = 0; i < n; ++i) ids[i] = uint64_t(i);
+  const auto V = rademacher_probes({3, Stream::Hutchinson}, ids.data(), n, 0, d, k);
+  for (const Score* s : {static_cast<const Score*>(&net), static_cast<const Score*>(&mix)}) {
+    ScoreResult all;
+    s->evaluate({X, 0, &times, Divergence::Hutchinson, &V, false, true}, all);
+    ASSERT_EQ(all.div_each.cols(), k);
+    for (int q = 0; q < k; ++q) {
+      const std::vector<Mat> one = {V[size_t(q)]};
+      ScoreResult r;
+      s->evaluate({X, 0, &times, Divergence::Hutchinson, &one}, r);
+      EXPECT_LT((all.div_each.col(q) - r.div).cwiseAbs().maxCoeff(), 1e-9 * (1 + r.div.cwiseAbs().maxCoeff())) << s->describe();
+    }
+    EXPECT_LT((all.div_each.rowwise().mean() - all.div).cwiseAbs().maxCoeff(), 1e-9 * (1 + all.div.cwiseAbs().maxCoeff()));
   }
 }
 

@@ -144,16 +144,23 @@ TEST(Likelihood, HutchinsonIsUnbiased) {
 // The probe is drawn once per sample and held for the whole solve. In d = 2 a Rademacher probe
 // gives e^T J e = div s + 2 e1 e2 J12, so with a fixed probe l_H - l = -(e1 e2) int g^2 J12 dt:
 // exactly two values +-I over samples. Probes redrawn per step would smear this into a continuum.
+// 64 samples of one point of the two-mode mixture in d = 2, RK4 with 200 steps, and its exact NLL.
+struct TwoModeNll {
+  Process p{default_process(ProcessKind::VP)};
+  MixtureScore s{test::two_modes(), p};
+  Mat X0 = Mat::Constant(64, 2, 0.3);
+  NllOptions o{.solver = OdeSolver::RK4, .rk4_steps = 200};
+  NllResult nll(int probes) {
+    o.hutchinson_probes = probes;
+    return pf_ode_nll(p, s, X0, o, gaussian_prior(p, 2));
+  }
+  double exact = nll(0).nll[0];
+};
+
 TEST(Likelihood, HutchinsonProbeIsFixedPerSample) {
-  const Process p(default_process(ProcessKind::VP));
-  const MixtureScore s(test::two_modes(), p);
-  const Mat X0 = Mat::Constant(64, 2, 0.3);
-  NllOptions o;
-  o.solver = OdeSolver::RK4;
-  o.rk4_steps = 200;
-  const double exact = pf_ode_nll(p, s, X0.topRows(1), o, gaussian_prior(p, 2)).nll[0];
-  o.hutchinson_probes = 1;
-  const NllResult h = pf_ode_nll(p, s, X0, o, gaussian_prior(p, 2));
+  TwoModeNll t;
+  const double exact = t.exact;
+  const NllResult h = t.nll(1);
   const Vec diff = h.nll.array() - exact;
   const double I = diff.cwiseAbs().maxCoeff();
   int plus = 0, minus = 0;
@@ -165,6 +172,38 @@ TEST(Likelihood, HutchinsonProbeIsFixedPerSample) {
   EXPECT_GT(I, 1e-3);
   EXPECT_GT(plus, 0);
   EXPECT_GT(minus, 0);
+}
+
+// Two probes, each with its own divergence integral (the probe variance of the NLL). In d = 2 each
+// probe's integral is the exact one +-I (the test above), so a sample's two probes agree (variance
+// 0, NLL = exact +- I) or disagree (variance I^2, NLL = exact): the variance of their mean is
+// (l1 - l2)^2 / 4. The first probe alone (k = 1) is probe 0 of the pair, so its NLL minus the pair's
+// is (l1 - l2)/2 and its square is the pair's probe variance, on the same RK4 steps.
+TEST(Likelihood, ProbeVarianceIsTheSpreadOfEachProbesIntegral) {
+  TwoModeNll t;
+  const double exact = t.exact;
+  EXPECT_EQ(t.nll(0).probe_var[0], 0.0);  // exact divergence
+  const NllResult one = t.nll(1);
+  const double I = (one.nll.array() - exact).cwiseAbs().maxCoeff();
+  EXPECT_TRUE(std::isnan(one.probe_var[0]));  // one probe: not estimable
+  const NllResult two = t.nll(2);
+  const Mat& X0 = t.X0;
+  int agree = 0, disagree = 0;
+  for (Eigen::Index i = 0; i < X0.rows(); ++i) {
+    const double d1 = one.nll[i] - two.nll[i];
+    EXPECT_NEAR(two.probe_var[i], d1 * d1, 1e-9 * (1 + I * I));
+    if (two.probe_var[i] < 1e-9 * I * I) {
+      ++agree;
+      EXPECT_NEAR(std::abs(two.nll[i] - exact), I, 1e-9 * (1 + I));
+    } else {
+      ++disagree;
+      EXPECT_NEAR(two.probe_var[i], I * I, 1e-9 * (1 + I * I));
+      EXPECT_NEAR(two.nll[i], exact, 1e-9 * (1 + I));
+    }
+  }
+  std::printf("I = %.5f: %d samples whose probes agree (variance 0), %d disagree (variance I^2)\n", I, agree, disagree);
+  EXPECT_GT(agree, 0);
+  EXPECT_GT(disagree, 0);
 }
 
 TEST(Likelihood, BudgetFlagsIncompleteSamples) {

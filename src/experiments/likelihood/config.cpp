@@ -148,7 +148,9 @@ LikelihoodConfig parse_likelihood_config(const toml::table& root, const std::str
     r.fail("data",
         "missing: give [data] and [[models]] (the NLL of your models on your data) or [sweep] (the sigma sweep)");
   if (c.sweep) read_sweep(r, c);
-  c.nll.hutchinson_probes = 1;  // D = 64 pixels: the exact trace would cost 65 network passes
+  // D = 64 pixels: the exact trace would cost 65 network passes; two probes are the fewest that
+  // estimate the variance the probes add to the NLL.
+  c.nll.hutchinson_probes = 2;
   {
     ConfigReader l = r.section("likelihood", "NLL by the probability-flow ODE");
     c.test_samples = l.integer("samples", c.test_samples, "held-out images per model");
@@ -163,7 +165,11 @@ LikelihoodConfig parse_likelihood_config(const toml::table& root, const std::str
         "dopri5 step budget per sample (out of budget: flagged incomplete)");
     c.nll.rk4_steps = l.int32("rk4_steps", c.nll.rk4_steps, "rk4 steps");
     c.nll.hutchinson_probes = l.int32("hutchinson_probes", c.nll.hutchinson_probes,
-        "Rademacher probes per divergence of the NLL (0 = exact divergence)");
+        "Rademacher probes per divergence of the NLL, fixed per sample (0 = exact divergence; >= 2 estimate the probe variance)");
+    const std::string deq = l.string("dequantize", "uniform",
+        "8-bit data: uniform (the NLL of x + U(box), a code-length bound) or none (the 8-bit values themselves: not a code length)");
+    l.require(deq == "uniform" || deq == "none", "dequantize", "must be \"uniform\" or \"none\"");
+    c.dequantize = deq == "uniform";
     c.exact_references = l.boolean("exact_references", c.exact_references,
         "also measure the data's exact score (closed form)");
     l.require(c.nll.rtol > 0 && c.nll.rtol < 1, "rtol", "must be in (0, 1)");

@@ -51,6 +51,9 @@ struct LikelihoodConfig {
   // ... or [process] + [data] + [[models]]: every model on the user's data.
   int64_t test_samples = 256;  // held-out points per model for the NLL
   NllOptions nll;
+  // 8-bit data: the NLL of dequantized points (x + uniform noise over each 8-bit box, a bound on the
+  // code length) or, false, of the 8-bit values themselves (not a code length: the pitfall it shows).
+  bool dequantize = true;
   EntropyRateOptions rates;    // its grid kind and rho are set per run from `grid`
   GridShape grid;              // [grid]: the kind of the rates' nodes (auto: the process's default)
   bool exact_references = true;  // also run the exact score of the data, where it has one

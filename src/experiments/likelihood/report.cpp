@@ -53,6 +53,43 @@ std::string models_table(const json& r) {
   return h + "</tbody></table>\n";
 }
 
+// Every term of each NLL (docs/likelihood.md#accounting): prior and divergence terms, the
+// dequantization and the data's scaling behind bits/dim, the probes and their variance.
+std::string accounting_row(const std::string& name, const json& a, double D) {
+  const json& h = a["hutchinson"];
+  const bool q = a.contains("bits_per_dim");
+  const std::string probes =
+      h["probes"].get<int>() == 0 ? std::string("exact")
+                                  : fmt::format("{} Rademacher, fixed per sample; variance {}{}", h["probes"].get<int>(),
+                                                h["probe_variance"].is_number() ? html_num(h["probe_variance"]) : "&ndash; (1 probe)",
+                                                h["probe_share_of_nll_variance"].is_number()
+                                                    ? fmt::format(" ({}% of the NLL's)", html_num(100 * h["probe_share_of_nll_variance"].get<double>(), 2))
+                                                    : "");
+  return fmt::format("<tr><td>{}</td><td>{} &plusmn; {}</td><td>{} &plusmn; {}</td><td>{}</td><td{}>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                     html_escape(name), html_num(a["prior_term"]["mean"].get<double>() / D), html_num(a["prior_term"]["se"].get<double>() / D, 2),
+                     html_num(a["divergence_term"]["mean"].get<double>() / D), html_num(a["divergence_term"]["se"].get<double>() / D, 2),
+                     html_num(a["nll"].get<double>() / D), q && !a["is_code_length"].get<bool>() ? " class=\"warn\"" : "",
+                     html_escape(a["dequantization"].get<std::string>()),
+                     q ? html_num(a["dequantization_entropy"].get<double>() / D) : "&ndash;",
+                     q ? fmt::format("x = {} + {}(k + u)/256: +{} bits", html_num(a["data_scaling"]["offset"]),
+                                     html_num(a["data_scaling"]["width"]), html_num(a["data_scaling"]["bits_offset_per_dim"]))
+                       : "&ndash;",
+                     q ? html_num(a["bits_per_dim"]) : "&ndash;", probes);
+}
+
+std::string accounting_table(const json& r) {
+  std::string h = R"(<table class="summary"><thead><tr><th>model</th><th>prior term &minus;ln &pi;(x<sub>T</sub>) [nats/dim]</th>
+<th>divergence term [nats/dim]</th><th>NLL [nats/dim]</th><th>dequantization</th><th>its entropy [nats/dim]</th>
+<th>data scaling [bits/dim]</th><th>bits/dim</th><th>Hutchinson</th></tr></thead><tbody>
+)";
+  for (const json& m : r["models"]) {
+    const double D = m["data"]["D"].get<double>();
+    h += accounting_row(m["name"].get<std::string>(), m["nll"]["accounting"], D);
+    if (m.contains("exact")) h += accounting_row(m["name"].get<std::string>() + " (exact score)", m["exact"]["nll"]["accounting"], D);
+  }
+  return h + "</tbody></table>\n";
+}
+
 }  // namespace
 
 std::string render_likelihood_report(const json& r, const std::string& config) {
@@ -65,7 +102,7 @@ std::string render_likelihood_report(const json& r, const std::string& config) {
       "<tr><td>thermodiff</td><td>{} (git {})</td></tr><tr><td>wall time</td><td>{:.1f} s</td></tr></table>\n",
       l["solver"].get<std::string>() == "rk4" ? fmt::format("RK4, {} steps", l["rk4_steps"].get<int>()) : "Dormand&ndash;Prince 5(4)",
       html_num(l["rtol"]), html_num(l["atol"]), html_num(l["t_min"]), html_num(l["T"]),
-      l["hutchinson_probes"].get<int>() ? fmt::format("Hutchinson, {} Rademacher probe(s) per sample", l["hutchinson_probes"].get<int>())
+      l["hutchinson_probes"].get<int>() ? fmt::format("Hutchinson, {} Rademacher probe(s) per sample, fixed through its solve", l["hutchinson_probes"].get<int>())
                                         : std::string("exact"),
       l["samples"].get<int64_t>(), e["nodes"].get<int>(), e["samples"].get<int>(),
       e["hutchinson_probes"].get<int>() ? fmt::format("Hutchinson ({} probes)", e["hutchinson_probes"].get<int>()) : std::string("exact"),
@@ -95,6 +132,15 @@ std::string render_likelihood_report(const json& r, const std::string& config) {
        "&ldquo;Exact score&rdquo; rows: the same measurements with the data's exact score (NLL &asymp; S<sub>0</sub> + "
        "the t<sub>min</sub> and prior effects; its bound &asymp; S<sub>0</sub>).</p>\n";
   h += models_table(r);
+  h += "<h2>Likelihood accounting</h2>\n<p class=\"cap\">Every term of each NLL (docs/likelihood.md#accounting): "
+       "NLL = prior term + divergence term, the second &minus;&int;(&nabla;&middot;f &minus; &frac12;g&sup2;&nabla;&middot;s)dt "
+       "along the probability-flow ODE. For 8-bit data x = offset + width(k + u)/256: uniform dequantization (u ~ U[0,1)) "
+       "makes NLL &minus; (its entropy) a bound on the code length of the 8-bit values, and bits/dim = NLL/(D ln 2) + "
+       "8 &minus; log<sub>2</sub>(width); without it (highlighted) the NLL is a density at the 8-bit values, not a code "
+       "length, and bits/dim may fall below the data's entropy. Hutchinson probes are drawn once per sample and held "
+       "through the solve; with two or more, each carries its own divergence integral, whose spread is the probe "
+       "variance of that sample's NLL (part of the NLL's SE).</p>\n";
+  h += accounting_table(r);
   return report_page(r.value("title", "thermodiff likelihood report"), r, h, config, std::string(embedded_file("experiments/likelihood/report.js")), {"likelihood"});
 }
 

@@ -17,15 +17,64 @@ namespace {
 using json = nlohmann::json;
 
 // The points the NLL is measured on: a held-out image set (first n, dequantized by the Test
-// stream), the points of a points file (the first n, as they are), or n fresh draws (Test stream).
-Mat evaluation_points(const Dataset& data, uint64_t seed, int64_t n) {
+// stream), the points of a points file (the first n, as they are), or n fresh draws (Test stream);
+// 8-bit data without dequantization: the centres of their boxes, the 8-bit values themselves.
+Mat evaluation_points(const Dataset& data, uint64_t seed, int64_t n, bool dequantize) {
+  Mat X;
   if (data.held_out) {
     Dataset held = data;
     held.points = data.held_out;
-    return held.draw({seed, Stream::Test}, std::min<int64_t>(n, data.held_out->rows()));
+    X = held.draw({seed, Stream::Test}, std::min<int64_t>(n, data.held_out->rows()));
+  } else if (data.kind == DataKind::Points) {
+    X = data.points->topRows(std::min<int64_t>(n, data.points->rows()));
+  } else {
+    X = data.draw({seed, Stream::Test}, n);
   }
-  if (data.kind == DataKind::Points) return data.points->topRows(std::min<int64_t>(n, data.points->rows()));
-  return data.draw({seed, Stream::Test}, n);
+  return data.quantized && !dequantize ? data.box_centres(X) : X;
+}
+
+// Every term of the NLL and of its bits/dim, and the Hutchinson settings (docs/likelihood.md#accounting):
+// NLL = -ln pi(x_T) - int (div f - g^2/2 div s) dt; for 8-bit data, bits/dim = NLL/(D ln 2) + 8 -
+// log2(width), a bound on the code length of the 8-bit values only with uniform dequantization.
+json accounting_json(const NllResult& r, const Dataset& data, const NllOptions& o, bool dequantize) {
+  const int D = data.dim;
+  Moments prior, div, nll, probe;
+  for (Eigen::Index i = 0; i < r.nll.size(); ++i) {
+    prior.add(-r.log_prior[i]);
+    div.add(-r.delta[i]);
+    nll.add(r.nll[i]);
+    if (std::isfinite(r.probe_var[i])) probe.add(r.probe_var[i]);
+  }
+  json j = {{"nll", nll.mean()},
+            {"prior_term", {{"mean", prior.mean()}, {"se", prior.mean_se()}, {"what", "-ln pi(x_T): the prior's log-density at the ODE's end"}}},
+            {"divergence_term", {{"mean", div.mean()}, {"se", div.mean_se()}, {"what", "-int (div f - g^2/2 div s) dt along the ODE"}}}};
+  json h = {{"probes", o.hutchinson_probes}};
+  if (o.hutchinson_probes > 0) {
+    h["distribution"] = "rademacher";
+    h["fixed_per_sample"] = true;  // drawn once per sample (seed, Hutchinson stream, sample id), held through the solve
+    h["probe_variance"] = o.hutchinson_probes >= 2 ? json(probe.mean()) : json(nullptr);
+    // Each sample's probe variance is part of the NLL's variance across samples (and so of its SE).
+    h["probe_share_of_nll_variance"] =
+        o.hutchinson_probes >= 2 && nll.variance() > 0 ? json(probe.mean() / nll.variance()) : json(nullptr);
+    if (o.hutchinson_probes < 2) h["note"] = "one probe: its variance cannot be estimated (use hutchinson_probes >= 2)";
+  } else {
+    h["note"] = "exact divergence (no probes)";
+  }
+  j["hutchinson"] = h;
+  if (!data.quantized) {
+    j["dequantization"] = "none (not 8-bit data)";
+    return j;
+  }
+  const double box = data.quant_width / 256;
+  j["dequantization"] = dequantize ? "uniform" : "none";
+  // Uniform noise over a box of side w/256 has entropy D ln(w/256): -ln P(k) <= NLL - that.
+  j["dequantization_entropy"] = dequantize ? D * std::log(box) : 0.0;
+  j["data_scaling"] = {{"offset", data.quant_offset}, {"width", data.quant_width},
+                       {"bits_offset_per_dim", 8 - std::log2(data.quant_width)},
+                       {"what", "x = offset + width (k + u)/256: bits/dim = NLL/(D ln 2) + 8 - log2(width)"}};
+  j["bits_per_dim"] = data.bits_per_dim(nll.mean());
+  j["is_code_length"] = dequantize;
+  return j;
 }
 
 // Per-sample NLLs summarized: total and per dimension [nats], bits/dim for 8-bit data.
@@ -48,6 +97,21 @@ json nll_json(const NllResult& r, const Dataset& data, double seconds) {
     j["bits_per_dim_se"] = m.mean_se() / (D * std::log(2.0));
   }
   return j;
+}
+
+// 8-bit data measured without dequantization: always said (the NLL of a density at the 8-bit values
+// is not a code length), and loudly when its bits/dim fall below the data's entropy, which no code
+// can (score_sde #24: "negative bits/dim without uniform noise").
+void flag_undequantized(std::vector<std::string>& flags, const std::string& who, const Dataset& data, const json& nll,
+                        bool dequantize) {
+  if (!data.quantized || dequantize) return;
+  const double bits = nll["bits_per_dim"].get<double>(), se = nll["bits_per_dim_se"].get<double>();
+  flags.push_back(fmt::format("{}: dequantize = \"none\": {:.4f} bits/dim is the density at the 8-bit values, not a code "
+                              "length (use dequantize = \"uniform\")", who, bits));
+  if (const std::optional<double> S0 = data.entropy(); S0 && bits + 4 * se < data.bits_per_dim(*S0))
+    flags.push_back(fmt::format("{}: {:.4f} ± {:.4f} bits/dim is below the data's entropy, {:.4f} bits/dim: impossible for "
+                                "a code length; the undequantized 8-bit values let the density grow without bound",
+                                who, bits, se, data.bits_per_dim(*S0)));
 }
 
 // The rate options of one run: the configured nodes on the [grid] kind of its process.
@@ -124,6 +188,7 @@ json measure(const LikelihoodConfig& cfg, const LikelihoodRun& run, const Proces
     nr = pf_ode_nll(process, score, X0, cfg.nll, gaussian_prior(process, D));
     nll_s = seconds_since(t0);
     nll_j = nll_json(nr, data, nll_s);
+    nll_j["accounting"] = accounting_json(nr, data, cfg.nll, cfg.dequantize);
     if (cfg.nll.solver == OdeSolver::RK4 && cfg.nll.rk4_steps >= 2) {
       // Fixed steps: the same solve at twice the step (the same probes); RK4 is fourth order, so the
       // leading error of the value is (NLL(2h) - NLL(h)) / (2^4 - 1) (Richardson).
@@ -137,6 +202,7 @@ json measure(const LikelihoodConfig& cfg, const LikelihoodRun& run, const Proces
                     nll_j["per_dim"].get<double>(), nll_j["per_dim_se"].get<double>(), e / D, "use more rk4_steps");
     }
   });
+  flag_undequantized(nll_flags, who, data, nll_j, cfg.dequantize);
   const EntropyRateOptions ro = rate_options(cfg, process);
   clock.run("entropy_rates", [&] {
     const auto t0 = Clock::now();
@@ -262,7 +328,7 @@ json measure_run(const LikelihoodConfig& cfg, const LikelihoodRun& run, const Ru
   });
   if (run.model.network) m["network"] = network_json(*run.model.network);
   m["kind"] = run.model.kind();
-  const Mat X0 = evaluation_points(data, cfg.seed, cfg.test_samples);
+  const Mat X0 = evaluation_points(data, cfg.seed, cfg.test_samples, cfg.dequantize);
   const bool is_exact = score == exact;
   m.update(measure(cfg, run, process, *score, is_exact ? nullptr : exact.get(), X0, ctx,
                    run.model.kind() == "mlp" ? "trained" : "model", clock));
