@@ -23,6 +23,7 @@ void add_processes(pb::module_& m);
 void add_mixtures(pb::module_& m);
 void add_models(pb::module_& m);
 void add_ensembles(pb::module_& m);
+void add_observables(pb::module_& m);
 
 // A random stream by its name (init, forward, reverse, prior, ...); InputError naming the choices.
 Stream stream_named(const std::string& name);

@@ -40,4 +40,5 @@ PYBIND11_MODULE(_core, m) {
   td::py::add_mixtures(m);
   td::py::add_models(m);
   td::py::add_ensembles(m);
+  td::py::add_observables(m);
 }

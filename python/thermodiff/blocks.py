@@ -8,7 +8,7 @@ import numpy as np
 
 from . import _core
 from ._core import InputError, Mixture, Process as _Process, Score
-from .runs import _json_default
+from .runs import _arrays, _json_default
 
 
 def Process(kind="vp", **params):
@@ -65,3 +65,24 @@ def taep(process, target, models, trajectories, seed, steps=1000, grid_kind="", 
     t = grid(process, grid_kind, steps) if times is None else np.asarray(times, float)
     return _core.taep(process, target, list(models), int(trajectories), int(seed), t.tolist(), int(block),
                       list(hutchinson_probes or []))
+
+
+def _wrap(fn):
+    """A _core observable with its numeric lists returned as numpy arrays."""
+    def call(*args, **kwargs):
+        return _arrays(fn(*args, **kwargs))
+    call.__name__, call.__doc__ = fn.__name__, fn.__doc__
+    return call
+
+
+# Observables (docs/python.md#blocks). Scores are Score objects (exact_score, torchscript_score);
+# data are Mixtures, except excess_entropy's training points (an array).
+nll = _wrap(_core.nll)
+entropy_rates = _wrap(_core.entropy_rates)
+conditional_entropy = _wrap(_core.conditional_entropy)
+pathwise_entropy = _wrap(_core.pathwise_entropy)
+pathwise_entropy_generative = _wrap(_core.pathwise_entropy_generative)
+cloning = _wrap(_core.cloning)
+excess_entropy = _wrap(_core.excess_entropy)
+fixed_points = _wrap(_core.fixed_points)
+speciation_time = _core.speciation_time

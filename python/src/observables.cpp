@@ -1,0 +1,231 @@
+// The observables on numpy: the NLL of samples by the probability-flow ODE, entropy rates and
+// conditional-entropy rates along the forward process, the pathwise conditional entropy and its
+// variance V_h, speciation (time, cloning) and collapse, and the fixed-point tree. Each keys its
+// randomness as the experiment that uses it does (data: the stream and substream given, with the
+// experiments' defaults), so the same seed gives the experiment's numbers.
+#include <pybind11/numpy.h>
+
+#include "bindings.hpp"
+#include "core/error.hpp"
+#include "observe/conditional_entropy.hpp"
+#include "observe/entropy_rates.hpp"
+#include "observe/fixed_points.hpp"
+#include "observe/likelihood.hpp"
+#include "observe/pathwise_entropy.hpp"
+#include "observe/speciation.hpp"
+#include "process/grids.hpp"
+
+namespace td::py {
+namespace {
+
+pb::dict curve(const RateCurve& c) {
+  pb::dict d;
+  d["value"] = c.value, d["se"] = c.se;
+  d["integral"] = c.integral.value, d["integral_se"] = c.integral.se, d["integral_dt_error"] = c.integral_dt;
+  return d;
+}
+
+pb::dict variance_dict(const EntropyVariance& v) {
+  pb::dict d;
+  d["t"] = v.t, d["mean"] = v.mean, d["mean_se"] = v.mean_se, d["var"] = v.var, d["var_se"] = v.var_se;
+  d["mean_dt_error"] = v.mean_dt, d["var_dt_error"] = v.var_dt;
+  d["peak_t"] = v.peak.t, d["peak_height"] = v.peak.height, d["peak_width"] = v.peak.width, d["rule"] = v.rule;
+  return d;
+}
+
+GridKind grid_kind_or_default(const Process& p, const std::string& kind) {
+  return kind.empty() ? default_grid(p.kind(), 2, p.t_min()).kind : parse_grid_kind(kind);
+}
+
+DataFn mixture_source(const GaussianMixture& gm, uint64_t seed, const std::string& stream, uint32_t substream) {
+  return mixture_data(gm, RngKey(seed, stream_named(stream), substream));
+}
+
+void add_nll(pb::module_& m) {
+  m.def(
+      "nll",
+      [](const Process& p, const std::shared_ptr<Score>& score, const Mat& X0, int probes, const std::string& solver,
+         double rtol, double atol, int rk4_steps, uint64_t seed) {
+        if (solver != "dopri5" && solver != "rk4") throw InputError("nll: solver '" + solver + "': expected dopri5 or rk4");
+        NllOptions o;
+        o.solver = solver == "rk4" ? OdeSolver::RK4 : OdeSolver::DormandPrince;
+        o.rtol = rtol, o.atol = atol, o.rk4_steps = rk4_steps, o.hutchinson_probes = probes, o.seed = seed;
+        NllResult r;
+        {
+          pb::gil_scoped_release free;
+          r = pf_ode_nll(p, *score, X0, o, gaussian_prior(p, score->dim()));
+        }
+        pb::dict d;
+        d["nll"] = r.nll, d["log_prior"] = r.log_prior, d["delta"] = r.delta, d["probe_var"] = r.probe_var;
+        d["x_T"] = r.xT, d["t_reached"] = r.t_reached, d["nfe"] = r.nfe, d["steps"] = r.steps;
+        std::vector<bool> incomplete(r.incomplete.begin(), r.incomplete.end());
+        d["incomplete"] = incomplete;
+        return d;
+      },
+      pb::arg("process"), pb::arg("score"), pb::arg("x"), pb::arg("hutchinson_probes") = 0, pb::arg("solver") = "dopri5",
+      pb::arg("rtol") = 1e-5, pb::arg("atol") = 1e-5, pb::arg("rk4_steps") = 1000, pb::arg("seed") = 1,
+      "NLL [nats] of each row of x by the probability-flow ODE to the process's prior (docs/likelihood.md): "
+      "nll = -log_prior - delta; probe_var: the variance the Hutchinson probes add (>= 2 probes).");
+}
+
+void add_rates(pb::module_& m) {
+  m.def(
+      "entropy_rates",
+      [](const Process& p, const std::shared_ptr<Score>& score, const GaussianMixture& data, int nodes, int samples,
+         int probes, uint64_t seed, const std::string& grid, const std::shared_ptr<Score>& exact,
+         const std::string& stream, uint32_t substream) {
+        EntropyRateOptions o;
+        o.nodes = nodes, o.samples = samples, o.hutchinson_probes = probes, o.seed = seed;
+        o.grid = grid_kind_or_default(p, grid);
+        EntropyRates r;
+        {
+          pb::gil_scoped_release free;
+          r = entropy_rates(p, *score, mixture_source(data, seed, stream, substream), o, exact.get());
+        }
+        pb::dict d;
+        d["t"] = r.t, d["intrinsic"] = curve(r.intrinsic), d["exchange"] = curve(r.exchange);
+        d["exchange_z"] = curve(r.exchange_z), d["system"] = curve(r.system), d["forward"] = curve(r.forward);
+        if (exact) d["score_error"] = curve(r.score_error);
+        d["ratio"] = r.ratio;
+        return d;
+      },
+      pb::arg("process"), pb::arg("score"), pb::arg("data"), pb::arg("nodes") = 120, pb::arg("samples") = 1000,
+      pb::arg("hutchinson_probes") = 0, pb::arg("seed") = 1, pb::arg("grid") = "", pb::arg("exact") = nullptr,
+      pb::arg("stream") = "test", pb::arg("substream") = 1,
+      "Entropy rates [nats per unit t] along the forward process of `data` (docs/likelihood.md): intrinsic, "
+      "exchange (by the divergence and by z), system, forward, with SEs, integrals and quadrature errors.");
+  m.def(
+      "conditional_entropy",
+      [](const Process& p, const std::shared_ptr<Score>& score, const GaussianMixture& data, int nodes, int samples,
+         int probes, uint64_t seed, const std::string& grid, const std::string& stream, uint32_t substream) {
+        ConditionalEntropyOptions o;
+        o.nodes = nodes, o.samples = samples, o.hutchinson_probes = probes, o.seed = seed;
+        o.grid = grid_kind_or_default(p, grid);
+        ConditionalEntropyRates r;
+        {
+          pb::gil_scoped_release free;
+          r = conditional_entropy_rates(p, *score, mixture_source(data, seed, stream, substream), o, &data);
+        }
+        pb::dict d;
+        d["t"] = r.t, d["sigma_tilde"] = r.sigma_tilde, d["score_norm"] = curve(r.score_norm);
+        d["divergence"] = curve(r.divergence), d["x0_error"] = curve(r.x0_error), d["marginal"] = curve(r.marginal);
+        d["posterior_var"] = curve(r.posterior_var), d["total"] = r.total, d["div"] = r.div, d["div_se"] = r.div_se;
+        d["fisher_trace"] = r.fisher_trace;
+        return d;
+      },
+      pb::arg("process"), pb::arg("score"), pb::arg("data"), pb::arg("nodes") = 120, pb::arg("samples") = 1000,
+      pb::arg("hutchinson_probes") = 0, pb::arg("seed") = 1, pb::arg("grid") = "", pb::arg("stream") = "data",
+      pb::arg("substream") = 0,
+      "Conditional-entropy rates dH[x_0|x_t]/dt [nats per unit t] by four estimators (docs/information.md).");
+}
+
+void add_information(pb::module_& m) {
+  m.def(
+      "pathwise_entropy",
+      [](const GaussianMixture& data, const Process& p, const std::vector<double>& t, int samples, uint64_t seed) {
+        EntropyVariance v;
+        {
+          pb::gil_scoped_release free;
+          v = pathwise_entropy_forward(data, p, t, samples, seed);
+        }
+        return variance_dict(v);
+      },
+      pb::arg("data"), pb::arg("process"), pb::arg("times"), pb::arg("samples"), pb::arg("seed") = 1,
+      "The pathwise conditional entropy h_t(x_t) = H[x_0|x_t = x] over exact samples of p_t: its mean and its "
+      "variance V_h(t) [nats^2] with SEs, and V_h's peak (docs/information.md).");
+  m.def(
+      "pathwise_entropy_generative",
+      [](const GaussianMixture& data, const Process& p, const std::shared_ptr<Score>& score, const std::vector<double>& times,
+         int samples, int stride, uint64_t seed, bool dt_error) {
+        GenerativeEntropy g;
+        {
+          pb::gil_scoped_release free;
+          g = pathwise_entropy_generative(data, p, *score, TimeGrid(times), samples, stride, 0, seed,
+                                          ReverseScheme::EulerMaruyama, dt_error);
+        }
+        return variance_dict(g.v);
+      },
+      pb::arg("data"), pb::arg("process"), pb::arg("score"), pb::arg("times"), pb::arg("samples"), pb::arg("stride") = 1,
+      pb::arg("seed") = 1, pb::arg("dt_error") = true,
+      "V_h along reverse-SDE trajectories driven by `score` on the grid `times` (docs/information.md).");
+  m.def(
+      "speciation_time",
+      [](const pb::object& data) {
+        const double lambda = pb::isinstance<GaussianMixture>(data) ? covariance_top_eigenvalue(data.cast<GaussianMixture>())
+                                                                    : covariance_top_eigenvalue(data.cast<Mat>());
+        return pb::make_tuple(speciation_time(lambda), lambda);
+      },
+      pb::arg("data"),
+      "(t_S, Lambda): t_S = 1/2 ln Lambda (OU time), Lambda the largest eigenvalue of the data's covariance "
+      "(a Mixture's, or the rows of an array's).");
+  m.def(
+      "cloning",
+      [](const GaussianMixture& data, const Process& p, const std::shared_ptr<Score>& score, const std::vector<double>& times,
+         const std::vector<double>& branch_times, int samples, uint64_t seed, bool dt_error) {
+        CloningOptions o;
+        o.samples = samples, o.branch_times = branch_times, o.seed = seed, o.dt_error = dt_error;
+        CloningResult r;
+        {
+          pb::gil_scoped_release free;
+          r = cloning_probability(data, p, *score, TimeGrid(times), o);
+        }
+        pb::dict d;
+        d["t"] = r.t, d["phi"] = r.phi, d["phi_se"] = r.phi_se, d["phi_dt_error"] = r.phi_dt;
+        d["theory"] = r.theory, d["theory_se"] = r.theory_se;
+        return d;
+      },
+      pb::arg("data"), pb::arg("process"), pb::arg("score"), pb::arg("times"), pb::arg("branch_times"),
+      pb::arg("samples") = 10000, pb::arg("seed") = 1, pb::arg("dt_error") = true,
+      "Cloning: P(a copy branched at t ends in the same class) with its theory (docs/information.md).");
+  m.def(
+      "excess_entropy",
+      [](const Mat& points, const Process& p, const std::vector<double>& t, int samples, uint64_t seed, double threshold,
+         int bootstrap) {
+        CollapseResult r;
+        {
+          pb::gil_scoped_release free;
+          r = excess_entropy(points, p, t, samples, seed, threshold, bootstrap);
+        }
+        pb::dict d;
+        d["t"] = r.t, d["fe"] = r.fe, d["fe_se"] = r.fe_se, d["t_collapse"] = r.t_collapse;
+        d["t_collapse_ci95"] = std::vector<double>{r.t_collapse_lo, r.t_collapse_hi}, d["threshold"] = r.threshold;
+        return d;
+      },
+      pb::arg("points"), pb::arg("process"), pb::arg("times"), pb::arg("samples") = 2000, pb::arg("seed") = 1,
+      pb::arg("threshold") = 0.05, pb::arg("bootstrap") = 400,
+      "Collapse: the excess entropy f^e(t) per dimension of the training points' empirical marginal, and t_C.");
+  m.def(
+      "fixed_points",
+      [](const GaussianMixture& data, const Process& p, int nodes) {
+        FixedPointOptions o;
+        o.nodes = nodes;
+        FixedPointTree tree;
+        {
+          pb::gil_scoped_release free;
+          tree = fixed_point_tree(data, p, o);
+        }
+        pb::list branches;
+        for (const FixedPointBranch& b : tree.branches) {
+          pb::dict d;
+          d["members"] = b.members, d["children"] = b.children, d["parent"] = b.parent;
+          d["t_start"] = b.t_start, d["t_end"] = b.t_end, d["lambda_at_merge"] = b.lambda_at_merge;
+          d["t"] = b.t, d["path"] = b.path, d["lambda_max"] = b.lambda_max;
+          branches.append(d);
+        }
+        pb::dict out;
+        out["t"] = tree.t, out["branches"] = branches, out["unconverged"] = tree.unconverged;
+        return out;
+      },
+      pb::arg("data"), pb::arg("process"), pb::arg("nodes") = 400,
+      "The fixed points of the exact score from the data side to the noise side and where they merge (docs/information.md).");
+}
+
+}  // namespace
+
+void add_observables(pb::module_& m) {
+  add_nll(m);
+  add_rates(m);
+  add_information(m);
+}
+
+}  // namespace td::py
