@@ -7,6 +7,7 @@
 #include "core/error.hpp"
 #include "observe/sm_objective.hpp"
 #include "observe/taep.hpp"
+#include "observe/trajectory_entropy.hpp"
 #include "process/grids.hpp"
 #include "score/mixture_score.hpp"
 #include "sim/noise.hpp"
@@ -38,9 +39,41 @@ pb::dict trajectories_dict(const TaepTrajectories& tr) {
   return d;
 }
 
+pb::dict moments(const Moments& m) {
+  pb::dict d;
+  d["mean"] = m.mean(), d["mean_se"] = m.mean_se(), d["var"] = m.variance();
+  return d;
+}
+
+// Trajectory entropy production (docs/nonequilibrium.md), forward or along the reverse process.
+pb::dict entropy_production(const GaussianMixture& data, const Process& p, const std::vector<double>& times,
+                            const std::shared_ptr<Score>& score, int64_t trajectories, uint64_t seed, bool dt_error) {
+  if (trajectories < 1) throw InputError(fmt::format("entropy_production: trajectories = {}: at least 1", trajectories));
+  TrajectoryEntropyOptions o;
+  o.trajectories = trajectories, o.seed = seed, o.dt_error = dt_error;
+  TrajectoryEntropy r;
+  {
+    pb::gil_scoped_release free;
+    r = score ? reverse_trajectory_entropy(data, p, *score, TimeGrid(times), o)
+              : forward_trajectory_entropy(data, p, TimeGrid(times), o);
+  }
+  auto arr = [](const std::vector<double>& v) { return pb::array_t<double>(pb::ssize_t(v.size()), v.data()); };
+  pb::dict d;
+  d["system"] = moments(r.system), d["medium"] = moments(r.medium), d["total"] = moments(r.total);
+  d["total_mean_dt_error"] = r.total_mean_dt;
+  d["ift"] = r.ift.mean(), d["ift_se"] = r.ift.mean_se(), d["ift_ess"] = r.ift.ess(), d["ift_dt_error"] = r.ift_dt;
+  d["dS"] = arr(r.dS), d["dS_E"] = arr(r.dS_E), d["dS_tot"] = arr(r.dS_tot);
+  return d;
+}
+
 }  // namespace
 
 void add_ensembles(pb::module_& m) {
+  m.def("entropy_production", &entropy_production, pb::arg("data"), pb::arg("process"), pb::arg("times"),
+        pb::arg("score") = nullptr, pb::arg("trajectories") = 10000, pb::arg("seed") = 1, pb::arg("dt_error") = true,
+        "Trajectory entropy production (Yu & Huang; docs/nonequilibrium.md): system dS, medium dS_E and total "
+        "dS_tot per trajectory [nats] with their moments, <e^-dS_tot> (IFT: 1) and discretization errors; "
+        "forward from the data without `score`, along the reverse process driven by `score` with it.");
   m.def(
       "taep",
       [](const Process& p, const GaussianMixture& target, const std::vector<std::shared_ptr<Score>>& models,

@@ -79,40 +79,37 @@ def test_bad_input_is_input_error_with_the_command_lines_message(tmp_path, cli):
         td.run({"experiment": "taep", "seed": None})
 
 
-def test_a_model_with_nan_outputs_is_run_error_with_the_command_lines_message(tmp_path, cli, fixtures):
+def toml_text(config):
+    """A config dict as a TOML file's text (top-level keys, tables, arrays of tables)."""
+    lines = [f"{k} = {td.runs._toml_value(v, k)}" for k, v in config.items() if not isinstance(v, (dict, list))]
+    for k, v in config.items():
+        for table in ([v] if isinstance(v, dict) else v if isinstance(v, list) else []):
+            lines.append(f"[{k}]" if isinstance(v, dict) else f"[[{k}]]")
+            lines += [f"{kk} = {td.runs._toml_value(vv, kk)}" for kk, vv in table.items()]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("fault,error,code", [("nan@0.6:0.7", td.RunError, 1), ("wrong_shape", td.InputError, 2)])
+def test_a_faulty_model_is_an_exception_with_the_command_lines_message(tmp_path, cli, fixtures, fault, error, code):
+    """NaN outputs found during the run (between the probe times) are a failed run; a wrong output
+    shape, found when the model is loaded, is bad input; the same message as the command line's."""
     import subprocess, sys
-    subprocess.run([sys.executable, os.path.join(fixtures, "make_faulty_models.py"), str(tmp_path), "2", "nan@0.6:0.7"],
+    subprocess.run([sys.executable, os.path.join(fixtures, "make_faulty_models.py"), str(tmp_path), "2", fault],
                    check=True, capture_output=True)
+    model = next(tmp_path.glob("*.pt"))
     config = {"experiment": "taep", "seed": 1, "process": {"kind": "vp"}, "grid": {"steps": 20, "refine": False},
               "sim": {"trajectories": 64, "objective_samples": 8, "exact_samples": 64, "generated_samples": 8},
               "target": {"ring": {"K": 4, "radius": 2.0, "std": 0.2}},
-              "models": [{"name": "faulty", "torchscript": {"file": str(tmp_path / "nan-at-0.6-0.7.pt"), "prediction": "eps"}}]}
-    with pytest.raises(td.RunError) as e:
+              "models": [{"name": "faulty", "torchscript": {"file": str(model), "prediction": "eps"}}]}
+    with pytest.raises(error) as e:
         td.run(config, out=tmp_path / "p", quiet=True)
-    assert "not finite" in str(e.value) and isinstance(e.value, RuntimeError)
-    # The same config from a file, on the command line: the same message.
+    assert not os.path.exists(tmp_path / "p")
     toml_path = tmp_path / "faulty.toml"
-    toml_path.write_text(f"""experiment = "taep"
-seed = 1
-[process]
-kind = "vp"
-[grid]
-steps = 20
-refine = false
-[sim]
-trajectories = 64
-objective_samples = 8
-exact_samples = 64
-generated_samples = 8
-[target]
-ring = {{ K = 4, radius = 2.0, std = 0.2 }}
-[[models]]
-name = "faulty"
-torchscript = {{ file = "{tmp_path / 'nan-at-0.6-0.7.pt'}", prediction = "eps" }}
-""")
-    code, msg = cli_message(cli, "run", toml_path, "--out", tmp_path / "c", "--quiet")
-    assert code == 1
+    toml_path.write_text(toml_text(config))
+    got, msg = cli_message(cli, "run", toml_path, "--out", tmp_path / "c", "--quiet")
+    assert got == code
     assert str(e.value) == msg
+    print(type(e.value).__name__ + ":", msg)
 
 
 def test_overrides_take_python_values():

@@ -78,6 +78,7 @@ def _wrap(fn):
 # Observables (docs/python.md#blocks). Scores are Score objects (exact_score, torchscript_score);
 # data are Mixtures, except excess_entropy's training points (an array).
 nll = _wrap(_core.nll)
+entropy_production = _wrap(_core.entropy_production)
 entropy_rates = _wrap(_core.entropy_rates)
 conditional_entropy = _wrap(_core.conditional_entropy)
 pathwise_entropy = _wrap(_core.pathwise_entropy)
