@@ -8,7 +8,7 @@ PACKAGES=(build-essential cmake ninja-build pkg-config git libeigen3-dev librand
           nlohmann-json3-dev libtomlplusplus-dev libfmt-dev libgtest-dev python3-numpy python3-scipy
           libtorch-dev libopenblas0-openmp python3-torch chromium clang libclang-rt-14-dev
           zlib1g-dev dataset-fashion-mnist libopenmpi-dev openmpi-bin
-          python3-dev pybind11-dev python3-pytest python3-build python3-matplotlib)
+          python3-dev pybind11-dev python3-pytest python3-build python3-setuptools python3-wheel python3-matplotlib)
 # chromium: the browser test renders every report family headless (tests/report/test_report_browser.cpp).
 # clang, libclang-rt-14-dev: libFuzzer and the sanitizer run (scripts/check_sanitizers.sh).
 # libopenblas0-openmp: without it LibTorch silently falls back to the reference BLAS (~10x slower).

@@ -114,3 +114,19 @@ def test_torchscript_score_reads_the_contract(fixtures):
         score.score(np.zeros((3, 2)), np.array([0.1, 0.2]))
     with pytest.raises(td.InputError, match="prediction"):
         td.torchscript_score(os.path.join(fixtures, "tiny_eps_mlp.pt"), "noise", p, 2)
+
+
+def test_entropy_rates_are_the_likelihood_experiments(tmp_path):
+    """The same seed, nodes, samples and probes give the likelihood experiment's rate integrals."""
+    process = {"kind": "vp", "t_min": 0.001, "T": 1.0}
+    mix = {"weights": [0.5, 0.5], "means": [[1.0, 0.0], [-1.0, 0.5]], "var": [[0.2, 0.1], [0.1, 0.3]]}
+    config = {"experiment": "likelihood", "seed": 13, "process": process, "data": {"mixture": mix},
+              "models": [{"name": "exact"}], "likelihood": {"samples": 8, "exact_references": False},
+              "entropy_rates": {"nodes": 10, "samples": 200, "hutchinson_probes": 1}}
+    ran = td.run(config, out=tmp_path / "l", quiet=True)["models"][0]["rates"]
+    p = td.Process(**process)
+    data = td.mixture(mix["weights"], mix["means"], var=mix["var"])
+    mine = td.entropy_rates(p, td.exact_score(data, p), data, nodes=10, samples=200, hutchinson_probes=1, seed=13)
+    for k in ("intrinsic", "exchange", "forward"):
+        assert mine[k]["integral"] == pytest.approx(ran[k]["integral"], rel=1e-12), k
+    np.testing.assert_allclose(mine["t"], ran["t"], rtol=1e-14)
