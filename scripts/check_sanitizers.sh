@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # The tests that do not load LibTorch under AddressSanitizer + UndefinedBehaviorSanitizer, then every
 # libFuzzer target: first its committed corpus (fuzz/corpus/TARGET: seeds and every crash ever found,
-# as regression inputs), then FUZZ_SECONDS (default 60) of fuzzing. One clang build in build-check/.
+# as regression inputs), then FUZZ_SECONDS (default 30) of fuzzing. One clang build in build-check/.
 # Any sanitizer report, crash, leak, timeout or out-of-memory fails the script; the input that did
 # it is left in build-check/fuzz/artifacts/ (add it to fuzz/corpus/TARGET once fixed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-FUZZ_SECONDS="${FUZZ_SECONDS:-60}"
+FUZZ_SECONDS="${FUZZ_SECONDS:-30}"
 GEN=""
 if command -v ninja >/dev/null 2>&1; then GEN="-G Ninja"; fi
 if [ ! -f build-check/CMakeCache.txt ]; then

@@ -8,4 +8,4 @@ cd "$(dirname "$0")/.."
 (cd build && ctest --output-on-failure --timeout 900 -j "$(nproc)")
 ./scripts/check_sanitizers.sh
 # The CLI as a user drives it, and faulty TorchScript models through every experiment (docs/robustness.md).
-/usr/bin/python3 fuzz/fuzz_cli.py build/thermodiff "${FUZZ_SECONDS:-60}"
+/usr/bin/python3 fuzz/fuzz_cli.py build/thermodiff "${FUZZ_SECONDS:-30}"
