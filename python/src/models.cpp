@@ -6,6 +6,7 @@
 
 #include "bindings.hpp"
 #include "core/error.hpp"
+#include "experiments/models.hpp"
 #include "nn/network.hpp"
 #include "nn/torchscript_net.hpp"
 #include "score/mixture_score.hpp"
@@ -61,7 +62,7 @@ void add_models(pb::module_& m) {
          const std::string& name) -> std::shared_ptr<Score> {
         const Prediction pred = parse_prediction(prediction);
         pb::gil_scoped_release free;  // loading probes the model (LibTorch, no Python)
-        auto net = std::make_shared<TorchScriptNet>(file, d, std::vector<double>{p.t_min(), 0.5 * (p.t_min() + p.T()), p.T()});
+        auto net = std::make_shared<TorchScriptNet>(file, d, probe_times(p.params()));
         return std::make_shared<NetworkScore>(net, p, pred, name);
       },
       pb::arg("file"), pb::arg("prediction"), pb::arg("process"), pb::arg("dim"), pb::arg("name") = "model",

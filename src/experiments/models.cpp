@@ -37,9 +37,7 @@ std::shared_ptr<const Score> build_model(const ModelSpec& ms, const Dataset& dat
   return s;
 }
 
-namespace {
 std::vector<double> probe_times(const ProcessParams& p) { return {p.t_min, 0.5 * (p.t_min + p.T), p.T}; }
-}  // namespace
 
 void probe_models(const std::vector<ModelSpec>& models, int d, const ProcessParams& process) {
   for (size_t i = 0; i < models.size(); ++i)

@@ -24,6 +24,8 @@ std::shared_ptr<const Score> build_model(const ModelSpec& ms, const Dataset& dat
 // Loads every TorchScript model of `models` and checks its contract (docs/models.md#contract) on a
 // probe batch at the process's t_min, middle and T: run at validation, before any work.
 void probe_models(const std::vector<ModelSpec>& models, int d, const ProcessParams& process);
+// The times a TorchScript model is probed at: the process's t_min, middle and T.
+std::vector<double> probe_times(const ProcessParams& p);
 
 // For an MLP trained on its own mixture: the exact score of that mixture, what a perfectly trained
 // network would give (null for every other model).
