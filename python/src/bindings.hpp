@@ -13,6 +13,7 @@
 
 #include "core/rng.hpp"
 #include "process/process.hpp"
+#include "score/score.hpp"
 
 namespace td::py {
 
@@ -27,6 +28,11 @@ void add_observables(pb::module_& m);
 
 // A random stream by its name (init, forward, reverse, prior, ...); InputError naming the choices.
 Stream stream_named(const std::string& name);
+
+// A score's request at the rows of X: t one time (a number) or one per row (an array of n);
+// InputError naming `who` for a wrong shape.
+ScoreResult evaluate_at(const Score& s, const Mat& X, const pb::object& t, Divergence div, const char* who,
+                        bool log_density = false);
 
 // A Python dict's JSON (json.dumps, done by the Python side) as a config table; `what` names it.
 toml::table table_from_json(const std::string& json_text, const std::string& what);

@@ -23,12 +23,6 @@ GaussianMixture mixture_from_json(const std::string& json_text) {
   return gm;
 }
 
-// x as n x d for a mixture of dimension d: a single point [d] is one row.
-void check_points(const Mat& X, int d, const char* who) {
-  if (X.cols() != d)
-    throw InputError(fmt::format("{}: x has {} columns, the mixture's dimension is {} (x is [n, d])", who, X.cols(), d));
-}
-
 // Ids first .. first + n - 1, padded to a multiple of kLanes as the engine's blocks are: the
 // vector draws need it, and a padded batch draws each id's numbers exactly as the engine does.
 std::vector<uint64_t> ids_from(int64_t first, int64_t n) {
@@ -63,30 +57,20 @@ void add_mixtures(pb::module_& m) {
       .def_property_readonly("K", &GaussianMixture::K)
       .def(
           "score",
-          [](const GaussianMixture& gm, const Process& p, const Mat& X, double t) {
-            check_points(X, gm.dim(), "Mixture.score");
-            Mat S;
-            MixtureScore(gm, p).score(X, t, S);
-            return S;
+          [](const GaussianMixture& gm, const Process& p, const Mat& X, const pb::object& t) {
+            return evaluate_at(MixtureScore(gm, p), X, t, Divergence::None, "Mixture.score").score;
           },
           pb::arg("process"), pb::arg("x"), pb::arg("t"), "The exact score grad log p_t at the rows of x [n, d].")
       .def(
           "divergence",
-          [](const GaussianMixture& gm, const Process& p, const Mat& X, double t) {
-            check_points(X, gm.dim(), "Mixture.divergence");
-            Mat S;
-            Vec div;
-            MixtureScore(gm, p).score_divergence(X, t, S, div);
-            return div;
+          [](const GaussianMixture& gm, const Process& p, const Mat& X, const pb::object& t) {
+            return evaluate_at(MixtureScore(gm, p), X, t, Divergence::Exact, "Mixture.divergence").div;
           },
           pb::arg("process"), pb::arg("x"), pb::arg("t"), "The exact divergence of the score at the rows of x.")
       .def(
           "log_density",
-          [](const GaussianMixture& gm, const Process& p, const Mat& X, double t) {
-            check_points(X, gm.dim(), "Mixture.log_density");
-            Vec lp;
-            MixtureScore(gm, p).log_density(X, t, lp);
-            return lp;
+          [](const GaussianMixture& gm, const Process& p, const Mat& X, const pb::object& t) {
+            return evaluate_at(MixtureScore(gm, p), X, t, Divergence::None, "Mixture.log_density", true).log_density;
           },
           pb::arg("process"), pb::arg("x"), pb::arg("t"), "ln p_t at the rows of x [nats].")
       .def(

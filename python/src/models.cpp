@@ -13,25 +13,22 @@
 #include "score/score.hpp"
 
 namespace td::py {
-namespace {
 
-// One time for every row (a number) or one per row (an array of n).
-ScoreResult evaluate_at(const Score& s, const Mat& X, const pb::object& t, Divergence div, const char* who) {
+ScoreResult evaluate_at(const Score& s, const Mat& X, const pb::object& t, Divergence div, const char* who,
+                        bool log_density) {
   if (X.cols() != s.dim())
     throw InputError(fmt::format("{}: x has {} columns, the model's dimension is {} (x is [n, d])", who, X.cols(), s.dim()));
   ScoreResult out;
   if (pb::isinstance<pb::float_>(t) || pb::isinstance<pb::int_>(t)) {
-    s.evaluate({.X = X, .t = t.cast<double>(), .divergence = div}, out);
+    s.evaluate({.X = X, .t = t.cast<double>(), .divergence = div, .log_density = log_density}, out);
     return out;
   }
   const Vec times = t.cast<Vec>();
   if (times.size() != X.rows())
     throw InputError(fmt::format("{}: t has {} entries for {} rows of x (one time, or one per row)", who, times.size(), X.rows()));
-  s.evaluate({.X = X, .times = &times, .divergence = div}, out);
+  s.evaluate({.X = X, .times = &times, .divergence = div, .log_density = log_density}, out);
   return out;
 }
-
-}  // namespace
 
 void add_models(pb::module_& m) {
   pb::class_<Score, std::shared_ptr<Score>>(m, "Score", "A score model s(x, t) the engine evaluates")
