@@ -77,6 +77,8 @@ def test_bad_input_is_input_error_with_the_command_lines_message(tmp_path, cli):
         td.run("no-such")
     with pytest.raises(td.InputError, match="None"):
         td.run({"experiment": "taep", "seed": None})
+    with pytest.raises(td.InputError, match="key 'models\\[0\\].x' is not finite"):
+        td.validate({"experiment": "taep", "models": [{"x": float("nan")}]})
 
 
 def toml_text(config):

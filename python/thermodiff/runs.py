@@ -38,6 +38,36 @@ def _json_default(v):
     raise TypeError(f"a {type(v).__name__} has no TOML value")
 
 
+def _config_options(config, seed, device, overrides):
+    """The options that name the config, as the command line's CONFIG, --seed, --device and --set."""
+    kw = dict(seed=None if seed is None else str(seed), device=device,
+              sets=[f"{k}={_toml_value(v, k)}" for k, v in overrides.items()])
+    if not isinstance(config, dict):
+        kw["config"] = os.fspath(config)
+        return kw
+    try:
+        kw["config_json"] = json.dumps(config, default=_json_default, allow_nan=False)
+    except ValueError:
+        raise InputError(f"config dict: key '{_nonfinite_key(config)}' is not finite (NaN or infinite)") from None
+    except TypeError as e:
+        raise InputError(f"config dict: {e}") from None
+    kw["config_name"] = str(config.get("name", "python"))
+    return kw
+
+
+def _nonfinite_key(v, path=""):
+    """The dotted key of the first NaN or infinite number in a config dict (None if there is none)."""
+    items = v.items() if isinstance(v, dict) else enumerate(v) if isinstance(v, (list, tuple)) else ()
+    for k, x in items:
+        key = f"{path}.{k}" if isinstance(k, str) and path else (k if isinstance(k, str) else f"{path}[{k}]")
+        if isinstance(x, (float, np.floating)) and not math.isfinite(x):
+            return key
+        found = _nonfinite_key(x, key)
+        if found:
+            return found
+    return None
+
+
 def _command(config, out, seed, threads, device, sets, flags):
     """The command line `thermodiff run` with these options (for the resume hint and the records)."""
     args = ["run"] + ([config] if isinstance(config, str) else [])
@@ -58,33 +88,17 @@ def run(config="mode-collapse", out=None, seed=None, threads=None, device=None, 
     `**{"sim.trajectories": 3000}`, as `--set sim.trajectories=3000`. Bad input raises InputError,
     a failed run RunError, each with the command line's message.
     """
-    sets = [f"{k}={_toml_value(v, k)}" for k, v in overrides.items()]
-    kw = dict(out=None if out is None else os.fspath(out), seed=None if seed is None else str(seed),
-              threads=None if threads is None else str(threads), device=device, sets=sets, quiet=quiet,
-              overwrite=overwrite, resume=resume, verbose=verbose)
-    if isinstance(config, dict):
-        try:
-            kw["config_json"] = json.dumps(config, default=_json_default, allow_nan=False)
-        except (TypeError, ValueError) as e:
-            raise InputError(f"config dict: {e}") from None
-        kw["config_name"] = str(config.get("name", "python"))
-    else:
-        kw["config"] = os.fspath(config)
+    kw = _config_options(config, seed, device, overrides)
+    kw.update(out=None if out is None else os.fspath(out), threads=None if threads is None else str(threads),
+              quiet=quiet, overwrite=overwrite, resume=resume, verbose=verbose)
     flags = dict(quiet=quiet, overwrite=overwrite, resume=resume, verbose=verbose)
-    kw["args"] = _command(kw.get("config"), kw["out"], kw["seed"], kw["threads"], device, sets, flags)
+    kw["args"] = _command(kw.get("config"), kw["out"], kw["seed"], kw["threads"], device, kw["sets"], flags)
     return Results.load(_core.run(**kw))
 
 
 def validate(config, seed=None, device=None, **overrides):
     """Checks a config as `thermodiff validate` does; raises InputError naming what is wrong."""
-    sets = [f"{k}={_toml_value(v, k)}" for k, v in overrides.items()]
-    kw = dict(seed=None if seed is None else str(seed), device=device, sets=sets)
-    if isinstance(config, dict):
-        kw["config_json"] = json.dumps(config, default=_json_default, allow_nan=False)
-        kw["config_name"] = str(config.get("name", "python"))
-    else:
-        kw["config"] = os.fspath(config)
-    _core.validate(**kw)
+    _core.validate(**_config_options(config, seed, device, overrides))
 
 
 def builtins():
