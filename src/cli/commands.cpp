@@ -296,7 +296,7 @@ std::string cmd_run(const RunOptions& o) {
   std::unique_ptr<RunDir> made;
   std::exception_ptr failed;
   try {
-    made = std::make_unique<RunDir>(o.out.empty() ? default_run_dir(name) : o.out, o.overwrite, resolved, o.resume);
+    made = std::make_unique<RunDir>(o.out.empty() ? default_run_dir(name) : o.out, o.overwrite, resolved, o.resume, !o.out.empty());
   } catch (...) {
     failed = std::current_exception();
   }

@@ -1,6 +1,8 @@
 #include "experiments/config_reader.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <filesystem>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -14,6 +16,20 @@ namespace td {
 
 namespace {
 thread_local ConfigKeyRecording* g_recording = nullptr;
+thread_local KeyAudit* g_audit = nullptr;
+
+// Optimal string alignment distance (Damerau-Levenshtein without repeated edits of a substring).
+size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (size_t i = 1; i <= a.size(); ++i)
+    for (size_t j = 1; j <= b.size(); ++j) {
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1])});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  return d[a.size()][b.size()];
+}
 
 // A value as the config would write it, floats in their shortest round-trip form.
 std::string node_text(const toml::node& n) {
@@ -32,15 +48,37 @@ std::string node_text(const toml::node& n) {
 }
 }  // namespace
 
+std::string closest_name(const std::string& name, const std::set<std::string>& candidates) {
+  std::string best;
+  size_t best_d = SIZE_MAX;
+  for (const std::string& c : candidates) {
+    if (c == name) return "";  // a known name is not a misspelling
+    const size_t dist = edit_distance(name, c);
+    const bool plural = c == name + "s" || name == c + "s";
+    const size_t allowed = std::min(name.size(), c.size()) <= 4 ? 1 : 2;
+    if ((dist <= allowed && std::min(name.size(), c.size()) > 1) || plural)
+      if (dist < best_d) best = c, best_d = dist;
+  }
+  return best;
+}
+
+std::string generic_path(const std::string& path) {
+  static const std::regex index(R"(\[\d+\])");
+  return std::regex_replace(path, index, "[]");
+}
+
+KeyAudit::KeyAudit() : outer_(g_audit) { g_audit = this; }
+KeyAudit::~KeyAudit() { g_audit = outer_; }
+
 ConfigKeyRecording::ConfigKeyRecording() { g_recording = this; }
 ConfigKeyRecording::~ConfigKeyRecording() { g_recording = nullptr; }
 
 void ConfigReader::record(const std::string& key, const char* type, const std::string& def, const std::string& value,
                           const char* doc) const {
   if (!doc || !*doc) throw std::logic_error("config key " + key_path(key) + " is read without saying what it means");
+  if (g_audit) g_audit->known[generic_path(path_)].insert(key);
   if (!g_recording) return;
-  static const std::regex index(R"(\[\d+\])");
-  const std::string path = std::regex_replace(key_path(key), index, "[]");
+  const std::string path = generic_path(key_path(key));
   for (ConfigKey& k : g_recording->keys)
     if (k.path == path) {
       if (k.default_value.empty()) k.default_value = def;
@@ -69,7 +107,10 @@ toml::table* ConfigReader::out_table(const std::string& key, bool inline_table) 
   return out_->get(key)->as_table();
 }
 
-bool ConfigReader::has(const std::string& key) const { return table_.contains(key); }
+bool ConfigReader::has(const std::string& key) const {
+  if (g_audit) g_audit->known[generic_path(path_)].insert(key);
+  return table_.contains(key);
+}
 
 std::string ConfigReader::key_path(const std::string& key) const {
   return path_.empty() ? key : path_ + "." + key;
@@ -318,9 +359,15 @@ std::vector<ConfigReader> ConfigReader::table_array(const std::string& key, cons
 }
 
 void ConfigReader::finish() const {
+  std::set<std::string> known = used_;
+  if (g_audit)
+    if (auto it = g_audit->known.find(generic_path(path_)); it != g_audit->known.end()) known.insert(it->second.begin(), it->second.end());
   for (auto&& [k, v] : table_) {
     const std::string key(k.str());
-    if (!used_.count(key)) fail(key, "unknown key (see README, 'Configuration')");
+    if (used_.count(key)) continue;
+    const std::string near = closest_name(key, known);
+    fail(key, near.empty() ? "unknown key (thermodiff describe CONFIG lists the keys; docs/config.md)"
+                           : fmt::format("unknown key; did you mean '{}'?", key_path(near)));
   }
 }
 

@@ -5,6 +5,7 @@
 // the default — into the resolved config (resolved()): the run's config.toml comes from the readers
 // themselves, with no second list of keys.
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -33,6 +34,28 @@ class ConfigKeyRecording {
   ConfigKeyRecording& operator=(const ConfigKeyRecording&) = delete;
   std::vector<ConfigKey> keys;
 };
+
+// While alive, every ConfigReader on this thread notes, per table (array indices written []), the
+// names it read or asked about with has(): the names a reader knows, so an unknown key can be
+// answered with the closest of them (experiments/config_advice).
+class KeyAudit {
+ public:
+  KeyAudit();
+  ~KeyAudit();
+  KeyAudit(const KeyAudit&) = delete;
+  KeyAudit& operator=(const KeyAudit&) = delete;
+  std::map<std::string, std::set<std::string>> known;  // table path ("" = the root) -> names
+
+ private:
+  KeyAudit* outer_;  // the audit this one hides while it lives
+};
+
+// The name among `candidates` that `name` is most likely a misspelling of ("" if none is close):
+// at most one edit (insertion, deletion, substitution, transposition) for names of up to 4
+// characters, two for longer ones, or a plural/singular of it.
+std::string closest_name(const std::string& name, const std::set<std::string>& candidates);
+// A key path with its array indices written [] (models[2].name -> models[].name).
+std::string generic_path(const std::string& path);
 
 class ConfigReader {
  public:

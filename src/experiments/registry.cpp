@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "experiments/builtin.hpp"
+#include "experiments/config_advice.hpp"
 #include "experiments/information/run.hpp"
 #include "experiments/models.hpp"
 #include "experiments/learning/run.hpp"
@@ -95,6 +97,21 @@ Experiment make_experiment(Config cfg, const char* kind, std::string summary, Ru
   return e;
 }
 
+// Every key the built-ins of kind `k` read (a built-in that cannot be parsed here, such as one whose
+// data set is not installed, adds what it read before it stopped).
+std::unique_ptr<KeyAudit> builtin_keys(const ExperimentKind& k) {
+  auto audit = std::make_unique<KeyAudit>();
+  for (const BuiltinExperiment& b : builtin_experiments()) {
+    const toml::table t = parse_toml_text(b.toml, "<built-in " + b.name + ">");
+    if (t["experiment"].value_or(std::string("taep")) != k.name) continue;
+    try {
+      k.parse(t, "<built-in " + b.name + ">");
+    } catch (const InputError&) {
+    }
+  }
+  return audit;
+}
+
 }  // namespace
 
 const std::vector<ExperimentKind>& experiment_kinds() {
@@ -134,8 +151,20 @@ Experiment parse_experiment(const toml::table& t, const std::string& source) {
   if (t.contains("experiment") && !t["experiment"].is_string())
     throw InputError(fmt::format("{}: key 'experiment': expected a string", source));
   const std::string kind = t["experiment"].value<std::string>().value_or("taep");
+  check_moved_keys(t, kind, source);
   for (const ExperimentKind& k : experiment_kinds())
-    if (kind == k.name) return k.parse(t, source);
+    if (kind == k.name) {
+      KeyAudit audit;
+      try {
+        return k.parse(t, source);
+      } catch (const InputError& e) {
+        std::unique_ptr<KeyAudit> builtins;  // the keys this kind's built-ins read, gathered only if needed
+        explain_failure(t, source, audit, [&]() -> KeyAudit& {
+          if (!builtins) builtins = builtin_keys(k);
+          return *builtins;
+        }, e);
+      }
+    }
   std::string known;
   for (const ExperimentKind& k : experiment_kinds()) known += (known.empty() ? "" : ", ") + std::string(k.name);
   throw InputError(fmt::format("{}: key 'experiment': unknown experiment '{}' (known: {})", source, kind, known));

@@ -1,6 +1,7 @@
 #include "report/run_dir.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <csignal>
 #include <ctime>
 #include <filesystem>
@@ -8,6 +9,9 @@
 #include <set>
 #include <sstream>
 #include <fmt/format.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/error.hpp"
@@ -167,6 +171,31 @@ const IncompleteRun* run_to_resume(const std::vector<IncompleteRun>& incomplete,
                                final_path, list));
 }
 
+// An exclusive lock on a directory (flock), held while it lives: the commits of concurrent runs
+// into one parent take turns. Where the file system has no locks the commit still never replaces a
+// run it should not (rename onto a non-empty directory fails), it only loses the ordering.
+class DirLock {
+ public:
+  explicit DirLock(const std::string& dir) : fd_(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) {
+    if (fd_ >= 0) while (flock(fd_, LOCK_EX) != 0 && errno == EINTR) {}
+  }
+  ~DirLock() {
+    if (fd_ >= 0) ::close(fd_);  // releases the lock
+  }
+  DirLock(const DirLock&) = delete;
+  DirLock& operator=(const DirLock&) = delete;
+
+ private:
+  int fd_;
+};
+
+std::string timestamp(const char* format) {
+  const std::time_t now = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, format, std::localtime(&now));
+  return buf;
+}
+
 }  // namespace
 
 std::vector<IncompleteRun> incomplete_runs_of(const std::string& final_path) {
@@ -176,9 +205,17 @@ std::vector<IncompleteRun> incomplete_runs_of(const std::string& final_path) {
 
 std::vector<IncompleteRun> incomplete_runs_in(const std::string& dir) { return incomplete_in(dir, ""); }
 
-RunDir::RunDir(std::string final_path, bool overwrite, const std::string& config_text, bool resume)
-    : final_(std::move(final_path)) {
+RunDir::Identity RunDir::identity_of(const std::string& path) {
+  struct stat st {};
+  std::error_code ec;
+  if (::stat(path.c_str(), &st) != 0 || fs::is_empty(path, ec)) return {};  // an empty directory is free to take
+  return {true, (unsigned long long)st.st_dev, (unsigned long long)st.st_ino};
+}
+
+RunDir::RunDir(std::string final_path, bool overwrite, const std::string& config_text, bool resume, bool chosen_by_user)
+    : final_(std::move(final_path)), overwrite_(overwrite), chosen_by_user_(chosen_by_user) {
   check_out_path(final_);
+  at_start_ = identity_of(final_);
   std::vector<IncompleteRun> incomplete = incomplete_runs_of(final_);
   std::error_code ec;
   if (resume && incomplete.empty() && fs::exists(fs::path(final_) / kMarker))
@@ -219,6 +256,17 @@ bool RunDir::keep() {
   return true;
 }
 
+void RunDir::keep_beside(const std::string& why) {
+  committed_ = true;  // whatever happens now, the finished run is never removed
+  const std::string kept = fmt::format("{}.kept-{}-{}", final_, timestamp("%Y%m%d-%H%M%S"), getpid());
+  std::error_code ec;
+  fs::rename(tmp_, kept, ec);
+  const std::string where = fs::absolute(ec ? tmp_ : kept).lexically_normal().string();
+  throw RunConflict(fmt::format("{}; this run's results are kept in {} (report: {}/report.html) and nothing was replaced",
+                                why, where, where),
+                    where);
+}
+
 void RunDir::commit() {
   std::error_code ec;
   remove_tree(checkpoint_dir());
@@ -227,29 +275,42 @@ void RunDir::commit() {
                        "if it holds nothing else):\n";
   for (const auto& e : fs::directory_iterator(tmp_, ec)) marker += e.path().filename().string() + "\n";
   write(kMarker, marker);
+  const DirLock lock(fs::path(tmp_).parent_path().string());  // concurrent commits into this parent take turns
+  if (!chosen_by_user_) {  // runs/NAME-STAMP taken by a run started in the same second: the next free name
+    const std::string base = final_;
+    for (int k = 2; identity_of(final_).exists; ++k) final_ = fmt::format("{}-{}", base, k);
+  }
+  const Identity now = identity_of(final_);
   std::string trash;
-  if (fs::exists(final_)) {
+  if (now.exists) {
+    if (!overwrite_ || !(now == at_start_))
+      keep_beside(fmt::format("'{}' {} while this run ran{}", final_,
+                              at_start_.exists ? "was replaced by another run" : "was written by another run",
+                              overwrite_ ? " (--overwrite replaces only the run that was there when this one started)"
+                                         : " (without --overwrite a finished run is never replaced)"));
     try {  // again: something may have been put there while the run ran
       check_replaceable(final_, true);
-    } catch (const InputError& e) {  // the finished run stays, under its temporary name
-      committed_ = true;
-      throw RunError(fmt::format("{}; the finished run is kept in {}", e.what(), tmp_));
+    } catch (const InputError& e) {
+      keep_beside(e.what());
     }
     trash = final_ + fmt::format(".old-{}", getpid());
     fs::rename(final_, trash, ec);
     if (ec) throw RunError(fmt::format("cannot replace '{}': {}", final_, ec.message()));
   }
   fs::rename(tmp_, final_, ec);
-  if (ec) throw RunError(fmt::format("cannot move the finished run to '{}': {}", final_, ec.message()));
+  if (ec) {
+    std::error_code back;
+    if (!trash.empty()) fs::rename(trash, final_, back);  // the replaced run goes back where it was
+    if (ec == std::errc::directory_not_empty || ec == std::errc::file_exists)  // taken without the lock's knowledge
+      keep_beside(fmt::format("'{}' was written by another run while this run ran", final_));
+    throw RunError(fmt::format("cannot move the finished run to '{}': {}", final_, ec.message()));
+  }
   committed_ = true;
   if (!trash.empty()) remove_tree(trash);
 }
 
 std::string default_run_dir(const std::string& experiment) {
-  const std::time_t now = std::time(nullptr);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y%m%d-%H%M%S", std::localtime(&now));
-  return fmt::format("runs/{}-{}", experiment, buf);
+  return fmt::format("runs/{}-{}", experiment, timestamp("%Y%m%d-%H%M%S"));
 }
 
 }  // namespace td

@@ -7,11 +7,29 @@
 //
 // Nothing the user wrote is ever deleted (docs/robustness.md#outputs): --overwrite replaces only a
 // directory that holds the marker and nothing the marker does not list; every check is made when
-// the RunDir is constructed, before any work.
+// the RunDir is constructed, before any work, and again at commit.
+//
+// No finished run is ever lost: the commit holds a lock on the parent directory, and a run that
+// finds --out taken by another run that committed while it ran (without --overwrite, or with it
+// but the directory there is not the one that existed when this run started) keeps its results
+// under NAME.kept-STAMP-PID and throws RunConflict naming that path.
 #include <string>
 #include <vector>
 
+#include "core/error.hpp"
+
 namespace td {
+
+// commit() found --out taken by a run that was not there when this one started: the finished run
+// was kept in `kept()` instead (exit 1).
+class RunConflict : public RunError {
+ public:
+  RunConflict(const std::string& what, std::string kept) : RunError(what), kept_(std::move(kept)) {}
+  const std::string& kept() const { return kept_; }
+
+ private:
+  std::string kept_;
+};
 
 // An interrupted run left beside its final directory: .NAME.incomplete-PID.
 struct IncompleteRun {
@@ -37,7 +55,10 @@ class RunDir {
   // `config_text` (InputError if there are incomplete runs and none matches); `others()` lists the
   // incomplete runs not taken. config.toml is written at once, so an interrupted run records what
   // it was running.
-  RunDir(std::string final_path, bool overwrite, const std::string& config_text, bool resume = false);
+  // `chosen_by_user` false (the default runs/NAME-STAMP): a name another run took meanwhile gets a
+  // suffix (-2, -3, ...) at commit instead of a conflict.
+  RunDir(std::string final_path, bool overwrite, const std::string& config_text, bool resume = false,
+         bool chosen_by_user = true);
   ~RunDir();  // removes the temporary directory unless commit() or keep() was reached
   const std::string& tmp() const { return tmp_; }
   const std::string& final_path() const { return final_; }
@@ -47,10 +68,24 @@ class RunDir {
   void write(const std::string& name, const std::string& content);
   // After a failure: keeps the temporary directory for --resume when it holds checkpoints (true).
   bool keep();
+  // Moves the finished run to final_path() (RunConflict when another run took it meanwhile);
+  // final_path() is where it went.
   void commit();
 
  private:
+  // The directory at final_path() (device and inode), so a commit replaces only what was there
+  // when this run started.
+  struct Identity {
+    bool exists = false;
+    unsigned long long dev = 0, ino = 0;
+    bool operator==(const Identity& o) const { return exists == o.exists && dev == o.dev && ino == o.ino; }
+  };
+  static Identity identity_of(const std::string& path);
+  // The finished run moved to NAME.kept-STAMP-PID, and the error that says so.
+  [[noreturn]] void keep_beside(const std::string& why);
   std::string final_, tmp_, resumed_from_;
+  bool overwrite_ = false, chosen_by_user_ = true;
+  Identity at_start_;
   std::vector<IncompleteRun> others_;
   std::vector<std::string> written_;
   bool committed_ = false;

@@ -9,6 +9,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <regex>
 #include <string>
 #include <unistd.h>
@@ -56,6 +57,13 @@ const char* kTiny = "experiment = \"taep\"\n[process]\nkind = \"vp\"\n[grid]\nst
                     "objective_samples = 8\nexact_samples = 64\ngenerated_samples = 16\n[target]\n"
                     "ring = { K = 4, radius = 2.0, std = 0.2 }\n[[models]]\nname = \"m\"\n"
                     "perturb = { kind = \"scale\", eps = 0.1 }\n";
+
+// One background run of `cfg` into `out` (long enough for the three to overlap) for a shell line: its output and exit code in sub/runI.*.
+std::string fmt_run(const std::string& cfg, const fs::path& out, int i) {
+  const std::string base = (out.parent_path() / ("run" + std::to_string(i))).string();
+  return "(" + std::string(THERMODIFF_BINARY) + " run " + cfg + " --quiet --threads 1 --set sim.trajectories=1000000 --out " + out.string() + " > " + base +
+         ".log 2>&1; echo $? > " + base + ".code) & ";
+}
 
 // No signal, no uncaught exception, no library dump: what every ending must satisfy.
 void expect_clean_ending(const Result& r) {
@@ -319,6 +327,43 @@ TEST_F(Robust, OverwriteNeverDeletesTheUsersFiles) {
   EXPECT_TRUE(fs::exists(sub_ / "afile"));
   // A missing parent is created.
   EXPECT_EQ(cli("run " + cfg + " --quiet --out " + (sub_ / "new/parent/run").string()).code, 0);
+}
+
+// Three runs of the program into one --out at once (no --overwrite): exactly one takes it; each other
+// either was refused before any work (the first had already finished) or kept its finished results
+// beside, said where and exited 1. Nothing is lost. (report/run_dir commits: tests/report/test_run_dir.cpp.)
+TEST_F(Robust, ConcurrentRunsIntoOneOutLoseNothing) {
+  const std::string cfg = write("tiny.toml", kTiny);
+  const fs::path out = sub_ / "shared";
+  std::string cmd;
+  for (int i = 0; i < 3; ++i)
+    cmd += fmt_run(cfg, out, i);
+  cmd += "wait";
+  ASSERT_EQ(td::test::run_shell(cmd).code, 0);
+  int took = 0, kept = 0;
+  for (int i = 0; i < 3; ++i) {
+    const std::string log = read(sub_ / ("run" + std::to_string(i) + ".log"));
+    const int code = std::stoi(read(sub_ / ("run" + std::to_string(i) + ".code")));
+    if (code == 0) {
+      ++took;
+      continue;
+    }
+    const std::smatch m = [&] {
+      std::smatch x;
+      std::regex_search(log, x, std::regex("results are kept in (\\S+) \\(report"));
+      return x;
+    }();
+    if (code == 1 && !m.empty()) {
+      ++kept;
+      EXPECT_TRUE(fs::exists(fs::path(m[1].str()) / "results.json")) << log;
+    } else {
+      EXPECT_EQ(code, 2) << log;
+      EXPECT_NE(log.find("exists and is not empty"), std::string::npos) << log;
+    }
+  }
+  EXPECT_EQ(took, 1);
+  EXPECT_TRUE(fs::exists(out / "results.json"));
+  std::cout << "3 concurrent runs: 1 took --out, " << kept << " kept beside, " << 2 - kept << " refused at the start\n";
 }
 
 // Incomplete runs: a new run into the same --out names them; --resume takes the one whose config
