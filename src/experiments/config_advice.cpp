@@ -48,7 +48,7 @@ bool has_path(const toml::node& n, const std::string& path) {
 // `generic` is the table's path with [] for array entries, `actual` with its indices.
 std::optional<std::pair<std::string, std::string>> misspelt_key(const toml::table& t, const std::string& generic,
                                                                 const std::string& actual, const KeyAudit& audit,
-                                                                const std::function<KeyAudit&()>& builtins_known) {
+                                                                const std::function<const KeyMap&()>& builtins_known) {
   const auto reached = audit.known.find(generic);
   if (reached == audit.known.end()) return std::nullopt;
   for (auto&& [k, v] : t) {
@@ -56,7 +56,7 @@ std::optional<std::pair<std::string, std::string>> misspelt_key(const toml::tabl
     const std::string g = generic.empty() ? key : generic + "." + key;
     const std::string a = actual.empty() ? key : actual + "." + key;
     if (!reached->second.count(key)) {
-      const auto& valid = builtins_known().known;
+      const KeyMap& valid = builtins_known();
       std::set<std::string> names = reached->second;
       if (auto it = valid.find(generic); it != valid.end()) {
         if (it->second.count(key)) continue;  // read by a built-in: a key, read after the failure
@@ -85,7 +85,7 @@ void check_moved_keys(const toml::table& config, const std::string& kind, const 
 }
 
 void explain_failure(const toml::table& config, const std::string& source, const KeyAudit& audit,
-                     const std::function<KeyAudit&()>& builtins_known, const InputError& failure) {
+                     const std::function<const KeyMap&()>& builtins_known, const InputError& failure) {
   const auto m = misspelt_key(config, "", "", audit, builtins_known);
   if (!m) throw failure;
   const std::string why = failure.what();

@@ -3,6 +3,8 @@
 // that moved since an earlier version ("'sim.steps' moved to 'grid.steps'"), or a misspelt key or
 // table (`[[model]]`, `fil = ...`) that made a required one look missing. docs/config.md#mistakes.
 #include <functional>
+#include <map>
+#include <set>
 #include <string>
 
 #include <toml++/toml.h>
@@ -11,6 +13,8 @@
 #include "experiments/config_reader.hpp"
 
 namespace td {
+
+using KeyMap = std::map<std::string, std::set<std::string>>;  // table path -> names
 
 // InputError naming the first key of `config` that an earlier version read and this one reads
 // elsewhere (with its new place); nothing when there is none. Checked before parsing.
@@ -21,6 +25,6 @@ void check_moved_keys(const toml::table& config, const std::string& kind, const 
 // failure it caused; `failure` itself when there is none. `audit` is what the failed parse read;
 // `builtins_known` gives the keys the kind's built-ins read (asked only when a suspect is found).
 [[noreturn]] void explain_failure(const toml::table& config, const std::string& source, const KeyAudit& audit,
-                                  const std::function<KeyAudit&()>& builtins_known, const InputError& failure);
+                                  const std::function<const KeyMap&()>& builtins_known, const InputError& failure);
 
 }  // namespace td

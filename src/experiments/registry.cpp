@@ -1,6 +1,8 @@
 #include "experiments/registry.hpp"
 
+#include <map>
 #include <memory>
+#include <mutex>
 
 #include <omp.h>
 
@@ -98,9 +100,14 @@ Experiment make_experiment(Config cfg, const char* kind, std::string summary, Ru
 }
 
 // Every key the built-ins of kind `k` read (a built-in that cannot be parsed here, such as one whose
-// data set is not installed, adds what it read before it stopped).
-std::unique_ptr<KeyAudit> builtin_keys(const ExperimentKind& k) {
-  auto audit = std::make_unique<KeyAudit>();
+// data set is not installed, adds what it read before it stopped). Gathered once per process, when
+// first asked (a failed parse with a suspect key): parsing them reads their data sets.
+const KeyMap& builtin_keys(const ExperimentKind& k) {
+  static std::mutex lock;
+  static std::map<std::string, KeyMap> gathered;
+  const std::lock_guard<std::mutex> hold(lock);
+  if (auto it = gathered.find(k.name); it != gathered.end()) return it->second;
+  KeyAudit audit;
   for (const BuiltinExperiment& b : builtin_experiments()) {
     const toml::table t = parse_toml_text(b.toml, "<built-in " + b.name + ">");
     if (t["experiment"].value_or(std::string("taep")) != k.name) continue;
@@ -109,7 +116,7 @@ std::unique_ptr<KeyAudit> builtin_keys(const ExperimentKind& k) {
     } catch (const InputError&) {
     }
   }
-  return audit;
+  return gathered[k.name] = audit.known;
 }
 
 }  // namespace
@@ -158,11 +165,7 @@ Experiment parse_experiment(const toml::table& t, const std::string& source) {
       try {
         return k.parse(t, source);
       } catch (const InputError& e) {
-        std::unique_ptr<KeyAudit> builtins;  // the keys this kind's built-ins read, gathered only if needed
-        explain_failure(t, source, audit, [&]() -> KeyAudit& {
-          if (!builtins) builtins = builtin_keys(k);
-          return *builtins;
-        }, e);
+        explain_failure(t, source, audit, [&]() -> const KeyMap& { return builtin_keys(k); }, e);
       }
     }
   std::string known;
