@@ -48,7 +48,7 @@ HOSTILE = ["0", "-1", "1", "2", "-0", "1e308", "-1e308", "nan", "inf", "-inf", "
 
 def experiment_config(kind, model_file, window_t):
     if kind == "taep":
-        head = ('experiment = "taep"\n[process]\nkind = "vp"\n[sim]\ntrajectories = 32\nsteps = 16\n'
+        head = ('experiment = "taep"\n[process]\nkind = "vp"\n[grid]\nsteps = 16\n[sim]\ntrajectories = 32\n'
                 'objective_samples = 8\nexact_samples = 32\ngenerated_samples = 8\n[target]\n')
     elif kind == "likelihood":
         head = ('experiment = "likelihood"\n[process]\nkind = "vp"\n[likelihood]\nsamples = 4\nsolver = "rk4"\n'
@@ -57,7 +57,8 @@ def experiment_config(kind, model_file, window_t):
         head = ('experiment = "information"\n[process]\nkind = "ou"\nt_min = 0.01\nT = %g\n[rates]\nnodes = 6\n'
                 'samples = 8\n[data]\n' % window_t)
     return head + ('ring = { K = 4, radius = 2.0, std = 0.2 }\n[[models]]\nname = "fuzzed"\n'
-                   'torchscript = { file = "%s", prediction = "%s" }\n' % (model_file, random.choice(["eps", "x0", "score"])))
+                   'torchscript = { file = "%s", prediction = "%s", check = %s }\n'
+                   % (model_file, random.choice(["eps", "x0", "score"]), random.choice(["true", "false"])))
 
 
 def bad_ending(code, out):

@@ -56,7 +56,8 @@ for step in range(steps):
 print(f"trained {steps} steps: DSM loss {np.mean(losses[:50]):.4f} -> {np.mean(losses[-50:]):.4f}")
 
 # 3. Export: the engine's model contract, forward(x[n, d], t[n]) -> eps in the config's process.
-entry = td.export(model, "eps", os.path.join(OUT, "eps.pt"), process=process, dim=2, name="mlp")
+#    The export checks the model's convention on samples of its data first (docs/models.md#check).
+entry = td.export(model, "eps", os.path.join(OUT, "eps.pt"), process=process, dim=2, name="mlp", data=x0.numpy())
 print("exported:", entry)
 mine = td.torchscript_score(entry["torchscript"]["file"], "eps", P, 2)
 exact = td.exact_score(data, P)

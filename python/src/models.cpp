@@ -6,7 +6,9 @@
 
 #include "bindings.hpp"
 #include "core/error.hpp"
+#include "data/dataset.hpp"
 #include "experiments/models.hpp"
+#include "nn/convention_check.hpp"
 #include "nn/network.hpp"
 #include "nn/torchscript_net.hpp"
 #include "score/mixture_score.hpp"
@@ -64,6 +66,29 @@ void add_models(pb::module_& m) {
       },
       pb::arg("file"), pb::arg("prediction"), pb::arg("process"), pb::arg("dim"), pb::arg("name") = "model",
       "A TorchScript model file read through the model contract: forward(x[n, d], t[n]) -> prediction.");
+  m.def(
+      "check_convention",
+      [](const std::string& file, const std::string& prediction, const Process& p, int d, const std::optional<Mat>& data,
+         uint64_t seed, const std::string& name) -> std::string {
+        const Prediction pred = parse_prediction(prediction);
+        std::optional<Dataset> rows;
+        if (data) {
+          if (data->cols() != d || data->rows() < 2)
+            throw InputError(fmt::format("check: data is [{}, {}]; the model's data are [n >= 2, {}]", data->rows(), data->cols(), d));
+          rows = points_dataset(*data, 0, "the data given");
+        }
+        pb::gil_scoped_release free;  // LibTorch and the engine only
+        const TorchScriptNet net(file, d, probe_times(p.params()));
+        const ConventionCheck c = check_network(net, pred, rows ? &*rows : nullptr, p, seed, 0);
+        nlohmann::json j = convention_check_json(c);
+        j["data"] = data ? "random rows of the data given" : "none: the noise end only (x_0 = 0), sigma~ >= 20";
+        if (c.refused) j["message"] = refusal_message(name, c, "check=False in thermodiff.export");
+        return j.dump();
+      },
+      pb::arg("file"), pb::arg("prediction"), pb::arg("process"), pb::arg("dim"), pb::arg("data") = pb::none(),
+      pb::arg("seed") = 1, pb::arg("name") = "the model",
+      "The convention check (docs/models.md#check) of a TorchScript model on rows of data [n, d] (None: the noise end "
+      "only), as JSON text; 'message' holds the refusal when it is refused.");
 }
 
 }  // namespace td::py

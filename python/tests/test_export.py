@@ -1,6 +1,8 @@
 """thermodiff.export: each convention's exact denoiser of Gaussian data N(0, c^2 I), exported and
 read by the engine through the model contract, gives the exact score -x / (alpha^2 c^2 + sigma^2)
-(the engine's own mixture score of that Gaussian), to float32 rounding."""
+(the engine's own mixture score of that Gaussian), to float32 rounding; every wrapper passes the
+convention check on samples of that data (no false alarm), and a model exported with the wrong
+kind is refused with the right cause and nothing written (docs/models.md#check)."""
 import math
 
 import numpy as np
@@ -78,8 +80,12 @@ class ExactV(torch.nn.Module):
         return (a * eps - s * x0).float()
 
 
+def gaussian_samples(dim, n=512):
+    return np.random.default_rng(3).normal(size=(n, dim)) * math.sqrt(C2)
+
+
 def engine_scores(tmp_path, model, kind, process, times, dim=D, **options):
-    entry = td.export(model, kind, tmp_path / f"{kind}.pt", process=process, dim=dim, **options)
+    entry = td.export(model, kind, tmp_path / f"{kind}.pt", process=process, dim=dim, data=gaussian_samples(dim), **options)
     engine = engine_process(process)
     score = td.torchscript_score(entry["torchscript"]["file"], entry["torchscript"]["prediction"], engine, dim)
     gauss = td.mixture([1.0], np.zeros((1, dim)), std=[math.sqrt(C2)])
@@ -163,3 +169,27 @@ def test_image_shaped_model(tmp_path):
 def test_unknown_kind_is_refused(tmp_path):
     with pytest.raises(ValueError, match="kind 'epsilon'"):
         td.export(ExactEps("vp"), "epsilon", tmp_path / "x.pt", process="vp", dim=D)
+
+
+# (model, kind it is wrongly exported as, options, the cause named with data, without data): without
+# data (x0 = 0) an x0 reading is exact by itself, so only time conventions can be told apart there.
+WRONG = [
+    (ExactDdpmEps(ddpm_alphas_cumprod()), "eps", {}, "DDPM step indices 0...999", "DDPM step indices 0...999"),
+    (ExactV("vp"), "eps", {}, "v-prediction", None),
+    (ExactDenoiser(raw=False), "eps", {}, "noise level sigma~", None),
+]
+
+
+@pytest.mark.parametrize("model, kind, options, cause_data, cause_no_data", WRONG)
+@pytest.mark.parametrize("with_data", [True, False])
+def test_a_wrong_kind_is_refused_and_nothing_written(tmp_path, model, kind, options, cause_data, cause_no_data, with_data):
+    path = tmp_path / "wrong.pt"
+    data = gaussian_samples(D) if with_data else None
+    with pytest.raises(td.InputError, match="is refused before any work") as e:
+        td.export(model, kind, path, process="vp", dim=D, data=data, **options)
+    cause = cause_data if with_data else cause_no_data
+    assert cause is None or cause in str(e.value), str(e.value)
+    assert "check=False in thermodiff.export" in str(e.value)
+    assert list(tmp_path.iterdir()) == []
+    td.export(model, kind, path, process="vp", dim=D, check=False, **options)  # skipped on request
+    assert path.exists()

@@ -63,7 +63,9 @@ def test_undequantized_8bit_data_fall_below_the_entropy_and_are_flagged(tmp_path
 
 def test_hutchinson_settings_and_probe_variance(tmp_path):
     """A network model (the TorchScript fixture on 2-D points) with 4 probes: the settings are
-    stated and the probe variance is estimated; its share of the NLL's variance is in [0, 1]."""
+    stated and the probe variance is estimated; its share of the NLL's variance is positive and at
+    most 1 within the error of the NLL's sample variance over n = 32 samples (relative SE sqrt(2/(n-1)),
+    4 SE): on ring points, whose NLLs hardly differ, nearly all of the variance is the probes'."""
     import os
     from conftest import ROOT
     fixtures = os.path.join(ROOT, "tests", "fixtures")
@@ -76,7 +78,7 @@ def test_hutchinson_settings_and_probe_variance(tmp_path):
     h = find_nll(res)["accounting"]["hutchinson"]
     print("hutchinson:", h)
     assert h["probes"] == 4 and h["distribution"] == "rademacher" and h["fixed_per_sample"] is True
-    assert h["probe_variance"] > 0 and 0 <= h["probe_share_of_nll_variance"] <= 1
+    assert h["probe_variance"] > 0 and 0 < h["probe_share_of_nll_variance"] <= 1 + 4 * math.sqrt(2 / 31)
     cfg["likelihood"]["hutchinson_probes"] = 1
     res1 = td.run(cfg, out=tmp_path / "h1", quiet=True, threads=1)
     h1 = find_nll(res1)["accounting"]["hutchinson"]

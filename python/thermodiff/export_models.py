@@ -198,8 +198,36 @@ def wrap(model, kind, process="vp", image_shape=None, time_scale=1.0, betas=None
     return w.eval(), _PREDICTION[kind]
 
 
+def _check_before_saving(saved, prediction, engine, dim, data, seed, path):
+    """The convention check of the wrapped model, saved to a temporary file beside `path` first."""
+    import numpy as np
+    import tempfile
+    import warnings
+    from . import _core
+    rows = None if data is None else np.asarray(data, dtype=np.float64).reshape(len(data), -1)
+    folder = os.path.dirname(os.path.abspath(path))
+    with tempfile.NamedTemporaryFile(suffix=".pt", dir=folder, delete=False) as f:
+        tmp = f.name
+    try:
+        saved.save(tmp)
+        try:
+            report = json.loads(_core.check_convention(tmp, prediction, engine, dim, rows, seed,
+                                                       f"the exported model '{path}'"))
+        except _core.InputError as e:
+            if rows is None and "noise end" in str(e):  # no data, and no noise end to tell conventions by
+                warnings.warn(f"export: the convention check was not run ({e}); pass data= to run it")
+                return
+            raise
+    finally:
+        os.remove(tmp)
+    if report["refused"]:
+        raise _core.InputError(report["message"])
+    if "warning" in report:
+        warnings.warn(f"export: {report['warning']}")
+
+
 def export(model, kind, path, process="vp", dim=None, image_shape=None, name=None, method="trace", batch=4,
-           **options):
+           data=None, check=True, seed=1, **options):
     """Wraps `model` (convention `kind`: eps, ddpm, edm, v or score) into the engine's contract for
     `process` (the config's [process] keys as a dict, or a kind's name) and saves it as TorchScript
     at `path`. Returns the [[models]] entry for a config: {"name", "torchscript": {"file", "prediction"}}.
@@ -207,7 +235,14 @@ def export(model, kind, path, process="vp", dim=None, image_shape=None, name=Non
     dim: the engine's dimension d (default: C*H*W of image_shape). method: "trace" (any model; data-
     dependent branches are frozen at the example batch) or "script" (the model must be scriptable).
     Options: time_scale (eps, score, v: the model's t = time_scale * t, e.g. 999 for step-scaled
-    models), betas / alphas_cumprod / continuous (ddpm), sigma_data / preconditioned (edm)."""
+    models), betas / alphas_cumprod / continuous (ddpm), sigma_data / preconditioned (edm).
+
+    check (default True): before the file is written, the wrapped model's convention is checked
+    (docs/models.md#check) on random rows of `data` (samples of the data it was trained on, [n, d] or
+    image-shaped; the scaling the engine will see), or without data on the noise end only
+    (sigma~ >= 20, where the data's scale is negligible). A model no better than trivial, or one
+    that ignores t, raises thermodiff.InputError with the table and the likely cause (the wrong
+    `kind` or option), and nothing is written. `seed` keys the check's draws."""
     shape = list(image_shape) if image_shape is not None else None
     if dim is None:
         if shape is None:
@@ -229,6 +264,8 @@ def export(model, kind, path, process="vp", dim=None, image_shape=None, name=Non
         out = saved(x, t)
     if tuple(out.shape) != (batch, dim):
         raise ValueError(f"export: the wrapped model returns shape {tuple(out.shape)} for x of shape {(batch, dim)}")
+    if check:
+        _check_before_saving(saved, prediction, engine, dim, data, seed, os.fspath(path))
     saved.save(os.fspath(path))
     return {"name": name or os.path.splitext(os.path.basename(os.fspath(path)))[0],
             "torchscript": {"file": os.path.abspath(os.fspath(path)), "prediction": prediction}}

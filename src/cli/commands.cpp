@@ -248,14 +248,27 @@ int run_other_rank(const Experiment& ex, int threads) {
 }
 
 // What `validate` and `run` both do before any work: the config parsed (its data files read), the
-// memory estimate against the machine's (returned as a line to print), every model loaded and probed.
-Experiment checked_experiment(const RunOptions& o, std::string& source, std::string& name, std::string& memory) {
+// memory estimate against the machine's (returned as a line to print), every model loaded, probed
+// and its convention checked (`checks`: results.json's model_checks).
+Experiment checked_experiment(const RunOptions& o, std::string& source, std::string& name, std::string& memory,
+                              nlohmann::json& checks) {
   const toml::table t = load_config(o, source, name);
   Experiment ex = parse_experiment(t, source);
   torchscript_device() = check_device(ex.device);  // first: a GPU config on a machine without one says so
   memory = check_memory(ex);
-  ex.check();
+  checks = ex.check();
   return ex;
+}
+
+// One line per checked model, for `validate` and the run's log.
+std::string check_lines(const nlohmann::json& checks) {
+  std::string s;
+  for (const auto& c : checks) {
+    s += fmt::format("model '{}': convention check: {}{}\n", c["model"].get<std::string>(),
+                     c.value("skipped", false) ? "" : "passed; ", c["verdict"].get<std::string>());
+    if (c.contains("warning")) s += fmt::format("warning: model '{}': {}\n", c["model"].get<std::string>(), c["warning"].get<std::string>());
+  }
+  return s;
 }
 
 // The keys the readers of a config record: path, type, default, value and meaning.
@@ -286,7 +299,8 @@ void print_markdown_keys(const std::vector<ConfigKey>& keys, const std::vector<C
 std::string cmd_run(const RunOptions& o) {
   const int threads = set_thread_count(o.threads);  // first: the memory estimate counts per-thread blocks
   std::string source, name, memory;
-  const Experiment ex = checked_experiment(o, source, name, memory);
+  nlohmann::json checks;
+  const Experiment ex = checked_experiment(o, source, name, memory, checks);
   if (o.resume && o.out.empty()) throw InputError("--resume needs --out DIR: the run directory to resume");
   const std::string resolved = toml_text(ex.resolved);
   if (!ranks().root()) {
@@ -311,6 +325,7 @@ std::string cmd_run(const RunOptions& o) {
                       source, ex.seed, threads, ranks().size > 1 ? fmt::format(" x {} MPI ranks", ranks().size) : "",
                       ctx.cuda ? " and " + cuda_status().device : ""));
   if (!memory.empty()) ctx.log(memory);
+  if (!checks.empty()) ctx.log(check_lines(checks).substr(0, check_lines(checks).size() - 1));
   if (o.resume && dir.resumed_from().empty())
     ctx.log(fmt::format("--resume: no incomplete run of {} found; starting afresh", o.out));
   log_incomplete(ctx, dir, resume_cmd);
@@ -325,6 +340,7 @@ std::string cmd_run(const RunOptions& o) {
     for (const auto& f : results["flags"]) std::cerr << "warning: " << f.get<std::string>() << "\n";
   if (audit) write_rng_audit(*audit, o.rng_audit);
   results["device"] = device_json(ex, results.value("device", nlohmann::json()));
+  if (!checks.empty()) results["model_checks"] = checks;
   results["ranks"] = ranks().size;
   if (ranks().size > 1) {  // rank 0's share of the communication (an allgather is symmetric)
     const CommStats& c = comm_stats();
@@ -369,9 +385,13 @@ int cmd_clean(const std::string& path, bool remove) {
 
 int cmd_validate(const RunOptions& o) {
   std::string source, name, memory;
-  const Experiment ex = checked_experiment(o, source, name, memory);  // before "ok" is printed
+  nlohmann::json checks;
+  const Experiment ex = checked_experiment(o, source, name, memory, checks);  // before "ok" is printed
   std::cout << source << ": ok (" << ex.summary << ")\n";
   if (!memory.empty()) std::cout << memory << "\n";
+  std::cout << check_lines(checks);
+  for (const auto& c : checks)  // the table of each checked model
+    if (c.contains("table")) std::cout << c["table"].get<std::string>();
   return kExitOk;
 }
 

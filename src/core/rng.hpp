@@ -32,6 +32,7 @@ enum class Stream : uint32_t {
   EntropyFlow = 19,      // Monte Carlo of entropy production and flow
   FranzParisi = 20,      // Monte Carlo of the Franz-Parisi potential (substream 0: theory, 1: empirical)
   Pathwise = 21,         // forward samples of the pathwise conditional entropy V_h
+  Check = 22,            // a model's convention check: data draws (substream 2 i) and noise (2 i + 1) of model i
 };
 
 // A random stream: (seed, stream, substream). The substream tells apart the instances of one

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -55,6 +57,23 @@ DataFn Dataset::sampler(const RngKey& key, uint64_t step) const {
   if (kind == DataKind::Images) return set_sampler(points, key, step, 0, quant_width / 256);
   if (kind == DataKind::Synthetic) return synthetic->sampler(key, step);
   return mixture_data(*law, key, step);
+}
+
+RowSubset random_rows(const Mat& rows, const RngKey& key, int64_t n) {
+  RowSubset s;
+  s.of = rows.rows();
+  if (n >= s.of) {
+    s.X = rows, s.all = true, s.what = fmt::format("all {} rows", s.of);
+    return s;
+  }
+  std::vector<std::pair<double, int64_t>> order(static_cast<size_t>(s.of));
+  for (int64_t i = 0; i < s.of; ++i) order[size_t(i)] = {uniform_at(key, uint64_t(i), 0, 0), i};
+  std::nth_element(order.begin(), order.begin() + n, order.end());
+  std::sort(order.begin(), order.begin() + n, [](const auto& a, const auto& b) { return a.second < b.second; });
+  s.X.resize(n, rows.cols());
+  for (int64_t i = 0; i < n; ++i) s.X.row(i) = rows.row(order[size_t(i)].second);
+  s.what = fmt::format("{} of {} rows (random, seed {})", n, s.of, key.seed);
+  return s;
 }
 
 Mat Dataset::draw(const RngKey& key, int64_t n) const {

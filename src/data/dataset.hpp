@@ -53,6 +53,17 @@ struct Dataset {
   Mat box_centres(const Mat& X) const;
 };
 
+// n rows of `rows` for per-sample estimates: all of them, in order, when n >= its rows; otherwise a
+// random subset without replacement, the rows whose uniforms (key, row) are the n smallest (never
+// the first n: a sorted file would bias every estimate). `what` says which, for results and logs.
+struct RowSubset {
+  Mat X;
+  int64_t of = 0;      // the rows there were
+  bool all = false;    // every row was taken
+  std::string what;    // "all 40 rows" | "256 of 2000 rows (random, seed 1)"
+};
+RowSubset random_rows(const Mat& rows, const RngKey& key, int64_t n);
+
 Dataset mixture_dataset(const GaussianMixture& law, std::string description);
 // The empirical law of `points` smoothed by std s (>= 0); `law` is set when N x d <= kMaxEmpiricalLaw.
 constexpr int64_t kMaxEmpiricalLaw = int64_t(1) << 24;

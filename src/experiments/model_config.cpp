@@ -41,6 +41,9 @@ NetworkModelSpec read_network(ConfigReader& m, bool torchscript, const Dataset& 
         "this model is a user's TorchScript file { file, prediction }: forward(x [n, d] float32, t [n] float32) -> [n, d]");
     ns.file = t.path("file", kRequired, "the TorchScript module (torch.jit.save), relative to the config file");
     ns.prediction = parse_prediction_key(t, "prediction");
+    ns.check = t.boolean("check", true,
+        "check before any work that the model denoises the run's data in its declared prediction and time better than a "
+        "trivial predictor, naming the likely convention error when it does not (docs/models.md#check); false skips it");
     t.finish();
     return ns;
   }

@@ -38,6 +38,7 @@ struct NetworkModelSpec {
   std::string file;               // torchscript: the model file
   Prediction prediction = Prediction::Eps;
   int hutchinson_probes = 0;      // divergence: 0 = exact, k = Hutchinson with k probes
+  bool check = true;              // torchscript: the convention check before work (nn/convention_check)
 };
 
 struct ModelSpec {
@@ -54,6 +55,12 @@ struct ModelSpec {
   bool is_exact() const { return !mixture && !network; }
   std::string kind() const;  // "exact", "mixture", "mlp" or "torchscript"
 };
+
+// Up to this dimension divergences are exact by default (a network's exact trace costs d passes;
+// the variance Hutchinson probes add is not worth saving that): docs/models.md, docs/likelihood.md#defaults.
+constexpr int kExactDivergenceDim = 64;
+// A network model's hutchinson_probes default: 0 (exact) up to kExactDivergenceDim, else 1.
+inline int default_network_probes(int d) { return d <= kExactDivergenceDim ? 0 : 1; }
 
 struct ModelRules {
   bool report_keys = false;        // series / x accepted

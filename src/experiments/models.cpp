@@ -2,8 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <memory>
+
 #include "core/error.hpp"
 #include "core/rng.hpp"
+#include "nn/convention_check.hpp"
 #include "nn/network.hpp"
 #include "nn/torchscript_net.hpp"
 #include "score/mixture_score.hpp"
@@ -37,17 +41,69 @@ std::shared_ptr<const Score> build_model(const ModelSpec& ms, const Dataset& dat
   return s;
 }
 
+json convention_check_json(const ConventionCheck& c) {
+  json levels = json::array();
+  for (const CheckLevel& l : c.levels)
+    levels.push_back({{"t", l.t}, {"sigma_tilde", l.sigma_tilde}, {"loss", l.loss}, {"zero", l.zero}, {"linear", l.linear},
+                      {"ratio", l.ratio}, {"excess_se", l.excess_se}, {"worse", l.worse}});
+  json j = {{"prediction", c.prediction}, {"samples_per_level", c.samples}, {"levels", levels},
+            {"depends_on_t", c.depends_on_t}, {"t_variation", c.t_variation}, {"worse_levels", c.worse_levels},
+            {"refused", c.refused}, {"verdict", c.verdict}};
+  if (!c.cause.empty()) j["likely_cause"] = c.cause;
+  if (!c.warning.empty()) j["warning"] = c.warning;
+  j["table"] = check_table(c);
+  return j;
+}
+
+std::string refusal_message(const std::string& where, const ConventionCheck& c, const std::string& skip) {
+  return fmt::format("{} is refused before any work: {}. Its denoising losses on draws of the data (mean per coordinate) "
+                     "against the trivial predictors':\n{}Likely cause: {}.\n(The check: docs/models.md#check. If you know "
+                     "why, skip it with {}.)",
+                     where, c.verdict, check_table(c), c.cause, skip);
+}
+
+ConventionCheck check_network(const Network& net, Prediction prediction, const Dataset* data, const Process& process,
+                              uint64_t seed, size_t index) {
+  const int d = net.dim(), n = check_samples(d), n_fit = std::clamp((1 << 22) / std::max(d, 1), 256, 4096);
+  const RngKey noise(seed, Stream::Check, uint32_t(2 * index + 1));
+  if (!data) return check_convention(net, prediction, process, Mat::Zero(n, d), Mat::Zero(2, d), noise, kDataFreeSigmaTilde);
+  const Mat rows = data->draw(RngKey(seed, Stream::Check, uint32_t(2 * index)), n + n_fit);
+  return check_convention(net, prediction, process, rows.topRows(n), rows.bottomRows(n_fit), noise);
+}
+
 std::vector<double> probe_times(const ProcessParams& p) { return {p.t_min, 0.5 * (p.t_min + p.T), p.T}; }
 
-void probe_models(const std::vector<ModelSpec>& models, int d, const ProcessParams& process) {
-  for (size_t i = 0; i < models.size(); ++i)
-    if (const ModelSpec& ms = models[i]; ms.network && ms.network->torchscript) {
-      try {
-        TorchScriptNet(ms.network->file, d, probe_times(process));
-      } catch (const InputError& e) {
-        throw InputError(fmt::format("model '{}' (models[{}].torchscript): {}", ms.name, i, e.what()));
-      }
+json check_models(const std::vector<ModelSpec>& models, const Dataset& data, const ProcessParams& params, uint64_t seed) {
+  json out = json::array();
+  const Process process(params);
+  for (size_t i = 0; i < models.size(); ++i) {
+    const ModelSpec& ms = models[i];
+    if (!ms.network || !ms.network->torchscript) continue;
+    const NetworkModelSpec& ns = *ms.network;
+    const std::string where = fmt::format("model '{}' (models[{}].torchscript, {})", ms.name, i, ns.file);
+    std::unique_ptr<TorchScriptNet> net;
+    try {
+      net = std::make_unique<TorchScriptNet>(ns.file, data.dim, probe_times(params));
+    } catch (const InputError& e) {
+      throw InputError(fmt::format("model '{}' (models[{}].torchscript): {}", ms.name, i, e.what()));
     }
+    if (!ns.check) {
+      out.push_back({{"model", ms.name}, {"skipped", true}, {"verdict", "not checked (check = false)"}});
+      continue;
+    }
+    ConventionCheck c;
+    try {
+      c = check_network(*net, ns.prediction, &data, process, seed, i);
+    } catch (const std::exception& e) {
+      throw InputError(fmt::format("{}: failed on the convention check's draws: {}", where, e.what()));
+    }
+    if (c.refused) throw InputError(refusal_message(where, c, "check = false in the model's torchscript table"));
+    json j = convention_check_json(c);
+    j["model"] = ms.name;
+    j["skipped"] = false;
+    out.push_back(std::move(j));
+  }
+  return out;
 }
 
 std::shared_ptr<const Score> companion_score(const ModelSpec& ms, const Process& process) {

@@ -11,6 +11,7 @@
 #include "experiments/experiment_common.hpp"
 #include "experiments/model_config.hpp"
 #include "process/process.hpp"
+#include "nn/network.hpp"
 #include "score/score.hpp"
 
 namespace td {
@@ -21,11 +22,25 @@ std::shared_ptr<const Score> build_model(const ModelSpec& ms, const Dataset& dat
                                          const std::shared_ptr<const Score>& data_exact, const Process& process,
                                          uint64_t seed, const RunContext& ctx, nlohmann::json& info);
 
-// Loads every TorchScript model of `models` and checks its contract (docs/models.md#contract) on a
-// probe batch at the process's t_min, middle and T: run at validation, before any work.
-void probe_models(const std::vector<ModelSpec>& models, int d, const ProcessParams& process);
+// Loads every TorchScript model of `models`, checks its contract (docs/models.md#contract) on a
+// probe batch at the process's t_min, middle and T, and its convention on draws of `data`
+// (nn/convention_check, docs/models.md#check; not where its table says check = false): run at
+// validation, before any work. InputError when a model is refused, with the check's table and the
+// likely cause. Returns one record per TorchScript model (results.json's model_checks).
+nlohmann::json check_models(const std::vector<ModelSpec>& models, const Dataset& data, const ProcessParams& process,
+                            uint64_t seed);
 // The times a TorchScript model is probed at: the process's t_min, middle and T.
 std::vector<double> probe_times(const ProcessParams& p);
+
+// The convention check of a loaded network (nn/convention_check) on random draws of `data`, keyed
+// by (seed, the model's index); without data (null), on the noise end only, with data x_0 = 0.
+struct ConventionCheck;
+ConventionCheck check_network(const Network& net, Prediction prediction, const Dataset* data, const Process& process,
+                              uint64_t seed, size_t index);
+// results.json's record of a convention check, and the error that refuses a model (`where` names
+// it, `skip` says how to skip the check).
+nlohmann::json convention_check_json(const ConventionCheck& c);
+std::string refusal_message(const std::string& where, const ConventionCheck& c, const std::string& skip);
 
 // For an MLP trained on its own mixture: the exact score of that mixture, what a perfectly trained
 // network would give (null for every other model).

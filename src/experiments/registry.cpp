@@ -22,16 +22,19 @@ namespace td {
 namespace {
 
 // An Experiment from a parsed config: its run and report bound to it.
-// The models each kind's config names, on its data's dimension and process (none: no models).
-void probe_config(const TaepConfig& c) { probe_models(c.models, c.data.dim, c.process); }
-void probe_config(const LikelihoodConfig& c) {
-  for (const LikelihoodRun& r : c.runs) probe_models({r.model}, r.data->dim, r.process);
+// The models each kind's config names, loaded and checked on its data and process (none: no models).
+nlohmann::json probe_config(const TaepConfig& c) { return check_models(c.models, c.data, c.process, c.seed); }
+nlohmann::json probe_config(const LikelihoodConfig& c) {
+  if (c.sweep || c.runs.empty()) return nlohmann::json::array();  // a sweep's models are MLPs trained in the run
+  std::vector<ModelSpec> models;  // [[models]] in their order, all on the one [data] and [process]
+  for (const LikelihoodRun& r : c.runs) models.push_back(r.model);
+  return check_models(models, *c.runs.front().data, c.runs.front().process, c.seed);
 }
-void probe_config(const InformationConfig& c) {
-  if (c.dataset) probe_models(c.models, c.dataset->dim, c.process);
+nlohmann::json probe_config(const InformationConfig& c) {
+  return c.dataset ? check_models(c.models, *c.dataset, c.process, c.seed) : nlohmann::json::array();
 }
-void probe_config(const NonequilibriumConfig&) {}
-void probe_config(const LearningConfig&) {}
+nlohmann::json probe_config(const NonequilibriumConfig&) { return nlohmann::json::array(); }
+nlohmann::json probe_config(const LearningConfig&) { return nlohmann::json::array(); }
 
 // The dominant arrays of each kind's run, from its config: per-trajectory values, stored samples and
 // paths, per-thread working blocks (d doubles per point, a few copies each). An estimate, within a
@@ -86,7 +89,7 @@ template <class Config, class Run, class Render>
 Experiment make_experiment(Config cfg, const char* kind, std::string summary, Run run, Render render) {
   auto c = std::make_shared<const Config>(std::move(cfg));
   Experiment e;
-  e.check = [c] { probe_config(*c); };
+  e.check = [c] { return probe_config(*c); };
   e.memory = memory_of(*c);
   e.kind = kind;
   e.seed = c->seed;

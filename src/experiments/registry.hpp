@@ -27,9 +27,10 @@ struct Experiment {
   std::string device = "cpu";  // the config's `device` (or --device): cpu or cuda
   toml::table resolved; // the config with every default written out
   std::string summary;  // one line for `validate`
-  // Loads every model and checks its contract on a probe batch (data files are read by the parser):
-  // the part of validation that needs LibTorch. `validate` and `run` call it before any work.
-  std::function<void()> check;
+  // Loads every model and checks its contract on a probe batch and its convention on the run's data
+  // (data files are read by the parser): the part of validation that needs LibTorch. `validate` and
+  // `run` call it before any work; it returns the convention checks (results.json's model_checks).
+  std::function<nlohmann::json()> check;
   // The largest arrays the run will hold, from the config alone (docs/robustness.md#memory): the CLI
   // compares their sum with the machine's memory before any work.
   std::vector<MemoryTerm> memory;

@@ -102,6 +102,31 @@ std::string flags_html(const json& r) {
   return h + "</ul>\n";
 }
 
+// Each TorchScript model's convention check (results' model_checks): its table of losses per noise
+// level against the trivial predictors', or that it was skipped.
+std::string model_checks_html(const json& r) {
+  if (!r.contains("model_checks") || !r["model_checks"].is_array() || r["model_checks"].empty()) return "";
+  std::string h = "<h2>Model checks</h2>\n<p class=\"cap\">Each network's denoising loss on draws of the run's data, in "
+                  "its declared prediction, against the best trivial predictor's (zero, or the data's linear-Gaussian "
+                  "predictor); a level is worse above 1.5&times; that (at least 1% of the noise variance) by 4 SE, and "
+                  "a model with 2 worse levels, or whose output ignores t, is refused before any work "
+                  "(docs/models.md#check).</p>\n";
+  for (const auto& c : r["model_checks"]) {
+    h += "<p><b>" + html_escape(c.value("model", std::string())) + "</b>: " + html_escape(c.value("verdict", std::string())) +
+         "</p>\n";
+    if (!c.contains("levels")) continue;
+    h += "<table class=\"summary\"><tr><th>t</th><th>&sigma;&#771; = &sigma;/&alpha;</th><th>loss (" +
+         html_escape(c.value("prediction", std::string())) + ")</th><th>zero</th><th>linear</th><th>ratio</th><th></th></tr>\n";
+    for (const auto& l : c["levels"])
+      h += "<tr" + std::string(l.value("worse", false) ? " class=\"warn\"" : "") + "><td>" + html_num(l["t"]) + "</td><td>" +
+           html_num(l["sigma_tilde"]) + "</td><td>" + html_num(l["loss"]) + "</td><td>" + html_num(l["zero"]) + "</td><td>" +
+           html_num(l["linear"]) + "</td><td>" + html_num(l["ratio"], 3) + "</td><td>" + (l.value("worse", false) ? "worse" : "") +
+           "</td></tr>\n";
+    h += "</table>\n";
+  }
+  return h;
+}
+
 // The docs pages as the report's appendix (section ids doc-s0, doc-s2.4, ...).
 std::string physics_appendix(const std::vector<std::string>& docs) {
   std::string h = "<h2 id=\"physics\">Physics (from the engine's docs)</h2>\n<div class=\"docs\">\n";
@@ -139,6 +164,7 @@ pre{background:#f6f8fa;padding:10px;overflow:auto;font-size:.8em} .meta td{paddi
   h += nonfinite_html(r);
   h += flags_html(r);
   h += body;
+  h += model_checks_html(r);
   h += "<div id=\"figures\"></div>\n";
   h += "<h2>Resolved configuration</h2>\n<pre>" + html_escape(config) + "</pre>\n";
   h += run_record_html(r);

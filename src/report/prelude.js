@@ -62,6 +62,13 @@ const TD = (function () {
     return a;
   }
   function axes(xt, yt, xtype, ytype) { return { x: axis(xtype, xt), y: axis(ytype, yt) }; }
+  // 'logarithmic' when the positive values span more than `decades` decades, else 'linear': a
+  // quantity over decades (a rate in t, a heavy-tailed histogram) is read on a log axis.
+  function scaleFor(values, decades) {
+    const v = values.filter(x => x != null && x > 0 && isFinite(x));
+    if (v.length < 2) return 'linear';
+    return Math.log10(Math.max(...v) / Math.min(...v)) > (decades == null ? 2 : decades) ? 'logarithmic' : 'linear';
+  }
   // A curve of points (xs[i], ys[i]) (null ys dropped), and a scatter chart of datasets.
   function line(label, xs, ys, c, extra) {
     return Object.assign({ label, data: xs.map((x, i) => ({ x, y: ys[i] })).filter(p => p.y != null),
@@ -97,7 +104,14 @@ const TD = (function () {
     document.body.dataset.blankFigures = String(blank);
     document.body.dataset.unreferencedSections = String(unreferenced);
     document.body.dataset.brokenDocLinks = String(linkDocs());
+    // Every chart's axis types under its section's title ("TAEP rate: x logarithmic, y logarithmic; ..."),
+    // for the browser test.
+    document.body.dataset.axes = Object.values(Chart.instances).map(c => {
+      const sec = c.canvas.closest('#figures > div'), h = sec && sec.previousElementSibling && sec.previousElementSibling.previousElementSibling;
+      const sc = c.scales || {};
+      return (h ? h.textContent : '?') + ': x ' + (sc.x ? sc.x.type : '-') + ', y ' + (sc.y ? sc.y.type : '-');
+    }).join('; ');
     document.body.setAttribute('data-rendered', 'true');
   }
-  return { R, root, color, section, canvas, axes, line, chart, finish };
+  return { R, root, color, section, canvas, axes, scaleFor, line, chart, finish };
 })();

@@ -42,6 +42,7 @@ std::string body_attr(const std::string& dom, const std::string& name) {
 
 struct Case {
   std::string name, args;
+  std::vector<std::string> axes = {};  // "Section: x TYPE, y TYPE" entries the page must record
 };
 
 TEST(ReportBrowser, EveryFamilyRendersWithoutErrors) {
@@ -53,11 +54,13 @@ TEST(ReportBrowser, EveryFamilyRendersWithoutErrors) {
   td::remove_tree(dir.string());
   fs::create_directories(artifacts);
   const std::vector<Case> cases = {
-      {"quickstart", "mode-collapse --set sim.trajectories=2000"},
+      {"quickstart", "mode-collapse --set sim.trajectories=2000",
+       {"TAEP rate: x logarithmic, y logarithmic", "TAEP distributions: x linear, y logarithmic"}},
       {"likelihood", "nll-bound --set sweep.sigma=[25] --set 'sweep.process=[\"ve\"]' --set 'sweep.data=[\"gaussian\"]' "
                      "--set images.side=2 --set training.steps=100 --set mlp.width=32 --set likelihood.samples=32 "
                      "--set entropy_rates.nodes=16 --set entropy_rates.samples=128"},
-      {"information", "information-dynamics --set rates.samples=512 --set pathwise.samples=512 --set pathwise.generative_samples=512"},
+      {"information", "information-dynamics --set rates.samples=512 --set pathwise.samples=512 --set pathwise.generative_samples=512",
+       {"Pathwise conditional entropy: x logarithmic"}},
       {"speciation", "speciation-scaling --set speciation.nodes=60"},
       {"regimes", "dynamical-regimes --set cloning.d=[16] --set cloning.samples=200 --set cloning.steps=200 "
                   "--set collapse.d=[32] --set collapse.P=200 --set collapse.nodes=8"},
@@ -87,6 +90,11 @@ TEST(ReportBrowser, EveryFamilyRendersWithoutErrors) {
     EXPECT_NE(dom.find("Run record"), std::string::npos) << c.name;
     std::printf("%-15s %s figures, %s blank, %s errors\n", c.name.c_str(), figures.c_str(), blank.c_str(),
                 body_attr(dom, "data-errors").c_str());
+    // Every chart's axis types are recorded; quantities over decades are on log axes.
+    const std::string axes = body_attr(dom, "data-axes");
+    std::printf("  axes: %s\n", axes.c_str());
+    EXPECT_FALSE(axes.empty()) << c.name;
+    for (const std::string& want : c.axes) EXPECT_NE(axes.find(want), std::string::npos) << c.name << ": no '" << want << "' in " << axes;
     capture(chrome + "--window-size=1200,3000 --screenshot=" + (artifacts / (c.name + ".png")).string() + " " + report, code);
     EXPECT_TRUE(fs::exists(artifacts / (c.name + ".png"))) << c.name;
   }

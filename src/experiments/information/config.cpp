@@ -61,7 +61,7 @@ InformationConfig parse_information_config(const toml::table& root, const std::s
     TrainSpec train;
     if (auto tr = r.optional_table("training",
         "defaults for every mlp model's training (checkpoint only per model)")) train = read_training(*tr, train, true);
-    c.models = read_models(r, *c.dataset, mlp, train, ModelRules{.default_probes = 1, .max_probes = 64}, c.seed);
+    c.models = read_models(r, *c.dataset, mlp, train, ModelRules{.default_probes = default_network_probes(c.dataset->dim), .max_probes = 64}, c.seed);
   }
   if (auto t = r.optional_table("fixed_points", "fixed-point tree of the exact score (merge times, lambda_max)")) {
     need_data("fixed_points");

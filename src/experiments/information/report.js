@@ -1,5 +1,5 @@
 (function () {
-  const { R, root, color, section, canvas, axes, line, chart } = TD;
+  const { R, root, color, section, canvas, axes, scaleFor, line, chart } = TD;
 
   // Paints z[i][j] (i over y, j over x) as a colour map inside the chart area (drawn before datasets).
   const heatmap = {
@@ -75,11 +75,13 @@
     const pw = R.pathwise;
     const g = section('Pathwise conditional entropy [§5.3]',
       'V_h(t) = Var h_t(x_t) (±1 SE) over exact samples of p_t (forward) and along ' + pw.generative_samples + ' reverse-SDE paths of the exact score (' +
-      pw.steps + ' Euler–Maruyama steps); E h_t = H[x₀|x_t]. h by: ' + pw.forward.rule + '.', 'grid');
+      pw.steps + ' ' + (pw.scheme === 'heun' ? 'Heun' : 'Euler–Maruyama') + ' steps); E h_t = H[x₀|x_t]. h by: ' + pw.forward.rule +
+      '. Time on a log axis where the window spans more than a decade.', 'grid');
+    const tt = scaleFor(pw.forward.t, 1);
     chart(g, 300, [line('forward', pw.forward.t, pw.forward.var, color(0), { errorBars: pw.forward.var_se }),
-      line('generative', pw.generative.t, pw.generative.var, color(1), { borderDash: [5, 3] })], axes('t', 'V_h [nats²]'));
+      line('generative', pw.generative.t, pw.generative.var, color(1), { borderDash: [5, 3] })], axes('t', 'V_h [nats²]', tt));
     chart(g, 300, [line('forward', pw.forward.t, pw.forward.mean, color(0)), line('generative', pw.generative.t, pw.generative.mean, color(1), { borderDash: [5, 3] })],
-      axes('t', 'E h_t [nats]'));
+      axes('t', 'E h_t [nats]', tt));
     const g2 = section('Example generative paths and their entropies (paper Fig. 3) [§5.3]',
       'Each colour one path: its position (' + pw.paths.axis + ') and h_t along it; h can rise along a single path while its mean falls.', 'grid');
     chart(g2, 300, pw.paths.x.map((x, i) => line('path ' + (i + 1), pw.paths.t, x, color(i))), axes('t', 'x'));

@@ -115,7 +115,7 @@ std::vector<LikelihoodRun> read_explicit_runs(ConfigReader& r, LikelihoodConfig&
   d.finish();
   c.mlp_defaults.d = data->dim;
   const std::vector<ModelSpec> models =
-      read_models(r, *data, c.mlp_defaults, c.train_defaults, ModelRules{.default_probes = 1}, c.seed);
+      read_models(r, *data, c.mlp_defaults, c.train_defaults, ModelRules{.default_probes = default_network_probes(data->dim)}, c.seed);
   std::vector<LikelihoodRun> runs;
   for (const ModelSpec& m : models) {
     LikelihoodRun run;
@@ -127,6 +127,67 @@ std::vector<LikelihoodRun> read_explicit_runs(ConfigReader& r, LikelihoodConfig&
     runs.push_back(run);
   }
   return runs;
+}
+
+// [likelihood] and [entropy_rates]: the estimators, whose defaults depend on the data (read first).
+void read_estimators(ConfigReader& r, LikelihoodConfig& c) {
+  // The divergence: exact where the data's dimension is small (a network's exact trace costs D
+  // passes, and up to D = 64 the lower variance is worth it: docs/likelihood.md#defaults); above,
+  // two probes, the fewest that estimate the variance the probes add to the NLL.
+  const int D = c.sweep ? c.images.pixels() : c.runs.front().data->dim;
+  c.nll.hutchinson_probes = D <= kExactDivergenceDim ? 0 : 2;
+  c.rates.hutchinson_probes = D <= kExactDivergenceDim ? 0 : 1;
+  // The data's exact score beside every model only where the data's law is known: a points file's or
+  // an image set's "exact score" is its empirical law, which memorizes the rows.
+  c.exact_references = c.sweep || (c.runs.front().data->kind != DataKind::Points && c.runs.front().data->kind != DataKind::Images);
+  {
+    ConfigReader l = r.section("likelihood", "NLL by the probability-flow ODE");
+    c.test_samples = l.integer("samples", c.test_samples,
+        "points per model the NLL is measured on: a points file's or image set's (held-out) rows, all of them or a "
+        "random subset of this many, or this many fresh draws of the data's law");
+    l.require(c.test_samples >= 2 && c.test_samples <= 1 << 24, "samples", "must be in [2, 2^24]");
+    const std::string solver = l.string("solver", "dopri5",
+        "dopri5 (adaptive, per-sample step control) or rk4 (fixed steps)");
+    l.require(solver == "dopri5" || solver == "rk4", "solver", "must be \"dopri5\" (adaptive) or \"rk4\" (fixed step)");
+    c.nll.solver = solver == "rk4" ? OdeSolver::RK4 : OdeSolver::DormandPrince;
+    c.nll.rtol = l.number("rtol", c.nll.rtol, "dopri5 relative tolerance");
+    c.nll.atol = l.number("atol", c.nll.atol, "dopri5 absolute tolerance");
+    c.nll.max_steps = l.integer("max_steps", c.nll.max_steps,
+        "dopri5 step budget per sample (out of budget: flagged incomplete)");
+    c.nll.rk4_steps = l.int32("rk4_steps", c.nll.rk4_steps, "rk4 steps");
+    c.nll.hutchinson_probes = l.int32("hutchinson_probes", c.nll.hutchinson_probes,
+        "Rademacher probes per divergence of the NLL, fixed per sample (0 = exact divergence, the default up to D = 64; "
+        "else 2, the fewest that estimate the probe variance)");
+    const std::string deq = l.string("dequantize", "uniform",
+        "8-bit data: uniform (the NLL of x + U(box), a code-length bound) or none (the 8-bit values themselves: not a code length)");
+    l.require(deq == "uniform" || deq == "none", "dequantize", "must be \"uniform\" or \"none\"");
+    c.dequantize = deq == "uniform";
+    c.exact_references = l.boolean("exact_references", c.exact_references,
+        "also measure the data's exact score, once per run (default: where the data's law is known: mixtures, rings, "
+        "Gaussian and uniform images; a points file's or image set's is its empirical law, which memorizes the rows)");
+    l.require(c.nll.rtol > 0 && c.nll.rtol < 1, "rtol", "must be in (0, 1)");
+    l.require(c.nll.atol > 0 && c.nll.atol < 1, "atol", "must be in (0, 1)");
+    l.require(c.nll.max_steps >= 1, "max_steps", "must be >= 1");
+    l.require(c.nll.rk4_steps >= 1 && c.nll.rk4_steps <= 1000000, "rk4_steps", "must be in [1, 10^6]");
+    l.require(c.nll.hutchinson_probes >= 0 && c.nll.hutchinson_probes <= 1024, "hutchinson_probes",
+               "must be in [0, 1024] (0 = exact divergence, 1 + D network passes)");
+    l.finish();
+  }
+  c.rates.nodes = 120;
+  c.rates.samples = 1000;
+  {
+    ConfigReader e = r.section("entropy_rates", "entropy-rate profile on the nodes of a [grid] of the run's process");
+    c.rates.nodes = e.int32("nodes", c.rates.nodes, "grid nodes (kind: [grid])");
+    c.rates.samples = e.int32("samples", c.rates.samples, "samples of p_t per node");
+    c.rates.hutchinson_probes = e.int32("hutchinson_probes", c.rates.hutchinson_probes,
+        "Rademacher probes per divergence of the entropy rates (0 = exact divergence, the default up to D = 64; else 1)");
+    e.require(c.rates.nodes >= 4 && c.rates.nodes <= 100000, "nodes", "must be in [4, 10^5]");
+    e.require(c.rates.samples >= 2 && c.rates.samples <= 1 << 24, "samples", "must be in [2, 2^24]");
+    e.require(c.rates.hutchinson_probes >= 0 && c.rates.hutchinson_probes <= 1024, "hutchinson_probes", "must be in [0, 1024]");
+    e.finish();
+  }
+  c.nll.seed = c.rates.seed = c.seed;
+  c.grid = read_grid_shape(r, "the entropy rates' nodes");
 }
 
 }  // namespace
@@ -148,54 +209,6 @@ LikelihoodConfig parse_likelihood_config(const toml::table& root, const std::str
     r.fail("data",
         "missing: give [data] and [[models]] (the NLL of your models on your data) or [sweep] (the sigma sweep)");
   if (c.sweep) read_sweep(r, c);
-  // D = 64 pixels: the exact trace would cost 65 network passes; two probes are the fewest that
-  // estimate the variance the probes add to the NLL.
-  c.nll.hutchinson_probes = 2;
-  {
-    ConfigReader l = r.section("likelihood", "NLL by the probability-flow ODE");
-    c.test_samples = l.integer("samples", c.test_samples, "held-out images per model");
-    l.require(c.test_samples >= 2 && c.test_samples <= 1 << 24, "samples", "must be in [2, 2^24]");
-    const std::string solver = l.string("solver", "dopri5",
-        "dopri5 (adaptive, per-sample step control) or rk4 (fixed steps)");
-    l.require(solver == "dopri5" || solver == "rk4", "solver", "must be \"dopri5\" (adaptive) or \"rk4\" (fixed step)");
-    c.nll.solver = solver == "rk4" ? OdeSolver::RK4 : OdeSolver::DormandPrince;
-    c.nll.rtol = l.number("rtol", c.nll.rtol, "dopri5 relative tolerance");
-    c.nll.atol = l.number("atol", c.nll.atol, "dopri5 absolute tolerance");
-    c.nll.max_steps = l.integer("max_steps", c.nll.max_steps,
-        "dopri5 step budget per sample (out of budget: flagged incomplete)");
-    c.nll.rk4_steps = l.int32("rk4_steps", c.nll.rk4_steps, "rk4 steps");
-    c.nll.hutchinson_probes = l.int32("hutchinson_probes", c.nll.hutchinson_probes,
-        "Rademacher probes per divergence of the NLL, fixed per sample (0 = exact divergence; >= 2 estimate the probe variance)");
-    const std::string deq = l.string("dequantize", "uniform",
-        "8-bit data: uniform (the NLL of x + U(box), a code-length bound) or none (the 8-bit values themselves: not a code length)");
-    l.require(deq == "uniform" || deq == "none", "dequantize", "must be \"uniform\" or \"none\"");
-    c.dequantize = deq == "uniform";
-    c.exact_references = l.boolean("exact_references", c.exact_references,
-        "also measure the data's exact score (closed form)");
-    l.require(c.nll.rtol > 0 && c.nll.rtol < 1, "rtol", "must be in (0, 1)");
-    l.require(c.nll.atol > 0 && c.nll.atol < 1, "atol", "must be in (0, 1)");
-    l.require(c.nll.max_steps >= 1, "max_steps", "must be >= 1");
-    l.require(c.nll.rk4_steps >= 1 && c.nll.rk4_steps <= 1000000, "rk4_steps", "must be in [1, 10^6]");
-    l.require(c.nll.hutchinson_probes >= 0 && c.nll.hutchinson_probes <= 1024, "hutchinson_probes",
-               "must be in [0, 1024] (0 = exact divergence, 1 + D network passes)");
-    l.finish();
-  }
-  c.rates.nodes = 120;
-  c.rates.samples = 1000;
-  c.rates.hutchinson_probes = 1;
-  {
-    ConfigReader e = r.section("entropy_rates", "entropy-rate profile on the nodes of a [grid] of the run's process");
-    c.rates.nodes = e.int32("nodes", c.rates.nodes, "grid nodes (kind: [grid])");
-    c.rates.samples = e.int32("samples", c.rates.samples, "samples of p_t per node");
-    c.rates.hutchinson_probes = e.int32("hutchinson_probes", c.rates.hutchinson_probes,
-        "Rademacher probes per divergence of the entropy rates (0 = exact divergence)");
-    e.require(c.rates.nodes >= 4 && c.rates.nodes <= 100000, "nodes", "must be in [4, 10^5]");
-    e.require(c.rates.samples >= 2 && c.rates.samples <= 1 << 24, "samples", "must be in [2, 2^24]");
-    e.require(c.rates.hutchinson_probes >= 0 && c.rates.hutchinson_probes <= 1024, "hutchinson_probes", "must be in [0, 1024]");
-    e.finish();
-  }
-  c.nll.seed = c.rates.seed = c.seed;
-  c.grid = read_grid_shape(r, "the entropy rates' nodes");
 
   c.mlp_defaults.d = c.images.pixels();
   {
@@ -208,13 +221,10 @@ LikelihoodConfig parse_likelihood_config(const toml::table& root, const std::str
     c.train_defaults = read_training(tr, c.train_defaults, true);
   }
 
-  if (c.sweep) {
-    r.finish();
-    expand_sweep(c, file);
-  } else {
-    c.runs = read_explicit_runs(r, c);
-    r.finish();
-  }
+  if (!c.sweep) c.runs = read_explicit_runs(r, c);
+  read_estimators(r, c);
+  r.finish();
+  if (c.sweep) expand_sweep(c, file);
 
   c.resolved = r.resolved();  // the config as read, every default written out
   return c;

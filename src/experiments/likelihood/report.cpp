@@ -48,7 +48,8 @@ std::string models_table(const json& r) {
   for (const json& m : r["models"]) {
     const bool q = m["data"]["quantized"].get<bool>();
     h += row(m["name"].get<std::string>(), m, m, q);
-    if (m.contains("exact")) h += row(m["name"].get<std::string>() + " (exact score)", m, m["exact"], q);
+    if (m.contains("exact") && !m["exact"].contains("same_as"))  // a reference measured once is shown once
+      h += row(m["exact"].value("label", std::string("the data's exact score")), m, m["exact"], q);
   }
   return h + "</tbody></table>\n";
 }
@@ -85,9 +86,24 @@ std::string accounting_table(const json& r) {
   for (const json& m : r["models"]) {
     const double D = m["data"]["D"].get<double>();
     h += accounting_row(m["name"].get<std::string>(), m["nll"]["accounting"], D);
-    if (m.contains("exact")) h += accounting_row(m["name"].get<std::string>() + " (exact score)", m["exact"]["nll"]["accounting"], D);
+    if (m.contains("exact") && !m["exact"].contains("same_as"))
+      h += accounting_row(m["exact"].value("label", std::string("the data's exact score")), m["exact"]["nll"]["accounting"], D);
   }
   return h + "</tbody></table>\n";
+}
+
+// What each model's NLL was measured on (the first model's: in a sweep every run draws afresh).
+std::string evaluated_on(const json& r) {
+  const json& m = r["models"].front();
+  return m.contains("evaluation") ? m["evaluation"]["what"].get<std::string>()
+                                  : fmt::format("{} points", r["likelihood"]["samples"].get<int64_t>());
+}
+
+// The kind of grid the rates' nodes are on, as the run chose it (the process's default when auto).
+std::string rates_grid(const json& r) {
+  const json& m = r["models"].front();
+  return m.contains("rates") && m["rates"].contains("grid") ? m["rates"]["grid"].get<std::string>()
+                                                           : r["entropy_rates"]["grid"].get<std::string>();
 }
 
 }  // namespace
@@ -97,14 +113,14 @@ std::string render_likelihood_report(const json& r, const std::string& config) {
   const json& e = r["entropy_rates"];
   std::string h = fmt::format(
       "<table class=\"meta\"><tr><td>likelihood</td><td>PF-ODE, {} (rtol {}, atol {}), t in [{}, {}], divergence: {}; "
-      "{} held-out images per model</td></tr><tr><td>entropy rates</td><td>{} nodes (half geometric near t_min), {} "
+      "per model: {}</td></tr><tr><td>entropy rates</td><td>{} nodes ({} grid), {} "
       "samples per node, divergence: {}</td></tr><tr><td>seed / threads</td><td>{} / {}</td></tr>"
       "<tr><td>thermodiff</td><td>{} (git {})</td></tr><tr><td>wall time</td><td>{:.1f} s</td></tr></table>\n",
       l["solver"].get<std::string>() == "rk4" ? fmt::format("RK4, {} steps", l["rk4_steps"].get<int>()) : "Dormand&ndash;Prince 5(4)",
       html_num(l["rtol"]), html_num(l["atol"]), html_num(l["t_min"]), html_num(l["T"]),
       l["hutchinson_probes"].get<int>() ? fmt::format("Hutchinson, {} Rademacher probe(s) per sample, fixed through its solve", l["hutchinson_probes"].get<int>())
                                         : std::string("exact"),
-      l["samples"].get<int64_t>(), e["nodes"].get<int>(), e["samples"].get<int>(),
+      html_escape(evaluated_on(r)), e["nodes"].get<int>(), html_escape(rates_grid(r)), e["samples"].get<int>(),
       e["hutchinson_probes"].get<int>() ? fmt::format("Hutchinson ({} probes)", e["hutchinson_probes"].get<int>()) : std::string("exact"),
       r["seed"].get<uint64_t>(), r["threads"].get<int>(), html_escape(r.value("version", "?")),
       html_escape(r.value("git", "unknown")), r["timing_s"]["total"].get<double>());
@@ -116,8 +132,8 @@ std::string render_likelihood_report(const json& r, const std::string& config) {
                      c["n"].get<int>(), html_num(c["pearson"], 3), html_num(c["pearson_ci95"][0], 3), html_num(c["pearson_ci95"][1], 3),
                      html_num(c["spearman"], 3), html_num(c["spearman_ci95"][0], 3), html_num(c["spearman_ci95"][1], 3));
   }
-  h += "<h2>Models</h2>\n<p class=\"cap\">NLL by the probability-flow ODE (docs §3), mean over held-out images "
-       "&plusmn; 1 SE; bits/dim for 8-bit data (NLL/(D ln 2) + 8). Bound: (S<sub>0</sub>+S<sub>1</sub>)/2 &minus; "
+  h += "<h2>Models</h2>\n<p class=\"cap\">NLL by the probability-flow ODE (docs §3), mean over " + html_escape(evaluated_on(r)) +
+       " &plusmn; 1 SE; bits/dim for 8-bit data (NLL/(D ln 2) + 8). Bound: (S<sub>0</sub>+S<sub>1</sub>)/2 &minus; "
        "&frac12;&int;Ṡ<sup>fwd</sup><sub>&theta;</sub>dt with S<sub>1</sub> the prior's entropy. Gap = NLL &minus; "
        "bound = (CE<sub>1</sub> &minus; S<sub>1</sub>) + &frac14;&int;g&sup2;E|s<sub>&theta;</sub>&minus;s|&sup2;dt + "
        "residual, the exact score s being known for these data; the residual is the error of the plug-in convention "
@@ -129,8 +145,10 @@ std::string render_likelihood_report(const json& r, const std::string& config) {
        "highlighted where it does not, by more than 4 &radic;(SE&sup2; + dt&sup2;)). Beside each plug-in NLL and bound: "
        "its quadrature error (dt), from the rate integrals on every other node. &ldquo;NLL &minus; plug-in&rdquo; is by how much the true "
        "NLL departs from it: where it is negative enough, the true NLL may fall below the bound. "
-       "&ldquo;Exact score&rdquo; rows: the same measurements with the data's exact score (NLL &asymp; S<sub>0</sub> + "
-       "the t<sub>min</sub> and prior effects; its bound &asymp; S<sub>0</sub>).</p>\n";
+       "Exact-score rows (measured once per data and process): the same measurements with the data's exact score (NLL "
+       "&asymp; S<sub>0</sub> + the t<sub>min</sub> and prior effects; its bound &asymp; S<sub>0</sub>); for a points file "
+       "or an image set that is the empirical law of its rows, which memorizes them, so it is measured only when asked "
+       "(<code>exact_references = true</code>).</p>\n";
   h += models_table(r);
   h += "<h2>Likelihood accounting</h2>\n<p class=\"cap\">Every term of each NLL (docs/likelihood.md#accounting): "
        "NLL = prior term + divergence term, the second &minus;&int;(&nabla;&middot;f &minus; &frac12;g&sup2;&nabla;&middot;s)dt "

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
+#include <vector>
 #include <fmt/format.h>
 
 #include "core/rng.hpp"
@@ -16,21 +18,30 @@ namespace {
 
 using json = nlohmann::json;
 
-// The points the NLL is measured on: a held-out image set (first n, dequantized by the Test
-// stream), the points of a points file (the first n, as they are), or n fresh draws (Test stream);
+// The points the NLL is measured on, and what they are (docs/likelihood.md#defaults): a points
+// file's rows as they are, an image set's held-out rows (or its rows, without a held-out set),
+// dequantized by uniforms of the Test stream; all of them when there are at most n, else a random
+// subset (never the first n: a sorted file would bias the NLL); or n fresh draws of the data's law.
 // 8-bit data without dequantization: the centres of their boxes, the 8-bit values themselves.
-Mat evaluation_points(const Dataset& data, uint64_t seed, int64_t n, bool dequantize) {
-  Mat X;
-  if (data.held_out) {
-    Dataset held = data;
-    held.points = data.held_out;
-    X = held.draw({seed, Stream::Test}, std::min<int64_t>(n, data.held_out->rows()));
-  } else if (data.kind == DataKind::Points) {
-    X = data.points->topRows(std::min<int64_t>(n, data.points->rows()));
+RowSubset evaluation_points(const Dataset& data, uint64_t seed, int64_t n, bool dequantize) {
+  const RngKey key(seed, Stream::Test);
+  RowSubset e;
+  if (data.kind == DataKind::Points || data.kind == DataKind::Images) {
+    e = random_rows(data.held_out ? *data.held_out : *data.points, key, n);
+    e.what += data.held_out ? " of the held-out set" : data.kind == DataKind::Images ? " of the image set" : " of the points file";
+    if (data.quantized && dequantize) {
+      std::vector<uint64_t> ids(size_t(e.X.rows()));
+      for (size_t i = 0; i < ids.size(); ++i) ids[i] = i;
+      Mat U;
+      uniform_block(key, ids.data(), int(ids.size()), 1, int(e.X.cols()), U);  // step 0: the subset's uniforms
+      e.X.array() += data.quant_width / 256 * (U.array() - 0.5);
+    }
   } else {
-    X = data.draw({seed, Stream::Test}, n);
+    e.X = data.draw(key, n);
+    e.what = fmt::format("{} fresh draws of the data's law (seed {})", n, seed);
   }
-  return data.quantized && !dequantize ? data.box_centres(X) : X;
+  if (data.quantized && !dequantize) e.X = data.box_centres(e.X);
+  return e;
 }
 
 // Every term of the NLL and of its bits/dim, and the Hutchinson settings (docs/likelihood.md#accounting):
@@ -314,7 +325,27 @@ json header_json(const LikelihoodConfig& cfg, const RunContext& ctx) {
 
 // One model on its (data, process): stage "model" (built, an MLP trained), then its NLL, rates and
 // bound, and the data's exact score beside it when asked.
-json measure_run(const LikelihoodConfig& cfg, const LikelihoodRun& run, const RunContext& ctx, StageClock& clock) {
+// The data's exact score measured beside the models, once per run: keyed by its data and process.
+struct ExactReferences {
+  std::vector<std::tuple<const Dataset*, ProcessParams, json>> done;
+  const json* find(const Dataset* d, const ProcessParams& p) const {
+    for (const auto& [dd, pp, j] : done)
+      if (dd == d && pp == p) return &j;
+    return nullptr;
+  }
+};
+
+// What the exact reference is: the data's law, or for a points file or image set its empirical law.
+std::string exact_label(const Dataset& data) {
+  if (data.kind != DataKind::Points && data.kind != DataKind::Images) return "the data's exact score";
+  return fmt::format("empirical law of the {} rows (memorizes them)", data.points->rows());
+}
+
+// One model on its (data, process): stage "model" (built, an MLP trained), then its NLL, rates and
+// bound, and the data's exact score beside it when asked (measured for the first model of each data
+// and process, then reused).
+json measure_run(const LikelihoodConfig& cfg, const LikelihoodRun& run, const RunContext& ctx, StageClock& clock,
+                 ExactReferences& references) {
   const Process process(run.process);
   const Dataset& data = *run.data;
   ctx.log(fmt::format("likelihood: {} — {}; {}", run.name, data.description, process.describe()));
@@ -328,12 +359,23 @@ json measure_run(const LikelihoodConfig& cfg, const LikelihoodRun& run, const Ru
   });
   if (run.model.network) m["network"] = network_json(*run.model.network);
   m["kind"] = run.model.kind();
-  const Mat X0 = evaluation_points(data, cfg.seed, cfg.test_samples, cfg.dequantize);
+  const RowSubset points = evaluation_points(data, cfg.seed, cfg.test_samples, cfg.dequantize);
+  ctx.log(fmt::format("likelihood: the NLL on {}", points.what));
+  m["evaluation"] = {{"points", points.X.rows()}, {"of", points.of > 0 ? json(points.of) : json(nullptr)},
+                     {"all_rows", points.all}, {"what", points.what}};
   const bool is_exact = score == exact;
-  m.update(measure(cfg, run, process, *score, is_exact ? nullptr : exact.get(), X0, ctx,
+  m.update(measure(cfg, run, process, *score, is_exact ? nullptr : exact.get(), points.X, ctx,
                    run.model.kind() == "mlp" ? "trained" : "model", clock));
-  if (cfg.exact_references && exact && !is_exact)
-    m["exact"] = measure(cfg, run, process, *exact, nullptr, X0, ctx, "exact score", clock);
+  if (!cfg.exact_references || !exact || is_exact) return m;
+  if (const json* done = references.find(run.data.get(), run.process)) {
+    m["exact"] = *done;
+    m["exact"]["same_as"] = done->value("measured_with", "");  // measured once, with that model
+  } else {
+    m["exact"] = measure(cfg, run, process, *exact, nullptr, points.X, ctx, "exact score", clock);
+    m["exact"]["label"] = exact_label(data);
+    m["exact"]["measured_with"] = run.name;
+    references.done.emplace_back(run.data.get(), run.process, m["exact"]);
+  }
   return m;
 }
 
@@ -371,7 +413,7 @@ void summarize(const LikelihoodConfig& cfg, json& out) {
   out["flags"] = json::array();
   for (const json& m : out["models"]) {
     for (const auto& f : m.value("flags", json::array())) out["flags"].push_back(f);
-    if (m.contains("exact"))
+    if (m.contains("exact") && !m["exact"].contains("same_as"))  // a reused reference's flags are said once
       for (const auto& f : m["exact"].value("flags", json::array())) out["flags"].push_back(f);
   }
 }
@@ -383,7 +425,8 @@ json run_likelihood_experiment(const LikelihoodConfig& cfg, const RunContext& ct
   StageClock clock;
   json out = header_json(cfg, ctx);
   out["models"] = json::array();
-  for (const LikelihoodRun& run : cfg.runs) out["models"].push_back(measure_run(cfg, run, ctx, clock));
+  ExactReferences references;
+  for (const LikelihoodRun& run : cfg.runs) out["models"].push_back(measure_run(cfg, run, ctx, clock, references));
   clock.run("summary", [&] { summarize(cfg, out); });
   out["timing_s"] = clock.timing();
   out["timing_s"]["total"] = seconds_since(t_start);

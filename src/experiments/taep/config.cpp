@@ -17,8 +17,6 @@
 namespace td {
 // A network's divergence along TAEP paths: exact (d Jacobian-vector products per point) up to
 // d = 64, one Hutchinson probe per path and step above (unbiased; its variance is reported).
-int default_taep_probes(int d) { return d <= 64 ? 0 : 1; }
-
 TaepConfig parse_taep_config(const toml::table& root, const std::string& file) {
   ConfigReader r(root, file);
   TaepConfig c;
@@ -87,7 +85,7 @@ TaepConfig parse_taep_config(const toml::table& root, const std::string& file) {
       "defaults for every mlp model's training (checkpoint only per model)")) c.train_defaults = read_training(*tr, c.train_defaults, true);
 
   c.models = read_models(r, c.data, c.mlp_defaults, c.train_defaults,
-                         ModelRules{.report_keys = true, .default_probes = default_taep_probes(c.data.dim)}, c.seed);
+                         ModelRules{.report_keys = true, .default_probes = default_network_probes(c.data.dim)}, c.seed);
   std::set<std::string> names;
   for (const ModelSpec& m : c.models) names.insert(m.name);
   if (auto rep = r.optional_table("report", "{ side_by_side = [model names] }")) {

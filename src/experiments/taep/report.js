@@ -1,5 +1,5 @@
 (function () {
-  const { R, root, color, section, canvas, axes } = TD;
+  const { R, root, color, section, canvas, axes, scaleFor } = TD;
   const byName = {}; R.models.forEach((m, i) => { byName[m.name] = m; m._i = i; });
 
   // 1. Mean and variance against collapse severity, with the analytic curves.
@@ -31,10 +31,12 @@
   // 2. TAEP histograms.
   {
     const g = section('TAEP distributions [§2.3]', 'Histogram of Σ per trajectory (density, nats⁻¹). Dashed: ⟨Σ⟩. A perfect model has Σ ≡ 0. ' +
-      'Black line (trained networks): the exact score of the network\'s training mixture on the same trajectories.', 'grid');
+      'Black line (trained networks): the exact score of the network\'s training mixture on the same trajectories. ' +
+      'The density axis is logarithmic where it spans more than two decades (a spike and a long tail).', 'grid');
     R.models.forEach((m, i) => {
       const e = m.histogram.edges, c = m.histogram.counts, n = m.taep.n;
-      const data = c.map((v, j) => ({ x: 0.5 * (e[j] + e[j + 1]), y: v / (n * (e[j + 1] - e[j])) }));
+      const data = c.map((v, j) => ({ x: 0.5 * (e[j] + e[j + 1]), y: v > 0 ? v / (n * (e[j + 1] - e[j])) : null }));
+      const ytype = scaleFor(data.map(p => p.y));
       const hds = [{ label: m.name, data: data, backgroundColor: color(i), barPercentage: 1.0, categoryPercentage: 1.0 }];
       if (m.exact_field) {
         const fh = m.exact_field.histogram;
@@ -43,7 +45,7 @@
       }
       new Chart(canvas(g, 220), { type: 'bar',
         data: { datasets: hds },
-        options: { parsing: false, scales: axes('Σ [nats]', 'density'),
+        options: { parsing: false, scales: axes('Σ [nats]', 'density', 'linear', ytype),
           plugins: { title: { display: true, text: m.name + '   ⟨Σ⟩=' + m.taep.mean.toPrecision(3) + ', Var=' + m.taep.var.toPrecision(3) } } },
         plugins: [{ id: 'meanline', afterDatasetsDraw(ch) {
           const xs = ch.scales.x, ys = ch.scales.y, px = xs.getPixelForValue(m.taep.mean);
@@ -68,11 +70,14 @@
 
   // 4. TAEP rate along the process.
   {
-    const g = section('TAEP rate [§2.4]', 'd⟨Σ⟩/dt = ½ g² E<sub>p_t</sub>|s<sub>θ</sub> − s*|² (eq. 34), from independent samples of p<sub>t</sub>.');
-    const ds = R.models.filter(m => m.taep.sm_objective > 0).map(m => ({ label: m.name,
-      data: m.sm_rate.t.map((t, j) => ({ x: t, y: m.sm_rate.rate[j] })).filter(p => p.y > 0),
-      showLine: true, pointRadius: 0, borderColor: color(m._i), borderWidth: 1.3 }));
-    new Chart(canvas(g, 300), { type: 'scatter', data: { datasets: ds }, options: { scales: axes('t', 'rate [nats / unit t]', 'linear', 'logarithmic') } });
+    const g = section('TAEP rate [§2.4]', 'd⟨Σ⟩/dt = ½ g² E<sub>p_t</sub>|s<sub>θ</sub> − s*|² (eq. 34), from independent samples of p<sub>t</sub>; ' +
+      'log–log, down to 10⁻⁸ of each model\'s largest rate.');
+    const ds = R.models.filter(m => m.taep.sm_objective > 0).map(m => {
+      const top = Math.max(...m.sm_rate.rate.filter(v => isFinite(v)));
+      return { label: m.name, data: m.sm_rate.t.map((t, j) => ({ x: t, y: m.sm_rate.rate[j] })).filter(p => p.x > 0 && p.y > 1e-8 * top),
+               showLine: true, pointRadius: 0, borderColor: color(m._i), borderWidth: 1.3 };
+    });
+    new Chart(canvas(g, 300), { type: 'scatter', data: { datasets: ds }, options: { scales: axes('t', 'rate [nats / unit t]', 'logarithmic', 'logarithmic') } });
   }
 
   // 5. Samples.
