@@ -181,9 +181,10 @@ class LearningRun {
     }
   }
 
-  // Coverage of each snapshot's samples against real images (Fig. 3b).
+  // Coverage of each snapshot's samples against real images (Fig. 3b): a random subset of the set,
+  // never its first rows (substream 1 of the test stream: substream 0 draws the TAEP's test images).
   void coverage() {
-    const Mat real = images_.points->topRows(std::min<int64_t>(n_images_, c_.samples));
+    const Mat real = random_rows(*images_.points, {c_.seed, Stream::Test, 1}, std::min<int64_t>(n_images_, c_.samples)).X;
     for (size_t k = 0; k < scores_.size(); ++k) {
       const Mat gen = sample_reverse_sde(p_, TimeGrid(p_.t_min(), p_.T(), c_.sample_steps), *scores_[k], {c_.samples, 64},
                                          prior_init(p_, d_, {c_.seed, Stream::Prior}), PhiloxNoise({c_.seed, Stream::Reverse}),
