@@ -30,6 +30,7 @@ pb::dict variance_dict(const EntropyVariance& v) {
   d["t"] = v.t, d["mean"] = v.mean, d["mean_se"] = v.mean_se, d["var"] = v.var, d["var_se"] = v.var_se;
   d["mean_dt_error"] = v.mean_dt, d["var_dt_error"] = v.var_dt;
   d["peak_t"] = v.peak.t, d["peak_height"] = v.peak.height, d["peak_width"] = v.peak.width, d["rule"] = v.rule;
+  d["peak_at"] = v.peak.at;  // "interior", or "lower edge" / "upper edge": the maximum is there, not a peak
   return d;
 }
 

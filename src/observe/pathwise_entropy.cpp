@@ -42,15 +42,14 @@ void resize(EntropyVariance& r, size_t n) {
 
 }  // namespace
 
-CurvePeak curve_peak(const std::vector<double>& t, const std::vector<double>& v) {
-  CurvePeak pk;
+namespace {
+
+// The vertex of the parabola through nodes i - 1, i, i + 1 (Newton form, non-uniform spacing) and
+// the full width at half that height around node i.
+void peak_at_node(const std::vector<double>& t, const std::vector<double>& v, size_t i, CurvePeak& pk) {
   const size_t n = v.size();
-  if (n == 0 || t.size() != n) return pk;
-  const size_t i = size_t(std::max_element(v.begin(), v.end()) - v.begin());
   pk.t = t[i], pk.height = v[i];
   if (i > 0 && i + 1 < n) {
-    // Vertex of the parabola through the three nodes, in Newton form
-    // y = y0 + d1 (x - x0) + a (x - x0)(x - x1) (non-uniform spacing).
     const double x0 = t[i - 1], x1 = t[i], x2 = t[i + 1], y0 = v[i - 1], y1 = v[i], y2 = v[i + 1];
     const double d1 = (y1 - y0) / (x1 - x0), d2 = (y2 - y1) / (x2 - x1), a = (d2 - d1) / (x2 - x0);
     if (a < 0) {
@@ -61,17 +60,54 @@ CurvePeak curve_peak(const std::vector<double>& t, const std::vector<double>& v)
   }
   const double half = 0.5 * pk.height;
   double left = NAN, right = NAN;
-  for (size_t j = i; j > 0; --j)
+  for (size_t j = i; j > 0; --j) {
+    if (v[j - 1] > v[i]) break;  // higher ground before half height: no left half-width
     if (v[j - 1] <= half) {
       left = t[j - 1] + (half - v[j - 1]) * (t[j] - t[j - 1]) / (v[j] - v[j - 1]);
       break;
     }
-  for (size_t j = i; j + 1 < n; ++j)
+  }
+  for (size_t j = i; j + 1 < n; ++j) {
+    if (v[j + 1] > v[i]) break;
     if (v[j + 1] <= half) {
       right = t[j] + (v[j] - half) * (t[j + 1] - t[j]) / (v[j] - v[j + 1]);
       break;
     }
+  }
   pk.width = right - left;
+}
+
+// The prominence of a local maximum at node j: its height above the higher of the lowest values
+// between it and higher ground (or the end) on each side.
+double prominence(const std::vector<double>& v, size_t j) {
+  double left = v[j], right = v[j];
+  for (size_t k = j; k-- > 0 && v[k] <= v[j];) left = std::min(left, v[k]);
+  for (size_t k = j + 1; k < v.size() && v[k] <= v[j]; ++k) right = std::min(right, v[k]);
+  return v[j] - std::max(left, right);
+}
+
+}  // namespace
+
+CurvePeak curve_peak(const std::vector<double>& t, const std::vector<double>& v, const std::vector<double>* se) {
+  CurvePeak pk;
+  const size_t n = v.size();
+  if (n == 0 || t.size() != n) return pk;
+  const size_t i = size_t(std::max_element(v.begin(), v.end()) - v.begin());
+  if (i > 0 && i + 1 < n) {
+    pk.at = "interior";
+    peak_at_node(t, v, i, pk);
+    return pk;
+  }
+  pk.at = i == 0 ? "lower edge" : "upper edge";
+  pk.edge_t = t[i], pk.edge_height = v[i];
+  size_t best = 0;
+  double best_p = 0;
+  for (size_t j = 1; j + 1 < n; ++j) {
+    if (!(v[j] > v[j - 1] && v[j] >= v[j + 1])) continue;
+    const double p = prominence(v, j), noise = se && se->size() == n ? 2 * (*se)[j] : 0.0;
+    if (p > noise && p > 0.05 * v[j] && p > best_p) best = j, best_p = p;
+  }
+  if (best) peak_at_node(t, v, best, pk);
   return pk;
 }
 
@@ -103,7 +139,7 @@ EntropyVariance pathwise_entropy_forward(const GaussianMixture& data, const Proc
                          {items(h, 0, samples)});  // under mpirun, this rank's samples
     reduce(r, k, h);
   }
-  r.peak = curve_peak(r.t, r.var);
+  r.peak = curve_peak(r.t, r.var, &r.var_se);
   return r;
 }
 
@@ -135,7 +171,7 @@ EntropyVariance pathwise_entropy_quadrature(const GaussianMixture& data, const P
       r.mean_se[k] = r.var_se[k] = 0;
     });
   failure.rethrow();
-  r.peak = curve_peak(r.t, r.var);
+  r.peak = curve_peak(r.t, r.var, &r.var_se);
   return r;
 }
 
@@ -253,7 +289,7 @@ GenerativeEntropy pathwise_entropy_generative(const GaussianMixture& data, const
       g.v.var_dt[at[k]] = c.var[k] - g.v.var[at[k]];
     }
   }
-  g.v.peak = curve_peak(g.v.t, g.v.var);
+  g.v.peak = curve_peak(g.v.t, g.v.var, &g.v.var_se);
   return g;
 }
 

@@ -16,12 +16,22 @@
 
 namespace td {
 
-// Peak of a sampled curve: the largest node refined by a parabola through it and its neighbours;
-// width = full width at half maximum by linear interpolation (NaN where a side never drops to half).
+// Peak of a sampled curve (V_h(t)): a maximum refined by a parabola through it and its neighbours;
+// width = full width at half maximum by linear interpolation.
 struct CurvePeak {
+  // The peak: the curve's maximum when it is interior, else its most prominent interior local
+  // maximum (NaN when it has none): the vertex of the parabola through its three nodes, and its full
+  // width at half height (NaN where the curve does not fall to half on a side).
   double t = NAN, height = NAN, width = NAN;
+  // Where the curve's maximum is: "interior", or "lower edge" / "upper edge" of the window (then the
+  // curve still rises beyond it, and edge_t, edge_height say where it was cut).
+  std::string at = "none";
+  double edge_t = NAN, edge_height = NAN;
 };
-CurvePeak curve_peak(const std::vector<double>& t, const std::vector<double>& v);
+// The peak of v(t); `se` (optional) the values' standard errors: an interior local maximum counts
+// as a hump only if its prominence (its height above the higher of the lowest points between it
+// and higher ground on either side) exceeds 2 SE and 5% of its height.
+CurvePeak curve_peak(const std::vector<double>& t, const std::vector<double>& v, const std::vector<double>* se = nullptr);
 
 struct EntropyVariance {
   std::vector<double> t;

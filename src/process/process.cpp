@@ -92,6 +92,33 @@ double Process::log_sigma_tilde(double t) const { return 0.5 * std::log(sigma2(t
 
 double Process::sigma(double t) const { return std::sqrt(sigma2(t)); }
 
+double Process::time_at_sigma_tilde(double s) const {
+  if (!(s > 0)) return NAN;
+  const double target = std::log(s);
+  double lo = 0, hi = p_.T;
+  for (int k = 0; k < 60 && log_sigma_tilde(hi) < target; ++k) hi *= 2;  // a bracket beyond T
+  if (log_sigma_tilde(hi) < target) return NAN;
+  for (int i = 0; i < 200 && hi - lo > 1e-15 * hi; ++i) {
+    const double mid = 0.5 * (lo + hi);
+    (mid > 0 && log_sigma_tilde(mid) < target ? lo : hi) = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
+int ddpm_step(const Process& p, double t, int N) {
+  if (p.kind() != ProcessKind::VP) return -1;
+  const ProcessParams& q = p.params();
+  const double target = 2 * std::log(p.alpha(t));
+  double log_abar = 0, best = INFINITY;
+  int step = 0;
+  for (int k = 0; k < N; ++k) {
+    const double beta = (q.beta_min + (q.beta_max - q.beta_min) * k / (N - 1)) / N;
+    log_abar += std::log1p(-beta);
+    if (std::abs(log_abar - target) < best) best = std::abs(log_abar - target), step = k;
+  }
+  return step;
+}
+
 double Process::drift_coef(double t) const {
   switch (p_.kind) {
     case ProcessKind::VP: return -0.5 * (p_.beta_min + (p_.beta_max - p_.beta_min) * t);

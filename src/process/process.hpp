@@ -1,6 +1,7 @@
 #pragma once
 // Forward processes dx = f(x,t) dt + g(t) dW with linear drift f = a(t) x (docs §0).
 // Marginal kernel x_t = alpha(t) x_0 + sigma(t) z, sigma measured from data at t = 0.
+#include <cmath>
 #include <string>
 
 namespace td {
@@ -32,6 +33,10 @@ ProcessKind parse_process_kind(const std::string& name);  // throws InputError
 ProcessParams process_on(ProcessKind kind, double t_min, double T);
 std::string process_kind_name(ProcessKind kind);
 
+// Biroli et al.'s times are OU times t_OU (alpha = e^-t, sigma~^2 = e^{2t} - 1): its noise level.
+inline double ou_sigma_tilde(double t_ou) { return std::sqrt(std::expm1(2 * t_ou)); }
+
+
 class Process {
  public:
   explicit Process(const ProcessParams& p);
@@ -53,6 +58,10 @@ class Process {
   // Exact transition from s to t > s: x_t = a x_s + b z.
   void transition(double s, double t, double& a, double& b) const;
   StepNoise step_noise(double t0, double t1) const;
+  // The time at which sigma~(t) = s (sigma~ increases with t for every process): the clock
+  // conversion of a time given as a noise level (docs/processes.md#clocks); any t > 0, also outside
+  // [t_min, T]; NaN when no t > 0 reaches s.
+  double time_at_sigma_tilde(double s) const;
   // Prior N(0, prior_var I) that samplers start from at T.
   double prior_var() const;
   std::string describe() const;
@@ -60,5 +69,11 @@ class Process {
  private:
   ProcessParams p_;
 };
+
+// A VP process with linear beta is the continuous limit of DDPM's N-step schedule with
+// beta_k = beta(t) / N linear from beta_min/N to beta_max/N (N = 1000: Ho et al.'s 1e-4..0.02): the
+// step k in 0..N-1 whose abar_k = prod_{i <= k} (1 - beta_i) is nearest to alpha(t)^2 (in log);
+// -1 for another process.
+int ddpm_step(const Process& p, double t, int N = 1000);
 
 }  // namespace td

@@ -29,6 +29,29 @@ TEST(PathwiseEntropy, PeakOfAParabolaAndItsWidth) {
   EXPECT_NEAR(pk.width, std::sqrt(2.0), 0.01);
 }
 
+// A maximum at the window's edge is not a peak: it is reported at the edge, and an interior hump
+// (prominent beyond 2 SE) is the peak; a monotone curve has none; a bump within the noise is none.
+TEST(PathwiseEntropy, AMaximumAtTheEdgeIsNotAPeak) {
+  std::vector<double> t = linspace(0.002, 1, 200), rising, hump, noisy;
+  for (double x : t) {
+    rising.push_back(2 * std::exp(-x / 0.01) + 0.5 * std::exp(-(x - 0.22) * (x - 0.22) / (2 * 0.05 * 0.05)));
+    hump.push_back(1 - x);
+  }
+  CurvePeak pk = curve_peak(t, rising);
+  EXPECT_EQ(pk.at, "lower edge");
+  EXPECT_NEAR(pk.edge_t, 0.002, 1e-12);
+  EXPECT_NEAR(pk.t, 0.22, 0.005);
+  EXPECT_NEAR(pk.height, 0.5, 0.01);
+  const CurvePeak none = curve_peak(t, hump);
+  EXPECT_EQ(none.at, "lower edge");
+  EXPECT_TRUE(std::isnan(none.t));
+  // A hump 0.2 high on a falling line (prominence about 0.1), with SEs of 0.2: within the noise, no peak.
+  std::vector<double> se(t.size(), 0.2);
+  for (double x : t) noisy.push_back(1 - x + 0.2 * std::exp(-(x - 0.5) * (x - 0.5) / (2 * 0.05 * 0.05)));
+  EXPECT_TRUE(std::isnan(curve_peak(t, noisy, &se).t));
+  EXPECT_FALSE(std::isnan(curve_peak(t, noisy).t));  // without SEs it counts (5% of its height)
+}
+
 // V_h(t) for the 1-D two-Gaussian mixture (d = 16 scaling, OU) from 20000 exact samples per node
 // against the quadrature, within 4 SE at every node; E h likewise.
 TEST(PathwiseEntropy, SamplingAgreesWithQuadrature) {

@@ -13,6 +13,41 @@ namespace td {
 
 using json = nlohmann::json;
 
+namespace {
+
+// V_h's peak: an interior maximum with its width, or a maximum at an edge of the window (said so,
+// with how to widen the window) and the interior hump, if there is one.
+std::string vh_peak_html(const json& pk, const json& process) {
+  auto hump = [&] {
+    return fmt::format("peak at t = {}, height {} nats&sup2;, FWHM {}", html_num(pk["t"]), html_num(pk["height"]),
+                       pk["width"].is_null() ? "&ndash; (it does not fall to half height on both sides)" : html_num(pk["width"]));
+  };
+  if (pk.value("at", "interior") == "interior") return hump();
+  const bool lower = pk["at"] == "lower edge";
+  std::string h = fmt::format("<b>the maximum is at the window's {} edge</b> (t = {}, {} nats&sup2;): V<sub>h</sub> still rises "
+                              "{} it, so it is not a peak; {} to see beyond",
+                              lower ? "lower" : "upper", html_num(pk["edge_t"]), html_num(pk["edge_height"]), lower ? "below" : "above",
+                              lower ? fmt::format("lower process.t_min (now {})", html_num(process["t_min"]))
+                                    : fmt::format("raise process.T (now {})", html_num(process["T"])));
+  if (!pk["t"].is_null()) h += "; inside the window a " + hump();
+  return h;
+}
+
+// t_S in the run's clock first (its process time, a VP run's DDPM step), then Biroli et al.'s OU time
+// with the conversion (the same noise level sigma~).
+std::string speciation_clock_html(const json& x) {
+  const std::string ou = fmt::format("&frac12;ln &Lambda; = {} in OU time (&Lambda; = {}, the top covariance eigenvalue)",
+                                     html_num(x["t_S"]), html_num(x["covariance_top_eigenvalue"]));
+  if (!x.contains("t_S_clock") || x["t_S_clock"]["t"].is_null()) return "t<sub>S</sub> = " + ou + "; no speciation in this process's window";
+  const json& c = x["t_S_clock"];
+  return fmt::format("<b>t<sub>S</sub> = {}</b> ({} time{}{}); = {}, at the same noise level &sigma;&#771; = {}", html_num(c["t"]),
+                     html_escape(c["process"].get<std::string>()),
+                     c["ddpm_step"].is_null() ? "" : fmt::format("; DDPM step &asymp; {} of 1000", c["ddpm_step"].get<int>()),
+                     c["in_window"].get<bool>() ? "" : ", outside the run's window", ou, html_num(c["sigma_tilde"]));
+}
+
+}  // namespace
+
 std::string render_information_report(const json& r, const std::string& config) {
   std::string h = "<table class=\"meta\">";
   // The [process] applies to the analyses of [data]; the others fix their own processes.
@@ -56,8 +91,7 @@ std::string render_information_report(const json& r, const std::string& config) 
   }
   if (r.contains("pathwise")) {
     const json& pk = r["pathwise"]["forward"]["peak"];
-    h += fmt::format("<tr><td>V<sub>h</sub>(t) peak (forward)</td><td>t = {}, height {} nats&sup2;, FWHM {}</td></tr>\n",
-                     html_num(pk["t"]), html_num(pk["height"]), html_num(pk["width"]));
+    h += "<tr><td>V<sub>h</sub>(t) (forward)</td><td>" + vh_peak_html(pk, r["process"]) + "</td></tr>\n";
     // At t_min, forward (exact samples) against generative (the reverse sampler, with its dt error).
     const json& fw = r["pathwise"]["forward"];
     const json& ge = r["pathwise"]["generative"];
@@ -95,13 +129,11 @@ std::string render_information_report(const json& r, const std::string& config) 
                        html_num(x["t_collapse_theory_finite_d"]), html_num(x["t_collapse_theory"]));
   if (r.contains("speciation_time")) {
     const json& x = r["speciation_time"];
-    h += fmt::format("<tr><td>speciation time of {}</td><td>t<sub>S</sub> = &frac12;ln &Lambda; = {} "
-                     "(&Lambda; = {}, top covariance eigenvalue; OU time)</td></tr>\n",
-                     html_escape(x["data"].get<std::string>()), html_num(x["t_S"]), html_num(x["covariance_top_eigenvalue"]));
+    h += fmt::format("<tr><td>speciation time of {}</td><td>{}</td></tr>\n", html_escape(x["data"].get<std::string>()),
+                     speciation_clock_html(x));
   }
   if (r.contains("data"))
-    h += fmt::format("<tr><td>speciation time of [data]</td><td>t<sub>S</sub> = &frac12;ln &Lambda; = {} (&Lambda; = {}; OU time)</td></tr>\n",
-                     html_num(r["data"]["t_S"]), html_num(r["data"]["covariance_top_eigenvalue"]));
+    h += fmt::format("<tr><td>speciation time of [data]</td><td>{}</td></tr>\n", speciation_clock_html(r["data"]));
   if (r.contains("entropic_time"))
     for (const json& x : r["entropic_time"]["runs"]) {
       std::string cells;

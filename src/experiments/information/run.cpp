@@ -20,8 +20,20 @@ namespace {
 
 using json = nlohmann::json;
 
+// A time given in OU time (Biroli et al.'s t_S = 1/2 ln Lambda) in the run's clock: the run's process
+// time at the same noise level sigma~, its DDPM step for a VP run, and the OU time beside it.
+json clock_json(const Process& p, double t_ou) {
+  const double s = ou_sigma_tilde(t_ou), t = p.time_at_sigma_tilde(s);
+  const int step = std::isfinite(t) ? ddpm_step(p, t) : -1;
+  return {{"t", finite_or_null(t)}, {"process", process_kind_name(p.kind())}, {"sigma_tilde", finite_or_null(s)},
+          {"ddpm_step", step >= 0 ? json(step) : json(nullptr)}, {"t_ou", t_ou},
+          {"in_window", std::isfinite(t) && t >= p.t_min() && t <= p.T()}};
+}
+
 json peak_json(const CurvePeak& p) {
-  return {{"t", finite_or_null(p.t)}, {"height", finite_or_null(p.height)}, {"width", finite_or_null(p.width)}};
+  json j = {{"t", finite_or_null(p.t)}, {"height", finite_or_null(p.height)}, {"width", finite_or_null(p.width)}, {"at", p.at}};
+  if (p.at != "interior") j["edge_t"] = finite_or_null(p.edge_t), j["edge_height"] = finite_or_null(p.edge_height);
+  return j;
 }
 
 json variance_json(const EntropyVariance& v) {
@@ -390,6 +402,7 @@ json run_information_experiment(const InformationConfig& c, const RunContext& ct
     const double L = covariance_top_eigenvalue(*c.data);
     out["data"]["covariance_top_eigenvalue"] = L;
     out["data"]["t_S"] = speciation_time(L);  // Biroli et al.'s, in OU time
+    out["data"]["t_S_clock"] = clock_json(p, speciation_time(L));  // and in the run's own
     s = std::make_shared<MixtureScore>(*c.data, p);
   }
   auto timed = [&](const char* name, const std::function<json()>& fn) { clock.section(ctx, name, out, fn); };
@@ -407,7 +420,9 @@ json run_information_experiment(const InformationConfig& c, const RunContext& ct
       // The covariance of the law when it is known (a mixture), else of the set's points.
       const double L = data.kind == DataKind::Mixture ? covariance_top_eigenvalue(*data.law) : covariance_top_eigenvalue(*data.points);
       json j = {{"data", data.description}, {"d", data.dim}, {"covariance_top_eigenvalue", L}, {"t_S", speciation_time(L)},
-                {"definition", "t_S = 1/2 ln Lambda (Biroli et al.), OU time"}};
+                {"t_S_clock", clock_json(p, speciation_time(L))},
+                {"definition", "t_S = 1/2 ln Lambda (Biroli et al.) in OU time; t_S_clock: the run's process time at the "
+                               "same noise level sigma~ = sqrt(Lambda - 1)"}};
       if (data.points) j["n"] = data.points->rows();
       return j;
     });
