@@ -37,3 +37,30 @@ TEST(Process, ClosedFormsOfFormulasSection0) {
 }
 
 }  // namespace td
+
+namespace td {
+
+// Clock conversions at equal noise level sigma~ (docs/processes.md#clocks): closed forms for VP
+// (sigma~^2 = e^{B(t)} - 1), OU (e^{2t} - 1), EDM (t) and geometric VE; an OU time t_S = 0.354 is VP
+// time 0.262, DDPM step 261 of 1000 (the example); outside every window when unreachable.
+TEST(Process, TimesAtANoiseLevelAndDdpmSteps) {
+  const Process vp(default_process(ProcessKind::VP)), ou(default_process(ProcessKind::OU)), edm(default_process(ProcessKind::EDM));
+  const double s = ou_sigma_tilde(0.354), B = std::log1p(s * s);
+  const double t_vp = (-0.1 + std::sqrt(0.01 + 4 * 9.95 * B)) / (2 * 9.95);
+  EXPECT_NEAR(vp.time_at_sigma_tilde(s), t_vp, 1e-12);
+  EXPECT_NEAR(t_vp, 0.262, 5e-4);
+  EXPECT_EQ(ddpm_step(vp, t_vp), 261);
+  EXPECT_NEAR(ou.time_at_sigma_tilde(s), 0.354, 1e-12);
+  EXPECT_NEAR(edm.time_at_sigma_tilde(s), s, 1e-12);
+  for (const double t : {0.01, 0.3, 0.9}) EXPECT_NEAR(vp.time_at_sigma_tilde(vp.sigma_tilde(t)), t, 1e-12);
+  EXPECT_EQ(ddpm_step(ou, 0.3), -1);
+  // DDPM steps against Ho et al.'s schedule itself: step k has abar_k = prod (1 - beta_i), beta linear 1e-4..0.02.
+  double log_abar = 0;
+  for (int k = 0; k < 1000; ++k) {
+    log_abar += std::log1p(-(1e-4 + (0.02 - 1e-4) * k / 999.0));
+    if (k % 111 == 5) EXPECT_EQ(ddpm_step(vp, vp.time_at_sigma_tilde(std::sqrt(std::expm1(-log_abar)))), k) << k;
+  }
+  EXPECT_TRUE(std::isnan(vp.time_at_sigma_tilde(0)));
+}
+
+}  // namespace td
