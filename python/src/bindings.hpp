@@ -8,6 +8,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <functional>
 #include <string>
 #include <toml++/toml.h>
 
@@ -33,6 +34,14 @@ Stream stream_named(const std::string& name);
 // InputError naming `who` for a wrong shape.
 ScoreResult evaluate_at(const Score& s, const Mat& X, const pb::object& t, Divergence div, const char* who,
                         bool log_density = false);
+
+// Runs `fn` (engine code, no Python) with the GIL released and Ctrl-C routed to the engine: while it
+// runs SIGINT asks the engine to stop at its next safe point (core/interrupt.hpp; Python's own
+// handler could not run until the call returned), and a stopped call raises KeyboardInterrupt with
+// the engine's message (a run: where its incomplete directory is kept and how to resume it).
+// Python's handler is restored afterwards.
+std::string interruptible(const std::function<std::string()>& fn);
+void interruptible_void(const std::function<void()>& fn);
 
 // A Python dict's JSON (json.dumps, done by the Python side) as a config table; `what` names it.
 toml::table table_from_json(const std::string& json_text, const std::string& what);

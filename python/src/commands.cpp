@@ -27,12 +27,13 @@ RunOptions run_options(const pb::dict& kw) {
   str("threads", o.threads);
   str("device", o.device);
   flag("quiet", o.quiet);
+  o.silent = o.quiet;  // quiet=True: errors only (flags and notes are in the results)
   flag("overwrite", o.overwrite);
   flag("resume", o.resume);
   flag("verbose", o.verbose);
   if (kw.contains("sets")) o.sets = kw["sets"].cast<std::vector<std::string>>();
   if (kw.contains("args")) o.args = kw["args"].cast<std::vector<std::string>>();
-  o.handle_signals = false;  // Python keeps its own SIGINT (KeyboardInterrupt)
+  o.handle_signals = false;  // Ctrl-C: interruptible() routes it to the engine, KeyboardInterrupt after
   verbose_errors() = o.verbose;
   return o;
 }
@@ -44,11 +45,7 @@ void add_commands(pb::module_& m) {
       "run",
       [](const pb::kwargs& kw) {
         const RunOptions o = run_options(kw);
-        std::string path;
-        {
-          pb::gil_scoped_release free;  // the run calls no Python
-          path = cmd_run(o);
-        }
+        const std::string path = interruptible([&] { return cmd_run(o); });  // the run calls no Python
         std::cout.flush();
         return path;
       },

@@ -52,11 +52,10 @@ pb::dict entropy_production(const GaussianMixture& data, const Process& p, const
   TrajectoryEntropyOptions o;
   o.trajectories = trajectories, o.seed = seed, o.dt_error = dt_error;
   TrajectoryEntropy r;
-  {
-    pb::gil_scoped_release free;
+  interruptible_void([&] {  // no Python; Ctrl-C stops it (KeyboardInterrupt)
     r = score ? reverse_trajectory_entropy(data, p, *score, TimeGrid(times), o)
               : forward_trajectory_entropy(data, p, TimeGrid(times), o);
-  }
+  });
   auto arr = [](const std::vector<double>& v) { return pb::array_t<double>(pb::ssize_t(v.size()), v.data()); };
   pb::dict d;
   d["system"] = moments(r.system), d["medium"] = moments(r.medium), d["total"] = moments(r.total);
@@ -96,10 +95,9 @@ void add_ensembles(pb::module_& m) {
         const MarginalSampler init_sampler = mixture_marginal_sampler(target, p, RngKey(seed, Stream::Init));
         const InitFn init = [&](const uint64_t* ids, int n, Mat& X) { init_sampler(grid.t_min(), ids, n, 0, X); };
         std::vector<TaepTrajectories> tr;
-        {
-          pb::gil_scoped_release free;
+        interruptible_void([&] {  // no Python; Ctrl-C stops it (KeyboardInterrupt)
           tr = run_taep(p, grid, exact, scores, {trajectories, block}, init, PhiloxNoise(RngKey(seed, Stream::Forward)), opt);
-        }
+        });
         pb::list out;
         for (const TaepTrajectories& t : tr) out.append(trajectories_dict(t));
         return out;

@@ -52,10 +52,9 @@ void add_nll(pb::module_& m) {
         o.solver = solver == "rk4" ? OdeSolver::RK4 : OdeSolver::DormandPrince;
         o.rtol = rtol, o.atol = atol, o.rk4_steps = rk4_steps, o.hutchinson_probes = probes, o.seed = seed;
         NllResult r;
-        {
-          pb::gil_scoped_release free;
+        interruptible_void([&] {  // no Python; Ctrl-C stops it (KeyboardInterrupt)
           r = pf_ode_nll(p, *score, X0, o, gaussian_prior(p, score->dim()));
-        }
+        });
         pb::dict d;
         d["nll"] = r.nll, d["log_prior"] = r.log_prior, d["delta"] = r.delta, d["probe_var"] = r.probe_var;
         d["x_T"] = r.xT, d["t_reached"] = r.t_reached, d["nfe"] = r.nfe, d["steps"] = r.steps;
@@ -79,10 +78,9 @@ void add_rates(pb::module_& m) {
         o.nodes = nodes, o.samples = samples, o.hutchinson_probes = probes, o.seed = seed;
         o.grid = grid_kind_or_default(p, grid);
         EntropyRates r;
-        {
-          pb::gil_scoped_release free;
+        interruptible_void([&] {  // no Python; Ctrl-C stops it (KeyboardInterrupt)
           r = entropy_rates(p, *score, mixture_source(data, seed, stream, substream), o, exact.get());
-        }
+        });
         pb::dict d;
         d["t"] = r.t, d["intrinsic"] = curve(r.intrinsic), d["exchange"] = curve(r.exchange);
         d["exchange_z"] = curve(r.exchange_z), d["system"] = curve(r.system), d["forward"] = curve(r.forward);
@@ -103,10 +101,9 @@ void add_rates(pb::module_& m) {
         o.nodes = nodes, o.samples = samples, o.hutchinson_probes = probes, o.seed = seed;
         o.grid = grid_kind_or_default(p, grid);
         ConditionalEntropyRates r;
-        {
-          pb::gil_scoped_release free;
+        interruptible_void([&] {  // no Python; Ctrl-C stops it (KeyboardInterrupt)
           r = conditional_entropy_rates(p, *score, mixture_source(data, seed, stream, substream), o, &data);
-        }
+        });
         pb::dict d;
         d["t"] = r.t, d["sigma_tilde"] = r.sigma_tilde, d["score_norm"] = curve(r.score_norm);
         d["divergence"] = curve(r.divergence), d["x0_error"] = curve(r.x0_error), d["marginal"] = curve(r.marginal);
@@ -125,10 +122,9 @@ void add_information(pb::module_& m) {
       "pathwise_entropy",
       [](const GaussianMixture& data, const Process& p, const std::vector<double>& t, int samples, uint64_t seed) {
         EntropyVariance v;
-        {
-          pb::gil_scoped_release free;
+        interruptible_void([&] {  // no Python; Ctrl-C stops it (KeyboardInterrupt)
           v = pathwise_entropy_forward(data, p, t, samples, seed);
-        }
+        });
         return variance_dict(v);
       },
       pb::arg("data"), pb::arg("process"), pb::arg("times"), pb::arg("samples"), pb::arg("seed") = 1,
@@ -139,11 +135,10 @@ void add_information(pb::module_& m) {
       [](const GaussianMixture& data, const Process& p, const std::shared_ptr<Score>& score, const std::vector<double>& times,
          int samples, int stride, uint64_t seed, bool dt_error) {
         GenerativeEntropy g;
-        {
-          pb::gil_scoped_release free;
+        interruptible_void([&] {  // no Python; Ctrl-C stops it (KeyboardInterrupt)
           g = pathwise_entropy_generative(data, p, *score, TimeGrid(times), samples, stride, 0, seed,
                                           ReverseScheme::EulerMaruyama, dt_error);
-        }
+        });
         return variance_dict(g.v);
       },
       pb::arg("data"), pb::arg("process"), pb::arg("score"), pb::arg("times"), pb::arg("samples"), pb::arg("stride") = 1,
@@ -166,10 +161,9 @@ void add_information(pb::module_& m) {
         CloningOptions o;
         o.samples = samples, o.branch_times = branch_times, o.seed = seed, o.dt_error = dt_error;
         CloningResult r;
-        {
-          pb::gil_scoped_release free;
+        interruptible_void([&] {  // no Python; Ctrl-C stops it (KeyboardInterrupt)
           r = cloning_probability(data, p, *score, TimeGrid(times), o);
-        }
+        });
         pb::dict d;
         d["t"] = r.t, d["phi"] = r.phi, d["phi_se"] = r.phi_se, d["phi_dt_error"] = r.phi_dt;
         d["theory"] = r.theory, d["theory_se"] = r.theory_se;
@@ -183,10 +177,9 @@ void add_information(pb::module_& m) {
       [](const Mat& points, const Process& p, const std::vector<double>& t, int samples, uint64_t seed, double threshold,
          int bootstrap) {
         CollapseResult r;
-        {
-          pb::gil_scoped_release free;
+        interruptible_void([&] {  // no Python; Ctrl-C stops it (KeyboardInterrupt)
           r = excess_entropy(points, p, t, samples, seed, threshold, bootstrap);
-        }
+        });
         pb::dict d;
         d["t"] = r.t, d["fe"] = r.fe, d["fe_se"] = r.fe_se, d["t_collapse"] = r.t_collapse;
         d["t_collapse_ci95"] = std::vector<double>{r.t_collapse_lo, r.t_collapse_hi}, d["threshold"] = r.threshold;
@@ -201,10 +194,9 @@ void add_information(pb::module_& m) {
         FixedPointOptions o;
         o.nodes = nodes;
         FixedPointTree tree;
-        {
-          pb::gil_scoped_release free;
+        interruptible_void([&] {  // no Python; Ctrl-C stops it (KeyboardInterrupt)
           tree = fixed_point_tree(data, p, o);
-        }
+        });
         pb::list branches;
         for (const FixedPointBranch& b : tree.branches) {
           pb::dict d;

@@ -24,6 +24,7 @@
 #include "core/progress.hpp"
 #include "core/rng_audit.hpp"
 #include "core/file_io.hpp"
+#include "core/interrupt.hpp"
 #include "experiments/builtin.hpp"
 #include "experiments/config_reader.hpp"
 #include "experiments/registry.hpp"
@@ -112,11 +113,20 @@ toml::table load_config(const RunOptions& o, std::string& source, std::string& n
 }
 
 
-// SIGINT/SIGTERM: say where the incomplete run was left (it keeps its temporary name, so it never
-// looks finished) and exit with 128 + signal. Only async-signal-safe calls in the handler.
+// SIGINT/SIGTERM. The first SIGINT asks the run to stop at its next safe point (a block of a parallel
+// loop, a training step: core/interrupt.hpp), so it keeps the checkpoints it saved and says how to
+// resume; a second SIGINT, SIGTERM, or any signal under mpirun (where ranks must stop together) ends
+// it at once, leaving the incomplete run under its temporary name (it never looks finished), exit
+// 128 + signal. Only async-signal-safe calls in the handler.
 char g_interrupt_msg[4096];
 size_t g_interrupt_len = 0;
+constexpr char kStopping[] = "\nthermodiff: stopping at the next safe point (Ctrl-C again to stop at once)...\n";
 extern "C" void on_interrupt(int sig) {
+  if (sig == SIGINT && !interrupt_requested() && ranks().size == 1) {
+    request_interrupt();
+    (void)!write(2, kStopping, sizeof kStopping - 1);
+    return;
+  }
   if (g_interrupt_len) (void)!write(2, g_interrupt_msg, g_interrupt_len);
   _exit(128 + sig);
 }
@@ -180,10 +190,16 @@ void log_incomplete(const RunContext& ctx, const RunDir& dir, const std::string&
                                                                             "thermodiff clean " + dir.final_path() + " --remove");
 }
 
-// The experiment's run; a failure after it saved checkpoints keeps them for --resume and says how.
+// The experiment's run; a failure after it saved checkpoints keeps them for --resume and says how;
+// an interrupted run is always kept (resuming it takes up its checkpoints, or starts it again).
 nlohmann::json run_keeping_checkpoints(const Experiment& ex, const RunContext& ctx, RunDir& dir, const std::string& resume_cmd) {
   try {
     return ex.run(ctx);
+  } catch (const Interrupted&) {
+    dir.keep(true);
+    throw RunInterrupted(fmt::format("interrupted; the incomplete run is left in {} (it never becomes {}).\nContinue it "
+                                     "with: {}\nRemove it with: thermodiff clean {} --remove",
+                                     dir.tmp(), dir.final_path(), resume_cmd, dir.final_path()));
   } catch (const std::exception& e) {
     if (!dir.keep()) throw;
     const std::string what = dynamic_cast<const std::bad_alloc*>(&e) ? "out of memory" : e.what();
@@ -297,6 +313,7 @@ void print_markdown_keys(const std::vector<ConfigKey>& keys, const std::vector<C
 }  // namespace
 
 std::string cmd_run(const RunOptions& o) {
+  clear_interrupt();  // a Ctrl-C that stopped an earlier run in this process (Python) is not this one's
   const int threads = set_thread_count(o.threads);  // first: the memory estimate counts per-thread blocks
   std::string source, name, memory;
   nlohmann::json checks;
@@ -320,7 +337,7 @@ std::string cmd_run(const RunOptions& o) {
   if (o.handle_signals) on_interrupt_leave(dir, resume_cmd);
   RunContext ctx = run_context(ex, threads, dir.tmp(), dir.checkpoint_dir(), o.quiet);
   if (!o.quiet) ctx.log = [](const std::string& s) { std::cerr << s << std::endl; };
-  enable_progress(!o.quiet && isatty(fileno(stderr)));
+  enable_progress(o.quiet ? ProgressMode::Off : isatty(fileno(stderr)) ? ProgressMode::Terminal : ProgressMode::Lines);
   ctx.log(fmt::format("thermodiff {}: running '{}' from {} with seed {} on {} threads{}{}", THERMODIFF_VERSION, name,
                       source, ex.seed, threads, ranks().size > 1 ? fmt::format(" x {} MPI ranks", ranks().size) : "",
                       ctx.cuda ? " and " + cuda_status().device : ""));
@@ -328,7 +345,7 @@ std::string cmd_run(const RunOptions& o) {
   if (!checks.empty()) ctx.log(check_lines(checks).substr(0, check_lines(checks).size() - 1));
   if (o.resume && dir.resumed_from().empty())
     ctx.log(fmt::format("--resume: no incomplete run of {} found; starting afresh", o.out));
-  log_incomplete(ctx, dir, resume_cmd);
+  if (!o.silent) log_incomplete(ctx, dir, resume_cmd);
   std::unique_ptr<RngAudit> audit = o.rng_audit.empty() ? nullptr : std::make_unique<RngAudit>();
   NonFiniteScope nonfinite(ex.nonfinite);
   nlohmann::json results = run_keeping_checkpoints(ex, ctx, dir, resume_cmd);
@@ -336,7 +353,7 @@ std::string cmd_run(const RunOptions& o) {
     results["nonfinite"][where] = count;
     ctx.log(fmt::format("warning: {} values not finite, left out of every estimate (nonfinite = \"exclude\"): {}", count, where));
   }
-  if (results.contains("flags"))  // on stderr even with --quiet: a number not to trust is never silent
+  if (results.contains("flags") && !o.silent)  // on stderr even with --quiet: a number not to trust is never silent
     for (const auto& f : results["flags"]) std::cerr << "warning: " << f.get<std::string>() << "\n";
   if (audit) write_rng_audit(*audit, o.rng_audit);
   results["device"] = device_json(ex, results.value("device", nlohmann::json()));
@@ -359,7 +376,7 @@ std::string cmd_run(const RunOptions& o) {
   dir.write("results.json", results.dump(1) + "\n");
   dir.write("report.html", ex.render(results, resolved));
   dir.commit();
-  std::cout << "report: " << std::filesystem::absolute(dir.final_path() + "/report.html").string() << std::endl;
+  if (!o.silent) std::cout << "report: " << std::filesystem::absolute(dir.final_path() + "/report.html").string() << std::endl;
   return dir.final_path();
 }
 
@@ -469,6 +486,8 @@ int cmd_show(const std::string& name) {
 CommandFailure describe_failure(const std::exception_ptr& e) {
   try {
     std::rethrow_exception(e);
+  } catch (const RunInterrupted& x) {
+    return {kExitInterrupted, std::string("thermodiff: ") + x.what()};
   } catch (const InputError& x) {
     return {kExitBadInput, std::string("error: ") + x.what()};
   } catch (const std::bad_alloc&) {

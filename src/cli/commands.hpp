@@ -3,6 +3,7 @@
 // and by the Python module (python/src). Each throws InputError for bad input (exit 2) and any
 // other exception for a failed run (exit 1); describe_failure gives the code and the message.
 #include <exception>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,7 @@ struct RunOptions {
   std::vector<std::string> args;  // the command line, for the command that resumes a run
   bool overwrite = false;
   bool quiet = false;
+  bool silent = false;  // Python's quiet: not even the flags and notes (the results hold them); errors only
   bool resume = false;
   std::string rng_audit;  // file for the audit of the run's random streams ("" = none)
   bool markdown = false;  // describe: one Markdown table of every key (README's key tables)
@@ -27,6 +29,12 @@ struct RunOptions {
   std::string config_json;  // a config as JSON text (a Python dict), used instead of `config` when not empty
   std::string config_name;  // with config_json: the name of its default run directory and its messages
   bool handle_signals = true;  // SIGINT/SIGTERM leave the incomplete run and exit (the program, not Python)
+};
+
+// A run stopped by Ctrl-C (core/interrupt.hpp) at a safe point: its incomplete directory is kept for
+// --resume, and the message says how (exit kExitInterrupted; Python raises KeyboardInterrupt).
+struct RunInterrupted : std::runtime_error {
+  using std::runtime_error::runtime_error;
 };
 
 // `run`: runs the experiment and commits its run directory; returns that directory's path.

@@ -23,5 +23,6 @@ std::string library_error_text(const std::string& full);
 constexpr int kExitOk = 0;
 constexpr int kExitFailure = 1;
 constexpr int kExitBadInput = 2;
+constexpr int kExitInterrupted = 130;  // 128 + SIGINT, as a shell reports a process Ctrl-C ended
 
 }  // namespace td

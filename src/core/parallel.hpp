@@ -3,12 +3,15 @@
 // 134, no message"). Every parallel loop runs its body through ParallelFailure::run, which keeps the
 // exception of the lowest-numbered failing iteration and skips the iterations after it; rethrow(),
 // after the loop, raises it on the calling thread. Iterations before the first failure all run, so
-// the error reported is the same for any thread count and schedule.
+// the error reported is the same for any thread count and schedule. Each iteration first checks for
+// a requested stop (core/interrupt.hpp): Ctrl-C ends a loop within one iteration.
 #include <atomic>
 #include <cstdint>
 #include <exception>
 #include <limits>
 #include <mutex>
+
+#include "core/interrupt.hpp"
 
 namespace td {
 
@@ -18,6 +21,7 @@ class ParallelFailure {
   void run(int64_t iteration, F&& body) noexcept {
     if (iteration > first_.load(std::memory_order_relaxed)) return;
     try {
+      throw_if_interrupted();
       body();
     } catch (...) {
       record(iteration, std::current_exception());

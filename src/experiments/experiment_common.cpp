@@ -1,5 +1,7 @@
 #include "experiments/experiment_common.hpp"
 
+#include "core/interrupt.hpp"
+
 #include <cstring>
 
 #include <filesystem>
@@ -35,6 +37,8 @@ void StageClock::run(const char* name, const std::function<void()>& fn) {
   set_progress_stage(name);
   try {  // a failure names the stage it happened in
     fn();
+  } catch (const Interrupted&) {
+    throw;  // a stop, not a failure
   } catch (const InputError& e) {
     throw InputError(fmt::format("stage '{}': {}", name, e.what()));
   } catch (const RunError& e) {

@@ -1,5 +1,7 @@
 #include "nn/network.hpp"
 
+#include "core/interrupt.hpp"
+
 #include <fmt/format.h>
 
 #include "core/error.hpp"
@@ -105,6 +107,8 @@ void NetworkScore::named(F&& call) const {
   if (name_.empty()) return call();
   try {
     call();
+  } catch (const Interrupted&) {
+    throw;  // a stop, not the model's failure
   } catch (const InputError& e) {
     throw InputError(fmt::format("model '{}': {}", name_, e.what()));
   } catch (const RunError& e) {

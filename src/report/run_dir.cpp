@@ -249,9 +249,10 @@ RunDir::~RunDir() {
 
 void RunDir::write(const std::string& name, const std::string& content) { write_file(tmp_ + "/" + name, content); }
 
-bool RunDir::keep() {
+bool RunDir::keep(bool always) {
   std::error_code ec;
-  if (committed_ || !fs::exists(checkpoint_dir(), ec) || fs::is_empty(checkpoint_dir(), ec)) return false;
+  if (committed_) return false;
+  if (!always && (!fs::exists(checkpoint_dir(), ec) || fs::is_empty(checkpoint_dir(), ec))) return false;
   committed_ = true;  // left in place, under its temporary name
   return true;
 }

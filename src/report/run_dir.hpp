@@ -66,8 +66,9 @@ class RunDir {
   const std::string& resumed_from() const { return resumed_from_; }  // "" when started afresh
   const std::vector<IncompleteRun>& others() const { return others_; }
   void write(const std::string& name, const std::string& content);
-  // After a failure: keeps the temporary directory for --resume when it holds checkpoints (true).
-  bool keep();
+  // After a failure: keeps the temporary directory for --resume when it holds checkpoints (true);
+  // with `always` (an interrupted run), whatever it holds.
+  bool keep(bool always = false);
   // Moves the finished run to final_path() (RunConflict when another run took it meanwhile);
   // final_path() is where it went.
   void commit();

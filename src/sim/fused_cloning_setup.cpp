@@ -1,5 +1,7 @@
 #include "sim/fused_cloning_setup.hpp"
 
+#include "core/interrupt.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -60,12 +62,14 @@ void fused_cloning_host(const FusedCloningProblem& p, uint64_t first, int n, uns
   check_fused_cloning_draws(p, first, n);
   const int vectors = fused_cloning_vectors();
 #pragma omp parallel if (threads)
-  {  // pure arithmetic: nothing to throw
+  {  // pure arithmetic: nothing to throw; a requested stop skips the samples left (thrown below)
     std::vector<double> vec(size_t(vectors) * size_t(p.d)), r(size_t(p.K));
     std::vector<int> cls(size_t(std::max(p.branches, 1)));
 #pragma omp for schedule(dynamic, 16)
-    for (int i = 0; i < n; ++i) fused_cloning_sample(p, first + uint64_t(i), i, n, vec.data(), 1, r.data(), cls.data(), same);
+    for (int i = 0; i < n; ++i)
+      if (!interrupt_requested()) fused_cloning_sample(p, first + uint64_t(i), i, n, vec.data(), 1, r.data(), cls.data(), same);
   }
+  throw_if_interrupted();
 }
 
 }  // namespace td

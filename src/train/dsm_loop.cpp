@@ -1,5 +1,7 @@
 #include "train/dsm_loop.hpp"
 
+#include "core/interrupt.hpp"
+
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -121,8 +123,10 @@ TrainProgress run_dsm_loop(DsmModel& m, const Process& process, const DataFn& da
   int64_t interval_n = 0;
   const int64_t curve_every = std::max<int64_t>(1, ts.steps / 100);
   res.smoothed_loss = NAN;
+  auto saved_at = std::chrono::steady_clock::now();
   for (; step < ts.steps; ++step) {
     if (step == ts.stop_at) break;
+    throw_if_interrupted();  // Ctrl-C: the last checkpoint is kept for --resume
     opt.zero_grad();
     const torch::Tensor loss = dsm_batch_loss(m, process, data, ts, step);
     loss.backward();
@@ -144,8 +148,14 @@ TrainProgress run_dsm_loop(DsmModel& m, const Process& process, const DataFn& da
       interval_sum = 0;
       interval_n = 0;
     }
-    if (!ts.checkpoint.empty() && ((step + 1) % ts.checkpoint_every == 0 || step + 1 == ts.stop_at))
+    // Every checkpoint_every steps, and at a curve point once a minute has passed since the last save
+    // (a resumed run loses at most that; at a curve point, its curve is the uninterrupted one's).
+    const bool curve_point = (step + 1) % curve_every == 0;
+    if (!ts.checkpoint.empty() && ((step + 1) % ts.checkpoint_every == 0 || step + 1 == ts.stop_at ||
+                                   (curve_point && std::chrono::steady_clock::now() - saved_at > std::chrono::seconds(kCheckpointSeconds)))) {
       save_checkpoint(ts.checkpoint, m, opt, step + 1);
+      saved_at = std::chrono::steady_clock::now();
+    }
     if (ts.progress) {
       char note[64];
       std::snprintf(note, sizeof note, "loss %.4f (smoothed %.4f)", lv, res.smoothed_loss);

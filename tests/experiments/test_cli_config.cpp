@@ -872,6 +872,15 @@ TEST_F(Cli, ProgressWithRateAndEtaOnATerminalOneLinePerStageOtherwise) {
   EXPECT_EQ(plain.output.find('\r'), std::string::npos);
   EXPECT_NE(plain.output.find("cloning ...\n"), std::string::npos) << plain.output;
   EXPECT_NE(plain.output.find("\ncloning: "), std::string::npos) << plain.output;
+  // Off a terminal, a progress line every THERMODIFF_PROGRESS_SECONDS (10 by default); an ensemble run
+  // in checkpointed chunks counts the whole of it, not the chunk.
+  const Result lines = run_shell("THERMODIFF_PROGRESS_SECONDS=0.3 " + std::string(THERMODIFF_BINARY) +
+                                 " run mode-collapse --set sim.trajectories=160000 --set grid.steps=200 --set grid.refine=false "
+                                 "--set sim.generated_samples=0 --threads 1 --out " + (dir_ / "c").string() + " 2>&1");
+  EXPECT_EQ(lines.code, 0) << lines.output;
+  EXPECT_EQ(lines.output.find('\r'), std::string::npos);
+  EXPECT_TRUE(std::regex_search(lines.output, std::regex("\n  taep_ensemble: +[0-9]+% of 160000 trajectories, [^\n]*ETA [0-9]+ s\n")))
+      << lines.output;
 }
 
 // The learning experiment resumed after an interruption during its second training segment: the
@@ -891,7 +900,7 @@ TEST_F(Cli, LearningResumesFromItsLastSnapshot) {
 TEST_F(Cli, TaepEnsembleResumesFromItsFinishedChunks) {
   const std::string args = "run mode-collapse --set sim.trajectories=160000 --set grid.steps=200 --set sim.exact_samples=2000 "
                            "--set sim.objective_samples=50 --set sim.generated_samples=0 --set grid.refine=false --threads 1";
-  const Resumed r = resume_against_whole(dir_, args, "taep-chunk-0-steps-*.bin");
+  const Resumed r = resume_against_whole(dir_, args, "taep-steps-*-0-*.bin");  // the first chunk saved
   EXPECT_NE(r.log.find("trajectories taken from the interrupted run"), std::string::npos) << r.log;
   ASSERT_EQ(r.resumed["models"].size(), r.whole["models"].size());
   for (size_t m = 0; m < r.whole["models"].size(); ++m)

@@ -65,7 +65,7 @@ TEST_F(Mpi, ResumesUnderAnotherNumberOfRanksWithTheSameNumbers) {
   const std::string args = " run mode-collapse --set sim.trajectories=160000 --set grid.steps=200 --set sim.exact_samples=2000 "
                            "--set sim.objective_samples=50 --set sim.generated_samples=0 --set grid.refine=false --threads 1";
   const fs::path out = dir_ / "resumed", whole = dir_ / "whole";
-  const std::string glob = (dir_ / ".resumed.incomplete-*/checkpoints/taep-chunk-0-steps-*.bin").string();
+  const std::string glob = (dir_ / ".resumed.incomplete-*/checkpoints/taep-steps-*-0-*.bin").string();
   const Result i = run_shell("sh -c '" + mpirun(2) + THERMODIFF_BINARY + args + " --out " + out.string() +
                              " >/dev/null 2>&1 & pid=$!; for i in $(seq 1200); do ls " + glob +
                              " >/dev/null 2>&1 && break; sleep 0.05; done; kill -INT $pid; wait $pid; echo rc=$?'");

@@ -1,7 +1,9 @@
 #include "experiments/taep/run.hpp"
 #include "experiments/taep/fused.hpp"
 
+#include <algorithm>
 #include <array>
+#include <cstdio>
 #include <chrono>
 #include <cmath>
 #include <cstring>
@@ -11,7 +13,9 @@
 #include <iterator>
 #include <memory>
 
+#include "core/distributed.hpp"
 #include "core/file_io.hpp"
+#include "core/interrupt.hpp"
 #include "core/progress.hpp"
 #include "core/error.hpp"
 #include "core/rng.hpp"
@@ -136,29 +140,66 @@ bool read_chunk(const std::string& path, std::vector<TaepTrajectories>& out, int
   return true;
 }
 
+// The trajectory ranges [lo, hi) of the chunk files of a grid of `steps` in `dir`, read into `out`
+// (a file that is not a chunk of this ensemble is skipped: it is computed again).
+std::vector<std::pair<int64_t, int64_t>> load_chunks(const std::string& dir, int64_t steps, std::vector<TaepTrajectories>& out,
+                                                     int64_t n) {
+  std::vector<std::pair<int64_t, int64_t>> have;
+  std::error_code ec;
+  const std::string prefix = fmt::format("taep-steps-{}-", steps);
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string f = e.path().filename().string();
+    long long lo = 0, hi = 0;
+    if (f.rfind(prefix, 0) != 0 || std::sscanf(f.c_str() + prefix.size(), "%lld-%lld.bin", &lo, &hi) != 2) continue;
+    if (lo >= 0 && lo < hi && hi <= n && read_chunk(e.path().string(), out, n, lo, hi)) have.emplace_back(lo, hi);
+  }
+  std::sort(have.begin(), have.end());
+  return have;
+}
+
 // The TAEP ensemble; with a checkpoint directory, in chunks of trajectory ids saved as they finish,
-// so that a resumed run (--resume) computes only the missing ones. Per-trajectory values depend only
-// on the trajectory's id, so the result is the same (tests: Taep.ChunkedEnsembleEqualsTheWholeOne).
-// `run` computes the ensemble of a spec's range (run_taep on the CPU, run_taep_fused on a platform).
+// each sized to about kCheckpointSeconds of work from the rate of the chunks before it (the first is
+// small), so that an interrupted run loses at most about a minute and a resumed run (--resume)
+// computes only the ids no saved chunk holds. Per-trajectory values depend only on the trajectory's
+// id, so the result is the same for any chunks (tests: Taep.ChunkedEnsembleEqualsTheWholeOne).
+// The progress lines count the whole ensemble. `run` computes the ensemble of a spec's range
+// (run_taep on the CPU, run_taep_fused on a platform).
 using TaepEnsembleFn = std::function<std::vector<TaepTrajectories>(const EnsembleSpec&)>;
 std::vector<TaepTrajectories> run_taep_resumable(const RunContext& ctx, const TimeGrid& grid, size_t models,
                                                  EnsembleSpec spec, const TaepEnsembleFn& run) {
   if (ctx.checkpoint_dir.empty()) return run(spec);
   const int64_t n = spec.trajectories, B = ensemble_block(spec);
-  const int64_t chunk = (std::max<int64_t>((n + 15) / 16, 16 * B) + B - 1) / B * B;  // <= 16 chunks, whole blocks
   std::vector<TaepTrajectories> out(models);
-  int64_t loaded = 0;
-  for (int64_t first = 0, c = 0; first < n; first += chunk, ++c) {
-    spec.first = first, spec.last = first + chunk;
-    const auto [lo, hi] = ensemble_range(spec);
-    const std::string file = fmt::format("{}/taep-chunk-{}-steps-{}.bin", ctx.checkpoint_dir, c, grid.steps());
-    if (std::filesystem::exists(file) && read_chunk(file, out, n, lo, hi)) {
-      loaded += hi - lo;
+  const auto have = load_chunks(ctx.checkpoint_dir, int64_t(grid.steps()), out, n);
+  int64_t loaded = 0, done = 0, chunk = 4 * B;
+  for (const auto& [lo, hi] : have) loaded += hi - lo;
+  size_t next_saved = 0;
+  for (int64_t first = 0; first < n;) {
+    while (next_saved < have.size() && have[next_saved].second <= first) ++next_saved;
+    if (next_saved < have.size() && have[next_saved].first <= first) {  // saved: skip it
+      first = have[next_saved].second;
       continue;
     }
-    auto part = run(spec);
-    write_file_atomically(file, chunk_bytes(part, lo, hi));
+    const int64_t stop = next_saved < have.size() ? have[next_saved].first : n;
+    spec.first = first, spec.last = std::min(stop, first + chunk);
+    const auto [lo, hi] = ensemble_range(spec);
+    const auto t0 = Clock::now();
+    std::vector<TaepTrajectories> part;
+    {
+      const ProgressSpan span(loaded + done, n);
+      part = run(spec);
+    }
+    write_file_atomically(fmt::format("{}/taep-steps-{}-{}-{}.bin", ctx.checkpoint_dir, grid.steps(), lo, hi),
+                          chunk_bytes(part, lo, hi));
     for (size_t m = 0; m < models; ++m) merge_chunk(part[m], out[m], lo, hi);
+    done += hi - lo;
+    // The next chunk: about kCheckpointSeconds at this chunk's rate, whole blocks, at most 16x larger.
+    const double rate = double(hi - lo) / std::max(seconds_since(t0), 1e-3);
+    chunk = std::clamp<int64_t>(int64_t(rate * kCheckpointSeconds) / B * B, B, 16 * std::max<int64_t>(hi - lo, B));
+    std::string agreed = std::to_string(chunk);  // under mpirun every rank takes rank 0's chunk bounds
+    broadcast_bytes(agreed);
+    chunk = std::stoll(agreed);
+    first = hi;
   }
   if (loaded) ctx.log(fmt::format("taep: {} of {} trajectories taken from the interrupted run", loaded, n));
   return out;
