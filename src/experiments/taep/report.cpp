@@ -101,8 +101,13 @@ difference is the training error. Separated: the closed forms of eqs 53&ndash;55
 
 std::string grid_refinement(const json& g) {
   if (!g.value("refine", false)) return "";
-  return fmt::format("; refined from {} steps, {}", g["configured_steps"].get<int>(),
-                     g.value("refine_converged", false) ? "every dt error below SE/2" : "stopped at max_steps with dt errors above SE/2");
+  if (g.value("refine_converged", false))
+    return fmt::format("; refined from {} steps, every dt error below SE/2", g["configured_steps"].get<int>());
+  return fmt::format("; refined from {} steps, stopped at max_steps with dt errors above SE/2{}", g["configured_steps"].get<int>(),
+                     g.value("extrapolated", false)
+                         ? ": <b>every estimate is extrapolated</b> (Richardson) from the last two grids, and its dt is the "
+                           "extrapolation's own error (docs/discretization.md#extrapolated)"
+                         : "");
 }
 
 }  // namespace

@@ -50,9 +50,10 @@ json summary_json(const TaepSummary& s) {
 
 // What a reader must not miss about a model's TAEP: a discretization error above the standard
 // error, and a negative mean (a KL between path measures is >= 0).
-std::vector<std::string> taep_flags(const std::string& model, const TaepSummary& s) {
+std::vector<std::string> taep_flags(const std::string& model, const TaepSummary& s, bool extrapolated) {
   std::vector<std::string> f;
-  const char* remedy = "refine the grid ([grid] steps, or refine = true)";
+  const char* remedy = extrapolated ? "even extrapolated from the last two grids: raise grid.max_steps"
+                                    : "refine the grid ([grid] steps, or refine = true)";
   flag_dt_error(f, model + ": <Sigma>", s.mean, s.mean_se, s.mean_dt, remedy);
   flag_dt_error(f, model + ": Var Sigma", s.var, s.var_se, s.var_dt, remedy);
   if (s.ift_reliable) flag_dt_error(f, model + ": <e^-Sigma>", s.ift, s.ift_se, s.ift_dt, remedy);
@@ -63,6 +64,25 @@ std::vector<std::string> taep_flags(const std::string& model, const TaepSummary&
 }
 
 // True when every estimate's discretization error is below half its standard error.
+// Richardson extrapolation of a first-order estimate from its grid (fine, step h) and the grid of
+// half the steps before it (coarse, 2h), each with its dt_error = value(2 step) - value(step): for
+// value(h) = V + C h + D h^2, value - dt_error = V - 2 D h^2, and that residual is
+// -(dt_error(2h) - 2 dt_error(h)) / 3 (docs/discretization.md#extrapolated). The SEs stay the fine
+// grid's.
+TaepSummary extrapolated(TaepSummary f, const TaepSummary& c) {
+  auto ext = [](double& v, double& dt, double dt_coarse) {
+    if (!std::isfinite(dt) || !std::isfinite(dt_coarse)) return;
+    v -= dt;
+    dt = -(dt_coarse - 2 * dt) / 3;
+  };
+  ext(f.mean, f.mean_dt, c.mean_dt);
+  ext(f.var, f.var_dt, c.var_dt);
+  ext(f.k3, f.k3_dt, c.k3_dt);
+  ext(f.k4, f.k4_dt, c.k4_dt);
+  ext(f.ift, f.ift_dt, c.ift_dt);
+  return f;
+}
+
 bool dt_error_small(const TaepSummary& s) {
   auto ok = [](double se, double e) { return !std::isfinite(e) || std::abs(e) <= 0.5 * se; };
   return ok(s.mean_se, s.mean_dt) && ok(s.var_se, s.var_dt) && (!s.ift_reliable || ok(s.ift_se, s.ift_dt));
@@ -302,10 +322,16 @@ class TaepRun {
       refine_converged_ = small;
       if (!cfg_.grid.refine || small) break;
       if (int64_t(grid_.steps()) * 2 > cfg_.grid.max_steps) {
-        ctx_.log(fmt::format("taep: refinement stopped at {} steps (max_steps = {}) with a discretization error above SE/2",
-                             grid_.steps(), cfg_.grid.max_steps));
+        extrapolated_ = !previous_.empty();
+        ctx_.log(fmt::format("taep: refinement stopped at {} steps (max_steps = {}) with a discretization error above SE/2{}",
+                             grid_.steps(), cfg_.grid.max_steps,
+                             extrapolated_ ? fmt::format("; the estimates are extrapolated from {} and {} steps (Richardson)",
+                                                         grid_.steps() / 2, grid_.steps())
+                                           : ""));
         break;
       }
+      previous_.clear();
+      for (const TaepTrajectories& t : traj_) previous_.push_back(summarize_taep(t));
       grid_ = grid_.refined(2);
       ctx_.log(fmt::format("taep: discretization error above SE/2; refining to {} steps", grid_.steps()));
     }
@@ -478,13 +504,14 @@ class TaepRun {
     out_["flags"] = json::array();
     for (size_t m = 0; m < models_.size(); ++m) {
       jm.push_back(rows_[m]);
-      const TaepSummary s = summarize_taep(traj_[m]);
+      const TaepSummary s = summary(m);
       ctx_.log(fmt::format("  {:<24} <Sigma> = {:.5f} +- {:.5f} (dt {:+.1e})  Var = {:.5f} +- {:.5f} (dt {:+.1e})  "
-                           "<e^-Sigma> = {:.4f} +- {:.4f} (dt {:+.1e})  [nats; +- standard error, dt: discretization error]",
-                           cfg_.models[m].name, s.mean, s.mean_se, s.mean_dt, s.var, s.var_se, s.var_dt, s.ift, s.ift_se, s.ift_dt));
-      for (const std::string& f : taep_flags(cfg_.models[m].name, s)) out_["flags"].push_back(f);
+                           "<e^-Sigma> = {:.4f} +- {:.4f} (dt {:+.1e})  [nats; +- standard error, dt: {}]",
+                           cfg_.models[m].name, s.mean, s.mean_se, s.mean_dt, s.var, s.var_se, s.var_dt, s.ift, s.ift_se, s.ift_dt,
+                           extrapolated_ ? "error of the extrapolation" : "discretization error"));
+      for (const std::string& f : taep_flags(cfg_.models[m].name, s, extrapolated_)) out_["flags"].push_back(f);
       if (companion_of_[m] >= 0) {
-        const TaepSummary cs = summarize_taep(traj_[size_t(companion_of_[m])]);
+        const TaepSummary cs = summary(size_t(companion_of_[m]));
         ctx_.log(fmt::format("  {:<24} <Sigma> = {:.5f} +- {:.5f}  Var = {:.5f} +- {:.5f}  (exact score of its training mixture)",
                              "", cs.mean, cs.mean_se, cs.var, cs.var_se));
       }
@@ -504,7 +531,7 @@ class TaepRun {
               {"configured_steps", base_grid_.steps()}, {"min_dt", lo}, {"max_dt", grid_.max_dt()},
               {"dt_error", "the leading error of each value: value at 2 dt minus value at dt on the same noise (Richardson, first order)"},
               {"refine", cfg_.grid.refine}};
-    if (cfg_.grid.refine) g["refine_converged"] = refine_converged_, g["max_steps"] = cfg_.grid.max_steps;
+    if (cfg_.grid.refine) g["refine_converged"] = refine_converged_, g["max_steps"] = cfg_.grid.max_steps, g["extrapolated"] = extrapolated_;
     return g;
   }
 
@@ -523,9 +550,16 @@ class TaepRun {
   }
 
   // A model's record from its paths: summary, histogram, IFT convergence, network and training.
+  // A score's summary: as measured, or Richardson-extrapolated from the last two grids when
+  // refinement stopped at max_steps short of its criterion.
+  TaepSummary summary(size_t i) const {
+    const TaepSummary s = summarize_taep(traj_[i]);
+    return extrapolated_ ? extrapolated(s, previous_[i]) : s;
+  }
+
   json model_record(size_t m) const {
     const ModelSpec& ms = cfg_.models[m];
-    const TaepSummary s = summarize_taep(traj_[m]);
+    const TaepSummary s = summary(m);
     json r;
     r["name"] = ms.name;
     r["description"] = models_[m]->describe();
@@ -536,7 +570,12 @@ class TaepRun {
                                      {"eps", ms.perturb->eps}}
                               : json(nullptr);
     r["taep"] = summary_json(s);
-    r["flags"] = taep_flags(ms.name, s);
+    if (extrapolated_) {  // the values on the finest grid, beside their extrapolation
+      r["taep"]["estimate"] = fmt::format("extrapolated (Richardson) from {} and {} steps; *_dt_error: its own error",
+                                          grid_.steps() / 2, grid_.steps());
+      r["taep"]["on_grid"] = summary_json(summarize_taep(traj_[m]));
+    }
+    r["flags"] = taep_flags(ms.name, s, extrapolated_);
     const Histogram h = histogram_auto(traj_[m].sigma, cfg_.histogram_bins);
     r["histogram"] = histogram_json(h);
     std::vector<double> neg(traj_[m].sigma.size());
@@ -551,7 +590,7 @@ class TaepRun {
     if (companion_of_[m] >= 0) {  // the companion's TAEP on the same bins
       const size_t c = size_t(companion_of_[m]);
       r["exact_field"] = {{"description", companions_[c - models_.size()]->describe()},
-                          {"taep", summary_json(summarize_taep(traj_[c]))},
+                          {"taep", summary_json(summary(c))},
                           {"histogram", histogram_json(histogram(traj_[c].sigma, cfg_.histogram_bins, h.edges.front(),
                                                                  h.edges.back()))}};
     }
@@ -564,6 +603,8 @@ class TaepRun {
   const TimeGrid base_grid_;  // as configured (the objective's quadrature nodes)
   TimeGrid grid_;             // the ensemble's (refined when grid.refine asks)
   bool refine_converged_ = false;
+  std::vector<TaepSummary> previous_;  // every score's summary on the grid before the last refinement
+  bool extrapolated_ = false;          // refinement stopped short of its criterion: estimates extrapolated
   const int d_;
   std::shared_ptr<const MixtureScore> target_;
   TaepOptions opt_;
