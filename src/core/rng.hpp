@@ -33,6 +33,8 @@ enum class Stream : uint32_t {
   FranzParisi = 20,      // Monte Carlo of the Franz-Parisi potential (substream 0: theory, 1: empirical)
   Pathwise = 21,         // forward samples of the pathwise conditional entropy V_h
   Check = 22,            // a model's convention check: data draws (substream 2 i) and noise (2 i + 1) of model i
+  CollapseFinite = 23,   // the exact finite-P, d collapse curve over data sets (substream 1: its bootstrap;
+                         // 2, 3: the normals and uniforms of refused gamma proposals)
 };
 
 // A random stream: (seed, stream, substream). The substream tells apart the instances of one

@@ -282,12 +282,22 @@ CollapseResult excess_entropy(const Mat& A, const Process& p, const std::vector<
     };
     distributed_ensemble({samples, 64}, [&](const EnsembleSpec& part) { parallel_blocks(part, block); },
                          {items(f, 0, samples)});  // under mpirun, this rank's samples
+  }
+  summarize_collapse(per_node, d, P, {seed, Stream::Entropy, 1}, r);
+  return r;
+}
+
+void summarize_collapse(const std::vector<std::vector<double>>& per_node, int d, int P, const RngKey& key, CollapseResult& r) {
+  const std::vector<double>& t = r.t;
+  r.fe.clear(), r.fe_se.clear();
+  for (const std::vector<double>& f : per_node) {
     Moments m;
     for (double v : f) m.add(v);
     r.fe.push_back(m.mean());
     r.fe_se.push_back(m.mean_se());
   }
-  const double level = threshold * std::log(double(P)) / d;
+  const int samples = per_node.empty() ? 0 : int(per_node.front().size()), bootstrap = r.bootstrap;
+  const double level = r.threshold * std::log(double(P)) / d;
   r.t_collapse = crossing_from_above(t, r.fe, level);
   // Bootstrap: resample every node's samples (indices from one key, so the interval is the same for
   // any thread count); a resampled curve that never crosses counts as later than every crossing.
@@ -298,7 +308,7 @@ CollapseResult excess_entropy(const Mat& A, const Process& p, const std::vector<
     for (size_t k = 0; k < t.size(); ++k) {
       double sum = 0;
       for (int i = 0; i < samples; ++i)
-        sum += per_node[k][size_t(std::min(samples - 1, int(uniform_at({seed, Stream::Entropy, 1}, uint64_t(b), k, i) * samples)))];
+        sum += per_node[k][size_t(std::min(samples - 1, int(uniform_at(key, uint64_t(b), k, i) * samples)))];
       fb[k] = sum / samples;
     }
     const double c = crossing_from_above(t, fb, level);
@@ -311,7 +321,6 @@ CollapseResult excess_entropy(const Mat& A, const Process& p, const std::vector<
     return i < tb.size() ? tb[i] : NAN;
   };
   if (bootstrap > 0) r.t_collapse_lo = rank(0.025), r.t_collapse_hi = rank(0.975);
-  return r;
 }
 
 double excess_entropy_theory(const Process& p, double m_norm, double s2, int d, double P, double t) {

@@ -89,4 +89,17 @@ double excess_entropy_theory(const Process& process, double m_norm, double s2, i
 double excess_entropy_rem(const Process& process, double m_norm, double s2, int d, double P, double t);
 double collapse_time_theory(double s2, int d, double P);
 
+// The same f^e(t) as excess_entropy measures (its definition, its threshold, finite P and d) for P
+// points of two Gaussians N(+-1, I) in d dimensions, computed exactly and independently, averaged over
+// data sets as well: given the own point A_0 and the noise z (x = a A_0 + sqrt(Delta) z), every other
+// point's distance |x - a A_nu|^2 is |c - a g|^2 with g ~ N(0, I) and c = x - a (its class centre),
+// so it needs only |c|, one normal and one chi-square of d - 1 degrees of freedom (Marsaglia-Tsang
+// gamma draws), and the own point's terms reduce to a 2 x 2 Wishart draw (Bartlett): O(P) work
+// per sample instead of O(P d). t_C at `threshold` with its bootstrap interval, as excess_entropy.
+CollapseResult excess_entropy_finite(const Process& process, int d, int P, const std::vector<double>& t, int samples,
+                                     uint64_t seed, double threshold = 0.05, int bootstrap = 400);
+// f^e's mean and SE per node, t_C where it falls to threshold x alpha_P, and its bootstrap interval
+// from `per_node` (the samples of every node), resampled with indices from `key`.
+void summarize_collapse(const std::vector<std::vector<double>>& per_node, int d, int P, const RngKey& key, CollapseResult& r);
+
 }  // namespace td

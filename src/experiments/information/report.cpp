@@ -122,11 +122,15 @@ std::string render_information_report(const json& r, const std::string& config) 
   if (r.contains("collapse"))
     for (const json& x : r["collapse"]["runs"])
       h += fmt::format("<tr><td>collapse d = {}, P = {}</td><td>t<sub>C</sub> read {} (95% bootstrap interval {} &ndash; {}) at "
-                       "f<sup>e</sup> = {} &alpha;<sub>P</sub>; the finite-d theory at the same threshold {}; REM limit "
-                       "&frac12;ln(1 + 1/(P<sup>2/d</sup>&minus;1)) = {}</td></tr>\n",
+                       "f<sup>e</sup> = {} &alpha;<sub>P</sub>; <b>the same definition computed exactly at this P and d</b> "
+                       "(averaged over data sets, docs §5.5) {} ({} &ndash; {}); the REM limit d &rarr; &infin; at fixed "
+                       "&alpha;<sub>P</sub>, &frac12;ln(1 + 1/(P<sup>2/d</sup>&minus;1)) = {}; the annealed finite-d curve at the "
+                       "threshold {} (an approximation that ignores the rounding of the transition)</td></tr>\n",
                        x["d"].get<int>(), x["P"].get<int>(), html_num(x["t_collapse"]), html_num(x["t_collapse_ci95"][0]),
                        html_num(x["t_collapse_ci95"][1]), html_num(r["collapse"]["threshold"]),
-                       html_num(x["t_collapse_theory_finite_d"]), html_num(x["t_collapse_theory"]));
+                       html_num(x.value("t_collapse_exact", json())), html_num(x.value("t_collapse_exact_ci95", json::array({json(), json()}))[0]),
+                       html_num(x.value("t_collapse_exact_ci95", json::array({json(), json()}))[1]), html_num(x["t_collapse_theory"]),
+                       html_num(x["t_collapse_theory_finite_d"]));
   if (r.contains("speciation_time")) {
     const json& x = r["speciation_time"];
     h += fmt::format("<tr><td>speciation time of {}</td><td>{}</td></tr>\n", html_escape(x["data"].get<std::string>()),

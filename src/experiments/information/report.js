@@ -111,10 +111,11 @@
   if (R.collapse) {
     const c = R.collapse;
     const g = section('Collapse: excess entropy of the empirical marginal [§5.5]',
-      c.data + '. f^e / α_P (±1 SE) against t / t_C (REM t_C); dashed: the finite-d theory with the exact class entropy; dotted: its d → ∞ (REM) limit, zero at t / t_C = 1. f^e = 0 is collapse onto the training points; the horizontal line is the threshold at which t_C is read.', 'grid');
+      c.data + '. f^e / α_P (±1 SE) against t / t_C (REM t_C); solid thin: the same definition computed exactly at this P and d, over data sets (the theory to compare with); dashed: the annealed finite-d curve with the exact class entropy; dotted: its d → ∞ (REM) limit, zero at t / t_C = 1. f^e = 0 is collapse onto the training points; the horizontal line is the threshold at which t_C is read.', 'grid');
     const ds = [];
     c.runs.forEach((r, i) => { ds.push(line('d = ' + r.d, r.t.map(t => t / r.t_collapse_theory), r.fe.map(v => v / r.alpha_P), color(i), { errorBars: r.fe_se.map(v => v / r.alpha_P) }));
-      ds.push(line('theory d = ' + r.d, r.t.map(t => t / r.t_collapse_theory), r.theory.map(v => v / r.alpha_P), color(i), { borderDash: [5, 3] }));
+      if (r.fe_exact) ds.push(line('exact finite d = ' + r.d, r.t.map(t => t / r.t_collapse_theory), r.fe_exact.map(v => v / r.alpha_P), color(i), { borderWidth: 0.8 }));
+      ds.push(line('annealed d = ' + r.d, r.t.map(t => t / r.t_collapse_theory), r.theory.map(v => v / r.alpha_P), color(i), { borderDash: [5, 3] }));
       if (r.theory_rem) ds.push(line('REM limit d = ' + r.d, r.t.map(t => t / r.t_collapse_theory), r.theory_rem.map(v => v / r.alpha_P), color(i), { borderDash: [1, 3] })); });
     const x0 = c.runs[0].t[0] / c.runs[0].t_collapse_theory, x1 = c.runs[0].t[c.runs[0].t.length - 1] / c.runs[0].t_collapse_theory;
     if (c.threshold) ds.push(line('threshold', [x0, x1], [c.threshold, c.threshold], '#888', { borderDash: [2, 2] }));

@@ -255,6 +255,8 @@ json run_collapse(const InformationConfig& c, const RunContext& ctx) {
     const double tC = collapse_time_theory(1.0, d, s.P);
     const std::vector<double> t = uniform(tC * 3.0 / s.nodes, tC * 3.0, s.nodes);
     const CollapseResult r = excess_entropy(A, p, t, s.samples, c.seed, s.threshold, s.bootstrap);
+    // The same definition computed exactly at this P and d (over data sets): the theory to compare with.
+    const CollapseResult x = excess_entropy_finite(p, d, s.P, t, s.samples, c.seed, s.threshold, s.bootstrap);
     std::vector<double> th, rem;
     for (double x : t) {
       th.push_back(excess_entropy_theory(p, std::sqrt(double(d)), 1.0, d, s.P, x));
@@ -267,6 +269,10 @@ json run_collapse(const InformationConfig& c, const RunContext& ctx) {
                     // the finite-d theory read at the same threshold (the like-for-like comparison)
                     // and the REM limit's zero (the d -> infinity value)
                     {"t_collapse_theory_finite_d", finite_or_null(crossing_from_above(t, th, s.threshold * aP))},
+                    // the estimator's own definition at this P and d, exactly (docs/information.md#s5.5)
+                    {"fe_exact", vec_json(x.fe)}, {"fe_exact_se", vec_json(x.fe_se)},
+                    {"t_collapse_exact", finite_or_null(x.t_collapse)},
+                    {"t_collapse_exact_ci95", {finite_or_null(x.t_collapse_lo), finite_or_null(x.t_collapse_hi)}},
                     {"t_collapse_theory", tC}, {"alpha_P", aP}, {"seconds", seconds_since(t0)}});
     ctx.log(fmt::format("  collapse d = {}: {:.1f} s", d, seconds_since(t0)));
   }
