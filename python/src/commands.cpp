@@ -55,10 +55,12 @@ void add_commands(pb::module_& m) {
       "validate",
       [](const pb::kwargs& kw) {
         const RunOptions o = run_options(kw);
-        pb::gil_scoped_release free;
-        return cmd_validate(o);
+        int code = 0;
+        interruptible_void([&] { code = cmd_validate(o); });  // its run-time pilots are runs
+        std::cout.flush();
+        return code;
       },
-      "Checks a config as `thermodiff validate` does (prints its summary).");
+      "Checks a config as `thermodiff validate` does (prints its summary, memory and run-time estimates).");
   m.def(
       "builtin_config",
       [](const std::string& name) { return builtin_config_text(name); },

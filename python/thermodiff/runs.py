@@ -97,7 +97,8 @@ def run(config="mode-collapse", out=None, seed=None, threads=None, device=None, 
 
 
 def validate(config, seed=None, device=None, **overrides):
-    """Checks a config as `thermodiff validate` does; raises InputError naming what is wrong."""
+    """Checks a config as `thermodiff validate` does: prints its summary, memory and run-time estimates
+    (two short pilot runs, docs/robustness.md#estimate); raises InputError naming what is wrong."""
     _core.validate(**_config_options(config, seed, device, overrides))
 
 

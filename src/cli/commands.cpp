@@ -3,6 +3,7 @@
 
 #include <array>
 #include <charconv>
+#include <cmath>
 #include <climits>
 #include <chrono>
 #include <csignal>
@@ -18,6 +19,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/json_config.hpp"
+#include "cli/run_time_estimate.hpp"
 #include "core/distributed.hpp"
 #include "core/error.hpp"
 #include "core/nonfinite.hpp"
@@ -400,12 +402,40 @@ int cmd_clean(const std::string& path, bool remove) {
   return kExitOk;
 }
 
+// A pilot of validate's run-time estimate: the experiment at fraction f of its sizes, run quietly in a
+// temporary directory (rank 0's, on every rank) removed afterwards; its results are never written.
+void run_pilot(const Experiment& pilot, double f, int threads) {
+  std::string tmp;
+  if (ranks().root()) {
+    std::string pattern = (std::filesystem::temp_directory_path() / "thermodiff-pilot-XXXXXX").string();
+    if (!mkdtemp(pattern.data())) throw RunError("cannot make a temporary directory for the run-time pilots");
+    tmp = pattern;
+  }
+  struct Remove {
+    std::string path;
+    ~Remove() {
+      if (!path.empty()) remove_tree(path);
+    }
+  } remove{tmp};
+  RunContext ctx = run_context(pilot, threads, tmp, "", true);
+  ctx.se_scale = std::sqrt(f);
+  NonFiniteScope nonfinite(pilot.nonfinite);
+  const nlohmann::json results = pilot.run(ctx);
+  if (ranks().root()) pilot.render(results, toml_text(pilot.resolved));
+}
+
 int cmd_validate(const RunOptions& o) {
+  const int threads = set_thread_count(o.threads);
   std::string source, name, memory;
   nlohmann::json checks;
   const Experiment ex = checked_experiment(o, source, name, memory, checks);  // before "ok" is printed
   std::cout << source << ": ok (" << ex.summary << ")\n";
   if (!memory.empty()) std::cout << memory << "\n";
+  const double setup = seconds_since_process_start();  // starting, reading the config, checking models: as a run
+  std::cout << run_time_line(estimate_run_time(ex, source, [&](const Experiment& p, double f) { run_pilot(p, f, threads); },
+                                               setup),
+                             threads)
+            << "\n";
   std::cout << check_lines(checks);
   for (const auto& c : checks)  // the table of each checked model
     if (c.contains("table")) std::cout << c["table"].get<std::string>();

@@ -49,8 +49,10 @@ int main(int argc, char** argv) {
                 "continue the interrupted run of --out DIR (same config): finished sections and training checkpoints "
                 "are reused, with the same results");
 
-  CLI::App* validate = app.add_subcommand("validate", "check a config without running it");
+  CLI::App* validate = app.add_subcommand(
+      "validate", "check a config without running it; estimate its memory and (from two short pilot runs) its run time");
   add_config_opts(validate);
+  validate->add_option("--threads", o.threads, "threads the run-time estimate is for (default: as for run)");
 
   CLI::App* describe = app.add_subcommand(
       "describe", "list an experiment's config keys: type, default, this config's value and meaning");

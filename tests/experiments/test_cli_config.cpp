@@ -595,6 +595,42 @@ TEST_F(Cli, InformationUnknownKey) {
 // [[models]]: an MLP trained on the two Gaussians, its rates beside the exact score's. The x0-prediction
 // error of any model bounds the exact posterior variance from above (MMSE), so its integral cannot
 // fall below the exact one beyond 4 SE.
+// [pathwise] with [[models]]: V_h along each model's generated paths. The data's own exact score as a
+// model draws the same paths on the same noise, so its curve is the exact score's to rounding. A
+// model whose components are three times too broad ends its paths between the data's components,
+// where h = H[x0|x_t] stays high: over the first 4 recorded times (t <= 0.06) its V_h lies beyond
+// 4 SE above the exact score's (which is ~0 there: committed paths). (A collapse onto one of two
+// equal components would be invisible: h is the same on both; docs/information.md#s5.3.)
+TEST_F(Cli, InformationPathwiseOfModelsSeesABlurredModel) {
+  const fs::path out = dir_ / "vh";
+  const std::string cfg = write(
+      "experiment = \"information\"\n[process]\nkind = \"ou\"\nt_min = 0.01\nT = 4.0\n"
+      "[data]\nmixture = { weights = [0.5, 0.5], means = [[-1.5], [1.5]], std = [0.3, 0.3] }\n"
+      "[pathwise]\nnodes = 20\nsamples = 2000\ngenerative_samples = 2000\nsteps = 200\nrecords = 20\npaths = 0\n"
+      "[[models]]\nname = \"exact\"\n"
+      "[[models]]\nname = \"blurred\"\nmixture = { weights = [0.5, 0.5], means = [[-1.5], [1.5]], std = [0.9, 0.9] }\n");
+  const Result r = run("run " + cfg + " --quiet --out " + out.string());
+  ASSERT_EQ(r.code, 0) << r.output;
+  nlohmann::json j;
+  std::ifstream(out / "results.json") >> j;
+  const auto& pw = j["pathwise"];
+  ASSERT_EQ(pw["models"].size(), 2u);
+  const auto& ex = pw["generative"];
+  const auto& same = pw["models"][0]["generative"];
+  ASSERT_EQ(same["var"].size(), ex["var"].size());
+  for (size_t i = 0; i < ex["var"].size(); ++i) EXPECT_NEAR(same["var"][i].get<double>(), ex["var"][i].get<double>(), 1e-12) << i;
+  const auto& bl = pw["models"][1]["generative"];
+  double vx = 0, vb = 0, se = 0;  // the SEs add linearly: an upper bound for values along the same paths
+  for (size_t i = 0; i < 4; ++i) {
+    vx += ex["var"][i].get<double>(), vb += bl["var"][i].get<double>();
+    se += ex["var_se"][i].get<double>() + bl["var_se"][i].get<double>();
+  }
+  std::printf("sum of V_h over t <= %.3f: exact score %.4f, blurred model %.4f, SE bound %.4f nats^2\n",
+              ex["t"][3].get<double>(), vx, vb, se);
+  EXPECT_GT(vb, vx + 4 * se);
+  EXPECT_NE(fs::file_size(out / "report.html"), 0u);
+}
+
 TEST_F(Cli, InformationModelRatesBoundedByTheExactPosteriorVariance) {
   const fs::path out = dir_ / "model";
   const std::string cfg = write(
@@ -786,6 +822,25 @@ TEST_F(Cli, ReadmeKeyTablesAreTheReaders) {
     EXPECT_EQ((*it)[2].str(), r.output) << name << ": run scripts/update_readme_keys.py";
   }
   EXPECT_EQ(n, 5);  // one table per experiment kind
+}
+
+// validate's run-time estimate (docs/robustness.md#estimate): two pilot runs at a fraction of the
+// sizes, in a temporary directory that is gone afterwards; a config with no size key to scale is
+// measured once. (Its accuracy is a benchmark, bench/run_time_estimate.sh, not a timed test.)
+TEST_F(Cli, ValidateEstimatesTheRunTimeFromPilotsThatLeaveNothing) {
+  const fs::path tmp = dir_ / "tmp";
+  fs::create_directories(tmp);
+  const std::string env = "TMPDIR=" + tmp.string() + " ";
+  const Result r = run_shell(env + THERMODIFF_BINARY + " validate information-dynamics --threads 1 2>&1");
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_TRUE(std::regex_search(r.output, std::regex(R"(\nrun time: about [0-9.e+-]+ (s|min|h) on 1 threads \(from pilot runs at 1/(64|16|4) and 1/(32|8|2) of the sizes, [0-9.e+-]+ s\)\n)")))
+      << r.output;
+  const Result m = run_shell(env + THERMODIFF_BINARY + " validate speciation-scaling --set speciation.d=[2,10] 2>&1");
+  ASSERT_EQ(m.code, 0) << m.output;
+  EXPECT_NE(m.output.find("(measured: no key of this config sets a size to scale down)"), std::string::npos) << m.output;
+  EXPECT_TRUE(fs::is_empty(tmp)) << "a pilot left files in " << tmp;
+  // A config the pilots cannot run is still valid: validate says why there is no estimate, or gives one.
+  EXPECT_EQ(run("validate nonequilibrium --set ift.trajectories=2").code, 0);
 }
 
 TEST_F(Cli, HelpOnEverySubcommand) {

@@ -52,17 +52,6 @@ InformationConfig parse_information_config(const toml::table& root, const std::s
     t->finish();
     c.rates = o;
   }
-  if (r.has("models")) {
-    r.require(c.rates.has_value(), "models", "are measured by [rates]: add that table");
-    MlpSpec mlp;
-    mlp.d = c.data->dim();
-    if (auto a = r.optional_table("mlp",
-        "defaults for every mlp model { width, hidden, embed, prediction }")) mlp = read_mlp(*a, mlp);
-    TrainSpec train;
-    if (auto tr = r.optional_table("training",
-        "defaults for every mlp model's training (checkpoint only per model)")) train = read_training(*tr, train, true);
-    c.models = read_models(r, *c.dataset, mlp, train, ModelRules{.default_probes = default_network_probes(c.dataset->dim), .max_probes = 64}, c.seed);
-  }
   if (auto t = r.optional_table("fixed_points", "fixed-point tree of the exact score (merge times, lambda_max)")) {
     need_data("fixed_points");
     FixedPointOptions o;
@@ -78,7 +67,7 @@ InformationConfig parse_information_config(const toml::table& root, const std::s
     s.nodes = t->int32("nodes", s.nodes, "forward times on [t_min, T] (kind: [grid])");
     s.samples = t->int32("samples", s.samples, "exact forward samples per time");
     s.generative_samples = t->int32("generative_samples", s.generative_samples,
-        "reverse-SDE paths of the exact score");
+        "reverse-SDE paths of the exact score, and of each of the [[models]]");
     s.steps = t->int32("steps", s.steps, "reverse-SDE steps (kind: [grid])");
     s.records = t->int32("records", s.records, "recorded times along the reverse paths");
     s.paths = t->int32("paths", s.paths, "example paths kept for the figure");
@@ -92,6 +81,18 @@ InformationConfig parse_information_config(const toml::table& root, const std::s
         "must be in [0, min(generative_samples, 100)]");
     t->finish();
     c.pathwise = s;
+  }
+  if (r.has("models")) {
+    r.require(c.rates.has_value() || c.pathwise.has_value(), "models",
+              "are measured by [rates] (entropy rates) and [pathwise] (V_h along their generated paths): add one");
+    MlpSpec mlp;
+    mlp.d = c.data->dim();
+    if (auto a = r.optional_table("mlp",
+        "defaults for every mlp model { width, hidden, embed, prediction }")) mlp = read_mlp(*a, mlp);
+    TrainSpec train;
+    if (auto tr = r.optional_table("training",
+        "defaults for every mlp model's training (checkpoint only per model)")) train = read_training(*tr, train, true);
+    c.models = read_models(r, *c.dataset, mlp, train, ModelRules{.default_probes = default_network_probes(c.dataset->dim), .max_probes = 64}, c.seed);
   }
   if (auto t = r.optional_table("speciation", "V_h by quadrature for the 1-D mixture +-sqrt(4d/3), OU and EDM")) {
     SpeciationSpec s;

@@ -46,6 +46,14 @@ std::string speciation_clock_html(const json& x) {
                      c["in_window"].get<bool>() ? "" : ", outside the run's window", ou, html_num(c["sigma_tilde"]));
 }
 
+// A time of Biroli et al.'s OU set-ups (cloning, collapse) in the run's [process] clock, when that is
+// another process: " = t = ... in the run's vp time (DDPM step ...)"; "" for an OU run.
+std::string run_clock_note(const json& c) {
+  if (c.is_null() || c["process"] == "ou" || c["t"].is_null()) return "";
+  return fmt::format(" (= t = {} in the run's {} time, the same noise level{})", html_num(c["t"]), html_escape(c["process"].get<std::string>()),
+                     c.value("ddpm_step", json()).is_null() ? "" : fmt::format("; DDPM step &asymp; {} of 1000", c["ddpm_step"].get<int>()));
+}
+
 }  // namespace
 
 std::string render_information_report(const json& r, const std::string& config) {
@@ -92,6 +100,11 @@ std::string render_information_report(const json& r, const std::string& config) 
   if (r.contains("pathwise")) {
     const json& pk = r["pathwise"]["forward"]["peak"];
     h += "<tr><td>V<sub>h</sub>(t) (forward)</td><td>" + vh_peak_html(pk, r["process"]) + "</td></tr>\n";
+    h += "<tr><td>V<sub>h</sub>(t) (generated paths, exact score)</td><td>" +
+         vh_peak_html(r["pathwise"]["generative"]["peak"], r["process"]) + "</td></tr>\n";
+    for (const json& m : r["pathwise"].value("models", json::array()))  // where each model's paths commit
+      h += "<tr><td>V<sub>h</sub>(t) (generated paths, model " + html_escape(m["name"].get<std::string>()) + ")</td><td>" +
+           vh_peak_html(m["generative"]["peak"], r["process"]) + "</td></tr>\n";
     // At t_min, forward (exact samples) against generative (the reverse sampler, with its dt error).
     const json& fw = r["pathwise"]["forward"];
     const json& ge = r["pathwise"]["generative"];
@@ -115,18 +128,20 @@ std::string render_information_report(const json& r, const std::string& config) 
       for (size_t j = 0; j < x["phi"].size() && x.contains("phi_dt_error"); ++j)
         if (x["phi_dt_error"][j].is_number())
           worst = std::max(worst, std::abs(x["phi_dt_error"][j].get<double>()) / std::max(x["phi_se"][j].get<double>(), 1e-300));
-      h += fmt::format("<tr><td>cloning d = {}</td><td>t<sub>S</sub> = &frac12;ln &Lambda; = {}; &phi;(t<sub>S</sub>) theory {}; "
+      h += fmt::format("<tr><td>cloning d = {} (OU)</td><td>t<sub>S</sub> = &frac12;ln &Lambda; = {}{}; &phi;(t<sub>S</sub>) theory {}; "
                        "largest |discretization error| / SE over the branch times {}</td></tr>\n",
-                       x["d"].get<int>(), html_num(x["t_S"]), html_num(x["theory_at_t_S"]), html_num(json(worst), 2));
+                       x["d"].get<int>(), html_num(x["t_S"]), run_clock_note(x.value("t_S_clock", json())),
+                       html_num(x["theory_at_t_S"]), html_num(json(worst), 2));
     }
   if (r.contains("collapse"))
     for (const json& x : r["collapse"]["runs"])
-      h += fmt::format("<tr><td>collapse d = {}, P = {}</td><td>t<sub>C</sub> read {} (95% bootstrap interval {} &ndash; {}) at "
+      h += fmt::format("<tr><td>collapse d = {}, P = {} (OU)</td><td>t<sub>C</sub> read {}{} (95% bootstrap interval {} &ndash; {}) at "
                        "f<sup>e</sup> = {} &alpha;<sub>P</sub>; <b>the same definition computed exactly at this P and d</b> "
                        "(averaged over data sets, docs §5.5) {} ({} &ndash; {}); the REM limit d &rarr; &infin; at fixed "
                        "&alpha;<sub>P</sub>, &frac12;ln(1 + 1/(P<sup>2/d</sup>&minus;1)) = {}; the annealed finite-d curve at the "
                        "threshold {} (an approximation that ignores the rounding of the transition)</td></tr>\n",
-                       x["d"].get<int>(), x["P"].get<int>(), html_num(x["t_collapse"]), html_num(x["t_collapse_ci95"][0]),
+                       x["d"].get<int>(), x["P"].get<int>(), html_num(x["t_collapse"]),
+                       run_clock_note(x.value("t_collapse_clock", json())), html_num(x["t_collapse_ci95"][0]),
                        html_num(x["t_collapse_ci95"][1]), html_num(r["collapse"]["threshold"]),
                        html_num(x.value("t_collapse_exact", json())), html_num(x.value("t_collapse_exact_ci95", json::array({json(), json()}))[0]),
                        html_num(x.value("t_collapse_exact_ci95", json::array({json(), json()}))[1]), html_num(x["t_collapse_theory"]),

@@ -74,12 +74,15 @@
   if (R.pathwise) {
     const pw = R.pathwise;
     const g = section('Pathwise conditional entropy [§5.3]',
-      'V_h(t) = Var h_t(x_t) (±1 SE) over exact samples of p_t (forward) and along ' + pw.generative_samples + ' reverse-SDE paths of the exact score (' +
+      'V_h(t) = Var h_t(x_t) (±1 SE) over exact samples of p_t (forward) and along ' + pw.generative_samples + ' reverse-SDE paths of the exact score' + (pw.models ? ' and of each model' : '') + ' (' +
       pw.steps + ' ' + (pw.scheme === 'heun' ? 'Heun' : 'Euler–Maruyama') + ' steps); E h_t = H[x₀|x_t]. h by: ' + pw.forward.rule +
       '. Time on a log axis where the window spans more than a decade.', 'grid');
     const tt = scaleFor(pw.forward.t, 1);
+    const models = pw.models || [];
     chart(g, 300, [line('forward', pw.forward.t, pw.forward.var, color(0), { errorBars: pw.forward.var_se }),
-      line('generative', pw.generative.t, pw.generative.var, color(1), { borderDash: [5, 3] })], axes('t', 'V_h [nats²]', tt));
+      line('generative', pw.generative.t, pw.generative.var, color(1), { borderDash: [5, 3] })].concat(
+      models.map((m, i) => line('generative, ' + m.name, m.generative.t, m.generative.var, color(i + 2), { errorBars: m.generative.var_se }))),
+      axes('t', 'V_h [nats²]', tt));
     chart(g, 300, [line('forward', pw.forward.t, pw.forward.mean, color(0)), line('generative', pw.generative.t, pw.generative.mean, color(1), { borderDash: [5, 3] })],
       axes('t', 'E h_t [nats]', tt));
     const g2 = section('Example generative paths and their entropies (paper Fig. 3) [§5.3]',

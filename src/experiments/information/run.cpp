@@ -23,6 +23,7 @@ using json = nlohmann::json;
 // A time given in OU time (Biroli et al.'s t_S = 1/2 ln Lambda) in the run's clock: the run's process
 // time at the same noise level sigma~, its DDPM step for a VP run, and the OU time beside it.
 json clock_json(const Process& p, double t_ou) {
+  if (!std::isfinite(t_ou)) return {{"t", nullptr}, {"process", process_kind_name(p.kind())}, {"t_ou", nullptr}, {"in_window", false}};
   const double s = ou_sigma_tilde(t_ou), t = p.time_at_sigma_tilde(s);
   const int step = std::isfinite(t) ? ddpm_step(p, t) : -1;
   return {{"t", finite_or_null(t)}, {"process", process_kind_name(p.kind())}, {"sigma_tilde", finite_or_null(s)},
@@ -44,12 +45,15 @@ json variance_json(const EntropyVariance& v) {
 }
 
 // Flags of a curve (docs/discretization.md#flags): the nodes whose V_h has a discretization error
-// above its standard error, said once with the worst of them.
+// above its standard error, said once with the worst of them. An error below 1e-9 of the curve's
+// largest value is rounding, not discretization (committed paths: V_h and its SE ~ 1e-100).
 std::vector<std::string> variance_flags(const char* what, const EntropyVariance& v) {
   size_t n = 0, worst = 0;
-  double worst_ratio = 0;
+  double worst_ratio = 0, largest = 0;
+  for (double x : v.var)
+    if (std::isfinite(x)) largest = std::max(largest, std::abs(x));
   for (size_t i = 0; i < v.var_dt.size(); ++i)
-    if (std::isfinite(v.var_dt[i]) && std::abs(v.var_dt[i]) > v.var_se[i]) {
+    if (std::isfinite(v.var_dt[i]) && std::abs(v.var_dt[i]) > v.var_se[i] && std::abs(v.var_dt[i]) > 1e-9 * largest) {
       ++n;
       const double r = std::abs(v.var_dt[i]) / std::max(v.var_se[i], 1e-300);
       if (r > worst_ratio) worst_ratio = r, worst = i;
@@ -83,22 +87,50 @@ json rate_curves_json(const ConditionalEntropyRates& r) {
           {"div_se", vec_json(r.div_se)}};
 }
 
+// The [[models]], each built (loaded, or trained) once, when the first section that measures it
+// asks (a resumed run whose rates were saved builds them only for [pathwise]).
+class RunModels {
+ public:
+  RunModels(const InformationConfig& c, const Process& p, std::shared_ptr<const MixtureScore> exact, const RunContext& ctx)
+      : c_(c), p_(p), exact_(std::move(exact)), ctx_(ctx), scores_(c.models.size()), training_(c.models.size()) {}
+  size_t size() const { return c_.models.size(); }
+  const ModelSpec& spec(size_t i) const { return c_.models[i]; }
+  const Score& score(size_t i) {
+    if (!scores_[i])
+      scores_[i] = build_model(c_.models[i], *c_.dataset, "the [data] distribution", exact_, p_, c_.seed, ctx_, training_[i]);
+    return *scores_[i];
+  }
+  const json& training(size_t i) {
+    score(i);
+    return training_[i];
+  }
+
+ private:
+  const InformationConfig& c_;
+  const Process& p_;
+  std::shared_ptr<const MixtureScore> exact_;
+  const RunContext& ctx_;
+  std::vector<std::shared_ptr<const Score>> scores_;
+  std::vector<json> training_;
+};
+
 // Conditional-entropy rates of p_0's exact score and, beside them, of each of the [[models]] (its
 // score norm, divergence and x0-prediction error: estimators that need no exact score).
-json run_rates(const InformationConfig& c, const Process& p, const std::shared_ptr<const MixtureScore>& s,
+json run_rates(const InformationConfig& c, const Process& p, const MixtureScore& s, RunModels& run_models,
                const RunContext& ctx) {
   const DataFn data = c.dataset->sampler({c.seed, Stream::Data});
-  const ConditionalEntropyRates r = conditional_entropy_rates(p, *s, data, *c.rates, &*c.data);
+  const ConditionalEntropyRates r = conditional_entropy_rates(p, s, data, *c.rates, &*c.data);
   std::vector<std::string> flags;
   rate_flags(flags, "exact score", r);
   json models = json::array();
-  for (const ModelSpec& ms : c.models) {
-    json training;
-    const auto score = build_model(ms, *c.dataset, "the [data] distribution", s, p, c.seed, ctx, training);
+  for (size_t i = 0; i < run_models.size(); ++i) {
+    const ModelSpec& ms = run_models.spec(i);
+    const Score& score = run_models.score(i);
+    const json& training = run_models.training(i);
     ConditionalEntropyOptions o = *c.rates;
     o.hutchinson_probes = ms.network ? ms.network->hutchinson_probes : 0;
     o.spectrum_samples = 0;  // the Jacobian spectrum is the exact score's
-    const ConditionalEntropyRates mr = conditional_entropy_rates(p, *score, data, o);
+    const ConditionalEntropyRates mr = conditional_entropy_rates(p, score, data, o);
     rate_flags(flags, ms.name, mr);
     json m = rate_curves_json(mr);
     m["name"] = ms.name;
@@ -155,7 +187,11 @@ json run_fixed_points(const InformationConfig& c, const Process& p) {
   return j;
 }
 
-json run_pathwise(const InformationConfig& c, const Process& p, const MixtureScore& s, const RunContext& ctx) {
+// V_h along the generated paths of the exact score and of each of the [[models]] (the same noise, the
+// steps the exact score's refinement reached), beside V_h over exact samples of p_t: where a model's
+// paths commit to a component, against where the data's do.
+json run_pathwise(const InformationConfig& c, const Process& p, const MixtureScore& s, RunModels& run_models,
+                  const RunContext& ctx) {
   const PathwiseSpec& ps = *c.pathwise;
   const std::vector<double> times = make_grid(p, c.grid.spec(p.kind(), ps.nodes - 1, p.t_min())).times();
   const EntropyVariance fw = pathwise_entropy_forward(*c.data, p, times, ps.samples, c.seed);
@@ -166,7 +202,9 @@ json run_pathwise(const InformationConfig& c, const Process& p, const MixtureSco
     sp.steps = steps;  // the recorded times stay nodes: every `steps / records`-th
     return pathwise_entropy_generative(*c.data, p, s, make_grid(p, sp), ps.generative_samples, std::max(1, steps / ps.records),
                                        ps.paths, c.seed, ps.scheme, true);
-  }, [](const GenerativeEntropy& g) { return dt_errors_small(g.v.var_dt, g.v.var_se) && dt_errors_small(g.v.mean_dt, g.v.mean_se); },
+  }, [&](const GenerativeEntropy& g) {
+    return dt_errors_small(g.v.var_dt, g.v.var_se, ctx.se_scale) && dt_errors_small(g.v.mean_dt, g.v.mean_se, ctx.se_scale);
+  },
   rf);
   if (!ge.v.var.empty())
     ctx.log(fmt::format("  V_h(t_min): forward {:.5f} +- {:.5f}, generative ({}) {:.5f} +- {:.5f} (dt {:+.1e}) nats^2", fw.var[0],
@@ -176,11 +214,25 @@ json run_pathwise(const InformationConfig& c, const Process& p, const MixtureSco
     px.push_back(vec_json(RowVec(ge.paths_x.row(i))));
     ph.push_back(vec_json(RowVec(ge.paths_h.row(i))));
   }
-  return {{"forward", variance_json(fw)}, {"generative", variance_json(ge.v)}, {"steps", rf.used},
-          {"grid", grid_kind_name(spec.kind)}, {"refinement", rf.json()},
-          {"scheme", reverse_scheme_name(ps.scheme)}, {"flags", variance_flags("pathwise (generative)", ge.v)},
-          {"samples", ps.samples}, {"generative_samples", ps.generative_samples},
-          {"paths", {{"t", vec_json(ge.v.t)}, {"x", px}, {"h", ph}, {"axis", c.data->dim() == 1 ? "x" : "first principal axis"}}}};
+  std::vector<std::string> flags = variance_flags("pathwise (generative)", ge.v);
+  json models = json::array();
+  GridSpec used = spec;
+  used.steps = rf.used;
+  for (size_t i = 0; i < run_models.size(); ++i) {
+    const GenerativeEntropy mg = pathwise_entropy_generative(*c.data, p, run_models.score(i), make_grid(p, used),
+                                                             ps.generative_samples, std::max(1, rf.used / ps.records), 0,
+                                                             c.seed, ps.scheme, true);
+    const std::string what = "pathwise (generative, " + run_models.spec(i).name + ")";
+    for (std::string& f : variance_flags(what.c_str(), mg.v)) flags.push_back(std::move(f));
+    models.push_back({{"name", run_models.spec(i).name}, {"generative", variance_json(mg.v)}});
+  }
+  json j = {{"forward", variance_json(fw)}, {"generative", variance_json(ge.v)}, {"steps", rf.used},
+            {"grid", grid_kind_name(spec.kind)}, {"refinement", rf.json()},
+            {"scheme", reverse_scheme_name(ps.scheme)}, {"flags", flags},
+            {"samples", ps.samples}, {"generative_samples", ps.generative_samples},
+            {"paths", {{"t", vec_json(ge.v.t)}, {"x", px}, {"h", ph}, {"axis", c.data->dim() == 1 ? "x" : "first principal axis"}}}};
+  if (!models.empty()) j["models"] = models;
+  return j;
 }
 
 json run_speciation(const SpeciationSpec& s) {
@@ -227,7 +279,7 @@ json run_cloning(const InformationConfig& c, const RunContext& ctx) {
       GridSpec sp = spec;
       sp.steps = steps;
       return cloning_probability(g, p, score, make_grid(p, sp), o);
-    }, [](const CloningResult& x) { return dt_errors_small(x.phi_dt, x.phi_se); }, rf);
+    }, [&](const CloningResult& x) { return dt_errors_small(x.phi_dt, x.phi_se, ctx.se_scale); }, rf);
     std::vector<double> th;
     for (double t : r.t) th.push_back(cloning_theory_two_gaussians(p, std::sqrt(double(d)), 1.0, t));
     for (size_t j = 0; j < r.t.size(); ++j)
@@ -236,7 +288,7 @@ json run_cloning(const InformationConfig& c, const RunContext& ctx) {
     runs.push_back({{"d", d}, {"t_S", tS}, {"t", vec_json(r.t)}, {"phi", vec_json(r.phi)}, {"phi_se", vec_json(r.phi_se)},
                     {"phi_dt_error", vec_json(r.phi_dt)}, {"refinement", rf.json()},
                     {"theory", vec_json(th)}, {"theory_at_t_S", cloning_theory_two_gaussians(p, std::sqrt(double(d)), 1.0, tS)},
-                    {"seconds", seconds_since(t0)}});
+                    {"t_S_clock", clock_json(Process(c.process), tS)}, {"seconds", seconds_since(t0)}});
     ctx.log(fmt::format("  cloning d = {}: {:.1f} s", d, seconds_since(t0)));
   }
   return {{"runs", runs}, {"samples", s.samples}, {"steps", s.steps}, {"grid", grid_kind_name(spec.kind)},
@@ -273,7 +325,8 @@ json run_collapse(const InformationConfig& c, const RunContext& ctx) {
                     {"fe_exact", vec_json(x.fe)}, {"fe_exact_se", vec_json(x.fe_se)},
                     {"t_collapse_exact", finite_or_null(x.t_collapse)},
                     {"t_collapse_exact_ci95", {finite_or_null(x.t_collapse_lo), finite_or_null(x.t_collapse_hi)}},
-                    {"t_collapse_theory", tC}, {"alpha_P", aP}, {"seconds", seconds_since(t0)}});
+                    {"t_collapse_theory", tC}, {"alpha_P", aP},
+                    {"t_collapse_clock", clock_json(Process(c.process), r.t_collapse)}, {"seconds", seconds_since(t0)}});
     ctx.log(fmt::format("  collapse d = {}: {:.1f} s", d, seconds_since(t0)));
   }
   return {{"runs", runs}, {"samples", s.samples}, {"threshold", s.threshold}, {"bootstrap", s.bootstrap},
@@ -412,9 +465,10 @@ json run_information_experiment(const InformationConfig& c, const RunContext& ct
     s = std::make_shared<MixtureScore>(*c.data, p);
   }
   auto timed = [&](const char* name, const std::function<json()>& fn) { clock.section(ctx, name, out, fn); };
-  if (c.rates) timed("rates", [&] { return run_rates(c, p, s, ctx); });
+  RunModels models(c, p, s, ctx);
+  if (c.rates) timed("rates", [&] { return run_rates(c, p, *s, models, ctx); });
   if (c.fixed_points) timed("fixed_points", [&] { return run_fixed_points(c, p); });
-  if (c.pathwise) timed("pathwise", [&] { return run_pathwise(c, p, *s, ctx); });
+  if (c.pathwise) timed("pathwise", [&] { return run_pathwise(c, p, *s, models, ctx); });
   if (c.speciation) timed("speciation", [&] { return run_speciation(*c.speciation); });
   if (c.cloning) timed("cloning", [&] { return run_cloning(c, ctx); });
   if (c.cloning && ctx.cuda) out["device"]["cloning"] = "cuda (fused sample kernel)";
