@@ -2,7 +2,8 @@
 the metadata); the program goes into the package (thermodiff/bin/thermodiff), and the wheel's
 `thermodiff` command runs it.
 
-THERMODIFF_BUILD_DIR: a CMake build folder to use as it is (default: build-wheel beside the sources,
+THERMODIFF_BUILD_DIR: a CMake build folder whose extension and program are taken as they are, not
+rebuilt (they may be in use: the test suite's own build) (default: build-wheel beside the sources,
 configured here for a portable wheel: no -march=native, no tests, and configured again on every
 build, so a folder left by a failed or older build is brought up to date). THERMODIFF_SOURCE_DIR:
 the repository (default: this file's parent folder). The extension and the program link LibTorch
@@ -51,8 +52,10 @@ class CMakeBuild(build_ext):
         build = given or os.path.join(SOURCE, "build-wheel")
         if not given:
             configure(build)
-        subprocess.run(["cmake", "--build", build, "--target", "_core", "thermodiff", "--parallel", str(os.cpu_count() or 1)],
-                       check=True)
+            subprocess.run(["cmake", "--build", build, "--target", "_core", "thermodiff", "--parallel", str(os.cpu_count() or 1)],
+                           check=True)
+        elif not os.path.isfile(os.path.join(build, "thermodiff")):
+            raise RuntimeError(f"THERMODIFF_BUILD_DIR={build} has no thermodiff program: build it first")
         built = glob.glob(os.path.join(build, "python", "thermodiff", "_core*.so"))
         if len(built) != 1:
             raise RuntimeError(f"expected one thermodiff/_core*.so in {build}/python, found {built}")

@@ -19,7 +19,9 @@ namespace {
 // with how to widen the window) and the interior hump, if there is one.
 std::string vh_peak_html(const json& pk, const json& process) {
   auto hump = [&] {
-    return fmt::format("peak at t = {}, height {} nats&sup2;, FWHM {}", html_num(pk["t"]), html_num(pk["height"]),
+    return fmt::format("peak at t = {}{} ({} time), height {} nats&sup2;, FWHM {}", html_num(pk["t"]),
+                       pk.contains("ddpm_step") ? fmt::format(", DDPM step &asymp; {} of 1000", pk["ddpm_step"].get<int>()) : "",
+                       html_escape(process["name"].get<std::string>()), html_num(pk["height"]),
                        pk["width"].is_null() ? "&ndash; (it does not fall to half height on both sides)" : html_num(pk["width"]));
   };
   if (pk.value("at", "interior") == "interior") return hump();

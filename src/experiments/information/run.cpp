@@ -37,9 +37,11 @@ json peak_json(const CurvePeak& p) {
   return j;
 }
 
-json variance_json(const EntropyVariance& v) {
+// A V_h curve; on a VP run its peak also as the nearest DDPM step (ddpm_step: -1 elsewhere).
+json variance_json(const EntropyVariance& v, const Process& p) {
   json j = {{"t", vec_json(v.t)},     {"mean", vec_json(v.mean)},       {"mean_se", vec_json(v.mean_se)},
             {"var", vec_json(v.var)}, {"var_se", vec_json(v.var_se)}, {"peak", peak_json(v.peak)}, {"rule", v.rule}};
+  if (std::isfinite(v.peak.t) && ddpm_step(p, v.peak.t) >= 0) j["peak"]["ddpm_step"] = ddpm_step(p, v.peak.t);
   if (!v.var_dt.empty()) j["mean_dt_error"] = vec_json(v.mean_dt), j["var_dt_error"] = vec_json(v.var_dt);
   return j;
 }
@@ -224,9 +226,9 @@ json run_pathwise(const InformationConfig& c, const Process& p, const MixtureSco
                                                              c.seed, ps.scheme, true);
     const std::string what = "pathwise (generative, " + run_models.spec(i).name + ")";
     for (std::string& f : variance_flags(what.c_str(), mg.v)) flags.push_back(std::move(f));
-    models.push_back({{"name", run_models.spec(i).name}, {"generative", variance_json(mg.v)}});
+    models.push_back({{"name", run_models.spec(i).name}, {"generative", variance_json(mg.v, p)}});
   }
-  json j = {{"forward", variance_json(fw)}, {"generative", variance_json(ge.v)}, {"steps", rf.used},
+  json j = {{"forward", variance_json(fw, p)}, {"generative", variance_json(ge.v, p)}, {"steps", rf.used},
             {"grid", grid_kind_name(spec.kind)}, {"refinement", rf.json()},
             {"scheme", reverse_scheme_name(ps.scheme)}, {"flags", flags},
             {"samples", ps.samples}, {"generative_samples", ps.generative_samples},
