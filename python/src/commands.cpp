@@ -30,6 +30,7 @@ RunOptions run_options(const pb::dict& kw) {
   o.silent = o.quiet;  // quiet=True: errors only (flags and notes are in the results)
   flag("overwrite", o.overwrite);
   flag("resume", o.resume);
+  flag("no_estimate", o.no_estimate);
   flag("verbose", o.verbose);
   if (kw.contains("sets")) o.sets = kw["sets"].cast<std::vector<std::string>>();
   if (kw.contains("args")) o.args = kw["args"].cast<std::vector<std::string>>();

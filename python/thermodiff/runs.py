@@ -96,10 +96,11 @@ def run(config="mode-collapse", out=None, seed=None, threads=None, device=None, 
     return Results.load(_core.run(**kw))
 
 
-def validate(config, seed=None, device=None, **overrides):
+def validate(config, seed=None, device=None, estimate=True, **overrides):
     """Checks a config as `thermodiff validate` does: prints its summary, memory and run-time estimates
-    (two short pilot runs, docs/robustness.md#estimate); raises InputError naming what is wrong."""
-    _core.validate(**_config_options(config, seed, device, overrides))
+    (two short pilot runs, docs/robustness.md#estimate; estimate=False: none); raises InputError
+    naming what is wrong."""
+    _core.validate(**_config_options(config, seed, device, overrides), no_estimate=not estimate)
 
 
 def builtins():

@@ -432,7 +432,8 @@ int cmd_validate(const RunOptions& o) {
   std::cout << source << ": ok (" << ex.summary << ")\n";
   if (!memory.empty()) std::cout << memory << "\n";
   const double setup = seconds_since_process_start();  // starting, reading the config, checking models: as a run
-  std::cout << run_time_line(estimate_run_time(ex, source, [&](const Experiment& p, double f) { run_pilot(p, f, threads); },
+  if (!o.no_estimate)
+    std::cout << run_time_line(estimate_run_time(ex, source, [&](const Experiment& p, double f) { run_pilot(p, f, threads); },
                                                setup),
                              threads)
             << "\n";

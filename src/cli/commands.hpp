@@ -25,6 +25,7 @@ struct RunOptions {
   bool resume = false;
   std::string rng_audit;  // file for the audit of the run's random streams ("" = none)
   bool markdown = false;  // describe: one Markdown table of every key (README's key tables)
+  bool no_estimate = false;  // validate: no run-time estimate (its pilot runs)
   std::vector<std::string> also;  // describe: more configs whose keys join the built-ins' "other keys"
   std::string config_json;  // a config as JSON text (a Python dict), used instead of `config` when not empty
   std::string config_name;  // with config_json: the name of its default run directory and its messages

@@ -53,6 +53,7 @@ int main(int argc, char** argv) {
       "validate", "check a config without running it; estimate its memory and (from two short pilot runs) its run time");
   add_config_opts(validate);
   validate->add_option("--threads", o.threads, "threads the run-time estimate is for (default: as for run)");
+  validate->add_flag("--no-estimate", o.no_estimate, "check only: no run-time estimate (it runs the experiment twice at a small size)");
 
   CLI::App* describe = app.add_subcommand(
       "describe", "list an experiment's config keys: type, default, this config's value and meaning");
