@@ -109,12 +109,13 @@ RunTimeEstimate estimate_run_time(const Experiment& ex, const std::string& sourc
     }
     // The first pilot also pays what a process pays once (LibTorch's and OpenMP's thread pools, first
     // allocations): timed again, the difference is that one-off cost, which the run pays too.
-    const double first = pilot(1.0 / 64);
+    e.fraction = 1.0 / 64;
+    const double first = pilot(e.fraction);
     constexpr double kSmallWarmUp = 10;  // a pilot this long hides the one-off costs: not run twice
     // Grow f until the pilots take a timeable while and doubling the sizes adds a measurable part
     // (beside timing noise, which b = (t2 - t1) / f magnifies by 1/f), unless the pilots have
     // already cost a quarter of the run they estimate (a large fixed part: a data set to read).
-    for (e.fraction = 1.0 / 64;; e.fraction *= 4) {
+    for (;; e.fraction *= 4) {
       if (e.fraction == 1.0 / 64 && first > kSmallWarmUp) {
         t1 = first;
       } else {
