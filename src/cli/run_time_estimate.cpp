@@ -142,10 +142,10 @@ RunTimeEstimate estimate_run_time(const Experiment& ex, const std::string& sourc
 std::string run_time_line(const RunTimeEstimate& e, int threads) {
   if (!e.failed.empty()) return "run time: no estimate (" + e.failed + ")";
   if (e.fraction == 1)
-    return fmt::format("run time: about {} on {} threads (measured: no key of this config sets a size to scale down)",
-                       duration(e.seconds), threads);
-  return fmt::format("run time: about {} on {} threads (from pilot runs at 1/{:.0f} and 1/{:.0f} of the sizes, {:.2g} s)",
-                     duration(e.seconds), threads, 1 / e.fraction, 0.5 / e.fraction, e.pilot_seconds);
+    return fmt::format("run time: about {} on {} thread{} (measured: no key of this config sets a size to scale down)",
+                       duration(e.seconds), threads, threads == 1 ? "" : "s");
+  return fmt::format("run time: about {} on {} thread{} (from pilot runs at 1/{:.0f} and 1/{:.0f} of the sizes, {:.2g} s)",
+                     duration(e.seconds), threads, threads == 1 ? "" : "s", 1 / e.fraction, 0.5 / e.fraction, e.pilot_seconds);
 }
 
 }  // namespace td

@@ -834,7 +834,7 @@ TEST_F(Cli, ValidateEstimatesTheRunTimeFromPilotsThatLeaveNothing) {
   const std::string env = "TMPDIR=" + tmp.string() + " ";
   const Result r = run_shell(env + THERMODIFF_BINARY + " validate information-dynamics --threads 1 2>&1");
   ASSERT_EQ(r.code, 0) << r.output;
-  EXPECT_TRUE(std::regex_search(r.output, std::regex(R"(\nrun time: about [0-9.e+-]+ (s|min|h) on 1 threads \(from pilot runs at 1/(64|16|4) and 1/(32|8|2) of the sizes, [0-9.e+-]+ s\)\n)")))
+  EXPECT_TRUE(std::regex_search(r.output, std::regex(R"(\nrun time: about [0-9.e+-]+ (s|min|h) on 1 thread \(from pilot runs at 1/(64|16|4) and 1/(32|8|2) of the sizes, [0-9.e+-]+ s\)\n)")))
       << r.output;
   const Result m = run_shell(env + THERMODIFF_BINARY + " validate speciation-scaling --set speciation.d=[2,10] 2>&1");
   ASSERT_EQ(m.code, 0) << m.output;
