@@ -81,6 +81,13 @@ class Cli : public ::testing::Test {
     EXPECT_NE(r.output.find(message), std::string::npos) << "expected '" << message << "' in: " << r.output;
     EXPECT_FALSE(fs::exists(out)) << "a failed run must not leave a run directory";
   }
+  // Runs the config `text` into dir_/NAME, which must succeed; its results.json.
+  nlohmann::json run_ok(const std::string& text, const std::string& name) {
+    const fs::path out = dir_ / name;
+    const Result r = run("run " + write(text) + " --quiet --out " + out.string());
+    EXPECT_EQ(r.code, 0) << r.output;
+    return r.code == 0 ? results(out) : nlohmann::json::object();
+  }
   static nlohmann::json results(const fs::path& out) {
     nlohmann::json j;
     std::ifstream(out / "results.json") >> j;
@@ -593,9 +600,6 @@ TEST_F(Cli, InformationUnknownKey) {
   expect_bad(write(std::string(kInformation) + "[collapse]\nPP = 3\n"), "key 'collapse.PP': unknown key");
 }
 
-// [[models]]: an MLP trained on the two Gaussians, its rates beside the exact score's. The x0-prediction
-// error of any model bounds the exact posterior variance from above (MMSE), so its integral cannot
-// fall below the exact one beyond 4 SE.
 // [pathwise] with [[models]]: V_h along each model's generated paths. The data's own exact score as a
 // model draws the same paths on the same noise, so its curve is the exact score's to rounding. A
 // model whose components are three times too broad ends its paths between the data's components,
@@ -603,17 +607,14 @@ TEST_F(Cli, InformationUnknownKey) {
 // 4 SE above the exact score's (which is ~0 there: committed paths). (A collapse onto one of two
 // equal components would be invisible: h is the same on both; docs/information.md#s5.3.)
 TEST_F(Cli, InformationPathwiseOfModelsSeesABlurredModel) {
-  const fs::path out = dir_ / "vh";
-  const std::string cfg = write(
+  const nlohmann::json j = run_ok(
       "experiment = \"information\"\n[process]\nkind = \"ou\"\nt_min = 0.01\nT = 4.0\n"
       "[data]\nmixture = { weights = [0.5, 0.5], means = [[-1.5], [1.5]], std = [0.3, 0.3] }\n"
       "[pathwise]\nnodes = 20\nsamples = 2000\ngenerative_samples = 2000\nsteps = 200\nrecords = 20\npaths = 0\n"
       "[[models]]\nname = \"exact\"\n"
-      "[[models]]\nname = \"blurred\"\nmixture = { weights = [0.5, 0.5], means = [[-1.5], [1.5]], std = [0.9, 0.9] }\n");
-  const Result r = run("run " + cfg + " --quiet --out " + out.string());
-  ASSERT_EQ(r.code, 0) << r.output;
-  nlohmann::json j;
-  std::ifstream(out / "results.json") >> j;
+      "[[models]]\nname = \"blurred\"\nmixture = { weights = [0.5, 0.5], means = [[-1.5], [1.5]], std = [0.9, 0.9] }\n",
+      "vh");
+  ASSERT_FALSE(HasFailure());  // the run failed: nothing to read
   const auto& pw = j["pathwise"];
   ASSERT_EQ(pw["models"].size(), 2u);
   const auto& ex = pw["generative"];
@@ -629,19 +630,19 @@ TEST_F(Cli, InformationPathwiseOfModelsSeesABlurredModel) {
   std::printf("sum of V_h over t <= %.3f: exact score %.4f, blurred model %.4f, SE bound %.4f nats^2\n",
               ex["t"][3].get<double>(), vx, vb, se);
   EXPECT_GT(vb, vx + 4 * se);
-  EXPECT_NE(fs::file_size(out / "report.html"), 0u);
+  EXPECT_NE(fs::file_size(dir_ / "vh" / "report.html"), 0u);
 }
 
+// [[models]]: an MLP trained on the two Gaussians, its rates beside the exact score's. The x0-prediction
+// error of any model bounds the exact posterior variance from above (MMSE), so its integral cannot
+// fall below the exact one beyond 4 SE.
 TEST_F(Cli, InformationModelRatesBoundedByTheExactPosteriorVariance) {
-  const fs::path out = dir_ / "model";
-  const std::string cfg = write(
+  const nlohmann::json j = run_ok(
       "experiment = \"information\"\n[process]\nkind = \"ou\"\nt_min = 0.01\nT = 4.0\n"
       "[data]\nmixture = { weights = [0.5, 0.5], means = [[-1.5], [1.5]], std = [0.2, 0.2] }\n"
-      "[rates]\nnodes = 24\nsamples = 1000\n[[models]]\nname = \"net\"\nmlp = { width = 32, hidden = 2 }\ntraining = { steps = 300 }\n");
-  const Result r = run("run " + cfg + " --quiet --out " + out.string());
-  ASSERT_EQ(r.code, 0) << r.output;
-  nlohmann::json j;
-  std::ifstream(out / "results.json") >> j;
+      "[rates]\nnodes = 24\nsamples = 1000\n[[models]]\nname = \"net\"\nmlp = { width = 32, hidden = 2 }\ntraining = { steps = 300 }\n",
+      "model");
+  ASSERT_FALSE(HasFailure());
   ASSERT_EQ(j["rates"]["models"].size(), 1u);
   const auto& m = j["rates"]["models"][0];
   EXPECT_EQ(m["name"], "net");
