@@ -402,6 +402,8 @@ int cmd_clean(const std::string& path, bool remove) {
   return kExitOk;
 }
 
+namespace {
+
 // A pilot of validate's run-time estimate: the experiment at fraction f of its sizes, run quietly in a
 // temporary directory (rank 0's, on every rank) removed afterwards; its results are never written.
 void run_pilot(const Experiment& pilot, double f, int threads) {
@@ -423,6 +425,8 @@ void run_pilot(const Experiment& pilot, double f, int threads) {
   const nlohmann::json results = pilot.run(ctx);
   if (ranks().root()) pilot.render(results, toml_text(pilot.resolved));
 }
+
+}  // namespace
 
 int cmd_validate(const RunOptions& o) {
   const int threads = set_thread_count(o.threads);
