@@ -10,8 +10,14 @@ THREADS="${2:-2}"
 shift 2 2>/dev/null || shift $#
 NAMES=("$@")
 [ ${#NAMES[@]} -gt 0 ] || mapfile -t NAMES < <("$BIN" list | awk '$1 !~ /-gpu$/ {print $1}')
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
+# RUN_TIME_KEEP=DIR keeps the runs' outputs there (their flags, timing_s); else a temporary folder.
+if [ -n "${RUN_TIME_KEEP:-}" ]; then
+  WORK="$RUN_TIME_KEEP"
+  mkdir -p "$WORK"
+else
+  WORK=$(mktemp -d)
+  trap 'rm -rf "$WORK"' EXIT
+fi
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); load: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "date: $(date -u +%Y-%m-%dT%H:%MZ); binary: $BIN ($("$BIN" --version)); threads: $THREADS"
 printf '%-26s %12s %10s %10s %8s\n' built-in pilots_s estimate_s actual_s ratio
@@ -22,7 +28,7 @@ for name in "${NAMES[@]}"; do
   pilots=$(echo "$line" | sed -nE 's/.*, ([0-9.e+-]+) s\)$/\1/p')
   pilots=${pilots:-$est}  # "measured": the one pilot was the run
   start=$(date +%s.%N)
-  "$BIN" run "$name" --threads "$THREADS" --quiet --out "$WORK/$name" >/dev/null 2>&1
+  "$BIN" run "$name" --threads "$THREADS" --quiet --overwrite --out "$WORK/$name" >/dev/null 2>&1
   actual=$(echo "$(date +%s.%N) - $start" | bc)
   printf '%-26s %12.3g %10.3g %10.3g %8.2f\n' "$name" "$pilots" "$est" "$actual" "$(echo "$actual / $est" | bc -l)"
 done

@@ -1,12 +1,13 @@
 #pragma once
 // validate's run-time estimate (docs/robustness.md#estimate): the experiment itself, run twice at a
-// small fraction f and 2f of its sizes (trajectories, samples, pairs, training steps); the two times
-// fit T(f) = a + b f (a: what does not scale, such as reading a data set), and the run's time is
-// a + b. f starts at 1/64 and grows until a pilot takes long enough to time. Grid refinement, which
+// small fraction f of its sizes (trajectories, samples, pairs, training steps) and with those doubled;
+// each stage's two times fit t = a + b (what doubled) and grow to the run as its own size keys do
+// (StageClock's declarations). f starts at 1/64 and grows until a pilot takes long enough to time. Grid refinement, which
 // stops when discretization errors fall below the standard errors, compares with SEs scaled to the
 // full run's (RunContext::se_scale), so a pilot refines as far as the run will.
 
 #include <functional>
+#include <map>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -17,18 +18,43 @@
 namespace td {
 
 struct RunTimeEstimate {
-  double seconds = 0;        // a + b
+  double seconds = 0;        // the run's
   double pilot_seconds = 0;  // what the pilots took together
   double fraction = 0;       // f
   std::string failed;        // why there is no estimate ("" when there is one)
 };
 
-// The config with every size key scaled by `f` (floors keep each reader's minimum).
-toml::table scaled_config(const toml::table& resolved, double f);
+// One size key's value (by dotted path, "sim.trajectories") in the run and in a pilot.
+struct SizeKey {
+  double run = 0, pilot = 0;
+};
+using SizeKeys = std::map<std::string, SizeKey>;
 
-// Runs a pilot experiment at fraction f of the sizes (RunContext::se_scale = sqrt(f)) and renders its
-// report, as a run does.
-using PilotRunner = std::function<void(const Experiment&, double f)>;
+// The config of a pilot: every size key scaled by `f` (floors keep each reader's minimum) and, for the
+// second pilot (`doubled`), twice that, so that every part that grows doubles. `keys` gets each size
+// key's values.
+toml::table pilot_config(const toml::table& resolved, double f, bool doubled, SizeKeys* keys = nullptr);
+
+// A pilot's wall time and its stages' (results.json's timing_s).
+struct PilotTime {
+  double seconds = 0;
+  nlohmann::json stages = nlohmann::json::object();
+};
+
+// One stage's seconds in the run from its two pilot times: the part that doubled between the pilots,
+// less kTimingNoise t1, times `grow`; the rest times `fixed`. A first pilot that took more than twice
+// the second paid one-off costs, added to `one_off`.
+inline double kTimingNoise = 0.1;  // a variable: the exactness test sets 0
+double stage_run_seconds(double t1, double t2, double grow, double fixed, double& one_off);
+
+// The run's seconds from the two pilots at f (`k1`) and with the sizes doubled (`k2`), stage by stage,
+// each grown by its declared size keys (StageClock); what no stage timed grows as 1/f.
+double extrapolate_pilots(const PilotTime& p1, const PilotTime& p2, const SizeKeys& k1, const SizeKeys& k2,
+                          const std::map<std::string, std::vector<std::string>>& declared, double f);
+
+// Runs a pilot experiment at fraction f of the sizes (RunContext::se_scale = sqrt(f)), renders its
+// report as a run does, and returns its results' timing_s.
+using PilotRunner = std::function<nlohmann::json(const Experiment&, double f)>;
 // `setup`: the seconds a run spends before its work (starting, reading the config, checking models),
 // measured by validate, which does the same.
 RunTimeEstimate estimate_run_time(const Experiment& ex, const std::string& source, const PilotRunner& run, double setup);

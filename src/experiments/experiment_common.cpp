@@ -10,6 +10,7 @@
 #include "core/distributed.hpp"
 #include "core/error.hpp"
 #include <fstream>
+#include <mutex>
 
 #include "core/file_io.hpp"
 #include "core/progress.hpp"
@@ -32,8 +33,22 @@ json mixture_json(const GaussianMixture& g) {
   return m;
 }
 
-void StageClock::run(const char* name, const std::function<void()>& fn) {
+namespace {
+std::mutex g_sizes_mutex;
+std::map<std::string, StageSizes> g_sizes;
+}  // namespace
+
+std::map<std::string, StageSizes> declared_stage_sizes() {
+  std::lock_guard<std::mutex> lock(g_sizes_mutex);
+  return g_sizes;
+}
+
+void StageClock::run(const char* name, const StageSizes& sizes, const std::function<void()>& fn) {
   const auto t0 = Clock::now();
+  {  // {} too: a stage whose work does not grow with any size
+    std::lock_guard<std::mutex> lock(g_sizes_mutex);
+    g_sizes[name] = sizes;
+  }
   set_progress_stage(name);
   try {  // a failure names the stage it happened in
     fn();
@@ -47,7 +62,8 @@ void StageClock::run(const char* name, const std::function<void()>& fn) {
   timing_[name] = timing_.value(name, 0.0) + seconds_since(t0);
 }
 
-void StageClock::section(const RunContext& ctx, const char* name, json& out, const std::function<json()>& fn) {
+void StageClock::section(const RunContext& ctx, const char* name, const StageSizes& sizes, json& out,
+                         const std::function<json()>& fn) {
   const std::string saved = ctx.checkpoint_dir.empty() ? "" : ctx.checkpoint_dir + "/section-" + name + ".json";
   if (!saved.empty() && std::filesystem::exists(saved)) {
     std::ifstream f(saved);
@@ -60,7 +76,7 @@ void StageClock::section(const RunContext& ctx, const char* name, json& out, con
     }
   }
   ctx.log(fmt::format("{} ...", name));
-  run(name, [&] { out[name] = fn(); });
+  run(name, sizes, [&] { out[name] = fn(); });
   ctx.log(fmt::format("{}: {:.1f} s", name, timing_[name].get<double>()));
   if (!saved.empty()) write_file_atomically(saved, json{{"result", out[name]}, {"seconds", timing_[name]}}.dump());
 }

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -72,18 +73,27 @@ nlohmann::json mixture_json(const GaussianMixture& g);
 
 // The named stages of a runner, timed: each stage's wall time adds to timing()[name] (results.json's
 // timing_s) and names the progress line while it runs. A runner reads as its list of stages.
+// `sizes`: the config keys (dotted paths, "sim.trajectories"; "models.training.steps" for every
+// entry of [[models]]) whose values the stage's work grows in proportion to, and "*KEY" for a count
+// the whole stage is repeated for (the learning experiment's snapshots): validate's run-time
+// estimate scales each stage's pilot time by its own keys (cli/run_time_estimate.hpp).
+using StageSizes = std::vector<std::string>;
 class StageClock {
  public:
-  void run(const char* name, const std::function<void()>& fn);
+  void run(const char* name, const StageSizes& sizes, const std::function<void()>& fn);
   // A stage whose result is out[name] = fn(), logged through the context. With a checkpoint
   // directory the result is saved there, and a resumed run takes it from there instead of computing
   // it again (the same numbers: every such stage is a function of the config and seed).
-  void section(const RunContext& ctx, const char* name, nlohmann::json& out, const std::function<nlohmann::json()>& fn);
+  void section(const RunContext& ctx, const char* name, const StageSizes& sizes, nlohmann::json& out,
+               const std::function<nlohmann::json()>& fn);
   nlohmann::json& timing() { return timing_; }
 
  private:
   nlohmann::json timing_ = nlohmann::json::object();
 };
+
+// The size keys each stage run in this process declared, by stage name (for the run-time estimate).
+std::map<std::string, StageSizes> declared_stage_sizes();
 
 // Trains `mlp` by DSM on `data` (seed, threads and progress from the run) and returns its score
 // with the EMA parameters (the last ones when ema = 0); `info` gets the training record for

@@ -466,18 +466,23 @@ json run_information_experiment(const InformationConfig& c, const RunContext& ct
     out["data"]["t_S_clock"] = clock_json(p, speciation_time(L));  // and in the run's own
     s = std::make_shared<MixtureScore>(*c.data, p);
   }
-  auto timed = [&](const char* name, const std::function<json()>& fn) { clock.section(ctx, name, out, fn); };
-  RunModels models(c, p, s, ctx);
-  if (c.rates) timed("rates", [&] { return run_rates(c, p, *s, models, ctx); });
-  if (c.fixed_points) timed("fixed_points", [&] { return run_fixed_points(c, p); });
-  if (c.pathwise) timed("pathwise", [&] { return run_pathwise(c, p, *s, models, ctx); });
-  if (c.speciation) timed("speciation", [&] { return run_speciation(*c.speciation); });
-  if (c.cloning) timed("cloning", [&] { return run_cloning(c, ctx); });
+  auto timed = [&](const char* name, const StageSizes& sizes, const std::function<json()>& fn) {
+    clock.section(ctx, name, sizes, out, fn);
+  };
+  std::unique_ptr<RunModels> models;
+  clock.run("models", {"models.training.steps"}, [&] { models = std::make_unique<RunModels>(c, p, s, ctx); });
+  if (c.rates) timed("rates", {"rates.samples", "rates.spectrum_samples"}, [&] { return run_rates(c, p, *s, *models, ctx); });
+  if (c.fixed_points) timed("fixed_points", {}, [&] { return run_fixed_points(c, p); });
+  if (c.pathwise)
+    timed("pathwise", {"pathwise.samples", "pathwise.generative_samples"}, [&] { return run_pathwise(c, p, *s, *models, ctx); });
+  if (c.speciation) timed("speciation", {}, [&] { return run_speciation(*c.speciation); });
+  if (c.cloning) timed("cloning", {"cloning.samples"}, [&] { return run_cloning(c, ctx); });
   if (c.cloning && ctx.cuda) out["device"]["cloning"] = "cuda (fused sample kernel)";
-  if (c.collapse) timed("collapse", [&] { return run_collapse(c, ctx); });
-  if (c.entropic_time) timed("entropic_time", [&] { return run_entropic_time(c); });
+  if (c.collapse) timed("collapse", {"collapse.samples"}, [&] { return run_collapse(c, ctx); });
+  if (c.entropic_time)
+    timed("entropic_time", {"entropic_time.samples", "entropic_time.mc_samples"}, [&] { return run_entropic_time(c); });
   if (c.speciation_data)
-    timed("speciation_time", [&] {
+    timed("speciation_time", {}, [&] {
       const Dataset& data = *c.speciation_data;
       // The covariance of the law when it is known (a mixture), else of the set's points.
       const double L = data.kind == DataKind::Mixture ? covariance_top_eigenvalue(*data.law) : covariance_top_eigenvalue(*data.points);

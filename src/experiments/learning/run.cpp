@@ -84,7 +84,7 @@ class LearningRun {
                         c.snapshots));
   }
 
-  void stage(const char* name, const std::function<void()>& fn) { clock_.run(name, fn); }
+  void stage(const char* name, const StageSizes& sizes, const std::function<void()>& fn) { clock_.run(name, sizes, fn); }
 
   // Training in segments: each resumes the previous one's checkpoint exactly, so the snapshots lie on
   // one training run. Each snapshot's checkpoint and loss record stay in the checkpoint directory, so
@@ -277,11 +277,11 @@ class LearningRun {
 json run_learning_experiment(const LearningConfig& c, const RunContext& ctx) {
   const auto t0 = Clock::now();
   LearningRun run(c, ctx);
-  run.stage("training", [&] { run.train(); });
-  run.stage("taep", [&] { run.taep(); });
-  run.stage("coverage", [&] { run.coverage(); });
-  run.stage("curvature", [&] { run.curvature(); });
-  run.stage("loss_variance", [&] { run.loss_variance(); });
+  run.stage("training", {"training.steps"}, [&] { run.train(); });
+  run.stage("taep", {"taep.trajectories", "*training.snapshots"}, [&] { run.taep(); });
+  run.stage("coverage", {"samples.n", "*training.snapshots"}, [&] { run.coverage(); });
+  run.stage("curvature", {"curvature.hessian_batches", "curvature.covariance_batches", "*training.snapshots"}, [&] { run.curvature(); });
+  run.stage("loss_variance", {"*training.snapshots"}, [&] { run.loss_variance(); });
   json out = run.results();
   out["timing_s"]["total"] = seconds_since(t0);
   return out;

@@ -194,7 +194,7 @@ json measure(const LikelihoodConfig& cfg, const LikelihoodRun& run, const Proces
   EntropyRates er;
   double nll_s = 0, rates_s = 0;
   json nll_j;
-  clock.run("nll", [&] {  // its statistics too: a failure there names this stage
+  clock.run("nll", {"likelihood.samples"}, [&] {  // its statistics too: a failure there names this stage
     const auto t0 = Clock::now();
     nr = pf_ode_nll(process, score, X0, cfg.nll, gaussian_prior(process, D));
     nll_s = seconds_since(t0);
@@ -215,7 +215,7 @@ json measure(const LikelihoodConfig& cfg, const LikelihoodRun& run, const Proces
   });
   flag_undequantized(nll_flags, who, data, nll_j, cfg.dequantize);
   const EntropyRateOptions ro = rate_options(cfg, process);
-  clock.run("entropy_rates", [&] {
+  clock.run("entropy_rates", {"entropy_rates.samples"}, [&] {
     const auto t0 = Clock::now();
     er = entropy_rates(process, score, data.sampler({cfg.seed, Stream::Test, 1}), ro, exact);
     rates_s = seconds_since(t0);
@@ -351,7 +351,7 @@ json measure_run(const LikelihoodConfig& cfg, const LikelihoodRun& run, const Ru
   ctx.log(fmt::format("likelihood: {} — {}; {}", run.name, data.description, process.describe()));
   json m = {{"name", run.name}, {"data", data_json(data)}, {"process", process_json(run, process)}};
   std::shared_ptr<const Score> exact, score;
-  clock.run("model", [&] {
+  clock.run("model", {"training.steps", "models.training.steps"}, [&] {
     json info;
     exact = exact_score(data, process);
     score = build_model(run.model, data, data.description, exact, process, cfg.seed, ctx, info);
@@ -427,7 +427,7 @@ json run_likelihood_experiment(const LikelihoodConfig& cfg, const RunContext& ct
   out["models"] = json::array();
   ExactReferences references;
   for (const LikelihoodRun& run : cfg.runs) out["models"].push_back(measure_run(cfg, run, ctx, clock, references));
-  clock.run("summary", [&] { summarize(cfg, out); });
+  clock.run("summary", {}, [&] { summarize(cfg, out); });
   out["timing_s"] = clock.timing();
   out["timing_s"]["total"] = seconds_since(t_start);
   return out;

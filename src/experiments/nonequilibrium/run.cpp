@@ -221,9 +221,11 @@ json run_nonequilibrium_experiment(const NonequilibriumConfig& c, const RunConte
   const auto t0 = Clock::now();
   json out = {{"experiment", "nonequilibrium"}, {"title", c.title}, {"seed", c.seed}, {"threads", ctx.threads}};
   StageClock clock;
-  auto timed = [&](const char* name, const std::function<json()>& fn) { clock.section(ctx, name, out, fn); };
+  auto timed = [&](const char* name, const StageSizes& sizes, const std::function<json()>& fn) {
+    clock.section(ctx, name, sizes, out, fn);
+  };
   if (c.ift)
-    timed("ift", [&] {
+    timed("ift", {"ift.trajectories"}, [&] {
       json j = {{"trajectories", c.ift->trajectories}, {"forward", run_leg(c.ift->forward, *c.ift, c.grid, false, c.mixture, c.seed, ctx.se_scale)},
                 {"reverse", run_leg(c.ift->reverse, *c.ift, c.grid, true, c.mixture, c.seed, ctx.se_scale)}};
       for (const char* leg : {"forward", "reverse"}) {
@@ -236,9 +238,9 @@ json run_nonequilibrium_experiment(const NonequilibriumConfig& c, const RunConte
       }
       return j;
     });
-  if (c.flow) timed("flow", [&] { return run_flow(*c.flow, c.mixture, c.seed); });
-  if (c.potential) timed("potential", [&] { return run_potential(*c.potential); });
-  if (c.franz_parisi) timed("franz_parisi", [&] { return run_franz_parisi(*c.franz_parisi, c.seed); });
+  if (c.flow) timed("flow", {"flow.samples"}, [&] { return run_flow(*c.flow, c.mixture, c.seed); });
+  if (c.potential) timed("potential", {}, [&] { return run_potential(*c.potential); });
+  if (c.franz_parisi) timed("franz_parisi", {"franz_parisi.pairs"}, [&] { return run_franz_parisi(*c.franz_parisi, c.seed); });
   out["flags"] = json::array();
   if (out.contains("ift"))
     for (const char* leg : {"forward", "reverse"})

@@ -287,7 +287,7 @@ class TaepRun {
         d_(cfg.target.dim()), target_(std::make_shared<MixtureScore>(cfg.target, process_)), rows_(cfg.models.size()) {}
 
   // Runs a stage, its wall time into timing_s[name].
-  void stage(const char* name, const std::function<void()>& fn) { clock_.run(name, fn); }
+  void stage(const char* name, const StageSizes& sizes, const std::function<void()>& fn) { clock_.run(name, sizes, fn); }
 
   // Every model's score (MLPs are trained here) and, for an MLP trained on a mixture, its exact-score
   // companion: run in the same ensemble, it is what a perfectly trained network would give.
@@ -623,15 +623,15 @@ class TaepRun {
 json run_taep_experiment(const TaepConfig& cfg, const RunContext& ctx) {
   const auto t_start = Clock::now();
   TaepRun run(cfg, ctx);
-  run.stage("models", [&] { run.build_models(); });
-  run.stage("taep_ensemble", [&] { run.ensemble(); });
-  run.stage("target", [&] { run.describe_run(); });
-  run.stage("sm_objective", [&] { run.objective(); });
-  run.stage("exact_reference", [&] { run.exact_references(); });
-  if (cfg.dft) run.stage("dft", [&] { run.detailed_ft(); });
-  if (cfg.generated_samples > 0) run.stage("generated_samples", [&] { run.generated_samples(); });
-  if (cfg.per_trajectory_csv) run.stage("per_trajectory", [&] { run.per_trajectory_files(); });
-  run.stage("series", [&] { run.series(); });
+  run.stage("models", {"training.steps", "models.training.steps"}, [&] { run.build_models(); });
+  run.stage("taep_ensemble", {"sim.trajectories"}, [&] { run.ensemble(); });
+  run.stage("target", {}, [&] { run.describe_run(); });
+  run.stage("sm_objective", {"sim.objective_samples"}, [&] { run.objective(); });
+  run.stage("exact_reference", {"sim.exact_samples"}, [&] { run.exact_references(); });
+  if (cfg.dft) run.stage("dft", {"sim.dft_trajectories"}, [&] { run.detailed_ft(); });
+  if (cfg.generated_samples > 0) run.stage("generated_samples", {"sim.generated_samples"}, [&] { run.generated_samples(); });
+  if (cfg.per_trajectory_csv) run.stage("per_trajectory", {"sim.trajectories"}, [&] { run.per_trajectory_files(); });
+  run.stage("series", {}, [&] { run.series(); });
   json out = run.results();
   out["timing_s"]["total"] = seconds_since(t_start);
   return out;
