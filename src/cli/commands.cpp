@@ -407,7 +407,7 @@ namespace {
 // A pilot of validate's run-time estimate: the experiment at fraction f of its sizes, run quietly in a
 // temporary directory (rank 0's, on every rank) removed afterwards; its results are never written.
 // Returns its stages' times (timing_s).
-nlohmann::json run_pilot(const Experiment& pilot, double f, int threads) {
+nlohmann::json run_pilot(const Experiment& pilot, int threads) {
   std::string tmp;
   if (ranks().root()) {
     std::string pattern = (std::filesystem::temp_directory_path() / "thermodiff-pilot-XXXXXX").string();
@@ -421,7 +421,6 @@ nlohmann::json run_pilot(const Experiment& pilot, double f, int threads) {
     }
   } remove{tmp};
   RunContext ctx = run_context(pilot, threads, tmp, "", true);
-  ctx.se_scale = std::sqrt(f);
   NonFiniteScope nonfinite(pilot.nonfinite);
   const nlohmann::json results = pilot.run(ctx);
   if (ranks().root()) pilot.render(results, toml_text(pilot.resolved));
@@ -439,7 +438,7 @@ int cmd_validate(const RunOptions& o) {
   if (!memory.empty()) std::cout << memory << "\n";
   const double setup = seconds_since_process_start();  // starting, reading the config, checking models: as a run
   if (!o.no_estimate)
-    std::cout << run_time_line(estimate_run_time(ex, source, [&](const Experiment& p, double f) { return run_pilot(p, f, threads); },
+    std::cout << run_time_line(estimate_run_time(ex, source, [&](const Experiment& p) { return run_pilot(p, threads); },
                                                setup),
                              threads)
             << "\n";

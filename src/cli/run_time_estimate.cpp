@@ -199,7 +199,7 @@ RunTimeEstimate estimate_run_time(const Experiment& ex, const std::string& sourc
     keys.clear();
     const Experiment p = parse_experiment(pilot_config(ex.resolved, f, doubled, &keys), source + " (pilot)");
     PilotTime t;
-    t.seconds = seconds_of([&] { t.stages = run(p, doubled ? 2 * f : f); });
+    t.seconds = seconds_of([&] { t.stages = run(p); });
     e.pilot_seconds += t.seconds;
     return t;
   };
@@ -216,7 +216,7 @@ RunTimeEstimate estimate_run_time(const Experiment& ex, const std::string& sourc
     // allocations): timed again, the difference is that one-off cost, which the run pays too.
     e.fraction = 1.0 / 64;
     const PilotTime first = pilot(e.fraction, false, k1);
-    constexpr double kSmallWarmUp = 10;  // a pilot this long is not run twice (per stage, see above)
+    constexpr double kSmallWarmUp = 30;  // a pilot this long is not run twice (per stage, see above)
     // Grow f until the pilots take a timeable while and doubling the sizes adds a measurable part
     // (beside timing noise, which the ratios of run to pilot sizes magnify), unless the pilots have
     // already cost an eighth of the run they estimate (a large fixed part: a data set to read).

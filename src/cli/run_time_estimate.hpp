@@ -2,9 +2,8 @@
 // validate's run-time estimate (docs/robustness.md#estimate): the experiment itself, run twice at a
 // small fraction f of its sizes (trajectories, samples, pairs, training steps) and with those doubled;
 // each stage's two times fit t = a + b (what doubled) and grow to the run as its own size keys do
-// (StageClock's declarations). f starts at 1/64 and grows until a pilot takes long enough to time. Grid refinement, which
-// stops when discretization errors fall below the standard errors, compares with SEs scaled to the
-// full run's (RunContext::se_scale), so a pilot refines as far as the run will.
+// (StageClock's declarations). f starts at 1/64 and grows until a pilot takes long enough to time.
+// A pilot refines its grids as a run of its own size would (docs/robustness.md#estimate).
 
 #include <functional>
 #include <map>
@@ -52,9 +51,8 @@ double stage_run_seconds(double t1, double t2, double grow, double fixed, double
 double extrapolate_pilots(const PilotTime& p1, const PilotTime& p2, const SizeKeys& k1, const SizeKeys& k2,
                           const std::map<std::string, std::vector<std::string>>& declared, double f);
 
-// Runs a pilot experiment at fraction f of the sizes (RunContext::se_scale = sqrt(f)), renders its
-// report as a run does, and returns its results' timing_s.
-using PilotRunner = std::function<nlohmann::json(const Experiment&, double f)>;
+// Runs a pilot experiment, renders its report as a run does, and returns its results' timing_s.
+using PilotRunner = std::function<nlohmann::json(const Experiment&)>;
 // `setup`: the seconds a run spends before its work (starting, reading the config, checking models),
 // measured by validate, which does the same.
 RunTimeEstimate estimate_run_time(const Experiment& ex, const std::string& source, const PilotRunner& run, double setup);

@@ -29,10 +29,6 @@ struct RunContext {
   std::string checkpoint_dir;
   bool quiet = false;   // no progress lines
   bool cuda = false;    // device = "cuda": the parts that have a CUDA path run on the GPU (checked present)
-  // A run-time pilot (cli/run_time_estimate.hpp) at a fraction f of the sizes has standard errors
-  // 1/sqrt(f) times the run's; criteria that compare an error with an SE (grid refinement) multiply
-  // the SE by this, sqrt(f), so the pilot refines as far as the run will. 1 in every real run.
-  double se_scale = 1;
   std::function<void(const std::string&)> log = [](const std::string&) {};
 };
 

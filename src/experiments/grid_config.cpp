@@ -53,9 +53,9 @@ nlohmann::json Refinement::json() const {
   return {{"configured_steps", configured}, {"steps", used}, {"converged", converged}};
 }
 
-bool dt_errors_small(const std::vector<double>& dt, const std::vector<double>& se, double se_scale) {
+bool dt_errors_small(const std::vector<double>& dt, const std::vector<double>& se) {
   for (size_t i = 0; i < dt.size(); ++i)
-    if (std::isfinite(dt[i]) && !(std::abs(dt[i]) < 0.5 * se[i] * se_scale)) return false;
+    if (std::isfinite(dt[i]) && !(std::abs(dt[i]) < 0.5 * se[i])) return false;
   return true;
 }
 

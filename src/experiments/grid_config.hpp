@@ -63,8 +63,8 @@ auto refine_steps(const GridShape& shape, int steps, Run run, Small small, Refin
   rf.converged = ok;
   return r;
 }
-// |dt| < se/2 at every index where dt is finite (the refinement criterion); se_scale: RunContext's.
-bool dt_errors_small(const std::vector<double>& dt, const std::vector<double>& se, double se_scale);
+// |dt| < se/2 at every index where dt is finite (the refinement criterion).
+bool dt_errors_small(const std::vector<double>& dt, const std::vector<double>& se);
 
 // The key `scheme` of a table that runs the reverse SDE: heun or euler-maruyama.
 ReverseScheme read_reverse_scheme(ConfigReader& table, ReverseScheme def);

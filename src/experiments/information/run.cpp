@@ -205,7 +205,7 @@ json run_pathwise(const InformationConfig& c, const Process& p, const MixtureSco
     return pathwise_entropy_generative(*c.data, p, s, make_grid(p, sp), ps.generative_samples, std::max(1, steps / ps.records),
                                        ps.paths, c.seed, ps.scheme, true);
   }, [&](const GenerativeEntropy& g) {
-    return dt_errors_small(g.v.var_dt, g.v.var_se, ctx.se_scale) && dt_errors_small(g.v.mean_dt, g.v.mean_se, ctx.se_scale);
+    return dt_errors_small(g.v.var_dt, g.v.var_se) && dt_errors_small(g.v.mean_dt, g.v.mean_se);
   },
   rf);
   if (!ge.v.var.empty())
@@ -281,7 +281,7 @@ json run_cloning(const InformationConfig& c, const RunContext& ctx) {
       GridSpec sp = spec;
       sp.steps = steps;
       return cloning_probability(g, p, score, make_grid(p, sp), o);
-    }, [&](const CloningResult& x) { return dt_errors_small(x.phi_dt, x.phi_se, ctx.se_scale); }, rf);
+    }, [&](const CloningResult& x) { return dt_errors_small(x.phi_dt, x.phi_se); }, rf);
     std::vector<double> th;
     for (double t : r.t) th.push_back(cloning_theory_two_gaussians(p, std::sqrt(double(d)), 1.0, t));
     for (size_t j = 0; j < r.t.size(); ++j)

@@ -59,7 +59,7 @@ std::vector<std::string> leg_flags(const char* leg, const TrajectoryEntropy& r) 
 }
 
 json run_leg(const IftLeg& leg, const IftSpec& s, const GridShape& shape, bool reverse, const std::optional<GaussianMixture>& mixture,
-             uint64_t seed, double se_scale) {
+             uint64_t seed) {
   const GaussianMixture g = mixture ? *mixture : pair_mixture(leg.data);
   const double T = leg.steps * leg.dt;
   const Process p = ou(T);
@@ -77,9 +77,9 @@ json run_leg(const IftLeg& leg, const IftSpec& s, const GridShape& shape, bool r
   const TrajectoryEntropy main = refine_steps(shape, leg.steps, [&](int steps) {
     spec.steps = steps;
     return run(o);
-  }, [se_scale](const TrajectoryEntropy& e) {
-    return dt_errors_small({e.total_mean_dt}, {e.total.mean_se()}, se_scale) &&
-           (e.total.variance() > 2.0 || dt_errors_small({e.ift_dt}, {e.ift.mean_se()}, se_scale));
+  }, [](const TrajectoryEntropy& e) {
+    return dt_errors_small({e.total_mean_dt}, {e.total.mean_se()}) &&
+           (e.total.variance() > 2.0 || dt_errors_small({e.ift_dt}, {e.ift.mean_se()}));
   }, rf);
   json j = entropy_json(main, s.bins);
   j["refinement"] = rf.json();
@@ -226,8 +226,8 @@ json run_nonequilibrium_experiment(const NonequilibriumConfig& c, const RunConte
   };
   if (c.ift)
     timed("ift", {"ift.trajectories"}, [&] {
-      json j = {{"trajectories", c.ift->trajectories}, {"forward", run_leg(c.ift->forward, *c.ift, c.grid, false, c.mixture, c.seed, ctx.se_scale)},
-                {"reverse", run_leg(c.ift->reverse, *c.ift, c.grid, true, c.mixture, c.seed, ctx.se_scale)}};
+      json j = {{"trajectories", c.ift->trajectories}, {"forward", run_leg(c.ift->forward, *c.ift, c.grid, false, c.mixture, c.seed)},
+                {"reverse", run_leg(c.ift->reverse, *c.ift, c.grid, true, c.mixture, c.seed)}};
       for (const char* leg : {"forward", "reverse"}) {
         const json& x = j[leg];
         ctx.log(fmt::format("  {:<8} <e^-dS_tot> = {:.5f} +- {:.5f} (dt {:+.1e})  <dS_tot> = {:.5f} +- {:.5f} (dt {:+.1e}) nats  [{}]",

@@ -83,8 +83,8 @@ TaepSummary extrapolated(TaepSummary f, const TaepSummary& c) {
   return f;
 }
 
-bool dt_error_small(const TaepSummary& s, double se_scale) {
-  auto ok = [se_scale](double se, double e) { return !std::isfinite(e) || std::abs(e) <= 0.5 * se * se_scale; };
+bool dt_error_small(const TaepSummary& s) {
+  auto ok = [](double se, double e) { return !std::isfinite(e) || std::abs(e) <= 0.5 * se; };
   return ok(s.mean_se, s.mean_dt) && ok(s.var_se, s.var_dt) && (!s.ift_reliable || ok(s.ift_se, s.ift_dt));
 }
 
@@ -318,7 +318,7 @@ class TaepRun {
     for (;;) {
       run_ensemble();
       bool small = true;
-      for (const TaepTrajectories& t : traj_) small &= dt_error_small(summarize_taep(t), ctx_.se_scale);
+      for (const TaepTrajectories& t : traj_) small &= dt_error_small(summarize_taep(t));
       refine_converged_ = small;
       if (!cfg_.grid.refine || small) break;
       if (int64_t(grid_.steps()) * 2 > cfg_.grid.max_steps) {
