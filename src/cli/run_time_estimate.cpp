@@ -154,7 +154,7 @@ StageGrowth stage_growth(const StageSizes* sizes, const SizeKeys& k1, const Size
 
 }  // namespace
 
-double stage_run_seconds(double t1, double t2, double grow, double fixed, double& one_off) {
+double stage_run_seconds(double t1, double t2, double grow, double fixed, double& one_off, double noise) {
   // The sizes doubled, yet the time more than halved: the first pilot also paid what a process pays
   // once (LibTorch's thread pools and kernels on first use). The second pilot's time is then taken
   // as all growing (t2 / 2 per pilot size), and the rest of the first's as the one-off cost.
@@ -162,29 +162,30 @@ double stage_run_seconds(double t1, double t2, double grow, double fixed, double
     one_off += t1 - 0.5 * t2;
     return 0.5 * t2 * grow;
   }
-  // Timing noise (about 10% between two runs of one stage on a shared machine) would be magnified
-  // by `grow`: only growth beyond it counts.
-  const double b = std::max(0.0, t2 - t1 - kTimingNoise * t1), a = std::max(0.0, t1 - b);
+  // Timing noise would be magnified by `grow`: only growth beyond it counts.
+  const double b = std::max(0.0, t2 - t1 - noise * t1), a = std::max(0.0, t1 - b);
   return a * fixed + b * grow;
 }
 
 double extrapolate_pilots(const PilotTime& p1, const PilotTime& p2, const SizeKeys& k1, const SizeKeys& k2,
-                          const std::map<std::string, StageSizes>& declared, double f) {
+                          const std::map<std::string, StageSizes>& declared, double f, double noise) {
+  const bool show = std::getenv("THERMODIFF_ESTIMATE_STAGES") != nullptr;  // how each stage was grown
   double run = 0, sum1 = 0, sum2 = 0, one_off = 0;
   for (const auto& [stage, t] : p1.stages.items()) {
     if (stage == "total" || !t.is_number()) continue;
     const double t1 = t.get<double>(), t2 = p2.stages.value(stage, t1);
     const auto d = declared.find(stage);
     const StageGrowth g = stage_growth(d == declared.end() ? nullptr : &d->second, k1, k2, f);
-    const double s = g.repeat * stage_run_seconds(t1, t2, g.grow, g.fixed, one_off);
-    if (std::getenv("THERMODIFF_ESTIMATE_STAGES"))  // how each stage was grown (bench/run_time_estimate.sh)
+    const double s = g.repeat * stage_run_seconds(t1, t2, g.grow, g.fixed, one_off, noise);
+    if (show)
       std::fprintf(stderr, "  stage %-18s pilots %8.3f %8.3f s  grow x%-7.3g fixed x%-5.3g repeat x%-4.3g -> %8.3g s\n", stage.c_str(), t1,
                    t2, g.grow, g.fixed, g.repeat, s);
     run += s, sum1 += t1, sum2 += t2;
   }
   // What no stage timed (reading data, the report) grows, if at all, as the sizes.
-  const double rest = stage_run_seconds(std::max(0.0, p1.seconds - sum1), std::max(0.0, p2.seconds - sum2), 1 / f, 1, one_off);
-  if (std::getenv("THERMODIFF_ESTIMATE_STAGES"))
+  const double rest =
+      stage_run_seconds(std::max(0.0, p1.seconds - sum1), std::max(0.0, p2.seconds - sum2), 1 / f, 1, one_off, noise);
+  if (show)
     std::fprintf(stderr, "  outside stages      pilots %8.3f %8.3f s -> %8.3g s; one-off %.3g s\n", p1.seconds - sum1,
                  p2.seconds - sum2, rest, one_off);
   return run + rest + one_off;

@@ -41,15 +41,17 @@ struct PilotTime {
 };
 
 // One stage's seconds in the run from its two pilot times: the part that doubled between the pilots,
-// less kTimingNoise t1, times `grow`; the rest times `fixed`. A first pilot that took more than twice
-// the second paid one-off costs, added to `one_off`.
-inline double kTimingNoise = 0.1;  // a variable: the exactness test sets 0
-double stage_run_seconds(double t1, double t2, double grow, double fixed, double& one_off);
+// less `noise` t1 (two runs of one stage differ by about 10% on a shared machine), times `grow`; the
+// rest times `fixed`. A first pilot that took more than twice the second paid one-off costs, added
+// to `one_off`.
+constexpr double kTimingNoise = 0.1;
+double stage_run_seconds(double t1, double t2, double grow, double fixed, double& one_off, double noise = kTimingNoise);
 
 // The run's seconds from the two pilots at f (`k1`) and with the sizes doubled (`k2`), stage by stage,
 // each grown by its declared size keys (StageClock); what no stage timed grows as 1/f.
 double extrapolate_pilots(const PilotTime& p1, const PilotTime& p2, const SizeKeys& k1, const SizeKeys& k2,
-                          const std::map<std::string, std::vector<std::string>>& declared, double f);
+                          const std::map<std::string, std::vector<std::string>>& declared, double f,
+                          double noise = kTimingNoise);
 
 // Runs a pilot experiment, renders its report as a run does, and returns its results' timing_s.
 using PilotRunner = std::function<nlohmann::json(const Experiment&)>;

@@ -82,10 +82,8 @@ TEST(RunTimeEstimate, EachStageGrowsByItsOwnKeysExactlyOnALinearCost) {
   SizeKeys k1, k2;
   pilot_config(run, 1.0 / 64, false, &k1), pilot_config(run, 1.0 / 64, true, &k2);
   const double truth = (0.5 + 0.03 * 1500) + (1 + 0.2 * 256) + 6 * (35 * 2 + 0.1 * 48) + 2 + 0.3;
-  const double noise = kTimingNoise;
-  kTimingNoise = 0;  // exact times: all growth counts
-  const double est = extrapolate_pilots(pilot_time(k1, 0), pilot_time(k2, 0), k1, k2, kDeclared, 1.0 / 64);
-  kTimingNoise = noise;
+  // Exact times: all growth counts (noise 0).
+  const double est = extrapolate_pilots(pilot_time(k1, 0), pilot_time(k2, 0), k1, k2, kDeclared, 1.0 / 64, 0);
   std::printf("run %.4f s, estimate %.4f s\n", truth, est);
   EXPECT_NEAR(est, truth, 1e-9 * truth);
   // With growth within the timing noise not counted, the estimate is lower, by at most what 10% of
