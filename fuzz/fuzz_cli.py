@@ -87,10 +87,18 @@ def keys_of(binary, name):
     return keys
 
 
+def builtins_of(binary):
+    """Every built-in the program lists (each experiment's folder declares its own)."""
+    code, out = run([binary, "list"], ROOT, 60)
+    if code != 0:
+        raise SystemExit("fuzz_cli: `thermodiff list` failed:\n" + out)
+    return [line.split()[0] for line in out.splitlines() if line.strip()]
+
+
 def flags_trial(binary, work, keys):
     sub = random.choice(["run", "run", "validate", "validate", "describe", "show", "list", "clean"])
-    target = random.choice(["tiny.toml", "mode-collapse", "nonequilibrium", "information-dynamics", "nll-bound",
-                            "no-such-thing", "/tmp", "tiny.toml"])
+    builtins = [name for name in keys if name != "tiny.toml"]
+    target = random.choice(["tiny.toml", "tiny.toml", "no-such-thing", "/tmp"] + [random.choice(builtins)] * 4)
     args = [sub]
     if sub == "clean":
         args += [random.choice([".", "out", "runs", "/nonexistent", "tiny.toml"])] + random.choice([[], ["--remove"]])
@@ -151,7 +159,7 @@ def main():
     with tempfile.TemporaryDirectory() as work:
         with open(os.path.join(work, "tiny.toml"), "w") as f:
             f.write(TINY)
-        keys = {name: keys_of(binary, name) for name in ["mode-collapse", "nonequilibrium", "information-dynamics", "nll-bound"]}
+        keys = {name: keys_of(binary, name) for name in builtins_of(binary)}
         keys["tiny.toml"] = keys["mode-collapse"]
         start = time.time()
         while time.time() - start < seconds / 2:

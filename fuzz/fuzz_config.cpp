@@ -1,5 +1,6 @@
 // libFuzzer target: the config path of `thermodiff run` — TOML parsing, `--set` overrides and every
-// experiment's parser. Bad input must end in an InputError (exit 2 in the CLI); anything else —
+// registered experiment's parser (experiments/kinds.hpp); seeds: fuzz/corpus/fuzz_config and every
+// built-in (scripts/check_sanitizers.sh). Bad input must end in an InputError (exit 2 in the CLI); anything else —
 // another exception, a crash, a sanitizer report — is a bug. Input: optional first lines
 // "--set key=value", then the TOML text.
 #include <cstdint>
@@ -7,11 +8,7 @@
 
 #include "core/error.hpp"
 #include "experiments/config_reader.hpp"
-#include "experiments/information/config.hpp"
-#include "experiments/learning/config.hpp"
-#include "experiments/likelihood/config.hpp"
-#include "experiments/nonequilibrium/config.hpp"
-#include "experiments/taep/config.hpp"
+#include "experiments/kinds.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string text(reinterpret_cast<const char*>(data), size);
@@ -28,11 +25,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   } catch (const td::InputError&) {
     return 0;
   }
-  // Every parser sees every input: each rejects a config of another kind at its `experiment` key.
-  try { (void)td::parse_taep_config(t, "fuzz.toml"); } catch (const td::InputError&) {}
-  try { (void)td::parse_likelihood_config(t, "fuzz.toml"); } catch (const td::InputError&) {}
-  try { (void)td::parse_information_config(t, "fuzz.toml"); } catch (const td::InputError&) {}
-  try { (void)td::parse_nonequilibrium_config(t, "fuzz.toml"); } catch (const td::InputError&) {}
-  try { (void)td::parse_learning_config(t, "fuzz.toml"); } catch (const td::InputError&) {}
+  // Every registered parser sees every input: each rejects a config of another kind at its `experiment` key.
+  for (const td::ExperimentKind& k : td::experiment_kinds()) try {
+      k.check(t, "fuzz.toml");
+    } catch (const td::InputError&) {
+    }
   return 0;
 }

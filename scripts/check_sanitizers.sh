@@ -29,11 +29,13 @@ done
 
 # Fuzz, as many targets at a time as there are cores; new inputs go to a scratch corpus.
 run_one() {
-  local t=$1 dict=()
+  local t=$1 dict=() seeds=()
   [ -f fuzz/${t#fuzz_}.dict ] && dict=(-dict=fuzz/${t#fuzz_}.dict)
+  # The config fuzzer also starts from every experiment's built-ins (experiments/NAME/builtins).
+  [ "$t" = fuzz_config ] && seeds=(src/experiments/*/builtins)
   mkdir -p build-check/fuzz/$t
   build-check/$t "${dict[@]}" -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=2048 -max_len=16384 \
-    -artifact_prefix=build-check/fuzz/artifacts/$t- build-check/fuzz/$t fuzz/corpus/$t >build-check/fuzz/$t.log 2>&1
+    -artifact_prefix=build-check/fuzz/artifacts/$t- build-check/fuzz/$t fuzz/corpus/$t "${seeds[@]}" >build-check/fuzz/$t.log 2>&1
 }
 pids=() names=() failed=0
 for t in "${targets[@]}"; do

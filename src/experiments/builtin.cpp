@@ -4,7 +4,6 @@
 #include <filesystem>
 
 #include "core/embedded_files.hpp"
-#include "experiments/registry.hpp"
 
 namespace td {
 
@@ -18,6 +17,9 @@ const std::vector<BuiltinExperiment>& builtin_experiments() {
         BuiltinExperiment b;
         b.name = std::filesystem::path(path).stem().string();
         b.toml = std::string(text);
+        b.kind = k.name;
+        for (const BuiltinDeclaration& d : k.builtins)
+          if (d.name == b.name) b.declared = &d;
         const std::string head = "# summary: ";
         if (b.toml.rfind(head, 0) == 0) b.summary = b.toml.substr(head.size(), b.toml.find('\n') - head.size());
         out.push_back(std::move(b));

@@ -24,13 +24,13 @@ struct GridConfig {
 // Reads [grid] (absent: the defaults of the process kind on [t_min, T], `default_steps` steps).
 GridConfig read_grid(ConfigReader& root, ProcessKind kind, double t_min, int default_steps);
 
-// [grid] where the experiment's sections count their own nodes or steps (information, likelihood,
-// nonequilibrium) and may run on several processes: the kind and rho only. kind = "auto" (the
+// [grid] where the experiment's sections count their own nodes or steps (all but taep and learning)
+// and may run on several processes: the kind and rho only. kind = "auto" (the
 // default) takes each process's default grid.
 struct GridShape {
   std::optional<GridKind> kind;  // empty: auto
   double rho = 7.0;
-  // Where offered (information, nonequilibrium): double a section's steps until every estimate's
+  // Where the experiment offers it: double a section's steps until every estimate's
   // |dt_error| < SE/2, at most max_doublings times.
   bool refine = false;
   int max_doublings = 4;

@@ -2,13 +2,16 @@
 
 #include <fmt/format.h>
 
+#include "experiments/kinds.hpp"
+
 namespace td {
 
 ConfigHeader read_header(ConfigReader& r, const char* kind, const char* default_title) {
   const bool is_default = std::string(kind) == "taep";
+  static const std::string which = "which experiment: " + kind_names() + " (taep when absent)";
   const std::string experiment =
       r.string("experiment", is_default ? std::optional<std::string>(kind) : kRequired,
-               "which experiment: taep (default), likelihood, information, nonequilibrium, learning");
+               which.c_str());
   r.require(experiment == kind, "experiment", fmt::format("must be \"{}\" here", kind));
   ConfigHeader h;
   h.title = r.string("title", default_title, "report title");

@@ -1,8 +1,9 @@
 #pragma once
-// The experiments the engine runs, one registry line each (registry.cpp): a config of that kind
-// parsed into what running and reporting it needs.
+// The experiments the engine runs, one registry line each (experiments/experiment_list.hpp): a config
+// of that kind parsed into what running and reporting it needs.
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,7 @@
 
 #include "core/nonfinite.hpp"
 #include "experiments/experiment_common.hpp"
+#include "experiments/kinds.hpp"
 
 namespace td {
 
@@ -38,14 +40,35 @@ struct Experiment {
   std::function<std::string(const nlohmann::json&, const std::string&)> render;
 };
 
-struct ExperimentKind {
-  const char* name;
-  const char* summary;  // what it measures, for `describe`
-  const char* docs;     // where its physics is documented (docs/PAGE.md#SECTION)
-  Experiment (*parse)(const toml::table& config, const std::string& source);
-};
+// Binds a parsed config to its memory estimate, model probe, run and report (experiment.cpp of each
+// experiment's folder builds one with this).
+template <class Config, class Probe, class Run, class Render>
+Experiment bind_experiment(Config cfg, std::string kind, std::string summary, std::vector<MemoryTerm> memory, Probe probe, Run run,
+                           Render render) {
+  auto c = std::make_shared<const Config>(std::move(cfg));
+  Experiment e;
+  e.check = [c, probe] { return probe(*c); };
+  e.memory = std::move(memory);
+  e.kind = std::move(kind);
+  e.seed = c->seed;
+  e.resolved = c->resolved;
+  e.nonfinite = parse_nonfinite_policy(c->resolved["nonfinite"].value_or(std::string("fail")));
+  e.device = c->resolved["device"].value_or(std::string("cpu"));
+  e.summary = std::move(summary);
+  e.run = [c, run](const RunContext& ctx) { return run(*c, ctx); };
+  e.render = render;
+  return e;
+}
 
-const std::vector<ExperimentKind>& experiment_kinds();
+// The probe of an experiment whose config names no user models: nothing to check.
+template <class Config>
+nlohmann::json no_models(const Config&) {
+  return nlohmann::json::array();
+}
+
+// Bytes of one double, for the memory estimates.
+constexpr double kDoubleBytes = 8;
+
 // Dispatches on the config's `experiment` key ("taep" when absent; an unknown value is named).
 Experiment parse_experiment(const toml::table& config, const std::string& source);
 

@@ -6,6 +6,7 @@
 // README and of `thermodiff describe` names a docs file and section that exist.
 #include <gtest/gtest.h>
 
+#include "experiments/builtin.hpp"
 #include "core/file_io.hpp"  // remove_tree: LibTorch 2.x re-exports std::filesystem::remove_all, and it crashed
 #include <sys/wait.h>
 #include <unistd.h>
@@ -40,11 +41,6 @@ std::string body_attr(const std::string& dom, const std::string& name) {
   return std::regex_search(dom, m, re) ? m[1].str() : "";
 }
 
-struct Case {
-  std::string name, args;
-  std::vector<std::string> axes = {};  // "Section: x TYPE, y TYPE" entries the page must record
-};
-
 TEST(ReportBrowser, EveryFamilyRendersWithoutErrors) {
   int code = 0;
   capture("command -v chromium", code);
@@ -53,26 +49,11 @@ TEST(ReportBrowser, EveryFamilyRendersWithoutErrors) {
   const fs::path artifacts = fs::path(THERMODIFF_BINARY).parent_path() / "test-artifacts";
   td::remove_tree(dir.string());
   fs::create_directories(artifacts);
-  const std::vector<Case> cases = {
-      {"quickstart", "mode-collapse --set sim.trajectories=2000",
-       {"TAEP rate: x logarithmic, y logarithmic", "TAEP distributions: x linear, y logarithmic"}},
-      {"likelihood", "nll-bound --set sweep.sigma=[25] --set 'sweep.process=[\"ve\"]' --set 'sweep.data=[\"gaussian\"]' "
-                     "--set images.side=2 --set training.steps=100 --set mlp.width=32 --set likelihood.samples=32 "
-                     "--set entropy_rates.nodes=16 --set entropy_rates.samples=128"},
-      {"information", "information-dynamics --set rates.samples=512 --set pathwise.samples=512 --set pathwise.generative_samples=512",
-       {"Pathwise conditional entropy: x logarithmic"}},
-      {"speciation", "speciation-scaling --set speciation.nodes=60"},
-      {"regimes", "dynamical-regimes --set cloning.d=[16] --set cloning.samples=200 --set cloning.steps=200 "
-                  "--set collapse.d=[32] --set collapse.P=200 --set collapse.nodes=8"},
-      {"entropic", "entropic-time --set entropic_time.samples=2000"},
-      {"nonequilibrium", "nonequilibrium --set ift.trajectories=1000 --set franz_parisi.pairs=2000 --set franz_parisi.nq=100 "
-                         "--set franz_parisi.P=100 --set franz_parisi.samples=100"},
-      {"user-likelihood", std::string(THERMODIFF_FIXTURES) + "/user-likelihood.toml"},
-      {"learning", "learning --set data.n=64 --set unet.base=8 --set unet.groups=4 --set training.steps=40 --set training.batch=16 "
-                   "--set training.snapshots=2 --set taep.trajectories=16 --set grid.steps=10 --set samples.n=16 --set samples.steps=10 "
-                   "--set curvature.covariance_batches=4 --set curvature.hessian_batches=1"},
-  };
-  for (const Case& c : cases) {
+  // Each experiment's cases (its kind.cpp), and a user's own likelihood config.
+  std::vector<td::BrowserCase> cases;
+  for (const td::ExperimentKind& k : td::experiment_kinds()) cases.insert(cases.end(), k.browser_cases.begin(), k.browser_cases.end());
+  cases.push_back({"user-likelihood", std::string(THERMODIFF_FIXTURES) + "/user-likelihood.toml"});
+  for (const td::BrowserCase& c : cases) {
     const fs::path out = dir / c.name;
     capture(std::string(THERMODIFF_BINARY) + " run " + c.args + " --quiet --out " + out.string(), code);
     ASSERT_EQ(code, 0) << c.name;
@@ -129,7 +110,8 @@ TEST(DocsLinks, ReadmeAndDescribeNameSectionsThatExist) {
   const std::string readme((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
   EXPECT_GE(check_docs_links(readme, "README.md"), 10);
   int code = 0;
-  for (const char* b : {"mode-collapse", "nll-bound", "information-dynamics", "nonequilibrium", "learning"}) {
+  for (const td::ExperimentKind& k : td::experiment_kinds()) {  // one built-in of each experiment
+    const std::string& b = k.builtins.front().name;
     const std::string out = capture(std::string(THERMODIFF_BINARY) + " describe " + b, code);
     ASSERT_EQ(code, 0) << b;
     EXPECT_GE(check_docs_links(out, std::string("describe ") + b), 3) << b;
