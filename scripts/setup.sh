@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what thermodiff needs on Debian 12 (idempotent, non-interactive) and builds it in
 # Release into build/. Safe to run again: it installs only what is missing.
+#   scripts/setup.sh        builds what a user runs: the program (build/thermodiff) and the Python module
+#   scripts/setup.sh all    builds everything: also the tests and benchmarks (scripts/test.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -43,7 +45,11 @@ if [ ! -f build/CMakeCache.txt ]; then
 elif ! grep -q "^THERMODIFF_MPI:BOOL=ON" build/CMakeCache.txt || ! grep -q "^THERMODIFF_PYTHON:BOOL=ON" build/CMakeCache.txt; then
   cmake -S . -B build -DTHERMODIFF_MPI=ON -DTHERMODIFF_PYTHON=ON >/dev/null  # a build from before MPI or Python
 fi
-cmake --build build --parallel "$(nproc)"
+if [ "${1:-}" = all ]; then
+  cmake --build build --parallel "$(nproc)"
+else
+  cmake --build build --parallel "$(nproc)" --target thermodiff _core
+fi
 
 # `import thermodiff` for /usr/bin/python3: the build's package folder on the user's site path
 # (a .pth file; no root, no pip). Another clone's setup points it at that clone instead.
