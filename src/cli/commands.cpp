@@ -297,7 +297,7 @@ std::vector<ConfigKey> keys_read(const toml::table& t, const std::string& source
   return std::move(rec.keys);
 }
 
-// The keys as one Markdown table (key, type, default, meaning): the README's key tables are this
+// The keys as one Markdown table (key, type, default, meaning): the key tables of docs/keys/ are this
 // output (scripts/update_readme_keys.sh; a test keeps them equal).
 void print_markdown_keys(const std::vector<ConfigKey>& keys, const std::vector<ConfigKey>& others) {
   auto md = [](std::string s) {

@@ -24,7 +24,7 @@ struct RunOptions {
   bool silent = false;  // Python's quiet: not even the flags and notes (the results hold them); errors only
   bool resume = false;
   std::string rng_audit;  // file for the audit of the run's random streams ("" = none)
-  bool markdown = false;  // describe: one Markdown table of every key (README's key tables)
+  bool markdown = false;  // describe: one Markdown table of every key (docs/keys/*.md)
   bool no_estimate = false;  // validate: no run-time estimate (its pilot runs)
   std::vector<std::string> also;  // describe: more configs whose keys join the built-ins' "other keys"
   std::string config_json;  // a config as JSON text (a Python dict), used instead of `config` when not empty

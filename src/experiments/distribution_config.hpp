@@ -9,7 +9,7 @@
 
 namespace td {
 
-// kind = "vp" | "ou" | "ve" | "ve_song" | "edm" and its parameters (README, "process").
+// kind = "vp" | "ou" | "ve" | "ve_song" | "edm" and its parameters (docs/config.md#process).
 // `default_kind` when the table names none (an absent [process] is read as an empty table).
 ProcessParams read_process(ConfigReader r, ProcessKind default_kind = ProcessKind::VP);
 // ring = {K, radius, std, dim}: K equal modes on a circle (ring_K gets K).

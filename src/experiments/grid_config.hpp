@@ -1,6 +1,5 @@
 #pragma once
-// The [grid] block every experiment that steps in time shares (README, "Configuration";
-// docs/discretization.md): the kind of time grid, its steps, and whether to refine it until the
+// The [grid] block every experiment that steps in time shares (docs/discretization.md): the kind of time grid, its steps, and whether to refine it until the
 // discretization error is small against the statistical one.
 #include <optional>
 #include <vector>

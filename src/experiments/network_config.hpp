@@ -1,6 +1,6 @@
 #pragma once
-// Config sections shared by the experiments that train networks: [mlp] and [training] (README,
-// "Configuration"), read through ConfigReader, and their resolved form for config.toml.
+// Config sections shared by the experiments that train networks: [mlp] and [training] (docs/keys/),
+// read through ConfigReader, and their resolved form for config.toml.
 #include <string>
 
 #include <toml++/toml.h>

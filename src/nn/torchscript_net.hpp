@@ -1,5 +1,5 @@
 #pragma once
-// A user's TorchScript model as a Network. Contract (README "Bring your own model"):
+// A user's TorchScript model as a Network. Contract (docs/models.md#contract):
 //   forward(x: Tensor[n, d] float32, t: Tensor[n] float32) -> Tensor[n, d]
 // returning the prediction named in the config (eps, score or x0) for the process in the config.
 // Derivatives by autograd: the exact trace with d vector-Jacobian products, Hutchinson with one

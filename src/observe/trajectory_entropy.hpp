@@ -2,7 +2,7 @@
 // Trajectory entropy production of the forward process and of the reverse generative process
 // (Yu & Huang; docs §4), for mixture data under any linear-drift process f = a(t) x with
 // diffusion D(t) = g^2/2 (OU: f = -x, D = 1):
-//   forward  x_0 ~ p_0, Euler-Maruyama to T;   system dS = ln p(x_0, t_0) - ln p(x_N, T)
+//   forward  x_0 ~ p_0, exact transitions to T; system dS = ln p(x_0, t_0) - ln p(x_N, T)
 //            medium dS_E = sum f(x_mid, t_mid) . dx / D(t_mid)   (Stratonovich midpoint)
 //   reverse  x~_0 ~ p_T, x~ <- x~ + b dt + g sqrt(dt) z with b = -f + g^2 s (forward time running
 //            down); system dS = ln p_T(x~_0) - ln p(x~_end, t_min); medium sum b(x_mid, t_mid) . dx / D

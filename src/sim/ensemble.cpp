@@ -118,32 +118,6 @@ void run_forward_ensemble(const Process& process, const TimeGrid& grid, int d, c
   });
 }
 
-ReverseScheme parse_reverse_scheme(const std::string& n) {
-  if (n == "euler-maruyama") return ReverseScheme::EulerMaruyama;
-  if (n == "heun") return ReverseScheme::Heun;
-  throw InputError("unknown reverse scheme '" + n + "' (expected heun or euler-maruyama)");
-}
-
-std::string reverse_scheme_name(ReverseScheme s) { return s == ReverseScheme::Heun ? "heun" : "euler-maruyama"; }
-
-void reverse_step(ReverseScheme scheme, const Process& process, const Score& score, double t1, double t0, const Mat& X,
-                  const Mat& Z, Mat& S, Mat& Xn) {
-  const double h = t1 - t0;
-  score.score(X, t1, S);
-  const double a = process.drift_coef(t1), g2 = process.g2(t1);
-  if (scheme == ReverseScheme::EulerMaruyama) {
-    Xn = X - (a * h) * X + (g2 * h) * S + (std::sqrt(g2) * std::sqrt(h)) * Z;
-    return;
-  }
-  thread_local Mat K1, N, S0;
-  K1 = g2 * S - a * X;
-  N = std::sqrt(process.step_noise(t0, t1).w) * Z;
-  Xn = X + h * K1 + N;  // predictor
-  score.score(Xn, t0, S0);
-  K1 += process.g2(t0) * S0 - process.drift_coef(t0) * Xn;
-  Xn = X + (0.5 * h) * K1 + N;
-}
-
 void run_reverse_ensemble(const Process& process, const TimeGrid& grid, const Score& score,
                           const EnsembleSpec& spec, const InitFn& init, const NoiseSource& noise,
                           const ReverseObserverFactory& make_observer, ReverseScheme scheme) {
@@ -278,19 +252,10 @@ Mat sample_edm_heun(const Score& score, const std::vector<double>& sg, int sampl
     Mat X, Xe, S, Z;
     normal_block({seed, Stream::Prior, replicate}, ids, n, 0, d, X);
     X *= sg[0];
-    // dx/dsigma = -sigma s(x, sigma), Heun's steps between the noise levels.
-    const BatchRhs rhs = [&](const Mat& Y, const Vec& s, Mat& K) {
-      score.score(Y, s[0], K);
-      K *= -s[0];
-    };
     for (size_t i = 0; i + 1 < sg.size(); ++i) {
-      double from = sg[i];
-      if (gamma > 0 && sg[i] >= ch.t_min && sg[i] <= ch.t_max) {  // churn: noise up to sigma^ first
-        from = sg[i] * (1 + gamma);
-        normal_block({seed, Stream::Reverse, replicate}, ids, n, uint64_t(i), d, Z);
-        X += (std::sqrt(from * from - sg[i] * sg[i]) * ch.noise) * Z;
-      }
-      heun_step(rhs, X, from, sg[i + 1] - from, Xe);
+      const bool churn = gamma > 0 && sg[i] >= ch.t_min && sg[i] <= ch.t_max;
+      if (churn) normal_block({seed, Stream::Reverse, replicate}, ids, n, uint64_t(i), d, Z);
+      edm_churn_step(score, X, Z, sg[i], sg[i + 1], churn ? gamma : 0.0, ch.noise, Xe);
       X.swap(Xe);
     }
     score.score(X, sg.back(), S);

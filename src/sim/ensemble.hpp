@@ -14,6 +14,7 @@
 #include "core/time_grid.hpp"
 #include "core/types.hpp"
 #include "process/process.hpp"
+#include "sim/integrators.hpp"
 #include "sim/noise.hpp"
 
 namespace td {
@@ -102,18 +103,6 @@ class ReverseObserver {
 using ReverseObserverFactory = std::function<std::unique_ptr<ReverseObserver>()>;
 
 class Score;
-// How the reverse SDE dx = [-a x + g^2 s] d(-t) + g dW is stepped from t1 down to t0
-// (docs/discretization.md#reverse):
-//  - EulerMaruyama: Xn = X + h b(X, t1) + g(t1) sqrt(h) Z, b = -a x + g^2 s; weak order 1.
-//  - Heun: the predictor Xp = X + h b(X, t1) + N, then Xn = X + h [b(X, t1) + b(Xp, t0)]/2 + N with
-//    the same N = sqrt(int g^2) Z: the explicit weak order-2 scheme for additive noise (two score
-//    evaluations per step).
-enum class ReverseScheme { EulerMaruyama, Heun };
-ReverseScheme parse_reverse_scheme(const std::string& name);  // throws InputError
-std::string reverse_scheme_name(ReverseScheme s);
-// One step with the normals Z; S = s(X, t1) on return (the score the step started from).
-void reverse_step(ReverseScheme scheme, const Process& process, const Score& score, double t1, double t0, const Mat& X,
-                  const Mat& Z, Mat& S, Mat& Xn);
 void run_reverse_ensemble(const Process& process, const TimeGrid& grid, const Score& score,
                           const EnsembleSpec& spec, const InitFn& init, const NoiseSource& noise,
                           const ReverseObserverFactory& make_observer, ReverseScheme scheme = ReverseScheme::EulerMaruyama);

@@ -14,7 +14,7 @@
 
 namespace td {
 
-// Reverse step s: from t1 = t_{s+1} down to t0 = t_s (sim/ensemble.cpp's reverse_step).
+// Reverse step s: from t1 = t_{s+1} down to t0 = t_s (sim/integrators.cpp's reverse_step).
 struct ReverseCoef {
   double h;                   // t1 - t0
   double a1, g2_1, em_noise;  // drift coefficient and g^2 at t1; sqrt(g^2(t1)) sqrt(h)

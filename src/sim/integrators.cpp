@@ -1,9 +1,15 @@
 #include "sim/integrators.hpp"
 
+#include "core/error.hpp"
+#include "score/score.hpp"
+
 namespace td {
 
 const std::vector<IntegratorOrder>& integrators() {
-  static const std::vector<IntegratorOrder> all = {kEulerMaruyama, kExactTransition, kHeun, kRk4, kDopri5};
+  static const std::vector<IntegratorOrder> all = {kEulerMaruyama,          kExactTransition,           kReverseEulerMaruyama,
+                                                   kReverseHeun,            kFusedCloningEulerMaruyama, kFusedCloningHeun,
+                                                   kEdmChurn,               kHeun,                      kRk4,
+                                                   kDopri5};
   return all;
 }
 
@@ -58,6 +64,47 @@ void dopri5_step(const BatchRhs& f, const Mat& Y, const Vec& t, const Vec& h, co
 void em_forward_step(const Process& p, double t, double dt, const Mat& X, const Mat& Z, Mat& Xn) {
   const double a = 1.0 + p.drift_coef(t) * dt, b = p.g(t) * std::sqrt(dt);
   Xn = a * X + b * Z;
+}
+
+ReverseScheme parse_reverse_scheme(const std::string& n) {
+  if (n == "euler-maruyama") return ReverseScheme::EulerMaruyama;
+  if (n == "heun") return ReverseScheme::Heun;
+  throw InputError("unknown reverse scheme '" + n + "' (expected heun or euler-maruyama)");
+}
+
+std::string reverse_scheme_name(ReverseScheme s) { return s == ReverseScheme::Heun ? "heun" : "euler-maruyama"; }
+
+const IntegratorOrder& reverse_scheme_order(ReverseScheme s) { return s == ReverseScheme::Heun ? kReverseHeun : kReverseEulerMaruyama; }
+
+void reverse_step(ReverseScheme scheme, const Process& process, const Score& score, double t1, double t0, const Mat& X,
+                  const Mat& Z, Mat& S, Mat& Xn) {
+  const double h = t1 - t0;
+  score.score(X, t1, S);
+  const double a = process.drift_coef(t1), g2 = process.g2(t1);
+  if (scheme == ReverseScheme::EulerMaruyama) {
+    Xn = X - (a * h) * X + (g2 * h) * S + (std::sqrt(g2) * std::sqrt(h)) * Z;
+    return;
+  }
+  thread_local Mat K1, N, S0;
+  K1 = g2 * S - a * X;
+  N = std::sqrt(process.step_noise(t0, t1).w) * Z;
+  Xn = X + h * K1 + N;  // predictor
+  score.score(Xn, t0, S0);
+  K1 += process.g2(t0) * S0 - process.drift_coef(t0) * Xn;
+  Xn = X + (0.5 * h) * K1 + N;
+}
+
+void edm_churn_step(const Score& score, const Mat& X, const Mat& Z, double sigma, double next, double gamma, double noise,
+                    Mat& Xn) {
+  // dx/dsigma = -sigma s(x, sigma).
+  const BatchRhs rhs = [&](const Mat& Y, const Vec& s, Mat& K) {
+    score.score(Y, s[0], K);
+    K *= -s[0];
+  };
+  if (gamma == 0) return heun_step(rhs, X, sigma, next - sigma, Xn);
+  const double from = sigma * (1 + gamma);
+  const Mat Y = X + (std::sqrt(from * from - sigma * sigma) * noise) * Z;
+  heun_step(rhs, Y, from, next - from, Xn);
 }
 
 }  // namespace td

@@ -1,5 +1,5 @@
 // Every experiment that measures models, with every model kind on every data kind, through the
-// CLI (the README's table "Experiments, models and data" lists the same cells): each combination
+// CLI (docs/models.md#combinations lists the same cells): each combination
 // that makes sense runs and gives finite results (the exact model's exactly what the exact score
 // gives); the others are refused at validation, exit 2, with a message saying why.
 #include <gtest/gtest.h>

@@ -1,6 +1,6 @@
 #pragma once
 // Configuration of the "information" experiment (Stancevic & Ambrogioni; Biroli et al.; docs §5;
-// README, "Configuration: information"). Every analysis is an optional table; the ones present run.
+// docs/keys/information.md). Every analysis is an optional table; the ones present run.
 //   [grid]              the kind of every time grid below (auto: the process's default; cloning: OU's)
 //   [data] + [process]  p_0 (a ring, a mixture, a points file's or an image set's empirical law)
 //                       whose exact score the first three analyses use

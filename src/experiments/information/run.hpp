@@ -1,6 +1,6 @@
 #pragma once
 // Runs an "information" experiment (docs §5): the analyses its config names, each on exact
-// mixture scores, into results.json (schema in README, "results.json: information").
+// mixture scores, into results.json (schema in docs/keys/information.md).
 #include <string>
 
 #include <nlohmann/json.hpp>

@@ -1,6 +1,6 @@
 #pragma once
-// Configuration of the "learning" experiment (Ding, Quan & Tu Sec. 4.2, Figs. 3-4; README,
-// "Configuration: learning"): a U-Net trained by DSM on images, snapshots along training; TAEP of
+// Configuration of the "learning" experiment (Ding, Quan & Tu Sec. 4.2, Figs. 3-4;
+// docs/keys/learning.md): a U-Net trained by DSM on images, snapshots along training; TAEP of
 // each snapshot against the final model (Hutchinson divergences), coverage of its samples, and the
 // loss Hessian against the SGD-noise covariance on conv channel subsets.
 #include <cstdint>

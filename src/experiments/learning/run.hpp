@@ -1,6 +1,6 @@
 #pragma once
 // Runs a "learning" experiment (Ding, Quan & Tu Sec. 4.2, Figs. 3-4) into results.json (schema in
-// README, "results.json: learning").
+// docs/keys/learning.md).
 #include <string>
 
 #include <nlohmann/json.hpp>

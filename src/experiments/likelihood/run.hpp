@@ -13,7 +13,7 @@
 
 namespace td {
 
-// Returns results.json's content (schema in README, "results.json: likelihood").
+// Returns results.json's content (schema in docs/keys/likelihood.md).
 nlohmann::json run_likelihood_experiment(const LikelihoodConfig& cfg, const RunContext& ctx);
 
 // The self-contained HTML report of its results (figures drawn by experiments/likelihood/report.js).

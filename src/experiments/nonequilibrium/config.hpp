@@ -1,6 +1,6 @@
 #pragma once
-// Configuration of the "nonequilibrium" experiment (Yu & Huang; docs §4; README,
-// "Configuration: nonequilibrium"). Data: two Gaussians N(+-mu, s2 I) in d dimensions, mu along
+// Configuration of the "nonequilibrium" experiment (Yu & Huang; docs §4; keys in
+// docs/keys/nonequilibrium.md). Data: two Gaussians N(+-mu, s2 I) in d dimensions, mu along
 // (1, ..., 1)/sqrt(d) with norm `mu`, or any mixture for [ift] and [flow]; OU process. Each
 // analysis is an optional table and may override mu and s2 for itself (the paper uses different s2
 // for different figures).

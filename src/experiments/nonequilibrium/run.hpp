@@ -1,6 +1,6 @@
 #pragma once
-// Runs a "nonequilibrium" experiment (Yu & Huang; docs §4) into results.json (schema in README,
-// "results.json: nonequilibrium").
+// Runs a "nonequilibrium" experiment (Yu & Huang; docs §4) into results.json (schema in
+// docs/keys/nonequilibrium.md).
 #include <string>
 
 #include <nlohmann/json.hpp>

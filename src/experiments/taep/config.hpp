@@ -1,5 +1,5 @@
 #pragma once
-// Configuration of the "taep" experiment (README, "Configuration", documents every key).
+// Configuration of the "taep" experiment (docs/keys/taep.md lists every key).
 #include <cstdint>
 #include <optional>
 #include <string>

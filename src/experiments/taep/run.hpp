@@ -12,7 +12,7 @@
 
 namespace td {
 
-// Returns results.json's content (schema documented in README, "results.json").
+// Returns results.json's content (schema in docs/keys/taep.md).
 nlohmann::json run_taep_experiment(const TaepConfig& cfg, const RunContext& ctx);
 
 // The self-contained HTML report of its results (figures drawn by experiments/taep/report.js).
