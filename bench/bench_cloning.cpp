@@ -69,7 +69,7 @@ int main(int argc, char** argv) {
     o.seed = 1;
     if (!fused.empty())
       o.fused = [&](const FusedCloningProblem& q, uint64_t first, int n, unsigned char* same) {
-        platform(fused == "cuda" ? PlatformKind::Cuda : PlatformKind::Cpu).cloning(q, first, n, same);
+        platform(fused).cloning(q, first, n, same);
       };
     const auto t0 = Clock::now();
     const CloningResult r = cloning_probability(g, p, score, {t_min, T, n_steps}, o);

@@ -44,7 +44,7 @@ int main(int argc, char** argv) {
     else if (k == "--python") python = v;
     else return std::fprintf(stderr, "unknown option %s\n", k.c_str()), 2;
   }
-  const Platform& pf = platform(which == "cuda" ? PlatformKind::Cuda : PlatformKind::Cpu);
+  const Platform& pf = platform(which);
   const Process process{default_process(ProcessKind::VP)};
   const TimeGrid grid(process.t_min(), process.T(), steps);
   const GaussianMixture target = ring_mixture(8, 2.0, 0.1);

@@ -250,7 +250,7 @@ RunContext run_context(const Experiment& ex, int threads, std::string tmp, std::
   ctx.out_dir = where.substr(0, where.find('\n'));
   ctx.checkpoint_dir = where.substr(where.find('\n') + 1);
   ctx.quiet = quiet;
-  ctx.cuda = ex.device == "cuda";
+  ctx.platform = &platform(ex.device);
   return ctx;
 }
 
@@ -298,7 +298,7 @@ std::vector<ConfigKey> keys_read(const toml::table& t, const std::string& source
 }
 
 // The keys as one Markdown table (key, type, default, meaning): the key tables of docs/keys/ are this
-// output (scripts/update_readme_keys.sh; a test keeps them equal).
+// output (scripts/update_key_tables.py; a test keeps them equal).
 void print_markdown_keys(const std::vector<ConfigKey>& keys, const std::vector<ConfigKey>& others) {
   auto md = [](std::string s) {
     std::string out;
@@ -310,6 +310,16 @@ void print_markdown_keys(const std::vector<ConfigKey>& keys, const std::vector<C
     for (const ConfigKey& k : *list)
       std::cout << fmt::format("| `{}` | {} | {} | {} |\n", k.path, k.type,
                                k.default_value.empty() ? "–" : "`" + md(k.default_value) + "`", md(k.meaning));
+}
+
+// What every results.json opens with, written here once for every experiment: its schema (name and
+// version, declared by the experiment's kind.cpp), the experiment, title, seed and threads.
+void write_run_header(const Experiment& ex, int threads, nlohmann::json& results) {
+  results["schema"] = {{"name", "thermodiff." + ex.kind}, {"version", find_kind(ex.kind)->results_version}};
+  results["experiment"] = ex.kind;
+  results["title"] = ex.resolved["title"].value_or(std::string());
+  results["seed"] = ex.seed;
+  results["threads"] = threads;
 }
 
 }  // namespace
@@ -342,7 +352,7 @@ std::string cmd_run(const RunOptions& o) {
   enable_progress(o.quiet ? ProgressMode::Off : isatty(fileno(stderr)) ? ProgressMode::Terminal : ProgressMode::Lines);
   ctx.log(fmt::format("thermodiff {}: running '{}' from {} with seed {} on {} threads{}{}", THERMODIFF_VERSION, name,
                       source, ex.seed, threads, ranks().size > 1 ? fmt::format(" x {} MPI ranks", ranks().size) : "",
-                      ctx.cuda ? " and " + cuda_status().device : ""));
+                      ctx.platform->hardware().empty() ? "" : " and " + ctx.platform->hardware()));
   if (!memory.empty()) ctx.log(memory);
   if (!checks.empty()) ctx.log(check_lines(checks).substr(0, check_lines(checks).size() - 1));
   if (o.resume && dir.resumed_from().empty())
@@ -358,6 +368,7 @@ std::string cmd_run(const RunOptions& o) {
   if (results.contains("flags") && !o.silent)  // on stderr even with --quiet: a number not to trust is never silent
     for (const auto& f : results["flags"]) std::cerr << "warning: " << f.get<std::string>() << "\n";
   if (audit) write_rng_audit(*audit, o.rng_audit);
+  write_run_header(ex, threads, results);
   results["device"] = device_json(ex, results.value("device", nlohmann::json()));
   if (!checks.empty()) results["model_checks"] = checks;
   results["ranks"] = ranks().size;
@@ -422,7 +433,8 @@ nlohmann::json run_pilot(const Experiment& pilot, int threads) {
   } remove{tmp};
   RunContext ctx = run_context(pilot, threads, tmp, "", true);
   NonFiniteScope nonfinite(pilot.nonfinite);
-  const nlohmann::json results = pilot.run(ctx);
+  nlohmann::json results = pilot.run(ctx);
+  write_run_header(pilot, threads, results);  // as a run's, so that its report renders as a run's would
   if (ranks().root()) pilot.render(results, toml_text(pilot.resolved));
   return results.value("timing_s", nlohmann::json::object());
 }

@@ -19,6 +19,10 @@
 
 namespace td {
 
+nlohmann::json process_record(const Process& p) {
+  return {{"kind", process_kind_name(p.kind())}, {"description", p.describe()}, {"t_min", p.t_min()}, {"T", p.T()}};
+}
+
 using json = nlohmann::json;
 
 json mixture_json(const GaussianMixture& g) {

@@ -16,6 +16,7 @@
 #include "data/mixture.hpp"
 #include "nn/mlp.hpp"
 #include "observe/entropy_rates.hpp"
+#include "platform/platform.hpp"
 #include "process/process.hpp"
 #include "score/score.hpp"
 #include "train/dsm_train.hpp"
@@ -28,7 +29,8 @@ struct RunContext {
   // Where what a resumed run reuses goes ("" = no checkpoints): finished sections, training checkpoints.
   std::string checkpoint_dir;
   bool quiet = false;   // no progress lines
-  bool cuda = false;    // device = "cuda": the parts that have a CUDA path run on the GPU (checked present)
+  // Where the run computes (the config's device): the platform whose kernels the experiments ask for.
+  const Platform* platform = &default_platform();
   std::function<void(const std::string&)> log = [](const std::string&) {};
 };
 
@@ -40,6 +42,10 @@ inline double seconds_since(Clock::time_point t0) { return std::chrono::duration
 // Appended to `flags`; nothing when the error is within the SE or was not estimated (NaN).
 void flag_dt_error(std::vector<std::string>& flags, const std::string& what, double value, double se, double dt_error,
                    const char* remedy);
+
+// The forward process as every results.json records it (its one writer): kind, description, and the
+// window [t_min, T] in the process's own time.
+nlohmann::json process_record(const Process& p);
 
 // JSON has no NaN or infinity: they become null.
 inline nlohmann::json finite_or_null(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }

@@ -32,6 +32,9 @@ struct ExperimentKind {
   void (*check)(const toml::table& config, const std::string& source);
   std::vector<BuiltinDeclaration> builtins;
   std::vector<BrowserCase> browser_cases;
+  // results.json's schema {name: "thermodiff.NAME", version}: bumped when a key changes meaning or
+  // goes away (new keys do not bump it).
+  int results_version = 1;
 };
 
 // In registry order (experiments/experiment_list.hpp).

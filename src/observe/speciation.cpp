@@ -124,7 +124,7 @@ std::vector<std::vector<char>> same_class(const GaussianMixture& data, const Pro
 std::vector<std::vector<char>> fused_same_class(const GaussianMixture& data, const Process& p, const Score& score,
                                                 const TimeGrid& grid, const std::vector<int>& bstep, const CloningOptions& o,
                                                 uint64_t stride, const std::vector<double>* fine_weights) {
-  const auto* exact = dynamic_cast<const MixtureScore*>(&score);
+  const MixtureScore* exact = score.mixture();
   if (!exact || exact->data().weights != data.weights || exact->data().means != data.means || exact->data().vars != data.vars)
     throw InputError("cloning: the fused (GPU) path runs the data's exact score only");
   const FusedCloningSetup setup(data, p, grid, bstep, o.scheme, o.seed, stride, fine_weights);

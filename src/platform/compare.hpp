@@ -17,7 +17,16 @@ struct KernelComparison {
   bool ok() const { return nmse <= tolerance; }
 };
 
-// `size` scales the inputs (1: the test's, larger for a benchmark).
+// One kernel's case: every point of its parameter grid (K, d, isotropic or diagonal, chunk sizes, ...)
+// on platforms a and b, appended to `out`. `size` scales the largest chunk (1: the test's, larger for a
+// benchmark); each timing is the best of `repeats`.
+struct KernelCase {
+  const char* kernel;
+  void (*run)(const Platform& a, const Platform& b, int size, int repeats, std::vector<KernelComparison>& out);
+};
+const std::vector<KernelCase>& kernel_cases();
+
+// Every case (b against the oracle a).
 std::vector<KernelComparison> compare_platforms(const Platform& a, const Platform& b, int size, int repeats);
 
 }  // namespace td

@@ -28,12 +28,20 @@ class Platform {
   virtual void taep_mixture(const FusedTaepProblem& p, uint64_t first, int n, FusedTaepOut out) const = 0;
   // Whole cloning samples first .. first + n - 1 (sim/fused_cloning.hpp): same[b n + i].
   virtual void cloning(const FusedCloningProblem& p, uint64_t first, int n, unsigned char* same) const = 0;
+  // Whether the experiments' exact-mixture ensembles (TAEP trajectories, cloning samples) run as the
+  // fused kernels above on this platform, a thread per trajectory — on a GPU — rather than as the
+  // engine's blocks of trajectories, which are faster on a CPU.
+  virtual bool fused_ensembles() const { return false; }
+  // The hardware it computes on, for the run's log and results.json ("" for the host's CPU).
+  virtual std::string hardware() const { return ""; }
 };
 
-enum class PlatformKind { Reference, Cpu, Cuda };
-// Throws RunError for Cuda where it is unavailable (cuda_status() says why).
-const Platform& platform(PlatformKind kind);
-// The platforms usable here: reference, cpu, and cuda when a device is present.
-const std::vector<PlatformKind>& platform_kinds();
+// The platform registered as `name` (platform/platform_list.hpp): InputError for an unknown name,
+// RunError naming why for one that cannot run here (no device, not built).
+const Platform& platform(const std::string& name);
+// The platforms usable here, in registry order (the reference first).
+const std::vector<const Platform*>& platforms();
+// The platform a run computes on unless its config says otherwise: cpu.
+const Platform& default_platform();
 
 }  // namespace td

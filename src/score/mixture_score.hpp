@@ -14,6 +14,7 @@ class MixtureScore final : public Score {
   // `reference` selects the plain scalar kernels (the oracle) instead of the vectorized ones.
   MixtureScore(GaussianMixture p0, Process process, bool reference = false);
   int dim() const override { return p0_.dim(); }
+  const MixtureScore* mixture() const override { return this; }
   std::string describe() const override;
   void score(const Mat& X, double t, Mat& S) const override;
   bool has_divergence() const override { return true; }

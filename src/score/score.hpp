@@ -10,6 +10,7 @@
 
 namespace td {
 
+class MixtureScore;
 enum class Divergence { None, Exact, Hutchinson };
 
 struct ScoreRequest {
@@ -58,6 +59,10 @@ class Score {
   // Jacobian ds/dx at one point (d x d).
   virtual bool has_jacobian() const { return false; }
   virtual void jacobian(const RowVec& x, double t, Mat& J) const;
+
+  // The exact score of a Gaussian mixture, where this is one (the fast paths that evaluate mixtures
+  // together or fuse whole trajectories ask here); nullptr for every other score.
+  virtual const MixtureScore* mixture() const { return nullptr; }
 };
 
 // Throws InputError naming `who` and the score unless it supports divergence `d` (checked up front).

@@ -6,10 +6,10 @@ namespace td {
 
 ScoreSet::ScoreSet(std::vector<const Score*> scores) : scores_(std::move(scores)) {
   for (size_t i = 0; i < scores_.size(); ++i) {
-    const auto* mi = dynamic_cast<const MixtureScore*>(scores_[i]);
+    const MixtureScore* mi = scores_[i]->mixture();
     bool placed = false;
     for (auto& g : groups_) {
-      const auto* m0 = dynamic_cast<const MixtureScore*>(scores_[g[0]]);
+      const MixtureScore* m0 = scores_[g[0]]->mixture();
       if (mi && m0 && mi->shares_components_with(*m0)) {
         g.push_back(i);
         placed = true;

@@ -108,7 +108,7 @@ TEST_F(Cli, IssueConfigWorksAsWrittenAndWritesTheDocumentedRunDirectory) {
     EXPECT_TRUE(fs::exists(out / name)) << name;
   nlohmann::json j;
   std::ifstream(out / "results.json") >> j;
-  EXPECT_EQ(j["schema"], "thermodiff.results/1");
+  EXPECT_EQ(j["schema"], nlohmann::json({{"name", "thermodiff.taep"}, {"version", 1}}));
   EXPECT_EQ(j["seed"], 1);
   const auto& m = j["models"][0];
   EXPECT_EQ(m["name"], "collapse-m1-a0.25");

@@ -46,7 +46,7 @@ namespace {
 const fs::path kGolden = fs::path(THERMODIFF_SOURCE_DIR) / "tests" / "golden";
 
 struct Builtin {
-  std::string name;
+  std::string name, kind;
   std::vector<std::string> sets;
   bool trains_networks = false;
 };
@@ -55,7 +55,7 @@ struct Builtin {
 std::vector<Builtin> reduced_builtins() {
   std::vector<Builtin> out;
   for (const td::BuiltinExperiment& b : td::builtin_experiments())
-    if (b.declared) out.push_back({b.name, b.declared->reduced, b.declared->trains_networks});
+    if (b.declared) out.push_back({b.name, b.kind, b.declared->reduced, b.declared->trains_networks});
   return out;
 }
 
@@ -105,6 +105,7 @@ void strip_ignored(json& j) {
   if (j.is_object()) {
     for (auto it = j.begin(); it != j.end();) {
       if (ignored(it.key())) it = j.erase(it);
+      else if (it.key() == "schema") ++it;  // kept whole: its version is the layout's, not the program's
       else strip_ignored(*it++);
     }
   } else if (j.is_array()) {
@@ -255,6 +256,10 @@ TEST_P(Golden, ResultsMatch) {
   for (const json& st : streams["streams"])
     EXPECT_EQ(st["seed"].get<uint64_t>(), fresh["seed"].get<uint64_t>()) << st.dump();
   const fs::path file = kGolden / (b.name + ".json");
+  // Every results.json names its schema: the experiment's name and the version its kind.cpp declares.
+  ASSERT_TRUE(fresh.contains("schema")) << "results.json has no schema";
+  EXPECT_EQ(fresh["schema"]["name"], "thermodiff." + b.kind);
+  EXPECT_EQ(fresh["schema"]["version"], td::find_kind(b.kind)->results_version);
 
   if (const char* r = std::getenv("THERMODIFF_REGENERATE_GOLDEN"); r && std::string(r) == "1") {
     json kept = fresh;
@@ -266,6 +271,7 @@ TEST_P(Golden, ResultsMatch) {
   }
   ASSERT_TRUE(fs::exists(file)) << file << " is missing: run scripts/regenerate_golden.sh";
   const json golden = json::parse(read_text(file));
+  if (golden.contains("schema")) EXPECT_EQ(golden["schema"], fresh["schema"]) << "the schema moved: regenerate (tests/golden/README.md)";
 
   Comparison c;
   const char* mode = std::getenv("THERMODIFF_GOLDEN_MODE");

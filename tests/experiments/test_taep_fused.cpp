@@ -17,7 +17,7 @@ TEST(TaepFused, EqualsRunTaepOnEveryTrajectoryOfARange) {
   for (const EnsembleSpec spec : {EnsembleSpec{100, 32}, EnsembleSpec{100, 32, 32, 64}}) {
     const auto a = run_taep(process, grid, ts, models, spec, test::init_at(target, process, grid.t_min(), init),
                             PhiloxNoise(noise));
-    const auto b = run_taep_fused(platform(PlatformKind::Cpu), process, grid, ts, models, spec, init, noise);
+    const auto b = run_taep_fused(platform("cpu"), process, grid, ts, models, spec, init, noise);
     const auto [lo, hi] = ensemble_range(spec);
     double worst = 0;
     for (size_t m = 0; m < models.size(); ++m)

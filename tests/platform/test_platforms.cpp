@@ -1,6 +1,7 @@
-// Every fast platform against the reference platform, kernel by kernel (platform/compare.hpp): the
-// same numbers within each kernel's contract (bits for uniforms, 1e-13 relative per normal, NMSE
-// <= 1e-24 for the mixture kernel).
+// Every registered platform against the reference platform, one case per kernel over its parameter
+// grid (platform/compare.hpp: K, d, isotropic or diagonal variances, processes, schemes, chunk
+// sizes): the same numbers within each kernel's contract (bits for uniforms, 1e-13 relative per
+// normal, NMSE <= 1e-24 for the mixture kernel). bench/bench_platforms is its performance mode.
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -12,19 +13,21 @@
 namespace td {
 
 TEST(Platforms, EveryKernelMatchesTheReference) {
-  const Platform& reference = platform(PlatformKind::Reference);
-  int compared = 0;
-  for (PlatformKind kind : platform_kinds()) {
-    const Platform& p = platform(kind);
+  const Platform& reference = platform("reference");
+  for (const Platform* registered : platforms()) {
+    const Platform& p = *registered;
     if (&p == &reference) continue;
-    for (const KernelComparison& c : compare_platforms(reference, p, 1, 1)) {
-      std::printf("  %-10s %-40s %-28s NMSE %.2e (allowed %.0e)\n", p.name().c_str(), c.kernel.c_str(), c.shape.c_str(),
-                  c.nmse, c.tolerance);
-      EXPECT_TRUE(c.ok()) << p.name() << " " << c.kernel << " " << c.shape << ": NMSE " << c.nmse;
-      ++compared;
+    for (const KernelCase& k : kernel_cases()) {  // one case per kernel, each over its parameter grid
+      std::vector<KernelComparison> grid;
+      k.run(reference, p, 1, 1, grid);
+      EXPECT_GE(grid.size(), 4u) << k.kernel << ": a case covers a grid of parameters";
+      for (const KernelComparison& c : grid) {
+        std::printf("  %-10s %-40s %-44s NMSE %.2e (allowed %.0e)\n", p.name().c_str(), c.kernel.c_str(), c.shape.c_str(),
+                    c.nmse, c.tolerance);
+        EXPECT_TRUE(c.ok()) << p.name() << " " << c.kernel << " " << c.shape << ": NMSE " << c.nmse;
+      }
     }
   }
-  EXPECT_GE(compared, 6);
 }
 
 // The CUDA platform is compiled wherever nvcc is (CI included) and compared with the reference where
@@ -39,13 +42,15 @@ TEST(Platforms, CudaMatchesTheReferenceWhereThereIsAGpu) {
   if (!s.available) {
     EXPECT_FALSE(s.reason.empty());
     EXPECT_EQ(cuda_platform(), nullptr);
-    EXPECT_THROW(platform(PlatformKind::Cuda), RunError);
+    EXPECT_THROW(platform("cuda"), RunError);
+    EXPECT_THROW(platform("no-such-platform"), InputError);
     GTEST_SKIP() << "no GPU: " << s.reason;
   }
   std::printf("  device: %s\n", s.device.c_str());
-  const Platform& cuda = platform(PlatformKind::Cuda);
-  for (const KernelComparison& c : compare_platforms(platform(PlatformKind::Reference), cuda, 4, 1)) {
-    std::printf("  cuda %-40s %-28s NMSE %.2e (allowed %.0e)\n", c.kernel.c_str(), c.shape.c_str(), c.nmse, c.tolerance);
+  const Platform& cuda = platform("cuda");
+  EXPECT_TRUE(cuda.fused_ensembles());
+  for (const KernelComparison& c : compare_platforms(platform("reference"), cuda, 4, 1)) {
+    std::printf("  cuda %-40s %-44s NMSE %.2e (allowed %.0e)\n", c.kernel.c_str(), c.shape.c_str(), c.nmse, c.tolerance);
     EXPECT_TRUE(c.ok()) << c.kernel << " " << c.shape << ": NMSE " << c.nmse;
   }
 }

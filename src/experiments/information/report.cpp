@@ -21,7 +21,7 @@ std::string vh_peak_html(const json& pk, const json& process) {
   auto hump = [&] {
     return fmt::format("peak at t = {}{} ({} time), height {} nats&sup2;, FWHM {}", html_num(pk["t"]),
                        pk.contains("ddpm_step") ? fmt::format(", DDPM step &asymp; {} of 1000", pk["ddpm_step"].get<int>()) : "",
-                       html_escape(process["name"].get<std::string>()), html_num(pk["height"]),
+                       html_escape(process["kind"].get<std::string>()), html_num(pk["height"]),
                        pk["width"].is_null() ? "&ndash; (it does not fall to half height on both sides)" : html_num(pk["width"]));
   };
   if (pk.value("at", "interior") == "interior") return hump();
@@ -65,7 +65,7 @@ std::string render_information_report(const json& r, const std::string& config) 
     h += fmt::format("<tr><td>data</td><td>{}-component mixture in d = {}; h<sub>t</sub> by {}</td></tr>"
                      "<tr><td>process</td><td>{}</td></tr>",
                      r["data"]["K"].get<int>(), r["data"]["d"].get<int>(), html_escape(r["data"]["entropy_rule"].get<std::string>()),
-                     html_escape(r["process"]["describe"].get<std::string>()));
+                     html_escape(r["process"]["description"].get<std::string>()));
   h += fmt::format("<tr><td>seed / threads</td><td>{} / {}</td></tr>"
                    "<tr><td>thermodiff</td><td>{} (git {})</td></tr><tr><td>wall time</td><td>{:.1f} s</td></tr></table>\n",
                    r["seed"].get<uint64_t>(), r["threads"].get<int>(),

@@ -118,8 +118,7 @@ class RunModels {
 
 // Conditional-entropy rates of p_0's exact score and, beside them, of each of the [[models]] (its
 // score norm, divergence and x0-prediction error: estimators that need no exact score).
-json run_rates(const InformationConfig& c, const Process& p, const MixtureScore& s, RunModels& run_models,
-               const RunContext& ctx) {
+json run_rates(const InformationConfig& c, const Process& p, const MixtureScore& s, RunModels& run_models) {
   const DataFn data = c.dataset->sampler({c.seed, Stream::Data});
   const ConditionalEntropyRates r = conditional_entropy_rates(p, s, data, *c.rates, &*c.data);
   std::vector<std::string> flags;
@@ -272,9 +271,9 @@ json run_cloning(const InformationConfig& c, const RunContext& ctx) {
     o.seed = c.seed;
     o.scheme = s.scheme;
     o.dt_error = true;
-    if (ctx.cuda)  // the fused sample kernel on the GPU: the same classes as the CPU's block path
-      o.fused = [](const FusedCloningProblem& q, uint64_t first, int n, unsigned char* same) {
-        platform(PlatformKind::Cuda).cloning(q, first, n, same);
+    if (ctx.platform->fused_ensembles())  // the platform's fused sample kernel: the same classes as the block path
+      o.fused = [pf = ctx.platform](const FusedCloningProblem& q, uint64_t first, int n, unsigned char* same) {
+        pf->cloning(q, first, n, same);
       };
     Refinement rf;
     const CloningResult r = refine_steps(c.grid, s.steps, [&](int steps) {
@@ -449,10 +448,10 @@ json run_entropic_time(const InformationConfig& c) {
 
 json run_information_experiment(const InformationConfig& c, const RunContext& ctx) {
   const auto t0 = Clock::now();
-  json out = {{"experiment", "information"}, {"title", c.title}, {"seed", c.seed}, {"threads", ctx.threads}};
+  json out = json::object();
   StageClock clock;
   const Process p(c.process);
-  out["process"] = {{"name", process_kind_name(c.process.kind)}, {"describe", p.describe()}, {"t_min", p.t_min()}, {"T", p.T()}};
+  out["process"] = process_record(p);
   std::shared_ptr<const MixtureScore> s;
   if (c.data) {
     // The law in full when it is small (a ring, a mixture, a few points); its size otherwise.
@@ -471,13 +470,13 @@ json run_information_experiment(const InformationConfig& c, const RunContext& ct
   };
   std::unique_ptr<RunModels> models;
   clock.run("models", {"models.training.steps"}, [&] { models = std::make_unique<RunModels>(c, p, s, ctx); });
-  if (c.rates) timed("rates", {"rates.samples", "rates.spectrum_samples"}, [&] { return run_rates(c, p, *s, *models, ctx); });
+  if (c.rates) timed("rates", {"rates.samples", "rates.spectrum_samples"}, [&] { return run_rates(c, p, *s, *models); });
   if (c.fixed_points) timed("fixed_points", {}, [&] { return run_fixed_points(c, p); });
   if (c.pathwise)
     timed("pathwise", {"pathwise.samples", "pathwise.generative_samples"}, [&] { return run_pathwise(c, p, *s, *models, ctx); });
   if (c.speciation) timed("speciation", {}, [&] { return run_speciation(*c.speciation); });
   if (c.cloning) timed("cloning", {"cloning.samples"}, [&] { return run_cloning(c, ctx); });
-  if (c.cloning && ctx.cuda) out["device"]["cloning"] = "cuda (fused sample kernel)";
+  if (c.cloning && ctx.platform->fused_ensembles()) out["device"]["cloning"] = ctx.platform->name() + " (fused sample kernel)";
   if (c.collapse) timed("collapse", {"collapse.samples"}, [&] { return run_collapse(c, ctx); });
   if (c.entropic_time)
     timed("entropic_time", {"entropic_time.samples", "entropic_time.mc_samples"}, [&] { return run_entropic_time(c); });

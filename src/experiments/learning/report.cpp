@@ -18,7 +18,7 @@ std::string render_learning_report(const json& r, const std::string& config) {
       "<tr><td>wall time</td><td>{:.1f} s</td></tr></table>\n",
       html_escape(r["data"]["kind"].get<std::string>()), r["data"]["n"].get<int>(), r["data"]["channels"].get<int>(),
       r["data"]["side"].get<int>(), r["data"]["side"].get<int>(), html_escape(r["unet"]["describe"].get<std::string>()),
-      html_escape(r["process"]["describe"].get<std::string>()), r["training"]["steps"].get<int64_t>(),
+      html_escape(r["process"]["description"].get<std::string>()), r["training"]["steps"].get<int64_t>(),
       r["training"]["batch"].get<int>(), html_num(r["training"]["lr"]), html_escape(r["training"]["snapshots"].dump()),
       r["seed"].get<uint64_t>(), r["threads"].get<int>(), html_escape(r.value("version", "?")), html_escape(r.value("git", "unknown")),
       r["timing_s"]["total"].get<double>());

@@ -233,13 +233,9 @@ class LearningRun {
     const UNetNet& final_net = *snaps_.back().ema;
     json subs = json::array();
     for (const auto& s : subsets_) subs.push_back({{"kind", s.kind}, {"layer", s.layer}, {"out", s.out}, {"in", s.in}});
-    return {{"experiment", "learning"},
-            {"title", c_.title},
-            {"seed", c_.seed},
-            {"threads", ctx_.threads},
-            {"data", {{"kind", c_.data_kind}, {"n", n_images_}, {"channels", images_.channels}, {"side", images_.height},
+    return {{"data", {{"kind", c_.data_kind}, {"n", n_images_}, {"channels", images_.channels}, {"side", images_.height},
                       {"description", images_.description}}},
-            {"process", {{"describe", p_.describe()}, {"t_min", p_.t_min()}, {"T", p_.T()}}},
+            {"process", process_record(p_)},
             {"unet", {{"describe", final_net.describe()}, {"parameters", final_net.parameter_count()}}},
             {"training", {{"steps", c_.train.steps}, {"batch", c_.train.batch}, {"lr", c_.train.lr}, {"snapshots", at_},
                           {"curve", {{"step", curve_step_}, {"loss", curve_loss_}}}}},

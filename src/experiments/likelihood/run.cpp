@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <tuple>
 #include <vector>
 #include <fmt/format.h>
@@ -89,23 +90,51 @@ json accounting_json(const NllResult& r, const Dataset& data, const NllOptions& 
 }
 
 // Per-sample NLLs summarized: total and per dimension [nats], bits/dim for 8-bit data.
-json nll_json(const NllResult& r, const Dataset& data, double seconds) {
+struct NllSummary {
+  double mean = 0, se = 0, per_dim = 0, per_dim_se = 0;
+  int64_t samples = 0, nfe_max = 0, incomplete = 0;
+  double nfe_mean = 0, steps_mean = 0, seconds = 0;
+  std::optional<double> bits_per_dim, bits_per_dim_se;  // 8-bit data
+  std::optional<double> dt_error;                        // fixed-step RK4: Richardson's estimate
+};
+
+NllSummary summarize_nll(const NllResult& r, const Dataset& data, double seconds) {
   const int D = data.dim;
   Moments m, nfe, steps;
-  int64_t incomplete = 0, nfe_max = 0;
+  NllSummary out;
   for (Eigen::Index i = 0; i < r.nll.size(); ++i) {
     m.add(r.nll[i]);
     nfe.add(double(r.nfe[size_t(i)]));
     steps.add(double(r.steps[size_t(i)]));
-    incomplete += r.incomplete[size_t(i)];
-    nfe_max = std::max(nfe_max, r.nfe[size_t(i)]);
+    out.incomplete += r.incomplete[size_t(i)];
+    out.nfe_max = std::max(out.nfe_max, r.nfe[size_t(i)]);
   }
-  json j = {{"mean", m.mean()}, {"se", m.mean_se()}, {"per_dim", m.mean() / D}, {"per_dim_se", m.mean_se() / D},
-            {"samples", r.nll.size()}, {"nfe_mean", nfe.mean()}, {"nfe_max", nfe_max}, {"steps_mean", steps.mean()},
-            {"incomplete", incomplete}, {"seconds", seconds}, {"samples_per_s", double(r.nll.size()) / seconds}};
+  out.mean = m.mean();
+  out.se = m.mean_se();
+  out.per_dim = m.mean() / D;
+  out.per_dim_se = m.mean_se() / D;
+  out.samples = r.nll.size();
+  out.nfe_mean = nfe.mean();
+  out.steps_mean = steps.mean();
+  out.seconds = seconds;
   if (data.quantized) {
-    j["bits_per_dim"] = data.bits_per_dim(m.mean());
-    j["bits_per_dim_se"] = m.mean_se() / (D * std::log(2.0));
+    out.bits_per_dim = data.bits_per_dim(m.mean());
+    out.bits_per_dim_se = m.mean_se() / (D * std::log(2.0));
+  }
+  return out;
+}
+
+json nll_json(const NllSummary& n, const Dataset& data) {
+  json j = {{"mean", n.mean}, {"se", n.se}, {"per_dim", n.per_dim}, {"per_dim_se", n.per_dim_se},
+            {"samples", n.samples}, {"nfe_mean", n.nfe_mean}, {"nfe_max", n.nfe_max}, {"steps_mean", n.steps_mean},
+            {"incomplete", n.incomplete}, {"seconds", n.seconds}, {"samples_per_s", double(n.samples) / n.seconds}};
+  if (n.bits_per_dim) {
+    j["bits_per_dim"] = *n.bits_per_dim;
+    j["bits_per_dim_se"] = *n.bits_per_dim_se;
+  }
+  if (n.dt_error) {
+    j["dt_error"] = *n.dt_error;
+    j["per_dim_dt_error"] = *n.dt_error / data.dim;
   }
   return j;
 }
@@ -113,10 +142,10 @@ json nll_json(const NllResult& r, const Dataset& data, double seconds) {
 // 8-bit data measured without dequantization: always said (the NLL of a density at the 8-bit values
 // is not a code length), and loudly when its bits/dim fall below the data's entropy, which no code
 // can (score_sde #24: "negative bits/dim without uniform noise").
-void flag_undequantized(std::vector<std::string>& flags, const std::string& who, const Dataset& data, const json& nll,
+void flag_undequantized(std::vector<std::string>& flags, const std::string& who, const Dataset& data, const NllSummary& nll,
                         bool dequantize) {
   if (!data.quantized || dequantize) return;
-  const double bits = nll["bits_per_dim"].get<double>(), se = nll["bits_per_dim_se"].get<double>();
+  const double bits = *nll.bits_per_dim, se = *nll.bits_per_dim_se;
   flags.push_back(fmt::format("{}: dequantize = \"none\": {:.4f} bits/dim is the density at the 8-bit values, not a code "
                               "length (use dequantize = \"uniform\")", who, bits));
   if (const std::optional<double> S0 = data.entropy(); S0 && bits + 4 * se < data.bits_per_dim(*S0))
@@ -172,48 +201,57 @@ json bound_json(const LikelihoodBound& b, const Dataset& data) {
 
 // Without the data entropy S0 (a points file, an image set) the bound NLL >= (S0 + S1)/2 - 1/2 int S_fwd
 // reads the other way: it bounds the data's entropy by the model's NLL, S0 <= 2 NLL - S1 + int S_fwd.
-json bound_without_s0_json(const LikelihoodBound& b, double nll, double nll_se, const Dataset& data) {
-  const int D = data.dim;
+struct S0Bound {
+  double value = 0, se = 0, per_dim = 0;
+};
+S0Bound s0_upper_bound(const LikelihoodBound& b, double nll, double nll_se, const Dataset& data) {
   const double s0_max = 2 * nll - 2 * b.bound.value;  // b computed with S0 = 0
-  const double se = 2 * std::hypot(nll_se, b.bound.se);
+  return {s0_max, 2 * std::hypot(nll_se, b.bound.se), s0_max / data.dim};
+}
+
+json s0_bound_json(const LikelihoodBound& b, const S0Bound& s0) {
   return {{"S0", nullptr}, {"S1", b.S1}, {"value", nullptr}, {"without_S0", b.bound.value}, {"without_S0_se", b.bound.se},
-          {"S0_upper", s0_max}, {"S0_upper_se", se}, {"S0_upper_per_dim", s0_max / D},
+          {"S0_upper", s0.value}, {"S0_upper_se", s0.se}, {"S0_upper_per_dim", s0.per_dim},
           {"note", "S0 of this data is unknown: NLL >= (S0 + S1)/2 - 1/2 int S_fwd dt bounds it, S0 <= 2 NLL - S1 + int S_fwd dt"}};
 }
+
+// What the models' comparison needs of one measurement (summarize, across models).
+struct Measured {
+  json j;  // its results.json record
+  double nll_per_dim = 0;
+  std::optional<double> gap_per_dim;  // where the data's entropy is known
+};
 
 // NLL, entropy rates and bound of one score on one (data, process); the gap decomposition when
 // the data's entropy is known, with the score error when the exact score is given (and differs).
 // Stages "nll" and "entropy_rates" (timed by `clock`, summed over models).
-json measure(const LikelihoodConfig& cfg, const LikelihoodRun& run, const Process& process, const Score& score,
-             const Score* exact, const Mat& X0, const RunContext& ctx, const char* label, StageClock& clock) {
+Measured measure(const LikelihoodConfig& cfg, const LikelihoodRun& run, const Process& process, const Score& score,
+                 const Score* exact, const Mat& X0, const RunContext& ctx, const char* label, StageClock& clock) {
   std::vector<std::string> nll_flags;
   const std::string who = fmt::format("{} ({})", run.name, label);  // names a flag
   const Dataset& data = *run.data;
   const int D = data.dim;
   NllResult nr;
+  NllSummary ns;
   EntropyRates er;
   double nll_s = 0, rates_s = 0;
-  json nll_j;
   clock.run("nll", {"likelihood.samples"}, [&] {  // its statistics too: a failure there names this stage
     const auto t0 = Clock::now();
     nr = pf_ode_nll(process, score, X0, cfg.nll, gaussian_prior(process, D));
     nll_s = seconds_since(t0);
-    nll_j = nll_json(nr, data, nll_s);
-    nll_j["accounting"] = accounting_json(nr, data, cfg.nll, cfg.dequantize);
+    ns = summarize_nll(nr, data, nll_s);
     if (cfg.nll.solver == OdeSolver::RK4 && cfg.nll.rk4_steps >= 2) {
       // Fixed steps: the same solve at twice the step (the same probes); RK4 is fourth order, so the
       // leading error of the value is (NLL(2h) - NLL(h)) / (2^4 - 1) (Richardson).
       NllOptions half = cfg.nll;
       half.rk4_steps = cfg.nll.rk4_steps / 2;
       const double coarse = pf_ode_nll(process, score, X0, half, gaussian_prior(process, D)).nll.mean();
-      const double e = (coarse - nr.nll.mean()) / 15.0;
-      nll_j["dt_error"] = e;
-      nll_j["per_dim_dt_error"] = e / D;
-      flag_dt_error(nll_flags, fmt::format("{}: NLL per dim (RK4, {} steps)", who, cfg.nll.rk4_steps),
-                    nll_j["per_dim"].get<double>(), nll_j["per_dim_se"].get<double>(), e / D, "use more rk4_steps");
+      ns.dt_error = (coarse - nr.nll.mean()) / 15.0;
+      flag_dt_error(nll_flags, fmt::format("{}: NLL per dim (RK4, {} steps)", who, cfg.nll.rk4_steps), ns.per_dim, ns.per_dim_se,
+                    *ns.dt_error / D, "use more rk4_steps");
     }
   });
-  flag_undequantized(nll_flags, who, data, nll_j, cfg.dequantize);
+  flag_undequantized(nll_flags, who, data, ns, cfg.dequantize);
   const EntropyRateOptions ro = rate_options(cfg, process);
   clock.run("entropy_rates", {"entropy_rates.samples"}, [&] {
     const auto t0 = Clock::now();
@@ -222,10 +260,14 @@ json measure(const LikelihoodConfig& cfg, const LikelihoodRun& run, const Proces
   });
   const std::optional<double> S0 = data.entropy();
   const LikelihoodBound b = likelihood_bound(S0.value_or(0.0), prior_entropy(process, D), er.forward.integral);
-  json j = {{"nll", nll_j}, {"rates", rates_json(er)}};
+  Measured out;
+  out.nll_per_dim = ns.per_dim;
+  json& j = out.j;
+  j = {{"nll", nll_json(ns, data)}, {"rates", rates_json(er)}};
+  j["nll"]["accounting"] = accounting_json(nr, data, cfg.nll, cfg.dequantize);
   j["rates"]["seconds"] = rates_s;
   j["rates"]["grid"] = grid_kind_name(ro.grid);
-  const double nll = j["nll"]["mean"].get<double>(), nll_se = j["nll"]["se"].get<double>();
+  const double nll = ns.mean, nll_se = ns.se;
   const Estimate plugin = plugin_nll(process, D, prior_entropy(process, D) + prior_mismatch(process, D, data.second_moment()), er);
   // Quadrature errors of the rate integrals (docs/discretization.md#quadrature): the plug-in NLL
   // carries 1/2 int S_e, the bound -1/2 int S_fwd.
@@ -236,20 +278,18 @@ json measure(const LikelihoodConfig& cfg, const LikelihoodRun& run, const Proces
   // Flagged where it matters: in the comparisons the report draws (the bound against the plug-in
   // NLL, the bound or S0 against the NLL), whose SEs include the NLL's.
   const char* more_nodes = "use more [entropy_rates] nodes";
-  const int64_t incomplete = j["nll"]["incomplete"].get<int64_t>();
   const std::string head = fmt::format("  {:<12} NLL {:.4f} ± {:.4f} nats/dim (NFE {:.0f}{})", std::string(label) + ":", nll / D,
-                                       j["nll"]["per_dim_se"].get<double>(), j["nll"]["nfe_mean"].get<double>(),
-                                       incomplete ? fmt::format(", {} incomplete", incomplete) : "");
+                                       ns.per_dim_se, ns.nfe_mean, ns.incomplete ? fmt::format(", {} incomplete", ns.incomplete) : "");
   if (!S0) {
-    j["bound"] = bound_without_s0_json(b, nll, nll_se, data);
+    const S0Bound s0 = s0_upper_bound(b, nll, nll_se, data);
+    j["bound"] = s0_bound_json(b, s0);
     j["bound"]["S0_upper_dt_error"] = -2 * bound_dt;
-    flag_dt_error(nll_flags, fmt::format("{}: S0 upper bound per dim", who), j["bound"]["S0_upper_per_dim"].get<double>(),
-                  j["bound"]["S0_upper_se"].get<double>() / D, -2 * bound_dt / D, more_nodes);
+    flag_dt_error(nll_flags, fmt::format("{}: S0 upper bound per dim", who), s0.per_dim, s0.se / D, -2 * bound_dt / D, more_nodes);
     j["flags"] = nll_flags;
     j["gap"] = nullptr;
-    ctx.log(fmt::format("{}, S0 <= {:.4f} nats/dim (data entropy unknown) [NLL {:.1f} s, rates {:.1f} s]", head,
-                        j["bound"]["S0_upper_per_dim"].get<double>(), nll_s, rates_s));
-    return j;
+    ctx.log(fmt::format("{}, S0 <= {:.4f} nats/dim (data entropy unknown) [NLL {:.1f} s, rates {:.1f} s]", head, s0.per_dim,
+                        nll_s, rates_s));
+    return out;
   }
   j["bound"] = bound_json(b, data);
   j["bound"]["dt_error"] = bound_dt;
@@ -258,7 +298,7 @@ json measure(const LikelihoodConfig& cfg, const LikelihoodRun& run, const Proces
   const double margin = plugin.value - b.bound.value, margin_se = std::hypot(plugin.se, b.bound.se);
   j["bound"]["plugin_margin"] = margin;
   j["bound"]["plugin_margin_se"] = margin_se;
-  const double margin_dt = plugin_dt - bound_dt, nll_dt = j["nll"].value("dt_error", 0.0);
+  const double margin_dt = plugin_dt - bound_dt, nll_dt = ns.dt_error.value_or(0.0);
   j["bound"]["plugin_margin_dt_error"] = margin_dt;
   // NLL_plugin - bound = (CE1 - S1)/2 + KL(p_T || pi)/2 + 1/4 int g^2 E|s_theta - s|^2 >= (CE1 - S1)/2:
   // a prior wider than p_T (CE1 < S1) lets the margin go negative by that much, and no further.
@@ -273,18 +313,20 @@ json measure(const LikelihoodConfig& cfg, const LikelihoodRun& run, const Proces
   j["flags"] = nll_flags;
   const Estimate err = exact ? er.score_error.integral : Estimate{0, 0};
   const GapDecomposition g = decompose_gap(nll, b, prior, err);
+  out.gap_per_dim = g.gap / D;
   j["gap"] = {{"value", g.gap}, {"se", std::hypot(nll_se, b.bound.se)}, {"dt_error", nll_dt - bound_dt}, {"per_dim", g.gap / D},
               {"prior", g.prior}, {"score_error", g.score_error.value}, {"score_error_se", g.score_error.se},
               {"residual", g.residual}};
   ctx.log(fmt::format("{}, bound {:.4f} nats/dim, gap {:.4f} nats/dim [NLL {:.1f} s, rates {:.1f} s]", head,
                       b.bound.value / D, g.gap / D, nll_s, rates_s));
-  return j;
+  return out;
 }
 
 json process_json(const LikelihoodRun& run, const Process& p) {
   const ProcessParams& q = run.process;
-  json j = {{"name", run.process_name}, {"sigma", run.sigma}, {"description", p.describe()}, {"t_min", q.t_min},
-            {"T", q.T}, {"prior_var", p.prior_var()}, {"sigma_T", p.sigma(q.T)}, {"alpha_T", p.alpha(q.T)}};
+  json j = process_record(p);
+  j.update({{"name", run.process_name}, {"sigma", run.sigma}, {"prior_var", p.prior_var()}, {"sigma_T", p.sigma(q.T)},
+            {"alpha_T", p.alpha(q.T)}});
   if (q.kind == ProcessKind::VP) {
     j["beta_min"] = q.beta_min;
     j["beta_max"] = q.beta_max;
@@ -305,12 +347,8 @@ json data_json(const Dataset& d) {
   return j;
 }
 
-json header_json(const LikelihoodConfig& cfg, const RunContext& ctx) {
+json header_json(const LikelihoodConfig& cfg) {
   json out;
-  out["experiment"] = "likelihood";
-  out["title"] = cfg.title;
-  out["seed"] = cfg.seed;
-  out["threads"] = ctx.threads;
   out["likelihood"] = {{"solver", cfg.nll.solver == OdeSolver::RK4 ? "rk4" : "dopri5"}, {"rtol", cfg.nll.rtol},
                        {"atol", cfg.nll.atol}, {"rk4_steps", cfg.nll.rk4_steps}, {"max_steps", cfg.nll.max_steps},
                        {"hutchinson_probes", cfg.nll.hutchinson_probes}, {"samples", cfg.test_samples},
@@ -344,8 +382,8 @@ std::string exact_label(const Dataset& data) {
 // One model on its (data, process): stage "model" (built, an MLP trained), then its NLL, rates and
 // bound, and the data's exact score beside it when asked (measured for the first model of each data
 // and process, then reused).
-json measure_run(const LikelihoodConfig& cfg, const LikelihoodRun& run, const RunContext& ctx, StageClock& clock,
-                 ExactReferences& references) {
+Measured measure_run(const LikelihoodConfig& cfg, const LikelihoodRun& run, const RunContext& ctx, StageClock& clock,
+                     ExactReferences& references) {
   const Process process(run.process);
   const Dataset& data = *run.data;
   ctx.log(fmt::format("likelihood: {} — {}; {}", run.name, data.description, process.describe()));
@@ -364,36 +402,38 @@ json measure_run(const LikelihoodConfig& cfg, const LikelihoodRun& run, const Ru
   m["evaluation"] = {{"points", points.X.rows()}, {"of", points.of > 0 ? json(points.of) : json(nullptr)},
                      {"all_rows", points.all}, {"what", points.what}};
   const bool is_exact = score == exact;
-  m.update(measure(cfg, run, process, *score, is_exact ? nullptr : exact.get(), points.X, ctx,
-                   run.model.kind() == "mlp" ? "trained" : "model", clock));
-  if (!cfg.exact_references || !exact || is_exact) return m;
+  Measured out = measure(cfg, run, process, *score, is_exact ? nullptr : exact.get(), points.X, ctx,
+                         run.model.kind() == "mlp" ? "trained" : "model", clock);
+  m.update(out.j);
+  out.j = std::move(m);
+  if (!cfg.exact_references || !exact || is_exact) return out;
+  json& record = out.j;
   if (const json* done = references.find(run.data.get(), run.process)) {
-    m["exact"] = *done;
-    m["exact"]["same_as"] = done->value("measured_with", "");  // measured once, with that model
+    record["exact"] = *done;
+    record["exact"]["same_as"] = done->value("measured_with", "");  // measured once, with that model
   } else {
-    m["exact"] = measure(cfg, run, process, *exact, nullptr, points.X, ctx, "exact score", clock);
-    m["exact"]["label"] = exact_label(data);
-    m["exact"]["measured_with"] = run.name;
-    references.done.emplace_back(run.data.get(), run.process, m["exact"]);
+    record["exact"] = measure(cfg, run, process, *exact, nullptr, points.X, ctx, "exact score", clock).j;
+    record["exact"]["label"] = exact_label(data);
+    record["exact"]["measured_with"] = run.name;
+    references.done.emplace_back(run.data.get(), run.process, record["exact"]);
   }
-  return m;
+  return out;
 }
 
 // Across models: NLL against gap (trained models, the paper's correlation) and the sweep's best run.
-void summarize(const LikelihoodConfig& cfg, json& out) {
+void summarize(const LikelihoodConfig& cfg, const std::vector<Measured>& models, json& out) {
   std::vector<double> nll_pd, gap_pd;
   std::string best;
   double best_nll = INFINITY;
   for (size_t i = 0; i < cfg.runs.size(); ++i) {
     const LikelihoodRun& run = cfg.runs[i];
-    const json& m = out["models"][i];
-    if (!m["gap"].is_null()) {
-      nll_pd.push_back(m["nll"]["per_dim"].get<double>());
-      gap_pd.push_back(m["gap"]["per_dim"].get<double>());
+    const Measured& m = models[i];
+    if (m.gap_per_dim) {
+      nll_pd.push_back(m.nll_per_dim);
+      gap_pd.push_back(*m.gap_per_dim);
     }
-    if (cfg.sweep && run.data->synthetic->kind == ImageKind::Uniform8 && run.process_name == "ve" &&
-        m["nll"]["per_dim"].get<double>() < best_nll) {
-      best_nll = m["nll"]["per_dim"].get<double>();
+    if (cfg.sweep && run.data->synthetic->kind == ImageKind::Uniform8 && run.process_name == "ve" && m.nll_per_dim < best_nll) {
+      best_nll = m.nll_per_dim;
       best = run.name;
     }
   }
@@ -423,11 +463,15 @@ void summarize(const LikelihoodConfig& cfg, json& out) {
 json run_likelihood_experiment(const LikelihoodConfig& cfg, const RunContext& ctx) {
   const auto t_start = Clock::now();
   StageClock clock;
-  json out = header_json(cfg, ctx);
+  json out = header_json(cfg);
   out["models"] = json::array();
   ExactReferences references;
-  for (const LikelihoodRun& run : cfg.runs) out["models"].push_back(measure_run(cfg, run, ctx, clock, references));
-  clock.run("summary", {}, [&] { summarize(cfg, out); });
+  std::vector<Measured> models;
+  for (const LikelihoodRun& run : cfg.runs) {
+    models.push_back(measure_run(cfg, run, ctx, clock, references));
+    out["models"].push_back(std::move(models.back().j));  // the summary keeps only what it compares
+  }
+  clock.run("summary", {}, [&] { summarize(cfg, models, out); });
   out["timing_s"] = clock.timing();
   out["timing_s"]["total"] = seconds_since(t_start);
   return out;

@@ -219,7 +219,7 @@ json run_franz_parisi(const FranzParisiSpec& s, uint64_t seed) {
 
 json run_nonequilibrium_experiment(const NonequilibriumConfig& c, const RunContext& ctx) {
   const auto t0 = Clock::now();
-  json out = {{"experiment", "nonequilibrium"}, {"title", c.title}, {"seed", c.seed}, {"threads", ctx.threads}};
+  json out = json::object();
   StageClock clock;
   auto timed = [&](const char* name, const StageSizes& sizes, const std::function<json()>& fn) {
     clock.section(ctx, name, sizes, out, fn);

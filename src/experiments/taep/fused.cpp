@@ -6,7 +6,7 @@
 
 namespace td {
 namespace {
-const MixtureScore* as_mixture(const Score* s) { return dynamic_cast<const MixtureScore*>(s); }
+const MixtureScore* as_mixture(const Score* s) { return s->mixture(); }
 }  // namespace
 
 std::string fused_taep_unsupported(const Score& target, const std::vector<const Score*>& models, const TaepOptions& opt) {

@@ -25,6 +25,7 @@ const ExperimentKind& taep_kind() {
                                   "sim.objective_samples=100", "sim.exact_samples=20000", "sim.generated_samples=100"}}},
       .browser_cases = {{"quickstart", "mode-collapse --set sim.trajectories=2000",
                          {"TAEP rate: x logarithmic, y logarithmic", "TAEP distributions: x linear, y logarithmic"}}},
+      .results_version = 1,
   };
   return k;
 }

@@ -348,15 +348,16 @@ class TaepRun {
     TaepEnsembleFn run = [&](const EnsembleSpec& spec) {
       return run_taep(process_, grid_, *target_, scores_, spec, init, PhiloxNoise(noise_key), opt_);
     };
-    if (ctx_.cuda) {  // the fused kernel on the GPU where it applies; the reason logged and recorded where not
+    const Platform& pf = *ctx_.platform;
+    if (pf.fused_ensembles()) {  // the platform's fused kernel where it applies; the reason logged and recorded where not
       const std::string why = fused_taep_unsupported(*target_, scores_, opt_);
-      out_["device"]["taep_ensemble"] = why.empty() ? "cuda (fused exact-mixture kernel)" : "cpu: " + why;
+      out_["device"]["taep_ensemble"] = why.empty() ? pf.name() + " (fused exact-mixture kernel)" : "cpu: " + why;
       if (why.empty())
         run = [&](const EnsembleSpec& spec) {
-          return run_taep_fused(platform(PlatformKind::Cuda), process_, grid_, *target_, scores_, spec, init_key, noise_key);
+          return run_taep_fused(pf, process_, grid_, *target_, scores_, spec, init_key, noise_key);
         };
       else
-        ctx_.log("taep: device = cuda, but the ensemble runs on the CPU: " + why);
+        ctx_.log("taep: device = " + pf.name() + ", but the ensemble runs on the CPU: " + why);
     }
     const auto t0 = Clock::now();
     traj_ = run_taep_resumable(ctx_, grid_, scores_.size(), {cfg_.trajectories, cfg_.block}, run);
@@ -368,15 +369,9 @@ class TaepRun {
 
   // The run's description: process, grid, target (its law in full when small) and its samples.
   void describe_run() {
-    out_["schema"] = "thermodiff.results/1";
-    out_["experiment"] = "taep";
-    out_["title"] = cfg_.title;
-    out_["seed"] = cfg_.seed;
-    out_["threads"] = ctx_.threads;
     out_["units"] = {{"taep", "nats"}, {"kl", "nats"}, {"relvar", "nats^2"}, {"time", "process time t"},
                      {"sm_rate", "nats per unit time"}};
-    out_["process"] = {{"kind", process_kind_name(cfg_.process.kind)}, {"description", process_.describe()},
-                       {"t_min", cfg_.process.t_min}, {"T", cfg_.process.T}};
+    out_["process"] = process_record(process_);
     out_["grid"] = grid_json();
     out_["sim"] = {{"trajectories", cfg_.trajectories}, {"steps", grid_.steps()},
                    {"block", cfg_.block}, {"forward_steps", "exact Gaussian transition"}, {"noise_product", cfg_.product == NoiseProduct::Ito ? "ito" : "midpoint"},

@@ -28,6 +28,8 @@ void on_device(const char* what, F&& f) {
 class CudaPlatform final : public Platform {
  public:
   std::string name() const override { return "cuda"; }
+  bool fused_ensembles() const override { return true; }
+  std::string hardware() const override { return cuda_status().device; }
   void normals(const RngKey& key, const uint64_t* ids, int n, uint64_t step, int d, Mat& Z) const override {
     check_draw(key, max_id(ids, n), step, d, DrawKind::Normal);
     Z.resize(n, d);
@@ -89,6 +91,12 @@ const Platform* cuda_platform() {
   return cuda_status().available ? &p : nullptr;
 }
 
+const Platform* cuda_platform(std::string* why) {
+  const Platform* p = cuda_platform();
+  if (!p && why) *why = cuda_status().reason;
+  return p;
+}
+
 #else
 
 const CudaStatus& cuda_status() {
@@ -100,6 +108,11 @@ const CudaStatus& cuda_status() {
 }
 
 const Platform* cuda_platform() { return nullptr; }
+
+const Platform* cuda_platform(std::string* why) {
+  if (why) *why = cuda_status().reason;
+  return nullptr;
+}
 
 #endif
 
