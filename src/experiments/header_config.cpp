@@ -1,8 +1,12 @@
 #include "experiments/header_config.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "experiments/kinds.hpp"
+#include "platform/platform.hpp"
 
 namespace td {
 
@@ -28,7 +32,11 @@ ConfigHeader read_header(ConfigReader& r, const char* kind, const char* default_
   h.device = r.string("device", "cpu",
       "where the run computes: cpu, or cuda (the first GPU; exact-mixture TAEP ensembles run there, the rest on the "
       "CPU, as results.json's device section lists; an error on a machine without one, docs/gpu.md)");
-  r.require(h.device == "cpu" || h.device == "cuda", "device", fmt::format("'{}' is not cpu or cuda", h.device));
+  // Any registered platform but the reference (the oracle of the platform test, not a device to run on).
+  std::vector<std::string> devices = platform_names();
+  std::erase(devices, "reference");
+  r.require(std::find(devices.begin(), devices.end(), h.device) != devices.end(), "device",
+            fmt::format("'{}' is not {}", h.device, fmt::join(devices, " or ")));
   return h;
 }
 

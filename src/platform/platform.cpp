@@ -50,6 +50,12 @@ const std::vector<const Platform*>& platforms() {
   return all;
 }
 
+std::vector<std::string> platform_names() {
+  std::vector<std::string> out;
+  for (const Registered& r : registered()) out.push_back(r.name);
+  return out;
+}
+
 const Platform& default_platform() { return platform("cpu"); }
 
 }  // namespace td

@@ -41,6 +41,8 @@ class Platform {
 const Platform& platform(const std::string& name);
 // The platforms usable here, in registry order (the reference first).
 const std::vector<const Platform*>& platforms();
+// Every registered platform's name, available here or not, in registry order.
+std::vector<std::string> platform_names();
 // The platform a run computes on unless its config says otherwise: cpu.
 const Platform& default_platform();
 
