@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <cstdio>
 #include <regex>
 #include <string>
 #include <vector>
@@ -94,7 +95,8 @@ TEST_F(ConfigMistakes, ValidKeysAreNeverCalledUnknown) {
 }
 
 // Every ```toml block of the README and docs/ is a whole config that validates, with the files
-// it names made here (a points file and an eps-model).
+// it names made here (a points file and an eps-model); the small ones (validate estimates at most
+// 30 s on 2 threads) also run to the end.
 TEST_F(ConfigMistakes, EveryConfigExampleInTheDocsValidates) {
   const fs::path root = fs::path(THERMODIFF_FIXTURES).parent_path().parent_path();
   std::vector<fs::path> pages = {root / "README.md"};
@@ -105,15 +107,25 @@ TEST_F(ConfigMistakes, EveryConfigExampleInTheDocsValidates) {
   ASSERT_EQ(np.code, 0) << np.output;
   fs::copy_file(fs::path(THERMODIFF_FIXTURES) / "tiny_eps_mlp.pt", dir_ / "my_eps_model.pt");
   static const std::regex block("```toml\\n([\\s\\S]*?)```");
-  int n = 0;
+  int n = 0, ran = 0;
   for (const fs::path& page : pages) {
     const std::string text = text_of(page);
     for (auto it = std::sregex_iterator(text.begin(), text.end(), block); it != std::sregex_iterator(); ++it, ++n) {
-      const Result r = cli("validate " + write((*it)[1].str(), "example.toml"));
+      const std::string config = write((*it)[1].str(), "example.toml");
+      const Result r = cli("validate --threads 2 " + config);
       EXPECT_EQ(r.code, 0) << page.filename().string() << " example:\n" << (*it)[1].str() << "\n" << r.output;
+      std::smatch m;
+      if (!std::regex_search(r.output, m, std::regex(R"(run time: about ([0-9.e+-]+) (s|min|h) )"))) continue;
+      const double seconds = std::stod(m[1]) * (m[2] == "min" ? 60 : m[2] == "h" ? 3600 : 1);
+      std::printf("  %s example %d: about %.0f s%s\n", page.filename().string().c_str(), n, seconds, seconds <= 30 ? ", run" : "");
+      if (seconds > 30) continue;
+      ++ran;
+      const Result run = cli("run --quiet --threads 2 --overwrite --out " + (dir_ / "example-run").string() + " " + config);
+      EXPECT_EQ(run.code, 0) << page.filename().string() << " example:\n" << (*it)[1].str() << "\n" << run.output;
     }
   }
   EXPECT_GE(n, 4) << "the README's and docs' examples were not found";
+  EXPECT_GE(ran, 1) << "no example was small enough to run";
 }
 
 }  // namespace
