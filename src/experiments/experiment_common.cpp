@@ -203,4 +203,18 @@ void flag_dt_error(std::vector<std::string>& flags, const std::string& what, dou
                                 value, dt_error, se, remedy));
 }
 
+nlohmann::json StageClock::record(Clock::time_point start) const {
+  nlohmann::json t = timing_;
+  t["total"] = seconds_since(start);
+  return t;
+}
+
+nlohmann::json gathered_flags(const std::vector<const nlohmann::json*>& records) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const nlohmann::json* r : records)
+    if (r)
+      for (const auto& f : r->value("flags", nlohmann::json::array())) out.push_back(f);
+  return out;
+}
+
 }  // namespace td

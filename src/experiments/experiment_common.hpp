@@ -89,10 +89,16 @@ class StageClock {
   void section(const RunContext& ctx, const char* name, const StageSizes& sizes, nlohmann::json& out,
                const std::function<nlohmann::json()>& fn);
   nlohmann::json& timing() { return timing_; }
+  // results.json's timing_s, its one writer: each stage's wall seconds and the total since `start`.
+  nlohmann::json record(Clock::time_point start) const;
 
  private:
   nlohmann::json timing_ = nlohmann::json::object();
 };
+
+// results.json's flags, their one writer: every flag of the given records (each with a "flags" array;
+// null entries skipped), in order.
+nlohmann::json gathered_flags(const std::vector<const nlohmann::json*>& records);
 
 // The size keys each stage run in this process declared, by stage name (for the run-time estimate).
 std::map<std::string, StageSizes> declared_stage_sizes();

@@ -492,12 +492,11 @@ json run_information_experiment(const InformationConfig& c, const RunContext& ct
       if (data.points) j["n"] = data.points->rows();
       return j;
     });
-  out["flags"] = json::array();
+  std::vector<const json*> sections;
   for (const char* section : {"rates", "pathwise", "cloning"})
-    if (out.contains(section))
-      for (const auto& f : out[section].value("flags", json::array())) out["flags"].push_back(f);
-  out["timing_s"] = clock.timing();
-  out["timing_s"]["total"] = seconds_since(t0);
+    if (out.contains(section)) sections.push_back(&out[section]);
+  out["flags"] = gathered_flags(sections);
+  out["timing_s"] = clock.record(t0);
   return out;
 }
 

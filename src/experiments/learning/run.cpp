@@ -229,7 +229,7 @@ class LearningRun {
     }
   }
 
-  json results() {
+  json results(Clock::time_point start) {
     const UNetNet& final_net = *snaps_.back().ema;
     json subs = json::array();
     for (const auto& s : subsets_) subs.push_back({{"kind", s.kind}, {"layer", s.layer}, {"out", s.out}, {"in", s.in}});
@@ -247,7 +247,7 @@ class LearningRun {
                                {"pearson", finite_or_null(pearson(lossvar_x_, lossvar_y_))}}},
             {"curvature", {{"subsets", subs}, {"hessian_batches", c_.hessian_batches},
                            {"covariance_batches", c_.covariance_batches}, {"batch", c_.train.batch}, {"snapshots", curvature_}}},
-            {"timing_s", clock_.timing()}};
+            {"timing_s", clock_.record(start)}};
   }
 
  private:
@@ -278,9 +278,7 @@ json run_learning_experiment(const LearningConfig& c, const RunContext& ctx) {
   run.stage("coverage", {"samples.n", "*training.snapshots"}, [&] { run.coverage(); });
   run.stage("curvature", {"curvature.hessian_batches", "curvature.covariance_batches", "*training.snapshots"}, [&] { run.curvature(); });
   run.stage("loss_variance", {"*training.snapshots"}, [&] { run.loss_variance(); });
-  json out = run.results();
-  out["timing_s"]["total"] = seconds_since(t0);
-  return out;
+  return run.results(t0);
 }
 
 }  // namespace td

@@ -450,12 +450,12 @@ void summarize(const LikelihoodConfig& cfg, const std::vector<Measured>& models,
                           {"paper", {{"pearson", 0.694}, {"spearman", 0.882}}}};
   }
   if (!best.empty()) out["best_uniform_ve"] = best;
-  out["flags"] = json::array();
+  std::vector<const json*> records;
   for (const json& m : out["models"]) {
-    for (const auto& f : m.value("flags", json::array())) out["flags"].push_back(f);
-    if (m.contains("exact") && !m["exact"].contains("same_as"))  // a reused reference's flags are said once
-      for (const auto& f : m["exact"].value("flags", json::array())) out["flags"].push_back(f);
+    records.push_back(&m);
+    if (m.contains("exact") && !m["exact"].contains("same_as")) records.push_back(&m["exact"]);  // a reused reference's flags are said once
   }
+  out["flags"] = gathered_flags(records);
 }
 
 }  // namespace
@@ -472,8 +472,7 @@ json run_likelihood_experiment(const LikelihoodConfig& cfg, const RunContext& ct
     out["models"].push_back(std::move(models.back().j));  // the summary keeps only what it compares
   }
   clock.run("summary", {}, [&] { summarize(cfg, models, out); });
-  out["timing_s"] = clock.timing();
-  out["timing_s"]["total"] = seconds_since(t_start);
+  out["timing_s"] = clock.record(t_start);
   return out;
 }
 

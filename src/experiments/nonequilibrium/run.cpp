@@ -241,12 +241,9 @@ json run_nonequilibrium_experiment(const NonequilibriumConfig& c, const RunConte
   if (c.flow) timed("flow", {"flow.samples"}, [&] { return run_flow(*c.flow, c.mixture, c.seed); });
   if (c.potential) timed("potential", {}, [&] { return run_potential(*c.potential); });
   if (c.franz_parisi) timed("franz_parisi", {"franz_parisi.pairs"}, [&] { return run_franz_parisi(*c.franz_parisi, c.seed); });
-  out["flags"] = json::array();
-  if (out.contains("ift"))
-    for (const char* leg : {"forward", "reverse"})
-      for (const auto& f : out["ift"][leg].value("flags", json::array())) out["flags"].push_back(f);
-  out["timing_s"] = clock.timing();
-  out["timing_s"]["total"] = seconds_since(t0);
+  const bool ift = out.contains("ift");
+  out["flags"] = gathered_flags({ift ? &out["ift"]["forward"] : nullptr, ift ? &out["ift"]["reverse"] : nullptr});
+  out["timing_s"] = clock.record(t0);
   return out;
 }
 

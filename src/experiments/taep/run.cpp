@@ -494,7 +494,7 @@ class TaepRun {
   // Series (for the severity plots) with the separated-mode analytic curves (docs §2.5).
   void series() { out_["series"] = series_json(cfg_); }
 
-  json results() {
+  json results(Clock::time_point start) {
     json jm = json::array();
     out_["flags"] = json::array();
     for (size_t m = 0; m < models_.size(); ++m) {
@@ -513,7 +513,7 @@ class TaepRun {
     }
     out_["models"] = jm;
     out_["report"] = {{"side_by_side", cfg_.side_by_side}};
-    out_["timing_s"] = clock_.timing();
+    out_["timing_s"] = clock_.record(start);
     return out_;
   }
 
@@ -627,9 +627,7 @@ json run_taep_experiment(const TaepConfig& cfg, const RunContext& ctx) {
   if (cfg.generated_samples > 0) run.stage("generated_samples", {"sim.generated_samples"}, [&] { run.generated_samples(); });
   if (cfg.per_trajectory_csv) run.stage("per_trajectory", {"sim.trajectories"}, [&] { run.per_trajectory_files(); });
   run.stage("series", {}, [&] { run.series(); });
-  json out = run.results();
-  out["timing_s"]["total"] = seconds_since(t_start);
-  return out;
+  return run.results(t_start);
 }
 
 }  // namespace td
