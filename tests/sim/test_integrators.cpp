@@ -122,15 +122,7 @@ double exact_transition_error(int level) {
   return worst;
 }
 
-// N(0, c) in one dimension as a one-component mixture.
-GaussianMixture centered(double c) {
-  GaussianMixture g;
-  g.weights = Vec::Ones(1);
-  g.means = Mat::Zero(1, 1);
-  g.vars = Mat::Constant(1, 1, c);
-  return g;
-}
-constexpr double kC = 0.3;
+constexpr double kC = 0.3;  // the data N(0, kC) of the weak-order cases
 
 // A stochastic step x' = A x + B z, given by evaluating it on the rows (x, z) = (1, 0) and (0, 1).
 using AffineStep = std::function<void(const Mat& X, const Mat& Z, Mat& Xn)>;
@@ -145,7 +137,7 @@ std::pair<double, double> affine(const AffineStep& step) {
 // against the exact alpha^2 c + sigma^2.
 double reverse_weak_error(ReverseScheme scheme, int steps) {
   const Process p(default_process(ProcessKind::VP));
-  const MixtureScore score(centered(kC), p);
+  const MixtureScore score(test::isotropic_gaussian(1, kC), p);
   const TimeGrid grid(p.t_min(), p.T(), steps);
   double m = p.alpha(p.T()) * p.alpha(p.T()) * kC + p.sigma2(p.T());
   for (int s = steps - 1; s >= 0; --s) {
@@ -163,7 +155,7 @@ double reverse_weak_error(ReverseScheme scheme, int steps) {
 double fused_weak_error(ReverseScheme scheme, int steps) {
   const Process p(default_process(ProcessKind::VP));
   const TimeGrid grid(p.t_min(), p.T(), steps);
-  const FusedCloningSetup setup(centered(kC), p, grid, {}, scheme, 5, 1 << 20);
+  const FusedCloningSetup setup(test::isotropic_gaussian(1, kC), p, grid, {}, scheme, 5, 1 << 20);
   FusedCloningProblem silent = setup.problem();
   std::vector<ReverseCoef> quiet(setup.problem().step, setup.problem().step + steps);
   for (ReverseCoef& c : quiet) c.em_noise = c.sw = 0;
@@ -186,7 +178,7 @@ double fused_weak_error(ReverseScheme scheme, int steps) {
 // [0.05, 50], noise 1.003, as sample_edm_heun steps it: E x^2 at sigma_min from the prior N(0, 80^2).
 double edm_churn_moment(int levels) {
   const Process p(default_process(ProcessKind::EDM));
-  const MixtureScore score(centered(kC), p);
+  const MixtureScore score(test::isotropic_gaussian(1, kC), p);
   const double smax = 80, smin = 0.002, rho = 7, churn = 10, gamma = std::min(churn / (levels - 1), std::sqrt(2.0) - 1);
   std::vector<double> sg(static_cast<size_t>(levels));
   for (int i = 0; i < levels; ++i)

@@ -3,20 +3,11 @@
 
 namespace td {
 
-// N(0, c I) in d dimensions as a one-component mixture.
-GaussianMixture centered_gaussian(int d, double c) {
-  GaussianMixture g;
-  g.weights = Vec::Ones(1);
-  g.means = Mat::Zero(1, d);
-  g.vars = Mat::Constant(1, d, c);
-  return g;
-}
-
 // PF-ODE for Gaussian data N(0, c I): the exact flow is x_t = sqrt(v_t / v_T) x_T, v = alpha^2 c + sigma^2.
 // RK4 must converge at order 4.
 TEST(Samplers, ProbabilityFlowRk4ConvergesAtOrderFour) {
   const Process p(default_process(ProcessKind::VP));
-  const GaussianMixture g = centered_gaussian(2, 0.5);
+  const GaussianMixture g = test::isotropic_gaussian(2, 0.5);
   const MixtureScore s(g, p);
   auto v = [&](double t) { return p.alpha(t) * p.alpha(t) * 0.5 + p.sigma2(t); };
   const InitFn init = prior_init(p, 2, {3, Stream::Prior});
