@@ -33,10 +33,14 @@ void GaussianMixture::validate(const std::string& where) const {
 
 GaussianMixture GaussianMixture::marginal(double alpha, double sigma2) const {
   GaussianMixture m;
+  marginal_into(alpha, sigma2, m);
+  return m;
+}
+
+void GaussianMixture::marginal_into(double alpha, double sigma2, GaussianMixture& m) const {
   m.weights = weights;
   m.means = alpha * means;
   m.vars = (alpha * alpha) * vars.array() + sigma2;
-  return m;
 }
 
 GaussianMixture ring_mixture(int K, double radius, double std, int d) {

@@ -21,6 +21,8 @@ struct GaussianMixture {
   void validate(const std::string& where) const;
   // Marginal at time t of a process with kernel (alpha, sigma2).
   GaussianMixture marginal(double alpha, double sigma2) const;
+  // The same into `out`, reusing its storage (hot paths call it every step).
+  void marginal_into(double alpha, double sigma2, GaussianMixture& out) const;
 };
 
 // K equal isotropic modes on a circle of radius R in the first two coordinates (d >= 2).

@@ -57,39 +57,17 @@ class TaepObserver final : public ForwardObserver {
   }
 
   void step(const ForwardStep& st) override {
-    const double w = st.w;
-    evaluate(st.X, st.t, st.n, w);
-    const int n = n_, d = int(st.X.cols());
+    evaluate(st.X, st.t, st.n, st.w);
     // Steps 2k and 2k + 1 form step k of the grid of twice the step: its sum takes the integrand
     // at the pair's first node with the pair's increments (Richardson, on the same noise).
     const bool pair_start = st.n % 2 == 0;
-    const Mat& St = S_[0];
     for (size_t m = 0; m < models_.size(); ++m) {
-      const Mat& Sm = S_[m + 1];
-      J_.resize(n);
-      const double *dvm = div_[m + 1].data(), *dvt = div_[0].data();
-      double* J = J_.data();
-      for (int i = 0; i < n; ++i) J[i] = dvm[i] - dvt[i];
-      if (pair_start) pair_ds_[m].resize(n, d);
-      double* noi = noise_[m].data();
-      double* crs = coarse_[m].data();
-      // J = div s_m - div s* + (|s_m|^2 - |s*|^2)/2; noise: (s_m - s*) . int g dW.
-      for (int j = 0; j < d; ++j) {
-        const double *sm = Sm.col(j).data(), *sv = St.col(j).data(), *dw = st.dW.col(j).data();
-        double* pds = pair_ds_[m].col(j).data();
-        if (pair_start)
-          for (int i = 0; i < n; ++i) pds[i] = sm[i] - sv[i];
-        for (int i = 0; i < n; ++i) {
-          const double ds = sm[i] - sv[i];
-          J[i] += 0.5 * ds * (sm[i] + sv[i]);
-          if (opt_.product == NoiseProduct::Ito) noi[i] += ds * dw[i];
-          crs[i] += pds[i] * dw[i];
-        }
+      if (opt_.product == NoiseProduct::Ito) {
+        accumulate_ito(m, st, pair_start);
+        continue;
       }
-      if (pair_start) pair_J_[m] = J_;
-      kernel_[m] += w * J_;
-      coarse_[m] += w * pair_J_[m];
-      if (opt_.product == NoiseProduct::Midpoint) midpoint_noise(m, Sm - St, st.dW);
+      accumulate_kernel(m, st);
+      midpoint_noise(m, S_[m + 1] - S_[0], st.dW);
     }
     if (opt_.product == NoiseProduct::Midpoint) prev_dW_ = st.dW;
   }
@@ -158,6 +136,65 @@ class TaepObserver final : public ForwardObserver {
       hutchinson(*models_[m], probes(m), S_[1 + m], div_[1 + m]);
       hvar_[m] += (w * w) * res_.div_var;
     }
+  }
+  // One pass over the block for model m (the hot path): the integrand J = div s_m - div s* +
+  // (|s_m|^2 - |s*|^2)/2 into the kernel sum, the noise (s_m - s*) . int g dW, and the coarse twin
+  // (the pair's first integrand and Delta s with this step's increments). Per trajectory the
+  // operations and their order are those of accumulate_kernel plus the two increments' products.
+  void accumulate_ito(size_t m, const ForwardStep& st, bool pair_start) {
+    const int d = int(st.X.cols());
+    if (pair_start) {
+      pair_ds_[m].resize(n_, d);
+      pair_J_[m].resize(n_);
+    }
+    Columns c{S_[m + 1].data(), S_[0].data(), st.dW.data(), pair_ds_[m].data(), div_[m + 1].data(), div_[0].data(),
+              kernel_[m].data(), noise_[m].data(), coarse_[m].data(), pair_J_[m].data(), st.w, n_, d};
+    switch (d) {  // small d at compile time, so the loop over trajectories vectorizes
+      case 1: return pair_start ? ito_pass<1, true>(c) : ito_pass<1, false>(c);
+      case 2: return pair_start ? ito_pass<2, true>(c) : ito_pass<2, false>(c);
+      case 3: return pair_start ? ito_pass<3, true>(c) : ito_pass<3, false>(c);
+      default: return pair_start ? ito_pass<0, true>(c) : ito_pass<0, false>(c);
+    }
+  }
+  struct Columns {  // column-major n x d blocks (stride n) and per-trajectory sums of accumulate_ito
+    const double *sm, *sv, *dw;
+    double* pds;
+    const double *dvm, *dvt;
+    double *ker, *noi, *crs, *pJ;
+    double w;
+    int n, d;
+  };
+  template <int D, bool PairStart>
+  static void ito_pass(const Columns& c) {
+    const int d = D > 0 ? D : c.d;
+    const size_t n = size_t(c.n);
+    for (size_t i = 0; i < n; ++i) {
+      double J = c.dvm[i] - c.dvt[i], no = c.noi[i], co = c.crs[i];
+      for (int j = 0; j < d; ++j) {
+        const size_t k = size_t(j) * n + i;
+        const double a = c.sm[k], b = c.sv[k], ds = a - b;
+        if (PairStart) c.pds[k] = ds;
+        J += 0.5 * ds * (a + b);
+        no += ds * c.dw[k];
+        co += c.pds[k] * c.dw[k];
+      }
+      if (PairStart) c.pJ[i] = J;
+      c.noi[i] = no;
+      c.ker[i] += c.w * J;
+      c.crs[i] = co + c.w * c.pJ[i];
+    }
+  }
+  // The kernel sum alone: the midpoint product (a negative control) has no coarse twin.
+  void accumulate_kernel(size_t m, const ForwardStep& st) {
+    const int n = n_, d = int(st.X.cols());
+    J_.resize(n);
+    for (int i = 0; i < n; ++i) J_[i] = div_[m + 1][i] - div_[0][i];
+    for (int j = 0; j < d; ++j)
+      for (int i = 0; i < n; ++i) {
+        const double ds = S_[m + 1](i, j) - S_[0](i, j);
+        J_[i] += 0.5 * ds * (S_[m + 1](i, j) + S_[0](i, j));
+      }
+    kernel_[m] += st.w * J_;
   }
   // The trapezoid (Stratonovich) noise product of the negative control: each step's increment gets
   // half of Delta s at its pre-point and half at its post-point (here, for the previous step).

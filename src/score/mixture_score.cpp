@@ -16,15 +16,18 @@ std::string MixtureScore::describe() const {
   return fmt::format("exact mixture score (K = {}, d = {})", p0_.K(), p0_.dim());
 }
 
-GaussianMixture MixtureScore::marginal(double t) const {
-  GaussianMixture m = p0_.marginal(process_.alpha(t), process_.sigma2(t));
+GaussianMixture MixtureScore::marginal(double t) const { return marginal_buffer(t); }
+
+const GaussianMixture& MixtureScore::marginal_buffer(double t) const {
+  thread_local GaussianMixture m;
+  p0_.marginal_into(process_.alpha(t), process_.sigma2(t), m);
   if (!(m.vars.minCoeff() > 0))
     throw RunError(fmt::format("mixture marginal at t = {} has a zero variance (delta data needs t > 0)", t));
   return m;
 }
 
 void MixtureScore::eval(const Mat& X, double t, Mat* S, Vec* div, Vec* logp) const {
-  const GaussianMixture m = marginal(t);
+  const GaussianMixture& m = marginal_buffer(t);
   if (reference_)
     mixture_eval_reference(m, X, S, div, logp);
   else
@@ -38,7 +41,7 @@ bool MixtureScore::shares_components_with(const MixtureScore& o) const {
 
 void MixtureScore::score_divergence_shared(const std::vector<const MixtureScore*>& scores, const Mat& X, double t,
                                            const std::vector<Mat*>& S, const std::vector<Vec*>& div) {
-  const GaussianMixture m = scores.at(0)->marginal(t);  // components shared by all; weights are per score
+  const GaussianMixture& m = scores.at(0)->marginal_buffer(t);  // components shared by all; weights are per score
   thread_local std::vector<MixtureOutputs> outs;
   outs.clear();
   for (size_t i = 0; i < scores.size(); ++i) outs.push_back({&scores[i]->p0_.weights, S[i], div[i], nullptr});

@@ -31,6 +31,8 @@ class MixtureScore final : public Score {
   static void score_divergence_shared(const std::vector<const MixtureScore*>& scores, const Mat& X, double t,
                                       const std::vector<Mat*>& S, const std::vector<Vec*>& div);
   GaussianMixture marginal(double t) const;  // throws RunError if a variance is 0 at t
+  // The same in a per-thread buffer, valid until this thread's next call (the per-step hot paths).
+  const GaussianMixture& marginal_buffer(double t) const;
 
  private:
   void eval(const Mat& X, double t, Mat* S, Vec* div, Vec* logp) const;
