@@ -93,11 +93,10 @@ class Opaque final : public Score {
   explicit Opaque(const Score& s) : s_(s) {}
   int dim() const override { return s_.dim(); }
   std::string describe() const override { return s_.describe(); }
-  void score(const Mat& X, double t, Mat& S) const override { s_.score(X, t, S); }
-  bool has_divergence() const override { return true; }
-  void score_divergence(const Mat& X, double t, Mat& S, Vec& div) const override { s_.score_divergence(X, t, S, div); }
+  unsigned capabilities() const override { return s_.capabilities(); }
 
  private:
+  void compute(const ScoreRequest& q, ScoreResult& r) const override { s_.evaluate(q, r); }
   const Score& s_;
 };
 

@@ -116,23 +116,7 @@ void NetworkScore::named(F&& call) const {
   }
 }
 
-void NetworkScore::score(const Mat& X, double t, Mat& S) const {
-  Mat F;
-  const Vec tv = Vec::Constant(1, t);
-  named([&] { net_->forward(X, tv, F); });
-  check_output(X, tv, F, nullptr);
-  prediction_to_score(prediction_, process_, X, tv, F, S);
-}
-
-void NetworkScore::score_divergence(const Mat& X, double t, Mat& S, Vec& div) const {
-  ScoreResult r;
-  evaluate({X, t, nullptr, Divergence::Exact}, r);
-  S.swap(r.score);
-  div.swap(r.div);
-}
-
-void NetworkScore::evaluate(const ScoreRequest& q, ScoreResult& r) const {
-  if (q.log_density) throw InputError("score model '" + describe() + "' has no log-density");
+void NetworkScore::compute(const ScoreRequest& q, ScoreResult& r) const {
   const Vec tv = q.times ? *q.times : Vec::Constant(1, q.t);
   Mat F;
   if (q.divergence == Divergence::None) {
@@ -146,7 +130,6 @@ void NetworkScore::evaluate(const ScoreRequest& q, ScoreResult& r) const {
   if (q.divergence == Divergence::Exact) {
     named([&] { net_->forward_trace(q.X, tv, F, tr); });
   } else {
-    if (!q.probes || q.probes->empty()) throw InputError("Hutchinson divergence: at least one probe is needed");
     named([&] { net_->forward_quadratic(q.X, tv, *q.probes, F, per); });
     tr = per.rowwise().mean();
   }

@@ -60,19 +60,16 @@ class NetworkScore final : public Score {
   NetworkScore(std::shared_ptr<const Network> net, Process process, Prediction prediction, std::string name = "");
   int dim() const override { return net_->dim(); }
   std::string describe() const override;
-  void score(const Mat& X, double t, Mat& S) const override;
-  bool has_divergence() const override { return true; }
-  // Exact divergence (forward-mode Jacobian trace: d tangents per point).
-  void score_divergence(const Mat& X, double t, Mat& S, Vec& div) const override;
-  // Every request in one pass of the network, per-row times included: the exact divergence by its
-  // Jacobian trace, Hutchinson's as the mean over the probes of v . (J v), with div_var the variance
-  // of that mean (the per-probe sample variance / k; 0 when k = 1). No log-density.
-  void evaluate(const ScoreRequest& request, ScoreResult& result) const override;
-  bool supports(Divergence) const override { return true; }
+  // The exact divergence by the forward-mode Jacobian trace (d tangents per point), Hutchinson's as
+  // the mean over the probes of v . (J v); no log-density, no Jacobian.
+  unsigned capabilities() const override { return kExactDivergence | kHutchinson; }
   const Network& network() const { return *net_; }
   Prediction prediction() const { return prediction_; }
 
  private:
+  // Every request in one pass of the network, per-row times included; div_var is the variance of
+  // the probes' mean (the per-probe sample variance / k; 0 when k = 1).
+  void compute(const ScoreRequest& request, ScoreResult& result) const override;
   // A network's output must be finite (core/nonfinite): the time, first bad row and its input name a fault.
   void check_output(const Mat& X, const Vec& t, const Mat& F, const Vec* tr) const;
   template <class F>

@@ -48,14 +48,7 @@ void MixtureScore::score_divergence_shared(const std::vector<const MixtureScore*
   mixture_eval_fast(m, X, outs);
 }
 
-void MixtureScore::score(const Mat& X, double t, Mat& S) const { eval(X, t, &S, nullptr, nullptr); }
-void MixtureScore::score_divergence(const Mat& X, double t, Mat& S, Vec& div) const {
-  eval(X, t, &S, &div, nullptr);
-}
-void MixtureScore::log_density(const Mat& X, double t, Vec& logp) const {
-  eval(X, t, nullptr, nullptr, &logp);
-}
-void MixtureScore::jacobian(const RowVec& x, double t, Mat& J) const {
+void MixtureScore::jacobian_at(const RowVec& x, double t, Mat& J) const {
   mixture_jacobian(marginal(t), x, J);
 }
 

@@ -9,20 +9,14 @@
 
 namespace td {
 
-class MixtureScore final : public Score {
+class MixtureScore final : public PointwiseScore {
  public:
   // `reference` selects the plain scalar kernels (the oracle) instead of the vectorized ones.
   MixtureScore(GaussianMixture p0, Process process, bool reference = false);
   int dim() const override { return p0_.dim(); }
   const MixtureScore* mixture() const override { return this; }
   std::string describe() const override;
-  void score(const Mat& X, double t, Mat& S) const override;
-  bool has_divergence() const override { return true; }
-  void score_divergence(const Mat& X, double t, Mat& S, Vec& div) const override;
-  bool has_log_density() const override { return true; }
-  void log_density(const Mat& X, double t, Vec& logp) const override;
-  bool has_jacobian() const override { return true; }
-  void jacobian(const RowVec& x, double t, Mat& J) const override;
+  unsigned capabilities() const override { return kExactDivergence | kHutchinson | kLogDensity | kJacobian; }
 
   const GaussianMixture& data() const { return p0_; }
   // Same component means and variances and the same process (weights may differ), both fast.
@@ -35,6 +29,9 @@ class MixtureScore final : public Score {
   const GaussianMixture& marginal_buffer(double t) const;
 
  private:
+  void score_at(const Mat& X, double t, Mat& S, Vec* div) const override { eval(X, t, &S, div, nullptr); }
+  void log_density_at(const Mat& X, double t, Vec& logp) const override { eval(X, t, nullptr, nullptr, &logp); }
+  void jacobian_at(const RowVec& x, double t, Mat& J) const override;
   void eval(const Mat& X, double t, Mat* S, Vec* div, Vec* logp) const;
   GaussianMixture p0_;
   Process process_;

@@ -29,18 +29,21 @@ void PerturbedScore::apply(Mat& S) const {
   }
 }
 
-void PerturbedScore::score(const Mat& X, double t, Mat& S) const {
-  base_->score(X, t, S);
-  apply(S);
+unsigned PerturbedScore::capabilities() const {
+  const unsigned base = base_->capabilities();
+  return (base & (kExactDivergence | kJacobian)) | ((base & kJacobian) ? kHutchinson : 0u);
 }
 
-void PerturbedScore::score_divergence(const Mat& X, double t, Mat& S, Vec& div) const {
-  base_->score_divergence(X, t, S, div);
+void PerturbedScore::score_at(const Mat& X, double t, Mat& S, Vec* div) const {
+  if (div)
+    base_->score_divergence(X, t, S, *div);
+  else
+    base_->score(X, t, S);
   apply(S);
-  if (kind_ == PerturbKind::Scale) div *= (1.0 + eps_);  // rotation leaves div unchanged
+  if (div && kind_ == PerturbKind::Scale) *div *= (1.0 + eps_);  // rotation leaves div unchanged
 }
 
-void PerturbedScore::jacobian(const RowVec& x, double t, Mat& J) const {
+void PerturbedScore::jacobian_at(const RowVec& x, double t, Mat& J) const {
   base_->jacobian(x, t, J);
   if (kind_ == PerturbKind::Scale) {
     J *= (1.0 + eps_);

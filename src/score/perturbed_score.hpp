@@ -11,18 +11,18 @@ namespace td {
 
 enum class PerturbKind { Scale, Rotate };
 
-class PerturbedScore final : public Score {
+class PerturbedScore final : public PointwiseScore {
  public:
   PerturbedScore(std::shared_ptr<const Score> base, PerturbKind kind, double eps);
   int dim() const override { return base_->dim(); }
   std::string describe() const override;
-  void score(const Mat& X, double t, Mat& S) const override;
-  bool has_divergence() const override { return base_->has_divergence(); }
-  void score_divergence(const Mat& X, double t, Mat& S, Vec& div) const override;
-  bool has_jacobian() const override { return base_->has_jacobian(); }
-  void jacobian(const RowVec& x, double t, Mat& J) const override;
+  // The base's divergence and Jacobian (Hutchinson's divergence from that Jacobian); no log-density:
+  // a perturbed score is not the gradient of a density that evolves under the forward process.
+  unsigned capabilities() const override;
 
  private:
+  void score_at(const Mat& X, double t, Mat& S, Vec* div) const override;
+  void jacobian_at(const RowVec& x, double t, Mat& J) const override;
   void apply(Mat& S) const;
   std::shared_ptr<const Score> base_;
   PerturbKind kind_;

@@ -8,7 +8,7 @@ namespace td {
 
 bool Score::supports(Divergence d) const {
   return d == Divergence::None || (d == Divergence::Exact && has_divergence()) ||
-         (d == Divergence::Hutchinson && has_jacobian());
+         (d == Divergence::Hutchinson && (capabilities() & kHutchinson));
 }
 
 void require_support(const Score& s, Divergence d, const char* who) {
@@ -18,26 +18,86 @@ void require_support(const Score& s, Divergence d, const char* who) {
                        : fmt::format("{}: Hutchinson needs a network or a score with a Jacobian ('{}')", who, s.describe()));
 }
 
-namespace {
+void Score::evaluate(const ScoreRequest& q, ScoreResult& r) const {
+  auto lacks = [&](const char* what) { return InputError(fmt::format("score model '{}' has no {}", describe(), what)); };
+  const unsigned caps = capabilities();
+  if (q.divergence == Divergence::Exact && !(caps & kExactDivergence)) throw lacks("divergence");
+  if (q.divergence == Divergence::Hutchinson) {
+    if (!(caps & kHutchinson)) throw lacks("Hutchinson divergence (it needs a network or a Jacobian)");
+    if (!q.probes || q.probes->empty()) throw InputError("Hutchinson divergence: at least one probe is needed");
+  }
+  if (q.log_density && !(caps & kLogDensity)) throw lacks("log-density");
+  if (q.jacobian && !(caps & kJacobian)) throw lacks("Jacobian");
+  if (q.jacobian && q.X.rows() != 1) throw InputError("a Jacobian request takes one point");
+  compute(q, r);
+}
+
+// The shorthands move the caller's storage into the result and back, so it is reused.
+void Score::score(const Mat& X, double t, Mat& S) const {
+  ScoreResult r;
+  r.score.swap(S);
+  evaluate({X, t}, r);
+  S.swap(r.score);
+}
+
+void Score::score_divergence(const Mat& X, double t, Mat& S, Vec& div) const {
+  ScoreResult r;
+  r.score.swap(S);
+  r.div.swap(div);
+  evaluate({X, t, nullptr, Divergence::Exact}, r);
+  S.swap(r.score);
+  div.swap(r.div);
+}
+
+void Score::log_density(const Mat& X, double t, Vec& logp) const {
+  ScoreResult r;
+  r.log_density.swap(logp);
+  evaluate({X, t, nullptr, Divergence::None, nullptr, true, false, false}, r);
+  logp.swap(r.log_density);
+}
+
+void Score::jacobian(const RowVec& x, double t, Mat& J) const {
+  ScoreResult r;
+  r.jacobian.swap(J);
+  const Mat X = x;
+  evaluate({X, t, nullptr, Divergence::None, nullptr, false, false, false, true}, r);
+  J.swap(r.jacobian);
+}
+
+void score_and_divergence(const Score& s, const Mat& X, double t, const std::vector<Mat>& probes, Mat& S, Vec& div,
+                          const Vec* times) {
+  ScoreResult r;
+  s.evaluate({X, t, times, probes.empty() ? Divergence::Exact : Divergence::Hutchinson, &probes}, r);
+  S.swap(r.score);
+  div.swap(r.div);
+}
+
+void PointwiseScore::log_density_at(const Mat&, double, Vec&) const {
+  throw InputError("score model '" + describe() + "' has no log-density");
+}
+void PointwiseScore::jacobian_at(const RowVec&, double, Mat&) const {
+  throw InputError("score model '" + describe() + "' has no Jacobian");
+}
 
 // One time for the whole batch.
-void evaluate_at(const Score& s, const Mat& X, double t, const ScoreRequest& q, ScoreResult& r) {
+void PointwiseScore::compute_at(const Mat& X, double t, const ScoreRequest& q, ScoreResult& r) const {
+  if (q.jacobian) return jacobian_at(X.row(0), t, r.jacobian);
   switch (q.divergence) {
     case Divergence::None:
-      s.score(X, t, r.score);
+      if (q.score) score_at(X, t, r.score, nullptr);
       break;
     case Divergence::Exact:
-      s.score_divergence(X, t, r.score, r.div);
+      score_at(X, t, r.score, &r.div);
       break;
     case Divergence::Hutchinson: {  // v^T J v from the Jacobian, averaged over the probes
-      s.score(X, t, r.score);
+      score_at(X, t, r.score, nullptr);
       const size_t k = q.probes->size();
       r.div.setZero(X.rows());
       r.div_var.setZero(X.rows());
       if (q.per_probe) r.div_each.resize(X.rows(), Eigen::Index(k));
       Mat J;
       for (Eigen::Index i = 0; i < X.rows(); ++i) {
-        s.jacobian(X.row(i), t, J);
+        jacobian_at(X.row(i), t, J);
         double sum = 0, sum2 = 0;
         for (size_t p = 0; p < k; ++p) {
           const Mat& v = (*q.probes)[p];
@@ -51,27 +111,17 @@ void evaluate_at(const Score& s, const Mat& X, double t, const ScoreRequest& q, 
       break;
     }
   }
-  if (q.log_density) s.log_density(X, t, r.log_density);
+  if (q.log_density) log_density_at(X, t, r.log_density);
 }
 
-}  // namespace
-
-void score_and_divergence(const Score& s, const Mat& X, double t, const std::vector<Mat>& probes, Mat& S, Vec& div,
-                          const Vec* times) {
-  ScoreResult r;
-  s.evaluate({X, t, times, probes.empty() ? Divergence::Exact : Divergence::Hutchinson, &probes}, r);
-  S.swap(r.score);
-  div.swap(r.div);
-}
-
-void Score::evaluate(const ScoreRequest& q, ScoreResult& r) const {
-  if (q.divergence == Divergence::Hutchinson && (!q.probes || q.probes->empty()))
-    throw InputError("Hutchinson divergence: at least one probe is needed");
-  if (!q.times) return evaluate_at(*this, q.X, q.t, q, r);
+void PointwiseScore::compute(const ScoreRequest& q, ScoreResult& r) const {
+  if (!q.times) return compute_at(q.X, q.t, q, r);
   // A time per row: runs of equal consecutive times at once.
   const Eigen::Index n = q.X.rows();
   const Vec& t = *q.times;
-  r.score.resize(n, q.X.cols());
+  if (t.size() != n) throw InputError(fmt::format("score request: {} times for {} points", t.size(), n));
+  if (q.jacobian) return compute_at(q.X, t[0], q, r);
+  if (q.score) r.score.resize(n, q.X.cols());
   if (q.divergence != Divergence::None) r.div.resize(n), r.div_var.setZero(n);
   const bool each = q.per_probe && q.divergence == Divergence::Hutchinson;
   if (each) r.div_each.resize(n, Eigen::Index(q.probes->size()));
@@ -83,8 +133,10 @@ void Score::evaluate(const ScoreRequest& q, ScoreResult& r) const {
     while (j < n && t[j] == t[i]) ++j;
     for (size_t p = 0; p < pr.size(); ++p) pr[p] = (*q.probes)[p].middleRows(i, j - i);
     const Mat Xi = q.X.middleRows(i, j - i);
-    evaluate_at(*this, Xi, t[i], {Xi, t[i], nullptr, q.divergence, &pr, q.log_density, q.per_probe}, part);
-    r.score.middleRows(i, j - i) = part.score;
+    ScoreRequest qi = q;
+    qi.times = nullptr, qi.t = t[i], qi.probes = &pr;
+    compute_at(Xi, t[i], qi, part);
+    if (q.score) r.score.middleRows(i, j - i) = part.score;
     if (q.divergence != Divergence::None) {
       r.div.segment(i, j - i) = part.div;
       if (part.div_var.size()) r.div_var.segment(i, j - i) = part.div_var;
@@ -93,16 +145,6 @@ void Score::evaluate(const ScoreRequest& q, ScoreResult& r) const {
     if (q.log_density) r.log_density.segment(i, j - i) = part.log_density;
     i = j;
   }
-}
-
-void Score::score_divergence(const Mat&, double, Mat&, Vec&) const {
-  throw InputError("score model '" + describe() + "' has no divergence");
-}
-void Score::log_density(const Mat&, double, Vec&) const {
-  throw InputError("score model '" + describe() + "' has no log-density");
-}
-void Score::jacobian(const RowVec&, double, Mat&) const {
-  throw InputError("score model '" + describe() + "' has no Jacobian");
 }
 
 }  // namespace td

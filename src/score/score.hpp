@@ -1,8 +1,8 @@
 #pragma once
 // One interface for every score model: a request (the score of a batch X, n x d; its divergence,
-// none, exact or Hutchinson with the caller's probes; the log-density; one time for the batch or
-// one per row) and its result. Implementations must be thread-safe for concurrent const calls
-// (ensembles call them from several OpenMP threads).
+// none, exact or Hutchinson with the caller's probes; the log-density; the Jacobian at a point; one
+// time for the batch or one per row) and its result. Implementations must be thread-safe for
+// concurrent const calls (ensembles call them from several OpenMP threads).
 #include <string>
 #include <vector>
 
@@ -22,6 +22,8 @@ struct ScoreRequest {
                                              // by the caller (keyed by trajectory identity)
   bool log_density = false;
   bool per_probe = false;  // Hutchinson: also each probe's estimate (ScoreResult::div_each)
+  bool score = true;       // false: only what else is asked (a log-density alone)
+  bool jacobian = false;   // the Jacobian ds/dx of a one-row X (d x d), and nothing else
 };
 
 struct ScoreResult {
@@ -30,39 +32,62 @@ struct ScoreResult {
   Vec div_var;      // Hutchinson: the variance of the probe mean per row (0 with one probe)
   Mat div_each;     // Hutchinson with per_probe: n x k, each probe's estimate (their row mean is div)
   Vec log_density;  // requested: n
+  Mat jacobian;     // requested: d x d
 };
 
+// What a score can compute beyond s(X, t) itself (Score::capabilities).
+enum ScoreCapability : unsigned {
+  kExactDivergence = 1u << 0,  // Divergence::Exact
+  kHutchinson = 1u << 1,       // Divergence::Hutchinson
+  kLogDensity = 1u << 2,       // log q_t(X_i): the gradient of a known normalized density that evolves
+                               // under the forward process (an "exact score field", docs/models.md)
+  kJacobian = 1u << 3,         // ds/dx at one point
+};
+
+// One interface for every score model: a request in, a result out. `evaluate` checks the request
+// against `capabilities()` (an InputError naming the score and what it lacks) and hands it to the
+// model's one computation, `compute`. The rest are shorthands for common requests.
 class Score {
  public:
   virtual ~Score() = default;
   virtual int dim() const = 0;
   virtual std::string describe() const = 0;
-
-  // Serves any request the score supports. The default builds it from the methods below: the exact
-  // divergence from score_divergence, Hutchinson's from the Jacobian, per-row times by runs of equal
-  // times. Networks override it (one pass for per-row times and probes).
-  virtual void evaluate(const ScoreRequest& request, ScoreResult& result) const;
-  virtual bool supports(Divergence d) const;
-
-  // S = s(X, t), resized to n x d.
-  virtual void score(const Mat& X, double t, Mat& S) const = 0;
-
-  // S and div_i = (div s)(X_i, t).
-  virtual bool has_divergence() const { return false; }
-  virtual void score_divergence(const Mat& X, double t, Mat& S, Vec& div) const;
-
-  // log q_t(X_i) when the score is the gradient of a known normalized density that evolves under
-  // the forward process (an "exact score field", docs §2.5).
-  virtual bool has_log_density() const { return false; }
-  virtual void log_density(const Mat& X, double t, Vec& logp) const;
-
-  // Jacobian ds/dx at one point (d x d).
-  virtual bool has_jacobian() const { return false; }
-  virtual void jacobian(const RowVec& x, double t, Mat& J) const;
-
+  virtual unsigned capabilities() const = 0;
   // The exact score of a Gaussian mixture, where this is one (the fast paths that evaluate mixtures
   // together or fuse whole trajectories ask here); nullptr for every other score.
   virtual const MixtureScore* mixture() const { return nullptr; }
+
+  void evaluate(const ScoreRequest& request, ScoreResult& result) const;
+
+  bool has_divergence() const { return (capabilities() & kExactDivergence) != 0; }
+  bool has_log_density() const { return (capabilities() & kLogDensity) != 0; }
+  bool has_jacobian() const { return (capabilities() & kJacobian) != 0; }
+  bool supports(Divergence d) const;
+  // S = s(X, t), resized to n x d (the storage of S and div is reused).
+  void score(const Mat& X, double t, Mat& S) const;
+  // S and div_i = (div s)(X_i, t), exact.
+  void score_divergence(const Mat& X, double t, Mat& S, Vec& div) const;
+  void log_density(const Mat& X, double t, Vec& logp) const;
+  void jacobian(const RowVec& x, double t, Mat& J) const;
+
+ private:
+  // Serves a request that evaluate has checked.
+  virtual void compute(const ScoreRequest& request, ScoreResult& result) const = 0;
+};
+
+// A score known at one time in closed form (mixtures, uniform data, a perturbation of another
+// score): compute serves every request from the pieces below, per-row times by runs of equal times
+// and Hutchinson's divergence from the Jacobian.
+class PointwiseScore : public Score {
+ protected:
+  // S = s(X, t) and, when div is given, its exact divergence (asked only with kExactDivergence).
+  virtual void score_at(const Mat& X, double t, Mat& S, Vec* div) const = 0;
+  virtual void log_density_at(const Mat& X, double t, Vec& logp) const;  // asked only with kLogDensity
+  virtual void jacobian_at(const RowVec& x, double t, Mat& J) const;     // asked only with kJacobian
+
+ private:
+  void compute(const ScoreRequest& request, ScoreResult& result) const final;
+  void compute_at(const Mat& X, double t, const ScoreRequest& q, ScoreResult& r) const;
 };
 
 // Throws InputError naming `who` and the score unless it supports divergence `d` (checked up front).

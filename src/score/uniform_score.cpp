@@ -25,25 +25,20 @@ void UniformScore::coord(double x, double alpha, double sigma, double& logp, dou
   ds = (-a * pa + b * pb) / (sigma * D) - s * s;
 }
 
-void UniformScore::score(const Mat& X, double t, Mat& S) const {
-  Vec div;
-  score_divergence(X, t, S, div);
-}
-
-void UniformScore::score_divergence(const Mat& X, double t, Mat& S, Vec& div) const {
+void UniformScore::score_at(const Mat& X, double t, Mat& S, Vec* div) const {
   const double al = process_.alpha(t), sg = process_.sigma(t);
   S.resize(X.rows(), d_);
-  div.setZero(X.rows());
+  if (div) div->setZero(X.rows());
   double lp, s, ds;
   for (int j = 0; j < d_; ++j)
     for (Eigen::Index i = 0; i < X.rows(); ++i) {
       coord(X(i, j), al, sg, lp, s, ds);
       S(i, j) = s;
-      div[i] += ds;
+      if (div) (*div)[i] += ds;
     }
 }
 
-void UniformScore::log_density(const Mat& X, double t, Vec& logp) const {
+void UniformScore::log_density_at(const Mat& X, double t, Vec& logp) const {
   const double al = process_.alpha(t), sg = process_.sigma(t);
   logp.setZero(X.rows());
   double lp, s, ds;
@@ -54,7 +49,7 @@ void UniformScore::log_density(const Mat& X, double t, Vec& logp) const {
     }
 }
 
-void UniformScore::jacobian(const RowVec& x, double t, Mat& J) const {
+void UniformScore::jacobian_at(const RowVec& x, double t, Mat& J) const {
   const double al = process_.alpha(t), sg = process_.sigma(t);
   J.setZero(d_, d_);
   double lp, s, ds;

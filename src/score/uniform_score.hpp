@@ -11,20 +11,17 @@
 
 namespace td {
 
-class UniformScore final : public Score {
+class UniformScore final : public PointwiseScore {
  public:
   UniformScore(int d, Process process);
   int dim() const override { return d_; }
   std::string describe() const override;
-  void score(const Mat& X, double t, Mat& S) const override;
-  bool has_divergence() const override { return true; }
-  void score_divergence(const Mat& X, double t, Mat& S, Vec& div) const override;
-  bool has_log_density() const override { return true; }
-  void log_density(const Mat& X, double t, Vec& logp) const override;
-  bool has_jacobian() const override { return true; }
-  void jacobian(const RowVec& x, double t, Mat& J) const override;
+  unsigned capabilities() const override { return kExactDivergence | kHutchinson | kLogDensity | kJacobian; }
 
  private:
+  void score_at(const Mat& X, double t, Mat& S, Vec* div) const override;
+  void log_density_at(const Mat& X, double t, Vec& logp) const override;
+  void jacobian_at(const RowVec& x, double t, Mat& J) const override;
   // Per coordinate: log p, s and ds/dx.
   void coord(double x, double alpha, double sigma, double& logp, double& s, double& ds) const;
   int d_;

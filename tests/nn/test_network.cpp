@@ -531,7 +531,8 @@ TEST(Taep, HutchinsonTargetMatchesExactTargetDivergence) {
   struct NoJacobian final : Score {
     int dim() const override { return 3; }
     std::string describe() const override { return "no Jacobian"; }
-    void score(const Mat& X, double, Mat& S) const override { S = -X; }
+    unsigned capabilities() const override { return 0; }
+    void compute(const ScoreRequest& q, ScoreResult& r) const override { r.score = -q.X; }
   } bare;
   EXPECT_THROW(run_taep(p, grid, bare, {model.get()}, {16, 8}, init, PhiloxNoise({seed, Stream::Forward}), hutch),
                InputError);
