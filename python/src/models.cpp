@@ -36,6 +36,17 @@ void add_models(pb::module_& m) {
   pb::class_<Score, std::shared_ptr<Score>>(m, "Score", "A score model s(x, t) the engine evaluates")
       .def_property_readonly("dim", &Score::dim)
       .def("describe", &Score::describe)
+      .def_property_readonly(
+          "capabilities",
+          [](const Score& s) {
+            std::vector<std::string> c;
+            const unsigned bits = s.capabilities();
+            for (auto [bit, name] : {std::pair{kExactDivergence, "exact_divergence"}, {kHutchinson, "hutchinson"},
+                                     {kLogDensity, "log_density"}, {kJacobian, "jacobian"}})
+              if (bits & bit) c.push_back(name);
+            return c;
+          },
+          "What the score computes beyond s(x, t): exact_divergence, hutchinson, log_density, jacobian.")
       .def(
           "score",
           [](const Score& s, const Mat& X, const pb::object& t) {
@@ -49,6 +60,14 @@ void add_models(pb::module_& m) {
             return evaluate_at(s, X, t, Divergence::Exact, "Score.divergence").div;
           },
           pb::arg("x"), pb::arg("t"), "The exact divergence of s at the rows of x.");
+  m.def(
+      "model_kinds",
+      [] {
+        std::vector<std::pair<std::string, std::string>> out;
+        for (const ModelKindInfo& k : model_kinds()) out.emplace_back(k.kind, k.summary);
+        return out;
+      },
+      "The kinds a [[models]] entry can be (kind, summary), in the order an entry's keys select them.");
   m.def(
       "mixture_score",
       [](const GaussianMixture& gm, const Process& p) -> std::shared_ptr<Score> {

@@ -1,5 +1,6 @@
 """The observables on numpy against closed forms (fixed seeds, tolerances from their SEs)."""
 import math
+import pathlib
 
 import numpy as np
 import pytest
@@ -109,3 +110,17 @@ def test_entropy_production_satisfies_the_ift_in_both_directions():
               f"<dS_tot> = {r['total']['mean']:.4f}")
         assert abs(r["ift"] - 1) < tol and r["total"]["mean"] > -4 * r["total"]["mean_se"]
         assert r["dS_tot"].shape == (4000,)
+
+
+def test_model_kinds_and_score_capabilities_come_from_the_registries():
+    kinds = [k for k, _ in td.model_kinds()]
+    # The registry's order is the selection order; the exact score takes entries naming no kind.
+    assert kinds == ["mlp", "torchscript", "mixture", "exact"]
+    assert all(summary for _, summary in td.model_kinds())
+    p = td.Process("vp")
+    s = td.exact_score(td.ring(K=8, radius=2.0, std=0.1), p)
+    assert s.capabilities == ["exact_divergence", "hutchinson", "log_density", "jacobian"]
+    # docs/models.md's table has a row for every registered kind.
+    table = (pathlib.Path(__file__).resolve().parents[2] / "docs" / "models.md").read_text()
+    for k in kinds:
+        assert f"\n| {k} |" in table, k

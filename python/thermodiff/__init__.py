@@ -7,7 +7,7 @@ exporters that turn PyTorch models in the usual conventions into model files the
 
 docs/python.md describes the whole package.
 """
-from ._core import InputError, RunError
+from ._core import InputError, RunError, model_kinds
 from .runs import Results, builtin_config, builtins, run, validate
 from .blocks import (Mixture, Process, Score, cloning, conditional_entropy, entropy_production, entropy_rates, exact_score,
                      excess_entropy, fixed_points, grid, mixture, nll, pathwise_entropy, pathwise_entropy_generative,

@@ -2,18 +2,46 @@
 
 #include <cctype>
 #include <set>
+#include <type_traits>
 
 #include <fmt/format.h>
 
 #include "core/rng.hpp"
-#include "experiments/distribution_config.hpp"
-#include "experiments/network_config.hpp"
 
 namespace td {
 
 std::string ModelSpec::kind() const {
-  if (network) return network->torchscript ? "torchscript" : "mlp";
-  return mixture ? "mixture" : "exact";
+  return std::visit([](const auto& b) -> std::string {
+    if constexpr (std::is_same_v<std::decay_t<decltype(b)>, std::monostate>) return "unread";
+    else return std::decay_t<decltype(b)>::kind;
+  }, body);
+}
+
+const NetworkModelSpec* ModelSpec::network() const {
+  return std::visit([](const auto& b) -> const NetworkModelSpec* {
+    if constexpr (requires { b.net; }) return &b.net;
+    else return nullptr;
+  }, body);
+}
+
+std::optional<CollapseTag> ModelSpec::collapse() const {
+  return std::visit([](const auto& b) -> std::optional<CollapseTag> {
+    if constexpr (requires { b.collapse(); }) return b.collapse();
+    else return std::nullopt;
+  }, body);
+}
+
+nlohmann::json ModelSpec::network_record() const {
+  return std::visit([](const auto& b) -> nlohmann::json {
+    if constexpr (requires { b.record(); }) return b.record();
+    else return nullptr;
+  }, body);
+}
+
+std::vector<ModelKindInfo> model_kinds() {
+#define TD_MODEL_INFO(Kind) {Kind::kind, Kind::summary},
+  return {TD_MODEL_KINDS(TD_MODEL_INFO)};
+#undef TD_MODEL_INFO
 }
 
 namespace {
@@ -28,42 +56,24 @@ void check_name(ConfigReader& m, const std::string& name, std::set<std::string>&
               fmt::format("'{}' may contain only letters, digits, '-', '_' and '.'", name));
 }
 
-NetworkModelSpec read_network(ConfigReader& m, bool torchscript, const Dataset& data, const MlpSpec& mlp_defaults,
-                              const TrainSpec& train_defaults, uint64_t seed) {
-  NetworkModelSpec ns;
-  ns.torchscript = torchscript;
-  m.require(!m.has("ring") && !m.has("mixture") && !m.has("collapse"), torchscript ? "torchscript" : "mlp",
-            "a network model takes its data from `data`, not ring/mixture/collapse");
-  if (torchscript) {
-    m.require(!m.has("data") && !m.has("training"), m.has("data") ? "data" : "training",
-              "a TorchScript model is not trained here: it takes no data or training");
-    ConfigReader t = m.table("torchscript",
-        "this model is a user's TorchScript file { file, prediction }: forward(x [n, d] float32, t [n] float32) -> [n, d]");
-    ns.file = t.path("file", kRequired, "the TorchScript module (torch.jit.save), relative to the config file");
-    ns.prediction = parse_prediction_key(t, "prediction");
-    ns.check = t.boolean("check", true,
-        "check before any work that the model denoises the run's data in its declared prediction and time better than a "
-        "trivial predictor, naming the likely convention error when it does not (docs/models.md#check); false skips it");
-    t.finish();
-    return ns;
-  }
-  ConfigReader a = m.table("mlp",
-      "this model is an MLP trained in the run { width, hidden, embed, prediction } (top-level mlp gives defaults)");
-  ns.mlp = read_mlp(a, mlp_defaults);
-  ns.mlp.d = data.dim;
-  ns.prediction = ns.mlp.prediction;
-  if (auto dt = m.optional_table("data",
-      "an MLP's own training data: any data table (ring + collapse, mixture, points, file, kind) (default: the experiment's data)")) {
-    ns.data = read_data(*dt, DataRules{.collapse = true}, seed);
-    const Dataset& own = ns.data->data;
-    const char* key = dt->has("ring") ? "ring" : dt->has("mixture") ? "mixture" : dt->has("kind") ? "kind" : "file";
-    dt->require(own.dim == data.dim, key, fmt::format("data dimension {} differs from the experiment's {}", own.dim, data.dim));
-    dt->finish();
-  }
-  ns.train = train_defaults;
-  if (auto tr = m.optional_table("training",
-      "this model's training (top-level training gives defaults)")) ns.train = read_training(*tr, train_defaults, false);
-  return ns;
+// Whether entry `m` names this kind: its key (MixtureModel: ring or mixture); the kind without a
+// key (the exact score) takes any entry that reaches it.
+template <class Kind>
+bool selects(const ConfigReader& m) {
+  if constexpr (requires { Kind::selected(m); }) return Kind::selected(m);
+  else return Kind::key == nullptr || m.has(Kind::key);
+}
+
+// The first registered kind the entry names reads it.
+ModelBody read_body(ConfigReader& m, const ModelReadContext& c) {
+  ModelBody body;
+  auto read = [&]<class Kind>(std::type_identity<Kind>) {
+    if (std::holds_alternative<std::monostate>(body) && selects<Kind>(m)) body = Kind::read(m, c);
+  };
+#define TD_READ_KIND(Kind) read(std::type_identity<Kind>{});
+  TD_MODEL_KINDS(TD_READ_KIND)
+#undef TD_READ_KIND
+  return body;
 }
 
 }  // namespace
@@ -74,43 +84,13 @@ std::vector<ModelSpec> read_models(ConfigReader& r, const Dataset& data, const M
   if (models.empty()) r.fail("models", "missing: at least one [[models]] entry is required");
   // Each model (and its exact-field companion) has its own random substreams (core/rng.hpp).
   if (models.size() > kMaxSubstream / 2) r.fail("models", fmt::format("{} models: at most {}", models.size(), kMaxSubstream / 2));
-  const bool data_has_exact = data.law.has_value() || data.synthetic.has_value();
   std::set<std::string> names;
   std::vector<ModelSpec> out;
   for (auto& m : models) {
     ModelSpec ms;
     ms.name = m.string("name", kRequired, "letters, digits, -, _, .; unique");
     check_name(m, ms.name, names);
-    const bool mlp = m.has("mlp"), ts = m.has("torchscript");
-    m.require(!(mlp && ts), "torchscript", "give either mlp or torchscript, not both");
-    if (mlp || ts) {
-      ms.network = read_network(m, ts, data, mlp_defaults, train_defaults, seed);
-      if (ms.network->data && ms.network->data->collapse) {  // trained on a collapsed ring: the report's series
-        ms.collapse = ms.network->data->collapse;
-        ms.collapse_K = ms.network->data->ring_K;
-      }
-      ms.network->hutchinson_probes = m.int32("hutchinson_probes", rules.default_probes,
-          "network models: Rademacher probes per divergence, keyed by trajectory and step (0: exact divergence, d + 1 network passes; default 0 for d <= 64, else 1 in TAEP, 1 in likelihood and information)");
-      m.require(ms.network->hutchinson_probes >= 0 && ms.network->hutchinson_probes <= rules.max_probes, "hutchinson_probes",
-                fmt::format("must be in [0, {}] (0: exact divergence, d + 1 network passes)", rules.max_probes));
-    } else {
-      int K = 0;
-      ms.mixture = read_distribution(m, false, K);
-      if (ms.mixture) {
-        if ((ms.collapse = read_collapse(m, K))) {
-          ms.mixture->weights = collapse_weights(K, ms.collapse->first, ms.collapse->second);
-          ms.collapse_K = K;
-        }
-        m.require(ms.mixture->dim() == data.dim, m.has("ring") ? "ring" : "mixture",
-                  fmt::format("model dimension {} differs from the target's {}", ms.mixture->dim(), data.dim));
-      } else {
-        m.require(!m.has("collapse"), "collapse", "needs the ring (collapse reweights the ring's K modes)");
-        m.require(data_has_exact, "name",
-                  fmt::format("model '{}' names no kind (mlp, torchscript, ring or mixture), so it is the data's exact "
-                              "score, but {} has none (an image set read from files: use its empirical law)",
-                              ms.name, data.description));
-      }
-    }
+    ms.body = read_body(m, {ms.name, data, mlp_defaults, train_defaults, rules, seed});
     if (auto p = m.optional_table("perturb",
         "{ kind = scale | rotate, eps }: (1 + eps) s, or s + eps Omega s (divergence-free)")) {
       PerturbSpec ps;

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <memory>
+#include <type_traits>
+#include <variant>
 
 #include "core/error.hpp"
 #include "core/rng.hpp"
@@ -20,23 +22,12 @@ using json = nlohmann::json;
 std::shared_ptr<const Score> build_model(const ModelSpec& ms, const Dataset& data, const std::string& data_name,
                                          const std::shared_ptr<const Score>& data_exact, const Process& process,
                                          uint64_t seed, const RunContext& ctx, json& info) {
-  std::shared_ptr<const Score> s;
-  if (ms.network && ms.network->torchscript) {
-    s = std::make_shared<NetworkScore>(std::make_shared<TorchScriptNet>(ms.network->file, data.dim, std::vector<double>{process.t_min()}), process,
-                                       ms.network->prediction, ms.name);
-  } else if (ms.network) {
-    const NetworkModelSpec& ns = *ms.network;
-    const Dataset& train_on = ns.data ? ns.data->data : data;
-    const std::string source =
-        !ns.data ? data_name : train_on.kind == DataKind::Mixture ? "mixture (see config)" : train_on.description;
-    // Train stream steps 0 and 1 are the DSM loop's times and noise: the data at steps 2 and 3.
-    s = train_mlp_score(ms.name, ns.mlp, ns.train, process, train_on.sampler({seed, Stream::Train}, 2), source, seed, ctx, info);
-  } else if (ms.mixture) {
-    s = std::make_shared<MixtureScore>(*ms.mixture, process);
-  } else {
-    if (!data_exact) throw InputError(fmt::format("model '{}': {} has no exact score", ms.name, data.description));
-    s = data_exact;
-  }
+  const ModelBuildContext c{ms.name, data, data_name, data_exact, process, seed, ctx, info};
+  std::shared_ptr<const Score> s = std::visit([&](const auto& b) -> std::shared_ptr<const Score> {
+    if constexpr (std::is_same_v<std::decay_t<decltype(b)>, std::monostate>)
+      throw InputError(fmt::format("model '{}' was not read", ms.name));
+    else return b.build(c);
+  }, ms.body);
   if (ms.perturb) s = std::make_shared<PerturbedScore>(s, ms.perturb->kind, ms.perturb->eps);
   return s;
 }
@@ -78,22 +69,22 @@ json check_models(const std::vector<ModelSpec>& models, const Dataset& data, con
   const Process process(params);
   for (size_t i = 0; i < models.size(); ++i) {
     const ModelSpec& ms = models[i];
-    if (!ms.network || !ms.network->torchscript) continue;
-    const NetworkModelSpec& ns = *ms.network;
-    const std::string where = fmt::format("model '{}' (models[{}].torchscript, {})", ms.name, i, ns.file);
+    const TorchScriptModel* ts = ms.as<TorchScriptModel>();
+    if (!ts) continue;
+    const std::string where = fmt::format("model '{}' (models[{}].torchscript, {})", ms.name, i, ts->file);
     std::unique_ptr<TorchScriptNet> net;
     try {
-      net = std::make_unique<TorchScriptNet>(ns.file, data.dim, probe_times(params));
+      net = std::make_unique<TorchScriptNet>(ts->file, data.dim, probe_times(params));
     } catch (const InputError& e) {
       throw InputError(fmt::format("model '{}' (models[{}].torchscript): {}", ms.name, i, e.what()));
     }
-    if (!ns.check) {
+    if (!ts->check) {
       out.push_back({{"model", ms.name}, {"skipped", true}, {"verdict", "not checked (check = false)"}});
       continue;
     }
     ConventionCheck c;
     try {
-      c = check_network(*net, ns.prediction, &data, process, seed, i);
+      c = check_network(*net, ts->net.prediction, &data, process, seed, i);
     } catch (const std::exception& e) {
       throw InputError(fmt::format("{}: failed on the convention check's draws: {}", where, e.what()));
     }
@@ -107,20 +98,11 @@ json check_models(const std::vector<ModelSpec>& models, const Dataset& data, con
 }
 
 std::shared_ptr<const Score> companion_score(const ModelSpec& ms, const Process& process) {
-  if (!ms.network || ms.network->torchscript || !ms.network->data || ms.perturb) return nullptr;
-  const Dataset& own = ms.network->data->data;
+  const MlpModel* mlp = ms.as<MlpModel>();
+  if (!mlp || !mlp->data || ms.perturb) return nullptr;
+  const Dataset& own = mlp->data->data;
   if (own.kind != DataKind::Mixture) return nullptr;
   return std::make_shared<MixtureScore>(*own.law, process);
-}
-
-json network_json(const NetworkModelSpec& ns) {
-  json j = {{"kind", ns.torchscript ? "torchscript" : "mlp"},
-            {"prediction", prediction_name(ns.prediction)},
-            {"divergence", ns.hutchinson_probes > 0 ? "hutchinson" : "exact"},
-            {"hutchinson_probes", ns.hutchinson_probes}};
-  if (ns.torchscript) j["file"] = ns.file;
-  else j["mlp"] = {{"width", ns.mlp.width}, {"hidden", ns.mlp.hidden}, {"embed", ns.mlp.embed}};
-  return j;
 }
 
 }  // namespace td

@@ -46,7 +46,4 @@ std::string refusal_message(const std::string& where, const ConventionCheck& c, 
 // network would give (null for every other model).
 std::shared_ptr<const Score> companion_score(const ModelSpec& ms, const Process& process);
 
-// results.json's record of a model's network (kind, prediction, divergence, architecture).
-nlohmann::json network_json(const NetworkModelSpec& ns);
-
 }  // namespace td

@@ -129,14 +129,14 @@ json run_rates(const InformationConfig& c, const Process& p, const MixtureScore&
     const Score& score = run_models.score(i);
     const json& training = run_models.training(i);
     ConditionalEntropyOptions o = *c.rates;
-    o.hutchinson_probes = ms.network ? ms.network->hutchinson_probes : 0;
+    o.hutchinson_probes = ms.network() ? ms.network()->hutchinson_probes : 0;
     o.spectrum_samples = 0;  // the Jacobian spectrum is the exact score's
     const ConditionalEntropyRates mr = conditional_entropy_rates(p, score, data, o);
     rate_flags(flags, ms.name, mr);
     json m = rate_curves_json(mr);
     m["name"] = ms.name;
     m["kind"] = ms.kind();
-    if (ms.network) m["network"] = network_json(*ms.network);
+    if (ms.network()) m["network"] = ms.network_record();
     if (!training.is_null()) m["training"] = training;
     m["hutchinson_probes"] = o.hutchinson_probes;
     models.push_back(m);

@@ -56,12 +56,12 @@ void expand_sweep(LikelihoodConfig& c, const std::string& file) {
         }
         run.name = fmt::format("{}-{}-s{}", image_kind_name(k), pn, fmt_sigma(s));
         run.model.name = run.name;
-        NetworkModelSpec net;
+        MlpModel net;
         net.mlp = c.mlp_defaults;
         net.mlp.d = images.pixels();
         net.train = c.train_defaults;
-        net.prediction = c.mlp_defaults.prediction;
-        run.model.network = net;
+        net.net.prediction = c.mlp_defaults.prediction;
+        run.model.body = net;
         c.runs.push_back(run);
       }
 }

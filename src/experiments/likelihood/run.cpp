@@ -395,7 +395,7 @@ Measured measure_run(const LikelihoodConfig& cfg, const LikelihoodRun& run, cons
     score = build_model(run.model, data, data.description, exact, process, cfg.seed, ctx, info);
     if (!info.is_null()) m["training"] = info;
   });
-  if (run.model.network) m["network"] = network_json(*run.model.network);
+  if (run.model.network()) m["network"] = run.model.network_record();
   m["kind"] = run.model.kind();
   const RowSubset points = evaluation_points(data, cfg.seed, cfg.test_samples, cfg.dequantize);
   ctx.log(fmt::format("likelihood: the NLL on {}", points.what));

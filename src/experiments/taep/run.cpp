@@ -243,20 +243,20 @@ json series_json(const TaepConfig& cfg) {
         members.push_back(&o);
       }
     bool collapse_series = cfg.target_is_ring;
-    for (auto* o : members) collapse_series &= o->collapse.has_value() && o->collapse_K == cfg.target.K();
+    for (auto* o : members) collapse_series &= o->collapse() && o->collapse()->K == cfg.target.K();
     if (collapse_series && members.size() >= 2) {
       const int K = cfg.target.K();
       bool same_m = true, same_alpha = true;
       for (auto* o : members) {
-        same_m &= o->collapse->first == members[0]->collapse->first;
-        same_alpha &= std::abs(o->collapse->second - members[0]->collapse->second) < 1e-12;
+        same_m &= o->collapse()->m == members[0]->collapse()->m;
+        same_alpha &= std::abs(o->collapse()->alpha - members[0]->collapse()->alpha) < 1e-12;
       }
       json cx = json::array(), ckl = json::array(), cv = json::array();
       if (same_m) {
         sj["x_label"] = "alpha (weight of the collapsed modes relative to 1/K)";
         double lo = 1e300, hi = -1e300;
-        for (auto* o : members) lo = std::min(lo, o->collapse->second), hi = std::max(hi, o->collapse->second);
-        const int mm = members[0]->collapse->first;
+        for (auto* o : members) lo = std::min(lo, o->collapse()->alpha), hi = std::max(hi, o->collapse()->alpha);
+        const int mm = members[0]->collapse()->m;
         for (int i = 0; i <= 200; ++i) {
           const double a = lo * std::pow(hi / lo, i / 200.0);
           const Vec w = collapse_weights(K, mm, a);
@@ -264,7 +264,7 @@ json series_json(const TaepConfig& cfg) {
         }
       } else if (same_alpha) {
         sj["x_label"] = "m (number of under-weighted modes)";
-        const double a = members[0]->collapse->second;
+        const double a = members[0]->collapse()->alpha;
         for (int mm = 0; mm < K && mm * a / K < 1.0; ++mm) {
           const Vec w = collapse_weights(K, mm, a);
           cx.push_back(mm), ckl.push_back(kl_separated_uniform(w)), cv.push_back(relvar_separated_uniform(w));
@@ -296,9 +296,9 @@ class TaepRun {
     for (size_t i = 0; i < cfg_.models.size(); ++i) {
       const ModelSpec& ms = cfg_.models[i];
       models_.push_back(build_model(ms, cfg_.data, "the target", target_, process_, cfg_.seed, ctx_, training_[i]));
-      if (ms.network) {
+      if (const NetworkModelSpec* net = ms.network()) {
         opt_.hutchinson_probes.resize(cfg_.models.size(), 0);
-        opt_.hutchinson_probes[i] = ms.network->hutchinson_probes;
+        opt_.hutchinson_probes[i] = net->hutchinson_probes;
       }
     }
     companion_of_.assign(models_.size(), -1);
@@ -422,8 +422,9 @@ class TaepRun {
       if (models_[m]->has_log_density()) {
         json ex = exact_json(exact_reference_of(*models_[m], sub(m)));
         if (separated_curve(ms)) {
-          ex["kl_separated"] = kl_separated_uniform(ms.mixture->weights);
-          ex["relvar_separated"] = relvar_separated_uniform(ms.mixture->weights);
+          const Vec& w = ms.as<MixtureModel>()->mixture.weights;
+          ex["kl_separated"] = kl_separated_uniform(w);
+          ex["relvar_separated"] = relvar_separated_uniform(w);
         }
         rows_[m]["exact"] = ex;
       }
@@ -432,8 +433,8 @@ class TaepRun {
       json& ef = rows_[m]["exact_field"];
       ef["exact"] = exact_json(exact_reference_of(*companions_[c - models_.size()], uint32_t(c) + 1));
       if (separated_curve(ms)) {
-        ef["kl_separated"] = kl_separated_uniform(ms.network->data->data.law->weights);
-        ef["relvar_separated"] = relvar_separated_uniform(ms.network->data->data.law->weights);
+        ef["kl_separated"] = kl_separated_uniform(ms.as<MlpModel>()->data->data.law->weights);
+        ef["relvar_separated"] = relvar_separated_uniform(ms.as<MlpModel>()->data->data.law->weights);
       }
     }
   }
@@ -535,7 +536,7 @@ class TaepRun {
 
   bool separated_curve(const ModelSpec& ms) const {
     const bool uniform = (cfg_.target.weights.array() - 1.0 / cfg_.target.K()).abs().maxCoeff() < 1e-12;
-    return ms.collapse && cfg_.target_is_ring && ms.collapse_K == cfg_.target.K() && uniform;
+    return ms.collapse() && cfg_.target_is_ring && ms.collapse()->K == cfg_.target.K() && uniform;
   }
 
   ExactReference exact_reference_of(const Score& model, uint32_t substream) const {
@@ -560,7 +561,8 @@ class TaepRun {
     r["description"] = models_[m]->describe();
     r["series"] = ms.series;
     r["x"] = ms.x ? json(*ms.x) : json(nullptr);
-    r["collapse"] = ms.collapse ? json{{"m", ms.collapse->first}, {"alpha", ms.collapse->second}} : json(nullptr);
+    const std::optional<CollapseTag> col = ms.collapse();
+    r["collapse"] = col ? json{{"m", col->m}, {"alpha", col->alpha}} : json(nullptr);
     r["perturb"] = ms.perturb ? json{{"kind", ms.perturb->kind == PerturbKind::Scale ? "scale" : "rotate"},
                                      {"eps", ms.perturb->eps}}
                               : json(nullptr);
@@ -577,10 +579,10 @@ class TaepRun {
     for (size_t i = 0; i < neg.size(); ++i) neg[i] = -traj_[m].sigma[i];
     r["ift_running"] = running_json(running_mean_exp(neg));
     if (!training_[m].is_null()) r["training"] = training_[m];
-    if (ms.network) {
-      r["network"] = network_json(*ms.network);
+    if (const NetworkModelSpec* net = ms.network()) {
+      r["network"] = ms.network_record();
       // mean added variance of Sigma from the probes; unknown (null) with a single probe
-      r["network"]["hutchinson_var"] = ms.network->hutchinson_probes >= 2 ? json(s.hutchinson_var) : json(nullptr);
+      r["network"]["hutchinson_var"] = net->hutchinson_probes >= 2 ? json(s.hutchinson_var) : json(nullptr);
     }
     if (companion_of_[m] >= 0) {  // the companion's TAEP on the same bins
       const size_t c = size_t(companion_of_[m]);
