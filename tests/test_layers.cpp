@@ -32,8 +32,9 @@ TEST(Layers, EachLayerSeesOnlyTheLayersBelowIt) {
       {"score", {"core", "process", "data"}},
       {"nn", {"core", "process", "data", "score"}},
       {"sim", {"core", "process", "data", "score"}},
-      {"platform", {"core", "process", "data", "score", "sim"}},
       {"observe", {"core", "process", "data", "score", "sim"}},
+      // The platform launches the ensembles: observe's blocks of trajectories, or its fused kernels.
+      {"platform", {"core", "process", "data", "score", "sim", "observe"}},
       {"train", {"core", "process", "data", "score", "nn"}},
       {"report", {"core"}},
       {"experiments", {"core", "process", "data", "score", "nn", "sim", "platform", "observe", "train", "report"}},
@@ -49,6 +50,7 @@ TEST(Layers, EachLayerSeesOnlyTheLayersBelowIt) {
   EXPECT_NE(compile((roots / "data").string(), "score/score.hpp"), 0);
   EXPECT_NE(compile((roots / "observe").string(), "nn/network.hpp"), 0);
   EXPECT_EQ(compile((roots / "observe").string(), "core/error.hpp"), 0);
+  EXPECT_NE(compile((roots / "observe").string(), "platform/platform.hpp"), 0);
 }
 
 }  // namespace

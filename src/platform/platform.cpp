@@ -5,6 +5,10 @@
 
 namespace td {
 
+std::vector<TaepTrajectories> Platform::taep_ensemble(const TaepJob& j, const EnsembleSpec& spec) const {
+  return run_taep(j.process, j.grid, j.target, j.models, spec, j.init, PhiloxNoise(j.noise_key), j.opt);
+}
+
 #define TD_DECLARE_PLATFORM(name) const Platform* name##_platform(std::string* why);
 TD_PLATFORMS(TD_DECLARE_PLATFORM)
 #undef TD_DECLARE_PLATFORM

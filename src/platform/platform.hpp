@@ -10,10 +10,24 @@
 #include "core/rng.hpp"
 #include "core/types.hpp"
 #include "data/mixture.hpp"
+#include "observe/speciation.hpp"
+#include "observe/taep.hpp"
 #include "sim/fused_cloning.hpp"
 #include "sim/fused_taep.hpp"
 
 namespace td {
+
+// A TAEP ensemble as the experiments ask for it: run_taep's arguments (observe/taep.hpp), with the
+// keys its initial states and forward noise are drawn from (a fused kernel draws them itself).
+struct TaepJob {
+  const Process& process;
+  const TimeGrid& grid;
+  const Score& target;
+  const std::vector<const Score*>& models;
+  const InitFn& init;  // x_{t_min}: the target's marginal sampler with key init_key (step 0)
+  RngKey init_key, noise_key;
+  const TaepOptions& opt;
+};
 
 class Platform {
  public:
@@ -28,10 +42,17 @@ class Platform {
   virtual void taep_mixture(const FusedTaepProblem& p, uint64_t first, int n, FusedTaepOut out) const = 0;
   // Whole cloning samples first .. first + n - 1 (sim/fused_cloning.hpp): same[b n + i].
   virtual void cloning(const FusedCloningProblem& p, uint64_t first, int n, unsigned char* same) const = 0;
-  // Whether the experiments' exact-mixture ensembles (TAEP trajectories, cloning samples) run as the
-  // fused kernels above on this platform, a thread per trajectory — on a GPU — rather than as the
-  // engine's blocks of trajectories, which are faster on a CPU.
-  virtual bool fused_ensembles() const { return false; }
+
+  // The experiments' ensembles. The TAEP ensemble of `job` over spec's range: run_taep's result,
+  // trajectory for trajectory. By default the engine's blocks of trajectories (observe/taep.cpp,
+  // the fastest on a CPU); a platform with fused kernels runs them where the job allows.
+  virtual std::vector<TaepTrajectories> taep_ensemble(const TaepJob& job, const EnsembleSpec& spec) const;
+  // How taep_ensemble runs `job` where that is not the blocks by design: what and where, or why it
+  // falls back to the blocks ("" for the blocks by design): for the log and results.json's device.
+  virtual std::string taep_ensemble_how(const TaepJob&) const { return ""; }
+  // The launch the cloning ensemble runs its samples on (observe/speciation.hpp CloningOptions::fused),
+  // empty for the engine's blocks.
+  virtual FusedCloningLaunch cloning_ensemble() const { return {}; }
   // The hardware it computes on, for the run's log and results.json ("" for the host's CPU).
   virtual std::string hardware() const { return ""; }
 };

@@ -48,7 +48,7 @@ TEST(Platforms, CudaMatchesTheReferenceWhereThereIsAGpu) {
   }
   std::printf("  device: %s\n", s.device.c_str());
   const Platform& cuda = platform("cuda");
-  EXPECT_TRUE(cuda.fused_ensembles());
+  EXPECT_TRUE(cuda.cloning_ensemble());
   for (const KernelComparison& c : compare_platforms(platform("reference"), cuda, 4, 1)) {
     std::printf("  cuda %-40s %-44s NMSE %.2e (allowed %.0e)\n", c.kernel.c_str(), c.shape.c_str(), c.nmse, c.tolerance);
     EXPECT_TRUE(c.ok()) << c.kernel << " " << c.shape << ": NMSE " << c.nmse;

@@ -271,10 +271,7 @@ json run_cloning(const InformationConfig& c, const RunContext& ctx) {
     o.seed = c.seed;
     o.scheme = s.scheme;
     o.dt_error = true;
-    if (ctx.platform->fused_ensembles())  // the platform's fused sample kernel: the same classes as the block path
-      o.fused = [pf = ctx.platform](const FusedCloningProblem& q, uint64_t first, int n, unsigned char* same) {
-        pf->cloning(q, first, n, same);
-      };
+    o.fused = ctx.platform->cloning_ensemble();  // a fused sample kernel (the same classes), or the blocks
     Refinement rf;
     const CloningResult r = refine_steps(c.grid, s.steps, [&](int steps) {
       GridSpec sp = spec;
@@ -476,7 +473,7 @@ json run_information_experiment(const InformationConfig& c, const RunContext& ct
     timed("pathwise", {"pathwise.samples", "pathwise.generative_samples"}, [&] { return run_pathwise(c, p, *s, *models, ctx); });
   if (c.speciation) timed("speciation", {}, [&] { return run_speciation(*c.speciation); });
   if (c.cloning) timed("cloning", {"cloning.samples"}, [&] { return run_cloning(c, ctx); });
-  if (c.cloning && ctx.platform->fused_ensembles()) out["device"]["cloning"] = ctx.platform->name() + " (fused sample kernel)";
+  if (c.cloning && ctx.platform->cloning_ensemble()) out["device"]["cloning"] = ctx.platform->name() + " (fused sample kernel)";
   if (c.collapse) timed("collapse", {"collapse.samples"}, [&] { return run_collapse(c, ctx); });
   if (c.entropic_time)
     timed("entropic_time", {"entropic_time.samples", "entropic_time.mc_samples"}, [&] { return run_entropic_time(c); });

@@ -1,5 +1,4 @@
 #include "experiments/taep/run.hpp"
-#include "experiments/taep/fused.hpp"
 
 #include <algorithm>
 #include <array>
@@ -345,20 +344,15 @@ class TaepRun {
     const RngKey init_key{cfg_.seed, Stream::Init}, noise_key{cfg_.seed, Stream::Forward};
     const MarginalSampler init_sampler = mixture_marginal_sampler(cfg_.target, process_, init_key);
     const InitFn init = [&](const uint64_t* ids, int n, Mat& X) { init_sampler(grid_.t_min(), ids, n, 0, X); };
-    TaepEnsembleFn run = [&](const EnsembleSpec& spec) {
-      return run_taep(process_, grid_, *target_, scores_, spec, init, PhiloxNoise(noise_key), opt_);
-    };
+    // The platform runs it: the engine's blocks on a CPU, a fused kernel where it has one and the
+    // job allows (what it ran, or why not, logged and recorded).
     const Platform& pf = *ctx_.platform;
-    if (pf.fused_ensembles()) {  // the platform's fused kernel where it applies; the reason logged and recorded where not
-      const std::string why = fused_taep_unsupported(*target_, scores_, opt_);
-      out_["device"]["taep_ensemble"] = why.empty() ? pf.name() + " (fused exact-mixture kernel)" : "cpu: " + why;
-      if (why.empty())
-        run = [&](const EnsembleSpec& spec) {
-          return run_taep_fused(pf, process_, grid_, *target_, scores_, spec, init_key, noise_key);
-        };
-      else
-        ctx_.log("taep: device = " + pf.name() + ", but the ensemble runs on the CPU: " + why);
+    const TaepJob job{process_, grid_, *target_, scores_, init, init_key, noise_key, opt_};
+    if (const std::string how = pf.taep_ensemble_how(job); !how.empty()) {
+      out_["device"]["taep_ensemble"] = how;
+      ctx_.log("taep: device = " + pf.name() + ", the ensemble runs on " + how);
     }
+    const TaepEnsembleFn run = [&](const EnsembleSpec& spec) { return pf.taep_ensemble(job, spec); };
     const auto t0 = Clock::now();
     traj_ = run_taep_resumable(ctx_, grid_, scores_.size(), {cfg_.trajectories, cfg_.block}, run);
     const double s = seconds_since(t0), work = double(cfg_.trajectories) * grid_.steps();

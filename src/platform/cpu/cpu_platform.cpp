@@ -20,8 +20,8 @@ class CpuPlatform final : public Platform {
   void mixture(const GaussianMixture& marg, const Mat& X, Mat* S, Vec* div, Vec* logp) const override {
     mixture_eval_fast(marg, X, S, div, logp);
   }
-  // The fused trajectory with OpenMP (the production TAEP path on a CPU is run_taep's blocks, faster
-  // there: fused_ensembles() is false).
+  // The fused trajectory with OpenMP (the experiments' TAEP ensemble on a CPU is Platform's default,
+  // run_taep's blocks: faster there).
   void taep_mixture(const FusedTaepProblem& p, uint64_t first, int n, FusedTaepOut out) const override {
     fused_taep_host(p, first, n, out, true);
   }

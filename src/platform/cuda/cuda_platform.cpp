@@ -7,6 +7,7 @@
 #include "core/distributed.hpp"
 #include "core/error.hpp"
 #include "platform/cuda/cuda_kernels.hpp"
+#include "platform/taep_ensemble.hpp"
 #include "sim/fused_cloning_setup.hpp"
 #include "sim/fused_taep_setup.hpp"
 
@@ -28,7 +29,18 @@ void on_device(const char* what, F&& f) {
 class CudaPlatform final : public Platform {
  public:
   std::string name() const override { return "cuda"; }
-  bool fused_ensembles() const override { return true; }
+  // The exact-mixture ensembles as the fused kernels, a thread per trajectory or sample.
+  std::vector<TaepTrajectories> taep_ensemble(const TaepJob& j, const EnsembleSpec& spec) const override {
+    if (!fused_taep_unsupported(j.target, j.models, j.opt).empty()) return Platform::taep_ensemble(j, spec);
+    return run_taep_fused(*this, j.process, j.grid, j.target, j.models, spec, j.init_key, j.noise_key);
+  }
+  std::string taep_ensemble_how(const TaepJob& j) const override {
+    const std::string why = fused_taep_unsupported(j.target, j.models, j.opt);
+    return why.empty() ? name() + " (fused exact-mixture kernel)" : "cpu: " + why;
+  }
+  FusedCloningLaunch cloning_ensemble() const override {
+    return [this](const FusedCloningProblem& q, uint64_t first, int n, unsigned char* same) { cloning(q, first, n, same); };
+  }
   std::string hardware() const override { return cuda_status().device; }
   void normals(const RngKey& key, const uint64_t* ids, int n, uint64_t step, int d, Mat& Z) const override {
     check_draw(key, max_id(ids, n), step, d, DrawKind::Normal);

@@ -1,8 +1,9 @@
-// The TAEP ensemble on a platform's fused kernel (experiments/taep/fused.hpp, what device = "cuda"
-// runs) against run_taep, trajectory for trajectory, on the CPU platform (the same code the GPU runs):
-// a whole ensemble and a sub-range of it, and the cases it must decline.
+// The TAEP ensemble as the platforms run it: on the cpu platform, the engine's blocks (run_taep
+// itself); on a platform's fused kernel (platform/taep_ensemble.hpp, what device = "cuda" runs)
+// against run_taep, trajectory for trajectory, on the CPU platform (the same code the GPU runs): a
+// whole ensemble and a sub-range of it, and the cases it must decline.
 #include "common.hpp"
-#include "experiments/taep/fused.hpp"
+#include "platform/taep_ensemble.hpp"
 #include "score/perturbed_score.hpp"
 
 namespace td {
@@ -18,6 +19,14 @@ TEST(TaepFused, EqualsRunTaepOnEveryTrajectoryOfARange) {
     const auto a = run_taep(process, grid, ts, models, spec, test::init_at(target, process, grid.t_min(), init),
                             PhiloxNoise(noise));
     const auto b = run_taep_fused(platform("cpu"), process, grid, ts, models, spec, init, noise);
+    // The cpu platform's ensemble is the blocks: run_taep's numbers exactly, with nothing to say.
+    const InitFn start = test::init_at(target, process, grid.t_min(), init);
+    const TaepOptions ito;
+    const TaepJob job{process, grid, ts, models, start, init, noise, ito};
+    EXPECT_EQ(platform("cpu").taep_ensemble_how(job), "");
+    EXPECT_FALSE(platform("cpu").cloning_ensemble());
+    const auto c = platform("cpu").taep_ensemble(job, spec);
+    for (size_t m = 0; m < models.size(); ++m) EXPECT_EQ(c[m].sigma, a[m].sigma);
     const auto [lo, hi] = ensemble_range(spec);
     double worst = 0;
     for (size_t m = 0; m < models.size(); ++m)

@@ -1,4 +1,4 @@
-#include "experiments/taep/fused.hpp"
+#include "platform/taep_ensemble.hpp"
 
 #include "core/error.hpp"
 #include "score/mixture_score.hpp"

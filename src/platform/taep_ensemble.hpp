@@ -1,7 +1,8 @@
 #pragma once
-// The TAEP ensemble on a platform's fused kernel (sim/fused_taep.hpp): what `device = "cuda"` runs
-// on the GPU. It applies when the target and every model are exact mixture scores under the Ito
-// product; the result is run_taep's, trajectory for trajectory (tests/experiments/test_taep_fused.cpp).
+// The TAEP ensemble on a platform's fused kernel (sim/fused_taep.hpp): what the cuda platform's
+// taep_ensemble runs on the GPU. It applies when the target and every model are exact mixture scores
+// under the Ito product; the result is run_taep's, trajectory for trajectory
+// (tests/platform/test_taep_ensemble.cpp).
 #include <string>
 #include <vector>
 
