@@ -212,12 +212,14 @@ nlohmann::json run_keeping_checkpoints(const Experiment& ex, const RunContext& c
   }
 }
 
-// device = "cuda" where the CUDA platform is unusable is bad input (exit 2), never a quiet CPU run.
+// A device whose platform cannot run here (cuda without a GPU) is bad input (exit 2), never a quiet CPU run.
 // Returns where TorchScript models will run (set here, before any is loaded).
 std::string check_device(const std::string& device) {
-  if (device != "cuda" || cuda_status().available) return set_torch_device(device == "cuda");
-  throw InputError(fmt::format("device = \"cuda\" (or --device cuda): {}; run with --device cpu, or on a machine with "
-                               "a GPU (docs/gpu.md)", cuda_status().reason));
+  const PlatformInfo info = platform_info(device);
+  if (!info.why.empty())
+    throw InputError(fmt::format("device = \"{0}\" (or --device {0}): {1}; run with --device cpu, or on a machine with "
+                                 "a GPU (docs/gpu.md)", device, info.why));
+  return set_torch_device(!platform(device).hardware().empty());  // networks go to the platform's device
 }
 
 // Where TorchScript models run in this process (set_torch_device's answer).
@@ -232,8 +234,8 @@ nlohmann::json device_json(const Experiment& ex, const nlohmann::json& from_run)
   nlohmann::json d = from_run.is_object() ? from_run : nlohmann::json::object();
   d["requested"] = ex.device;
   d["cuda_built"] = cuda_status().compiled;
-  if (ex.device == "cuda") {
-    d["gpu"] = cuda_status().device;
+  if (const std::string hw = platform(ex.device).hardware(); !hw.empty()) {  // a device beside the host
+    d["gpu"] = hw;
     d["torchscript_models"] = torchscript_device();
     d["everything_else"] = "cpu (no GPU path yet, docs/gpu.md#what)";
   }

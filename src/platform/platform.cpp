@@ -9,7 +9,7 @@ std::vector<TaepTrajectories> Platform::taep_ensemble(const TaepJob& j, const En
   return run_taep(j.process, j.grid, j.target, j.models, spec, j.init, PhiloxNoise(j.noise_key), j.opt);
 }
 
-#define TD_DECLARE_PLATFORM(name) const Platform* name##_platform(std::string* why);
+#define TD_DECLARE_PLATFORM(name) const Platform* name##_platform(PlatformInfo* info);
 TD_PLATFORMS(TD_DECLARE_PLATFORM)
 #undef TD_DECLARE_PLATFORM
 
@@ -17,7 +17,7 @@ namespace {
 
 struct Registered {
   const char* name;
-  const Platform* (*get)(std::string* why);
+  const Platform* (*get)(PlatformInfo* info);
 };
 
 const std::vector<Registered>& registered() {
@@ -27,27 +27,36 @@ const std::vector<Registered>& registered() {
   return all;
 }
 
-}  // namespace
-
-const Platform& platform(const std::string& name) {
+// The registry's entry for `name`; InputError naming the known ones for an unknown name.
+const Registered& entry(const std::string& name) {
   std::string known;
   for (const Registered& r : registered()) {
-    if (name == r.name) {
-      std::string why;
-      if (const Platform* p = r.get(&why)) return *p;
-      throw RunError("the " + name + " platform is unavailable: " + why);
-    }
+    if (name == r.name) return r;
     known += (known.empty() ? "" : ", ") + std::string(r.name);
   }
   throw InputError("no platform '" + name + "' (known: " + known + ")");
+}
+
+}  // namespace
+
+const Platform& platform(const std::string& name) {
+  PlatformInfo info;
+  if (const Platform* p = entry(name).get(&info)) return *p;
+  throw RunError("the " + name + " platform is unavailable: " + info.why);
+}
+
+PlatformInfo platform_info(const std::string& name) {
+  PlatformInfo info;
+  entry(name).get(&info);
+  return info;
 }
 
 const std::vector<const Platform*>& platforms() {
   static const std::vector<const Platform*> all = [] {
     std::vector<const Platform*> out;
     for (const Registered& r : registered()) {
-      std::string why;
-      if (const Platform* p = r.get(&why)) out.push_back(p);
+      PlatformInfo info;
+      if (const Platform* p = r.get(&info)) out.push_back(p);
     }
     return out;
   }();

@@ -29,6 +29,14 @@ struct TaepJob {
   const TaepOptions& opt;
 };
 
+// What the registry knows of a platform whether or not it can run here (a config is validated on
+// machines without its device).
+struct PlatformInfo {
+  std::string why;                   // why it cannot run here ("" when it can)
+  bool ensembles_on_device = false;  // its ensembles keep their paths in the device's memory, the
+                                     // host only their outcomes (the memory estimates)
+};
+
 class Platform {
  public:
   virtual ~Platform() = default;
@@ -62,6 +70,8 @@ class Platform {
 const Platform& platform(const std::string& name);
 // The platforms usable here, in registry order (the reference first).
 const std::vector<const Platform*>& platforms();
+// What the registry knows of platform `name` (InputError for an unknown name), available or not.
+PlatformInfo platform_info(const std::string& name);
 // Every registered platform's name, available here or not, in registry order.
 std::vector<std::string> platform_names();
 // The platform a run computes on unless its config says otherwise: cpu.

@@ -32,6 +32,17 @@ TEST(Platforms, EveryKernelMatchesTheReference) {
 
 // The CUDA platform is compiled wherever nvcc is (CI included) and compared with the reference where
 // a device is; elsewhere the test says why it cannot run.
+// What the registry knows without a device: why a platform cannot run here, and where its
+// ensembles keep their paths (the memory estimates of a cuda config validated on a CPU machine).
+TEST(Platforms, InfoIsKnownWithoutTheDevice) {
+  EXPECT_EQ(platform_info("cpu").why, "");
+  EXPECT_FALSE(platform_info("cpu").ensembles_on_device);
+  EXPECT_FALSE(platform_info("reference").ensembles_on_device);
+  EXPECT_TRUE(platform_info("cuda").ensembles_on_device);
+  EXPECT_EQ(platform_info("cuda").why.empty(), cuda_status().available);
+  EXPECT_THROW(platform_info("no-such-platform"), InputError);
+}
+
 TEST(Platforms, CudaMatchesTheReferenceWhereThereIsAGpu) {
   const CudaStatus& s = cuda_status();
 #ifdef THERMODIFF_CUDA_BUILT

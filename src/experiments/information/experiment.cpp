@@ -2,6 +2,7 @@
 #include "experiments/information/run.hpp"
 #include "experiments/models.hpp"
 #include "experiments/registry.hpp"
+#include "platform/platform.hpp"
 
 namespace td {
 namespace {
@@ -19,8 +20,8 @@ std::vector<MemoryTerm> memory_of(const InformationConfig& c) {
     out.push_back({"pathwise samples and records (pathwise.samples, generative_samples x records)",
                    (double(c.pathwise->samples) * double(c.pathwise->nodes) +
                     double(c.pathwise->generative_samples) * double(c.pathwise->records)) * 2 * b});
-  // On the GPU the cloning paths live in the card's memory (in chunks); the host keeps the outcomes.
-  const bool gpu = c.resolved["device"].value_or(std::string("cpu")) == "cuda";
+  // On a device (the GPU) the cloning paths live in its memory (in chunks); the host keeps the outcomes.
+  const bool gpu = platform_info(c.resolved["device"].value_or(std::string("cpu"))).ensembles_on_device;
   if (c.cloning)
     for (int dc : c.cloning->d)
       out.push_back({"cloning paths (cloning.samples x d)", gpu ? double(c.cloning->samples) * double(c.cloning->branch_times.size()) * 2

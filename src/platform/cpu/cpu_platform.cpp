@@ -32,7 +32,7 @@ class CpuPlatform final : public Platform {
 
 }  // namespace
 
-const Platform* cpu_platform(std::string*) {
+const Platform* cpu_platform(PlatformInfo*) {
   static const CpuPlatform p;
   return &p;
 }

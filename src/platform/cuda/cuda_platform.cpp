@@ -103,9 +103,12 @@ const Platform* cuda_platform() {
   return cuda_status().available ? &p : nullptr;
 }
 
-const Platform* cuda_platform(std::string* why) {
+const Platform* cuda_platform(PlatformInfo* info) {
   const Platform* p = cuda_platform();
-  if (!p && why) *why = cuda_status().reason;
+  if (info) {
+    info->ensembles_on_device = true;
+    if (!p) info->why = cuda_status().reason;
+  }
   return p;
 }
 
@@ -121,8 +124,8 @@ const CudaStatus& cuda_status() {
 
 const Platform* cuda_platform() { return nullptr; }
 
-const Platform* cuda_platform(std::string* why) {
-  if (why) *why = cuda_status().reason;
+const Platform* cuda_platform(PlatformInfo* info) {
+  if (info) info->why = cuda_status().reason, info->ensembles_on_device = true;
   return nullptr;
 }
 

@@ -18,6 +18,6 @@ struct CudaStatus {
 };
 const CudaStatus& cuda_status();        // probed once
 const Platform* cuda_platform();        // null unless available
-const Platform* cuda_platform(std::string* why);  // the registry's entry (platform/platform_list.hpp)
+const Platform* cuda_platform(PlatformInfo* info);  // the registry's entry (platform/platform_list.hpp)
 
 }  // namespace td

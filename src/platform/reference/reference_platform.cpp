@@ -34,7 +34,7 @@ class ReferencePlatform final : public Platform {
 
 }  // namespace
 
-const Platform* reference_platform(std::string*) {
+const Platform* reference_platform(PlatformInfo*) {
   static const ReferencePlatform p;
   return &p;
 }
