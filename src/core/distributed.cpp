@@ -37,10 +37,30 @@ std::pair<int64_t, int64_t> rank_part(int64_t first, int64_t last, int64_t granu
 
 bool mpi_built() { return true; }
 
+namespace {
+
+// Whether a launcher started this process as a rank: Open MPI's mpirun, MPICH's hydra, PMIx or
+// Slurm set one of these. Without one the command is one rank and MPI is not started at all: Open
+// MPI's singleton start-up (an orted daemon) costs about half a second per command, and every
+// collective here returns at once for one rank.
+bool launched_as_rank() {
+  for (const char* v : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE", "MPI_LOCALNRANKS", "SLURM_PROCID"})
+    if (std::getenv(v)) return true;
+  return false;
+}
+
+bool& started_here() {
+  static bool s = false;
+  return s;
+}
+
+}  // namespace
+
 DistributedSession::DistributedSession(int* argc, char*** argv) {
   int initialized = 0;
   MPI_Initialized(&initialized);
-  if (!initialized) MPI_Init(argc, argv);
+  if (!initialized && !launched_as_rank()) return;  // one rank: ranks() stays {0, 1}
+  if (!initialized) MPI_Init(argc, argv), started_here() = true;
   MPI_Comm_rank(MPI_COMM_WORLD, &current().rank);
   MPI_Comm_size(MPI_COMM_WORLD, &current().size);
   MPI_Comm node;  // the ranks sharing this machine: a rank's GPU is its local rank modulo the GPUs
@@ -52,7 +72,7 @@ DistributedSession::DistributedSession(int* argc, char*** argv) {
 DistributedSession::~DistributedSession() {
   int finalized = 0;
   MPI_Finalized(&finalized);
-  if (!finalized) MPI_Finalize();
+  if (started_here() && !finalized) MPI_Finalize();
 }
 
 void fail_if_injected() {
