@@ -35,7 +35,7 @@ void ScoreSet::score_divergence(const Mat& X, double t, std::vector<Mat>& S, std
     Sp.clear();
     dp.clear();
     for (size_t i : g) {
-      members.push_back(static_cast<const MixtureScore*>(scores_[i]));
+      members.push_back(scores_[i]->mixture());  // grouped only when both are mixtures
       Sp.push_back(&S[i]);
       dp.push_back(&div[i]);
     }
