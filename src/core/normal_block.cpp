@@ -1,12 +1,14 @@
-// Block generation of normals and uniforms. Compiled with -ffast-math (see CMakeLists) so that
-// log/sin/cos vectorize through libmvec; rng.cpp has the same formulas in strict double, and the
-// tests bound the difference. Two passes: integer Philox on lane groups -> uniforms (bit-identical
-// to the scalar draw), then Box-Muller on whole arrays.
+// Block generation of normals and uniforms: Philox on lane groups (core/rng_draw.hpp, bit-identical
+// to the scalar draw of core/philox_draw.hpp), then Box-Muller in the same registers
+// (core/lane_normal.hpp). A tail of fewer than eight ids runs the same lane code on a padded group,
+// so every id gets the same bits whatever block it is drawn in. philox_draw.hpp has the same
+// formulas in strict double (the reference and CUDA platforms); the tests bound the difference.
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <vector>
 
+#include "core/lane_normal.hpp"
 #include "core/rng.hpp"
 #include "core/rng_draw.hpp"
 
@@ -29,6 +31,14 @@ void uniform_pairs(const RngKey& key, const uint64_t* ids, int n, uint64_t step,
   for (; i < n; ++i) draw(seed, stream, sub, ids[i], step, word, u0[i], u1[i]);
 }
 
+// The first nv lanes of v to dst.
+void put_lanes(double* dst, V8 v, int nv) {
+  if (nv == kLanes) return store8(dst, v);
+  double out[kLanes];
+  store8(out, v);
+  std::copy(out, out + nv, dst);
+}
+
 // The bits of all ids OR-ed (a vectorized scan): >= 2^48 exactly when some id is.
 uint64_t id_bits(const uint64_t* ids, int n) {
   uint64_t m = 0;
@@ -41,27 +51,23 @@ uint64_t id_bits(const uint64_t* ids, int n) {
 void normal_block(const RngKey& key, const uint64_t* ids, int n, uint64_t step, int d, Mat& Z) {
   check_draw(key, id_bits(ids, n), step, d, DrawKind::Normal);
   Z.resize(n, d);
+  const int groups = (n + kLanes - 1) / kLanes;
   thread_local std::vector<double> buf;
-  buf.resize(size_t(2) * n);
+  buf.resize(size_t(2) * groups * kLanes);
   double* u0 = buf.data();
-  double* u1 = u0 + n;
+  double* u1 = u0 + size_t(groups) * kLanes;
+  // Two passes per pair of coordinates: Philox for every group, then Box-Muller for every group.
+  // Each pass's iterations are independent and short, so the core overlaps several of them (one
+  // fused loop runs one long dependency chain after another: 1.5x slower).
   for (int j = 0; j < d; j += 2) {
     uniform_pairs(key, ids, n, step, uint32_t(j / 2), u0, u1);
-    double* z0 = Z.col(j).data();
-    if (j + 1 < d) {
-      double* z1 = Z.col(j + 1).data();
-#pragma omp simd
-      for (int i = 0; i < n; ++i) {
-        const double r = std::sqrt(-2.0 * std::log(1.0 - u0[i]));  // 1 - u0 in (0, 1]
-        const double a = kTwoPi * u1[i];
-        z0[i] = r * std::cos(a);
-        // sin(a) as cos(a - pi/2): GCC turns a sin/cos pair into a scalar sincos call, which
-        // glibc 2.36 does not vectorize; two vector cos calls are several times faster.
-        z1[i] = r * std::cos(a - 0.5 * M_PI);
-      }
-    } else {
-#pragma omp simd
-      for (int i = 0; i < n; ++i) z0[i] = std::sqrt(-2.0 * std::log(1.0 - u0[i])) * std::cos(kTwoPi * u1[i]);
+    for (int i = n; i < groups * kLanes; ++i) u0[i] = u0[n - 1], u1[i] = u1[n - 1];  // a tail repeats its last id
+    for (int g = 0; g < groups; ++g) {
+      const int i = g * kLanes, nv = std::min(kLanes, n - i);
+      V8 z0, z1;
+      box_muller_lanes(load8(u0 + i), load8(u1 + i), z0, z1);
+      put_lanes(Z.col(j).data() + i, z0, nv);
+      if (j + 1 < d) put_lanes(Z.col(j + 1).data() + i, z1, nv);
     }
   }
 }

@@ -59,8 +59,8 @@ struct RngKey {
 };
 
 // n x d standard normals for trajectories ids[0..n) at `step`: Z(i, j) is the normal for
-// (seed, stream, ids[i], step, j). n must be a multiple of kLanes (blocks are padded) so that every
-// trajectory goes through the same vector code path.
+// (seed, stream, ids[i], step, j). Any n: a tail of fewer than kLanes ids runs the same lane code
+// on a padded group, so an id's normals do not depend on the block it is drawn in.
 constexpr int kLanes = 8;
 void normal_block(const RngKey& key, const uint64_t* ids, int n, uint64_t step, int d, Mat& Z);
 

@@ -1,5 +1,6 @@
 #include "experiments/grid_config.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
 
@@ -51,6 +52,16 @@ GridShape read_grid_shape(ConfigReader& root, const char* used_by, std::optional
 
 nlohmann::json Refinement::json() const {
   return {{"configured_steps", configured}, {"steps", used}, {"converged", converged}};
+}
+
+nlohmann::json grid_record(const GridSpec& spec, const TimeGrid& grid, const Refinement* rf) {
+  double lo = grid.steps() > 0 ? grid.dt(0) : 0.0;
+  for (int n = 1; n < grid.steps(); ++n) lo = std::min(lo, grid.dt(n));
+  nlohmann::json g = {{"kind", grid_kind_name(spec.kind)}, {"rho", spec.rho},     {"steps", grid.steps()},
+                      {"t_min", grid.t_min()},             {"T", grid.T()},       {"min_dt", lo},
+                      {"max_dt", grid.max_dt()}};
+  if (rf) g["refinement"] = rf->json();
+  return g;
 }
 
 bool dt_errors_small(const std::vector<double>& dt, const std::vector<double>& se) {

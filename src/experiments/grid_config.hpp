@@ -46,6 +46,10 @@ struct Refinement {
   bool converged = true;  // every |dt_error| < SE/2 at the steps used
   nlohmann::json json() const;
 };
+// results.json's record of a time grid, written here for every experiment: {kind, rho, steps, t_min,
+// T, min_dt, max_dt} of the grid used, and its "refinement" where the steps were refined.
+nlohmann::json grid_record(const GridSpec& spec, const TimeGrid& grid, const Refinement* rf = nullptr);
+
 // Runs run(steps) and, with shape.refine, again at twice the steps while small(result) is false
 // (each run's steps split every step of the one before in two on the same kind of grid).
 template <class Run, class Small>

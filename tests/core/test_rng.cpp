@@ -1,6 +1,10 @@
 #include <Random123/philox.h>
 
+#include <algorithm>
+#include <cstdio>
+
 #include "common.hpp"
+#include "core/lane_normal.hpp"
 #include "core/philox.hpp"
 #include "core/rng_audit.hpp"
 #include "core/rng_draw.hpp"
@@ -34,6 +38,49 @@ TEST(Rng, BlockNormalsMatchScalarAndDependOnlyOnIdentity) {
       EXPECT_NEAR(Z(i, j), s, 1e-13 * std::max(1.0, std::abs(s)));  // vector libm vs scalar libm
     }
   for (int i = 0; i < 64; ++i) EXPECT_EQ(Zs(i, 0), Z((i * 37) % 64, 0));  // same id -> same numbers
+}
+
+// The lane Box-Muller's own log and sin/cos (core/lane_normal.hpp) against long-double libm, over
+// Philox uniforms and the edge cases: log within 4 ulp of the result, cos/sin within 4 ulp of 1
+// (an absolute bound: Box-Muller multiplies them by r, and near their zeros a relative one means
+// nothing).
+TEST(Rng, LaneLogAndSinCosWithinFourUlp) {
+  std::vector<double> u = {0.0, k2m53, 1.0 - k2m53, 0.125, 0.25, 0.375, 0.5, 0.625, 0.75, 0.875, 1.0 / 3,
+                           1.0 - 0.70710678118654752, 1.0 - 0.70710678118654757, 0.5 - k2m53, 0.5 + k2m53};
+  for (uint64_t i = 0; i < 4000; ++i) u.push_back(uniform_at({5, Stream::User}, i, 0, 0));
+  for (int e = 1; e <= 53; ++e) u.push_back(1.0 - std::ldexp(1.0, -e));  // 1 - u = 2^-e: every binade
+  const long double two_pi = 6.283185307179586476925286766559L;
+  double worst_log = 0, worst_trig = 0;
+  for (size_t i = 0; i < u.size(); i += kLanes) {
+    V8 g;
+    for (int l = 0; l < kLanes; ++l) g[l] = u[std::min(i + size_t(l), u.size() - 1)];
+    const V8 lg = log_unit_interval(1.0 - g);
+    V8 c, s;
+    sincos_turns(g, c, s);
+    for (int l = 0; l < kLanes; ++l) {
+      const long double y = 1.0L - g[l], want = std::log(y);
+      if (want != 0) worst_log = std::max(worst_log, double(std::abs((lg[l] - want) / want)));
+      else EXPECT_EQ(lg[l], 0.0);
+      worst_trig = std::max({worst_trig, double(std::abs(c[l] - std::cos(two_pi * g[l]))),
+                             double(std::abs(s[l] - std::sin(two_pi * g[l])))});
+    }
+  }
+  std::printf("lane log: worst relative error %.3g; sin/cos: worst absolute error %.3g (ulp of 1 = 2.2e-16)\n",
+              worst_log, worst_trig);
+  EXPECT_LE(worst_log, 4 * 2.220446049250313e-16);
+  EXPECT_LE(worst_trig, 4 * 2.220446049250313e-16);
+}
+
+// A tail of a block (fewer than eight ids) gives the bits the same ids get in a full group.
+TEST(Rng, NormalsOfATailEqualThoseOfAFullGroup) {
+  const RngKey key{77, Stream::Forward};
+  std::vector<uint64_t> ids(24);
+  for (int i = 0; i < 24; ++i) ids[size_t(i)] = 500 + uint64_t(i);
+  Mat full, tail;
+  normal_block(key, ids.data(), 24, 3, 5, full);
+  normal_block(key, ids.data() + 16, 5, 3, 5, tail);
+  for (int i = 0; i < 5; ++i)
+    for (int j = 0; j < 5; ++j) ASSERT_EQ(tail(i, j), full(16 + i, j)) << "id " << ids[size_t(16 + i)] << " j " << j;
 }
 
 // The lane generator (used for full groups of 8) and the scalar one (tails) give the same bits:

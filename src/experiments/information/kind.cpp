@@ -31,7 +31,7 @@ const ExperimentKind& information_kind() {
            {"regimes", "dynamical-regimes --set cloning.d=[16] --set cloning.samples=200 --set cloning.steps=200 "
                        "--set collapse.d=[32] --set collapse.P=200 --set collapse.nodes=8"},
            {"entropic", "entropic-time --set entropic_time.samples=2000"}},
-      .results_version = 1,
+      .results_version = 2,  // 2: time grids as the shared grid record (experiments/grid_config.hpp)
   };
   return k;
 }

@@ -77,7 +77,7 @@ std::string render_information_report(const json& r, const std::string& config) 
     auto integral = [](const json& c) { return html_pm_dt(c, "integral", "integral_se", "integral_dt_error"); };
     h += fmt::format("<tr><td>conditional entropy H[x<sub>0</sub>|x<sub>t</sub>] gained over [t<sub>min</sub>, T] [nats] "
                      "({} nodes, {} grid)</td><td>score norm {}; divergence {}; posterior variance {}; x<sub>0</sub> error {}</td></tr>\n",
-                     q["nodes"].get<int>(), html_escape(q.value("grid", "?")), integral(q["score_norm"]), integral(q["divergence"]),
+                     q["nodes"].get<int>(), html_escape(q["grid"]["kind"].get<std::string>()), integral(q["score_norm"]), integral(q["divergence"]),
                      integral(q["posterior_var"]), integral(q["x0_error"]));
     for (const json& m : q.value("models", json::array()))
       h += fmt::format("<tr><td>the same for model {} ({})</td><td>score norm {}; divergence ({}) {}; "

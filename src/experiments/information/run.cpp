@@ -141,7 +141,8 @@ json run_rates(const InformationConfig& c, const Process& p, const MixtureScore&
     m["hutchinson_probes"] = o.hutchinson_probes;
     models.push_back(m);
   }
-  json j = {{"nodes", c.rates->nodes}, {"grid", grid_kind_name(c.rates->grid)}, {"samples", c.rates->samples},
+  json j = {{"nodes", c.rates->nodes}, {"grid", grid_record({c.rates->grid, c.rates->nodes - 1, c.rates->rho}, TimeGrid(r.t))},
+            {"samples", c.rates->samples},
             {"t", vec_json(r.t)},            {"sigma_tilde", vec_json(r.sigma_tilde)},
             {"score_norm", rate_curve_json(r.score_norm)}, {"divergence", rate_curve_json(r.divergence)},
             {"posterior_var", rate_curve_json(r.posterior_var)}, {"x0_error", rate_curve_json(r.x0_error)},
@@ -227,8 +228,8 @@ json run_pathwise(const InformationConfig& c, const Process& p, const MixtureSco
     for (std::string& f : variance_flags(what.c_str(), mg.v)) flags.push_back(std::move(f));
     models.push_back({{"name", run_models.spec(i).name}, {"generative", variance_json(mg.v, p)}});
   }
-  json j = {{"forward", variance_json(fw, p)}, {"generative", variance_json(ge.v, p)}, {"steps", rf.used},
-            {"grid", grid_kind_name(spec.kind)}, {"refinement", rf.json()},
+  json j = {{"forward", variance_json(fw, p)}, {"generative", variance_json(ge.v, p)},
+            {"grid", grid_record(used, make_grid(p, used), &rf)},
             {"scheme", reverse_scheme_name(ps.scheme)}, {"flags", flags},
             {"samples", ps.samples}, {"generative_samples", ps.generative_samples},
             {"paths", {{"t", vec_json(ge.v.t)}, {"x", px}, {"h", ph}, {"axis", c.data->dim() == 1 ? "x" : "first principal axis"}}}};
@@ -289,8 +290,7 @@ json run_cloning(const InformationConfig& c, const RunContext& ctx) {
                     {"t_S_clock", clock_json(Process(c.process), tS)}, {"seconds", seconds_since(t0)}});
     ctx.log(fmt::format("  cloning d = {}: {:.1f} s", d, seconds_since(t0)));
   }
-  return {{"runs", runs}, {"samples", s.samples}, {"steps", s.steps}, {"grid", grid_kind_name(spec.kind)},
-          {"t_min", s.t_min}, {"T", s.T},
+  return {{"runs", runs}, {"samples", s.samples}, {"grid", grid_record(spec, make_grid(p, spec))},
           {"scheme", reverse_scheme_name(s.scheme)}, {"flags", flags},
           {"data", "two Gaussians N(+-1, I), equal weights; t_S = 1/2 ln Lambda, Lambda = d + 1"}};
 }

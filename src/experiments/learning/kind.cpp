@@ -17,7 +17,7 @@ const ExperimentKind& learning_kind() {
                                      "--set training.batch=16 --set training.snapshots=2 --set taep.trajectories=16 "
                                      "--set grid.steps=10 --set samples.n=16 --set samples.steps=10 "
                                      "--set curvature.covariance_batches=4 --set curvature.hessian_batches=1"}},
-      .results_version = 1,
+      .results_version = 2,  // 2: time grids as the shared grid record (experiments/grid_config.hpp)
   };
   return k;
 }

@@ -18,7 +18,7 @@ const ExperimentKind& likelihood_kind() {
                          "nll-bound --set sweep.sigma=[25] --set 'sweep.process=[\"ve\"]' --set 'sweep.data=[\"gaussian\"]' "
                          "--set images.side=2 --set training.steps=100 --set mlp.width=32 --set likelihood.samples=32 "
                          "--set entropy_rates.nodes=16 --set entropy_rates.samples=128"}},
-      .results_version = 1,
+      .results_version = 2,  // 2: time grids as the shared grid record (experiments/grid_config.hpp)
   };
   return k;
 }

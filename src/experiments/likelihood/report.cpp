@@ -102,8 +102,8 @@ std::string evaluated_on(const json& r) {
 // The kind of grid the rates' nodes are on, as the run chose it (the process's default when auto).
 std::string rates_grid(const json& r) {
   const json& m = r["models"].front();
-  return m.contains("rates") && m["rates"].contains("grid") ? m["rates"]["grid"].get<std::string>()
-                                                           : r["entropy_rates"]["grid"].get<std::string>();
+  return m.contains("rates") && m["rates"].contains("grid") ? m["rates"]["grid"]["kind"].get<std::string>()
+                                                           : r["entropy_rates"]["grid_kind"].get<std::string>();
 }
 
 }  // namespace

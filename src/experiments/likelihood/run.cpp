@@ -266,7 +266,7 @@ Measured measure(const LikelihoodConfig& cfg, const LikelihoodRun& run, const Pr
   j = {{"nll", nll_json(ns, data)}, {"rates", rates_json(er)}};
   j["nll"]["accounting"] = accounting_json(nr, data, cfg.nll, cfg.dequantize);
   j["rates"]["seconds"] = rates_s;
-  j["rates"]["grid"] = grid_kind_name(ro.grid);
+  j["rates"]["grid"] = grid_record({ro.grid, ro.nodes - 1, ro.rho}, TimeGrid(er.t));  // the rates' nodes
   const double nll = ns.mean, nll_se = ns.se;
   const Estimate plugin = plugin_nll(process, D, prior_entropy(process, D) + prior_mismatch(process, D, data.second_moment()), er);
   // Quadrature errors of the rate integrals (docs/discretization.md#quadrature): the plug-in NLL
@@ -355,7 +355,7 @@ json header_json(const LikelihoodConfig& cfg) {
                        {"t_min", cfg.runs.front().process.t_min}, {"T", cfg.runs.front().process.T}};
   out["entropy_rates"] = {{"nodes", cfg.rates.nodes}, {"samples", cfg.rates.samples},
                           {"hutchinson_probes", cfg.rates.hutchinson_probes},
-                          {"grid", cfg.grid.kind ? grid_kind_name(*cfg.grid.kind) : "auto"}, {"rho", cfg.grid.rho}};
+                          {"grid_kind", cfg.grid.kind ? grid_kind_name(*cfg.grid.kind) : "auto"}, {"rho", cfg.grid.rho}};
   out["units"] = {{"nll", "nats (total); per_dim: nats/dim; bits_per_dim for 8-bit data"},
                   {"rates", "nats per unit time"}, {"integrals", "nats"}};
   return out;

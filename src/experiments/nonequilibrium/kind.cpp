@@ -13,7 +13,7 @@ const ExperimentKind& nonequilibrium_kind() {
       .builtins = {{"nonequilibrium", {"ift.trajectories=2000", "flow.samples=2000", "franz_parisi.pairs=10000"}}},
       .browser_cases = {{"nonequilibrium", "nonequilibrium --set ift.trajectories=1000 --set franz_parisi.pairs=2000 "
                                            "--set franz_parisi.nq=100 --set franz_parisi.P=100 --set franz_parisi.samples=100"}},
-      .results_version = 1,
+      .results_version = 2,  // 2: time grids as the shared grid record (experiments/grid_config.hpp)
   };
   return k;
 }

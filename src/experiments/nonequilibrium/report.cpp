@@ -12,6 +12,9 @@ using json = nlohmann::json;
 
 namespace {
 
+// The mean step of a grid record (experiments/grid_config.hpp).
+double mean_dt(const json& g) { return (g["T"].get<double>() - g["t_min"].get<double>()) / g["steps"].get<int>(); }
+
 std::string pair_text(const json& d) {
   if (d.contains("K")) return fmt::format("{}-component mixture in d = {}", d["K"].get<int>(), d["d"].get<int>());
   return fmt::format("N(&plusmn;&mu;, &sigma;&sup2;I), |&mu;| = {}, &sigma;&sup2; = {}, d = {}", html_num(d["mu"]), html_num(d["s2"]),
@@ -35,7 +38,7 @@ std::string render_nonequilibrium_report(const json& r, const std::string& confi
                         {"mean_dt_error", x.value("total_mean_dt_error", json())}};
       h += fmt::format("<tr><td>{} process, {} ({} steps of {}, {})</td><td>&lang;e<sup>&minus;&Delta;S<sub>tot</sub></sup>&rang; = {} "
                        "(ESS {:.0f}{}); &lang;&Delta;S<sub>tot</sub>&rang; = {} nats; pre-point rule (control): {} &plusmn; {}</td></tr>\n",
-                       dir, pair_text(x["data"]), x["steps"].get<int>(), html_num(x["dt"]), html_escape(x.value("integrator", "")),
+                       dir, pair_text(x["data"]), x["grid"]["steps"].get<int>(), html_num(mean_dt(x["grid"])), html_escape(x.value("integrator", "")),
                        html_pm_dt(x, "ift", "ift_se", "ift_dt_error"), x["ift_ess"].get<double>(),
                        x["ift_reliable"].get<bool>() ? "" : "; <b>unreliable</b>: Var &Delta;S<sub>tot</sub> &gt; 2, rare trajectories carry the mean",
                        html_pm_dt(tot, "mean", "mean_se", "mean_dt_error"), html_num(x["pre_point"]["ift"]), html_num(x["pre_point"]["ift_se"], 2));

@@ -82,7 +82,6 @@ json run_leg(const IftLeg& leg, const IftSpec& s, const GridShape& shape, bool r
            (e.total.variance() > 2.0 || dt_errors_small({e.ift_dt}, {e.ift.mean_se()}));
   }, rf);
   json j = entropy_json(main, s.bins);
-  j["refinement"] = rf.json();
   j["flags"] = leg_flags(reverse ? "reverse" : "forward", main);
   o.rule = MediumRule::PrePoint;  // the negative control
   o.keep = false;
@@ -90,9 +89,7 @@ json run_leg(const IftLeg& leg, const IftSpec& s, const GridShape& shape, bool r
   const TrajectoryEntropy pre = run(o);
   j["pre_point"] = {{"ift", pre.ift.mean()}, {"ift_se", pre.ift.mean_se()}, {"total_mean", pre.total.mean()}};
   j["data"] = mixture ? mixture_json(g) : data_json(leg.data);
-  j["steps"] = rf.used;
-  j["dt"] = T / rf.used;  // the mean step
-  j["grid"] = grid_kind_name(spec.kind);
+  j["grid"] = grid_record(spec, make_grid(p, spec, 0.0, T), &rf);  // spec holds the steps refinement reached
   j["integrator"] = reverse ? reverse_scheme_name(leg.scheme) : "exact Gaussian transition";
   return j;
 }

@@ -515,12 +515,10 @@ class TaepRun {
  private:
   // The grid the ensemble used, and what refinement did.
   json grid_json() const {
-    double lo = 1e300;
-    for (int n = 0; n < grid_.steps(); ++n) lo = std::min(lo, grid_.dt(n));
-    json g = {{"kind", grid_kind_name(cfg_.grid.spec.kind)}, {"rho", cfg_.grid.spec.rho}, {"steps", grid_.steps()},
-              {"configured_steps", base_grid_.steps()}, {"min_dt", lo}, {"max_dt", grid_.max_dt()},
-              {"dt_error", "the leading error of each value: value at 2 dt minus value at dt on the same noise (Richardson, first order)"},
-              {"refine", cfg_.grid.refine}};
+    json g = grid_record(cfg_.grid.spec, grid_);
+    g["configured_steps"] = base_grid_.steps();
+    g["dt_error"] = "the leading error of each value: value at 2 dt minus value at dt on the same noise (Richardson, first order)";
+    g["refine"] = cfg_.grid.refine;
     if (cfg_.grid.refine) g["refine_converged"] = refine_converged_, g["max_steps"] = cfg_.grid.max_steps, g["extrapolated"] = extrapolated_;
     return g;
   }
