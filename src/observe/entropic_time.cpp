@@ -11,47 +11,43 @@
 
 namespace td {
 
-std::vector<double> edm_sigmas(int n, double smin, double smax, double rho) {
-  if (n < 2 || !(smin > 0) || !(smax > smin) || !(rho > 0))
-    throw InputError(fmt::format("EDM schedule: need n >= 2 and 0 < sigma_min < sigma_max (got {}, {}, {})", n, smin, smax));
-  std::vector<double> s;
-  const double a = std::pow(smax, 1 / rho), b = std::pow(smin, 1 / rho);
-  for (int i = 0; i < n; ++i) s.push_back(std::pow(a + double(i) / (n - 1) * (b - a), rho));
-  s.front() = smax, s.back() = smin;
-  return s;
-}
-
-X0Error x0_prediction_error(const Score& score, const DataFn& data, const std::vector<double>& sigmas, int samples,
-                            uint64_t seed) {
+X0Error x0_prediction_error(const Process& p, const Score& score, const DataFn& data, const std::vector<double>& times,
+                            int samples, uint64_t seed) {
   if (samples < 2) throw InputError("x0 prediction error: samples must be >= 2");
   const int d = score.dim();
   X0Error r;
   std::vector<double> v(static_cast<size_t>(samples));
-  for (size_t k = 0; k < sigmas.size(); ++k) {
-    const double sg = sigmas[k];
+  for (size_t k = 0; k < times.size(); ++k) {
+    const double t = times[k], a = p.alpha(t), sg = p.sigma(t);
     const auto block = [&](const uint64_t* ids, int n, int nv, int64_t first) {
       std::vector<uint64_t> id(static_cast<size_t>(n));
       for (int i = 0; i < n; ++i) id[size_t(i)] = uint64_t(k) * uint64_t(samples) + ids[i];
       Mat X0, Z, S;
       data(id.data(), n, X0);
       normal_block({seed, Stream::Entropy}, id.data(), n, 0, d, Z);
-      const Mat X = X0 + sg * Z;
-      score.score(X, sg, S);
-      for (int i = 0; i < nv; ++i) v[size_t(first + i)] = (X.row(i) + sg * sg * S.row(i) - X0.row(i)).squaredNorm();
+      const Mat X = a * X0 + sg * Z;
+      score.score(X, t, S);
+      for (int i = 0; i < nv; ++i) v[size_t(first + i)] = ((X.row(i) + sg * sg * S.row(i)) / a - X0.row(i)).squaredNorm();
     };
     distributed_ensemble({samples, 256}, [&](const EnsembleSpec& part) { parallel_blocks(part, block); },
                          {items(v, 0, samples)});  // under mpirun, this rank's part; the values gathered
     Moments m;
     for (double x : v) m.add(x);
-    r.sigma.push_back(sg), r.eps2.push_back(m.mean()), r.eps2_se.push_back(m.mean_se());
+    r.sigma.push_back(p.sigma_tilde(t)), r.eps2.push_back(m.mean()), r.eps2_se.push_back(m.mean_se());
   }
   // Ascending in sigma whatever order the nodes came in.
-  std::vector<size_t> o(sigmas.size());
+  std::vector<size_t> o(times.size());
   for (size_t i = 0; i < o.size(); ++i) o[i] = i;
   std::sort(o.begin(), o.end(), [&](size_t a, size_t b) { return r.sigma[a] < r.sigma[b]; });
   X0Error s;
   for (size_t i : o) s.sigma.push_back(r.sigma[i]), s.eps2.push_back(r.eps2[i]), s.eps2_se.push_back(r.eps2_se[i]);
   return s;
+}
+
+X0Error x0_prediction_error(const Score& score, const DataFn& data, const std::vector<double>& sigmas, int samples,
+                            uint64_t seed) {
+  const Process edm(default_process(ProcessKind::EDM));  // alpha = 1, sigma = t: x0_hat = x + sigma^2 s
+  return x0_prediction_error(edm, score, data, sigmas, samples, seed);
 }
 
 EntropicSchedule entropic_schedule(const X0Error& e, int n) {
@@ -115,4 +111,13 @@ double kl_generated_to_true(const Mat& x, const GaussianMixture& g, int bins) {
   return kl;
 }
 
+std::vector<double> entropic_times(const Process& p, const Score& score, const DataFn& data, int n, int nodes,
+                                   int samples, uint64_t seed) {
+  if (nodes < 2) throw InputError(fmt::format("entropic schedule: {} base nodes; need >= 2", nodes));
+  const std::vector<double> base = baseline_schedule("uniform_log_sigma", p, nodes);
+  const EntropicSchedule sch = entropic_schedule(x0_prediction_error(p, score, data, base, samples, seed), n);
+  return times_of_sigmas(p, sch.sigmas);
+}
+
 }  // namespace td
+

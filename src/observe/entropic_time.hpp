@@ -11,18 +11,22 @@
 #include "data/data_fn.hpp"
 #include "data/mixture.hpp"
 #include "process/process.hpp"
+#include "process/schedules.hpp"  // edm_sigmas
 #include "score/score.hpp"
 
 namespace td {
 
-// EDM's rho-schedule: sigma_i = (smax^(1/rho) + i/(n-1) (smin^(1/rho) - smax^(1/rho)))^rho, descending.
-std::vector<double> edm_sigmas(int n, double sigma_min, double sigma_max, double rho = 7);
 
 struct X0Error {
   std::vector<double> sigma, eps2, eps2_se;  // ascending sigma
 };
-// eps^2(sigma) = E|x_0 - (x + sigma^2 s(x, sigma))|^2 by Monte Carlo at each sigma of `sigmas`
-// (`samples` per node, data drawn by id), for a score on an EDM process.
+// eps^2 = E|x_0 - x0_hat(x_t)|^2, x_t = alpha x_0 + sigma z and Tweedie's x0_hat = (x_t + sigma^2 s(x_t, t))
+// / alpha, by Monte Carlo at each process time of `times` (`samples` per node, data drawn by id), for
+// any process and score: the model's own denoising error, in data units, at sigma~(t). Results
+// ascend in sigma~.
+X0Error x0_prediction_error(const Process& p, const Score& score, const DataFn& data, const std::vector<double>& times,
+                            int samples, uint64_t seed);
+// The same on an EDM process (t = sigma~ = sigma, alpha = 1), at the noise levels `sigmas`.
 X0Error x0_prediction_error(const Score& score, const DataFn& data, const std::vector<double>& sigmas, int samples,
                             uint64_t seed);
 
@@ -33,6 +37,10 @@ struct EntropicSchedule {
 // Cumulates eps^2/sigma^2 over the base nodes (trapezoid in ln sigma of eps^2/sigma) and inverts it
 // at n points uniform in normalized phi~ (linear interpolation in ln sigma).
 EntropicSchedule entropic_schedule(const X0Error& err, int n);
+// The entropic schedule of n levels as process times of `p` (descending), from the error at
+// `nodes` >= 2 times of a log-sigma~ grid on [t_min, T] (the ends exactly T and t_min).
+std::vector<double> entropic_times(const Process& p, const Score& score, const DataFn& data, int n, int nodes,
+                                   int samples, uint64_t seed);
 
 // KL(generated || true) for 1-D mixture data: delta data by the Voronoi cell of each point (discrete
 // KL), Gaussian data by a histogram of `bins` bins over the data's range +- 5 std with exact bin

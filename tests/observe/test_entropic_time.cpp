@@ -92,3 +92,60 @@ TEST(EntropicTime, HeunSamplerAndKlEstimator) {
 
 }  // namespace
 }  // namespace td
+
+namespace td {
+
+// Any process: on VP, Gaussian data N(0, c^2 I) with its exact score has the x0 error
+// d c^2 s^2 / (c^2 + s^2) at s = sigma~(t) (within 4 SE at every node). Its entropic schedule in
+// process times puts arctan(sigma~/c), normalized, uniformly: from the closed-form error on the same
+// 64 nodes within the trapezoid's error (measured 6.7e-4; bound 2e-3), and from the Monte Carlo error
+// within 4 SE of that (the SE propagated from the nodes' SEs through the normalized integral).
+TEST(EntropicTime, GaussianScheduleIsArctanOnVp) {
+  const Process p(default_process(ProcessKind::VP));
+  const int d = 2, nodes = 64, samples = 2048, n = 10;
+  const double c = 0.7;
+  const GaussianMixture g = test::isotropic_gaussian(d, c * c);
+  const MixtureScore s(g, p);
+  const uint64_t seed = 95;
+  test::print_seed(seed);
+  const DataFn data = mixture_data(g, {seed, Stream::Data});
+  const X0Error mc = x0_prediction_error(p, s, data, baseline_schedule("uniform_log_sigma", p, nodes), samples, seed);
+  X0Error exact = mc;
+  int bad = 0;
+  for (size_t i = 0; i < mc.sigma.size(); ++i) {
+    const double s2 = mc.sigma[i] * mc.sigma[i];
+    exact.eps2[i] = d * c * c * s2 / (c * c + s2);
+    bad += std::abs(mc.eps2[i] - exact.eps2[i]) > 4 * mc.eps2_se[i];
+  }
+  EXPECT_EQ(bad, 0);
+  std::vector<double> w(mc.sigma.size(), 0.0);  // trapezoid weight of node i in phi~ = int eps^2/sigma d ln sigma
+  for (size_t i = 1; i < mc.sigma.size(); ++i) {
+    const double h = 0.5 * std::log(mc.sigma[i] / mc.sigma[i - 1]);
+    w[i - 1] += h / mc.sigma[i - 1], w[i] += h / mc.sigma[i];
+  }
+  const std::vector<double> t = entropic_times(p, s, data, n, nodes, samples, seed);
+  const std::vector<double> sx = entropic_schedule(exact, n).sigmas;
+  ASSERT_EQ(t.size(), size_t(n));
+  EXPECT_EQ(t.front(), p.T());
+  EXPECT_EQ(t.back(), p.t_min());
+  const double a0 = std::atan(p.sigma_tilde(p.t_min()) / c), a1 = std::atan(p.sigma_tilde(p.T()) / c);
+  auto u_of = [&](double sg) { return (std::atan(sg / c) - a0) / (a1 - a0); };
+  double worst_trapezoid = 0, worst_se = 0;
+  for (int j = 0; j < n; ++j) {
+    const double sj = p.sigma_tilde(t[size_t(j)]), u = u_of(sj), ux = u_of(sx[size_t(j)]);
+    double A = 0, B = 0, vA = 0, vB = 0;  // u = A / (A + B), independent node terms
+    for (size_t i = 0; i < mc.sigma.size(); ++i) {
+      (mc.sigma[i] <= sj ? A : B) += w[i] * mc.eps2[i];
+      (mc.sigma[i] <= sj ? vA : vB) += std::pow(w[i] * mc.eps2_se[i], 2);
+    }
+    const double se = std::sqrt(B * B * vA + A * A * vB) / std::pow(A + B, 2);
+    worst_trapezoid = std::max(worst_trapezoid, std::abs(ux - double(n - 1 - j) / (n - 1)));
+    if (se > 0) worst_se = std::max(worst_se, std::abs(u - ux) / se);
+    EXPECT_LE(std::abs(u - ux), 4 * se + 1e-12) << "level " << j << " sigma~ " << sj << " SE " << se;
+  }
+  std::printf("VP entropic schedule: closed-form error within %.1e of arctan-uniform; Monte Carlo within %.2f SE of it\n",
+              worst_trapezoid, worst_se);
+  EXPECT_LT(worst_trapezoid, 2e-3);
+}
+
+}  // namespace td
