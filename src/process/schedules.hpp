@@ -23,4 +23,14 @@ std::vector<double> times_of_sigmas(const Process& p, const std::vector<double>&
 std::vector<double> baseline_schedule(const std::string& name, const Process& p, int n);
 const std::vector<std::string>& baseline_schedule_names();
 
+// A schedule that spends its steps where a rate is large (e.g. the conditional entropy rate or V_h,
+// peaked at speciation): n levels from T to t_min of `p` uniform in the cumulative of the density
+//   q(t) = (1 - floor) r(t) / int r dt + floor (d ln sigma~/dt) / ln(sigma~(T) / sigma~(t_min)),
+// r >= 0 given at the ascending `nodes` spanning [t_min, T] (trapezoid rule between them); `floor`
+// in [0, 1] keeps that share of the steps uniform in log sigma~, so no stretch of the path goes
+// without steps. Throws InputError for nodes that do not ascend over [t_min, T], a negative or
+// non-finite rate, a rate that integrates to 0 with floor < 1, or floor outside [0, 1].
+std::vector<double> density_schedule(const Process& p, const std::vector<double>& nodes, const std::vector<double>& r,
+                                     int n, double floor);
+
 }  // namespace td

@@ -1,5 +1,6 @@
 // Baseline schedules (process/schedules.hpp): on every process kind, n levels from T to t_min
 // exactly, descending, each placed by its rule.
+#include <algorithm>
 #include <cmath>
 
 #include "common.hpp"
@@ -47,4 +48,54 @@ TEST(Schedules, BadRequestsAreErrors) {
   EXPECT_THROW(baseline_schedule("uniform_t", Process(z), 8), InputError);
 }
 
+// density_schedule against closed forms. A rate linear in t from t_min (the trapezoid is exact for
+// it): the cumulative is quadratic, so level j of n sits at t_min + (T - t_min) sqrt((n-1-j)/(n-1)),
+// up to the linear interpolation between 2001 nodes (O(h^2) ~ 1e-7). floor = 1 on nodes uniform in
+// log sigma~ is the uniform_log_sigma baseline (its levels are nodes).
+TEST(Schedules, DensityScheduleMatchesClosedForms) {
+  const Process p(default_process(ProcessKind::VP));
+  const int m = 2001, n = 9;
+  std::vector<double> nodes, r;
+  for (int i = 0; i < m; ++i) {
+    nodes.push_back(p.t_min() + (p.T() - p.t_min()) * i / (m - 1));
+    r.push_back(nodes.back() - p.t_min());
+  }
+  const std::vector<double> t = density_schedule(p, nodes, r, n, 0.0);
+  ASSERT_EQ(t.size(), size_t(n));
+  for (int j = 0; j < n; ++j)
+    EXPECT_NEAR(t[size_t(j)], p.t_min() + (p.T() - p.t_min()) * std::sqrt(double(n - 1 - j) / (n - 1)), 1e-6) << j;
+  std::vector<double> log_nodes = baseline_schedule("uniform_log_sigma", p, m);  // every 250th is a level of n = 9
+  std::reverse(log_nodes.begin(), log_nodes.end());
+  const std::vector<double> u = density_schedule(p, log_nodes, r, n, 1.0), g = baseline_schedule("uniform_log_sigma", p, n);
+  for (int j = 0; j < n; ++j) EXPECT_NEAR(p.log_sigma_tilde(u[size_t(j)]), p.log_sigma_tilde(g[size_t(j)]), 1e-9) << j;
+  // A bump at t = 0.3 of width 0.02 with floor 0.2: at least (1 - 0.2) of the 41 levels' gaps
+  // minus one lie within 3 widths of it (a Gaussian holds 99.7% there).
+  std::vector<double> bump;
+  for (double x : nodes) bump.push_back(std::exp(-0.5 * std::pow((x - 0.3) / 0.02, 2)));
+  const std::vector<double> b = density_schedule(p, nodes, bump, 41, 0.2);
+  int near = 0;
+  for (double x : b) near += std::abs(x - 0.3) < 0.06;
+  EXPECT_GE(near, int(0.8 * 40) - 1) << near;
+}
+
+TEST(Schedules, DensityScheduleErrorsNameTheProblem) {
+  const Process p(default_process(ProcessKind::VP));
+  const std::vector<double> nodes = {p.t_min(), 0.5, p.T()};
+  auto message = [&](const std::vector<double>& x, const std::vector<double>& r, double floor) {
+    try {
+      density_schedule(p, x, r, 5, floor);
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_NE(message(nodes, {1, -1, 1}, 0.1).find("the rate at node 1 (t = 0.5) is -1"), std::string::npos);
+  EXPECT_NE(message(nodes, {1, 1, 1}, 1.5).find("floor 1.5 is outside [0, 1]"), std::string::npos);
+  EXPECT_NE(message({0.1, 0.5, p.T()}, {1, 1, 1}, 0.1).find("not the process's"), std::string::npos);
+  EXPECT_NE(message({p.t_min(), 0.5, 0.4, p.T()}, {1, 1, 1, 1}, 0.1).find("nodes must ascend"), std::string::npos);
+  EXPECT_NE(message(nodes, {0, 0, 0}, 0.0).find("the rate is 0 at every node"), std::string::npos);
+  EXPECT_EQ(message(nodes, {0, 0, 0}, 1.0), "no error");
+}
+
 }  // namespace td
+
