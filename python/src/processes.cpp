@@ -8,6 +8,8 @@
 #include "experiments/distribution_config.hpp"
 #include "process/grids.hpp"
 #include "process/process.hpp"
+#include "process/schedule_export.hpp"
+#include "process/schedules.hpp"
 
 namespace td::py {
 
@@ -51,6 +53,22 @@ void add_processes(pb::module_& m) {
       pb::arg("process"), pb::arg("kind") = "", pb::arg("steps") = 1000, pb::arg("rho") = 7.0,
       "The time grid of `kind` (uniform, geometric, sigma, log_sigma, mixed; '' = the process's default) "
       "on [t_min, T]: steps + 1 times.");
+  m.def(
+      "baseline_schedule",
+      [](const Process& p, const std::string& kind, int n, const std::string& beta_schedule, double beta_start,
+         double beta_end, int train_steps) {
+        const ExportedSchedule e =
+            export_schedule(kind, p, baseline_schedule(kind, p, n), {beta_schedule, beta_start, beta_end, train_steps});
+        pb::dict d;
+        d["name"] = e.name, d["t"] = e.t, d["sigmas"] = e.sigma, d["timesteps"] = e.timesteps, d["warnings"] = e.warnings;
+        return d;
+      },
+      pb::arg("process"), pb::arg("kind") = "edm", pb::arg("n") = 10, pb::arg("beta_schedule") = "linear",
+      pb::arg("beta_start") = 1e-4, pb::arg("beta_end") = 0.02, pb::arg("train_steps") = 1000,
+      "A baseline sampling schedule of n levels from T to t_min (kind edm, uniform_t or uniform_log_sigma) in "
+      "the conventions samplers take: t (process times), sigmas (sigma/alpha, descending, then 0: k-diffusion's "
+      "sigmas and diffusers' set_timesteps(sigmas=...)), timesteps (the nearest training step of a discrete "
+      "model with the given betas) and warnings.");
 }
 
 }  // namespace td::py

@@ -130,3 +130,23 @@ def test_entropy_rates_are_the_likelihood_experiments(tmp_path):
     for k in ("intrinsic", "exchange", "forward"):
         assert mine[k]["integral"] == pytest.approx(ran[k]["integral"], rel=1e-12), k
     np.testing.assert_allclose(mine["t"], ran["t"], rtol=1e-14)
+
+
+def test_baseline_schedule_exports_in_sampler_conventions():
+    """A VP process's EDM schedule: n process times from T to t_min, n + 1 sigmas (sigma/alpha,
+    descending, a final 0) equal to the process's own sigma~ at those times, and integer DDPM
+    timesteps descending; Stable Diffusion's scaled_linear betas are accepted; bad input is an
+    InputError naming it."""
+    p = td.Process("vp")
+    s = td.baseline_schedule(p, "edm", n=8)
+    assert s["t"].shape == (8,) and s["sigmas"].shape == (9,) and s["timesteps"].shape == (8,)
+    assert s["t"][0] == p.T and s["t"][-1] == p.t_min
+    assert s["sigmas"][-1] == 0.0 and np.all(np.diff(s["sigmas"]) < 0)
+    np.testing.assert_allclose(s["sigmas"][:-1], p.sigma_tilde(s["t"]), rtol=1e-12)
+    assert s["timesteps"].dtype == np.int64 and np.all(np.diff(s["timesteps"]) < 0)
+    sd = td.baseline_schedule(p, "uniform_t", n=4, beta_schedule="scaled_linear", beta_start=0.00085, beta_end=0.012)
+    assert sd["name"] == "uniform_t" and sd["warnings"] == []
+    with pytest.raises(td.InputError, match="uniform_log_sigma"):
+        td.baseline_schedule(p, "cosine")
+    with pytest.raises(td.InputError, match="scaled_linear"):
+        td.baseline_schedule(p, "edm", beta_schedule="cosine")

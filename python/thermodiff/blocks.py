@@ -53,6 +53,19 @@ def grid(process, kind="", steps=1000, rho=7.0):
     return np.asarray(_core.grid(process, kind, int(steps), float(rho)))
 
 
+def baseline_schedule(process, kind="edm", n=10, beta_schedule="linear", beta_start=1e-4, beta_end=0.02,
+                      train_steps=1000):
+    """A baseline sampling schedule of n levels from T to t_min: kind edm (rho = 7 in sigma/alpha),
+    uniform_t or uniform_log_sigma. Returns a dict of numpy arrays in the conventions samplers take:
+    t (the process's times), sigmas (sigma/alpha descending, then 0: n + 1 values, for k-diffusion's
+    samplers and diffusers' set_timesteps(sigmas=...)), timesteps (the nearest training step of a
+    discrete model with these betas, for schedulers that take integer timesteps) and warnings."""
+    d = _core.baseline_schedule(process, kind, int(n), beta_schedule, float(beta_start), float(beta_end),
+                                int(train_steps))
+    return {"name": d["name"], "t": np.asarray(d["t"]), "sigmas": np.asarray(d["sigmas"]),
+            "timesteps": np.asarray(d["timesteps"], dtype=np.int64), "warnings": list(d["warnings"])}
+
+
 def taep(process, target, models, trajectories, seed, steps=1000, grid_kind="", times=None, block=256,
          hutchinson_probes=None):
     """TAEP of each model (Scores) against `target` (a Mixture) on common forward paths (docs/taep.md).
