@@ -24,5 +24,12 @@ inline V8 load8(const double* p) {
 }
 inline void store8(double* p, V8 v) { std::memcpy(p, &v, sizeof v); }
 inline V8 vmax(V8 a, V8 b) { return a > b ? a : b; }
+// The first nv lanes of v to dst (a batch's tail group holds fewer than eight points).
+inline void store_lanes(double* dst, V8 v, int nv) {
+  if (nv == 8) return store8(dst, v);
+  double out[8];
+  store8(out, v);
+  for (int l = 0; l < nv; ++l) dst[l] = out[l];
+}
 
 }  // namespace td

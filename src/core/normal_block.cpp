@@ -31,14 +31,6 @@ void uniform_pairs(const RngKey& key, const uint64_t* ids, int n, uint64_t step,
   for (; i < n; ++i) draw(seed, stream, sub, ids[i], step, word, u0[i], u1[i]);
 }
 
-// The first nv lanes of v to dst.
-void put_lanes(double* dst, V8 v, int nv) {
-  if (nv == kLanes) return store8(dst, v);
-  double out[kLanes];
-  store8(out, v);
-  std::copy(out, out + nv, dst);
-}
-
 // The bits of all ids OR-ed (a vectorized scan): >= 2^48 exactly when some id is.
 uint64_t id_bits(const uint64_t* ids, int n) {
   uint64_t m = 0;
@@ -66,8 +58,8 @@ void normal_block(const RngKey& key, const uint64_t* ids, int n, uint64_t step, 
       const int i = g * kLanes, nv = std::min(kLanes, n - i);
       V8 z0, z1;
       box_muller_lanes(load8(u0 + i), load8(u1 + i), z0, z1);
-      put_lanes(Z.col(j).data() + i, z0, nv);
-      if (j + 1 < d) put_lanes(Z.col(j + 1).data() + i, z1, nv);
+      store_lanes(Z.col(j).data() + i, z0, nv);
+      if (j + 1 < d) store_lanes(Z.col(j + 1).data() + i, z1, nv);
     }
   }
 }

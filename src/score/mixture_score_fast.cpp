@@ -50,17 +50,6 @@ struct Components {
   }
 };
 
-// Lane-wise results are written for the first nv lanes only (batch tails).
-inline void put(V8 v, double* dst, int nv) {
-  if (nv == 8) {
-    store8(dst, v);
-  } else {
-    double out[8];
-    store8(out, v);
-    std::copy(out, out + nv, dst);
-  }
-}
-
 // Normalizes one weight set's sums (sum_k e_k, sum_k e_k Q_k, s = sum_k e_k u_k) and stores what
 // it asks for.
 inline void finish(const MixtureOutputs& o, V8* s, int d, V8 sum, V8 acc, V8 mx, int i0, int nv) {
@@ -72,8 +61,8 @@ inline void finish(const MixtureOutputs& o, V8* s, int d, V8 sum, V8 acc, V8 mx,
       dv -= s[j] * s[j];
     }
     if (o.S)
-      for (int j = 0; j < d; ++j) put(s[j], o.S->col(j).data() + i0, nv);
-    if (o.div) put(dv, o.div->data() + i0, nv);
+      for (int j = 0; j < d; ++j) store_lanes(o.S->col(j).data() + i0, s[j], nv);
+    if (o.div) store_lanes(o.div->data() + i0, dv, nv);
   }
   if (o.logp) {  // rare (path ends, likelihoods): scalar log is fine
     double m8[8], s8[8];
