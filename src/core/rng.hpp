@@ -35,6 +35,8 @@ enum class Stream : uint32_t {
   Check = 22,            // a model's convention check: data draws (substream 2 i) and noise (2 i + 1) of model i
   CollapseFinite = 23,   // the exact finite-P, d collapse curve over data sets (substream 1: its bootstrap;
                          // 2, 3: the normals and uniforms of refused gamma proposals)
+  PathKl = 24,           // the forward paths of the path-KL bound of sampling schedules (observe/path_kl.hpp)
+  Sliced = 25,           // the directions of sliced Wasserstein distances (observe/sliced_wasserstein.hpp)
 };
 
 // A random stream: (seed, stream, substream). The substream tells apart the instances of one

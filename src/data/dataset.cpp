@@ -179,4 +179,26 @@ Dataset image_dataset(const ImageSet& train, const ImageSet* test, std::string d
   return d;
 }
 
+// (docs/likelihood.md#defaults: never the first n rows, a sorted file would bias every estimate.)
+RowSubset evaluation_points(const Dataset& data, uint64_t seed, int64_t n, bool dequantize) {
+  const RngKey key(seed, Stream::Test);
+  RowSubset e;
+  if (data.kind == DataKind::Points || data.kind == DataKind::Images) {
+    e = random_rows(data.held_out ? *data.held_out : *data.points, key, n);
+    e.what += data.held_out ? " of the held-out set" : data.kind == DataKind::Images ? " of the image set" : " of the points file";
+    if (data.quantized && dequantize) {
+      std::vector<uint64_t> ids(size_t(e.X.rows()));
+      for (size_t i = 0; i < ids.size(); ++i) ids[i] = i;
+      Mat U;
+      uniform_block(key, ids.data(), int(ids.size()), 1, int(e.X.cols()), U);  // step 0: the subset's uniforms
+      e.X.array() += data.quant_width / 256 * (U.array() - 0.5);
+    }
+  } else {
+    e.X = data.draw(key, n);
+    e.what = fmt::format("{} fresh draws of the data's law (seed {})", n, seed);
+  }
+  if (data.quantized && !dequantize) e.X = data.box_centres(e.X);
+  return e;
+}
+
 }  // namespace td

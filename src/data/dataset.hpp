@@ -63,6 +63,11 @@ struct RowSubset {
   std::string what;    // "all 40 rows" | "256 of 2000 rows (random, seed 1)"
 };
 RowSubset random_rows(const Mat& rows, const RngKey& key, int64_t n);
+// The rows a model's samples are measured on or compared with ((seed, Stream::Test)): a random
+// subset of n of a points file's or image set's rows (its held-out set where it has one), or n fresh
+// draws of the data's law; 8-bit data dequantized (uniform noise over each box) or, with
+// dequantize false, at its boxes' centres.
+RowSubset evaluation_points(const Dataset& data, uint64_t seed, int64_t n, bool dequantize);
 
 Dataset mixture_dataset(const GaussianMixture& law, std::string description);
 // The empirical law of `points` smoothed by std s (>= 0); `law` is set when N x d <= kMaxEmpiricalLaw.

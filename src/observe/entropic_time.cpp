@@ -74,8 +74,19 @@ EntropicSchedule entropic_schedule(const X0Error& e, int n) {
   return s;
 }
 
+namespace {
+
+// The mixture's mass in [lo, hi) of coordinate j, component k.
+double component_mass(const GaussianMixture& g, int k, int j, double lo, double hi) {
+  const double s = std::sqrt(2 * g.vars(k, j));
+  return 0.5 * (std::erfc(-(hi - g.means(k, j)) / s) - std::erfc(-(lo - g.means(k, j)) / s));
+}
+
+}  // namespace
+
 double kl_generated_to_true(const Mat& x, const GaussianMixture& g, int bins) {
-  if (g.dim() != 1 || x.cols() != 1) throw InputError("KL of generated to true: 1-D data only");
+  const int d = g.dim();
+  if (d > 2 || x.cols() != d) throw InputError("KL of generated to true: 1-D or 2-D data only");
   const int n = int(x.rows()), K = g.K();
   std::vector<double> q, p;
   if ((g.vars.array() == 0).all()) {
@@ -83,11 +94,11 @@ double kl_generated_to_true(const Mat& x, const GaussianMixture& g, int bins) {
     for (int i = 0; i < n; ++i) {
       int best = 0;
       for (int k = 1; k < K; ++k)
-        if (std::abs(x(i, 0) - g.means(k, 0)) < std::abs(x(i, 0) - g.means(best, 0))) best = k;
+        if ((x.row(i) - g.means.row(k)).squaredNorm() < (x.row(i) - g.means.row(best)).squaredNorm()) best = k;
       q[size_t(best)] += 1.0 / n;
     }
     for (int k = 0; k < K; ++k) p.push_back(g.weights[k]);
-  } else {
+  } else if (d == 1) {
     const double sd = std::sqrt(g.vars.maxCoeff());
     const double lo = g.means.minCoeff() - 5 * sd, hi = g.means.maxCoeff() + 5 * sd, w = (hi - lo) / bins;
     q.assign(size_t(bins) + 2, 0.0);  // + the two tails
@@ -104,10 +115,32 @@ double kl_generated_to_true(const Mat& x, const GaussianMixture& g, int bins) {
     for (int b = 0; b < bins; ++b) p.push_back(cdf(lo + (b + 1) * w) - cdf(lo + b * w));
     p.push_back(cdf(lo));
     p.push_back(1 - cdf(hi));
+  } else {
+    // 2-D: sqrt(bins) cells per axis over the box, one cell for the rest; a diagonal component's
+    // mass in a cell is the product of its 1-D masses.
+    const double sd = std::sqrt(g.vars.maxCoeff());
+    const int b = std::max(2, int(std::lround(std::sqrt(double(bins)))));
+    double lo[2], w[2];
+    for (int j = 0; j < 2; ++j) lo[j] = g.means.col(j).minCoeff() - 5 * sd, w[j] = (g.means.col(j).maxCoeff() + 5 * sd - lo[j]) / b;
+    q.assign(size_t(b * b) + 1, 0.0);
+    for (int i = 0; i < n; ++i) {
+      const double u = (x(i, 0) - lo[0]) / w[0], v = (x(i, 1) - lo[1]) / w[1];
+      const bool in = u >= 0 && u < b && v >= 0 && v < b;
+      q[in ? size_t(int(u) * b + int(v)) : size_t(b * b)] += 1.0 / n;
+    }
+    p.assign(size_t(b * b) + 1, 0.0);
+    double inside = 0;
+    for (int c = 0; c < b * b; ++c) {
+      const double a0 = lo[0] + (c / b) * w[0], a1 = lo[1] + (c % b) * w[1];
+      for (int k = 0; k < K; ++k)
+        p[size_t(c)] += g.weights[k] * component_mass(g, k, 0, a0, a0 + w[0]) * component_mass(g, k, 1, a1, a1 + w[1]);
+      inside += p[size_t(c)];
+    }
+    p[size_t(b * b)] = std::max(0.0, 1 - inside);
   }
   double kl = 0;
-  for (size_t b = 0; b < q.size(); ++b)
-    if (q[b] > 0) kl += q[b] * std::log(q[b] / std::max(p[b], 1e-300));
+  for (size_t c = 0; c < q.size(); ++c)
+    if (q[c] > 0) kl += q[c] * std::log(q[c] / std::max(p[c], 1e-300));
   return kl;
 }
 

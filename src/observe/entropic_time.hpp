@@ -42,9 +42,10 @@ EntropicSchedule entropic_schedule(const X0Error& err, int n);
 std::vector<double> entropic_times(const Process& p, const Score& score, const DataFn& data, int n, int nodes,
                                    int samples, uint64_t seed);
 
-// KL(generated || true) for 1-D mixture data: delta data by the Voronoi cell of each point (discrete
-// KL), Gaussian data by a histogram of `bins` bins over the data's range +- 5 std with exact bin
-// masses. Plug-in estimates (biased up by about (cells - 1) / (2 n)); compare at equal n and bins.
+// KL(generated || true) for mixture data in 1-D or 2-D: delta data by the Voronoi cell of each point
+// (discrete KL), Gaussian data by a histogram over the data's range +- 5 std with exact cell masses
+// (`bins` cells in 1-D, sqrt(bins) per axis in 2-D) and one cell for the rest. Plug-in estimates
+// (biased up by about (cells - 1) / (2 n)); compare at equal n and bins.
 double kl_generated_to_true(const Mat& samples, const GaussianMixture& data, int bins = 400);
 
 }  // namespace td

@@ -239,30 +239,4 @@ ForwardObserverFactory PathRecorder::factory() {
   return [this] { return std::make_unique<PathObserver>(paths_, count_, stride_); };
 }
 
-Mat sample_edm_heun(const Score& score, const std::vector<double>& sg, int samples, uint64_t seed, const EdmChurn& ch,
-                    uint32_t replicate) {
-  if (sg.size() < 2) throw InputError("EDM sampler: needs at least two noise levels");
-  for (size_t i = 1; i < sg.size(); ++i)
-    if (!(sg[i] < sg[i - 1]) || !(sg[i] > 0)) throw InputError("EDM sampler: noise levels must be positive and descending");
-  if (!(ch.churn >= 0) || !(ch.noise > 0)) throw InputError("EDM sampler: churn must be >= 0 and its noise > 0");
-  const int d = score.dim();
-  const double gamma = std::min(ch.churn / double(sg.size() - 1), std::sqrt(2.0) - 1);
-  Mat out(samples, d);
-  parallel_blocks({samples, 256}, [&](const uint64_t* ids, int n, int nv, int64_t first) {
-    Mat X, Xe, S, Z;
-    normal_block({seed, Stream::Prior, replicate}, ids, n, 0, d, X);
-    X *= sg[0];
-    for (size_t i = 0; i + 1 < sg.size(); ++i) {
-      const bool churn = gamma > 0 && sg[i] >= ch.t_min && sg[i] <= ch.t_max;
-      if (churn) normal_block({seed, Stream::Reverse, replicate}, ids, n, uint64_t(i), d, Z);
-      edm_churn_step(score, X, Z, sg[i], sg[i + 1], churn ? gamma : 0.0, ch.noise, Xe);
-      X.swap(Xe);
-    }
-    score.score(X, sg.back(), S);
-    X += (sg.back() * sg.back()) * S;  // Euler from sigma_min to 0: x - (0 - s_min)(-s_min s) = Tweedie's mean
-    out.middleRows(first, nv) = X.topRows(nv);
-  });
-  return out;
-}
-
 }  // namespace td

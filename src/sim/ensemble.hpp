@@ -115,19 +115,6 @@ Mat sample_reverse_sde(const Process& process, const TimeGrid& grid, const Score
 Mat sample_pf_ode_rk4(const Process& process, const TimeGrid& grid, const Score& score,
                       const EnsembleSpec& spec, const InitFn& init);
 
-// EDM's stochastic churn (Karras et al. 2022, Algorithm 2): at every level sigma_i in [t_min, t_max]
-// the state is first noised up to sigma^ = sigma_i (1 + gamma), gamma = min(churn / N, sqrt 2 - 1), by
-// fresh noise of std sqrt(sigma^2 - sigma_i^2) x noise, then Heun's step runs from sigma^ to sigma_{i+1}.
-// churn = 0 is the deterministic sampler (Algorithm 1).
-struct EdmChurn {
-  double churn = 0, t_min = 0.05, t_max = 50, noise = 1.003;
-};
-// EDM's Heun sampler on a descending sigma list, with a final Euler step to sigma = 0. `samples`
-// draw from N(0, sigmas[0]^2 I) ({seed, Stream::Prior, replicate}); the churn noise of level i from
-// ({seed, Stream::Reverse, replicate}, step i).
-Mat sample_edm_heun(const Score& score, const std::vector<double>& sigmas, int samples, uint64_t seed,
-                    const EdmChurn& churn = {}, uint32_t replicate = 0);
-
 // Initial states from the prior N(0, prior_var I) of the process, drawn from `key` at step 0
 // (normally Stream::Prior).
 InitFn prior_init(const Process& process, int d, RngKey key);

@@ -8,7 +8,7 @@ namespace td {
 const std::vector<IntegratorOrder>& integrators() {
   static const std::vector<IntegratorOrder> all = {kEulerMaruyama,          kExactTransition,           kReverseEulerMaruyama,
                                                    kReverseHeun,            kFusedCloningEulerMaruyama, kFusedCloningHeun,
-                                                   kEdmChurn,               kHeun,                      kRk4,
+                                                   kEdmChurn,               kEdmEuler,                  kHeun,                      kRk4,
                                                    kDopri5};
   return all;
 }
@@ -92,19 +92,6 @@ void reverse_step(ReverseScheme scheme, const Process& process, const Score& sco
   score.score(Xn, t0, S0);
   K1 += process.g2(t0) * S0 - process.drift_coef(t0) * Xn;
   Xn = X + (0.5 * h) * K1 + N;
-}
-
-void edm_churn_step(const Score& score, const Mat& X, const Mat& Z, double sigma, double next, double gamma, double noise,
-                    Mat& Xn) {
-  // dx/dsigma = -sigma s(x, sigma).
-  const BatchRhs rhs = [&](const Mat& Y, const Vec& s, Mat& K) {
-    score.score(Y, s[0], K);
-    K *= -s[0];
-  };
-  if (gamma == 0) return heun_step(rhs, X, sigma, next - sigma, Xn);
-  const double from = sigma * (1 + gamma);
-  const Mat Y = X + (std::sqrt(from * from - sigma * sigma) * noise) * Z;
-  heun_step(rhs, Y, from, next - from, Xn);
 }
 
 }  // namespace td

@@ -35,11 +35,13 @@ constexpr IntegratorOrder kReverseHeun{"reverse-heun", NAN, 2.0, "the reverse SD
 // The same two schemes in the fused cloning sample (sim/fused_cloning.hpp), written for host and device.
 constexpr IntegratorOrder kFusedCloningEulerMaruyama{"fused-cloning-euler-maruyama", NAN, 1.0, "cloning (CPU lanes and CUDA)"};
 constexpr IntegratorOrder kFusedCloningHeun{"fused-cloning-heun", NAN, 2.0, "cloning (CPU lanes and CUDA)"};
-// EDM's stochastic sampler (Karras et al. 2022, Algorithm 2) by edm_churn_step below: churn noise,
+// EDM's stochastic sampler (Karras et al. 2022, Algorithm 2) by edm_level_step (sim/edm_samplers.hpp): churn noise,
 // then Heun's step. The churn is the forward process's exact transition from sigma to sigma^ (in law,
 // at S_noise = 1; S_noise != 1 moves the limit, not the order), so the only step error is Heun's on
 // the ODE: weak order 2 (measured 2.0).
-constexpr IntegratorOrder kEdmChurn{"edm-churn", NAN, 2.0, "the entropic-time experiment's stochastic sampler"};
+constexpr IntegratorOrder kEdmChurn{"edm-churn", NAN, 2.0, "EDM's stochastic sampler (Algorithm 2; sim/edm_samplers.hpp)"};
+// Euler on the PF-ODE in EDM units (DDIM's deterministic update): order 1.
+constexpr IntegratorOrder kEdmEuler{"edm-euler", 1.0, 1.0, "DDIM / Euler on noise levels (sim/edm_samplers.hpp)"};
 constexpr IntegratorOrder kHeun{"heun", 2.0, 2.0, "EDM's deterministic sampler (Algorithm 1)"};
 constexpr IntegratorOrder kRk4{"rk4", 4.0, 4.0, "the PF-ODE sampler, fixed-step likelihoods"};
 // Dormand-Prince 5(4): order 5, the embedded error estimate of order 4 (step control).
@@ -76,11 +78,5 @@ const IntegratorOrder& reverse_scheme_order(ReverseScheme s);
 // One step with the normals Z; S = s(X, t1) on return (the score the step started from).
 void reverse_step(ReverseScheme scheme, const Process& process, const Score& score, double t1, double t0, const Mat& X,
                   const Mat& Z, Mat& S, Mat& Xn);
-
-// One level of EDM's sampler (Karras et al. 2022, Algorithm 2) on dx/dsigma = -sigma s(x, sigma):
-// X first noised from sigma to sigma^ = sigma (1 + gamma) by sqrt(sigma^2 - sigma^2) * noise * Z
-// (gamma = 0: no churn, Z unused), then Heun's step from sigma^ to `next`.
-void edm_churn_step(const Score& score, const Mat& X, const Mat& Z, double sigma, double next, double gamma, double noise,
-                    Mat& Xn);
 
 }  // namespace td

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "sim/edm_samplers.hpp"
 #include "common.hpp"
 #include "core/error.hpp"
 #include "core/rng.hpp"

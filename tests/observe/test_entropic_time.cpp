@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "sim/edm_samplers.hpp"
 #include "common.hpp"
 #include "core/error.hpp"
 #include "observe/entropic_time.hpp"

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "sim/edm_samplers.hpp"
 #include "common.hpp"
 #include "core/time_grid.hpp"
 #include "score/mixture_score.hpp"
@@ -174,19 +175,24 @@ double fused_weak_error(ReverseScheme scheme, int steps) {
   return std::abs(m - (p.alpha(p.t_min()) * p.alpha(p.t_min()) * kC + p.sigma2(p.t_min())));
 }
 
-// EDM's stochastic sampler (edm_churn_step) on Karras's rho = 7 levels from 80 to 0.002, churn 10 in
-// [0.05, 50], noise 1.003, as sample_edm_heun steps it: E x^2 at sigma_min from the prior N(0, 80^2).
-double edm_churn_moment(int levels) {
+// EDM's samplers (sim/edm_samplers.hpp, edm_level_step) on Karras's rho = 7 levels from 80 to 0.002 (the
+// stochastic one with churn 10 in [0.05, 50], noise 1.003), as sample_schedules steps them: E x^2 at
+// sigma_min from the prior N(0, 80^2).
+double edm_moment(EdmSampler sampler, int levels) {
   const Process p(default_process(ProcessKind::EDM));
   const MixtureScore score(test::isotropic_gaussian(1, kC), p);
-  const double smax = 80, smin = 0.002, rho = 7, churn = 10, gamma = std::min(churn / (levels - 1), std::sqrt(2.0) - 1);
+  const double smax = 80, smin = 0.002, rho = 7, churn = 10;
+  const double gamma = sampler == EdmSampler::Stochastic ? std::min(churn / (levels - 1), std::sqrt(2.0) - 1) : 0.0;
   std::vector<double> sg(static_cast<size_t>(levels));
   for (int i = 0; i < levels; ++i)
     sg[size_t(i)] = std::pow(std::pow(smax, 1 / rho) + i / double(levels - 1) * (std::pow(smin, 1 / rho) - std::pow(smax, 1 / rho)), rho);
   double m = smax * smax;
   for (int i = 0; i + 1 < levels; ++i) {
     const double g = sg[size_t(i)] >= 0.05 && sg[size_t(i)] <= 50 ? gamma : 0.0;
-    const auto [A, B] = affine([&](const Mat& X, const Mat& Z, Mat& Xn) { edm_churn_step(score, X, Z, sg[size_t(i)], sg[size_t(i) + 1], g, 1.003, Xn); });
+    const auto [A, B] = affine([&](const Mat& X, const Mat& Z, Mat& Xn) {
+      edm_level_step(score, sampler, X, Z, Vec::Constant(2, sg[size_t(i)]), Vec::Constant(2, sg[size_t(i) + 1]), Vec::Constant(2, g),
+                     1.003, Xn);
+    });
     m = A * A * m + B * B;
   }
   return m;
@@ -197,7 +203,7 @@ double edm_churn_moment(int levels) {
 // Every integrator of the table has a case here; each case fits the order it measures over halvings.
 TEST(Integrators, EveryOrderDeclaredIsTheOrderMeasured) {
   test::print_seed(11);
-  const double edm_fine = edm_churn_moment(16 << 9);
+  const double edm_fine = edm_moment(EdmSampler::Stochastic, 16 << 9), euler_fine = edm_moment(EdmSampler::Euler, 16 << 12);
   const std::map<std::string, std::function<double()>> measure = {
       {"heun", [] { return harness("heun", 5, [](int l) { return ode_error("heun", 4 << l); }); }},
       {"rk4", [] { return harness("rk4", 4, [](int l) { return ode_error("rk4", 16 << l); }); }},
@@ -207,7 +213,8 @@ TEST(Integrators, EveryOrderDeclaredIsTheOrderMeasured) {
       {"reverse-heun", [] { return harness("reverse heun", 5, [](int l) { return reverse_weak_error(ReverseScheme::Heun, 16 << l); }); }},
       {"fused-cloning-euler-maruyama", [] { return harness("fused em", 5, [](int l) { return fused_weak_error(ReverseScheme::EulerMaruyama, 16 << l); }); }},
       {"fused-cloning-heun", [] { return harness("fused heun", 5, [](int l) { return fused_weak_error(ReverseScheme::Heun, 16 << l); }); }},
-      {"edm-churn", [&] { return harness("edm churn", 5, [&](int l) { return std::abs(edm_churn_moment(16 << l) - edm_fine); }); }},
+      {"edm-churn", [&] { return harness("edm churn", 5, [&](int l) { return std::abs(edm_moment(EdmSampler::Stochastic, 16 << l) - edm_fine); }); }},
+      {"edm-euler", [&] { return harness("edm euler", 5, [&](int l) { return std::abs(edm_moment(EdmSampler::Euler, 16 << l) - euler_fine); }); }},
   };
   for (const IntegratorOrder& o : integrators()) {
     const std::string name = o.name;

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/edm_samplers.hpp"
 #include "sim/ensemble.hpp"
 
 #include <toml++/toml.h>

@@ -1,3 +1,4 @@
+#include "sim/edm_samplers.hpp"
 #include "experiments/information/run.hpp"
 
 #include <cmath>

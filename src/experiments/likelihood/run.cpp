@@ -19,32 +19,6 @@ namespace {
 
 using json = nlohmann::json;
 
-// The points the NLL is measured on, and what they are (docs/likelihood.md#defaults): a points
-// file's rows as they are, an image set's held-out rows (or its rows, without a held-out set),
-// dequantized by uniforms of the Test stream; all of them when there are at most n, else a random
-// subset (never the first n: a sorted file would bias the NLL); or n fresh draws of the data's law.
-// 8-bit data without dequantization: the centres of their boxes, the 8-bit values themselves.
-RowSubset evaluation_points(const Dataset& data, uint64_t seed, int64_t n, bool dequantize) {
-  const RngKey key(seed, Stream::Test);
-  RowSubset e;
-  if (data.kind == DataKind::Points || data.kind == DataKind::Images) {
-    e = random_rows(data.held_out ? *data.held_out : *data.points, key, n);
-    e.what += data.held_out ? " of the held-out set" : data.kind == DataKind::Images ? " of the image set" : " of the points file";
-    if (data.quantized && dequantize) {
-      std::vector<uint64_t> ids(size_t(e.X.rows()));
-      for (size_t i = 0; i < ids.size(); ++i) ids[i] = i;
-      Mat U;
-      uniform_block(key, ids.data(), int(ids.size()), 1, int(e.X.cols()), U);  // step 0: the subset's uniforms
-      e.X.array() += data.quant_width / 256 * (U.array() - 0.5);
-    }
-  } else {
-    e.X = data.draw(key, n);
-    e.what = fmt::format("{} fresh draws of the data's law (seed {})", n, seed);
-  }
-  if (data.quantized && !dequantize) e.X = data.box_centres(e.X);
-  return e;
-}
-
 // Every term of the NLL and of its bits/dim, and the Hutchinson settings (docs/likelihood.md#accounting):
 // NLL = -ln pi(x_T) - int (div f - g^2/2 div s) dt; for 8-bit data, bits/dim = NLL/(D ln 2) + 8 -
 // log2(width), a bound on the code length of the 8-bit values only with uniform dequantization.

@@ -1,0 +1,143 @@
+#include "experiments/schedules/config.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "experiments/config_reader.hpp"
+#include "experiments/data_config.hpp"
+#include "experiments/distribution_config.hpp"
+#include "experiments/header_config.hpp"
+#include "experiments/model_kinds/network_model.hpp"
+#include "experiments/network_config.hpp"
+#include "observe/model_schedules.hpp"
+
+namespace td {
+
+namespace {
+
+// `name`: the default name of an entry of [[cases]]; empty for the root's [data] + [[models]] ("data").
+ScheduleCase read_case(ConfigReader& r, const std::string& name, const SchedulesConfig& c) {
+  ScheduleCase k;
+  ConfigReader d = r.table("data", "the data of this case: mixture, ring, points file, image set (docs/config.md#data)");
+  k.data = std::make_shared<const Dataset>(read_data(d, DataRules{}, c.seed)->data);
+  d.finish();
+  k.name = name.empty() ? "data" : r.string("name", name, "the case's name (results, exported schedules)");
+  MlpSpec mlp = c.mlp_defaults;
+  mlp.d = k.data->dim;
+  k.models = read_models(r, *k.data, mlp, c.train_defaults, ModelRules{.default_probes = default_network_probes(k.data->dim)}, c.seed);
+  return k;
+}
+
+void read_schedules(ConfigReader& r, SchedulesConfig& c, bool all_mixtures) {
+  SchedulesSpec& s = c.s;
+  ConfigReader t = r.section("schedules", "which schedules, step counts and samplers; how they are compared");
+  s.levels = t.integers("levels", s.levels, 2, 4096, "noise levels N of every schedule (N sampler steps, the last one to sigma = 0)");
+  std::vector<std::string> kinds = {"edm", "uniform_t", "uniform_log_sigma", "entropic", "path_kl"};
+  if (all_mixtures) kinds.push_back("speciation");
+  s.kinds = t.strings("kinds", kinds,
+      "edm (rho = 7), uniform_t, uniform_log_sigma, entropic (the model's denoising error), path_kl (the optimized path-KL bound), "
+      "speciation (V_h; mixture data only)");
+  for (const std::string& k : s.kinds) {
+    t.require(std::count(ModelSchedules::kinds().begin(), ModelSchedules::kinds().end(), k) == 1, "kinds",
+              fmt::format("'{}' is not one of edm, uniform_t, uniform_log_sigma, entropic, path_kl, speciation", k));
+    t.require(std::count(s.kinds.begin(), s.kinds.end(), k) == 1, "kinds", fmt::format("'{}' is listed twice", k));
+  }
+  t.require(s.kinds.size() >= 1 && s.kinds.front() == "edm", "kinds", "must start with \"edm\", the baseline the others are compared with");
+  t.require(all_mixtures || std::count(s.kinds.begin(), s.kinds.end(), "speciation") == 0, "kinds",
+            "speciation needs the data's law as a Gaussian mixture (ring or mixture data) in every case");
+  s.samplers = t.strings("samplers", s.samplers, "euler (DDIM), heun (EDM Algorithm 1), stochastic (EDM Algorithm 2)");
+  t.require(!s.samplers.empty(), "samplers", "needs at least one sampler");
+  for (const std::string& k : s.samplers) {
+    try {
+      (void)parse_edm_sampler(k);
+    } catch (const InputError& e) {
+      t.fail("samplers", e.what());
+    }
+  }
+  s.churn.churn = t.number("churn", s.churn.churn, "stochastic sampler: S_churn (gamma = min(S_churn / (N - 1), sqrt 2 - 1))");
+  s.churn.t_min = t.number("churn_sigma_min", s.churn.t_min, "stochastic sampler: S_tmin, the lowest level churned [sigma~]");
+  s.churn.t_max = t.number("churn_sigma_max", s.churn.t_max, "stochastic sampler: S_tmax, the highest level churned [sigma~]");
+  s.churn.noise = t.number("churn_noise", s.churn.noise, "stochastic sampler: S_noise");
+  t.require(s.churn.churn >= 0, "churn", "must be >= 0");
+  t.require(s.churn.noise > 0, "churn_noise", "must be > 0");
+  s.samples = t.int32("samples", s.samples, "samples generated per (model, N, sampler, schedule), and data rows compared with");
+  s.batches = t.int32("batches", s.batches, "sliced W2 and KL: mean +- SE over this many batches of the samples");
+  s.directions = t.int32("directions", s.directions, "sliced W2: random directions");
+  s.kl_bins = t.int32("kl_bins", s.kl_bins, "1-D and 2-D mixture data: histogram cells of the KL (sqrt per axis in 2-D)");
+  t.require(s.samples >= 64 && s.samples <= 1 << 22, "samples", "must be in [64, 2^22]");
+  t.require(s.batches >= 2 && s.samples / s.batches >= 16, "batches", "must be >= 2 with at least 16 samples per batch");
+  t.require(s.directions >= 1 && s.directions <= 4096, "directions", "must be in [1, 4096]");
+  t.require(s.kl_bins >= 4 && s.kl_bins <= 100000, "kl_bins", "must be in [4, 10^5]");
+  s.entropic_nodes = t.int32("entropic_nodes", s.entropic_nodes, "entropic: noise levels the denoising error is measured at");
+  s.entropic_samples = t.int32("entropic_samples", s.entropic_samples, "entropic: data draws per level");
+  s.path_kl_grid = t.int32("path_kl_grid", s.path_kl_grid, "path_kl: grid levels (uniform in ln sigma~) the optimizer places levels on");
+  s.path_kl_paths = t.int32("path_kl_paths", s.path_kl_paths, "path KL: forward paths of the optimizer's table and of the evaluation");
+  s.speciation_nodes = t.int32("speciation_nodes", s.speciation_nodes, "speciation: times V_h is measured at");
+  s.speciation_samples = t.int32("speciation_samples", s.speciation_samples, "speciation: draws per time");
+  s.speciation_floor = t.number("speciation_floor", s.speciation_floor, "speciation: share of the levels kept uniform in ln sigma~");
+  t.require(s.entropic_nodes >= 4 && s.entropic_nodes <= 4096, "entropic_nodes", "must be in [4, 4096]");
+  t.require(s.entropic_samples >= 2, "entropic_samples", "must be >= 2");
+  int most = 0;
+  for (int n : s.levels) most = std::max(most, n);
+  t.require(s.path_kl_grid >= most && s.path_kl_grid <= 4096, "path_kl_grid",
+            fmt::format("must be in [the largest N = {}, 4096]", most));
+  t.require(s.path_kl_paths >= 2, "path_kl_paths", "must be >= 2");
+  t.require(s.speciation_nodes >= 4, "speciation_nodes", "must be >= 4");
+  t.require(s.speciation_samples >= 2, "speciation_samples", "must be >= 2");
+  t.require(s.speciation_floor >= 0 && s.speciation_floor <= 1, "speciation_floor", "must be in [0, 1]");
+  t.finish();
+  if (auto dt = r.optional_table("discrete", "a discrete-time model's training noise: its integer timesteps in the export")) {
+    DiscreteTraining d;
+    d.beta_schedule = dt->string("beta_schedule", d.beta_schedule, "linear (DDPM) or scaled_linear (Stable Diffusion)");
+    d.beta_start = dt->number("beta_start", d.beta_start, "first beta");
+    d.beta_end = dt->number("beta_end", d.beta_end, "last beta");
+    d.train_steps = dt->int32("train_steps", d.train_steps, "training steps");
+    try {
+      (void)discrete_sigmas(d);
+    } catch (const InputError& e) {
+      dt->fail("beta_schedule", e.what());
+    }
+    dt->finish();
+    s.discrete = d;
+  }
+}
+
+}  // namespace
+
+SchedulesConfig parse_schedules_config(const toml::table& root, const std::string& file) {
+  ConfigReader r(root, file);
+  SchedulesConfig c;
+  const ConfigHeader h = read_header(r, "schedules", "Sampling schedules of each model, exported and compared");
+  c.title = h.title;
+  c.seed = h.seed;
+  c.process = read_process(r.section("process", "forward process: { kind, beta_min, beta_max, sigma_min, sigma_max, sigma, t_min, T }"));
+  {
+    ConfigReader a = r.section("mlp", "the network of every MLP model (d = its case's data dimension)");
+    c.mlp_defaults = read_mlp(a, c.mlp_defaults);
+  }
+  c.train_defaults.seed = c.seed;
+  {
+    ConfigReader tr = r.section("training", "training of every MLP model");
+    c.train_defaults = read_training(tr, c.train_defaults, true);
+  }
+  if (r.has("cases")) {
+    if (r.has("data") || r.has("models")) r.fail("cases", "give either [[cases]] (each with data and models) or [data] and [[models]], not both");
+    int i = 0;
+    for (ConfigReader& k : r.table_array("cases", "one data set and its models per case")) {
+      c.cases.push_back(read_case(k, fmt::format("case{}", i++), c));
+      k.finish();
+    }
+  } else {
+    c.cases.push_back(read_case(r, "", c));
+  }
+  bool all_mixtures = true;
+  for (const ScheduleCase& k : c.cases) all_mixtures = all_mixtures && k.data->kind == DataKind::Mixture;
+  read_schedules(r, c, all_mixtures);
+  r.finish();
+  c.resolved = r.resolved();
+  return c;
+}
+
+}  // namespace td
