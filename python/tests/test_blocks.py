@@ -132,21 +132,48 @@ def test_entropy_rates_are_the_likelihood_experiments(tmp_path):
     np.testing.assert_allclose(mine["t"], ran["t"], rtol=1e-14)
 
 
-def test_baseline_schedule_exports_in_sampler_conventions():
+def test_schedule_exports_in_sampler_conventions():
     """A VP process's EDM schedule: n process times from T to t_min, n + 1 sigmas (sigma/alpha,
     descending, a final 0) equal to the process's own sigma~ at those times, and integer DDPM
     timesteps descending; Stable Diffusion's scaled_linear betas are accepted; bad input is an
     InputError naming it."""
     p = td.Process("vp")
-    s = td.baseline_schedule(p, "edm", n=8)
+    s = td.schedule(p, "edm", n=8)
     assert s["t"].shape == (8,) and s["sigmas"].shape == (9,) and s["timesteps"].shape == (8,)
     assert s["t"][0] == p.T and s["t"][-1] == p.t_min
     assert s["sigmas"][-1] == 0.0 and np.all(np.diff(s["sigmas"]) < 0)
     np.testing.assert_allclose(s["sigmas"][:-1], p.sigma_tilde(s["t"]), rtol=1e-12)
     assert s["timesteps"].dtype == np.int64 and np.all(np.diff(s["timesteps"]) < 0)
-    sd = td.baseline_schedule(p, "uniform_t", n=4, beta_schedule="scaled_linear", beta_start=0.00085, beta_end=0.012)
+    sd = td.schedule(p, "uniform_t", n=4, beta_schedule="scaled_linear", beta_start=0.00085, beta_end=0.012)
     assert sd["name"] == "uniform_t" and sd["warnings"] == []
-    with pytest.raises(td.InputError, match="uniform_log_sigma"):
-        td.baseline_schedule(p, "cosine")
+    with pytest.raises(td.InputError, match="uniform_log_sigma, entropic, path_kl or speciation"):
+        td.schedule(p, "cosine")
     with pytest.raises(td.InputError, match="scaled_linear"):
-        td.baseline_schedule(p, "edm", beta_schedule="cosine")
+        td.schedule(p, "edm", beta_schedule="cosine")
+
+
+def test_schedule_of_a_model_on_its_data():
+    """The derived schedules of an exact score: entropic and path_kl on a Mixture or on an array of
+    its points, speciation on the Mixture; all in the exported conventions, from T to t_min, the same
+    for the same seed; the optimized path-KL schedule differs from EDM's start. A derived kind
+    without a model, or speciation without a law, is an InputError naming what it needs."""
+    p = td.Process("vp", t_min=1e-3)
+    mix = td.ring(4, 2.0, 0.2)
+    score = td.exact_score(mix, p)
+    edm = td.schedule(p, "edm", n=8)
+    small = dict(entropic_nodes=12, entropic_samples=64, path_kl_grid=24, path_kl_paths=32, speciation_nodes=8,
+                 speciation_samples=64)
+    for kind in ("entropic", "path_kl", "speciation"):
+        s = td.schedule(p, kind, n=8, score=score, data=mix, seed=4, **small)
+        assert s["sigmas"].shape == (9,) and s["sigmas"][-1] == 0.0 and np.all(np.diff(s["sigmas"]) < 0), kind
+        assert s["t"][0] == pytest.approx(p.T, rel=1e-12) and s["t"][-1] == pytest.approx(p.t_min, rel=1e-12), kind
+        again = td.schedule(p, kind, n=8, score=score, data=mix, seed=4, **small)
+        np.testing.assert_array_equal(s["sigmas"], again["sigmas"])
+    assert not np.allclose(td.schedule(p, "path_kl", n=8, score=score, data=mix, **small)["sigmas"], edm["sigmas"])
+    points = np.random.default_rng(0).normal(size=(300, 2))
+    s = td.schedule(p, "entropic", n=6, score=td.exact_score(td.mixture([1.0], [[0.0, 0.0]], std=[1.0]), p), data=points, **small)
+    assert s["t"].shape == (6,)
+    with pytest.raises(td.InputError, match="needs the model's score and its data"):
+        td.schedule(p, "entropic", n=6)
+    with pytest.raises(td.InputError, match="Gaussian mixture"):
+        td.schedule(p, "speciation", n=6, score=score, data=np.zeros((10, 2)), **small)

@@ -53,15 +53,24 @@ def grid(process, kind="", steps=1000, rho=7.0):
     return np.asarray(_core.grid(process, kind, int(steps), float(rho)))
 
 
-def baseline_schedule(process, kind="edm", n=10, beta_schedule="linear", beta_start=1e-4, beta_end=0.02,
-                      train_steps=1000):
-    """A baseline sampling schedule of n levels from T to t_min: kind edm (rho = 7 in sigma/alpha),
-    uniform_t or uniform_log_sigma. Returns a dict of numpy arrays in the conventions samplers take:
-    t (the process's times), sigmas (sigma/alpha descending, then 0: n + 1 values, for k-diffusion's
-    samplers and diffusers' set_timesteps(sigmas=...)), timesteps (the nearest training step of a
-    discrete model with these betas, for schedulers that take integer timesteps) and warnings."""
-    d = _core.baseline_schedule(process, kind, int(n), beta_schedule, float(beta_start), float(beta_end),
-                                int(train_steps))
+def schedule(process, kind="edm", n=10, score=None, data=None, seed=1, beta_schedule="linear", beta_start=1e-4,
+             beta_end=0.02, train_steps=1000, entropic_nodes=32, entropic_samples=256, path_kl_grid=128,
+             path_kl_paths=256, speciation_nodes=32, speciation_samples=512, speciation_floor=0.3):
+    """A sampling schedule of n levels from T to t_min (docs/schedules.md). Baselines need no model:
+    kind edm (rho = 7 in sigma/alpha), uniform_t, uniform_log_sigma. Derived from `score` (a Score) on
+    `data` (a Mixture, or an N x d array of points): entropic (from the model's denoising error),
+    path_kl (the optimized path-KL bound), speciation (V_h; a Mixture only). Returns a dict of numpy
+    arrays in the conventions samplers take: t (the process's times), sigmas (sigma/alpha descending,
+    then 0: n + 1 values, for k-diffusion's samplers and diffusers' set_timesteps(sigmas=...)),
+    timesteps (the nearest training step of a discrete model with these betas, for schedulers that
+    take integer timesteps) and warnings. The same seed gives the same schedule."""
+    if isinstance(data, np.ndarray):
+        data = np.ascontiguousarray(data, dtype=np.float64)
+    d = _core.schedule(process, kind, int(n), score, data, int(seed),
+                       _core.DiscreteTraining(beta_schedule, float(beta_start), float(beta_end), int(train_steps)),
+                       _core.ModelScheduleOptions(int(entropic_nodes), int(entropic_samples), int(path_kl_grid),
+                                                  int(path_kl_paths), int(speciation_nodes), int(speciation_samples),
+                                                  float(speciation_floor)))
     return {"name": d["name"], "t": np.asarray(d["t"]), "sigmas": np.asarray(d["sigmas"]),
             "timesteps": np.asarray(d["timesteps"], dtype=np.int64), "warnings": list(d["warnings"])}
 

@@ -1,5 +1,6 @@
 #include "experiments/schedules/run.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 
@@ -104,6 +105,23 @@ json sw2_floor(const ModelRun& m, const Mat& Y) {
   return {{"value", finite_or_null(f.mean())}, {"se", finite_or_null(f.mean_se())}};
 }
 
+// sqrt(E|x|^2) of a sample [data units].
+double rms(const Mat& X) { return std::sqrt(X.squaredNorm() / double(X.rows())); }
+
+// A model that samples far from the data's scale under every schedule at the largest N (blown up or
+// collapsed) makes the comparison one of the model's failure, not of schedules: said, with the cause.
+void flag_model_scale(const SchedulesSpec& s, const json& rows, double data_rms, std::vector<std::string>& flags) {
+  const int most = *std::max_element(s.levels.begin(), s.levels.end());
+  double lo = INFINITY, hi = 0;
+  for (const json& r : rows)
+    if (r["N"].get<int>() == most) lo = std::min(lo, r["rms"].get<double>()), hi = std::max(hi, r["rms"].get<double>());
+  if (lo > 2 * data_rms || hi < 0.5 * data_rms)
+    flags.push_back(fmt::format("at N = {} every schedule's samples have rms {:.3g} .. {:.3g} against the data's {:.3g}: the model "
+                                "does not sample the data under any schedule, so the comparison measures its failure, not the "
+                                "schedules' (train it longer; an eps-predicting network's error at the noisiest levels is "
+                                "multiplied by sigma~ there)", most, lo, hi, data_rms));
+}
+
 // Every (N, sampler): all schedules sampled together (one model pass per stage for all), each
 // against the data rows, paired with EDM's (the first kind).
 json compare_samples(const ModelRun& m, const Schedules& sch, const Mat& Y, const RunContext& ctx) {
@@ -121,7 +139,7 @@ json compare_samples(const ModelRun& m, const Schedules& sch, const Mat& Y, cons
         const bool base = j == 0;
         const EnergyDistance e = energy_distance(met[j].X, Y);
         json r = {{"N", n}, {"sampler", name}, {"schedule", s.kinds[j]}, {"passes", edm_sampler_passes(parse_edm_sampler(name), n)},
-                  {"energy", {{"value", e.value}, {"se", e.se}}}, {"sw2", met[j].sw2.summary(base ? nullptr : &met[0].sw2.v)}};
+                  {"rms", rms(met[j].X)}, {"energy", {{"value", e.value}, {"se", e.se}}}, {"sw2", met[j].sw2.summary(base ? nullptr : &met[0].sw2.v)}};
         if (!base) {
           const EnergyDistance d = energy_distance_difference(met[j].X, met[0].X, Y);
           r["energy"].update({{"diff", d.value}, {"diff_se", d.se}, {"verdict", verdict(d.value, d.se)}});
@@ -215,6 +233,10 @@ json run_model(const SchedulesConfig& cfg, const ScheduleCase& cs, const ModelSp
     rec["samples"] = compare_samples(m, sch, rows.X, ctx);
     rec["sw2_floor"] = sw2_floor(m, rows.X);
   });
+  rec["data_rms"] = rms(rows.X);
+  std::vector<std::string> flags;
+  flag_model_scale(cfg.s, rec["samples"], rec["data_rms"], flags);
+  rec["flags"] = flags;
   clock.run("path_kl", {"schedules.path_kl_paths"}, [&] { rec["path_kl"] = compare_path_kl(m, sch); });
   rec["tally"] = tally(rec["samples"], rec["path_kl"]["rows"]);
   return rec;
@@ -247,6 +269,10 @@ json run_schedules_experiment(const SchedulesConfig& cfg, const RunContext& ctx)
     for (const ModelSpec& ms : cs.models) c["models"].push_back(run_model(cfg, cs, ms, ctx, clock, all));
     out["cases"].push_back(std::move(c));
   }
+  std::vector<const json*> records;
+  for (const json& c : out["cases"])
+    for (const json& m : c["models"]) records.push_back(&m);
+  out["flags"] = gathered_flags(records);
   json sj = json::array();
   for (const ExportedSchedule& e : all)
     sj.push_back({{"name", e.name}, {"t", vec_json(e.t)}, {"sigmas", vec_json(e.sigma)}, {"timesteps", e.timesteps}});
