@@ -34,15 +34,19 @@ std::vector<double> grid_with_levels(const std::vector<double>& grid, const std:
 namespace {
 
 // The forward path of rows ids down the grid: called with k = M - 1, ..., 0 in turn, X becomes
-// x_{grid[k]} = x_0 + W(grid[k]^2), W a Brownian motion drawn top-down as bridges to 0.
+// x_{grid[k]} = x_0 + W(grid[k]^2), W a Brownian motion drawn top-down as bridges to 0. `set` 0 is
+// the optimizer's table, 1 the evaluation: other data draws (ids offset by 2^40) and other normals
+// (substream), so a schedule fitted on the table is not judged on its own noise.
 class PathWalk {
  public:
-  PathWalk(const DataFn& data, const std::vector<double>& grid, const uint64_t* ids, int n, int d, uint64_t seed)
-      : grid_(grid), ids_(ids), n_(n), d_(d), seed_(seed) {
-    data(ids, n, X0_);
+  PathWalk(const DataFn& data, const std::vector<double>& grid, const uint64_t* ids, int n, int d, uint64_t seed, uint32_t set)
+      : grid_(grid), ids_(ids), n_(n), d_(d), seed_(seed), set_(set) {
+    std::vector<uint64_t> rows(ids, ids + n);
+    for (uint64_t& r : rows) r += uint64_t(set) << 40;
+    data(rows.data(), n, X0_);
   }
   const Mat& at(int k) {
-    normal_block({seed_, Stream::PathKl}, ids_, n_, uint64_t(k), d_, Z_);
+    normal_block({seed_, Stream::PathKl, set_}, ids_, n_, uint64_t(k), d_, Z_);
     const double s2 = grid_[size_t(k)] * grid_[size_t(k)];
     if (k == int(grid_.size()) - 1) {
       W_ = std::sqrt(s2) * Z_;
@@ -58,6 +62,7 @@ class PathWalk {
   const uint64_t* ids_;
   int n_, d_;
   uint64_t seed_;
+  uint32_t set_;
   Mat X0_, W_, Z_, X_;
 };
 
@@ -79,7 +84,7 @@ struct Running {
 }  // namespace
 
 PathKlEstimate path_kl(const Score& score, const DataFn& data, const std::vector<double>& grid,
-                       const std::vector<std::vector<double>>& schedules, int paths, uint64_t seed) {
+                       const std::vector<std::vector<double>>& schedules, int paths, uint64_t seed, uint32_t set) {
   if (paths < 2) throw InputError("path KL: needs at least 2 paths");
   const int M = int(grid.size()), S = int(schedules.size()), d = score.dim();
   std::vector<Running> shape(static_cast<size_t>(S));
@@ -93,7 +98,7 @@ PathKlEstimate path_kl(const Score& score, const DataFn& data, const std::vector
   const auto block = [&](const uint64_t* ids, int n, int nv, int64_t first) {
     std::vector<Running> run = shape;
     for (Running& r : run) r.acc = Vec::Zero(n), r.fprev = Vec::Zero(n);
-    PathWalk walk(data, grid, ids, n, d, seed);
+    PathWalk walk(data, grid, ids, n, d, seed, set);
     Mat Sk;
     for (int k = M - 1; k >= 0; --k) {
       const Mat& X = walk.at(k);
@@ -141,7 +146,7 @@ double gaussian_path_kl(const std::vector<double>& s, double c2, int d) {
   return d * kl;
 }
 
-PathKlTable::PathKlTable(const Score& score, const DataFn& data, std::vector<double> grid, int paths, uint64_t seed)
+PathKlTable::PathKlTable(const Score& score, const DataFn& data, std::vector<double> grid, int paths, uint64_t seed, uint32_t set)
     : grid_(std::move(grid)) {
   if (paths < 2) throw InputError("path KL: needs at least 2 paths");
   const int M = int(grid_.size()), d = score.dim();
@@ -151,7 +156,7 @@ PathKlTable::PathKlTable(const Score& score, const DataFn& data, std::vector<dou
   const int blocks = (paths + block - 1) / block;
   std::vector<Mat> sums(static_cast<size_t>(blocks));  // per block: sum over its paths of |S_k - S_b|^2, (k, b)
   parallel_blocks({paths, block}, [&](const uint64_t* ids, int n, int nv, int64_t first) {
-    PathWalk walk(data, grid_, ids, n, d, seed);
+    PathWalk walk(data, grid_, ids, n, d, seed, set);
     std::vector<Mat> S(static_cast<size_t>(M));
     for (int k = M - 1; k >= 0; --k) score.score(walk.at(k), grid_[size_t(k)], S[size_t(k)]);
     Mat& D = sums[size_t(first / block)];

@@ -1,5 +1,5 @@
 #pragma once
-// The path KL of a sampling schedule (docs/schedules.md#path-kl): how far an N-step sampler that
+// The path KL of a sampling schedule (docs/schedules.md#s6.2): how far an N-step sampler that
 // holds the score fixed over each step is from the continuous reverse process, by Girsanov's
 // theorem, as "Align Your Steps" (Sabour et al. 2024) bounds it. In EDM units (x_sigma = x_0 +
 // sigma z, the forward process dx = sqrt(2 sigma) dW in sigma; any model through score/edm_view):
@@ -9,7 +9,9 @@
 //   KL = d sum_i [ln((c^2 + sigma_i^2) / (c^2 + sigma_{i+1}^2)) / 2 - (sigma_i^2 - sigma_{i+1}^2) / (2 (c^2 + sigma_i^2))],
 // of order 1 in the step (~ 1/N), least on levels uniform in ln(c^2 + sigma^2).
 // Paths are Brownian bridges down a grid of levels (Stream::PathKl by sample id), so every schedule
-// evaluated on one grid sees the same paths: differences between schedules are paired.
+// evaluated on one grid sees the same paths: differences between schedules are paired. The
+// optimizer's table draws its own paths (other data rows, other normals): its schedule is judged on
+// paths it was not fitted to.
 #include <cstdint>
 #include <vector>
 
@@ -29,10 +31,11 @@ struct PathKlEstimate {
   Mat per_path;                   // paths x schedules: each path's sum (their mean is value)
 };
 // The path KL of each schedule (descending levels, each a node of the ascending `grid`) by the
-// trapezoid rule on the grid's nodes, over `paths` forward paths from `data`. Throws InputError
-// for a level that is not a grid node, or fewer than 2 paths.
+// trapezoid rule on the grid's nodes, over `paths` forward paths from `data` (path set `set`: 1, the
+// evaluation's, unless a test asks for the table's 0). Throws InputError for a level that is not a
+// grid node, or fewer than 2 paths.
 PathKlEstimate path_kl(const Score& score, const DataFn& data, const std::vector<double>& grid,
-                       const std::vector<std::vector<double>>& schedules, int paths, uint64_t seed);
+                       const std::vector<std::vector<double>>& schedules, int paths, uint64_t seed, uint32_t set = 1);
 // The closed form for Gaussian data N(0, c2 I_d) (above).
 double gaussian_path_kl(const std::vector<double>& schedule, double c2, int d);
 
@@ -40,7 +43,7 @@ double gaussian_path_kl(const std::vector<double>& schedule, double c2, int d);
 // grid node b down to node a < b (the same paths and quadrature as path_kl).
 class PathKlTable {
  public:
-  PathKlTable(const Score& score, const DataFn& data, std::vector<double> grid, int paths, uint64_t seed);
+  PathKlTable(const Score& score, const DataFn& data, std::vector<double> grid, int paths, uint64_t seed, uint32_t set = 0);
   const std::vector<double>& grid() const { return grid_; }
   double cost(int a, int b) const { return prefix_[size_t(b)][size_t(b)] - prefix_[size_t(b)][size_t(a)]; }
   // The path KL of a schedule given as descending grid indices.

@@ -53,7 +53,8 @@ TEST(PathKl, GaussianClosedFormAndOrderOne) {
   EXPECT_NEAR(-sxy / sxx, 1.0, 0.1);
 }
 
-// The table's sum over a grid schedule is the streaming estimate on the same grid and paths.
+// The table's sum over a grid schedule is the streaming estimate on the same grid and paths (set 0);
+// the evaluation's own paths (set 1) agree within 4 combined SE.
 TEST(PathKl, TableAgreesWithTheStreamingEstimate) {
   const GaussianMixture g = test::isotropic_gaussian(kD, kC2);
   const MixtureScore s(g, edm());
@@ -63,8 +64,10 @@ TEST(PathKl, TableAgreesWithTheStreamingEstimate) {
   const std::vector<int> idx = {39, 30, 21, 20, 7, 0};
   std::vector<double> levels;
   for (int k : idx) levels.push_back(grid[size_t(k)]);
-  const PathKlEstimate e = path_kl(s, data, grid, {levels}, 300, 3);
+  const PathKlEstimate e = path_kl(s, data, grid, {levels}, 300, 3, 0), other = path_kl(s, data, grid, {levels}, 300, 3);
   EXPECT_NEAR(t.total(idx), e.value[0], 1e-10 * e.value[0]);
+  EXPECT_NE(other.value[0], e.value[0]);
+  EXPECT_LE(std::abs(other.value[0] - e.value[0]), 4 * std::hypot(other.se[0], e.se[0]));
   EXPECT_THROW(path_kl(s, data, grid, {{kMax, 1.2345, kMin}}, 300, 3), InputError);  // not a node
 }
 

@@ -5,7 +5,7 @@
     const who = c.name + ' / ' + m.name;
     {
       const N = levels[Math.floor(levels.length / 2)];
-      const g = section('Schedules, ' + who + ' [schedules.md]',
+      const g = section('Schedules, ' + who + ' [§6.1]',
         'Noise level σ̃ against step index of every schedule at N = ' + N + ' levels (the final step to σ̃ = 0 not drawn); left: the ' +
         'model\'s denoising error ε²(σ̃) behind its entropic schedule (±1 SE).', 'grid');
       chart(g, 300, kinds.map((k, i) => {
@@ -18,7 +18,7 @@
     }
     R.settings.samplers.forEach(sampler => {
       const rows = m.samples.filter(r => r.sampler === sampler);
-      const g = section('Distance to the data, ' + sampler + ' sampler, ' + who + ' [schedules.md]',
+      const g = section('Distance to the data, ' + sampler + ' sampler, ' + who + ' [§6.3]',
         'Energy distance (left) and sliced W₂² (right) of ' + R.settings.samples + ' generated samples to as many data rows, against ' +
         'the number of levels N (±1 SE; paired draws across schedules). Dashed: sliced W₂² between two data batches, the floor.', 'grid');
       chart(g, 300, kinds.map((k, i) => {
@@ -34,7 +34,7 @@
     });
     {
       const rows = m.path_kl.rows;
-      const g = section('Path KL, ' + who + ' [schedules.md#path-kl]',
+      const g = section('Path KL, ' + who + ' [§6.2]',
         'Girsanov bound on the KL between the N-step frozen-score sampler and the continuous reverse process (±1 SE, ' +
         m.path_kl.paths + ' forward paths shared by every schedule), against N.');
       chart(g, 320, kinds.map((k, i) => {

@@ -217,10 +217,11 @@ json run_model(const SchedulesConfig& cfg, const ScheduleCase& cs, const ModelSp
     if (!info.is_null()) rec["training"] = info;
   });
   const SchedulesSpec& s = cfg.s;
-  ModelSchedules maker(p, *score, data.sampler({cfg.seed, Stream::Data}), cs.data->kind == DataKind::Mixture ? cs.data->law : std::nullopt,
+  const DataFn draws = data.sampler({cfg.seed, Stream::Data});
+  ModelSchedules maker(p, *score, draws, cs.data->kind == DataKind::Mixture ? cs.data->law : std::nullopt,
                        {s.entropic_nodes, s.entropic_samples, s.path_kl_grid, s.path_kl_paths, s.speciation_nodes,
                         s.speciation_samples, s.speciation_floor}, cfg.seed);
-  const ModelRun m{cfg, cs, p, maker.view(), data.sampler({cfg.seed, Stream::Data}), maker.sigma_min(), maker.sigma_max()};
+  const ModelRun m{cfg, cs, p, maker.view(), draws, maker.sigma_min(), maker.sigma_max()};
   Schedules sch;
   clock.run("schedules", {"schedules.entropic_samples", "schedules.path_kl_paths"}, [&] { sch = build_schedules(m, maker, rec, ctx); });
   rec["schedules"] = exported(m, sch, ms.name, all);

@@ -1,6 +1,6 @@
 #pragma once
 // Runs a "schedules" experiment into results.json (schema in docs/keys/schedules.md) and writes the
-// exported schedules beside it: schedules.json and schedules.csv (docs/schedules.md#export).
+// exported schedules beside it: schedules.json and schedules.csv (docs/schedules.md#s6.4).
 #include <string>
 
 #include <nlohmann/json.hpp>
