@@ -38,8 +38,9 @@ std::vector<double> model_schedule(const Process& p, const std::string& kind, in
                                    uint64_t seed, const ModelScheduleOptions& o) {
   const std::vector<std::string>& base = baseline_schedule_names(), &all = ModelSchedules::kinds();
   if (!std::count(all.begin(), all.end(), kind))
-    throw InputError(fmt::format("unknown schedule kind '{}': edm, uniform_t, uniform_log_sigma, entropic, path_kl or speciation", kind));
+    throw InputError(fmt::format("unknown schedule kind '{}': edm, uniform_t, uniform_log_sigma, discrete, entropic, path_kl or speciation", kind));
   if (std::count(base.begin(), base.end(), kind)) return baseline_schedule(kind, p, n);
+  if (kind == "discrete") return discrete_schedule(p, *o.discrete, n);
   if (!score || (!data.law && !data.points))
     throw InputError(fmt::format("schedule '{}': needs the model's score and its data (a Mixture or an array of points)", kind));
   if (data.law) return ModelSchedules(p, *score, mixture_data(*data.law, {seed, Stream::Data}), data.law, o, seed).times(kind, n);
@@ -97,8 +98,10 @@ void add_processes(pb::module_& m) {
          uint64_t seed, const DiscreteTraining& training, const ModelScheduleOptions& o) {
         std::vector<double> t;
         const ScheduleData given = schedule_data(data);
+        ModelScheduleOptions with = o;
+        with.discrete = training;
         interruptible_void([&] {  // no Python; Ctrl-C stops it (KeyboardInterrupt)
-          t = model_schedule(p, kind, n, score.get(), given, seed, o);
+          t = model_schedule(p, kind, n, score.get(), given, seed, with);
         });
         const ExportedSchedule e = export_schedule(kind, p, t, training);
         pb::dict d;
@@ -108,7 +111,7 @@ void add_processes(pb::module_& m) {
       pb::arg("process"), pb::arg("kind"), pb::arg("n"), pb::arg("score"), pb::arg("data"), pb::arg("seed"), pb::arg("training"),
       pb::arg("options"),
       "A sampling schedule of n levels from T to t_min (docs/schedules.md): a baseline (edm, uniform_t, "
-      "uniform_log_sigma) or one derived from `score` on `data` (entropic, path_kl; speciation for a Mixture).");
+      "uniform_log_sigma, discrete: the training's own steps) or one derived from `score` on `data` (entropic, path_kl; speciation for a Mixture).");
   pb::class_<DiscreteTraining>(m, "DiscreteTraining")
       .def(pb::init([](const std::string& schedule, double start, double end, int steps) {
              return DiscreteTraining{schedule, start, end, steps};

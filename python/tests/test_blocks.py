@@ -146,7 +146,7 @@ def test_schedule_exports_in_sampler_conventions():
     assert s["timesteps"].dtype == np.int64 and np.all(np.diff(s["timesteps"]) < 0)
     sd = td.schedule(p, "uniform_t", n=4, beta_schedule="scaled_linear", beta_start=0.00085, beta_end=0.012)
     assert sd["name"] == "uniform_t" and sd["warnings"] == []
-    with pytest.raises(td.InputError, match="uniform_log_sigma, entropic, path_kl or speciation"):
+    with pytest.raises(td.InputError, match="uniform_log_sigma, discrete, entropic, path_kl or speciation"):
         td.schedule(p, "cosine")
     with pytest.raises(td.InputError, match="scaled_linear"):
         td.schedule(p, "edm", beta_schedule="cosine")
@@ -173,6 +173,10 @@ def test_schedule_of_a_model_on_its_data():
     points = np.random.default_rng(0).normal(size=(300, 2))
     s = td.schedule(p, "entropic", n=6, score=td.exact_score(td.mixture([1.0], [[0.0, 0.0]], std=[1.0]), p), data=points, **small)
     assert s["t"].shape == (6,)
+    own = td.schedule(p, "discrete", n=5)  # DDPM's 1000 linear steps, linspace-spaced: 749, 500, 250 inside
+    assert list(own["timesteps"][1:4]) == [749, 500, 250]
+    with pytest.raises(td.InputError, match="not the process the model was trained with"):
+        td.schedule(p, "discrete", n=5, beta_schedule="scaled_linear", beta_start=0.00085, beta_end=0.012)
     with pytest.raises(td.InputError, match="needs the model's score and its data"):
         td.schedule(p, "entropic", n=6)
     with pytest.raises(td.InputError, match="Gaussian mixture"):

@@ -9,7 +9,7 @@
 namespace td {
 
 const std::vector<std::string>& ModelSchedules::kinds() {
-  static const std::vector<std::string> k = {"edm", "uniform_t", "uniform_log_sigma", "entropic", "path_kl", "speciation"};
+  static const std::vector<std::string> k = {"edm", "uniform_t", "uniform_log_sigma", "discrete", "entropic", "path_kl", "speciation"};
   return k;
 }
 
@@ -36,8 +36,12 @@ std::vector<double> ModelSchedules::times(const std::string& kind, int n) {
     if (!law_) throw InputError("speciation schedule: needs the data's law as a Gaussian mixture (ring or mixture data)");
     return speciation_times(p_, *law_, n, o_.speciation_nodes, o_.speciation_samples, seed_, o_.speciation_floor);
   }
+  if (kind == "discrete") {
+    if (!o_.discrete) throw InputError("discrete schedule: needs the model's discrete training ([discrete]: its betas and steps)");
+    return discrete_schedule(p_, *o_.discrete, n);
+  }
   if (std::count(kinds().begin(), kinds().end(), kind) == 0)
-    throw InputError(fmt::format("unknown schedule kind '{}': edm, uniform_t, uniform_log_sigma, entropic, path_kl or speciation", kind));
+    throw InputError(fmt::format("unknown schedule kind '{}': edm, uniform_t, uniform_log_sigma, discrete, entropic, path_kl or speciation", kind));
   return baseline_schedule(kind, p_, n);
 }
 

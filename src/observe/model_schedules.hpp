@@ -13,6 +13,7 @@
 #include "observe/entropic_time.hpp"
 #include "observe/path_kl.hpp"
 #include "process/process.hpp"
+#include "process/schedule_export.hpp"
 #include "score/edm_view.hpp"
 #include "score/score.hpp"
 
@@ -23,6 +24,7 @@ struct ModelScheduleOptions {
   int path_kl_grid = 128, path_kl_paths = 256;       // the optimizer's grid and paths
   int speciation_nodes = 32, speciation_samples = 512;
   double speciation_floor = 0.3;
+  std::optional<DiscreteTraining> discrete;  // a discrete model's training: its own steps (kind "discrete")
 };
 
 class ModelSchedules {
@@ -31,9 +33,9 @@ class ModelSchedules {
   // must outlive this object.
   ModelSchedules(const Process& p, const Score& score, DataFn data, std::optional<GaussianMixture> law,
                  ModelScheduleOptions o, uint64_t seed);
-  // n levels of `kind` (edm, uniform_t, uniform_log_sigma, entropic, path_kl, speciation) as process
-  // times from T down to t_min. Throws InputError for an unknown kind, speciation without a law, or
-  // path_kl with n above path_kl_grid.
+  // n levels of `kind` (edm, uniform_t, uniform_log_sigma, discrete, entropic, path_kl, speciation)
+  // as process times from T down to t_min. Throws InputError for an unknown kind, speciation without
+  // a law, discrete without a training, or path_kl with n above path_kl_grid.
   std::vector<double> times(const std::string& kind, int n);
   static const std::vector<std::string>& kinds();
 

@@ -1,5 +1,7 @@
 #include "process/schedule_export.hpp"
 
+#include "process/schedules.hpp"
+
 #include <cmath>
 #include <fmt/format.h>
 
@@ -31,6 +33,24 @@ int nearest_step(const std::vector<double>& step_sigmas, double s) {
   for (int k = 1; k < int(step_sigmas.size()); ++k)
     if (std::abs(std::log(step_sigmas[size_t(k)] / s)) < std::abs(std::log(step_sigmas[size_t(best)] / s))) best = k;
   return best;
+}
+
+std::vector<double> discrete_schedule(const Process& p, const DiscreteTraining& d, int n) {
+  if (n < 2 || n > d.train_steps)
+    throw InputError(fmt::format("discrete schedule: {} levels of a model with {} training steps", n, d.train_steps));
+  const std::vector<double> steps = discrete_sigmas(d);
+  const double hi = p.sigma_tilde(p.T()), lo = p.sigma_tilde(p.t_min());
+  std::vector<double> s;
+  for (int i = 0; i < n; ++i) s.push_back(steps[size_t(std::lround((d.train_steps - 1) * (1 - double(i) / (n - 1))))]);
+  if (std::abs(std::log(s.front() / hi)) > std::log(1.5) || std::abs(std::log(s.back() / lo)) > std::log(1.5))
+    throw InputError(fmt::format("discrete schedule: the model's levels span sigma~ {:.4g} .. {:.4g}, the process's {:.4g} .. {:.4g}: "
+                                 "[process] is not the process the model was trained with (set its beta_min, beta_max, t_min)",
+                                 s.back(), s.front(), lo, hi));
+  s.front() = hi, s.back() = lo;
+  for (size_t i = 1; i < s.size(); ++i)
+    if (!(s[i] < s[i - 1]))
+      throw InputError(fmt::format("discrete schedule: levels {} and {} coincide (sigma~ {:.4g}) after pinning the ends", i - 1, i, s[i]));
+  return times_of_sigmas(p, s);
 }
 
 ExportedSchedule export_schedule(const std::string& name, const Process& p, const std::vector<double>& t,

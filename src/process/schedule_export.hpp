@@ -26,6 +26,13 @@ std::vector<double> discrete_sigmas(const DiscreteTraining& d);
 // The training step whose noise level is nearest to s in log sigma (the steps' levels ascending).
 int nearest_step(const std::vector<double>& step_sigmas, double s);
 
+// A discrete model's own schedule of n levels: its training steps spaced evenly from the last to 0
+// (diffusers' "linspace" spacing), as process times of `p` whose sigma~ are those steps' levels. The
+// ends are pinned to the process's sigma~(T) and sigma~(t_min); throws InputError when the model's
+// levels and the process's range differ there by more than a factor 1.5 (the process is not the
+// one the model was trained with) or two levels coincide.
+std::vector<double> discrete_schedule(const Process& p, const DiscreteTraining& d, int n);
+
 struct ExportedSchedule {
   std::string name;
   std::vector<double> t;       // process times, descending (N)

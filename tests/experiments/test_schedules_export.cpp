@@ -53,9 +53,10 @@ ring = { K = 3, radius = 1.5, std = 0.2 }
 [[models]]
 name = "exact"
 [discrete]
-beta_schedule = "scaled_linear"
-beta_start = 0.00085
-beta_end = 0.012
+beta_schedule = "linear"
+beta_start = 0.0001
+beta_end = 0.02
+train_steps = 1000
 [schedules]
 levels = [5, 8]
 samples = 128
@@ -74,8 +75,8 @@ TEST_F(SchedulesRun, ExportedFilesHaveTheSamplersFormats) {
   const json s = json::parse(read(dir_ / "run" / "schedules.json"));
   EXPECT_EQ(s["schema"], "thermodiff.schedules");
   EXPECT_EQ(s["version"], 1);
-  EXPECT_EQ(s["discrete_training"]["beta_schedule"], "scaled_linear");
-  ASSERT_EQ(s["schedules"].size(), 6u * 2u);  // six kinds (speciation: ring data) x two N
+  EXPECT_EQ(s["discrete_training"]["given"], true);
+  ASSERT_EQ(s["schedules"].size(), 7u * 2u);  // seven kinds (speciation: ring data; discrete: [discrete]) x two N
   std::map<std::string, json> by_name;
   for (const json& e : s["schedules"]) {
     const std::string name = e["name"];
@@ -118,17 +119,21 @@ TEST_F(SchedulesRun, ExportedFilesHaveTheSamplersFormats) {
     }
     ++rows;
   }
-  EXPECT_EQ(rows, 6 * (6 + 9));  // (N + 1) rows per schedule
+  EXPECT_EQ(rows, 7 * (6 + 9));  // (N + 1) rows per schedule
   // The comparison: every (N, sampler, schedule) with its verdict against EDM's.
   const json res = json::parse(read(dir_ / "run" / "results.json"));
   const json& m = res["cases"][0]["models"][0];
-  EXPECT_EQ(m["samples"].size(), 2u * 3u * 6u);
+  EXPECT_EQ(m["samples"].size(), 2u * 3u * 7u);
   for (const json& x : m["samples"]) {
     EXPECT_TRUE(x["energy"].contains("se"));
     EXPECT_TRUE(x.contains("kl"));  // 2-D mixture data
     EXPECT_EQ(x["schedule"] != "edm", x["energy"].contains("verdict")) << x.dump();
   }
-  EXPECT_EQ(m["path_kl"]["rows"].size(), 12u);
+  EXPECT_EQ(m["path_kl"]["rows"].size(), 14u);
+  // The discrete model's own steps: DDPM's linspace steps inside, the process's ends outside.
+  const json& d = by_name.at("data/exact/discrete/5");
+  EXPECT_EQ(d["timesteps"][1].get<int>(), 749);
+  EXPECT_EQ(d["timesteps"][2].get<int>(), 500);
   EXPECT_TRUE(fs::exists(dir_ / "run" / "report.html"));
 }
 
@@ -149,6 +154,11 @@ TEST_F(SchedulesRun, ConfigMistakesAreNamed) {
   points.replace(points.find("ring = { K = 3, radius = 1.5, std = 0.2 }"), 41,
                  "points = { file = \"" + std::string(THERMODIFF_SOURCE_DIR) + "/tests/fixtures/ring_points.csv\" }");
   bad(points + "kinds = [\"edm\", \"speciation\"]\n", "speciation needs the data's law");
+  std::string sd = base;  // Stable Diffusion's betas beside a VP process with beta_max = 20: not its training
+  sd.replace(sd.find("beta_schedule = \"linear\""), 24, "beta_schedule = \"scaled_linear\"");
+  sd.replace(sd.find("beta_start = 0.0001"), 19, "beta_start = 0.00085");
+  sd.replace(sd.find("beta_end = 0.02"), 15, "beta_end = 0.012");
+  bad(sd, "is not the process the model was trained with");
 }
 
 }  // namespace

@@ -83,3 +83,33 @@ TEST(ScheduleExport, SharedTrainingStepsAreWarnedAndBadSchedulesAreErrors) {
 }
 
 }  // namespace td
+
+namespace td {
+namespace {
+
+// A discrete model's own steps (diffusers' linspace spacing): DDPM's 1000 linear betas on the VP
+// process they discretize: N times from T to t_min whose inner levels are the steps' own sigmas and
+// whose exported timesteps are those steps; a process that does not match the training is refused.
+TEST(ScheduleExport, DiscreteModelsOwnSteps) {
+  ProcessParams q = default_process(ProcessKind::VP);
+  q.t_min = 1e-3;
+  const Process p(q);
+  const DiscreteTraining ddpm;
+  const std::vector<double> steps = discrete_sigmas(ddpm);
+  const std::vector<double> t = discrete_schedule(p, ddpm, 10);
+  ASSERT_EQ(t.size(), 10u);
+  EXPECT_EQ(t.front(), p.T());
+  EXPECT_EQ(t.back(), p.t_min());
+  const ExportedSchedule e = export_schedule("discrete", p, t, ddpm);
+  for (int i = 0; i < 10; ++i) {
+    const int k = int(std::lround(999 * (1 - i / 9.0)));
+    EXPECT_NEAR(e.timesteps[size_t(i)], k, i == 0 || i == 9 ? 4 : 0) << i;  // the ends: the process's own T and t_min
+    if (i > 0 && i < 9) EXPECT_NEAR(e.sigma[size_t(i)], steps[size_t(k)], 1e-9 * steps[size_t(k)]) << i;
+  }
+  q.beta_max = 10;
+  EXPECT_THROW(discrete_schedule(Process(q), ddpm, 10), InputError);
+  EXPECT_THROW(discrete_schedule(p, ddpm, 1), InputError);
+}
+
+}  // namespace
+}  // namespace td

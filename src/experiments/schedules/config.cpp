@@ -32,19 +32,44 @@ ScheduleCase read_case(ConfigReader& r, const std::string& name, const Schedules
 
 void read_schedules(ConfigReader& r, SchedulesConfig& c, bool all_mixtures) {
   SchedulesSpec& s = c.s;
+  if (auto dt = r.optional_table("discrete", "a discrete-time model's training noise: its integer timesteps in the export")) {
+    DiscreteTraining d;
+    d.beta_schedule = dt->string("beta_schedule", d.beta_schedule, "linear (DDPM) or scaled_linear (Stable Diffusion)");
+    d.beta_start = dt->number("beta_start", d.beta_start, "first beta");
+    d.beta_end = dt->number("beta_end", d.beta_end, "last beta");
+    d.train_steps = dt->int32("train_steps", d.train_steps, "training steps");
+    try {
+      (void)discrete_sigmas(d);
+    } catch (const InputError& e) {
+      dt->fail("beta_schedule", e.what());
+    }
+    dt->finish();
+    s.discrete = d;
+  }
   ConfigReader t = r.section("schedules", "which schedules, step counts and samplers; how they are compared");
   s.levels = t.integers("levels", s.levels, 2, 4096, "noise levels N of every schedule (N sampler steps, the last one to sigma = 0)");
   std::vector<std::string> kinds = {"edm", "uniform_t", "uniform_log_sigma", "entropic", "path_kl"};
+  if (s.discrete) kinds.insert(kinds.begin() + 3, "discrete");
   if (all_mixtures) kinds.push_back("speciation");
   s.kinds = t.strings("kinds", kinds,
-      "edm (rho = 7), uniform_t, uniform_log_sigma, entropic (the model's denoising error), path_kl (the optimized path-KL bound), "
-      "speciation (V_h; mixture data only)");
+      "edm (rho = 7), uniform_t, uniform_log_sigma, discrete (the model's own training steps; needs [discrete]), entropic (the "
+      "model's denoising error), path_kl (the optimized path-KL bound), speciation (V_h; mixture data only)");
   for (const std::string& k : s.kinds) {
     t.require(std::count(ModelSchedules::kinds().begin(), ModelSchedules::kinds().end(), k) == 1, "kinds",
-              fmt::format("'{}' is not one of edm, uniform_t, uniform_log_sigma, entropic, path_kl, speciation", k));
+              fmt::format("'{}' is not one of edm, uniform_t, uniform_log_sigma, discrete, entropic, path_kl, speciation", k));
     t.require(std::count(s.kinds.begin(), s.kinds.end(), k) == 1, "kinds", fmt::format("'{}' is listed twice", k));
   }
   t.require(s.kinds.size() >= 1 && s.kinds.front() == "edm", "kinds", "must start with \"edm\", the baseline the others are compared with");
+  t.require(s.discrete || std::count(s.kinds.begin(), s.kinds.end(), "discrete") == 0, "kinds",
+            "discrete needs the model's discrete training: a [discrete] table (beta_schedule, beta_start, beta_end, train_steps)");
+  if (std::count(s.kinds.begin(), s.kinds.end(), "discrete"))
+    for (int n : s.levels) {
+      try {
+        (void)discrete_schedule(Process(c.process), *s.discrete, n);
+      } catch (const InputError& e) {
+        t.fail("kinds", e.what());
+      }
+    }
   t.require(all_mixtures || std::count(s.kinds.begin(), s.kinds.end(), "speciation") == 0, "kinds",
             "speciation needs the data's law as a Gaussian mixture (ring or mixture data) in every case");
   s.samplers = t.strings("samplers", s.samplers, "euler (DDIM), heun (EDM Algorithm 1), stochastic (EDM Algorithm 2)");
@@ -88,20 +113,6 @@ void read_schedules(ConfigReader& r, SchedulesConfig& c, bool all_mixtures) {
   t.require(s.speciation_samples >= 2, "speciation_samples", "must be >= 2");
   t.require(s.speciation_floor >= 0 && s.speciation_floor <= 1, "speciation_floor", "must be in [0, 1]");
   t.finish();
-  if (auto dt = r.optional_table("discrete", "a discrete-time model's training noise: its integer timesteps in the export")) {
-    DiscreteTraining d;
-    d.beta_schedule = dt->string("beta_schedule", d.beta_schedule, "linear (DDPM) or scaled_linear (Stable Diffusion)");
-    d.beta_start = dt->number("beta_start", d.beta_start, "first beta");
-    d.beta_end = dt->number("beta_end", d.beta_end, "last beta");
-    d.train_steps = dt->int32("train_steps", d.train_steps, "training steps");
-    try {
-      (void)discrete_sigmas(d);
-    } catch (const InputError& e) {
-      dt->fail("beta_schedule", e.what());
-    }
-    dt->finish();
-    s.discrete = d;
-  }
 }
 
 }  // namespace

@@ -220,7 +220,7 @@ json run_model(const SchedulesConfig& cfg, const ScheduleCase& cs, const ModelSp
   const DataFn draws = data.sampler({cfg.seed, Stream::Data});
   ModelSchedules maker(p, *score, draws, cs.data->kind == DataKind::Mixture ? cs.data->law : std::nullopt,
                        {s.entropic_nodes, s.entropic_samples, s.path_kl_grid, s.path_kl_paths, s.speciation_nodes,
-                        s.speciation_samples, s.speciation_floor}, cfg.seed);
+                        s.speciation_samples, s.speciation_floor, s.discrete}, cfg.seed);
   const ModelRun m{cfg, cs, p, maker.view(), draws, maker.sigma_min(), maker.sigma_max()};
   Schedules sch;
   clock.run("schedules", {"schedules.entropic_samples", "schedules.path_kl_paths"}, [&] { sch = build_schedules(m, maker, rec, ctx); });
