@@ -63,6 +63,7 @@ int main(int argc, char** argv) {
     ModelSchedules maker(p, *score, mixture_data(ring, {1, Stream::Data}), ring, {}, 1);
     std::vector<std::vector<double>> levels;
     for (const std::string& k : ModelSchedules::kinds()) {
+      if (k == "discrete") continue;  // no discrete training here
       std::vector<double> s;
       for (double t : maker.times(k, n)) s.push_back(p.sigma_tilde(t));
       levels.push_back(s);

@@ -86,7 +86,10 @@ std::vector<Mat> sample_schedules(const Score& score, const std::vector<std::vec
   const int d = score.dim(), S = int(levels.size()), N = int(levels[0].size());
   const double gamma = sampler == EdmSampler::Stochastic ? std::min(ch.churn / double(N - 1), std::sqrt(2.0) - 1) : 0.0;
   std::vector<Mat> out(size_t(S), Mat(samples, d));
-  parallel_blocks({samples, 256}, [&](const uint64_t* ids, int n, int nv, int64_t first) {
+  // About 256 rows in all per block, whatever the number of schedules (the working set stays in
+  // cache; results do not depend on the block size).
+  const int block = std::max(kLanes, 256 / S / kLanes * kLanes);
+  parallel_blocks({samples, block}, [&](const uint64_t* ids, int n, int nv, int64_t first) {
     // Rows j n .. (j + 1) n - 1 follow schedule j.
     Mat Z0, X(S * n, d), Xn, Z(S * n, d);
     Vec sigma(S * n), next(S * n), g(S * n);

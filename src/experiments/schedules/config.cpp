@@ -91,8 +91,15 @@ void read_schedules(ConfigReader& r, SchedulesConfig& c, bool all_mixtures) {
   s.batches = t.int32("batches", s.batches, "sliced W2 and KL: mean +- SE over this many batches of the samples");
   s.directions = t.int32("directions", s.directions, "sliced W2: random directions");
   s.kl_bins = t.int32("kl_bins", s.kl_bins, "1-D and 2-D mixture data: histogram cells of the KL (sqrt per axis in 2-D)");
-  t.require(s.samples >= 64 && s.samples <= 1 << 22, "samples", "must be in [64, 2^22]");
+  t.require(s.samples >= 32 && s.samples <= 1 << 22, "samples", "must be in [32, 2^22]");
   t.require(s.batches >= 2 && s.samples / s.batches >= 16, "batches", "must be >= 2 with at least 16 samples per batch");
+  for (const ScheduleCase& k : c.cases) {
+    // Generated samples are compared with as many data rows: a file must have them (held out where it has a held-out set).
+    const Mat* rows = k.data->held_out ? k.data->held_out.get() : k.data->points.get();
+    t.require(!rows || rows->rows() >= s.samples, "samples",
+              fmt::format("{}: case '{}' has {} data rows to compare the samples with; lower schedules.samples to at most that",
+                          s.samples, k.name, rows ? rows->rows() : 0));
+  }
   t.require(s.directions >= 1 && s.directions <= 4096, "directions", "must be in [1, 4096]");
   t.require(s.kl_bins >= 4 && s.kl_bins <= 100000, "kl_bins", "must be in [4, 10^5]");
   s.entropic_nodes = t.int32("entropic_nodes", s.entropic_nodes, "entropic: noise levels the denoising error is measured at");

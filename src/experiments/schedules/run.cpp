@@ -226,9 +226,7 @@ json run_model(const SchedulesConfig& cfg, const ScheduleCase& cs, const ModelSp
   clock.run("schedules", {"schedules.entropic_samples", "schedules.path_kl_paths"}, [&] { sch = build_schedules(m, maker, rec, ctx); });
   rec["schedules"] = exported(m, sch, ms.name, all);
   const RowSubset rows = evaluation_points(data, cfg.seed, cfg.s.samples, true);
-  if (rows.X.rows() < cfg.s.samples)
-    throw InputError(fmt::format("schedules: case '{}' has {} data rows to compare with; schedules.samples = {} needs as many "
-                                 "(lower schedules.samples)", cs.name, rows.X.rows(), cfg.s.samples));
+  if (rows.X.rows() < cfg.s.samples) throw RunError("schedules: fewer data rows than samples (the config check missed it)");
   rec["compared_with"] = rows.what;
   clock.run("sampling", {"schedules.samples"}, [&] {
     rec["samples"] = compare_samples(m, sch, rows.X, ctx);
@@ -237,6 +235,9 @@ json run_model(const SchedulesConfig& cfg, const ScheduleCase& cs, const ModelSp
   rec["data_rms"] = rms(rows.X);
   std::vector<std::string> flags;
   flag_model_scale(cfg.s, rec["samples"], rec["data_rms"], flags);
+  if ((data.kind == DataKind::Points || data.kind == DataKind::Images) && !data.held_out)
+    flags.push_back(fmt::format("case '{}': the samples are compared with the data file's own rows, not held-out ones: a model "
+                                "trained on them that memorizes them scores best (an image set's test_files give held-out rows)", cs.name));
   rec["flags"] = flags;
   clock.run("path_kl", {"schedules.path_kl_paths"}, [&] { rec["path_kl"] = compare_path_kl(m, sch); });
   rec["tally"] = tally(rec["samples"], rec["path_kl"]["rows"]);
