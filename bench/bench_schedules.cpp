@@ -17,6 +17,7 @@
 #include "data/mixture.hpp"
 #include "nn/mlp.hpp"
 #include "nn/network.hpp"
+#include "bench_timing.hpp"
 #include "observe/model_schedules.hpp"
 #include "process/schedules.hpp"
 #include "score/mixture_score.hpp"
@@ -25,21 +26,6 @@
 
 using namespace td;
 using Clock = std::chrono::steady_clock;
-
-namespace {
-
-double best_of_two(const std::function<void()>& f) {
-  f();  // warm-up
-  double best = 1e300;
-  for (int r = 0; r < 2; ++r) {
-    const auto t0 = Clock::now();
-    f();
-    best = std::min(best, std::chrono::duration<double>(Clock::now() - t0).count());
-  }
-  return best;
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   int threads = omp_get_max_threads(), samples = 2000, n = 10;

@@ -6,6 +6,8 @@
 #include <pybind11/numpy.h>
 
 #include "bindings.hpp"
+#include "observe/memorization.hpp"
+#include "observe/nearest_neighbors.hpp"
 #include "core/error.hpp"
 #include "observe/conditional_entropy.hpp"
 #include "observe/entropy_rates.hpp"
@@ -213,12 +215,45 @@ void add_information(pb::module_& m) {
       "The fixed points of the exact score from the data side to the noise side and where they merge (docs/information.md).");
 }
 
+// Memorization of a training set by samples (docs/memorization.md) and the exact nearest neighbours behind it.
+void add_memorization(pb::module_& m) {
+  m.def(
+      "memorization",
+      [](const Mat& samples, const Mat& train, const Mat& held_out, double threshold) {
+        MemorizationResult r;
+        interruptible_void([&] { r = memorization(samples, train, held_out, threshold); });  // Ctrl-C stops it
+        const auto prop = [](const Proportion& p) {
+          pb::dict d;
+          d["fraction"] = p.value, d["lo"] = p.lo, d["hi"] = p.hi, d["count"] = p.hits, d["n"] = p.n;
+          return d;
+        };
+        pb::dict d;
+        d["threshold"] = r.threshold, d["d1"] = r.d1, d["d2"] = r.d2, d["d_held"] = r.d_held, d["nearest"] = r.nearest;
+        d["memorized"] = prop(r.memorized);
+        d["baseline"] = held_out.rows() > 0 ? pb::object(prop(r.baseline)) : pb::none();
+        return d;
+      },
+      pb::arg("samples"), pb::arg("train"), pb::arg("held_out"), pb::arg("threshold"),
+      "Per sample the distances d1, d2 to its nearest two training points and d_held to the nearest held-out "
+      "point; the fraction with d1/d2 < threshold (95% Wilson interval) and the same for the held-out points.");
+  m.def(
+      "nearest_neighbors",
+      [](const Mat& queries, const Mat& refs, int k) {
+        Neighbors nb;
+        interruptible_void([&] { nb = nearest_neighbors(queries, refs, k); });
+        return pb::make_tuple(Eigen::Matrix<int64_t, Eigen::Dynamic, Eigen::Dynamic>(nb.index), Mat(nb.dist));
+      },
+      pb::arg("queries"), pb::arg("refs"), pb::arg("k"),
+      "Exact k nearest reference rows of every query row: (indices, distances), nearest first.");
+}
+
 }  // namespace
 
 void add_observables(pb::module_& m) {
   add_nll(m);
   add_rates(m);
   add_information(m);
+  add_memorization(m);
 }
 
 }  // namespace td::py

@@ -181,3 +181,26 @@ def test_schedule_of_a_model_on_its_data():
         td.schedule(p, "entropic", n=6)
     with pytest.raises(td.InputError, match="Gaussian mixture"):
         td.schedule(p, "speciation", n=6, score=score, data=np.zeros((10, 2)), **small)
+
+
+def test_memorization_and_nearest_neighbors():
+    """Nearest neighbours equal numpy's brute force; copies of the training points are memorized
+    (fraction 1), fresh draws of their law at the held-out baseline; bad input is an InputError."""
+    rng = np.random.default_rng(5)
+    train, fresh, held = rng.normal(size=(500, 6)), rng.normal(size=(300, 6)), rng.normal(size=(300, 6))
+    idx, dist = td.nearest_neighbors(fresh, train, k=2)
+    d2 = ((fresh[:, None, :] - train[None, :, :]) ** 2).sum(-1)
+    want = np.argsort(d2, axis=1, kind="stable")[:, :2]
+    np.testing.assert_array_equal(idx, want)
+    np.testing.assert_allclose(dist, np.sqrt(np.take_along_axis(d2, want, 1)), rtol=1e-12)
+    copies = td.memorization(train[:200] + 1e-6, train, held)
+    assert copies["memorized"]["fraction"] == 1.0 and copies["memorized"]["lo"] > 0.98
+    assert np.array_equal(copies["nearest"], np.arange(200))
+    m = td.memorization(fresh, train, held)
+    b = m["baseline"]
+    assert m["memorized"]["lo"] <= b["hi"] and b["lo"] <= m["memorized"]["hi"]
+    assert m["d_held"].shape == (300,) and td.memorization(fresh, train)["baseline"] is None
+    with pytest.raises(td.InputError, match="threshold"):
+        td.memorization(fresh, train, threshold=2.0)
+    with pytest.raises(td.InputError, match="columns"):
+        td.nearest_neighbors(fresh[:, :3], train)

@@ -75,6 +75,28 @@ def schedule(process, kind="edm", n=10, score=None, data=None, seed=1, beta_sche
             "timesteps": np.asarray(d["timesteps"], dtype=np.int64), "warnings": list(d["warnings"])}
 
 
+def memorization(samples, train, held_out=None, threshold=1.0 / 3):
+    """Memorization of `train` (n x d) by `samples` (m x d), docs/memorization.md: per sample d1, d2
+    (its two nearest training points), d_held (nearest held-out point) and `nearest` (the index of
+    its nearest training point); `memorized`: the fraction with d1/d2 < threshold with its 95% Wilson
+    interval (lo, hi) and counts; `baseline`: the same for the held-out points (None without them),
+    the rate a model that does not copy reaches. Exact nearest neighbours, equal to brute force."""
+    held = np.zeros((0, np.asarray(train).shape[1])) if held_out is None else held_out
+    d = _core.memorization(np.ascontiguousarray(samples, dtype=np.float64), np.ascontiguousarray(train, dtype=np.float64),
+                           np.ascontiguousarray(held, dtype=np.float64), float(threshold))
+    out = {k: np.asarray(d[k]) for k in ("d1", "d2", "d_held", "nearest")}
+    out.update(threshold=d["threshold"], memorized=dict(d["memorized"]),
+               baseline=None if d["baseline"] is None else dict(d["baseline"]))
+    return out
+
+
+def nearest_neighbors(queries, refs, k=1):
+    """Exact k nearest rows of `refs` to each row of `queries`: (indices, distances), nearest first;
+    equal to a brute-force search bit for bit (ties to the lower index)."""
+    return _core.nearest_neighbors(np.ascontiguousarray(queries, dtype=np.float64),
+                                   np.ascontiguousarray(refs, dtype=np.float64), int(k))
+
+
 def taep(process, target, models, trajectories, seed, steps=1000, grid_kind="", times=None, block=256,
          hutchinson_probes=None):
     """TAEP of each model (Scores) against `target` (a Mixture) on common forward paths (docs/taep.md).

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_run.hpp"
+#include "core/file_io.hpp"
 
 namespace td {
 namespace {
@@ -25,7 +26,7 @@ class SchedulesRun : public ::testing::Test {
     dir_ = fs::temp_directory_path() / ("thermodiff-schedules-" + std::to_string(getpid()));
     fs::create_directories(dir_);
   }
-  void TearDown() override { fs::remove_all(dir_); }
+  void TearDown() override { remove_tree(dir_.string()); }
   fs::path write(const std::string& text) {
     const fs::path p = dir_ / "config.toml";
     std::ofstream(p) << text;

@@ -17,23 +17,16 @@
 namespace td {
 namespace {
 
-Mat normals(uint64_t seed, int n, int d) {
-  std::vector<uint64_t> ids(static_cast<size_t>(n));
-  for (size_t i = 0; i < ids.size(); ++i) ids[i] = i;
-  Mat Z;
-  normal_block({seed, Stream::Test}, ids.data(), n, 0, d, Z);
-  return Z;
-}
 
 // 1-D: W2^2(N(0,1), N(1,1)) = 1; 4-D: N(0, I) against N(0, 4 I) is W2^2 = (2 - 1)^2 = 1 in every
 // direction. The plug-in's bias at n = 20000 is below 0.01 here.
 TEST(SlicedW2, ClosedFormsWhereEveryDirectionAgrees) {
   test::print_seed(7);
-  const Mat a = normals(7, 20000, 1), b = normals(8, 20000, 1).array() + 1.0;
+  const Mat a = test::points(20000, 1, 7), b = test::points(20000, 1, 8).array() + 1.0;
   const double s1 = sliced_w2(a, b, 4, 7);
-  const Mat c = normals(9, 20000, 4), e = 2.0 * normals(10, 20000, 4);
+  const Mat c = test::points(20000, 4, 9), e = 2.0 * test::points(20000, 4, 10);
   const double s4 = sliced_w2(c, e, 64, 7);
-  const double same = sliced_w2(c, normals(11, 20000, 4), 64, 7);
+  const double same = sliced_w2(c, test::points(20000, 4, 11), 64, 7);
   std::printf("SW2^2: shift %.4f (1), scale %.4f (1), same law %.5f (0)\n", s1, s4, same);
   EXPECT_NEAR(s1, 1.0, 0.03);
   EXPECT_NEAR(s4, 1.0, 0.03);
@@ -57,7 +50,7 @@ TEST(KlByDensity, TwoDimensionalHistogram) {
   sample_mixture(g, {seed, Stream::Test}, ids.data(), 40000, 0, X);
   const double kl = kl_generated_to_true(X, g, 400), bias = 400 / (2 * 40000.0);
   const GaussianMixture unit = test::isotropic_gaussian(2, 1.0);
-  const Mat shifted = normals(seed, 40000, 2).array().rowwise() + RowVec{{0.5, 0.0}}.array();
+  const Mat shifted = test::points(40000, 2, seed).array().rowwise() + RowVec{{0.5, 0.0}}.array();
   const double kl_shift = kl_generated_to_true(shifted, unit, 1600);
   std::printf("2-D KL: exact samples %.5f (bias ~%.5f); shifted 0.5 std %.4f (0.125)\n", kl, bias, kl_shift);
   EXPECT_LT(kl, 3 * bias);
