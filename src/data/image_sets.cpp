@@ -190,4 +190,25 @@ ImageSet synthetic_discs(int n, int channels, int side, uint64_t seed) {
   return s;
 }
 
+ImageSet downsample(const ImageSet& s, int factor) {
+  if (factor < 1 || s.height % factor || s.width % factor)
+    throw InputError(fmt::format("downsample {}: must be >= 1 and divide the image sides {}x{}", factor, s.height, s.width));
+  if (factor == 1) return s;
+  ImageSet o = s;
+  o.height = s.height / factor, o.width = s.width / factor;
+  o.pixels.assign(size_t(o.n) * size_t(o.dim()), 0);
+  const int area = factor * factor;
+  for (int i = 0; i < s.n; ++i)
+    for (int c = 0; c < s.channels; ++c)
+      for (int y = 0; y < o.height; ++y)
+        for (int x = 0; x < o.width; ++x) {
+          int sum = 0;
+          for (int dy = 0; dy < factor; ++dy)
+            for (int dx = 0; dx < factor; ++dx)
+              sum += s.pixels[((size_t(i) * s.channels + c) * s.height + y * factor + dy) * s.width + x * factor + dx];
+          o.pixels[((size_t(i) * o.channels + c) * o.height + y) * o.width + x] = uint8_t((sum + area / 2) / area);
+        }
+  return o;
+}
+
 }  // namespace td

@@ -28,6 +28,11 @@ struct ImageSet {
   DataFn sampler(const RngKey& key, uint64_t step = 0) const;
 };
 
+// Every image shrunk by `factor` along both sides, each pixel the rounded mean of its factor x
+// factor block (8-bit kept, so dequantization still applies). Throws InputError unless the factor
+// is >= 1 and divides both sides.
+ImageSet downsample(const ImageSet& s, int factor);
+
 ImageSet read_cifar10(const std::string& path);
 ImageSet read_mnist(const std::string& images_path, const std::string& labels_path = "");
 // The same from the files' bytes (the paths name them in errors; no labels when labels_path is "").

@@ -106,6 +106,13 @@ Dataset read_images(ConfigReader& t, const std::string& kind, uint64_t seed) {
   }
   train = limited(std::move(train), limit);
   if (has_test) test = limited(std::move(test), limit);
+  const int factor = t.int32("downsample", 1, "shrink every image by this factor along both sides (pixels: the rounded mean of each block)");
+  try {
+    train = downsample(train, factor);
+    if (has_test) test = downsample(test, factor);
+  } catch (const InputError& e) {
+    t.fail("downsample", e.what());
+  }
   return image_dataset(train, has_test ? &test : nullptr,
                        fmt::format("{}: {} images {}x{}x{}{}", what, train.n, train.channels, train.height, train.width,
                                    has_test ? fmt::format(", {} held out", test.n) : ""));

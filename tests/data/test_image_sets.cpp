@@ -130,3 +130,26 @@ TEST(ImageSets, SyntheticDiscsAndSampler) {
 
 }  // namespace
 }  // namespace td
+
+namespace td {
+namespace {
+
+// Each pixel of the shrunk image is the rounded mean of its block; a factor that does not divide
+// the sides is refused.
+TEST(ImageSets, DownsampleAveragesBlocks) {
+  ImageSet s;
+  s.n = 2, s.channels = 1, s.height = 4, s.width = 4;
+  for (int i = 0; i < 32; ++i) s.pixels.push_back(uint8_t(i * 7));
+  const ImageSet d = downsample(s, 2);
+  ASSERT_EQ(d.height, 2);
+  ASSERT_EQ(d.pixels.size(), 8u);
+  // Image 0, block (0, 0): pixels 0, 1, 4, 5 -> 7 x (0 + 1 + 4 + 5) / 4 = 17.5 -> 18 (rounded half up).
+  EXPECT_EQ(d.pixels[0], 18);
+  // Image 1, block (1, 1): pixels 16 + {10, 11, 14, 15} -> 7 x 28.5 = 199.5 -> 200.
+  EXPECT_EQ(d.pixels[7], 200);
+  EXPECT_EQ(downsample(s, 1).pixels, s.pixels);
+  EXPECT_THROW(downsample(s, 3), InputError);
+}
+
+}  // namespace
+}  // namespace td
