@@ -14,7 +14,9 @@ Proportion wilson_proportion(int64_t hits, int64_t n) {
   if (n == 0) return p;
   const double z = 1.959963984540054, f = double(hits) / double(n), z2n = z * z / double(n);
   const double centre = (f + z2n / 2) / (1 + z2n), half = z / (1 + z2n) * std::sqrt(f * (1 - f) / double(n) + z2n / (4 * double(n)));
-  p.value = f, p.lo = std::max(0.0, centre - half), p.hi = std::min(1.0, centre + half);
+  // The interval contains the fraction; at 0 and n hits its end is the fraction itself (rounding
+  // would leave it a hair off).
+  p.value = f, p.lo = hits == 0 ? 0.0 : std::min(f, centre - half), p.hi = hits == n ? 1.0 : std::max(f, centre + half);
   return p;
 }
 

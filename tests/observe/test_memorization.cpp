@@ -49,6 +49,8 @@ TEST(NearestNeighbors, EqualBruteForceExactly) {
 }
 
 TEST(Memorization, WilsonIntervalClosedForms) {
+  EXPECT_EQ(wilson_proportion(64, 64).hi, 1.0);
+  EXPECT_EQ(wilson_proportion(0, 64).lo, 0.0);
   const Proportion z = wilson_proportion(0, 10);
   EXPECT_EQ(z.lo, 0.0);
   EXPECT_NEAR(z.hi, 0.27753, 1e-5);  // z^2 / (n + z^2) at z = 1.96
