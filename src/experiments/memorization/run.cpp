@@ -126,7 +126,9 @@ json run_size(const MemorizationConfig& c, const Process& p, const Rows& rows, i
       for (const std::string& s : c.samplers) r["exact"][s] = measure(c, generate(c, p, *exact, s), train, rows.held);
     }
   });
-  r["baseline"] = proportion_json(memorization(rows.held, train, Mat(0, train.cols()), c.threshold).memorized);
+  const MemorizationResult b = memorization(rows.held, train, Mat(0, train.cols()), c.threshold);
+  r["baseline"] = proportion_json(b.memorized);
+  r["baseline_d1"] = quantiles(b.d1);  // how far fresh data lies from the training set: d1's yardstick
   return r;
 }
 
