@@ -8,6 +8,7 @@
 #include "bindings.hpp"
 #include "observe/memorization.hpp"
 #include "observe/nearest_neighbors.hpp"
+#include "sim/ensemble.hpp"
 #include "core/error.hpp"
 #include "observe/conditional_entropy.hpp"
 #include "observe/entropy_rates.hpp"
@@ -236,6 +237,17 @@ void add_memorization(pb::module_& m) {
       pb::arg("samples"), pb::arg("train"), pb::arg("held_out"), pb::arg("threshold"),
       "Per sample the distances d1, d2 to its nearest two training points and d_held to the nearest held-out "
       "point; the fraction with d1/d2 < threshold (95% Wilson interval) and the same for the held-out points.");
+  m.def(
+      "sample",
+      [](const Process& p, const std::shared_ptr<Score>& score, int n, const std::string& sampler, int steps, uint64_t seed) {
+        if (sampler != "sde" && sampler != "ode") throw InputError("sample: sampler '" + sampler + "': expected sde or ode");
+        Mat X;
+        interruptible_void([&] { X = sample_denoised(p, *score, n, steps, sampler == "ode", seed); });
+        return X;
+      },
+      pb::arg("process"), pb::arg("score"), pb::arg("n"), pb::arg("sampler"), pb::arg("steps"), pb::arg("seed"),
+      "n samples of a score's model at t = 0: the reverse SDE (Heun) or the PF-ODE (RK4) on `steps` uniform steps, then "
+      "Tweedie's step from t_min.");
   m.def(
       "nearest_neighbors",
       [](const Mat& queries, const Mat& refs, int k) {

@@ -204,3 +204,19 @@ def test_memorization_and_nearest_neighbors():
         td.memorization(fresh, train, threshold=2.0)
     with pytest.raises(td.InputError, match="columns"):
         td.nearest_neighbors(fresh[:, :3], train)
+
+
+def test_samples_of_the_empirical_score_copy_the_training_points():
+    """td.sample of the exact score of 8 training points (deltas) by the SDE and the ODE: every sample
+    is memorized (fraction 1); the same seed gives the same samples, another seed others."""
+    p = td.Process("vp", t_min=1e-3)
+    train = np.random.default_rng(2).normal(size=(8, 2)) * 2
+    score = td.exact_score(td.mixture(np.full(8, 1 / 8), train, std=np.zeros(8)), p)
+    for sampler in ("sde", "ode"):
+        x = td.sample(p, score, 200, sampler=sampler, steps=200, seed=3)
+        assert x.shape == (200, 2)
+        assert td.memorization(x, train)["memorized"]["fraction"] == 1.0, sampler
+        np.testing.assert_array_equal(x, td.sample(p, score, 200, sampler=sampler, steps=200, seed=3))
+    assert not np.array_equal(td.sample(p, score, 50, seed=3), td.sample(p, score, 50, seed=4))
+    with pytest.raises(td.InputError, match="sde or ode"):
+        td.sample(p, score, 5, sampler="ddim")

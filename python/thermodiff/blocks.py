@@ -90,6 +90,13 @@ def memorization(samples, train, held_out=None, threshold=1.0 / 3):
     return out
 
 
+def sample(process, score, n, sampler="sde", steps=200, seed=1):
+    """n samples (n x d) of a Score's model at t = 0: from the prior down `steps` uniform steps by the
+    reverse SDE (sampler "sde", Heun) or the probability-flow ODE ("ode", RK4), then Tweedie's step
+    from t_min (docs/memorization.md). The same seed gives the same samples; sample i depends on i only."""
+    return _core.sample(process, score, int(n), sampler, int(steps), int(seed))
+
+
 def nearest_neighbors(queries, refs, k=1):
     """Exact k nearest rows of `refs` to each row of `queries`: (indices, distances), nearest first;
     equal to a brute-force search bit for bit (ties to the lower index)."""

@@ -9,6 +9,7 @@
 #include "core/rng.hpp"
 #include "score/score.hpp"
 #include "sim/integrators.hpp"
+#include "sim/noise.hpp"
 
 namespace td {
 namespace {
@@ -237,6 +238,17 @@ class PathObserver final : public ForwardObserver {
 
 ForwardObserverFactory PathRecorder::factory() {
   return [this] { return std::make_unique<PathObserver>(paths_, count_, stride_); };
+}
+
+Mat sample_denoised(const Process& p, const Score& score, int samples, int steps, bool ode, uint64_t seed) {
+  if (samples < 1 || steps < 1) throw InputError("sampling: needs samples >= 1 and steps >= 1");
+  const TimeGrid grid(p.t_min(), p.T(), steps);
+  const InitFn init = prior_init(p, score.dim(), {seed, Stream::Prior});
+  Mat X = ode ? sample_pf_ode_rk4(p, grid, score, {samples, 64}, init)
+              : sample_reverse_sde(p, grid, score, {samples, 64}, init, PhiloxNoise({seed, Stream::Reverse}), ReverseScheme::Heun);
+  Mat S;
+  score.score(X, p.t_min(), S);
+  return (X + p.sigma2(p.t_min()) * S) / p.alpha(p.t_min());
 }
 
 }  // namespace td

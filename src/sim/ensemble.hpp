@@ -115,6 +115,12 @@ Mat sample_reverse_sde(const Process& process, const TimeGrid& grid, const Score
 Mat sample_pf_ode_rk4(const Process& process, const TimeGrid& grid, const Score& score,
                       const EnsembleSpec& spec, const InitFn& init);
 
+// `samples` draws of a score's model at t = 0: from the prior, down a uniform grid of `steps` by the
+// reverse SDE (Heun) or, ode = true, the probability-flow ODE (RK4), then Tweedie's step from t_min
+// to x_0 (the state at t_min still carries noise of std sigma(t_min)). The prior from
+// ({seed, Stream::Prior}), the SDE's noise from ({seed, Stream::Reverse}); sample i by id i.
+Mat sample_denoised(const Process& process, const Score& score, int samples, int steps, bool ode, uint64_t seed);
+
 // Initial states from the prior N(0, prior_var I) of the process, drawn from `key` at step 0
 // (normally Stream::Prior).
 InitFn prior_init(const Process& process, int d, RngKey key);

@@ -11,7 +11,6 @@
 #include "observe/memorization.hpp"
 #include "score/dataset_score.hpp"
 #include "sim/ensemble.hpp"
-#include "sim/noise.hpp"
 
 namespace td {
 
@@ -68,18 +67,6 @@ json proportion_json(const Proportion& p) {
   return {{"fraction", p.value}, {"lo", p.lo}, {"hi", p.hi}, {"count", p.hits}, {"n", p.n}};
 }
 
-// Samples of `score` at t_min by the reverse SDE (Heun) or the PF-ODE (RK4), then Tweedie's
-// denoising step to x_0 (the state at t_min still carries noise of std sigma(t_min)).
-Mat generate(const MemorizationConfig& c, const Process& p, const Score& score, const std::string& sampler) {
-  const TimeGrid grid(p.t_min(), p.T(), c.steps);
-  const InitFn init = prior_init(p, score.dim(), {c.seed, Stream::Prior});
-  Mat X = sampler == "sde" ? sample_reverse_sde(p, grid, score, {c.samples, 64}, init, PhiloxNoise({c.seed, Stream::Reverse}), ReverseScheme::Heun)
-                           : sample_pf_ode_rk4(p, grid, score, {c.samples, 64}, init);
-  Mat S;
-  score.score(X, p.t_min(), S);
-  return (X + p.sigma2(p.t_min()) * S) / p.alpha(p.t_min());
-}
-
 json measure(const MemorizationConfig& c, const Mat& gen, const Mat& train, const Mat& held) {
   const MemorizationResult m = memorization(gen, train, held, c.threshold);
   std::vector<double> ratio;
@@ -117,13 +104,13 @@ json run_size(const MemorizationConfig& c, const Process& p, const Rows& rows, i
   clock.run("sampling", {"memorization.samples", "memorization.steps", "*memorization.sizes"}, [&] {
     for (const std::string& s : c.samplers) {
       ctx.log(fmt::format("memorization: n = {}, the model's {} samples", n, s));
-      const Mat gen = generate(c, p, *model, s);
+      const Mat gen = sample_denoised(p, *model, c.samples, c.steps, s == "ode", c.seed);
       r["model"][s] = measure(c, gen, train, rows.held);
       if (s == c.samplers.front() && rows.data.kind == DataKind::Images) r["grid"] = image_grid(c, gen, train, rows.held);
     }
     if (c.exact_reference) {
       const std::shared_ptr<const Score> exact = exact_score(set, p);
-      for (const std::string& s : c.samplers) r["exact"][s] = measure(c, generate(c, p, *exact, s), train, rows.held);
+      for (const std::string& s : c.samplers) r["exact"][s] = measure(c, sample_denoised(p, *exact, c.samples, c.steps, s == "ode", c.seed), train, rows.held);
     }
   });
   const MemorizationResult b = memorization(rows.held, train, Mat(0, train.cols()), c.threshold);
