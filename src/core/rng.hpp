@@ -37,6 +37,9 @@ enum class Stream : uint32_t {
                          // 2, 3: the normals and uniforms of refused gamma proposals)
   PathKl = 24,           // the forward paths of the path-KL bound of sampling schedules (observe/path_kl.hpp)
   Sliced = 25,           // the directions of sliced Wasserstein distances (observe/sliced_wasserstein.hpp)
+  ModelPaths = 26,       // a model's reverse paths read for its own collapse (observe/model_collapse.hpp;
+                         // substream 0: prior, 1: noise, 2: the bootstrap of t_C^model)
+  Bootstrap = 27,        // resampling indices of a reading's bootstrap interval (substream: whose)
 };
 
 // A random stream: (seed, stream, substream). The substream tells apart the instances of one

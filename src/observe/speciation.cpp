@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
+
 #include <fmt/format.h>
 
 #include "core/error.hpp"
@@ -71,26 +73,24 @@ class CloneNoise final : public NoiseSource {
 
 // same[j][i] = 1 when sample i's main path and its clone from branch step bstep[j] (descending) end
 // in the same class, on `grid` with the main path's and each clone's noise.
-std::vector<std::vector<char>> same_class(const GaussianMixture& data, const Process& p, const Score& score,
+std::vector<std::vector<char>> same_class(const Classifier& classify, const Process& p, const Score& score,
                                           const TimeGrid& grid, const std::vector<int>& bstep, const CloningOptions& o,
                                           const NoiseSource& main_noise, const std::vector<const NoiseSource*>& clone_noise) {
-  const int d = data.dim();
+  const int d = score.dim();
   const size_t nb = bstep.size(), ns = size_t(o.samples);
   std::vector<std::vector<char>> same(nb, std::vector<char>(ns));
-  const Kernel end_kernel{p.alpha(grid.t_min()), p.sigma2(grid.t_min())};
   const double prior_sd = std::sqrt(p.prior_var());
   const auto block = [&](const uint64_t* ids, int n, int nv, int64_t first) {
-    Mat X, Xn, Z, S, C, Cn, R;
-    normal_block({o.seed, Stream::Prior}, ids, n, 0, d, X);
+    Mat X, Xn, Z, S, C, Cn;
+    normal_block({o.seed, Stream::Prior, o.substream}, ids, n, 0, d, X);
     X *= prior_sd;
     // The main path itself is one copy (its noise after the branch is independent of the clone's),
     // so each branch time costs one extra path from t_b to t_min, not two. A clone is classified as
     // soon as it ends: only its classes are kept (memory n per branch, not n x d).
     std::vector<Eigen::VectorXi> clone_cls(nb);
     auto classes = [&](const Mat& Y, Eigen::VectorXi& cls) {
-      posterior_weights(data, end_kernel, Y, R);
-      cls.resize(n);
-      for (int i = 0; i < n; ++i) R.row(i).maxCoeff(&cls[i]);
+      classify(Y, grid.t_min(), cls);
+      if (cls.size() != n) throw InputError("cloning: the classifier must give one class per state");
     };
     auto clone = [&](size_t j, int s) {
       C = X;
@@ -147,13 +147,29 @@ double fraction(const std::vector<char>& v) {
   return k / double(v.size());
 }
 
-}  // namespace
+// The split time of phi (branch times descending, phi[0] at the largest: the chance level):
+// where phi, coming up from that level towards t_min, passes half-way to 1.
+double split_time(const std::vector<double>& t_desc, const std::vector<double>& phi) {
+  std::vector<double> t(t_desc.rbegin(), t_desc.rend()), f;
+  for (auto it = phi.rbegin(); it != phi.rend(); ++it) f.push_back(1 - *it);
+  return crossing_from_above(t, f, (1 - phi.front()) / 2);
+}
 
-CloningResult cloning_probability(const GaussianMixture& data, const Process& p, const Score& score,
-                                  const TimeGrid& base_grid, const CloningOptions& o) {
-  data.validate("cloning: data");
-  const int d = data.dim();
-  if (score.dim() != d) throw InputError(fmt::format("cloning: score d = {}, data d = {}", score.dim(), d));
+void read_split_time(const std::vector<std::vector<char>>& same, const CloningOptions& o, CloningResult& r) {
+  r.t_split = split_time(r.t, r.phi);
+  std::vector<std::vector<double>> per_node;
+  for (const auto& s : same) per_node.emplace_back(s.begin(), s.end());
+  std::tie(r.t_split_lo, r.t_split_hi) = bootstrap_reading(per_node, {o.seed, Stream::Bootstrap, o.substream},
+                                                           o.split_bootstrap, [&](const std::vector<double>& phi) {
+                                                             return split_time(r.t, phi);
+                                                           });
+}
+
+// phi(t_b) at every branch time (descending), its SE and dt error; `data` (the fused path's exact
+// mixture) may be null where o.fused is empty.
+CloningResult cloning_phi(const Classifier& classify, const GaussianMixture* data, const Process& p, const Score& score,
+                          const TimeGrid& base_grid, const CloningOptions& o) {
+  if (o.fused && !data) throw InputError("cloning: the fused (GPU) path runs a mixture's exact score only");
   if (o.samples < 2 || o.branch_times.empty()) throw InputError("cloning: samples >= 2 and at least one branch time");
   // Every branch time becomes a node at an even index (a step before it is split), so a clone starts
   // exactly there, on this grid and on the coarsened one of the dt error; the branch steps are met
@@ -172,34 +188,61 @@ CloningResult cloning_probability(const GaussianMixture& data, const Process& p,
   const std::vector<int> bstep = branch_steps(grid);
   const size_t nb = bstep.size(), ns = size_t(o.samples);
   const uint64_t stride = uint64_t(grid.steps()) + 1;
-  const PhiloxNoise main_noise({o.seed, Stream::Reverse});
+  const PhiloxNoise main_noise({o.seed, Stream::Reverse, o.substream});
   std::vector<std::unique_ptr<NoiseSource>> clones, coarse_clones;
   std::vector<const NoiseSource*> clone_ptr, coarse_ptr;
   const std::vector<double> w = step_weights(p, grid);
   for (size_t j = 0; j < nb; ++j) {
-    clones.push_back(std::make_unique<CloneNoise>(RngKey{o.seed, Stream::Clone}, j, stride));
+    clones.push_back(std::make_unique<CloneNoise>(RngKey{o.seed, Stream::Clone, o.substream}, j, stride));
     coarse_clones.push_back(std::make_unique<CoarsenedNoise>(*clones.back(), w));
     clone_ptr.push_back(clones.back().get());
     coarse_ptr.push_back(coarse_clones.back().get());
   }
-  const auto same = o.fused ? fused_same_class(data, p, score, grid, bstep, o, stride, nullptr)
-                            : same_class(data, p, score, grid, bstep, o, main_noise, clone_ptr);
+  const auto same = o.fused ? fused_same_class(*data, p, score, grid, bstep, o, stride, nullptr)
+                            : same_class(classify, p, score, grid, bstep, o, main_noise, clone_ptr);
   std::vector<std::vector<char>> coarse_same;
   if (o.dt_error && grid.steps() >= 2) {
     const TimeGrid coarse = grid.coarsened();
-    coarse_same = o.fused ? fused_same_class(data, p, score, coarse, branch_steps(coarse), o, stride, &w)
-                          : same_class(data, p, score, coarse, branch_steps(coarse), o, CoarsenedNoise(main_noise, w),
+    coarse_same = o.fused ? fused_same_class(*data, p, score, coarse, branch_steps(coarse), o, stride, &w)
+                          : same_class(classify, p, score, coarse, branch_steps(coarse), o, CoarsenedNoise(main_noise, w),
                                        coarse_ptr);
   }
 
   CloningResult r;
   for (size_t j = 0; j < nb; ++j) {
-    const double t = grid.t(bstep[j]);
-    r.t.push_back(t);
+    r.t.push_back(grid.t(bstep[j]));
     const double phi = fraction(same[j]);
     r.phi.push_back(phi);
     r.phi_dt.push_back(coarse_same.empty() ? NAN : fraction(coarse_same[j]) - phi);
     r.phi_se.push_back(std::sqrt(std::max(phi * (1 - phi), 1.0 / double(ns)) / double(ns)));
+  }
+  if (o.split_bootstrap > 0) read_split_time(same, o, r);
+  return r;
+}
+
+}  // namespace
+
+CloningResult cloning_probability(const Classifier& classify, const Process& p, const Score& score, const TimeGrid& grid,
+                                  const CloningOptions& o) {
+  return cloning_phi(classify, nullptr, p, score, grid, o);
+}
+
+CloningResult cloning_probability(const GaussianMixture& data, const Process& p, const Score& score,
+                                  const TimeGrid& base_grid, const CloningOptions& o) {
+  data.validate("cloning: data");
+  const int d = data.dim();
+  if (score.dim() != d) throw InputError(fmt::format("cloning: score d = {}, data d = {}", score.dim(), d));
+  // The class of a final state: its most probable data component at t_min.
+  const Classifier by_component = [&](const Mat& Y, double t_min, Eigen::VectorXi& cls) {
+    Mat R;
+    posterior_weights(data, {p.alpha(t_min), p.sigma2(t_min)}, Y, R);
+    cls.resize(Y.rows());
+    for (Eigen::Index i = 0; i < Y.rows(); ++i) R.row(i).maxCoeff(&cls[i]);
+  };
+  CloningResult r = cloning_phi(by_component, &data, p, score, base_grid, o);
+  const size_t ns = size_t(o.samples);
+  for (size_t j = 0; j < r.t.size(); ++j) {
+    const double t = r.t[j];
     // Theory by Monte Carlo over exact samples of p_t: E sum_k P(k|x)^2.
     const Kernel ker{p.alpha(t), p.sigma2(t)};
     std::vector<double> v(ns);
@@ -241,6 +284,14 @@ double crossing_from_above(const std::vector<double>& t, const std::vector<doubl
   return NAN;
 }
 
+void empirical_log_kernel(const Mat& X, const Mat& A, const Vec& A2, double a, double D, Mat& L) {
+  // -|x - a A_nu|^2 / (2 Delta) = (2 a x.A_nu - |x|^2 - a^2 |A_nu|^2) / (2 Delta)
+  L.noalias() = (2 * a) * (X * A.transpose());
+  L.colwise() -= X.rowwise().squaredNorm();
+  L.rowwise() -= (a * a) * A2.transpose();
+  L /= 2 * D;
+}
+
 CollapseResult excess_entropy(const Mat& A, const Process& p, const std::vector<double>& t, int samples, uint64_t seed,
                               double threshold, int bootstrap) {
   const int P = int(A.rows()), d = int(A.cols());
@@ -267,11 +318,8 @@ CollapseResult excess_entropy(const Mat& A, const Process& p, const std::vector<
       normal_block({seed, Stream::Entropy}, ids, n, 2 * k + 1, d, Z);
       Mat X(n, d);
       for (int i = 0; i < n; ++i) X.row(i) = a * A.row(std::min(P - 1, int(U(i, 0) * P))) + std::sqrt(D) * Z.row(i);
-      // -|x - a A_nu|^2 / (2 Delta) = (2 a x.A_nu - |x|^2 - a^2 |A_nu|^2) / (2 Delta)
-      Mat L = (2 * a) * (X * A.transpose());
-      L.colwise() -= X.rowwise().squaredNorm();
-      L.rowwise() -= (a * a) * A2.transpose();
-      L /= 2 * D;
+      Mat L;
+      empirical_log_kernel(X, A, A2, a, D, L);
       for (int i = 0; i < nv; ++i) {
         const double mx = L.row(i).maxCoeff();
         const double lse = mx + std::log((L.row(i).array() - mx).exp().sum());
@@ -296,31 +344,35 @@ void summarize_collapse(const std::vector<std::vector<double>>& per_node, int d,
     r.fe.push_back(m.mean());
     r.fe_se.push_back(m.mean_se());
   }
-  const int samples = per_node.empty() ? 0 : int(per_node.front().size()), bootstrap = r.bootstrap;
   const double level = r.threshold * std::log(double(P)) / d;
   r.t_collapse = crossing_from_above(t, r.fe, level);
-  // Bootstrap: resample every node's samples (indices from one key, so the interval is the same for
-  // any thread count); a resampled curve that never crosses counts as later than every crossing.
+  std::tie(r.t_collapse_lo, r.t_collapse_hi) = bootstrap_reading(per_node, key, r.bootstrap, [&](const std::vector<double>& f) {
+    return crossing_from_above(t, f, level);
+  });
+}
+
+std::pair<double, double> bootstrap_reading(const std::vector<std::vector<double>>& per_node, const RngKey& key, int bootstrap,
+                                            const std::function<double(const std::vector<double>&)>& read) {
+  if (bootstrap <= 0 || per_node.empty()) return {NAN, NAN};
+  const int samples = int(per_node.front().size());
   std::vector<double> tb;
-  int never = 0;
   for (int b = 0; b < bootstrap; ++b) {
-    std::vector<double> fb(t.size());
-    for (size_t k = 0; k < t.size(); ++k) {
+    std::vector<double> fb(per_node.size());
+    for (size_t k = 0; k < per_node.size(); ++k) {
       double sum = 0;
       for (int i = 0; i < samples; ++i)
         sum += per_node[k][size_t(std::min(samples - 1, int(uniform_at(key, uint64_t(b), k, i) * samples)))];
       fb[k] = sum / samples;
     }
-    const double c = crossing_from_above(t, fb, level);
-    if (std::isfinite(c)) tb.push_back(c);
-    else ++never;
+    const double c = read(fb);
+    if (std::isfinite(c)) tb.push_back(c);  // a resampling with no reading counts as beyond every reading
   }
   std::sort(tb.begin(), tb.end());
-  auto rank = [&](double q) {  // nearest rank among all resamplings; NaN where it falls on a non-crossing
+  auto rank = [&](double q) {  // nearest rank among all resamplings; NaN where it falls on a missing reading
     const size_t i = size_t(std::lround(q * (bootstrap - 1)));
     return i < tb.size() ? tb[i] : NAN;
   };
-  if (bootstrap > 0) r.t_collapse_lo = rank(0.025), r.t_collapse_hi = rank(0.975);
+  return {rank(0.025), rank(0.975)};
 }
 
 double excess_entropy_theory(const Process& p, double m_norm, double s2, int d, double P, double t) {

@@ -6,7 +6,9 @@
 //    with independent noise, phi(t_b) = P(both end in the same class); theory E_x sum_k P(k|x)^2;
 //  - collapse: excess entropy f^e(t) = alpha_P + 1/2 (1 + ln 2 pi Delta_t) + (1/d) E ln P^e_t(x) of
 //    the empirical (delta-mixture) marginal of P training points, t_C where it reaches 0.
+#include <cmath>
 #include <functional>
+#include <utility>
 #include <vector>
 
 #include "core/time_grid.hpp"
@@ -28,8 +30,12 @@ inline double speciation_time(double top_eigenvalue) { return 0.5 * std::log(top
 // Runs fused cloning samples [first, first + n) (sim/fused_cloning.hpp) on a platform: same[b n + i].
 using FusedCloningLaunch = std::function<void(const FusedCloningProblem&, uint64_t first, int n, unsigned char* same)>;
 
+// The class of each final state (rows of X at t_min), for cloning on any data.
+using Classifier = std::function<void(const Mat& X, double t_min, Eigen::VectorXi& cls)>;
+
 struct CloningOptions {
   int samples = 10000;                // trajectories (each cloned at every branch time)
+  uint32_t substream = 0;             // of the prior, reverse and clone noise (two cloning runs in one run)
   std::vector<double> branch_times;   // each becomes a node of the grid (exact; equal times are one)
   uint64_t seed = 1;
   ReverseScheme scheme = ReverseScheme::EulerMaruyama;
@@ -37,6 +43,8 @@ struct CloningOptions {
   // Set: every sample runs as one fused sample on this launch (the GPU's path; the score must be the
   // data's exact mixture score); the same classes as the block path. Empty: the CPU block path.
   FusedCloningLaunch fused;
+  // > 0: the split time read off phi (CloningResult::t_split) with this many bootstrap resamplings.
+  int split_bootstrap = 0;
 };
 
 struct CloningResult {
@@ -44,6 +52,10 @@ struct CloningResult {
   std::vector<double> phi, phi_se;    // P(same class) and its SE (binomial)
   std::vector<double> phi_dt;         // phi(2 dt) - phi(dt) on the coupled noise (NaN unless asked)
   std::vector<double> theory, theory_se;  // E_x sum_k P(k|x)^2 at x ~ p_t by Monte Carlo (same samples count)
+  // The split time: where phi, rising from its chance level phi(t_b max) towards 1 as t_b falls,
+  // passes half-way, (1 + phi(t_b max)) / 2 (two equal classes: 0.75, near the 0.775 the
+  // two-Gaussian theory takes at t_S); 95% bootstrap interval. NaN unless split_bootstrap > 0.
+  double t_split = NAN, t_split_lo = NAN, t_split_hi = NAN;
 };
 
 // Reverse SDE (Euler-Maruyama on `grid`) from the prior, driven by `score`; the class of a final
@@ -52,6 +64,9 @@ struct CloningResult {
 // step b costs b extra steps. Memory is two blocks of states per thread (and a class per sample and
 // branch time), whatever the number of steps.
 CloningResult cloning_probability(const GaussianMixture& data, const Process& process, const Score& score,
+                                  const TimeGrid& grid, const CloningOptions& opt);
+// The same for any data: classes by `classify` (no theory; the CPU block path only).
+CloningResult cloning_probability(const Classifier& classify, const Process& process, const Score& score,
                                   const TimeGrid& grid, const CloningOptions& opt);
 
 // Two Gaussians N(+-m, s2 I) with equal weights: phi(t) = E[P(+|x)^2 + P(-|x)^2] exactly, by
@@ -73,6 +88,10 @@ struct CollapseResult {
 // Where the curve f, coming down from large t, first falls to `level` (linear interpolation), NaN
 // if it never does on these nodes.
 double crossing_from_above(const std::vector<double>& t, const std::vector<double>& f, double level);
+
+// L(i, nu) = -|x_i - a A_nu|^2 / (2 D): the log-kernel of the empirical marginal at (a, D), for the
+// rows of X and of A (A2: A's squared row norms), by one matrix product.
+void empirical_log_kernel(const Mat& X, const Mat& A, const Vec& A2, double a, double D, Mat& L);
 
 // f^e(t) for training points A (P x d) at the given times, `samples` draws x ~ P^e_t per time;
 // t_collapse at threshold x alpha_P with a bootstrap interval from `bootstrap` resamplings.
@@ -98,6 +117,11 @@ double collapse_time_theory(double s2, int d, double P);
 // per sample instead of O(P d). t_C at `threshold` with its bootstrap interval, as excess_entropy.
 CollapseResult excess_entropy_finite(const Process& process, int d, int P, const std::vector<double>& t, int samples,
                                      uint64_t seed, double threshold = 0.05, int bootstrap = 400);
+// The 95% percentile-bootstrap interval of a time read off a curve of per-node means: every node's
+// samples resampled with indices from `key` (the same interval for any thread count); a resampling
+// that gives no reading (NaN) counts as beyond every reading, so that end of the interval is NaN.
+std::pair<double, double> bootstrap_reading(const std::vector<std::vector<double>>& per_node, const RngKey& key, int bootstrap,
+                                            const std::function<double(const std::vector<double>&)>& read);
 // f^e's mean and SE per node, t_C where it falls to threshold x alpha_P, and its bootstrap interval
 // from `per_node` (the samples of every node), resampled with indices from `key`.
 void summarize_collapse(const std::vector<std::vector<double>>& per_node, int d, int P, const RngKey& key, CollapseResult& r);
