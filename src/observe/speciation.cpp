@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <tuple>
 
 #include <fmt/format.h>
@@ -20,7 +21,7 @@ namespace {
 
 // Power iteration for the top eigenvalue of a symmetric positive semidefinite operator.
 template <class MatVec>
-double top_eigenvalue(int d, MatVec apply) {
+double top_eigenvalue(int d, MatVec apply, Vec* vector = nullptr) {
   Vec v(d);
   for (int j = 0; j < d; ++j) v[j] = 1.0 + 0.01 * std::sin(1.0 + j);  // deterministic, not orthogonal to much
   v.normalize();
@@ -30,6 +31,7 @@ double top_eigenvalue(int d, MatVec apply) {
     const double l = v.dot(w), nw = w.norm();
     if (nw == 0) return 0;
     v = w / nw;
+    if (vector) *vector = v;
     if (std::abs(l - lambda) <= 1e-13 * std::abs(l)) return l;
     lambda = l;
   }
@@ -43,6 +45,14 @@ double covariance_top_eigenvalue(const Mat& X) {
   const Mat Xc = X.rowwise() - X.colwise().mean();
   const double n1 = double(X.rows() - 1);
   return top_eigenvalue(int(X.cols()), [&](const Vec& v) { return Vec(Xc.transpose() * (Xc * v) / n1); });
+}
+
+Vec covariance_top_direction(const Mat& X) {
+  if (X.rows() < 2) throw InputError("covariance: need at least 2 points");
+  const Mat Xc = X.rowwise() - X.colwise().mean();
+  Vec v;
+  top_eigenvalue(int(X.cols()), [&](const Vec& u) { return Vec(Xc.transpose() * (Xc * u)); }, &v);
+  return v;
 }
 
 double covariance_top_eigenvalue(const GaussianMixture& g) {
@@ -73,9 +83,11 @@ class CloneNoise final : public NoiseSource {
 
 // same[j][i] = 1 when sample i's main path and its clone from branch step bstep[j] (descending) end
 // in the same class, on `grid` with the main path's and each clone's noise.
+// main_class (if given): the class each main path ends in.
 std::vector<std::vector<char>> same_class(const Classifier& classify, const Process& p, const Score& score,
                                           const TimeGrid& grid, const std::vector<int>& bstep, const CloningOptions& o,
-                                          const NoiseSource& main_noise, const std::vector<const NoiseSource*>& clone_noise) {
+                                          const NoiseSource& main_noise, const std::vector<const NoiseSource*>& clone_noise,
+                                          std::vector<int>* main_class = nullptr) {
   const int d = score.dim();
   const size_t nb = bstep.size(), ns = size_t(o.samples);
   std::vector<std::vector<char>> same(nb, std::vector<char>(ns));
@@ -113,9 +125,15 @@ std::vector<std::vector<char>> same_class(const Classifier& classify, const Proc
     classes(X, main_cls);
     for (size_t j = 0; j < nb; ++j)
       for (int i = 0; i < nv; ++i) same[j][size_t(first + i)] = main_cls[i] == clone_cls[j][i];
+    if (main_class)
+      for (int i = 0; i < nv; ++i) (*main_class)[size_t(first + i)] = main_cls[i];
   };
   std::vector<ItemArray> outputs;  // under mpirun each rank runs its samples; every outcome is gathered
   for (auto& s : same) outputs.push_back(items(s, 0, o.samples));
+  if (main_class) {
+    main_class->assign(ns, 0);
+    outputs.push_back(items(*main_class, 0, o.samples));
+  }
   distributed_ensemble({o.samples, 256}, [&](const EnsembleSpec& part) { parallel_blocks(part, block); }, outputs);
   return same;
 }
@@ -147,21 +165,28 @@ double fraction(const std::vector<char>& v) {
   return k / double(v.size());
 }
 
-// The split time of phi (branch times descending, phi[0] at the largest: the chance level):
-// where phi, coming up from that level towards t_min, passes half-way to 1.
-double split_time(const std::vector<double>& t_desc, const std::vector<double>& phi) {
+// The split time of phi (branch times descending): where phi, rising from the chance level towards
+// 1 as t_b falls, passes half-way.
+double split_time(const std::vector<double>& t_desc, const std::vector<double>& phi, double chance) {
   std::vector<double> t(t_desc.rbegin(), t_desc.rend()), f;
   for (auto it = phi.rbegin(); it != phi.rend(); ++it) f.push_back(1 - *it);
-  return crossing_from_above(t, f, (1 - phi.front()) / 2);
+  return crossing_from_above(t, f, (1 - chance) / 2);
 }
 
-void read_split_time(const std::vector<std::vector<char>>& same, const CloningOptions& o, CloningResult& r) {
-  r.t_split = split_time(r.t, r.phi);
+// The chance level is sum_k q_k^2, q_k the share of main paths ending in class k (two independent
+// paths agree that often); it is held fixed in the bootstrap, which resamples phi alone.
+void read_split_time(const std::vector<std::vector<char>>& same, const std::vector<int>& main_class,
+                     const CloningOptions& o, CloningResult& r) {
+  std::map<int, double> share;
+  for (int c : main_class) share[c] += 1.0 / double(main_class.size());
+  r.chance = 0;
+  for (const auto& [c, q] : share) r.chance += q * q;
+  r.t_split = split_time(r.t, r.phi, r.chance);
   std::vector<std::vector<double>> per_node;
   for (const auto& s : same) per_node.emplace_back(s.begin(), s.end());
   std::tie(r.t_split_lo, r.t_split_hi) = bootstrap_reading(per_node, {o.seed, Stream::Bootstrap, o.substream},
                                                            o.split_bootstrap, [&](const std::vector<double>& phi) {
-                                                             return split_time(r.t, phi);
+                                                             return split_time(r.t, phi, r.chance);
                                                            });
 }
 
@@ -170,6 +195,7 @@ void read_split_time(const std::vector<std::vector<char>>& same, const CloningOp
 CloningResult cloning_phi(const Classifier& classify, const GaussianMixture* data, const Process& p, const Score& score,
                           const TimeGrid& base_grid, const CloningOptions& o) {
   if (o.fused && !data) throw InputError("cloning: the fused (GPU) path runs a mixture's exact score only");
+  if (o.fused && o.split_bootstrap > 0) throw InputError("cloning: the split time is read on the CPU block path only");
   if (o.samples < 2 || o.branch_times.empty()) throw InputError("cloning: samples >= 2 and at least one branch time");
   // Every branch time becomes a node at an even index (a step before it is split), so a clone starts
   // exactly there, on this grid and on the coarsened one of the dt error; the branch steps are met
@@ -198,8 +224,9 @@ CloningResult cloning_phi(const Classifier& classify, const GaussianMixture* dat
     clone_ptr.push_back(clones.back().get());
     coarse_ptr.push_back(coarse_clones.back().get());
   }
+  std::vector<int> main_class;
   const auto same = o.fused ? fused_same_class(*data, p, score, grid, bstep, o, stride, nullptr)
-                            : same_class(classify, p, score, grid, bstep, o, main_noise, clone_ptr);
+                            : same_class(classify, p, score, grid, bstep, o, main_noise, clone_ptr, &main_class);
   std::vector<std::vector<char>> coarse_same;
   if (o.dt_error && grid.steps() >= 2) {
     const TimeGrid coarse = grid.coarsened();
@@ -216,7 +243,7 @@ CloningResult cloning_phi(const Classifier& classify, const GaussianMixture* dat
     r.phi_dt.push_back(coarse_same.empty() ? NAN : fraction(coarse_same[j]) - phi);
     r.phi_se.push_back(std::sqrt(std::max(phi * (1 - phi), 1.0 / double(ns)) / double(ns)));
   }
-  if (o.split_bootstrap > 0) read_split_time(same, o, r);
+  if (o.split_bootstrap > 0) read_split_time(same, main_class, o, r);
   return r;
 }
 

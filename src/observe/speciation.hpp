@@ -25,6 +25,8 @@ namespace td {
 // forming the d x d matrix), and of a mixture's covariance in closed form (same iteration).
 double covariance_top_eigenvalue(const Mat& X);
 double covariance_top_eigenvalue(const GaussianMixture& g);
+// The unit eigenvector of that eigenvalue for the rows of X (its sign arbitrary but deterministic).
+Vec covariance_top_direction(const Mat& X);
 inline double speciation_time(double top_eigenvalue) { return 0.5 * std::log(top_eigenvalue); }
 
 // Runs fused cloning samples [first, first + n) (sim/fused_cloning.hpp) on a platform: same[b n + i].
@@ -52,9 +54,10 @@ struct CloningResult {
   std::vector<double> phi, phi_se;    // P(same class) and its SE (binomial)
   std::vector<double> phi_dt;         // phi(2 dt) - phi(dt) on the coupled noise (NaN unless asked)
   std::vector<double> theory, theory_se;  // E_x sum_k P(k|x)^2 at x ~ p_t by Monte Carlo (same samples count)
-  // The split time: where phi, rising from its chance level phi(t_b max) towards 1 as t_b falls,
-  // passes half-way, (1 + phi(t_b max)) / 2 (two equal classes: 0.75, near the 0.775 the
-  // two-Gaussian theory takes at t_S); 95% bootstrap interval. NaN unless split_bootstrap > 0.
+  // The split time: where phi, rising from its chance level sum_k q_k^2 (q_k the share of paths
+  // ending in class k) towards 1 as t_b falls, passes half-way (two equal classes: 0.75, near the
+  // 0.775 the two-Gaussian theory takes at t_S); 95% bootstrap interval. NaN unless split_bootstrap > 0.
+  double chance = NAN;
   double t_split = NAN, t_split_lo = NAN, t_split_hi = NAN;
 };
 

@@ -116,7 +116,6 @@ TEST(ModelCollapse, CloningOnAnyClassesAndItsSplitTime) {
   CloningOptions o;
   o.samples = 3000, o.seed = 305, o.split_bootstrap = 300;
   for (int k = 0; k <= 16; ++k) o.branch_times.push_back(tS - 1.5 + 0.25 * k);
-  o.branch_times.push_back(6.5);  // the chance level
   test::print_seed(o.seed);
   const TimeGrid grid(pp.t_min, pp.T, 350);
   const CloningResult mix = cloning_probability(g, p, sc, grid, o);
@@ -133,7 +132,9 @@ TEST(ModelCollapse, CloningOnAnyClassesAndItsSplitTime) {
   for (double t : any.t) th.push_back(cloning_theory_two_gaussians(p, std::sqrt(double(d)), 1.0, t));
   std::vector<double> t_up(any.t.rbegin(), any.t.rend()), f;
   for (auto it = th.rbegin(); it != th.rend(); ++it) f.push_back(1 - *it);
-  const double split_theory = crossing_from_above(t_up, f, (1 - th.front()) / 2);
+  const double split_theory = crossing_from_above(t_up, f, (1 - 0.5) / 2);  // two equal classes: chance 1/2
+  // sum q^2 - 1/2 = 2 (q - 1/2)^2, q - 1/2 of SE 1/(2 sqrt(n)): within 2 (4 SE)^2 = 8 / n
+  EXPECT_NEAR(any.chance, 0.5, 8.0 / o.samples);
   std::printf("split time %.3f [%.3f, %.3f], theory's %.3f, t_S %.3f\n", any.t_split, any.t_split_lo, any.t_split_hi,
               split_theory, tS);
   ASSERT_TRUE(std::isfinite(any.t_split_lo) && std::isfinite(any.t_split_hi));

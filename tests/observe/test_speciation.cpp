@@ -23,6 +23,9 @@ TEST(Speciation, TopEigenvalueOfTheCovariance) {
   const Mat Xc = X.rowwise() - X.colwise().mean();
   Eigen::SelfAdjointEigenSolver<Mat> es(Xc.transpose() * Xc / 299.0);
   EXPECT_NEAR(covariance_top_eigenvalue(X), es.eigenvalues().maxCoeff(), 1e-9 * es.eigenvalues().maxCoeff());
+  Eigen::Index top;
+  es.eigenvalues().maxCoeff(&top);
+  EXPECT_NEAR(std::abs(covariance_top_direction(X).dot(es.eigenvectors().col(top))), 1.0, 1e-9);
   EXPECT_NEAR(speciation_time(std::exp(2.0)), 1.0, 1e-15);
   EXPECT_THROW(covariance_top_eigenvalue(Mat(1, 3)), InputError);
 }
