@@ -25,6 +25,15 @@ nlohmann::json process_record(const Process& p) {
 
 using json = nlohmann::json;
 
+json ou_time_record(const Process& p, double t_ou) {
+  if (!std::isfinite(t_ou)) return {{"t", nullptr}, {"process", process_kind_name(p.kind())}, {"t_ou", nullptr}, {"in_window", false}};
+  const double s = ou_sigma_tilde(t_ou), t = p.time_at_sigma_tilde(s);
+  const int step = std::isfinite(t) ? ddpm_step(p, t) : -1;
+  return {{"t", finite_or_null(t)}, {"process", process_kind_name(p.kind())}, {"sigma_tilde", finite_or_null(s)},
+          {"ddpm_step", step >= 0 ? json(step) : json(nullptr)}, {"t_ou", t_ou},
+          {"in_window", std::isfinite(t) && t >= p.t_min() && t <= p.T()}};
+}
+
 json mixture_json(const GaussianMixture& g) {
   json m = {{"K", g.K()}, {"d", g.dim()}, {"weights", vec_json(g.weights)}};
   json means = json::array(), vars = json::array();

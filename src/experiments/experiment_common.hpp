@@ -47,6 +47,10 @@ void flag_dt_error(std::vector<std::string>& flags, const std::string& what, dou
 // window [t_min, T] in the process's own time.
 nlohmann::json process_record(const Process& p);
 
+// A time given in OU time (Biroli et al.'s t_S = 1/2 ln Lambda, say) in the run's clock: the run's
+// process time at the same noise level sigma~, its DDPM step for a VP run, and the OU time beside it.
+nlohmann::json ou_time_record(const Process& p, double t_ou);
+
 // JSON has no NaN or infinity: they become null.
 inline nlohmann::json finite_or_null(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
 template <class V>

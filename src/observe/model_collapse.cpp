@@ -21,18 +21,34 @@ namespace {
 
 // Per-sample values at every reading: commitment, and the two noise-prediction distances.
 struct Readings {
-  std::vector<std::vector<double>> f, e_train, e_held;
+  std::vector<std::vector<double>> f, f_held, e_train, e_held;
   Readings(size_t nodes, int samples)
-      : f(nodes, std::vector<double>(size_t(samples))), e_train(f), e_held(f) {}
+      : f(nodes, std::vector<double>(size_t(samples))), f_held(f), e_train(f), e_held(f) {}
 };
 
 struct Refs {
   const Process& p;
   const Score& model;
   const Mat& train;
-  Vec train2;
+  const Mat& held;
+  Vec train2, held2;
   std::shared_ptr<const Score> train_score, held_score;  // the empirical scores (held: null without rows)
 };
+
+// H(w) / d of the empirical posterior w over the rows of A at each of the first n rows of X.
+Vec posterior_entropy(const Mat& X, int n, const Mat& A, const Vec& A2, double a, double D) {
+  Mat L;
+  empirical_log_kernel(X.topRows(n), A, A2, a, D, L);
+  Vec h(n);
+  for (int i = 0; i < n; ++i) {
+    // H = lse - sum_nu w_nu L_nu, w = exp(L - lse)
+    const double mx = L.row(i).maxCoeff();
+    const Eigen::ArrayXd e = (L.row(i).array() - mx).exp();
+    const double sum = e.sum();
+    h[i] = (mx + std::log(sum) - (e * L.row(i).array().transpose()).sum() / sum) / double(X.cols());
+  }
+  return h;
+}
 
 // Reads a block's states at the reading nodes as the sampler passes them.
 class CollapseReader final : public ReverseObserver {
@@ -53,25 +69,21 @@ class CollapseReader final : public ReverseObserver {
   void read(size_t k, const Mat& X) {
     const double t = times_[k], a = r_.p.alpha(t), D = r_.p.sigma2(t);
     const int d = int(X.cols());
-    Mat L, Sm, Sr;
-    empirical_log_kernel(X.topRows(n_valid_), r_.train, r_.train2, a, D, L);
+    const Vec f = posterior_entropy(X, n_valid_, r_.train, r_.train2, a, D);
+    Vec f_held = Vec::Constant(n_valid_, NAN), e_held = f_held;
+    Mat Sm, Sr;
     r_.model.score(X, t, Sm);
     r_.train_score->score(X, t, Sr);
     const Vec e_train = D * (Sm - Sr).rowwise().squaredNorm() / d;  // |eps_m - eps_ref|^2 / d, eps = -sqrt(D) s
-    Vec e_held = Vec::Constant(X.rows(), NAN);
     if (r_.held_score) {
+      f_held = posterior_entropy(X, n_valid_, r_.held, r_.held2, a, D);
       r_.held_score->score(X, t, Sr);
       e_held = D * (Sm - Sr).rowwise().squaredNorm() / d;
     }
     for (int i = 0; i < n_valid_; ++i) {
-      // The posterior's entropy H(w) = lse - sum_nu w_nu L_nu, w = exp(L - lse).
-      const double mx = L.row(i).maxCoeff();
-      const Eigen::ArrayXd e = (L.row(i).array() - mx).exp();
-      const double sum = e.sum(), lse = mx + std::log(sum);
       const size_t at = size_t(first_ + i);
-      out_.f[k][at] = (lse - (e * L.row(i).array().transpose()).sum() / sum) / d;
-      out_.e_train[k][at] = e_train[i];
-      out_.e_held[k][at] = e_held[i];
+      out_.f[k][at] = f[i], out_.f_held[k][at] = f_held[i];
+      out_.e_train[k][at] = e_train[i], out_.e_held[k][at] = e_held[i];
     }
   }
 
@@ -87,8 +99,8 @@ void validate(const Process& p, const Score& model, const Mat& train, const Mat&
   const int d = model.dim();
   if (train.rows() < 2 || train.cols() != d)
     throw InputError(fmt::format("model collapse: need >= 2 training rows of d = {} (got {} x {})", d, train.rows(), train.cols()));
-  if (held.rows() > 0 && held.cols() != d)
-    throw InputError(fmt::format("model collapse: held-out rows have d = {}, the model {}", held.cols(), d));
+  if (held.rows() > 0 && (held.rows() < 2 || held.cols() != d))
+    throw InputError(fmt::format("model collapse: need none or >= 2 held-out rows of d = {} (got {} x {})", d, held.rows(), held.cols()));
   if (o.samples < 2 || o.steps < 1) throw InputError("model collapse: samples >= 2 and steps >= 1");
   if (!(o.threshold > 0 && o.threshold < 1))
     throw InputError(fmt::format("model collapse: threshold must be in (0, 1) (got {})", o.threshold));
@@ -117,12 +129,13 @@ ModelCollapseResult model_collapse(const Process& p, const Score& model, const M
   const TimeGrid grid = TimeGrid(p.t_min(), p.T(), o.steps).with_nodes(o.times);
   std::map<int, size_t> node_reading;  // grid node -> reading index
   for (size_t k = 0; k < o.times.size(); ++k) node_reading[grid.node_of(o.times[k])] = k;
-  Refs refs{p, model, train, train.rowwise().squaredNorm(), exact_score(points_dataset(train, 0, "training set"), p), nullptr};
+  Refs refs{p, model, train, held, train.rowwise().squaredNorm(), held.rowwise().squaredNorm(),
+            exact_score(points_dataset(train, 0, "training set"), p), nullptr};
   if (held.rows() > 0) refs.held_score = exact_score(points_dataset(held, 0, "held-out set"), p);
 
   Readings r(o.times.size(), o.samples);
   std::vector<ItemArray> outputs;  // under mpirun each rank runs its paths; every reading is gathered
-  for (auto* v : {&r.f, &r.e_train, &r.e_held})
+  for (auto* v : {&r.f, &r.f_held, &r.e_train, &r.e_held})
     for (auto& node : *v) outputs.push_back(items(node, 0, o.samples));
   const InitFn init = prior_init(p, d, {o.seed, Stream::ModelPaths, 0});
   const PhiloxNoise noise({o.seed, Stream::ModelPaths, 1});
@@ -138,6 +151,10 @@ ModelCollapseResult model_collapse(const Process& p, const Score& model, const M
   c.threshold = o.threshold;
   c.bootstrap = o.bootstrap;
   summarize_collapse(r.f, d, int(train.rows()), {o.seed, Stream::ModelPaths, 2}, c);
+  if (held.rows() > 1) {
+    out.held_commitment = c;
+    summarize_collapse(r.f_held, d, int(held.rows()), {o.seed, Stream::ModelPaths, 3}, out.held_commitment);
+  }
   summarize(r.e_train, out.eps_train, out.eps_train_se);
   if (held.rows() > 0) summarize(r.e_held, out.eps_held, out.eps_held_se);
   return out;

@@ -10,6 +10,11 @@
 //    empirical score (whose paths have the forward law) f^model is the excess entropy f^e(t) of
 //    observe/speciation.hpp and t_C^model its t_C. A model that generalizes puts x_t between
 //    training points, where w stays spread, and commits only at lower t.
+//  - the same entropy over a held-out set of the same size (the null: a model that generalizes
+//    treats training and held-out points alike, so its two readings agree; one that copies its
+//    training set commits to it at a higher t than to the held-out set). In low d a model whose
+//    paths stray where data are sparse commits early to both: compare t_C^model with t_C^held, never
+//    with t_C alone.
 //  - the model's noise prediction against the training set's empirical score and a held-out set's:
 //    (1/d) E|eps_model - eps_ref|^2 with eps = -sqrt(Delta) s (dimensionless): which of the two the
 //    model follows, reading by reading.
@@ -33,12 +38,13 @@ struct ModelCollapseOptions {
 };
 
 struct ModelCollapseResult {
-  CollapseResult commitment;  // t, fe (= f^model) and fe_se per reading; t_collapse = t_C^model, interval
+  CollapseResult commitment;       // t, fe (= f^model) and fe_se per reading; t_collapse = t_C^model, interval
+  CollapseResult held_commitment;  // the same over the held-out rows (t_C^held; empty without them)
   std::vector<double> eps_train, eps_train_se;  // (1/d) E|eps_model - eps_train|^2 per reading
   std::vector<double> eps_held, eps_held_se;    // against the held-out set's empirical score (empty without one)
 };
 
-// `train` (P x d, P >= 2) and `held` (any rows, or none) in the model's data units.
+// `train` (P x d, P >= 2) and `held` (none, or >= 2 rows; as many as train for the null) in data units.
 ModelCollapseResult model_collapse(const Process& process, const Score& model, const Mat& train, const Mat& held,
                                    const ModelCollapseOptions& opt);
 

@@ -68,11 +68,15 @@ TEST(ModelCollapse, ExactEmpiricalScoreCollapsesAtTheExcessEntropyT_C) {
   EXPECT_LT(std::abs(c.t_collapse - e.t_collapse),
             test::tol(interval_se(c.t_collapse_lo, c.t_collapse_hi), interval_se(e.t_collapse_lo, e.t_collapse_hi)));
   EXPECT_GT(m.eps_held.front(), 0.1);  // at small t the held-out set's score points elsewhere
+  // It commits to its training set well before it would to a held-out set of the same size.
+  const CollapseResult& h = m.held_commitment;
+  std::printf("t_C^held %.4f [%.4f, %.4f]\n", h.t_collapse, h.t_collapse_lo, h.t_collapse_hi);
+  EXPECT_LT(h.t_collapse_hi, c.t_collapse_lo);
 }
 
 // The law the points were drawn from, N(0, I), as a model that generalizes perfectly: its x_t lie
 // between the training points, where the posterior stays spread, so it commits well below t_C (the
-// intervals do not overlap). Same numbers for 1 and 2 threads. (A Gaussian-smoothed law of the
+// intervals do not overlap), and alike to the training and the held-out points. Same numbers for 1 and 2 threads. (A Gaussian-smoothed law of the
 // points, wider than the data, is no such model in low d: far out one point dominates the posterior.)
 TEST(ModelCollapse, TheDataLawCommitsLaterAndThreadsDoNotMatter) {
   Case s;
@@ -96,6 +100,11 @@ TEST(ModelCollapse, TheDataLawCommitsLaterAndThreadsDoNotMatter) {
               c.t_collapse_hi, e.t_collapse, e.t_collapse_lo, e.t_collapse_hi);
   ASSERT_TRUE(std::isfinite(c.t_collapse_hi));
   EXPECT_LT(c.t_collapse_hi, e.t_collapse_lo);  // later in the reverse run: a lower t
+  // Training and held-out points are alike to it: t_C^model = t_C^held within 4 combined SEs.
+  const CollapseResult& h = two.held_commitment;
+  std::printf("data law: t_C^held %.4f [%.4f, %.4f]\n", h.t_collapse, h.t_collapse_lo, h.t_collapse_hi);
+  EXPECT_LT(std::abs(c.t_collapse - h.t_collapse),
+            test::tol(interval_se(c.t_collapse_lo, c.t_collapse_hi), interval_se(h.t_collapse_lo, h.t_collapse_hi)));
   EXPECT_THROW(model_collapse(s.p, *generalizing, s.A.leftCols(3), s.held, s.o), InputError);
   ModelCollapseOptions bad = s.o;
   bad.times = {0.5, 0.2};

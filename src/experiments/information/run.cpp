@@ -21,17 +21,6 @@ namespace {
 
 using json = nlohmann::json;
 
-// A time given in OU time (Biroli et al.'s t_S = 1/2 ln Lambda) in the run's clock: the run's process
-// time at the same noise level sigma~, its DDPM step for a VP run, and the OU time beside it.
-json clock_json(const Process& p, double t_ou) {
-  if (!std::isfinite(t_ou)) return {{"t", nullptr}, {"process", process_kind_name(p.kind())}, {"t_ou", nullptr}, {"in_window", false}};
-  const double s = ou_sigma_tilde(t_ou), t = p.time_at_sigma_tilde(s);
-  const int step = std::isfinite(t) ? ddpm_step(p, t) : -1;
-  return {{"t", finite_or_null(t)}, {"process", process_kind_name(p.kind())}, {"sigma_tilde", finite_or_null(s)},
-          {"ddpm_step", step >= 0 ? json(step) : json(nullptr)}, {"t_ou", t_ou},
-          {"in_window", std::isfinite(t) && t >= p.t_min() && t <= p.T()}};
-}
-
 json peak_json(const CurvePeak& p) {
   json j = {{"t", finite_or_null(p.t)}, {"height", finite_or_null(p.height)}, {"width", finite_or_null(p.width)}, {"at", p.at}};
   if (p.at != "interior") j["edge_t"] = finite_or_null(p.edge_t), j["edge_height"] = finite_or_null(p.edge_height);
@@ -288,7 +277,7 @@ json run_cloning(const InformationConfig& c, const RunContext& ctx) {
     runs.push_back({{"d", d}, {"t_S", tS}, {"t", vec_json(r.t)}, {"phi", vec_json(r.phi)}, {"phi_se", vec_json(r.phi_se)},
                     {"phi_dt_error", vec_json(r.phi_dt)}, {"refinement", rf.json()},
                     {"theory", vec_json(th)}, {"theory_at_t_S", cloning_theory_two_gaussians(p, std::sqrt(double(d)), 1.0, tS)},
-                    {"t_S_clock", clock_json(Process(c.process), tS)}, {"seconds", seconds_since(t0)}});
+                    {"t_S_clock", ou_time_record(Process(c.process), tS)}, {"seconds", seconds_since(t0)}});
     ctx.log(fmt::format("  cloning d = {}: {:.1f} s", d, seconds_since(t0)));
   }
   return {{"runs", runs}, {"samples", s.samples}, {"grid", grid_record(spec, make_grid(p, spec))},
@@ -325,7 +314,7 @@ json run_collapse(const InformationConfig& c, const RunContext& ctx) {
                     {"t_collapse_exact", finite_or_null(x.t_collapse)},
                     {"t_collapse_exact_ci95", {finite_or_null(x.t_collapse_lo), finite_or_null(x.t_collapse_hi)}},
                     {"t_collapse_theory", tC}, {"alpha_P", aP},
-                    {"t_collapse_clock", clock_json(Process(c.process), r.t_collapse)}, {"seconds", seconds_since(t0)}});
+                    {"t_collapse_clock", ou_time_record(Process(c.process), r.t_collapse)}, {"seconds", seconds_since(t0)}});
     ctx.log(fmt::format("  collapse d = {}: {:.1f} s", d, seconds_since(t0)));
   }
   return {{"runs", runs}, {"samples", s.samples}, {"threshold", s.threshold}, {"bootstrap", s.bootstrap},
@@ -460,7 +449,7 @@ json run_information_experiment(const InformationConfig& c, const RunContext& ct
     const double L = covariance_top_eigenvalue(*c.data);
     out["data"]["covariance_top_eigenvalue"] = L;
     out["data"]["t_S"] = speciation_time(L);  // Biroli et al.'s, in OU time
-    out["data"]["t_S_clock"] = clock_json(p, speciation_time(L));  // and in the run's own
+    out["data"]["t_S_clock"] = ou_time_record(p, speciation_time(L));  // and in the run's own
     s = std::make_shared<MixtureScore>(*c.data, p);
   }
   auto timed = [&](const char* name, const StageSizes& sizes, const std::function<json()>& fn) {
@@ -484,7 +473,7 @@ json run_information_experiment(const InformationConfig& c, const RunContext& ct
       // The covariance of the law when it is known (a mixture), else of the set's points.
       const double L = data.kind == DataKind::Mixture ? covariance_top_eigenvalue(*data.law) : covariance_top_eigenvalue(*data.points);
       json j = {{"data", data.description}, {"d", data.dim}, {"covariance_top_eigenvalue", L}, {"t_S", speciation_time(L)},
-                {"t_S_clock", clock_json(p, speciation_time(L))},
+                {"t_S_clock", ou_time_record(p, speciation_time(L))},
                 {"definition", "t_S = 1/2 ln Lambda (Biroli et al.) in OU time; t_S_clock: the run's process time at the "
                                "same noise level sigma~ = sqrt(Lambda - 1)"}};
       if (data.points) j["n"] = data.points->rows();

@@ -22,6 +22,25 @@ int64_t pool_rows(const Dataset& d, int held_out) {
   return d.points->rows() - (d.held_out ? 0 : held_out);
 }
 
+void read_collapse(ConfigReader& r, MemorizationConfig::Collapse& c) {
+  ConfigReader s = r.section("collapse", "the model's own collapse time t_C^model and its cloning split time, per n");
+  c.paths = s.int32("paths", c.paths, "reverse paths of each model read for t_C^model (0: none)");
+  c.readings = s.int32("readings", c.readings, "reading times, uniform in ln sigma~ on [2 sigma~(t_min), sigma~(T) / 2]");
+  c.threshold = s.number("threshold", c.threshold, "t_C where the posterior entropy per dimension falls to threshold x ln n / d");
+  c.entropy_samples = s.int32("entropy_samples", c.entropy_samples, "forward draws of each training set's excess entropy (its t_C(n, d))");
+  c.cloning_paths = s.int32("cloning_paths", c.cloning_paths, "cloned reverse paths of each model for phi(t) and its split time (0: none)");
+  c.branches = s.int32("branches", c.branches, "branch times of the cloning, uniform in ln sigma~ on the readings' range");
+  c.bootstrap = s.int32("bootstrap", c.bootstrap, "bootstrap resamplings of every interval");
+  s.require(c.paths == 0 || (c.paths >= 2 && c.paths <= 1 << 20), "paths", "must be 0 or in [2, 2^20]");
+  s.require(c.readings >= 3 && c.readings <= 1000, "readings", "must be in [3, 1000]");
+  s.require(c.threshold > 0 && c.threshold < 1, "threshold", "must be in (0, 1)");
+  s.require(c.entropy_samples >= 2 && c.entropy_samples <= 1 << 22, "entropy_samples", "must be in [2, 2^22]");
+  s.require(c.cloning_paths == 0 || (c.cloning_paths >= 2 && c.cloning_paths <= 1 << 20), "cloning_paths", "must be 0 or in [2, 2^20]");
+  s.require(c.branches >= 3 && c.branches <= 200, "branches", "must be in [3, 200]");
+  s.require(c.bootstrap >= 0 && c.bootstrap <= 100000, "bootstrap", "must be in [0, 10^5]");
+  s.finish();
+}
+
 }  // namespace
 
 MemorizationConfig parse_memorization_config(const toml::table& root, const std::string& file) {
@@ -74,6 +93,7 @@ MemorizationConfig parse_memorization_config(const toml::table& root, const std:
                                   fmt::format("the data has {} held-out rows", c.data->held_out->rows()));
   s.require(c.process.t_min > 0, "sizes", "needs process.t_min > 0");
   s.finish();
+  read_collapse(r, c.collapse);
   r.finish();
   c.resolved = r.resolved();
   return c;

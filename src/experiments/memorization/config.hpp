@@ -32,6 +32,18 @@ struct MemorizationConfig {
   double threshold = 1.0 / 3;
   bool exact_reference = true;  // also sample the exact empirical score of each training set
   int grid_images = 8;          // image data: samples shown beside their nearest training image, per n
+  // [collapse]: the model's own collapse and speciation (docs §7.4), per n, for the model and the
+  // exact empirical score alike; readings and branch times uniform in ln sigma~ on
+  // [2 sigma~(t_min), sigma~(T) / 2].
+  struct Collapse {
+    int paths = 256;             // reverse paths read for t_C^model (0: no collapse readings)
+    int readings = 24;           // reading times along them
+    double threshold = 0.05;     // t_C where the posterior entropy per dimension falls to threshold x ln n / d
+    int entropy_samples = 2000;  // forward draws of the training set's own excess entropy f^e (its t_C(n, d))
+    int cloning_paths = 256;     // cloned paths for phi(t) and the split time (0: no cloning)
+    int branches = 12;           // branch times
+    int bootstrap = 400;         // resamplings of every interval
+  } collapse;
   toml::table resolved;
 };
 

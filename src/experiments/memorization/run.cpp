@@ -8,6 +8,7 @@
 
 #include "core/rng.hpp"
 #include "core/stats.hpp"
+#include "experiments/memorization/collapse.hpp"
 #include "observe/memorization.hpp"
 #include "score/dataset_score.hpp"
 #include "sim/ensemble.hpp"
@@ -95,6 +96,7 @@ json run_size(const MemorizationConfig& c, const Process& p, const Rows& rows, i
   const Dataset set = points_dataset(train, 0, fmt::format("{} training rows", n));
   json r = {{"n", n}};
   std::shared_ptr<const Score> model;
+  const std::shared_ptr<const Score> exact = c.exact_reference ? exact_score(set, p) : nullptr;  // the empirical score
   clock.run("training", {"training.steps", "*memorization.sizes"}, [&] {
     json info;
     model = train_mlp_score(fmt::format("n{}", n), c.mlp, c.train, p, set.sampler({c.seed, Stream::Train}, 2), set.description,
@@ -108,11 +110,21 @@ json run_size(const MemorizationConfig& c, const Process& p, const Rows& rows, i
       r["model"][s] = measure(c, gen, train, rows.held);
       if (s == c.samplers.front() && rows.data.kind == DataKind::Images) r["grid"] = image_grid(c, gen, train, rows.held);
     }
-    if (c.exact_reference) {
-      const std::shared_ptr<const Score> exact = exact_score(set, p);
+    if (exact)
       for (const std::string& s : c.samplers) r["exact"][s] = measure(c, sample_denoised(p, *exact, c.samples, c.steps, s == "ode", c.seed), train, rows.held);
-    }
   });
+  Models models = {{"model", model.get()}};
+  if (exact) models.emplace_back("exact", exact.get());
+  if (c.collapse.paths > 0)
+    clock.run("collapse", {"collapse.paths", "memorization.steps", "*memorization.sizes"}, [&] {
+      ctx.log(fmt::format("memorization: n = {}, the models' collapse", n));
+      r["collapse"] = collapse_readings(c, p, train, rows.held, models);
+    });
+  if (c.collapse.cloning_paths > 0)
+    clock.run("cloning", {"collapse.cloning_paths", "memorization.steps", "collapse.branches", "*memorization.sizes"}, [&] {
+      ctx.log(fmt::format("memorization: n = {}, the models' cloning", n));
+      r["cloning"] = cloning_readings(c, p, train, models);
+    });
   const MemorizationResult b = memorization(rows.held, train, Mat(0, train.cols()), c.threshold);
   r["baseline"] = proportion_json(b.memorized);
   r["baseline_d1"] = quantiles(b.d1);  // how far fresh data lies from the training set: d1's yardstick
@@ -133,8 +145,14 @@ json run_memorization_experiment(const MemorizationConfig& c, const RunContext& 
     out["data"]["image"] = {{"channels", c.data->channels}, {"height", c.data->height}, {"width", c.data->width}};
   out["held_out"] = {{"rows", rows.held.rows()}, {"what", rows.held_what}};
   out["settings"] = {{"sizes", c.sizes}, {"samples", c.samples}, {"steps", c.steps}, {"samplers", c.samplers},
-                     {"threshold", c.threshold}, {"exact_reference", c.exact_reference}, {"training_steps", c.train.steps}};
-  out["units"] = {{"distances", "Euclidean, data units"}, {"fraction", "share of samples with d1/d2 < threshold, 95% Wilson interval"}};
+                     {"threshold", c.threshold}, {"exact_reference", c.exact_reference}, {"training_steps", c.train.steps},
+                     {"collapse", {{"paths", c.collapse.paths}, {"readings", c.collapse.readings}, {"threshold", c.collapse.threshold},
+                                   {"entropy_samples", c.collapse.entropy_samples}, {"cloning_paths", c.collapse.cloning_paths},
+                                   {"branches", c.collapse.branches}, {"bootstrap", c.collapse.bootstrap}}}};
+  out["units"] = {{"distances", "Euclidean, data units"}, {"fraction", "share of samples with d1/d2 < threshold, 95% Wilson interval"},
+                  {"t", "the process's own time"}, {"sigma_tilde", "noise level sigma/alpha, data units"},
+                  {"entropy", "nats per dimension"}, {"eps", "(1/d) |eps_model - eps_ref|^2, dimensionless"},
+                  {"intervals", "95% bootstrap"}};
   out["runs"] = json::array();
   for (int n : c.sizes) {
     ctx.log(fmt::format("memorization: n = {}", n));
