@@ -7,6 +7,7 @@
 
 #include "bindings.hpp"
 #include "observe/memorization.hpp"
+#include "observe/model_collapse.hpp"
 #include "observe/nearest_neighbors.hpp"
 #include "sim/ensemble.hpp"
 #include "core/error.hpp"
@@ -191,6 +192,31 @@ void add_information(pb::module_& m) {
       pb::arg("points"), pb::arg("process"), pb::arg("times"), pb::arg("samples") = 2000, pb::arg("seed") = 1,
       pb::arg("threshold") = 0.05, pb::arg("bootstrap") = 400,
       "Collapse: the excess entropy f^e(t) per dimension of the training points' empirical marginal, and t_C.");
+  m.def(
+      "model_collapse",
+      [](const Process& p, const std::shared_ptr<Score>& score, const Mat& train, const Mat& held_out, const std::vector<double>& t,
+         int samples, int steps, uint64_t seed, double threshold, int bootstrap) {
+        ModelCollapseOptions o;
+        o.times = t, o.samples = samples, o.steps = steps, o.seed = seed, o.threshold = threshold, o.bootstrap = bootstrap;
+        ModelCollapseResult r;
+        interruptible_void([&] { r = model_collapse(p, *score, train, held_out, o); });  // no Python; Ctrl-C stops it
+        const auto reading = [](const CollapseResult& c) {
+          pb::dict d;
+          d["f"] = c.fe, d["f_se"] = c.fe_se, d["t_collapse"] = c.t_collapse;
+          d["t_collapse_ci95"] = std::vector<double>{c.t_collapse_lo, c.t_collapse_hi};
+          return d;
+        };
+        pb::dict d;
+        d["t"] = r.commitment.t, d["threshold"] = threshold, d["train"] = reading(r.commitment);
+        d["held_out"] = held_out.rows() > 0 ? pb::object(reading(r.held_commitment)) : pb::none();
+        d["eps_train"] = r.eps_train, d["eps_train_se"] = r.eps_train_se, d["eps_held"] = r.eps_held, d["eps_held_se"] = r.eps_held_se;
+        return d;
+      },
+      pb::arg("process"), pb::arg("score"), pb::arg("train"), pb::arg("held_out"), pb::arg("times"), pb::arg("samples") = 256,
+      pb::arg("steps") = 200, pb::arg("seed") = 1, pb::arg("threshold") = 0.05, pb::arg("bootstrap") = 400,
+      "A model's own collapse (docs/memorization.md#s7.4): the entropy per dimension of the training set's posterior along "
+      "the model's reverse paths and t_C^model, the same over held-out rows (the null), and the model's noise prediction "
+      "against both sets' empirical scores.");
   m.def(
       "fixed_points",
       [](const GaussianMixture& data, const Process& p, int nodes) {

@@ -78,6 +78,24 @@ def test_cloning_of_the_exact_score_follows_its_theory():
     assert np.all(np.abs(z) < 4 + np.abs(r["phi_dt_error"]) / np.maximum(r["phi_se"], 1e-9))
 
 
+def test_model_collapse_of_the_empirical_score_is_its_excess_entropy_collapse():
+    # The exact empirical score (a delta mixture of the points) read along its own reverse paths:
+    # t_C^model = excess_entropy's t_C within 4 combined interval SEs (docs/memorization.md#s7.4).
+    p = td.Process("vp")
+    rng = np.random.default_rng(11)
+    points, held = rng.normal(size=(64, 4)), rng.normal(size=(64, 4))
+    score = td.exact_score(td.mixture(np.full(64, 1 / 64), points, std=np.zeros(64)), p)
+    times = [p_t for p_t in np.linspace(0.01, 0.5, 16)]
+    m = td.model_collapse(p, score, points, times, held_out=held, samples=600, steps=400, seed=12)
+    e = td.excess_entropy(points, p, times, samples=3000, seed=12)
+    se = lambda ci: (ci[1] - ci[0]) / 3.92
+    print("t_C^model", m["train"]["t_collapse"], m["train"]["t_collapse_ci95"], "t_C", e["t_collapse"], e["t_collapse_ci95"],
+          "t_C^held", m["held_out"]["t_collapse"])
+    assert abs(m["train"]["t_collapse"] - e["t_collapse"]) < 4 * math.hypot(se(m["train"]["t_collapse_ci95"]), se(e["t_collapse_ci95"]))
+    assert m["held_out"]["t_collapse"] < m["train"]["t_collapse"]
+    assert np.all(m["eps_train"] < 1e-20) and m["eps_held"][0] > 0.1
+
+
 def test_fixed_points_of_two_deltas_merge_at_the_critical_time():
     p = td.Process("ou", t_min=0.01, T=3.0)
     v = 1.2

@@ -97,6 +97,20 @@ def sample(process, score, n, sampler="sde", steps=200, seed=1):
     return _core.sample(process, score, int(n), sampler, int(steps), int(seed))
 
 
+def model_collapse(process, score, train, times, held_out=None, samples=256, steps=200, seed=1, threshold=0.05,
+                   bootstrap=400):
+    """A model's own collapse onto its training set (docs/memorization.md#s7.4), on `samples` reverse
+    paths of `score` (a Score) read at `times` (increasing, inside the process's window): `train`:
+    the entropy per dimension of the training set's posterior along the paths (`f`, `f_se`) and
+    t_C^model (`t_collapse`, `t_collapse_ci95`); `held_out`: the same over held-out rows (the null;
+    None without them); `eps_train`, `eps_held`: (1/d)|eps_model - eps_ref|^2 against both sets'
+    empirical scores. For the exact empirical score t_C^model is excess_entropy's t_C."""
+    train = np.ascontiguousarray(train, dtype=np.float64)
+    held = np.zeros((0, train.shape[1])) if held_out is None else np.ascontiguousarray(held_out, dtype=np.float64)
+    return _arrays(_core.model_collapse(process, score, train, held, [float(t) for t in times], int(samples), int(steps),
+                                        int(seed), float(threshold), int(bootstrap)))
+
+
 def nearest_neighbors(queries, refs, k=1):
     """Exact k nearest rows of `refs` to each row of `queries`: (indices, distances), nearest first;
     equal to a brute-force search bit for bit (ties to the lower index)."""

@@ -5,6 +5,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -41,7 +43,9 @@ std::string config(const std::string& memorization) {
 }
 
 TEST_F(MemorizationRun, PointsFileWithRowsSetAside) {
-  const test::Result r = run(config("sizes = [4, 16]\nheld_out = 10\nsamples = 64\nsteps = 20\n"), "run");
+  const test::Result r = run(config("sizes = [4, 16]\nheld_out = 10\nsamples = 64\nsteps = 20\n"
+                                    "[collapse]\npaths = 200\nreadings = 12\nentropy_samples = 1000\ncloning_paths = 64\nbranches = 5\n"),
+                             "run");
   ASSERT_EQ(r.code, 0) << r.output;
   std::ifstream f(dir_ / "run" / "results.json");
   std::stringstream ss;
@@ -56,6 +60,18 @@ TEST_F(MemorizationRun, PointsFileWithRowsSetAside) {
       EXPECT_LE(x["model"][s]["memorized"]["lo"].get<double>(), x["model"][s]["memorized"]["fraction"].get<double>());
     }
     EXPECT_EQ(x["baseline"]["n"], 10);
+    // The collapse readings (§7.4): the exact empirical score's t_C^model is the training set's own
+    // t_C within 4 combined interval SEs; every reading is in the run's window.
+    const json& c = x["collapse"];
+    EXPECT_EQ(c["held_rows"], std::min(10, x["n"].get<int>()));
+    const json &e = c["exact"]["t_C"], &t = c["empirical"]["t_C"];
+    ASSERT_FALSE(e["t"].is_null() || t["t"].is_null() || e["lo"].is_null() || t["hi"].is_null()) << c.dump();
+    const double se = std::hypot((e["hi"].get<double>() - e["lo"].get<double>()) / 3.92, (t["hi"].get<double>() - t["lo"].get<double>()) / 3.92);
+    EXPECT_LT(std::abs(e["t"].get<double>() - t["t"].get<double>()), 4 * se) << x["n"];
+    for (const json& v : c["t"]) EXPECT_TRUE(v.get<double>() > 0.001 && v.get<double>() < 1.0);
+    const json& cl = x["cloning"];
+    EXPECT_GT(cl["Lambda"].get<double>(), 0.0);
+    EXPECT_EQ(cl["model"]["phi"].size(), 5u);
   }
 }
 
@@ -70,6 +86,8 @@ TEST_F(MemorizationRun, ConfigMistakesAreNamed) {
   bad("sizes = [4, 36]\nheld_out = 10\n", "the largest n = 36 exceeds the 30 rows");
   bad("sizes = [4]\nheld_out = 10\nthreshold = 2.0\n", "memorization.threshold");
   bad("sizes = [4]\nheld_out = 10\nsamplers = [\"ddim\"]\n", "'ddim' is not sde or ode");
+  bad("sizes = [4]\nheld_out = 10\n[collapse]\nthreshold = 1.5\n", "collapse.threshold");
+  bad("sizes = [4]\nheld_out = 10\n[collapse]\nreadings = 2\n", "collapse.readings");
 }
 
 }  // namespace

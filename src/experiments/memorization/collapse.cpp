@@ -88,6 +88,7 @@ json cloning_readings(const MemorizationConfig& c, const Process& p, const Mat& 
   {
     CloningOptions o;
     o.samples = s.cloning_paths, o.seed = c.seed, o.scheme = ReverseScheme::Heun, o.split_bootstrap = s.bootstrap;
+    o.substream = 1;  // its prior and noise apart from the samplers' (sim/ensemble.hpp sample_denoised)
     o.branch_times = reading_times(p, s.branches);
     const Classifier side = top_axis_side(train);
     const double lambda = covariance_top_eigenvalue(train);

@@ -17,6 +17,32 @@ std::string prop(const json& p) {
   return fmt::format("{:.3f} [{:.3f}, {:.3f}]", p["fraction"].get<double>(), p["lo"].get<double>(), p["hi"].get<double>());
 }
 
+// A time read off a curve: sigma~ there and its interval; a dash where the curve never crossed.
+std::string reading(const json& x) {
+  if (x["sigma_tilde"].is_null()) return "&ndash;";
+  auto v = [](const json& y) { return y.is_null() ? std::string("?") : fmt::format("{:.3g}", y.get<double>()); };
+  return fmt::format("{} [{}, {}]", v(x["sigma_tilde"]), v(x["sigma_tilde_lo"]), v(x["sigma_tilde_hi"]));
+}
+
+std::string collapse_table(const json& r) {
+  if (!r["runs"].front().contains("collapse")) return "";
+  std::string h = "<h2>Collapse and speciation of the models</h2>\n<p>Noise level &sigma;&#771; = &sigma;/&alpha; at each reading "
+                  "(95% bootstrap interval; results.json has the times in the run's clock): t<sub>C</sub><sup>model</sup> on the "
+                  "model's paths, the same with held-out rows (the null), the training set's own t<sub>C</sub>(n, d), and the split "
+                  "time of the cloning beside &frac12; ln &Lambda;.</p>\n<table class=\"summary\"><thead><tr><th>n</th>"
+                  "<th>t<sub>C</sub><sup>model</sup></th><th>t<sub>C</sub><sup>held</sup> (null)</th><th>exact score</th>"
+                  "<th>t<sub>C</sub>(n, d)</th><th>split (model)</th><th>&frac12; ln &Lambda;</th></tr></thead><tbody>\n";
+  for (const json& x : r["runs"]) {
+    const json& c = x["collapse"];
+    const bool cl = x.contains("cloning");
+    h += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", x["n"].get<int>(),
+                     reading(c["model"]["t_C"]), reading(c["model"]["t_C_held"]), c.contains("exact") ? reading(c["exact"]["t_C"]) : "&ndash;",
+                     reading(c["empirical"]["t_C"]), cl ? reading(x["cloning"]["model"]["t_split"]) : "&ndash;",
+                     cl ? html_num(x["cloning"]["t_S"]["sigma_tilde"]) : "&ndash;");
+  }
+  return h + "</tbody></table>\n";
+}
+
 }  // namespace
 
 std::string render_memorization_report(const json& r, const std::string& config) {
@@ -36,6 +62,7 @@ std::string render_memorization_report(const json& r, const std::string& config)
                        prop(m["memorized"]), x.contains("exact") ? prop(x["exact"][s]["memorized"]) : "&ndash;", prop(x["baseline"]),
                        html_num(m["d1"]["q50"]));
   h += "</tbody></table>\n";
+  h += collapse_table(r);
   return report_page(r.value("title", "thermodiff memorization report"), r, h, config,
                      std::string(embedded_file("experiments/memorization/report.js")), {"memorization"});
 }
