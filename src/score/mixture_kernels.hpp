@@ -24,5 +24,8 @@ void mixture_eval_reference(const GaussianMixture& marg, const Mat& X, Mat* S, V
 // Responsibilities r_k(x) (n x K) and the Jacobian at one point (reference path only).
 void mixture_responsibilities(const GaussianMixture& marg, const Mat& X, Mat& R);
 void mixture_jacobian(const GaussianMixture& marg, const RowVec& x, Mat& J);
+// JV.row(i) = J(x_i) v_i for every row, without forming a d x d Jacobian: O(K d) per point,
+// J v = sum_k r_k ((s_k - s)((s_k - s) . v) - v / var_k), s_k = (mean_k - x) / var_k, s = sum_k r_k s_k.
+void mixture_jacobian_products(const GaussianMixture& marg, const Mat& X, const Mat& V, Mat& JV);
 
 }  // namespace td

@@ -5,6 +5,10 @@
 #include "score/mixture_kernels.hpp"
 #include "score/mixture_point.hpp"
 
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+
 namespace td {
 namespace {
 MixtureArrays arrays(const GaussianMixture& g) {
@@ -52,6 +56,25 @@ void mixture_jacobian(const GaussianMixture& g, const RowVec& x, Mat& J) {
     for (int j = 0; j < d; ++j) J(j, j) -= r[k] / g.vars(k, j);
   }
   J -= s * s.transpose();
+}
+
+void mixture_jacobian_products(const GaussianMixture& g, const Mat& X, const Mat& V, Mat& JV) {
+  if (V.rows() != X.rows() || V.cols() != X.cols() || X.cols() != g.dim())
+    throw InputError(fmt::format("Jacobian products: {} x {} points and {} x {} vectors for d = {}", X.rows(), X.cols(),
+                                 V.rows(), V.cols(), g.dim()));
+  Mat R;
+  mixture_responsibilities(g, X, R);
+  // The centered form sum_k r_k (s_k - s)(s_k - s)^T of sum_k r_k s_k s_k^T - s s^T: the latter
+  // cancels catastrophically where one component dominates and |s| is large (|s|^2 eps noise).
+  auto component = [&](int k) { return Mat(((-X).rowwise() + g.means.row(k)).array().rowwise() / g.vars.row(k).array()); };
+  Mat S = Mat::Zero(X.rows(), X.cols());
+  for (int k = 0; k < g.K(); ++k) S += R.col(k).asDiagonal() * component(k);
+  JV.setZero(X.rows(), X.cols());
+  for (int k = 0; k < g.K(); ++k) {
+    const Mat C = component(k) - S;
+    const Vec proj = C.cwiseProduct(V).rowwise().sum();
+    JV += R.col(k).asDiagonal() * ((C.array().colwise() * proj.array()) - (V.array().rowwise() / g.vars.row(k).array())).matrix();
+  }
 }
 
 }  // namespace td

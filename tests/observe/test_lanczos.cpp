@@ -1,6 +1,7 @@
 // Lanczos on batched products (observe/lanczos.hpp): the Ritz values of a full Krylov space are the
 // eigenvalues; partial ones lie within their residual bounds of an eigenvalue, the extremes first;
-// a Krylov space that closes early gives exact values.
+// a Krylov space that closes early gives exact values. With the exact mixture score's Jacobian
+// products (score/mixture_kernels.hpp): the seed's eq. 61 spectrum of Gaussian data on a subspace.
 #include <gtest/gtest.h>
 
 #include <Eigen/Eigenvalues>
@@ -13,6 +14,7 @@
 #include "common.hpp"
 #include "core/error.hpp"
 #include "observe/lanczos.hpp"
+#include "score/mixture_kernels.hpp"
 
 namespace td {
 namespace {
@@ -89,6 +91,49 @@ TEST(Lanczos, AClosedKrylovSpaceIsExact) {
   }
   EXPECT_TRUE(std::isnan(r.ritz(0, 9)));
   EXPECT_THROW(lanczos_batch(1, d, products(A), d + 1, {1, Stream::User}), InputError);
+}
+
+// The exact mixture score's Jacobian products equal the d x d Jacobian's (a three-component mixture
+// with unequal coordinate variances, d = 7, at ten points) to rounding.
+TEST(Lanczos, MixtureJacobianProductsEqualTheJacobian) {
+  GaussianMixture g;
+  g.weights = Vec::Constant(3, 1.0 / 3);
+  g.means = test::points(3, 7, 730);
+  g.vars = (test::points(3, 7, 731).array().abs() + 0.2).matrix();
+  const Mat X = test::points(10, 7, 732), V = test::points(10, 7, 733);
+  Mat JV, J;
+  mixture_jacobian_products(g, X, V, JV);
+  for (int i = 0; i < 10; ++i) {
+    mixture_jacobian(g, X.row(i), J);
+    const RowVec want = (J * V.row(i).transpose()).transpose();
+    EXPECT_LT((JV.row(i) - want).norm(), 1e-12 * std::max(1.0, want.norm())) << i;
+  }
+  EXPECT_THROW(mixture_jacobian_products(g, X, V.leftCols(6), JV), InputError);
+}
+
+// The seed's eq. 61 as a Lanczos check: Gaussian data N(0, Sigma_0) on a k = 4 dimensional subspace
+// of R^60 has, at noise level sigma~ (VP, alpha and sigma^2 at t), score-Jacobian eigenvalues
+// -1/(alpha^2 lambda_i + sigma^2) on the subspace and -1/sigma^2 on its d - k = 56 dimensional
+// complement (the codimension). With k + 1 distinct eigenvalues the Krylov space closes after k + 1
+// products and the Ritz values are those eigenvalues exactly.
+TEST(Lanczos, SubspaceGaussianSpectrumIsEquation61) {
+  const int d = 60, k = 4;
+  const double a = 0.8, s2 = 0.05;
+  const Vec lambda = (Vec(4) << 0.5, 1.0, 2.0, 4.0).finished();
+  GaussianMixture marg;  // the marginal at t: means 0, variances alpha^2 lambda + sigma^2 (sigma^2 off the subspace)
+  marg.weights = Vec::Ones(1);
+  marg.means = Mat::Zero(1, d);
+  marg.vars = Mat::Constant(1, d, s2);
+  for (int i = 0; i < k; ++i) marg.vars(0, i) = a * a * lambda[i] + s2;
+  const Mat X = test::points(3, d, 740);
+  const BatchMatVec jv = [&](const Mat& V, Mat& JV) { mixture_jacobian_products(marg, X, V, JV); };
+  const LanczosResult r = lanczos_batch(3, d, jv, 12, {741, Stream::User});
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_EQ(r.steps[i], k + 1) << i;
+    std::vector<double> want = {-1 / s2};
+    for (int j = 0; j < k; ++j) want.push_back(-1 / (a * a * lambda[j] + s2));  // ascending: lambda ascending
+    for (int j = 0; j <= k; ++j) EXPECT_NEAR(r.ritz(i, j), want[size_t(j)], 1e-9 * std::abs(want[size_t(j)])) << i << " " << j;
+  }
 }
 
 }  // namespace
