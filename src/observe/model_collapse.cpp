@@ -12,6 +12,7 @@
 #include "core/rng.hpp"
 #include "core/stats.hpp"
 #include "data/dataset.hpp"
+#include "data/mixture_posterior.hpp"
 #include "score/dataset_score.hpp"
 #include "sim/ensemble.hpp"
 #include "sim/noise.hpp"
@@ -29,25 +30,18 @@ struct Readings {
 struct Refs {
   const Process& p;
   const Score& model;
-  const Mat& train;
-  const Mat& held;
-  Vec train2, held2;
+  GaussianMixture train_law, held_law;  // the rows as delta components
   std::shared_ptr<const Score> train_score, held_score;  // the empirical scores (held: null without rows)
 };
 
-// H(w) / d of the empirical posterior w over the rows of A at each of the first n rows of X.
-Vec posterior_entropy(const Mat& X, int n, const Mat& A, const Vec& A2, double a, double D) {
-  Mat L;
-  empirical_log_kernel(X.topRows(n), A, A2, a, D, L);
-  Vec h(n);
-  for (int i = 0; i < n; ++i) {
-    // H = lse - sum_nu w_nu L_nu, w = exp(L - lse)
-    const double mx = L.row(i).maxCoeff();
-    const Eigen::ArrayXd e = (L.row(i).array() - mx).exp();
-    const double sum = e.sum();
-    h[i] = (mx + std::log(sum) - (e * L.row(i).array().transpose()).sum() / sum) / double(X.cols());
-  }
-  return h;
+// The rows of A as equal-weight delta components: their posterior is the empirical one, and
+// data/mixture_posterior's entropy of it is H(w) (its discrete rule).
+GaussianMixture deltas(const Mat& A) {
+  GaussianMixture g;
+  g.weights = Vec::Constant(A.rows(), 1.0 / double(A.rows()));
+  g.means = A;
+  g.vars = Mat::Zero(A.rows(), A.cols());
+  return g;
 }
 
 // Reads a block's states at the reading nodes as the sampler passes them.
@@ -69,14 +63,18 @@ class CollapseReader final : public ReverseObserver {
   void read(size_t k, const Mat& X) {
     const double t = times_[k], a = r_.p.alpha(t), D = r_.p.sigma2(t);
     const int d = int(X.cols());
-    const Vec f = posterior_entropy(X, n_valid_, r_.train, r_.train2, a, D);
+    const Kernel ker{a, D};
+    Vec f;
+    posterior_entropy(r_.train_law, ker, X.topRows(n_valid_), f);
+    f /= d;
     Vec f_held = Vec::Constant(n_valid_, NAN), e_held = f_held;
     Mat Sm, Sr;
     r_.model.score(X, t, Sm);
     r_.train_score->score(X, t, Sr);
     const Vec e_train = D * (Sm - Sr).rowwise().squaredNorm() / d;  // |eps_m - eps_ref|^2 / d, eps = -sqrt(D) s
     if (r_.held_score) {
-      f_held = posterior_entropy(X, n_valid_, r_.held, r_.held2, a, D);
+      posterior_entropy(r_.held_law, ker, X.topRows(n_valid_), f_held);
+      f_held /= d;
       r_.held_score->score(X, t, Sr);
       e_held = D * (Sm - Sr).rowwise().squaredNorm() / d;
     }
@@ -129,7 +127,7 @@ ModelCollapseResult model_collapse(const Process& p, const Score& model, const M
   const TimeGrid grid = TimeGrid(p.t_min(), p.T(), o.steps).with_nodes(o.times);
   std::map<int, size_t> node_reading;  // grid node -> reading index
   for (size_t k = 0; k < o.times.size(); ++k) node_reading[grid.node_of(o.times[k])] = k;
-  Refs refs{p, model, train, held, train.rowwise().squaredNorm(), held.rowwise().squaredNorm(),
+  Refs refs{p, model, deltas(train), held.rows() > 0 ? deltas(held) : GaussianMixture(),
             exact_score(points_dataset(train, 0, "training set"), p), nullptr};
   if (held.rows() > 0) refs.held_score = exact_score(points_dataset(held, 0, "held-out set"), p);
 

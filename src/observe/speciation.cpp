@@ -311,6 +311,10 @@ double crossing_from_above(const std::vector<double>& t, const std::vector<doubl
   return NAN;
 }
 
+namespace {
+
+// L(i, nu) = -|x_i - a A_nu|^2 / (2 D): the log-kernel of the empirical marginal at (a, D), for the
+// rows of X and of A (A2: A's squared row norms), by one matrix product.
 void empirical_log_kernel(const Mat& X, const Mat& A, const Vec& A2, double a, double D, Mat& L) {
   // -|x - a A_nu|^2 / (2 Delta) = (2 a x.A_nu - |x|^2 - a^2 |A_nu|^2) / (2 Delta)
   L.noalias() = (2 * a) * (X * A.transpose());
@@ -318,6 +322,8 @@ void empirical_log_kernel(const Mat& X, const Mat& A, const Vec& A2, double a, d
   L.rowwise() -= (a * a) * A2.transpose();
   L /= 2 * D;
 }
+
+}  // namespace
 
 CollapseResult excess_entropy(const Mat& A, const Process& p, const std::vector<double>& t, int samples, uint64_t seed,
                               double threshold, int bootstrap) {

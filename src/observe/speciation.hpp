@@ -92,10 +92,6 @@ struct CollapseResult {
 // if it never does on these nodes.
 double crossing_from_above(const std::vector<double>& t, const std::vector<double>& f, double level);
 
-// L(i, nu) = -|x_i - a A_nu|^2 / (2 D): the log-kernel of the empirical marginal at (a, D), for the
-// rows of X and of A (A2: A's squared row norms), by one matrix product.
-void empirical_log_kernel(const Mat& X, const Mat& A, const Vec& A2, double a, double D, Mat& L);
-
 // f^e(t) for training points A (P x d) at the given times, `samples` draws x ~ P^e_t per time;
 // t_collapse at threshold x alpha_P with a bootstrap interval from `bootstrap` resamplings.
 CollapseResult excess_entropy(const Mat& A, const Process& process, const std::vector<double>& t, int samples,
