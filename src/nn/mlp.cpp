@@ -97,6 +97,25 @@ void silu(float* h, float* dd, Eigen::Index count) {
 
 }  // namespace
 
+// Layer 0's time part is the same for every point of one time, so it folds into the bias
+// (computed once per run of equal times: a batch at one time costs one product). Columns n..np-1
+// are padding and repeat the last point's time.
+void MlpNet::add_layer0_bias(MatF& A, const Vec& t, Eigen::Index n, Eigen::Index np) const {
+  thread_local std::vector<float> emb;
+  emb.resize(size_t(w_.spec.embed));
+  VecF b0;
+  double tb = std::numeric_limits<double>::quiet_NaN();
+  for (Eigen::Index i = 0; i < np; ++i) {
+    const double ti = t[t.size() == 1 ? 0 : std::min<Eigen::Index>(i, n - 1)];
+    if (!(ti == tb)) {
+      time_embedding(w_.spec, ti, emb.data());
+      b0 = bp_[0] + Wt_ * Eigen::Map<const VecF>(emb.data(), w_.spec.embed);
+      tb = ti;
+    }
+    A.col(i) += b0;
+  }
+}
+
 void MlpNet::run(const MatF& X0, const Vec& t, MatF& T, MatF& out) const {
   const MlpSpec& s = w_.spec;
   const int n = int(X0.cols()), d = s.d, L = s.hidden + 1;
@@ -107,9 +126,7 @@ void MlpNet::run(const MatF& X0, const Vec& t, MatF& T, MatF& out) const {
   // depend on how many points or tangents share the call). Buffers are per thread and keep their
   // size between calls (no allocation in the time loop).
   const Eigen::Index np = (n + 7) / 8 * 8, cols = np * (1 + m);
-  thread_local std::vector<float> emb;
   thread_local MatF A, B, D, In, Out;
-  emb.resize(s.embed);
   In.setZero(d, cols);
   In.leftCols(n) = X0;
   for (int p = 1; p <= m; ++p) In.middleCols(p * np, n) = T.middleCols(Eigen::Index(p - 1) * n, n);
@@ -117,19 +134,7 @@ void MlpNet::run(const MatF& X0, const Vec& t, MatF& T, MatF& out) const {
   B.resize(wp_, cols);
   D.resize(wp_, np);
   gemm_f32(Wp_[0].data(), In.data(), A.data(), wp_, d, cols);
-  // Layer 0's time part is the same for every point of one time, so it folds into the bias
-  // (computed once per run of equal times: a batch at one time costs one product).
-  VecF b0;
-  double tb = std::numeric_limits<double>::quiet_NaN();
-  for (Eigen::Index i = 0; i < np; ++i) {
-    const double ti = t[t.size() == 1 ? 0 : std::min<Eigen::Index>(i, n - 1)];  // padding repeats the last
-    if (!(ti == tb)) {
-      time_embedding(s, ti, emb.data());
-      b0 = bp_[0] + Wt_ * Eigen::Map<const VecF>(emb.data(), s.embed);
-      tb = ti;
-    }
-    A.col(i) += b0;
-  }
+  add_layer0_bias(A, t, n, np);
   for (int l = 1; l < L; ++l) {
     silu(A.data(), D.data(), Eigen::Index(wp_) * np);
     for (int p = 1; p <= m; ++p) A.middleCols(p * np, np).array() *= D.array();
@@ -173,6 +178,35 @@ void MlpNet::forward_trace(const Mat& X, const Vec& t, Mat& out, Vec& tr) const 
   out = O.transpose().cast<double>();
   tr.setZero(n);
   for (int k = 0; k < d; ++k) tr += T.row(k).segment(size_t(k) * n, n).transpose().cast<double>();
+}
+
+// G = J^T U per column (J = df/dx at column i of X0): the forward pass keeps each layer's SiLU
+// derivatives, the reverse pass multiplies by them and by the transposed weights, last layer first.
+void MlpNet::vector_jacobian(const MatF& X0, const Vec& t, const MatF& U, MatF& G) const {
+  const int n = int(X0.cols()), hidden = w_.spec.hidden;
+  MatF A = Wp_[0] * X0;
+  add_layer0_bias(A, t, n, n);
+  std::vector<MatF> D(size_t(hidden), MatF(wp_, n));
+  for (int l = 1; l <= hidden; ++l) {
+    silu(A.data(), D[size_t(l - 1)].data(), A.size());
+    if (l < hidden) A = (Wp_[size_t(l)] * A).colwise() + bp_[size_t(l)];
+  }
+  MatF B = Wout_.transpose() * U;  // wp x n
+  for (int l = hidden; l >= 1; --l) B = Wp_[size_t(l - 1)].transpose() * B.cwiseProduct(D[size_t(l - 1)]);
+  G = std::move(B);  // d x n
+}
+
+void MlpNet::jacobian_products(const Mat& X, const Vec& t, const Mat& V, Mat& out, Mat& JV, Mat& JTV) const {
+  check_batch(X, t);
+  if (V.rows() != X.rows() || V.cols() != X.cols())
+    throw InputError(fmt::format("{}: {} x {} tangents for {} x {} points", describe(), V.rows(), V.cols(), X.rows(), X.cols()));
+  const MatF X0 = X.transpose().cast<float>(), Vt = V.transpose().cast<float>();
+  MatF T = Vt, O, G;
+  run(X0, t, T, O);  // T <- J v
+  vector_jacobian(X0, t, Vt, G);
+  out = O.transpose().cast<double>();
+  JV = T.transpose().cast<double>();
+  JTV = G.transpose().cast<double>();
 }
 
 }  // namespace td

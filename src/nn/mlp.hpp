@@ -47,12 +47,16 @@ class MlpNet final : public Network {
   void forward(const Mat& X, const Vec& t, Mat& out) const override;
   void forward_quadratic(const Mat& X, const Vec& t, const std::vector<Mat>& V, Mat& out, Mat& Q) const override;
   void forward_trace(const Mat& X, const Vec& t, Mat& out, Vec& tr) const override;
+  // J v by forward tangents, J^T v by one reverse pass through the stored SiLU derivatives.
+  void jacobian_products(const Mat& X, const Vec& t, const Mat& V, Mat& out, Mat& JV, Mat& JTV) const override;
   const MlpWeights& weights() const { return w_; }
 
  private:
   // Runs the layers on A0 = X^T (d x n) and tangents T (d x (n*m), m blocks of n columns), returns
   // the output (d x n) and the output tangents (d x (n*m)).
   void run(const MatF& X0, const Vec& t, MatF& T, MatF& out) const;
+  void add_layer0_bias(MatF& A, const Vec& t, Eigen::Index n, Eigen::Index np) const;
+  void vector_jacobian(const MatF& X0, const Vec& t, const MatF& U, MatF& G) const;  // G = J^T U, d x n
   MlpWeights w_;
   // The weights padded with zeros to wp_ = width rounded up to 16 rows (and columns), the layout
   // gemm_f32 needs; zero rows give zero activations and tangents, so the padding is exact.

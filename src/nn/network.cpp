@@ -116,8 +116,29 @@ void NetworkScore::named(F&& call) const {
   }
 }
 
+std::pair<double, double> NetworkScore::jacobian_affine(double t) const {
+  switch (prediction_) {
+    case Prediction::Eps: return {-1.0 / process_.sigma(t), 0.0};
+    case Prediction::X0: return {process_.alpha(t) / process_.sigma2(t), -1.0 / process_.sigma2(t)};
+    case Prediction::Score: break;
+  }
+  return {1.0, 0.0};
+}
+
+void NetworkScore::compute_products(const ScoreRequest& q, const Vec& tv, ScoreResult& r) const {
+  Mat F;
+  named([&] { net_->jacobian_products(q.X, tv, *q.tangents, F, r.jv, r.jtv); });
+  check_output(q.X, tv, F, nullptr);
+  for (Eigen::Index i = 0; i < q.X.rows(); ++i) {
+    const auto [a, b] = jacobian_affine(tv.size() == 1 ? tv[0] : tv[i]);
+    r.jv.row(i) = a * r.jv.row(i) + b * q.tangents->row(i);
+    r.jtv.row(i) = a * r.jtv.row(i) + b * q.tangents->row(i);
+  }
+}
+
 void NetworkScore::compute(const ScoreRequest& q, ScoreResult& r) const {
   const Vec tv = q.times ? *q.times : Vec::Constant(1, q.t);
+  if (q.tangents) return compute_products(q, tv, r);
   Mat F;
   if (q.divergence == Divergence::None) {
     named([&] { net_->forward(q.X, tv, F); });
@@ -142,10 +163,7 @@ void NetworkScore::compute(const ScoreRequest& q, ScoreResult& r) const {
   // The adapter is affine in the trace with slope c(t): each probe's divergence is div + c (v.Jv - tr),
   // and the variance scales by c^2.
   for (Eigen::Index i = 0; i < n; ++i) {
-    const double t = tv.size() == 1 ? tv[0] : tv[i];
-    const double c = prediction_ == Prediction::Eps  ? -1.0 / process_.sigma(t)
-                     : prediction_ == Prediction::X0 ? process_.alpha(t) / process_.sigma2(t)
-                                                     : 1.0;
+    const double c = jacobian_affine(tv.size() == 1 ? tv[0] : tv[i]).first;
     if (k > 1) r.div_var[i] = (per.row(i).array() - tr[i]).matrix().squaredNorm() / double(k - 1) / double(k) * (c * c);
     if (q.per_probe) r.div_each.row(i) = r.div[i] + c * (per.row(i).array() - tr[i]);
   }

@@ -7,6 +7,7 @@
 // with alpha(t), sigma(t) the forward process's marginal kernel x_t = alpha x_0 + sigma eps.
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/rng.hpp"
@@ -33,6 +34,9 @@ class Network {
   virtual void forward_quadratic(const Mat& X, const Vec& t, const std::vector<Mat>& V, Mat& out, Mat& Q) const = 0;
   // out = f(X, t) and tr_i = trace of df/dx at X_i, exact.
   virtual void forward_trace(const Mat& X, const Vec& t, Mat& out, Vec& tr) const = 0;
+  // out = f(X, t), JV.row(i) = J(X_i) V.row(i) and JTV.row(i) = J(X_i)^T V.row(i), J = df/dx (a
+  // network's J need not be symmetric: the geometry takes its symmetric part and reports the rest).
+  virtual void jacobian_products(const Mat& X, const Vec& t, const Mat& V, Mat& out, Mat& JV, Mat& JTV) const = 0;
 
   // One time for the whole batch.
   void forward(const Mat& X, double t, Mat& out) const { forward(X, Vec::Constant(1, t), out); }
@@ -61,8 +65,8 @@ class NetworkScore final : public Score {
   int dim() const override { return net_->dim(); }
   std::string describe() const override;
   // The exact divergence by the forward-mode Jacobian trace (d tangents per point), Hutchinson's as
-  // the mean over the probes of v . (J v); no log-density, no Jacobian.
-  unsigned capabilities() const override { return kExactDivergence | kHutchinson; }
+  // the mean over the probes of v . (J v), Jacobian-vector products both ways; no log-density.
+  unsigned capabilities() const override { return kExactDivergence | kHutchinson | kJacobianProducts; }
   const Network& network() const { return *net_; }
   Prediction prediction() const { return prediction_; }
 
@@ -72,6 +76,9 @@ class NetworkScore final : public Score {
   void compute(const ScoreRequest& request, ScoreResult& result) const override;
   // A network's output must be finite (core/nonfinite): the time, first bad row and its input name a fault.
   void check_output(const Mat& X, const Vec& t, const Mat& F, const Vec* tr) const;
+  // The score is affine in the network's output and in x: ds/dx = a(t) df/dx + b(t) I.
+  std::pair<double, double> jacobian_affine(double t) const;
+  void compute_products(const ScoreRequest& request, const Vec& t, ScoreResult& result) const;
   template <class F>
   void named(F&& call) const;
   std::shared_ptr<const Network> net_;

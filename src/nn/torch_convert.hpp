@@ -31,4 +31,14 @@ inline Vec autograd_trace(const torch::Tensor& f, const torch::Tensor& x) {
   return tr;
 }
 
+// JV.row(i) = J_i v_i and JTV.row(i) = J_i^T v_i, J_i = df_i/dx_i, for f = f(x) ([n, d], x requiring
+// grad, rows independent): J^T v by one reverse pass; J v by the reverse pass of u -> J^T u (linear in
+// u) taken with respect to u, so no forward-mode support is needed from the model.
+inline void autograd_products(const torch::Tensor& f, const torch::Tensor& x, const torch::Tensor& v, Mat& JV, Mat& JTV) {
+  const auto u = torch::zeros_like(f).requires_grad_(true);
+  const auto g = torch::autograd::grad({(f * u).sum()}, {x}, {}, /*retain_graph=*/true, /*create_graph=*/true)[0];
+  JV = to_mat(torch::autograd::grad({(g * v).sum()}, {u}, {}, /*retain_graph=*/true, false, /*allow_unused=*/true)[0]);
+  JTV = to_mat(torch::autograd::grad({(f * v).sum()}, {x}, {}, /*retain_graph=*/false)[0]);
+}
+
 }  // namespace td

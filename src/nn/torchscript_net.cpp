@@ -156,6 +156,16 @@ void TorchScriptNet::forward_trace(const Mat& X, const Vec& t, Mat& out, Vec& tr
   });
 }
 
+void TorchScriptNet::jacobian_products(const Mat& X, const Vec& t, const Mat& V, Mat& out, Mat& JV, Mat& JTV) const {
+  check_batch(X, t);
+  guarded(describe(), t, [&] {
+    auto x = to_tensor(X, torch::kFloat).to(impl_->device).requires_grad_(true);
+    const auto f = call(impl_->module, x, t, describe(), d_, true);
+    autograd_products(f, x, to_tensor(V, f.scalar_type()).to(impl_->device), JV, JTV);
+    out = to_mat(f);
+  });
+}
+
 void set_torch_threads(int n) { torch::set_num_threads(n); }
 
 std::string set_torch_device(bool cuda) {

@@ -26,6 +26,7 @@ class TorchScriptNet final : public Network {
   void forward(const Mat& X, const Vec& t, Mat& out) const override;
   void forward_quadratic(const Mat& X, const Vec& t, const std::vector<Mat>& V, Mat& out, Mat& Q) const override;
   void forward_trace(const Mat& X, const Vec& t, Mat& out, Vec& tr) const override;
+  void jacobian_products(const Mat& X, const Vec& t, const Mat& V, Mat& out, Mat& JV, Mat& JTV) const override;
 
  private:
   void probe(const std::vector<double>& probe_times) const;

@@ -160,6 +160,16 @@ UNetNet::UNetNet(const UNetSpec& spec, uint64_t seed) : spec_(spec), impl_(std::
 
 UNetNet::~UNetNet() = default;
 
+namespace {
+
+// f(x) with its autograd graph, [n, d] (x: [n, d], requiring grad).
+torch::Tensor output_with_graph(UNetNet::Impl& impl, const UNetSpec& s, const torch::Tensor& x, const Vec& t) {
+  const int64_t n = x.size(0);
+  return impl.module->forward(x.reshape({n, s.channels, s.side, s.side}), times(t, n, impl.dtype)).reshape({n, -1});
+}
+
+}  // namespace
+
 std::string UNetNet::describe() const {
   std::string m, a;
   for (int x : spec_.mult) m += (m.empty() ? "" : ",") + std::to_string(x);
@@ -185,8 +195,7 @@ void UNetNet::forward_quadratic(const Mat& X, const Vec& t, const std::vector<Ma
   check_batch(X, t);
   const int n = int(X.rows()), k = int(V.size());
   auto x = to_tensor(X, impl_->dtype).requires_grad_(true);
-  const auto f = impl_->module->forward(x.reshape({n, spec_.channels, spec_.side, spec_.side}), times(t, n, impl_->dtype))
-                     .reshape({n, -1});
+  const auto f = output_with_graph(*impl_, spec_, x, t);
   Q.resize(n, k);
   for (int p = 0; p < k; ++p) {
     const auto v = to_tensor(V[size_t(p)], impl_->dtype);
@@ -198,11 +207,17 @@ void UNetNet::forward_quadratic(const Mat& X, const Vec& t, const std::vector<Ma
 
 void UNetNet::forward_trace(const Mat& X, const Vec& t, Mat& out, Vec& tr) const {
   check_batch(X, t);
-  const int n = int(X.rows());
   auto x = to_tensor(X, impl_->dtype).requires_grad_(true);
-  const auto f = impl_->module->forward(x.reshape({n, spec_.channels, spec_.side, spec_.side}), times(t, n, impl_->dtype))
-                     .reshape({n, -1});
+  const auto f = output_with_graph(*impl_, spec_, x, t);
   tr = autograd_trace(f, x);
+  out = to_mat(f);
+}
+
+void UNetNet::jacobian_products(const Mat& X, const Vec& t, const Mat& V, Mat& out, Mat& JV, Mat& JTV) const {
+  check_batch(X, t);
+  auto x = to_tensor(X, impl_->dtype).requires_grad_(true);
+  const auto f = output_with_graph(*impl_, spec_, x, t);
+  autograd_products(f, x, to_tensor(V, impl_->dtype), JV, JTV);
   out = to_mat(f);
 }
 

@@ -44,6 +44,7 @@ class UNetNet final : public Network {
   void forward(const Mat& X, const Vec& t, Mat& out) const override;
   void forward_quadratic(const Mat& X, const Vec& t, const std::vector<Mat>& V, Mat& out, Mat& Q) const override;
   void forward_trace(const Mat& X, const Vec& t, Mat& out, Vec& tr) const override;
+  void jacobian_products(const Mat& X, const Vec& t, const Mat& V, Mat& out, Mat& JV, Mat& JTV) const override;
 
   struct Impl;  // the LibTorch module (nn/unet_module.hpp), kept out of this header
   Impl& impl() const { return *impl_; }

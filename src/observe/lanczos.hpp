@@ -1,11 +1,15 @@
 #pragma once
 // Extreme eigenvalues of a batch of symmetric operators from their products alone (issue 36: the
 // Jacobian spectrum of a network's score where d is too large for the full matrix). Row i of the
-// batch has its own operator A_i, seen only through A_i v_i; Lanczos with full reorthogonalization
-// builds each row's Krylov basis, and the eigenvalues of its tridiagonal matrix (Ritz values)
-// approach A_i's extreme eigenvalues first. Each Ritz value comes with its residual norm
-// |beta_k s_kj|: for symmetric A_i an eigenvalue lies within that distance of it (the bound every
-// "converged" claim rests on). A row whose Krylov space closes early (beta = 0) has exact Ritz values.
+// batch has its own operator A_i, seen only through A_i v_i. Block Lanczos with full
+// reorthogonalization builds each row's Krylov basis Q from `block` starting vectors (one block
+// finds one copy of a repeated eigenvalue; b of them find up to b copies, which counting
+// dimensions needs), and the eigenvalues of Q^T A Q (Ritz values) approach A_i's extreme eigenvalues
+// first. Each Ritz value comes with its explicit residual |A y - theta y| (y the Ritz vector): for
+// symmetric A_i an eigenvalue lies within that distance of it (the bound every "converged" claim
+// rests on). A row whose Krylov space closes early (the next block lies in the basis) has exact Ritz
+// values.
+#include <cstdint>
 #include <functional>
 
 #include "core/rng.hpp"
@@ -17,13 +21,19 @@ namespace td {
 using BatchMatVec = std::function<void(const Mat& V, Mat& AV)>;
 
 struct LanczosResult {
-  Mat ritz;      // rows x steps: Ritz values ascending (NaN past a row's closed Krylov space)
-  Mat residual;  // rows x steps: their residual bounds (the same shape)
+  Mat ritz;      // rows x (block * steps): Ritz values ascending (NaN past a row's closed Krylov space)
+  Mat residual;  // rows x (block * steps): their residual bounds (the same shape)
   Eigen::VectorXi steps;  // per row: the size of its Krylov basis
 };
 
-// `rows` operators of size d, `steps` <= d products each, starting vectors drawn from `key` (id: the
-// row, step 0). Deterministic for a key; any thread count (the products are the caller's).
-LanczosResult lanczos_batch(int rows, int d, const BatchMatVec& apply, int steps, const RngKey& key);
+// `rows` operators of size d, `steps` blocks of `block` products each (block * steps <= d), starting
+// vectors drawn from `key` (id: first_id + the row, step: the column of the block). Deterministic for
+// a key whatever the rows around a row (the products are the caller's).
+LanczosResult block_lanczos_batch(int rows, int d, const BatchMatVec& apply, int block, int steps, const RngKey& key,
+                                  uint64_t first_id = 0);
+// One starting vector per row: plain Lanczos.
+inline LanczosResult lanczos_batch(int rows, int d, const BatchMatVec& apply, int steps, const RngKey& key) {
+  return block_lanczos_batch(rows, d, apply, 1, steps, key);
+}
 
 }  // namespace td

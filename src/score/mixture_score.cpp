@@ -52,4 +52,9 @@ void MixtureScore::jacobian_at(const RowVec& x, double t, Mat& J) const {
   mixture_jacobian(marginal(t), x, J);
 }
 
+void MixtureScore::jacobian_products_at(const Mat& X, double t, const Mat& V, Mat& JV, Mat& JTV) const {
+  mixture_jacobian_products(marginal(t), X, V, JV);
+  JTV = JV;
+}
+
 }  // namespace td

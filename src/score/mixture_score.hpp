@@ -32,6 +32,8 @@ class MixtureScore final : public PointwiseScore {
   void score_at(const Mat& X, double t, Mat& S, Vec* div) const override { eval(X, t, &S, div, nullptr); }
   void log_density_at(const Mat& X, double t, Vec& logp) const override { eval(X, t, nullptr, nullptr, &logp); }
   void jacobian_at(const RowVec& x, double t, Mat& J) const override;
+  // O(K d) per point without the d x d matrix; J is symmetric (a Hessian), so JTV = JV.
+  void jacobian_products_at(const Mat& X, double t, const Mat& V, Mat& JV, Mat& JTV) const override;
   void eval(const Mat& X, double t, Mat* S, Vec* div, Vec* logp) const;
   GaussianMixture p0_;
   Process process_;

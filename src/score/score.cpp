@@ -29,6 +29,10 @@ void Score::evaluate(const ScoreRequest& q, ScoreResult& r) const {
   if (q.log_density && !(caps & kLogDensity)) throw lacks("log-density");
   if (q.jacobian && !(caps & kJacobian)) throw lacks("Jacobian");
   if (q.jacobian && q.X.rows() != 1) throw InputError("a Jacobian request takes one point");
+  if (q.tangents && !(caps & (kJacobian | kJacobianProducts))) throw lacks("Jacobian-vector products");
+  if (q.tangents && (q.tangents->rows() != q.X.rows() || q.tangents->cols() != q.X.cols()))
+    throw InputError(fmt::format("Jacobian products: {} x {} tangents for {} x {} points", q.tangents->rows(),
+                                 q.tangents->cols(), q.X.rows(), q.X.cols()));
   compute(q, r);
 }
 
@@ -64,6 +68,15 @@ void Score::jacobian(const RowVec& x, double t, Mat& J) const {
   J.swap(r.jacobian);
 }
 
+void Score::jacobian_products(const Mat& X, double t, const Mat& V, Mat& JV, Mat* JTV) const {
+  ScoreResult r;
+  ScoreRequest q{X, t};
+  q.score = false, q.tangents = &V;
+  evaluate(q, r);
+  JV.swap(r.jv);
+  if (JTV) JTV->swap(r.jtv);
+}
+
 void score_and_divergence(const Score& s, const Mat& X, double t, const std::vector<Mat>& probes, Mat& S, Vec& div,
                           const Vec* times) {
   ScoreResult r;
@@ -79,9 +92,21 @@ void PointwiseScore::jacobian_at(const RowVec&, double, Mat&) const {
   throw InputError("score model '" + describe() + "' has no Jacobian");
 }
 
+void PointwiseScore::jacobian_products_at(const Mat& X, double t, const Mat& V, Mat& JV, Mat& JTV) const {
+  JV.resize(X.rows(), X.cols());
+  JTV.resize(X.rows(), X.cols());
+  Mat J;
+  for (Eigen::Index i = 0; i < X.rows(); ++i) {
+    jacobian_at(X.row(i), t, J);
+    JV.row(i) = V.row(i) * J.transpose();
+    JTV.row(i) = V.row(i) * J;
+  }
+}
+
 // One time for the whole batch.
 void PointwiseScore::compute_at(const Mat& X, double t, const ScoreRequest& q, ScoreResult& r) const {
   if (q.jacobian) return jacobian_at(X.row(0), t, r.jacobian);
+  if (q.tangents) return jacobian_products_at(X, t, *q.tangents, r.jv, r.jtv);
   switch (q.divergence) {
     case Divergence::None:
       if (q.score) score_at(X, t, r.score, nullptr);
@@ -121,6 +146,18 @@ void PointwiseScore::compute(const ScoreRequest& q, ScoreResult& r) const {
   const Vec& t = *q.times;
   if (t.size() != n) throw InputError(fmt::format("score request: {} times for {} points", t.size(), n));
   if (q.jacobian) return compute_at(q.X, t[0], q, r);
+  if (q.tangents) {  // runs of equal times, like everything else
+    r.jv.resize(n, q.X.cols()), r.jtv.resize(n, q.X.cols());
+    for (Eigen::Index i = 0; i < n;) {
+      Eigen::Index j = i + 1;
+      while (j < n && t[j] == t[i]) ++j;
+      Mat jv, jtv;
+      jacobian_products_at(q.X.middleRows(i, j - i), t[i], q.tangents->middleRows(i, j - i), jv, jtv);
+      r.jv.middleRows(i, j - i) = jv, r.jtv.middleRows(i, j - i) = jtv;
+      i = j;
+    }
+    return;
+  }
   if (q.score) r.score.resize(n, q.X.cols());
   if (q.divergence != Divergence::None) r.div.resize(n), r.div_var.setZero(n);
   const bool each = q.per_probe && q.divergence == Divergence::Hutchinson;

@@ -24,6 +24,8 @@ struct ScoreRequest {
   bool per_probe = false;  // Hutchinson: also each probe's estimate (ScoreResult::div_each)
   bool score = true;       // false: only what else is asked (a log-density alone)
   bool jacobian = false;   // the Jacobian ds/dx of a one-row X (d x d), and nothing else
+  const Mat* tangents = nullptr;  // n x d: the products J_i v_i and J_i^T v_i of every row (J_i = ds/dx
+                                  // at X_i, v_i row i), and nothing else
 };
 
 struct ScoreResult {
@@ -33,6 +35,7 @@ struct ScoreResult {
   Mat div_each;     // Hutchinson with per_probe: n x k, each probe's estimate (their row mean is div)
   Vec log_density;  // requested: n
   Mat jacobian;     // requested: d x d
+  Mat jv, jtv;      // tangents given: n x d, rows J_i v_i and J_i^T v_i (equal for a gradient field)
 };
 
 // What a score can compute beyond s(X, t) itself (Score::capabilities).
@@ -42,6 +45,7 @@ enum ScoreCapability : unsigned {
   kLogDensity = 1u << 2,       // log q_t(X_i): the gradient of a known normalized density that evolves
                                // under the forward process (an "exact score field", docs/models.md)
   kJacobian = 1u << 3,         // ds/dx at one point
+  kJacobianProducts = 1u << 4, // J v and J^T v for a batch (every score with kJacobian has them too)
 };
 
 // One interface for every score model: a request in, a result out. `evaluate` checks the request
@@ -62,6 +66,7 @@ class Score {
   bool has_divergence() const { return (capabilities() & kExactDivergence) != 0; }
   bool has_log_density() const { return (capabilities() & kLogDensity) != 0; }
   bool has_jacobian() const { return (capabilities() & kJacobian) != 0; }
+  bool has_jacobian_products() const { return (capabilities() & (kJacobian | kJacobianProducts)) != 0; }
   bool supports(Divergence d) const;
   // S = s(X, t), resized to n x d (the storage of S and div is reused).
   void score(const Mat& X, double t, Mat& S) const;
@@ -69,6 +74,8 @@ class Score {
   void score_divergence(const Mat& X, double t, Mat& S, Vec& div) const;
   void log_density(const Mat& X, double t, Vec& logp) const;
   void jacobian(const RowVec& x, double t, Mat& J) const;
+  // JV.row(i) = J(X_i) V.row(i) and, when JTV is given, J(X_i)^T V.row(i).
+  void jacobian_products(const Mat& X, double t, const Mat& V, Mat& JV, Mat* JTV = nullptr) const;
 
  private:
   // Serves a request that evaluate has checked.
@@ -84,6 +91,8 @@ class PointwiseScore : public Score {
   virtual void score_at(const Mat& X, double t, Mat& S, Vec* div) const = 0;
   virtual void log_density_at(const Mat& X, double t, Vec& logp) const;  // asked only with kLogDensity
   virtual void jacobian_at(const RowVec& x, double t, Mat& J) const;     // asked only with kJacobian
+  // J_i v_i and J_i^T v_i per row; by default from jacobian_at, one d x d matrix per point.
+  virtual void jacobian_products_at(const Mat& X, double t, const Mat& V, Mat& JV, Mat& JTV) const;
 
  private:
   void compute(const ScoreRequest& request, ScoreResult& result) const final;

@@ -137,4 +137,22 @@ TEST(Lanczos, SubspaceGaussianSpectrumIsEquation61) {
 }
 
 }  // namespace
+
+// A repeated eigenvalue: one starting vector sees one copy of it (its Krylov space closes at the
+// number of distinct eigenvalues); a block of b vectors sees b copies, so counting eigenvalues
+// above a level (a dimension) needs a block at least as large as the multiplicity.
+TEST(Lanczos, ABlockFindsEachCopyOfARepeatedEigenvalue) {
+  const int d = 30;
+  Vec eig = Vec::Constant(d, -10.0);
+  eig.head(3).setConstant(-0.5);  // three copies near zero, the rest one value far below
+  const std::vector<Mat> A = {with_spectrum(eig, 760)};
+  const LanczosResult one = lanczos_batch(1, d, products(A), 6, {761, Stream::User});
+  EXPECT_EQ(one.steps[0], 2);  // two distinct eigenvalues
+  const LanczosResult three = block_lanczos_batch(1, d, products(A), 3, 4, {761, Stream::User});
+  int near_zero = 0;
+  for (int j = 0; j < three.steps[0]; ++j) near_zero += std::abs(three.ritz(0, j) + 0.5) < 1e-9;
+  EXPECT_EQ(near_zero, 3);
+  EXPECT_EQ(three.steps[0], 6);  // closes after two blocks: the space of both eigenvalues' copies it can reach
+}
+
 }  // namespace td
