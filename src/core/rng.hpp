@@ -40,6 +40,8 @@ enum class Stream : uint32_t {
   ModelPaths = 26,       // a model's reverse paths read for its own collapse (observe/model_collapse.hpp;
                          // substream 0: prior, 1: noise, 2: the bootstrap of t_C^model)
   Bootstrap = 27,        // resampling indices of a reading's bootstrap interval (substream: whose)
+  Geometry = 28,         // the score's geometry (substream 0: data points, 1: forward noise, 2: Lanczos
+                         // starts, 3: Hutchinson probes; + 4 x the model index)
 };
 
 // A random stream: (seed, stream, substream). The substream tells apart the instances of one

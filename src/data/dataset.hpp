@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/rng.hpp"
 #include "core/types.hpp"
@@ -36,6 +37,9 @@ struct Dataset {
   bool quantized = false;
   double quant_width = 1, quant_offset = 0;
   int channels = 1, height = 0, width = 0;  // images: the layout of a row (channel-first)
+  // Manifold data (data/manifolds.hpp): the dimension of each component's support, the known answer
+  // of the geometry's intrinsic dimension (empty for every other data).
+  std::vector<int> component_dims;
 
   // Draws x_0 for sample ids: a function of (key, id, step); uses steps `step` and `step + 1`.
   DataFn sampler(const RngKey& key, uint64_t step = 0) const;

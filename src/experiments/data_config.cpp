@@ -8,6 +8,7 @@
 
 #include "core/error.hpp"
 #include "data/image_sets.hpp"
+#include "data/manifolds.hpp"
 #include "data/points_file.hpp"
 #include "experiments/distribution_config.hpp"
 
@@ -118,6 +119,28 @@ Dataset read_images(ConfigReader& t, const std::string& kind, uint64_t seed) {
                                    has_test ? fmt::format(", {} held out", test.n) : ""));
 }
 
+ManifoldSpec read_manifold(ConfigReader& m) {
+  ManifoldSpec s;
+  s.shape = m.string("shape", s.shape, "subspace (a Gaussian on k coordinates), sphere (the k-sphere) or union (subspaces of dims)");
+  s.dim = m.int32("dim", s.dim, "the ambient dimension d");
+  s.k = m.int32("k", s.k, "subspace, sphere: the manifold's dimension");
+  if (s.shape == "union") {
+    const auto dims = m.integers("dims", {}, 1, 4096, "union: the dimension of each subspace");
+    s.dims.assign(dims.begin(), dims.end());
+  }
+  s.points = m.int32("points", s.points, "sphere: equal components at uniform random points of the sphere");
+  s.radius = m.number("radius", s.radius, "sphere: its radius");
+  s.scale = m.number("scale", s.scale, "subspace, union: the std along each subspace");
+  s.separation = m.number("separation", s.separation, "union: the shift between subspaces along the last coordinate, in scales");
+  s.std = m.number("std", s.std, "the std across the manifold (sphere: of each component; 0: on it exactly)");
+  try {
+    s.validate("manifold");
+  } catch (const InputError& e) {
+    m.fail("shape", e.what());
+  }
+  return s;
+}
+
 Dataset read_points(ConfigReader& t, const std::string& file, double smoothing, int64_t limit) {
   Mat X;
   try {
@@ -134,18 +157,18 @@ Dataset read_points(ConfigReader& t, const std::string& file, double smoothing, 
 }  // namespace
 
 std::optional<DataRead> read_data(ConfigReader& t, const DataRules& rules, uint64_t seed, bool required) {
-  const std::vector<const char*> keys = {"ring", "mixture", "points", "file", "kind"};
+  const std::vector<const char*> keys = {"ring", "mixture", "manifold", "points", "file", "kind"};
   std::vector<std::string> given;
   for (const char* k : keys)
     if (t.has(k)) given.push_back(k);
   if (given.empty() && rules.default_kind) given.push_back("kind");
   if (given.empty()) {
     if (required)
-      t.fail("ring", "missing: the data needs one of ring = {...}, mixture = {...}, points = {file, std}, file = \"...\" "
+      t.fail("ring", "missing: the data needs one of ring = {...}, mixture = {...}, manifold = {...}, points = {file, std}, file = \"...\" "
                      "or kind = \"...\" (docs/config.md#data)");
     return std::nullopt;
   }
-  if (given.size() > 1) t.fail(given[1], fmt::format("give one of ring, mixture, points, file or kind, not {} and {}", given[0], given[1]));
+  if (given.size() > 1) t.fail(given[1], fmt::format("give one of ring, mixture, manifold, points, file or kind, not {} and {}", given[0], given[1]));
   const std::string& k = given[0];
   DataRead out;
   if (k == "ring" || k == "mixture") {
@@ -155,6 +178,13 @@ std::optional<DataRead> read_data(ConfigReader& t, const DataRules& rules, uint6
     if (rules.collapse)
       if ((out.collapse = read_collapse(t, out.ring_K))) g.weights = collapse_weights(out.ring_K, out.collapse->first, out.collapse->second);
     out.data = mixture_dataset(g, k == "ring" ? fmt::format("ring of {} modes", out.ring_K) : fmt::format("mixture of {}", g.K()));
+  } else if (k == "manifold") {
+    ConfigReader m = t.table("manifold",
+        "data of known intrinsic dimension { shape = subspace | sphere | union, dim, k, dims, points, radius, scale, separation, std }");
+    ManifoldSpec ms = read_manifold(m);
+    m.finish();
+    out.data = mixture_dataset(manifold_mixture(ms, {seed, Stream::Data, 1}), ms.describe());
+    out.data.component_dims = ms.component_dims();
   } else if (k == "points") {
     ConfigReader p = t.table("points",
         "a points file's empirical law { file, std = 0, limit = 0 }: N equal components N(x_i, std^2 I)");

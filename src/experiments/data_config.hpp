@@ -3,6 +3,7 @@
 // experiment (docs/config.md#data). Exactly one of:
 //   ring = { K, radius, std, dim }          K equal modes on a circle (+ collapse = { m, alpha })
 //   mixture = { weights, means, std | var } an explicit Gaussian or delta mixture
+//   manifold = { shape, dim, k, dims, ... } data of known intrinsic dimension (data/manifolds.hpp)
 //   points = { file, std = 0, limit = 0 }   a points file (.npy N x d, f4/f8; .csv): its empirical
 //   file = "points.npy" (+ std, limit)       law, each point smoothed by N(x_i, std^2 I) (0: deltas)
 //   kind = "uniform8" | "gaussian"          synthetic images (side, mean, std): closed forms

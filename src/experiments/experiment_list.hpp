@@ -11,4 +11,4 @@
 //                   config bound to its memory estimate, model probe, run and report (LibTorch).
 // The kinds list, `validate`'s and the fuzzers' parsers, the golden and MPI tests' lists and the
 // browser test all read the registry; nothing else names an experiment.
-#define TD_EXPERIMENTS(X) X(taep) X(likelihood) X(information) X(nonequilibrium) X(learning) X(schedules) X(memorization)
+#define TD_EXPERIMENTS(X) X(taep) X(likelihood) X(information) X(nonequilibrium) X(learning) X(schedules) X(memorization) X(geometry)

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "experiments/case_config.hpp"
 #include "experiments/config_reader.hpp"
 #include "experiments/data_config.hpp"
 #include "experiments/distribution_config.hpp"
@@ -16,19 +17,6 @@
 namespace td {
 
 namespace {
-
-// `name`: the default name of an entry of [[cases]]; empty for the root's [data] + [[models]] ("data").
-ScheduleCase read_case(ConfigReader& r, const std::string& name, const SchedulesConfig& c) {
-  ScheduleCase k;
-  ConfigReader d = r.table("data", "the data of this case: mixture, ring, points file, image set (docs/config.md#data)");
-  k.data = std::make_shared<const Dataset>(read_data(d, DataRules{}, c.seed)->data);
-  d.finish();
-  k.name = name.empty() ? "data" : r.string("name", name, "the case's name (results, exported schedules)");
-  MlpSpec mlp = c.mlp_defaults;
-  mlp.d = k.data->dim;
-  k.models = read_models(r, *k.data, mlp, c.train_defaults, ModelRules{.default_probes = default_network_probes(k.data->dim)}, c.seed);
-  return k;
-}
 
 void read_schedules(ConfigReader& r, SchedulesConfig& c, bool all_mixtures) {
   SchedulesSpec& s = c.s;
@@ -140,16 +128,7 @@ SchedulesConfig parse_schedules_config(const toml::table& root, const std::strin
     ConfigReader tr = r.section("training", "training of every MLP model");
     c.train_defaults = read_training(tr, c.train_defaults, true);
   }
-  if (r.has("cases")) {
-    if (r.has("data") || r.has("models")) r.fail("cases", "give either [[cases]] (each with data and models) or [data] and [[models]], not both");
-    int i = 0;
-    for (ConfigReader& k : r.table_array("cases", "one data set and its models per case")) {
-      c.cases.push_back(read_case(k, fmt::format("case{}", i++), c));
-      k.finish();
-    }
-  } else {
-    c.cases.push_back(read_case(r, "", c));
-  }
+  c.cases = read_cases(r, c.mlp_defaults, c.train_defaults, c.seed);
   bool all_mixtures = true;
   for (const ScheduleCase& k : c.cases) all_mixtures = all_mixtures && k.data->kind == DataKind::Mixture;
   read_schedules(r, c, all_mixtures);

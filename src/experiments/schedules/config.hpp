@@ -13,6 +13,7 @@
 #include <toml++/toml.h>
 
 #include "data/dataset.hpp"
+#include "experiments/case_config.hpp"
 #include "experiments/model_config.hpp"
 #include "nn/mlp.hpp"
 #include "process/process.hpp"
@@ -22,11 +23,7 @@
 
 namespace td {
 
-struct ScheduleCase {
-  std::string name;
-  std::shared_ptr<const Dataset> data;
-  std::vector<ModelSpec> models;
-};
+using ScheduleCase = DataCase;
 
 struct SchedulesSpec {
   std::vector<int> levels = {5, 8, 10, 16, 32};  // N: noise levels per schedule (N steps with the final one to 0)

@@ -1,0 +1,25 @@
+#pragma once
+// Experiments that compare models on several data sets in one run read them the same way: either
+// [data] + [[models]] at the root (one case, "data"), or [[cases]], each { name, data, models }.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "data/dataset.hpp"
+#include "experiments/config_reader.hpp"
+#include "experiments/model_config.hpp"
+#include "nn/mlp.hpp"
+#include "train/dsm_train.hpp"
+
+namespace td {
+
+struct DataCase {
+  std::string name;
+  std::shared_ptr<const Dataset> data;
+  std::vector<ModelSpec> models;
+};
+
+// `mlp` and `train`: the defaults of every MLP model (d set per case).
+std::vector<DataCase> read_cases(ConfigReader& r, const MlpSpec& mlp, const TrainSpec& train, uint64_t seed);
+
+}  // namespace td
