@@ -7,7 +7,9 @@
 
 #include "bindings.hpp"
 #include "observe/memorization.hpp"
+#include "observe/intrinsic_dimension.hpp"
 #include "observe/model_collapse.hpp"
+#include "observe/score_spectrum.hpp"
 #include "observe/nearest_neighbors.hpp"
 #include "sim/ensemble.hpp"
 #include "core/error.hpp"
@@ -217,6 +219,40 @@ void add_information(pb::module_& m) {
       "A model's own collapse (docs/memorization.md#s7.4): the entropy per dimension of the training set's posterior along "
       "the model's reverse paths and t_C^model, the same over held-out rows (the null), and the model's noise prediction "
       "against both sets' empirical scores.");
+  m.def(
+      "spectrum",
+      [](const std::shared_ptr<Score>& score, const Mat& X, double t, int full_max_dim, int block, int steps, uint64_t seed) {
+        const SpectrumOptions o{full_max_dim, block, steps};
+        PointSpectra r;
+        interruptible_void([&] { r = score_spectra(*score, X, t, o, {seed, Stream::Geometry, 2}); });  // no Python
+        pb::dict d;
+        d["values"] = r.values, d["residual"] = r.residual, d["asymmetry"] = r.asymmetry, d["full"] = r.full;
+        return d;
+      },
+      pb::arg("score"), pb::arg("X"), pb::arg("t"), pb::arg("full_max_dim") = 64, pb::arg("block") = 4, pb::arg("steps") = 12,
+      pb::arg("seed") = 1,
+      "Eigenvalues of the symmetric part of the score's Jacobian at each row of X (docs/geometry.md#s8.1): all of them up to "
+      "d = full_max_dim, else block Lanczos' Ritz values with their residual bounds; and |J - J^T| / |J + J^T| per point.");
+  m.def(
+      "intrinsic_dimension",
+      [](const Process& p, const std::shared_ptr<Score>& score, const Mat& X0, double t, int probes, int full_max_dim, int block,
+         int steps, uint64_t seed) {
+        const SpectrumOptions o{full_max_dim, block, steps};
+        SpectralDimension sd;
+        NoiseDerivativeDimension nd;
+        interruptible_void([&] {  // no Python; Ctrl-C stops it
+          sd = spectral_dimension(score_spectra(*score, p.alpha(t) * X0, t, o, {seed, Stream::Geometry, 3}), p.sigma2(t));
+          nd = noise_derivative_dimension(*score, p, X0, t, probes, {seed, Stream::Geometry, 4});
+        });
+        pb::dict d;
+        d["t"] = t, d["sigma_tilde"] = p.sigma_tilde(t);
+        d["spectral"] = sd.dimension, d["unresolved"] = sd.unresolved, d["noise_derivative"] = nd.dimension, d["noise_derivative_se"] = nd.se;
+        return d;
+      },
+      pb::arg("process"), pb::arg("score"), pb::arg("X0"), pb::arg("t"), pb::arg("probes") = 0, pb::arg("full_max_dim") = 64,
+      pb::arg("block") = 4, pb::arg("steps") = 12, pb::arg("seed") = 1,
+      "Local intrinsic dimension of clean points X0 at time t (docs/geometry.md#s8.3): the spectral count of sigma^2 lambda > "
+      "-1/2 (with the values Lanczos left unresolved) and the noise derivative d + sigma^2 (div s + |s|^2) at alpha(t) X0.");
   m.def(
       "fixed_points",
       [](const GaussianMixture& data, const Process& p, int nodes) {

@@ -64,6 +64,7 @@ void add_processes(pb::module_& m) {
       .def("sigma2", pb::vectorize(&Process::sigma2))
       .def("sigma", pb::vectorize(&Process::sigma))
       .def("sigma_tilde", pb::vectorize(&Process::sigma_tilde))
+      .def("time_at_sigma_tilde", pb::vectorize(&Process::time_at_sigma_tilde))
       .def("g2", pb::vectorize(&Process::g2))
       .def("drift_coef", pb::vectorize(&Process::drift_coef))
       .def_property_readonly("kind", [](const Process& p) { return process_kind_name(p.kind()); })

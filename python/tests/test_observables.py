@@ -142,3 +142,29 @@ def test_model_kinds_and_score_capabilities_come_from_the_registries():
     table = (pathlib.Path(__file__).resolve().parents[2] / "docs" / "models.md").read_text()
     for k in kinds:
         assert f"\n| {k} |" in table, k
+
+
+def test_spectrum_and_intrinsic_dimension_of_a_subspace_gaussian():
+    # Gaussian data N(0, h^2) on k of d coordinates (docs/geometry.md#s8): its Jacobian spectrum is
+    # eq. 61 at every point (x units, VP: -1/(alpha^2 h^2 + sigma^2) k times, -1/sigma^2 the rest);
+    # at noise sigma~ < h the spectral dimension is k and the noise derivative is
+    # k h^2 / v + sigma~^2 |x0|^2 / v^2, v = h^2 + sigma~^2, at every clean point x0.
+    p = td.Process("vp")
+    d, k, h = 12, 3, 0.8
+    var = np.zeros((1, d))
+    var[0, :k] = h * h
+    score = td.exact_score(td.mixture([1.0], np.zeros((1, d)), var=var), p)
+    rng = np.random.default_rng(3)
+    t = 0.2
+    a2, s2 = p.alpha(t) ** 2, p.sigma2(t)
+    sp = td.spectrum(score, rng.normal(size=(5, d)), t)
+    want = np.sort(np.r_[np.full(d - k, -1 / s2), np.full(k, -1 / (a2 * h * h + s2))])
+    assert sp["full"] and np.allclose(sp["values"], want, rtol=1e-9) and np.all(sp["asymmetry"] == 0)
+    x0 = np.zeros((6, d))
+    x0[:, :k] = h * rng.normal(size=(6, k))
+    r = td.intrinsic_dimension(p, score, x0, sigma_tilde=0.1)
+    v = h * h + 0.01
+    assert np.all(r["spectral"] == k) and np.all(r["unresolved"] == 0)
+    assert np.allclose(r["noise_derivative"], k * h * h / v + 0.01 * np.sum(x0 ** 2, 1) / v ** 2, rtol=1e-6)
+    with pytest.raises(td.InputError):
+        td.intrinsic_dimension(p, score, x0)

@@ -111,6 +111,29 @@ def model_collapse(process, score, train, times, held_out=None, samples=256, ste
                                         int(seed), float(threshold), int(bootstrap)))
 
 
+def spectrum(score, points, t, full_max_dim=64, block=4, steps=12, seed=1):
+    """The spectrum of the score's Jacobian (its symmetric part) at each row of `points`, time t
+    (docs/geometry.md#s8.1): `values` (n x m, ascending, 1/x^2; all d of them up to full_max_dim, else
+    block Lanczos' Ritz values, NaN past a closed Krylov space), `residual` (an eigenvalue lies within
+    it of each value), `asymmetry` (|J - J^T| / |J + J^T| per point; 0 for an exact score), `full`."""
+    return _arrays(_core.spectrum(score, np.ascontiguousarray(points, dtype=np.float64), float(t), int(full_max_dim),
+                                  int(block), int(steps), int(seed)))
+
+
+def intrinsic_dimension(process, score, points, sigma_tilde=None, t=None, probes=0, full_max_dim=64, block=4, steps=12,
+                        seed=1):
+    """Local intrinsic dimension of clean points (rows of `points`) at noise level sigma_tilde (or
+    process time t) (docs/geometry.md#s8.3): `spectral` (the count of Jacobian eigenvalues with
+    sigma^2 lambda > -1/2; `unresolved`: Lanczos values too close to that level to count) and
+    `noise_derivative` (d + sigma^2 (div s + |s|^2), FLIPD-type; `noise_derivative_se` with Hutchinson
+    probes), both at alpha(t) x_0."""
+    if (sigma_tilde is None) == (t is None):
+        raise InputError("intrinsic_dimension: give one of sigma_tilde or t")
+    time = process.time_at_sigma_tilde(float(sigma_tilde)) if t is None else float(t)
+    return _arrays(_core.intrinsic_dimension(process, score, np.ascontiguousarray(points, dtype=np.float64), time, int(probes),
+                                             int(full_max_dim), int(block), int(steps), int(seed)))
+
+
 def nearest_neighbors(queries, refs, k=1):
     """Exact k nearest rows of `refs` to each row of `queries`: (indices, distances), nearest first;
     equal to a brute-force search bit for bit (ties to the lower index)."""
