@@ -39,6 +39,7 @@
 #include "nn/network.hpp"
 #include "nn/torchscript_net.hpp"
 #include "bench_python.hpp"
+#include "mlp_files.hpp"
 #include "observe/taep.hpp"
 #include "score/mixture_score.hpp"
 #include "train/dsm_train.hpp"
@@ -167,17 +168,7 @@ int main(int argc, char** argv) {
       test_data(ids.data(), int(ids.size()), X0);
       X0 = X0.topRows(nll_samples).eval();
       const std::string wfile = fmt::format("/tmp/thermodiff-bench-nll-{}.w", getpid()), xfile = wfile + ".x";
-      {
-        std::ofstream f(wfile, std::ios::binary);  // per layer: W row-major (out x in), then b
-        for (size_t l = 0; l < w.W.size(); ++l) {
-          const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> R = w.W[l];
-          f.write(reinterpret_cast<const char*>(R.data()), std::streamsize(sizeof(float) * R.size()));
-          f.write(reinterpret_cast<const char*>(w.b[l].data()), std::streamsize(sizeof(float) * w.b[l].size()));
-        }
-        std::ofstream g(xfile, std::ios::binary);
-        const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> R = X0;
-        g.write(reinterpret_cast<const char*>(R.data()), std::streamsize(sizeof(double) * R.size()));
-      }
+      write_mlp_files(wfile, w, xfile, X0);
       NllOptions o;
       o.rtol = o.atol = 1e-5;
       o.hutchinson_probes = 1;

@@ -14,7 +14,7 @@ import numpy as np
 import torch
 from scipy import integrate
 
-from torch_mlp import Mlp
+from torch_mlp import Mlp, load_weights
 
 p = argparse.ArgumentParser()
 p.add_argument("--weights", required=True)  # float32: per layer W (out x in, row-major) then b
@@ -34,16 +34,7 @@ torch.manual_seed(1)
 
 d = a.d
 net = Mlp(d, a.width, a.hidden, a.embed)
-w = np.fromfile(a.weights, dtype=np.float32)
-off = 0
-for layer in net.layers:
-    for q in (layer.weight, layer.bias):
-        k = q.numel()
-        q.data.copy_(torch.from_numpy(w[off:off + k].reshape(q.shape)))
-        off += k
-assert off == w.size, "weights file does not match the architecture"
-for q in net.parameters():
-    q.requires_grad_(False)
+load_weights(net, a.weights)
 x0 = np.fromfile(a.images, dtype=np.float64).reshape(-1, d)
 n = x0.shape[0]
 ls = math.log(a.sigma)

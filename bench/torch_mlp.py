@@ -21,3 +21,19 @@ class Mlp(torch.nn.Module):
             if i + 1 < len(self.layers):
                 h = torch.nn.functional.silu(h)
         return h
+
+
+def load_weights(net, path):
+    """The weights thermodiff wrote (bench/mlp_files.hpp): per layer W (out x in, row-major) then b,
+    float32; frozen."""
+    import numpy as np
+    w = np.fromfile(path, dtype=np.float32)
+    off = 0
+    for layer in net.layers:
+        for q in (layer.weight, layer.bias):
+            k = q.numel()
+            q.data.copy_(torch.from_numpy(w[off:off + k].reshape(q.shape)))
+            off += k
+    assert off == w.size, "weights file does not match the architecture"
+    for q in net.parameters():
+        q.requires_grad_(False)

@@ -169,6 +169,17 @@ void MlpNet::forward_quadratic(const Mat& X, const Vec& t, const std::vector<Mat
                    .transpose().cast<double>();
 }
 
+void MlpNet::jacobians(const Mat& X, const Vec& t, Mat& J) const {
+  check_batch(X, t);
+  const int n = int(X.rows()), d = dim();
+  MatF T = MatF::Zero(d, size_t(n) * d), O;  // tangent block k = e_k for every point
+  for (int k = 0; k < d; ++k) T.row(k).segment(size_t(k) * n, n).setOnes();
+  run(X.transpose().cast<float>(), t, T, O);
+  J.resize(Eigen::Index(n) * d, d);
+  for (int k = 0; k < d; ++k)  // block k, column i: J_i e_k, column k of J_i
+    for (int i = 0; i < n; ++i) J.block(Eigen::Index(i) * d, k, d, 1) = T.col(Eigen::Index(k) * n + i).cast<double>();
+}
+
 void MlpNet::forward_trace(const Mat& X, const Vec& t, Mat& out, Vec& tr) const {
   check_batch(X, t);
   const int n = int(X.rows()), d = dim();

@@ -49,6 +49,8 @@ class MlpNet final : public Network {
   void forward_trace(const Mat& X, const Vec& t, Mat& out, Vec& tr) const override;
   // J v by forward tangents, J^T v by one reverse pass through the stored SiLU derivatives.
   void jacobian_products(const Mat& X, const Vec& t, const Mat& V, Mat& out, Mat& JV, Mat& JTV) const override;
+  // d forward tangents per point through one primal pass (the exact trace's layout).
+  void jacobians(const Mat& X, const Vec& t, Mat& J) const override;
   const MlpWeights& weights() const { return w_; }
 
  private:

@@ -75,6 +75,22 @@ void Network::check_batch(const Mat& X, const Vec& t) const {
     throw InputError(fmt::format("{}: {} times for {} points (give one, or one per point)", describe(), t.size(), X.rows()));
 }
 
+void Network::jacobians(const Mat& X, const Vec& t, Mat& J) const {
+  check_batch(X, t);
+  const Eigen::Index n = X.rows(), d = dim();
+  Mat Xr(n * d, d), E(n * d, d), out, JV, JTV;
+  Vec tr(t.size() == 1 ? 1 : n * d);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    Xr.middleRows(i * d, d) = X.row(i).replicate(d, 1);
+    E.middleRows(i * d, d).setIdentity();
+    if (t.size() > 1) tr.segment(i * d, d).setConstant(t[i]);
+  }
+  if (t.size() == 1) tr = t;
+  jacobian_products(Xr, tr, E, out, JV, JTV);
+  J.resize(n * d, d);
+  for (Eigen::Index i = 0; i < n; ++i) J.middleRows(i * d, d) = JTV.middleRows(i * d, d);  // row k: J^T e_k, row k of J
+}
+
 NetworkScore::NetworkScore(std::shared_ptr<const Network> net, Process process, Prediction prediction, std::string name)
     : net_(std::move(net)), process_(std::move(process)), prediction_(prediction), name_(std::move(name)) {
   if (!net_) throw InputError("network score: no network");
@@ -136,9 +152,25 @@ void NetworkScore::compute_products(const ScoreRequest& q, const Vec& tv, ScoreR
   }
 }
 
+void NetworkScore::compute_jacobians(const ScoreRequest& q, const Vec& tv, ScoreResult& r) const {
+  named([&] { net_->jacobians(q.X, tv, r.jacobian); });
+  const Eigen::Index d = q.X.cols();
+  for (Eigen::Index i = 0; i < q.X.rows(); ++i) {
+    const double t = tv.size() == 1 ? tv[0] : tv[i];
+    const auto [a, b] = jacobian_affine(t);
+    auto J = r.jacobian.middleRows(i * d, d);
+    J *= a;
+    J.diagonal().array() += b;
+    if (!J.allFinite())
+      throw RunError(fmt::format("{}{}: its Jacobian at row {} (t = {:.6g}) is not finite", name_.empty() ? "" : "model '" + name_ + "', ",
+                                 describe(), i, t));
+  }
+}
+
 void NetworkScore::compute(const ScoreRequest& q, ScoreResult& r) const {
   const Vec tv = q.times ? *q.times : Vec::Constant(1, q.t);
   if (q.tangents) return compute_products(q, tv, r);
+  if (q.jacobian) return compute_jacobians(q, tv, r);
   Mat F;
   if (q.divergence == Divergence::None) {
     named([&] { net_->forward(q.X, tv, F); });

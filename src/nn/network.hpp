@@ -37,6 +37,8 @@ class Network {
   // out = f(X, t), JV.row(i) = J(X_i) V.row(i) and JTV.row(i) = J(X_i)^T V.row(i), J = df/dx (a
   // network's J need not be symmetric: the geometry takes its symmetric part and reports the rest).
   virtual void jacobian_products(const Mat& X, const Vec& t, const Mat& V, Mat& out, Mat& JV, Mat& JTV) const = 0;
+  // J = df/dx at every row, stacked ((n d) x d); by default from the products with the unit vectors.
+  virtual void jacobians(const Mat& X, const Vec& t, Mat& J) const;
 
   // One time for the whole batch.
   void forward(const Mat& X, double t, Mat& out) const { forward(X, Vec::Constant(1, t), out); }
@@ -65,8 +67,9 @@ class NetworkScore final : public Score {
   int dim() const override { return net_->dim(); }
   std::string describe() const override;
   // The exact divergence by the forward-mode Jacobian trace (d tangents per point), Hutchinson's as
-  // the mean over the probes of v . (J v), Jacobian-vector products both ways; no log-density.
-  unsigned capabilities() const override { return kExactDivergence | kHutchinson | kJacobianProducts; }
+  // the mean over the probes of v . (J v), Jacobian-vector products both ways, whole Jacobians; no
+  // log-density.
+  unsigned capabilities() const override { return kExactDivergence | kHutchinson | kJacobianProducts | kJacobian; }
   const Network& network() const { return *net_; }
   Prediction prediction() const { return prediction_; }
 
@@ -79,6 +82,7 @@ class NetworkScore final : public Score {
   // The score is affine in the network's output and in x: ds/dx = a(t) df/dx + b(t) I.
   std::pair<double, double> jacobian_affine(double t) const;
   void compute_products(const ScoreRequest& request, const Vec& t, ScoreResult& result) const;
+  void compute_jacobians(const ScoreRequest& request, const Vec& t, ScoreResult& result) const;
   template <class F>
   void named(F&& call) const;
   std::shared_ptr<const Network> net_;

@@ -16,17 +16,13 @@ namespace {
 
 constexpr int kChunk = 8;  // points per batch of products (and per parallel task)
 
-// Points [from, from + n): every Jacobian from d products with the unit vectors.
+// Points [from, from + n): every Jacobian whole (a network: d forward tangents or products per point).
 void full_spectra(const Score& s, const Mat& X, double t, Eigen::Index from, Eigen::Index n, PointSpectra& r) {
-  const int d = int(X.cols());
-  Mat Xr(n * d, d), E(n * d, d), JV, JTV;
+  const Eigen::Index d = X.cols();
+  Mat Js;
+  s.jacobians(X.middleRows(from, n), t, Js);
   for (Eigen::Index i = 0; i < n; ++i) {
-    Xr.middleRows(i * d, d) = X.row(from + i).replicate(d, 1);
-    E.middleRows(i * d, d).setIdentity();
-  }
-  s.jacobian_products(Xr, t, E, JV, &JTV);
-  for (Eigen::Index i = 0; i < n; ++i) {
-    const Mat J = JV.middleRows(i * d, d).transpose();  // row k of the block is J e_k
+    const Mat J = Js.middleRows(i * d, d);
     const Mat sym = 0.5 * (J + J.transpose()), skew = J - J.transpose();
     Eigen::SelfAdjointEigenSolver<Mat> es(sym, Eigen::EigenvaluesOnly);
     r.values.row(from + i) = es.eigenvalues().transpose();
@@ -69,10 +65,14 @@ PointSpectra score_spectra(const Score& s, const Mat& X, double t, const Spectru
   o.validate("Jacobian spectrum");
   if (!s.has_jacobian_products())
     throw InputError(fmt::format("Jacobian spectrum: score '{}' has no Jacobian-vector products", s.describe()));
+  const bool full = X.cols() <= o.full_max_dim || X.cols() < 2 * o.block;
+  if (full && !s.has_jacobian())
+    throw InputError(fmt::format("Jacobian spectrum: score '{}' has no whole Jacobian (set full_max_dim below d = {} for Lanczos)",
+                                 s.describe(), X.cols()));
   if (X.cols() != s.dim()) throw InputError(fmt::format("Jacobian spectrum: points have {} coordinates, the score {}", X.cols(), s.dim()));
   const int d = s.dim();
   PointSpectra r;
-  r.full = d <= o.full_max_dim || d < 2 * o.block;
+  r.full = full;
   const int m = r.full ? d : o.block * std::min(o.steps, d / o.block);
   r.values = Mat::Constant(X.rows(), m, std::numeric_limits<double>::quiet_NaN());
   r.residual = r.values;

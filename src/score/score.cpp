@@ -28,7 +28,6 @@ void Score::evaluate(const ScoreRequest& q, ScoreResult& r) const {
   }
   if (q.log_density && !(caps & kLogDensity)) throw lacks("log-density");
   if (q.jacobian && !(caps & kJacobian)) throw lacks("Jacobian");
-  if (q.jacobian && q.X.rows() != 1) throw InputError("a Jacobian request takes one point");
   if (q.tangents && !(caps & (kJacobian | kJacobianProducts))) throw lacks("Jacobian-vector products");
   if (q.tangents && (q.tangents->rows() != q.X.rows() || q.tangents->cols() != q.X.cols()))
     throw InputError(fmt::format("Jacobian products: {} x {} tangents for {} x {} points", q.tangents->rows(),
@@ -68,6 +67,13 @@ void Score::jacobian(const RowVec& x, double t, Mat& J) const {
   J.swap(r.jacobian);
 }
 
+void Score::jacobians(const Mat& X, double t, Mat& J) const {
+  ScoreResult r;
+  r.jacobian.swap(J);
+  evaluate({X, t, nullptr, Divergence::None, nullptr, false, false, false, true}, r);
+  J.swap(r.jacobian);
+}
+
 void Score::jacobian_products(const Mat& X, double t, const Mat& V, Mat& JV, Mat* JTV) const {
   ScoreResult r;
   ScoreRequest q{X, t};
@@ -103,9 +109,19 @@ void PointwiseScore::jacobian_products_at(const Mat& X, double t, const Mat& V, 
   }
 }
 
+void PointwiseScore::stacked_jacobians(const Mat& X, const Vec* times, double t, Mat& J) const {
+  const Eigen::Index d = X.cols();
+  J.resize(X.rows() * d, d);
+  Mat Ji;
+  for (Eigen::Index i = 0; i < X.rows(); ++i) {
+    jacobian_at(X.row(i), times ? (*times)[i] : t, Ji);
+    J.middleRows(i * d, d) = Ji;
+  }
+}
+
 // One time for the whole batch.
 void PointwiseScore::compute_at(const Mat& X, double t, const ScoreRequest& q, ScoreResult& r) const {
-  if (q.jacobian) return jacobian_at(X.row(0), t, r.jacobian);
+  if (q.jacobian) return stacked_jacobians(X, nullptr, t, r.jacobian);
   if (q.tangents) return jacobian_products_at(X, t, *q.tangents, r.jv, r.jtv);
   switch (q.divergence) {
     case Divergence::None:
@@ -145,7 +161,7 @@ void PointwiseScore::compute(const ScoreRequest& q, ScoreResult& r) const {
   const Eigen::Index n = q.X.rows();
   const Vec& t = *q.times;
   if (t.size() != n) throw InputError(fmt::format("score request: {} times for {} points", t.size(), n));
-  if (q.jacobian) return compute_at(q.X, t[0], q, r);
+  if (q.jacobian) return stacked_jacobians(q.X, &t, 0, r.jacobian);
   if (q.tangents) {  // runs of equal times, like everything else
     r.jv.resize(n, q.X.cols()), r.jtv.resize(n, q.X.cols());
     for (Eigen::Index i = 0; i < n;) {

@@ -23,7 +23,8 @@ struct ScoreRequest {
   bool log_density = false;
   bool per_probe = false;  // Hutchinson: also each probe's estimate (ScoreResult::div_each)
   bool score = true;       // false: only what else is asked (a log-density alone)
-  bool jacobian = false;   // the Jacobian ds/dx of a one-row X (d x d), and nothing else
+  bool jacobian = false;   // the Jacobians ds/dx at every row, (n d) x d (rows [i d, i d + d): the one at
+                           // X_i), and nothing else
   const Mat* tangents = nullptr;  // n x d: the products J_i v_i and J_i^T v_i of every row (J_i = ds/dx
                                   // at X_i, v_i row i), and nothing else
 };
@@ -34,7 +35,7 @@ struct ScoreResult {
   Vec div_var;      // Hutchinson: the variance of the probe mean per row (0 with one probe)
   Mat div_each;     // Hutchinson with per_probe: n x k, each probe's estimate (their row mean is div)
   Vec log_density;  // requested: n
-  Mat jacobian;     // requested: d x d
+  Mat jacobian;     // requested: (n d) x d, the rows' Jacobians stacked
   Mat jv, jtv;      // tangents given: n x d, rows J_i v_i and J_i^T v_i (equal for a gradient field)
 };
 
@@ -44,7 +45,7 @@ enum ScoreCapability : unsigned {
   kHutchinson = 1u << 1,       // Divergence::Hutchinson
   kLogDensity = 1u << 2,       // log q_t(X_i): the gradient of a known normalized density that evolves
                                // under the forward process (an "exact score field", docs/models.md)
-  kJacobian = 1u << 3,         // ds/dx at one point
+  kJacobian = 1u << 3,         // ds/dx, the whole d x d matrix at each point
   kJacobianProducts = 1u << 4, // J v and J^T v for a batch (every score with kJacobian has them too)
 };
 
@@ -74,6 +75,8 @@ class Score {
   void score_divergence(const Mat& X, double t, Mat& S, Vec& div) const;
   void log_density(const Mat& X, double t, Vec& logp) const;
   void jacobian(const RowVec& x, double t, Mat& J) const;
+  // J = the Jacobians at the rows of X stacked, (n d) x d.
+  void jacobians(const Mat& X, double t, Mat& J) const;
   // JV.row(i) = J(X_i) V.row(i) and, when JTV is given, J(X_i)^T V.row(i).
   void jacobian_products(const Mat& X, double t, const Mat& V, Mat& JV, Mat* JTV = nullptr) const;
 
@@ -97,6 +100,7 @@ class PointwiseScore : public Score {
  private:
   void compute(const ScoreRequest& request, ScoreResult& result) const final;
   void compute_at(const Mat& X, double t, const ScoreRequest& q, ScoreResult& r) const;
+  void stacked_jacobians(const Mat& X, const Vec* times, double t, Mat& J) const;
 };
 
 // Throws InputError naming `who` and the score unless it supports divergence `d` (checked up front).

@@ -68,6 +68,26 @@ TEST(JacobianProducts, MlpBothWaysAgreeAndMatchTheDivergenceAndFiniteDifferences
   }
 }
 
+// Whole Jacobians: the MLP's forward tangents (one primal pass per point) against the default route
+// through the products, per-row times included; the score's adapter applied (x0: a J_f + b I).
+TEST(JacobianProducts, MlpWholeJacobiansEqualTheProductsRoute) {
+  const Process p(default_process(ProcessKind::VP));
+  const int d = 5;
+  const MlpNet net(init_mlp(spec_of(d, Prediction::X0), 3));
+  const Mat X = test::points(9, d, 10);
+  Vec t(9);
+  for (int i = 0; i < 9; ++i) t[i] = 0.05 + 0.1 * i;
+  Mat J, Jp;
+  net.jacobians(X, t, J);
+  net.Network::jacobians(X, t, Jp);
+  EXPECT_LT((J - Jp).cwiseAbs().maxCoeff(), 1e-5 * std::max(1.0, Jp.cwiseAbs().maxCoeff()));
+  const NetworkScore s(std::make_shared<MlpNet>(net.weights()), p, Prediction::X0);
+  Mat Js;
+  s.jacobians(X.topRows(1), t[0], Js);
+  const auto [Jv, Jtv] = jacobian_both_ways(s, X.row(0), t[0]);
+  EXPECT_LT((Js - Jv).cwiseAbs().maxCoeff(), 1e-5 * std::max(1.0, Jv.cwiseAbs().maxCoeff()));
+}
+
 // The products of a batch are the products of each row alone (per-row Jacobians, not a batch's).
 TEST(JacobianProducts, RowsAreIndependentOfTheBatch) {
   const Process p(default_process(ProcessKind::VP));

@@ -77,6 +77,10 @@ MemorizationConfig parse_memorization_config(const toml::table& root, const std:
   c.exact_reference = s.boolean("exact_reference", c.exact_reference,
       "also sample the exact empirical score of each training set (the model that copies: the criterion's ceiling)");
   c.grid_images = s.int32("grid_images", c.grid_images, "image data: samples shown beside their nearest training image, per n");
+  c.dimension_sigma = s.number("dimension_sigma", c.dimension_sigma,
+      "noise level sigma~ of the samples' intrinsic dimension (0: a quarter of the held-out rows' median distance to each training set)");
+  c.dimension_samples = s.int32("dimension_samples", c.dimension_samples,
+      "samples per (n, sampler) whose intrinsic dimension is read beside the criterion (at most samples; 0: none)");
   s.require(!c.sizes.empty() && std::is_sorted(c.sizes.begin(), c.sizes.end()), "sizes", "must be a non-empty ascending list");
   s.require(c.held_out >= 2 && c.held_out <= 1 << 22, "held_out", "must be in [2, 2^22]");
   s.require(c.samples >= 2 && c.samples <= 1 << 22, "samples", "must be in [2, 2^22]");
@@ -85,6 +89,8 @@ MemorizationConfig parse_memorization_config(const toml::table& root, const std:
   for (const std::string& k : c.samplers) s.require(k == "sde" || k == "ode", "samplers", fmt::format("'{}' is not sde or ode", k));
   s.require(c.threshold > 0 && c.threshold <= 1, "threshold", "must be in (0, 1]");
   s.require(c.grid_images >= 0 && c.grid_images <= 64, "grid_images", "must be in [0, 64]");
+  s.require(c.dimension_sigma >= 0, "dimension_sigma", "must be >= 0 (0: from the data)");
+  s.require(c.dimension_samples >= 0 && c.dimension_samples <= 1 << 20, "dimension_samples", "must be in [0, 2^20] (at most `samples` are read)");
   const int64_t pool = pool_rows(*c.data, c.held_out);
   s.require(pool >= c.sizes.back(), "sizes",
             fmt::format("the largest n = {} exceeds the {} rows training sets can be drawn from{}", c.sizes.back(), pool,

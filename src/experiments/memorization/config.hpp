@@ -32,6 +32,12 @@ struct MemorizationConfig {
   double threshold = 1.0 / 3;
   bool exact_reference = true;  // also sample the exact empirical score of each training set
   int grid_images = 8;          // image data: samples shown beside their nearest training image, per n
+  // The local intrinsic dimension of the model's samples beside the criterion (docs §8.3): read at
+  // noise sigma~ = dimension_sigma (0: a quarter of the held-out rows' median distance to the
+  // training set, the scale below which a copy sees one isolated point), on the first
+  // dimension_samples samples of each sampler (0: none).
+  double dimension_sigma = 0;
+  int dimension_samples = 64;
   // [collapse]: the model's own collapse and speciation (docs §7.4), per n, for the model and the
   // exact empirical score alike; readings and branch times uniform in ln sigma~ on
   // [2 sigma~(t_min), sigma~(T) / 2].

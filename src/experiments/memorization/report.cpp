@@ -24,6 +24,14 @@ std::string reading(const json& x) {
   return fmt::format("{} [{}, {}]", v(x["sigma_tilde"]), v(x["sigma_tilde_lo"]), v(x["sigma_tilde_hi"]));
 }
 
+// The samples' spectral dimension: over those the criterion calls copies / over the rest.
+std::string dimension_cell(const json& m) {
+  if (!m.contains("dimension")) return "&ndash;";
+  const json& d = m["dimension"];
+  auto v = [](const json& x) { return x["mean"].is_null() ? std::string("&ndash;") : fmt::format("{:.2f}", x["mean"].get<double>()); };
+  return fmt::format("{} / {} (&sigma;&#771; {:.3g})", v(d["memorized"]["spectral"]), v(d["not_memorized"]["spectral"]), d["sigma_tilde"].get<double>());
+}
+
 std::string collapse_table(const json& r) {
   if (!r["runs"].front().contains("collapse")) return "";
   std::string h = "<h2>Collapse and speciation of the models</h2>\n<p>Noise level &sigma;&#771; = &sigma;/&alpha; at each reading "
@@ -54,13 +62,14 @@ std::string render_memorization_report(const json& r, const std::string& config)
       html_num(r["settings"]["threshold"], 3), r["seed"].get<uint64_t>(), r["threads"].get<int>(), r["timing_s"]["total"].get<double>());
   h += "<h2>Memorized fraction</h2>\n<p>Share of samples with d<sub>1</sub>/d<sub>2</sub> below the threshold (95% Wilson "
        "interval): the model trained on n rows, the exact empirical score of the same rows (the model that copies), and held-out "
-       "rows (the rate of data that copies nothing).</p>\n<table class=\"summary\"><thead><tr><th>n</th><th>sampler</th><th>model</th>"
-       "<th>exact empirical score</th><th>held-out baseline</th><th>median d<sub>1</sub> (model)</th></tr></thead><tbody>\n";
+       "rows (the rate of data that copies nothing); the model's samples' spectral dimension (docs/geometry.md#s8.3) over the ones the criterion "
+       "calls copies and over the rest.</p>\n<table class=\"summary\"><thead><tr><th>n</th><th>sampler</th><th>model</th>"
+       "<th>exact empirical score</th><th>held-out baseline</th><th>median d<sub>1</sub> (model)</th><th>dimension: copies / others</th></tr></thead><tbody>\n";
   for (const json& x : r["runs"])
     for (const auto& [s, m] : x["model"].items())
-      h += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", x["n"].get<int>(), s,
+      h += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", x["n"].get<int>(), s,
                        prop(m["memorized"]), x.contains("exact") ? prop(x["exact"][s]["memorized"]) : "&ndash;", prop(x["baseline"]),
-                       html_num(m["d1"]["q50"]));
+                       html_num(m["d1"]["q50"]), dimension_cell(m));
   h += "</tbody></table>\n";
   h += collapse_table(r);
   return report_page(r.value("title", "thermodiff memorization report"), r, h, config,

@@ -9,6 +9,7 @@
 #include "core/rng.hpp"
 #include "core/stats.hpp"
 #include "experiments/memorization/collapse.hpp"
+#include "observe/intrinsic_dimension.hpp"
 #include "observe/memorization.hpp"
 #include "score/dataset_score.hpp"
 #include "sim/ensemble.hpp"
@@ -68,12 +69,45 @@ json proportion_json(const Proportion& p) {
   return {{"fraction", p.value}, {"lo", p.lo}, {"hi", p.hi}, {"count", p.hits}, {"n", p.n}};
 }
 
-json measure(const MemorizationConfig& c, const Mat& gen, const Mat& train, const Mat& held) {
+json mean_se_json(const std::vector<double>& v) {
+  Moments m;
+  for (double x : v) m.add(x);
+  return {{"mean", finite_or_null(m.mean())}, {"se", finite_or_null(m.mean_se())}, {"n", m.count()}};
+}
+
+// The intrinsic dimension of the first samples (the model's score at sigma~; docs §8.3) beside the
+// criterion: both readings over the samples it calls memorized and over the rest, and the rank
+// correlation of the spectral one with d1/d2.
+json dimension_beside(const MemorizationConfig& c, const Process& p, const Score& score, const Mat& gen,
+                      const std::vector<double>& ratio, double sigma_tilde) {
+  const int k = std::min<int>(c.dimension_samples, int(gen.rows()));
+  const double t = p.time_at_sigma_tilde(sigma_tilde);
+  const Mat X0 = gen.topRows(k);
+  const SpectralDimension sd = spectral_dimension(score_spectra(score, p.alpha(t) * X0, t, SpectrumOptions{},
+                                                                {c.seed, Stream::Geometry, 3}), p.sigma2(t));
+  const NoiseDerivativeDimension nd = noise_derivative_dimension(score, p, X0, t, 0, {c.seed, Stream::Geometry, 4});
+  std::vector<double> sm, sn, fm, fn, spec, rat;
+  for (int i = 0; i < k; ++i) {
+    const bool copy = ratio[size_t(i)] < c.threshold;
+    (copy ? sm : sn).push_back(sd.dimension[i]);
+    (copy ? fm : fn).push_back(nd.dimension[i]);
+    spec.push_back(sd.dimension[i]), rat.push_back(ratio[size_t(i)]);
+  }
+  return {{"sigma_tilde", sigma_tilde}, {"t", t}, {"samples", k}, {"unresolved_samples", (sd.unresolved.array() > 0).count()},
+          {"memorized", {{"spectral", mean_se_json(sm)}, {"flipd", mean_se_json(fm)}}},
+          {"not_memorized", {{"spectral", mean_se_json(sn)}, {"flipd", mean_se_json(fn)}}},
+          {"spearman_spectral_ratio", k > 2 ? finite_or_null(spearman(spec, rat)) : json(nullptr)}};
+}
+
+json measure(const MemorizationConfig& c, const Mat& gen, const Mat& train, const Mat& held, const Process& p,
+             const Score* dimension_of = nullptr, double sigma_tilde = 0) {
   const MemorizationResult m = memorization(gen, train, held, c.threshold);
   std::vector<double> ratio;
   for (size_t i = 0; i < m.d1.size(); ++i) ratio.push_back(m.d1[i] / m.d2[i]);
-  return {{"memorized", proportion_json(m.memorized)}, {"d1", quantiles(m.d1)}, {"d1_over_d2", quantiles(ratio)},
-          {"d_held", quantiles(m.d_held)}};
+  json j = {{"memorized", proportion_json(m.memorized)}, {"d1", quantiles(m.d1)}, {"d1_over_d2", quantiles(ratio)},
+            {"d_held", quantiles(m.d_held)}};
+  if (dimension_of && c.dimension_samples > 0) j["dimension"] = dimension_beside(c, p, *dimension_of, gen, ratio, sigma_tilde);
+  return j;
 }
 
 // Image data: the first grid_images samples beside their nearest training image (pixels in [-1, 1]).
@@ -103,15 +137,18 @@ json run_size(const MemorizationConfig& c, const Process& p, const Rows& rows, i
                             c.seed, ctx, info);
     r["training"] = info;
   });
+  const MemorizationResult b = memorization(rows.held, train, Mat(0, train.cols()), c.threshold);
+  // Never below the process's window (the model was not trained there).
+  const double sigma_d = std::max(c.dimension_sigma > 0 ? c.dimension_sigma : 0.25 * quantile(b.d1, 0.5), 2 * p.sigma_tilde(p.t_min()));
   clock.run("sampling", {"memorization.samples", "memorization.steps", "*memorization.sizes"}, [&] {
     for (const std::string& s : c.samplers) {
       ctx.log(fmt::format("memorization: n = {}, the model's {} samples", n, s));
       const Mat gen = sample_denoised(p, *model, c.samples, c.steps, s == "ode", c.seed);
-      r["model"][s] = measure(c, gen, train, rows.held);
+      r["model"][s] = measure(c, gen, train, rows.held, p, model.get(), sigma_d);
       if (s == c.samplers.front() && rows.data.kind == DataKind::Images) r["grid"] = image_grid(c, gen, train, rows.held);
     }
     if (exact)
-      for (const std::string& s : c.samplers) r["exact"][s] = measure(c, sample_denoised(p, *exact, c.samples, c.steps, s == "ode", c.seed), train, rows.held);
+      for (const std::string& s : c.samplers) r["exact"][s] = measure(c, sample_denoised(p, *exact, c.samples, c.steps, s == "ode", c.seed), train, rows.held, p);
   });
   Models models = {{"model", model.get()}};
   if (exact) models.emplace_back("exact", exact.get());
@@ -125,7 +162,6 @@ json run_size(const MemorizationConfig& c, const Process& p, const Rows& rows, i
       ctx.log(fmt::format("memorization: n = {}, the models' cloning", n));
       r["cloning"] = cloning_readings(c, p, train, models);
     });
-  const MemorizationResult b = memorization(rows.held, train, Mat(0, train.cols()), c.threshold);
   r["baseline"] = proportion_json(b.memorized);
   r["baseline_d1"] = quantiles(b.d1);  // how far fresh data lies from the training set: d1's yardstick
   return r;
