@@ -5,6 +5,8 @@
 #include <utility>
 #include <vector>
 
+#include <numeric>
+
 #include <fmt/format.h>
 
 #include "core/error.hpp"
@@ -64,6 +66,8 @@ RowSubset random_rows(const Mat& rows, const RngKey& key, int64_t n) {
   s.of = rows.rows();
   if (n >= s.of) {
     s.X = rows, s.all = true, s.what = fmt::format("all {} rows", s.of);
+    s.rows.resize(size_t(s.of));
+    std::iota(s.rows.begin(), s.rows.end(), 0);
     return s;
   }
   std::vector<std::pair<double, int64_t>> order(static_cast<size_t>(s.of));
@@ -71,7 +75,7 @@ RowSubset random_rows(const Mat& rows, const RngKey& key, int64_t n) {
   std::nth_element(order.begin(), order.begin() + n, order.end());
   std::sort(order.begin(), order.begin() + n, [](const auto& a, const auto& b) { return a.second < b.second; });
   s.X.resize(n, rows.cols());
-  for (int64_t i = 0; i < n; ++i) s.X.row(i) = rows.row(order[size_t(i)].second);
+  for (int64_t i = 0; i < n; ++i) s.X.row(i) = rows.row(order[size_t(i)].second), s.rows.push_back(order[size_t(i)].second);
   s.what = fmt::format("{} of {} rows (random, seed {})", n, s.of, key.seed);
   return s;
 }
@@ -167,11 +171,13 @@ Dataset image_dataset(const ImageSet& train, const ImageSet* test, std::string d
   d.dim = train.dim();
   d.channels = train.channels, d.height = train.height, d.width = train.width;
   d.points = std::make_shared<const Mat>(centres(train));
+  d.labels.assign(train.labels.begin(), train.labels.end());
   if (test) {
     if (test->dim() != train.dim())
       throw InputError(fmt::format("{}: the held-out images are {}x{}x{}, the training images {}x{}x{}", d.description,
                                    test->channels, test->height, test->width, train.channels, train.height, train.width));
     d.held_out = std::make_shared<const Mat>(centres(*test));
+    d.held_out_labels.assign(test->labels.begin(), test->labels.end());
   }
   d.quantized = true;
   d.quant_width = 2;

@@ -32,6 +32,7 @@ struct Dataset {
   std::optional<ImageSpec> synthetic;  // synthetic images
   std::shared_ptr<const Mat> points;   // points / images: the set, one row per point (data coordinates)
   std::shared_ptr<const Mat> held_out; // images: a held-out set (test files), when given
+  std::vector<int> labels, held_out_labels;  // images with label files: the class of each row (else empty)
   double smoothing = 0;                // points: std s of the Gaussian around each point
   // 8-bit data: dequantized x = offset + width (k + u) / 256, so bits/dim = nats / (d ln 2) + 8 - log2(width).
   bool quantized = false;
@@ -64,6 +65,7 @@ struct RowSubset {
   Mat X;
   int64_t of = 0;      // the rows there were
   bool all = false;    // every row was taken
+  std::vector<int64_t> rows;  // which rows of the set, in order (empty for fresh draws of a law)
   std::string what;    // "all 40 rows" | "256 of 2000 rows (random, seed 1)"
 };
 RowSubset random_rows(const Mat& rows, const RngKey& key, int64_t n);

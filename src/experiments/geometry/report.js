@@ -42,6 +42,19 @@
           });
         chart(g, 300, ds, axes('σ̃ (noise level)', 'dimension', 'logarithmic', 'linear'));
       }
+      if (m.dimension.length && m.dimension[0].by_label) {
+        const g = section('Intrinsic dimension by class: ' + who + ' [§8.3]',
+          'Mean spectral dimension (solid; bars: SE) and noise derivative (dashed) of the clean points of each class, one curve per noise level σ̃.');
+        const ds = [];
+        m.dimension.forEach((l, i) => {
+          const xs = l.by_label.map(k => k.label);
+          ds.push(line('spectral, σ̃ = ' + l.sigma_tilde.toPrecision(3), xs, l.by_label.map(k => k.spectral.mean), color(i),
+            { pointRadius: 3, errorBars: l.by_label.map(k => k.spectral.se) }));
+          ds.push(line('noise derivative, σ̃ = ' + l.sigma_tilde.toPrecision(3), xs, l.by_label.map(k => k.flipd.mean), color(i),
+            { pointRadius: 2, borderDash: [4, 3] }));
+        });
+        chart(g, 300, ds, axes('class', 'dimension', 'linear', 'linear'));
+      }
     });
   });
 })();

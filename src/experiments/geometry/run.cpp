@@ -95,25 +95,34 @@ std::vector<int> known_dimensions(const Dataset& data, const Process& p, double 
   return k;
 }
 
-// Per known dimension: the mean (and SE) of both readings over the points that have it.
-json by_known(const std::vector<int>& known, const Vec& spectral, const Vec& flipd) {
+// Per value of `keys` (a known dimension, a class): the mean (and SE) of both readings over its points.
+json grouped(const std::vector<int>& keys, const char* name, const Vec& spectral, const Vec& flipd) {
   json out = json::array();
-  std::vector<int> values = known;
+  std::vector<int> values = keys;
   std::sort(values.begin(), values.end());
   values.erase(std::unique(values.begin(), values.end()), values.end());
   for (int k : values) {
     std::vector<Eigen::Index> rows;
-    for (size_t i = 0; i < known.size(); ++i)
-      if (known[i] == k) rows.push_back(Eigen::Index(i));
+    for (size_t i = 0; i < keys.size(); ++i)
+      if (keys[i] == k) rows.push_back(Eigen::Index(i));
     Vec a(Eigen::Index(rows.size())), b(Eigen::Index(rows.size()));
     for (size_t i = 0; i < rows.size(); ++i) a[Eigen::Index(i)] = spectral[rows[i]], b[Eigen::Index(i)] = flipd[rows[i]];
-    out.push_back({{"known", k}, {"points", rows.size()}, {"spectral", mean_se_json(a)}, {"flipd", mean_se_json(b)}});
+    out.push_back({{name, k}, {"points", rows.size()}, {"spectral", mean_se_json(a)}, {"flipd", mean_se_json(b)}});
   }
   return out;
 }
 
+// The class of each clean point, where the data has labels (image sets read with their label files).
+std::vector<int> labels_of(const Dataset& data, const RowSubset& rows) {
+  const std::vector<int>& all = data.held_out ? data.held_out_labels : data.labels;
+  std::vector<int> out;
+  if (all.empty() || rows.rows.empty()) return out;
+  for (int64_t r : rows.rows) out.push_back(all[size_t(r)]);
+  return out;
+}
+
 json dimension_json(const Score& score, const Process& p, const Dataset& data, const GeometrySpec& g, const Mat& X0,
-                    const std::vector<double>& levels, uint64_t seed) {
+                    const std::vector<int>& labels, const std::vector<double>& levels, uint64_t seed) {
   json out = json::array();
   const int n = int(X0.rows()), d = int(X0.cols());
   for (size_t l = 0; l < levels.size(); ++l) {
@@ -131,14 +140,15 @@ json dimension_json(const Score& score, const Process& p, const Dataset& data, c
               {"asymmetry", finite_or_null(sp.asymmetry.mean())},
               {"per_point", {{"spectral", vec_json(sd.dimension)}, {"flipd", vec_json(nd.dimension)}}}};
     const std::vector<int> known = known_dimensions(data, p, t, X0);
-    if (!known.empty()) j["by_known"] = by_known(known, sd.dimension, nd.dimension);
+    if (!known.empty()) j["by_known"] = grouped(known, "known", sd.dimension, nd.dimension);
+    if (!labels.empty()) j["by_label"] = grouped(labels, "label", sd.dimension, nd.dimension);
     out.push_back(std::move(j));
   }
   return out;
 }
 
 json run_model(const GeometryConfig& cfg, const DataCase& cs, const ModelSpec& ms, const RunContext& ctx, StageClock& clock,
-               const Mat& X0, const std::vector<double>& levels) {
+               const RowSubset& clean, const std::vector<double>& levels) {
   const Process p(cfg.process);
   json rec = {{"name", ms.name}, {"kind", ms.kind()}};
   std::shared_ptr<const Score> score;
@@ -160,7 +170,7 @@ json run_model(const GeometryConfig& cfg, const DataCase& cs, const ModelSpec& m
   });
   clock.run("dimension", {"geometry.dimension_points"}, [&] {
     ctx.log(fmt::format("geometry: {} / {}: the intrinsic dimension", cs.name, ms.name));
-    rec["dimension"] = dimension_json(*score, p, *cs.data, g, X0, levels, cfg.seed);
+    rec["dimension"] = dimension_json(*score, p, *cs.data, g, clean.X, labels_of(*cs.data, clean), levels, cfg.seed);
   });
   return rec;
 }
@@ -190,7 +200,7 @@ json run_geometry_experiment(const GeometryConfig& cfg, const RunContext& ctx) {
                         {"spread", spread(rows.X)}, {"points", rows.what}}},
               {"levels", vec_json(levels)}, {"models", json::array()}};
     if (!cs.data->component_dims.empty()) c["data"]["component_dims"] = cs.data->component_dims;
-    for (const ModelSpec& ms : cs.models) c["models"].push_back(run_model(cfg, cs, ms, ctx, clock, rows.X, levels));
+    for (const ModelSpec& ms : cs.models) c["models"].push_back(run_model(cfg, cs, ms, ctx, clock, rows, levels));
     out["cases"].push_back(std::move(c));
   }
   out["flags"] = flags;
