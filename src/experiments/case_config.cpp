@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 
 #include "experiments/data_config.hpp"
+#include "experiments/distribution_config.hpp"
+#include "experiments/header_config.hpp"
+#include "experiments/network_config.hpp"
 #include "experiments/model_kinds/network_model.hpp"
 
 namespace td {
@@ -37,6 +40,23 @@ std::vector<DataCase> read_cases(ConfigReader& r, const MlpSpec& mlp, const Trai
     k.finish();
   }
   return cases;
+}
+
+void read_cases_config(ConfigReader& r, const char* kind, const char* default_title, CasesConfig& c) {
+  const ConfigHeader h = read_header(r, kind, default_title);
+  c.title = h.title;
+  c.seed = h.seed;
+  c.process = read_process(r.section("process", "forward process: { kind, beta_min, beta_max, sigma_min, sigma_max, sigma, t_min, T }"));
+  {
+    ConfigReader a = r.section("mlp", "the network of every MLP model (d = its case's data dimension)");
+    c.mlp_defaults = read_mlp(a, c.mlp_defaults);
+  }
+  c.train_defaults.seed = c.seed;
+  {
+    ConfigReader tr = r.section("training", "training of every MLP model");
+    c.train_defaults = read_training(tr, c.train_defaults, true);
+  }
+  c.cases = read_cases(r, c.mlp_defaults, c.train_defaults, c.seed);
 }
 
 }  // namespace td

@@ -9,6 +9,7 @@
 #include "experiments/config_reader.hpp"
 #include "experiments/model_config.hpp"
 #include "nn/mlp.hpp"
+#include "process/process.hpp"
 #include "train/dsm_train.hpp"
 
 namespace td {
@@ -21,5 +22,17 @@ struct DataCase {
 
 // `mlp` and `train`: the defaults of every MLP model (d set per case).
 std::vector<DataCase> read_cases(ConfigReader& r, const MlpSpec& mlp, const TrainSpec& train, uint64_t seed);
+
+// What such an experiment reads before its own table: the header, [process], [mlp] and [training]
+// (the defaults of every MLP model) and its cases.
+struct CasesConfig {
+  std::string title;
+  uint64_t seed = 1;
+  ProcessParams process;
+  std::vector<DataCase> cases;
+  MlpSpec mlp_defaults;
+  TrainSpec train_defaults;
+};
+void read_cases_config(ConfigReader& r, const char* kind, const char* default_title, CasesConfig& c);
 
 }  // namespace td

@@ -11,6 +11,7 @@
 #include "core/rng.hpp"
 #include "nn/convention_check.hpp"
 #include "nn/network.hpp"
+#include "score/dataset_score.hpp"
 #include "nn/torchscript_net.hpp"
 #include "score/mixture_score.hpp"
 #include "score/perturbed_score.hpp"
@@ -30,6 +31,23 @@ std::shared_ptr<const Score> build_model(const ModelSpec& ms, const Dataset& dat
   }, ms.body);
   if (ms.perturb) s = std::make_shared<PerturbedScore>(s, ms.perturb->kind, ms.perturb->eps);
   return s;
+}
+
+std::shared_ptr<const Score> build_case_model(const DataCase& cs, const ModelSpec& ms, const Process& process, uint64_t seed,
+                                              const RunContext& ctx, json& rec) {
+  json info;
+  ModelSpec named = ms;
+  named.name = cs.name + "." + ms.name;
+  auto s = build_model(named, *cs.data, cs.data->description, exact_score(*cs.data, process), process, seed, ctx, info);
+  if (!info.is_null()) rec["training"] = info;
+  return s;
+}
+
+json check_case_models(const CasesConfig& c) {
+  json all = json::array();
+  for (const DataCase& k : c.cases)
+    for (const json& x : check_models(k.models, *k.data, c.process, c.seed)) all.push_back(x);
+  return all;
 }
 
 json convention_check_json(const ConventionCheck& c) {

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "data/dataset.hpp"
+#include "experiments/case_config.hpp"
 #include "experiments/experiment_common.hpp"
 #include "experiments/model_config.hpp"
 #include "process/process.hpp"
@@ -22,6 +23,11 @@ std::shared_ptr<const Score> build_model(const ModelSpec& ms, const Dataset& dat
                                          const std::shared_ptr<const Score>& data_exact, const Process& process,
                                          uint64_t seed, const RunContext& ctx, nlohmann::json& info);
 
+// A [[cases]] entry's model, built as above on its case's data; its training checkpoint is named
+// CASE.MODEL (model names repeat across cases) and `rec` gets its training record.
+std::shared_ptr<const Score> build_case_model(const DataCase& cs, const ModelSpec& ms, const Process& process, uint64_t seed,
+                                              const RunContext& ctx, nlohmann::json& rec);
+
 // Loads every TorchScript model of `models`, checks its contract (docs/models.md#contract) on a
 // probe batch at the process's t_min, middle and T, and its convention on draws of `data`
 // (nn/convention_check, docs/models.md#check; not where its table says check = false): run at
@@ -29,6 +35,8 @@ std::shared_ptr<const Score> build_model(const ModelSpec& ms, const Dataset& dat
 // likely cause. Returns one record per TorchScript model (results.json's model_checks).
 nlohmann::json check_models(const std::vector<ModelSpec>& models, const Dataset& data, const ProcessParams& process,
                             uint64_t seed);
+// check_models for every case, each on its own data.
+nlohmann::json check_case_models(const CasesConfig& c);
 // The times a TorchScript model is probed at: the process's t_min, middle and T.
 std::vector<double> probe_times(const ProcessParams& p);
 

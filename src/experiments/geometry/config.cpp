@@ -45,20 +45,7 @@ void read_geometry(ConfigReader& r, GeometryConfig& c) {
 GeometryConfig parse_geometry_config(const toml::table& root, const std::string& file) {
   ConfigReader r(root, file);
   GeometryConfig c;
-  const ConfigHeader h = read_header(r, "geometry", "The geometry the score sees: Jacobian spectra and intrinsic dimension");
-  c.title = h.title;
-  c.seed = h.seed;
-  c.process = read_process(r.section("process", "forward process: { kind, beta_min, beta_max, sigma_min, sigma_max, sigma, t_min, T }"));
-  {
-    ConfigReader a = r.section("mlp", "the network of every MLP model (d = its case's data dimension)");
-    c.mlp_defaults = read_mlp(a, c.mlp_defaults);
-  }
-  c.train_defaults.seed = c.seed;
-  {
-    ConfigReader tr = r.section("training", "training of every MLP model");
-    c.train_defaults = read_training(tr, c.train_defaults, true);
-  }
-  c.cases = read_cases(r, c.mlp_defaults, c.train_defaults, c.seed);
+  read_cases_config(r, "geometry", "The geometry the score sees: Jacobian spectra and intrinsic dimension", c);
   read_geometry(r, c);
   r.finish();
   c.resolved = r.resolved();

@@ -29,14 +29,8 @@ struct GeometrySpec {
   SpectrumOptions spectrum;
 };
 
-struct GeometryConfig {
-  std::string title;
-  uint64_t seed = 1;
-  ProcessParams process;
-  std::vector<DataCase> cases;
+struct GeometryConfig : CasesConfig {
   GeometrySpec g;
-  MlpSpec mlp_defaults;
-  TrainSpec train_defaults;
   toml::table resolved;
 };
 

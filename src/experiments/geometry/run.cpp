@@ -10,7 +10,6 @@
 #include "experiments/models.hpp"
 #include "observe/intrinsic_dimension.hpp"
 #include "observe/spectral_profile.hpp"
-#include "score/dataset_score.hpp"
 #include "score/mixture_kernels.hpp"
 
 namespace td {
@@ -152,13 +151,7 @@ json run_model(const GeometryConfig& cfg, const DataCase& cs, const ModelSpec& m
   const Process p(cfg.process);
   json rec = {{"name", ms.name}, {"kind", ms.kind()}};
   std::shared_ptr<const Score> score;
-  clock.run("model", {"models.training.steps"}, [&] {
-    json info;
-    ModelSpec named = ms;  // one training checkpoint per (case, model): names repeat across cases
-    named.name = cs.name + "." + ms.name;
-    score = build_model(named, *cs.data, cs.data->description, exact_score(*cs.data, p), p, cfg.seed, ctx, info);
-    if (!info.is_null()) rec["training"] = info;
-  });
+  clock.run("model", {"models.training.steps"}, [&] { score = build_case_model(cs, ms, p, cfg.seed, ctx, rec); });
   rec["describe"] = score->describe();
   if (!score->has_jacobian_products())
     throw InputError(fmt::format("geometry: model '{}' ({}) has no Jacobian-vector products", ms.name, score->describe()));

@@ -115,20 +115,7 @@ void read_schedules(ConfigReader& r, SchedulesConfig& c, bool all_mixtures) {
 SchedulesConfig parse_schedules_config(const toml::table& root, const std::string& file) {
   ConfigReader r(root, file);
   SchedulesConfig c;
-  const ConfigHeader h = read_header(r, "schedules", "Sampling schedules of each model, exported and compared");
-  c.title = h.title;
-  c.seed = h.seed;
-  c.process = read_process(r.section("process", "forward process: { kind, beta_min, beta_max, sigma_min, sigma_max, sigma, t_min, T }"));
-  {
-    ConfigReader a = r.section("mlp", "the network of every MLP model (d = its case's data dimension)");
-    c.mlp_defaults = read_mlp(a, c.mlp_defaults);
-  }
-  c.train_defaults.seed = c.seed;
-  {
-    ConfigReader tr = r.section("training", "training of every MLP model");
-    c.train_defaults = read_training(tr, c.train_defaults, true);
-  }
-  c.cases = read_cases(r, c.mlp_defaults, c.train_defaults, c.seed);
+  read_cases_config(r, "schedules", "Sampling schedules of each model, exported and compared", c);
   bool all_mixtures = true;
   for (const ScheduleCase& k : c.cases) all_mixtures = all_mixtures && k.data->kind == DataKind::Mixture;
   read_schedules(r, c, all_mixtures);

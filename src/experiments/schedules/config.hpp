@@ -41,14 +41,8 @@ struct SchedulesSpec {
   std::optional<DiscreteTraining> discrete;  // the model's discrete training: timesteps in the export
 };
 
-struct SchedulesConfig {
-  std::string title;
-  uint64_t seed = 1;
-  ProcessParams process;
-  std::vector<ScheduleCase> cases;
+struct SchedulesConfig : CasesConfig {
   SchedulesSpec s;
-  MlpSpec mlp_defaults;
-  TrainSpec train_defaults;
   toml::table resolved;
 };
 

@@ -11,12 +11,7 @@ namespace td {
 namespace {
 
 // Every case's TorchScript models, checked on that case's data.
-nlohmann::json probe(const SchedulesConfig& c) {
-  nlohmann::json all = nlohmann::json::array();
-  for (const ScheduleCase& k : c.cases)
-    for (const nlohmann::json& x : check_models(k.models, *k.data, c.process, c.seed)) all.push_back(x);
-  return all;
-}
+nlohmann::json probe(const SchedulesConfig& c) { return check_case_models(c); }
 
 // The samples of every schedule of one (N, sampler) held together, and the optimizer's scores.
 std::vector<MemoryTerm> memory_of(const SchedulesConfig& c) {

@@ -15,7 +15,6 @@
 #include "observe/model_schedules.hpp"
 #include "observe/path_kl.hpp"
 #include "observe/sliced_wasserstein.hpp"
-#include "score/dataset_score.hpp"
 
 namespace td {
 
@@ -209,13 +208,7 @@ json run_model(const SchedulesConfig& cfg, const ScheduleCase& cs, const ModelSp
   const Dataset& data = *cs.data;
   json rec = {{"name", ms.name}, {"kind", ms.kind()}};
   std::shared_ptr<const Score> score;
-  clock.run("model", {"models.training.steps"}, [&] {
-    json info;
-    ModelSpec named = ms;  // one training checkpoint per (case, model): names repeat across cases
-    named.name = cs.name + "." + ms.name;
-    score = build_model(named, data, data.description, exact_score(data, p), p, cfg.seed, ctx, info);
-    if (!info.is_null()) rec["training"] = info;
-  });
+  clock.run("model", {"models.training.steps"}, [&] { score = build_case_model(cs, ms, p, cfg.seed, ctx, rec); });
   const SchedulesSpec& s = cfg.s;
   const DataFn draws = data.sampler({cfg.seed, Stream::Data});
   ModelSchedules maker(p, *score, draws, cs.data->kind == DataKind::Mixture ? cs.data->law : std::nullopt,
