@@ -1,5 +1,5 @@
 (function () {
-  const { R, color, section, axes, line, chart } = TD;
+  const { R, color, section, axes, line, chart, finish } = TD;
   const bandNames = ['u < 0.1 (across the data)', '0.1 ≤ u < 0.5', '0.5 ≤ u < 0.9', 'u ≥ 0.9 (along the data)'];
   R.cases.forEach(c => {
     c.models.forEach(m => {
@@ -36,7 +36,7 @@
           line('noise derivative', lv, m.dimension.map(l => l.flipd.mean), color(1), { pointRadius: 3, errorBars: m.dimension.map(l => l.flipd.se) })];
         if (m.dimension.length && m.dimension[0].by_known)
           m.dimension[0].by_known.forEach((k, i) => {
-            ds.push(line('spectral, points of dimension ' + k.known, lv, m.dimension.map(l => (l.by_known.find(x => x.known === k.known) || {}).spectral?.mean ?? null),
+            ds.push(line('spectral, points of dimension ' + k.known, lv, m.dimension.map(l => { const x = l.by_known.find(y => y.known === k.known); return x ? x.spectral.mean : null; }),
               color(2 + i), { pointRadius: 2 }));
             ds.push(line('known: ' + k.known, lv, lv.map(() => k.known), color(2 + i), { borderDash: [4, 3] }));
           });
@@ -57,4 +57,5 @@
       }
     });
   });
+  finish();
 })();
