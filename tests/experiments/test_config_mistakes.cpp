@@ -129,3 +129,17 @@ TEST_F(ConfigMistakes, EveryConfigExampleInTheDocsValidates) {
 }
 
 }  // namespace
+
+// The geometry's mistakes (docs/geometry.md): a key another manifold shape reads, an unknown shape,
+// a noise level the model was never trained at — each named before any work.
+TEST_F(ConfigMistakes, GeometryInputsAreCheckedBeforeWork) {
+  const std::string head = "experiment = \"geometry\"\n[process]\nkind = \"vp\"\n";
+  expect_refused(head + "[data]\nmanifold = { shape = \"sphere\", k = 1, dim = 8, dims = [1, 2] }\n[[models]]\nname = \"exact\"\n",
+                 "key 'data.manifold.dims': unknown key");
+  expect_refused(head + "[data]\nmanifold = { shape = \"torus\", dim = 8 }\n[[models]]\nname = \"exact\"\n",
+                 "shape 'torus' is not subspace, sphere or union");
+  expect_refused(head + "[data]\nmanifold = { shape = \"union\", dim = 5, dims = [2, 3] }\n[[models]]\nname = \"exact\"\n",
+                 "dim = 5 is too small");
+  expect_refused(head + "[data]\nring = { K = 4, radius = 2.0, std = 0.1 }\n[[models]]\nname = \"exact\"\n[geometry]\nsigmas = [1e-5]\n",
+                 "key 'geometry.sigmas': noise level 1e-05 is outside the process's window");
+}

@@ -28,7 +28,12 @@ void read_geometry(ConfigReader& r, GeometryConfig& c) {
   s.require(g.points >= 2 && g.points <= 1 << 16, "points", "must be in [2, 65536]");
   s.require(g.dimension_points >= 2 && g.dimension_points <= 1 << 16, "dimension_points", "must be in [2, 65536]");
   s.require(g.probes >= 0 && g.probes <= 64, "probes", "must be in [0, 64] (0: exact divergence)");
-  for (double v : g.sigmas) s.require(v > 0, "sigmas", fmt::format("noise levels must be > 0 (got {})", v));
+  const Process p(c.process);
+  const double lo = p.sigma_tilde(p.t_min()), hi = p.sigma_tilde(p.T());
+  for (double v : g.sigmas)
+    s.require(v >= lo && v <= hi, "sigmas",
+              fmt::format("noise level {} is outside the process's window [sigma~(t_min), sigma~(T)] = [{:.4g}, {:.4g}] (the model "
+                          "was never trained there): lower process.t_min or choose levels inside it", v, lo, hi));
   s.require(!g.sigma_fractions.empty() || !g.sigmas.empty(), "sigma_fractions", "needs at least one level");
   for (double v : g.sigma_fractions) s.require(v > 0, "sigma_fractions", fmt::format("fractions must be > 0 (got {})", v));
   try {
