@@ -40,8 +40,9 @@ enum class Stream : uint32_t {
   ModelPaths = 26,       // a model's reverse paths read for its own collapse (observe/model_collapse.hpp;
                          // substream 0: prior, 1: noise, 2: the bootstrap of t_C^model)
   Bootstrap = 27,        // resampling indices of a reading's bootstrap interval (substream: whose)
-  Geometry = 28,         // the score's geometry (substream 0: data points, 1: forward noise, 2: Lanczos
-                         // starts, 3: Hutchinson probes; + 4 x the model index)
+  Geometry = 28,         // the score's geometry, shared by every model (substream 0: the profile's data,
+                         // 1: its forward noise, 2: its Lanczos starts, 3: the dimension's Lanczos starts,
+                         // 4: the dimension's Hutchinson probes)
 };
 
 // A random stream: (seed, stream, substream). The substream tells apart the instances of one

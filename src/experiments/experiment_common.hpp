@@ -66,6 +66,14 @@ nlohmann::json vec_json(const V& v) {
   return a;
 }
 
+// The mean of independent values with its standard error and count: {mean, se, n} (null when undefined).
+template <class V>
+nlohmann::json mean_se_json(const V& v) {
+  Moments m;
+  for (auto x : v) m.add(double(x));
+  return {{"mean", finite_or_null(m.mean())}, {"se", finite_or_null(m.mean_se())}, {"n", m.count()}};
+}
+
 inline nlohmann::json histogram_json(const Histogram& h) {
   return {{"edges", vec_json(h.edges)}, {"counts", h.counts}, {"below", h.below}, {"above", h.above}};
 }

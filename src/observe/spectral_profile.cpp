@@ -55,9 +55,9 @@ SpectralProfile spectral_profile(const Score& s, const Process& process, const D
     const double t = o.times[k], a = process.alpha(t), s2 = process.sigma2(t), g2 = process.g2(t);
     if (!(t > 0 && s2 > 0)) throw InputError(fmt::format("spectral profile: time {} has sigma^2 = {} (needs > 0)", t, s2));
     Mat Z, S;
-    normal_block({o.seed, Stream::Geometry, 4 * o.substream + 1}, ids.data(), n, uint64_t(k), d, Z);
+    normal_block({o.seed, Stream::Geometry, 1}, ids.data(), n, uint64_t(k), d, Z);
     const Mat X = a * X0 + std::sqrt(s2) * Z;
-    const PointSpectra sp = score_spectra(s, X, t, o.spectrum, {o.seed, Stream::Geometry, 4 * o.substream + 2}, 0);
+    const PointSpectra sp = score_spectra(s, X, t, o.spectrum, {o.seed, Stream::Geometry, 2}, 0);
     s.score(X, t, S);
     if (k == 0) {
       r.full = sp.full;

@@ -27,8 +27,7 @@ struct SpectralProfileOptions {
   std::vector<double> times;  // process times (> 0)
   int points = 64;            // points x_t = alpha x_0 + sigma z per time (ids 0..points-1)
   SpectrumOptions spectrum;
-  uint64_t seed = 1;
-  uint32_t substream = 0;     // Stream::Geometry's substreams are 4 x this + purpose (one per model)
+  uint64_t seed = 1;          // noise: (seed, Stream::Geometry, 1); Lanczos starts: (seed, Stream::Geometry, 2)
 };
 
 struct SpectralProfile {

@@ -18,14 +18,9 @@ using json = nlohmann::json;
 
 namespace {
 
-// Stream::Geometry's substreams, one per purpose, shared by every model (paired comparisons).
-enum GeometryDraw : uint32_t { kProfileData = 0, kProfileNoise = 1, kProfileLanczos = 2, kDimensionLanczos = 3, kProbes = 4 };
-
-json mean_se_json(const Vec& v) {
-  Moments m;
-  for (double x : v) m.add(x);
-  return {{"mean", finite_or_null(m.mean())}, {"se", finite_or_null(m.mean_se())}};
-}
+// Stream::Geometry's substreams (core/rng.hpp), shared by every model (paired comparisons); the
+// profile's noise and Lanczos starts are 1 and 2 (observe/spectral_profile).
+enum GeometryDraw : uint32_t { kProfileData = 0, kDimensionLanczos = 3, kProbes = 4 };
 
 // The profile's times: uniform in ln sigma~ over the process's window (its geometric middle for one).
 std::vector<double> profile_times(const Process& p, int nodes) {

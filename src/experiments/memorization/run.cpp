@@ -69,12 +69,6 @@ json proportion_json(const Proportion& p) {
   return {{"fraction", p.value}, {"lo", p.lo}, {"hi", p.hi}, {"count", p.hits}, {"n", p.n}};
 }
 
-json mean_se_json(const std::vector<double>& v) {
-  Moments m;
-  for (double x : v) m.add(x);
-  return {{"mean", finite_or_null(m.mean())}, {"se", finite_or_null(m.mean_se())}, {"n", m.count()}};
-}
-
 // The intrinsic dimension of the first samples (the model's score at sigma~; docs §8.3) beside the
 // criterion: both readings over the samples it calls memorized and over the rest, and the rank
 // correlation of the spectral one with d1/d2.
